@@ -1,0 +1,187 @@
+// Package corpus holds normtag's data model (Document, Page, Passage, Tag)
+// and the durable SQLite store that is the system of record for it.
+//
+// Every pipeline stage speaks these types: extract produces a Document with
+// Pages, segment adds Passages, tag adds Tags, the Store persists them and
+// the index is derived from what the Store holds.
+package corpus
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Format is the detected file format of a document, found by content
+// sniffing rather than by file extension alone.
+type Format string
+
+// Formats normtag can read.
+const (
+	FormatPDF      Format = "pdf"
+	FormatDOCX     Format = "docx"
+	FormatHTML     Format = "html"
+	FormatText     Format = "text"
+	FormatMarkdown Format = "markdown"
+)
+
+// Document is one submission: one file's bytes, identified by their SHA-256.
+type Document struct {
+	// ID is the lowercase hex SHA-256 of the file's bytes.
+	ID string `json:"id"`
+	// Path is the path the file was ingested from.
+	Path string `json:"path"`
+	// FileName is the base name of Path.
+	FileName string `json:"file_name"`
+	// Title comes from the file's metadata or, failing that, its first heading.
+	Title  string `json:"title"`
+	Format Format `json:"format"`
+	// Size is the file size in bytes.
+	Size    int64     `json:"size"`
+	ModTime time.Time `json:"mod_time"`
+	// Meta holds further descriptive metadata (author, submitter, date,
+	// language...) keyed by lowercase field name.
+	Meta map[string]string `json:"meta,omitempty"`
+	// PageCount is the number of pages the source file has (1 for formats
+	// without pages).
+	PageCount int    `json:"page_count"`
+	Pages     []Page `json:"pages,omitempty"`
+	// Passages are filled in by the segment stage and tagged by the tag stage.
+	Passages []Passage `json:"passages,omitempty"`
+	// RulesVersion identifies the rule set that produced the passages' tags.
+	RulesVersion string `json:"rules_version,omitempty"`
+	// IngestedAt is when the document was stored.
+	IngestedAt time.Time `json:"ingested_at"`
+}
+
+// Page is the extracted text of one page. Number is 1-based.
+type Page struct {
+	Number int    `json:"number"`
+	Text   string `json:"text"`
+	// Headings are byte ranges of Text that the extractor knows to be
+	// headings from the file's structure (DOCX styles, HTML h1-h6). Segment
+	// trusts them and falls back to heuristics where they are absent.
+	Headings []Span `json:"headings,omitempty"`
+}
+
+// Span is a byte range [Start, End) of a text, with a heading Level (1 = top).
+type Span struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+	Level int `json:"level"`
+}
+
+// Passage is a paragraph or heading: the unit that is tagged, stored,
+// indexed and cited.
+type Passage struct {
+	// Seq is the passage's 0-based position in the document.
+	Seq int `json:"passage"`
+	// Page is the 1-based page the passage starts on.
+	Page int `json:"page"`
+	// Start and End are byte offsets of the passage in its page's text
+	// (before normalisation); End is exclusive.
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// Heading marks a heading; Level is its level (1 = top), 0 for body text.
+	Heading bool `json:"heading,omitempty"`
+	Level   int  `json:"level,omitempty"`
+	// Text is the normalised text (NFKC, de-hyphenated, whitespace folded).
+	Text string `json:"text"`
+	// Tags are sorted by score, best first.
+	Tags []Tag `json:"norms"`
+}
+
+// Norms returns the letters of the passage's tags, in tag order.
+func (p Passage) Norms() []string {
+	out := make([]string, 0, len(p.Tags))
+	for _, t := range p.Tags {
+		out = append(out, t.Norm)
+	}
+	return out
+}
+
+// Tag says that a passage addresses one GGE norm.
+type Tag struct {
+	// Norm is the norm's letter, "a" to "k".
+	Norm string `json:"norm"`
+	// Score is the tagger's confidence in [0,1].
+	Score float64 `json:"score"`
+	// Inherited is true when the tag comes from the enclosing section's
+	// heading rather than from the passage's own words.
+	Inherited bool       `json:"inherited,omitempty"`
+	Evidence  []Evidence `json:"evidence"`
+}
+
+// Evidence is one reason for a tag: which rule fired on which words.
+type Evidence struct {
+	// Rule is the rule's name, e.g. "g.critical-infrastructure" or
+	// "reference"; for inherited tags, "section".
+	Rule string `json:"rule"`
+	// Match is the matched text.
+	Match string `json:"match"`
+	// Start and End are byte offsets of Match in the passage text; for
+	// inherited tags they point into the heading passage HeadingSeq.
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// HeadingSeq is the Seq of the heading an inherited tag comes from.
+	HeadingSeq int `json:"heading,omitempty"`
+}
+
+// Reason is a stable code for why a file could not be stored. Scripts and
+// stats group failures by it, so values never change meaning.
+type Reason string
+
+// Failure reasons.
+const (
+	ReasonEncrypted   Reason = "encrypted"   // needs a password we do not have
+	ReasonMalformed   Reason = "malformed"   // broken beyond repair
+	ReasonTimeout     Reason = "timeout"     // extraction exceeded its time limit
+	ReasonTooLarge    Reason = "too-large"   // file or its expansion exceeds limits
+	ReasonNoText      Reason = "no-text"     // parsed, but no text (e.g. scanned images)
+	ReasonUnsupported Reason = "unsupported" // not a format normtag reads (binary, images...)
+	ReasonEmpty       Reason = "empty"       // zero-byte file
+	ReasonUnreadable  Reason = "unreadable"  // missing path, permission denied, I/O error
+	ReasonCrashed     Reason = "crashed"     // the parser panicked or its process died
+)
+
+// Error is an ingest failure with a stable Reason. Stages return it (wrapped
+// or not) so that callers can classify failures with errors.As.
+type Error struct {
+	Reason Reason
+	Err    error
+}
+
+func (e *Error) Error() string {
+	if e.Err == nil {
+		return string(e.Reason)
+	}
+	return fmt.Sprintf("%s: %v", e.Reason, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the given reason and a formatted cause.
+func Errorf(reason Reason, format string, args ...any) error {
+	return &Error{Reason: reason, Err: fmt.Errorf(format, args...)}
+}
+
+// ReasonOf classifies err: the Reason of the first *Error in its chain, or
+// ReasonMalformed when there is none.
+func ReasonOf(err error) Reason {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ReasonMalformed
+}
+
+// Failure records a file that could not be stored, so nothing silently
+// disappears from a run.
+type Failure struct {
+	Path string `json:"path"`
+	// DocID is the SHA-256 of the file's bytes when they could be read.
+	DocID  string    `json:"doc_id,omitempty"`
+	Reason Reason    `json:"reason"`
+	Detail string    `json:"detail"`
+	At     time.Time `json:"at"`
+}
