@@ -1,0 +1,414 @@
+package corpus
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Parts selects what Document and EachDocument load besides the
+// document's own fields.
+type Parts int
+
+// Parts of a document.
+const (
+	WithPages    Parts = 1 << iota // page texts
+	WithPassages                   // passages and their tags
+	WithAll      = WithPages | WithPassages
+)
+
+const docColumns = `id, file_name, title, format, size, mod_time, meta, page_count, rules_version, ingested_at,
+	(SELECT path FROM paths WHERE doc_id = documents.id ORDER BY path LIMIT 1)`
+
+func scanDocument(sc interface{ Scan(...any) error }) (*Document, error) {
+	var d Document
+	var format, meta string
+	var mod, ing int64
+	var path sql.NullString
+	if err := sc.Scan(&d.ID, &d.FileName, &d.Title, &format, &d.Size, &mod, &meta, &d.PageCount, &d.RulesVersion, &ing, &path); err != nil {
+		return nil, err
+	}
+	d.Format = Format(format)
+	d.ModTime = time.Unix(0, mod)
+	d.IngestedAt = time.Unix(0, ing)
+	d.Path = path.String
+	if err := json.Unmarshal([]byte(meta), &d.Meta); err != nil {
+		return nil, fmt.Errorf("document %s meta: %w", d.ID, err)
+	}
+	return &d, nil
+}
+
+// Document loads one document with the requested parts. It returns an
+// error wrapping ErrNotFound when id is not stored.
+func (s *Store) Document(ctx context.Context, id string, parts Parts) (*Document, error) {
+	row := s.db.QueryRowContext(ctx, `SELECT `+docColumns+` FROM documents WHERE id = ?`, id)
+	d, err := scanDocument(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("document %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load document %s: %w", id, err)
+	}
+	if err := s.loadParts(ctx, d, parts); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (s *Store) loadParts(ctx context.Context, d *Document, parts Parts) error {
+	if parts&WithPages != 0 {
+		pages, err := s.pages(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		d.Pages = pages
+	}
+	if parts&WithPassages != 0 {
+		ps, err := s.Passages(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		d.Passages = ps
+	}
+	return nil
+}
+
+func (s *Store) pages(ctx context.Context, id string) ([]Page, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT number, text, headings FROM pages WHERE doc_id = ? ORDER BY number`, id)
+	if err != nil {
+		return nil, fmt.Errorf("load pages of %s: %w", id, err)
+	}
+	defer rows.Close()
+	var out []Page
+	for rows.Next() {
+		var p Page
+		var h string
+		if err := rows.Scan(&p.Number, &p.Text, &h); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(h), &p.Headings); err != nil {
+			return nil, fmt.Errorf("page %d headings: %w", p.Number, err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Passages loads a document's passages with their tags, in order.
+func (s *Store) Passages(ctx context.Context, id string) ([]Passage, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, page, start, "end", heading, level, text FROM passages WHERE doc_id = ? ORDER BY seq`, id)
+	if err != nil {
+		return nil, fmt.Errorf("load passages of %s: %w", id, err)
+	}
+	var out []Passage
+	for rows.Next() {
+		var p Passage
+		var h int
+		if err := rows.Scan(&p.Seq, &p.Page, &p.Start, &p.End, &h, &p.Level, &p.Text); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.Heading = h != 0
+		p.Tags = []Tag{}
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	tr, err := s.db.QueryContext(ctx, `SELECT seq, norm, score, inherited, evidence FROM tags WHERE doc_id = ? ORDER BY seq, rank`, id)
+	if err != nil {
+		return nil, fmt.Errorf("load tags of %s: %w", id, err)
+	}
+	defer tr.Close()
+	for tr.Next() {
+		var seq, inh int
+		var t Tag
+		var ev string
+		if err := tr.Scan(&seq, &t.Norm, &t.Score, &inh, &ev); err != nil {
+			return nil, err
+		}
+		t.Inherited = inh != 0
+		if err := json.Unmarshal([]byte(ev), &t.Evidence); err != nil {
+			return nil, fmt.Errorf("tag evidence of %s/%d: %w", id, seq, err)
+		}
+		if seq >= 0 && seq < len(out) && out[seq].Seq == seq {
+			out[seq].Tags = append(out[seq].Tags, t)
+		}
+	}
+	return out, tr.Err()
+}
+
+// DocumentIDs lists every stored document id, sorted.
+func (s *Store) DocumentIDs(ctx context.Context) ([]string, error) {
+	return s.ids(ctx, `SELECT id FROM documents ORDER BY id`)
+}
+
+// Documents lists every stored document without pages or passages, sorted
+// by title.
+func (s *Store) Documents(ctx context.Context) ([]*Document, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM documents ORDER BY title, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	defer rows.Close()
+	var out []*Document
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// EachDocument calls fn for every stored document, in id order, loaded
+// with the given parts. Only one document is in memory at a time.
+func (s *Store) EachDocument(ctx context.Context, parts Parts, fn func(*Document) error) error {
+	ids, err := s.DocumentIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		d, err := s.Document(ctx, id, parts)
+		if errors.Is(err, ErrNotFound) {
+			continue // deleted meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) ids(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list ids: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// MarkIndexed records whether documents are in the search index. A
+// document is stored with indexed = false and marked once the index has
+// committed it, so a crash in between is healed by indexing Unindexed.
+func (s *Store) MarkIndexed(ctx context.Context, ids []string, indexed bool) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `UPDATE documents SET indexed = ? WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, id := range ids {
+			if _, err := stmt.ExecContext(ctx, boolInt(indexed), id); err != nil {
+				return fmt.Errorf("mark %s indexed: %w", id, err)
+			}
+		}
+		return nil
+	})
+}
+
+// MarkAllIndexed sets the indexed flag of every document.
+func (s *Store) MarkAllIndexed(ctx context.Context, indexed bool) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE documents SET indexed = ?`, boolInt(indexed))
+	return err
+}
+
+// Unindexed lists documents stored but not yet confirmed in the index.
+func (s *Store) Unindexed(ctx context.Context) ([]string, error) {
+	return s.ids(ctx, `SELECT id FROM documents WHERE indexed = 0 ORDER BY id`)
+}
+
+// PendingIndexDeletes lists deleted documents the index may still hold.
+func (s *Store) PendingIndexDeletes(ctx context.Context) ([]string, error) {
+	return s.ids(ctx, `SELECT doc_id FROM index_deletes ORDER BY doc_id`)
+}
+
+// ClearIndexDeletes forgets pending index deletes once the index has
+// committed them.
+func (s *Store) ClearIndexDeletes(ctx context.Context, ids []string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM index_deletes WHERE doc_id = ?`, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// RecordFailure remembers that a path could not be stored and why. A later
+// success for the same path clears it.
+func (s *Store) RecordFailure(ctx context.Context, f Failure) error {
+	if f.At.IsZero() {
+		f.At = time.Now()
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO failures(path, doc_id, reason, detail, at) VALUES(?,?,?,?,?)
+		ON CONFLICT(path) DO UPDATE SET doc_id=excluded.doc_id, reason=excluded.reason, detail=excluded.detail, at=excluded.at`,
+		f.Path, f.DocID, string(f.Reason), f.Detail, f.At.UnixNano())
+	if err != nil {
+		return fmt.Errorf("record failure of %s: %w", f.Path, err)
+	}
+	return nil
+}
+
+// Failures lists the recorded failures, sorted by path.
+func (s *Store) Failures(ctx context.Context) ([]Failure, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT path, doc_id, reason, detail, at FROM failures ORDER BY path`)
+	if err != nil {
+		return nil, fmt.Errorf("list failures: %w", err)
+	}
+	defer rows.Close()
+	var out []Failure
+	for rows.Next() {
+		var f Failure
+		var reason string
+		var at int64
+		if err := rows.Scan(&f.Path, &f.DocID, &reason, &f.Detail, &at); err != nil {
+			return nil, err
+		}
+		f.Reason = Reason(reason)
+		f.At = time.Unix(0, at)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// ReplaceTags replaces the tags of a document's passages (as re-tagged by
+// a new rule set) and records the rules version, in one transaction. The
+// document is marked unindexed so that the index picks up the change.
+func (s *Store) ReplaceTags(ctx context.Context, docID string, passages []Passage, rulesVersion string) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE doc_id = ?`, docID); err != nil {
+			return err
+		}
+		if err := insertTags(ctx, tx, docID, passages); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE documents SET rules_version = ?, indexed = 0 WHERE id = ?`, rulesVersion, docID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("replace tags of %s: %w", docID, err)
+	}
+	return nil
+}
+
+// SetMeta merges fields into a document's metadata (a sidecar's values
+// override extracted ones; an empty value deletes the key). A "title"
+// field also sets the title. The document is marked unindexed.
+func (s *Store) SetMeta(ctx context.Context, docID string, fields map[string]string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var raw, title string
+		if err := tx.QueryRowContext(ctx, `SELECT meta, title FROM documents WHERE id = ?`, docID).Scan(&raw, &title); err != nil {
+			return fmt.Errorf("meta of %s: %w", docID, err)
+		}
+		meta := map[string]string{}
+		if err := json.Unmarshal([]byte(raw), &meta); err != nil || meta == nil {
+			meta = map[string]string{}
+		}
+		changed := false
+		for k, v := range fields {
+			k = strings.ToLower(k)
+			if k == "title" {
+				if v != "" && v != title {
+					title, changed = v, true
+				}
+				continue
+			}
+			if v == "" {
+				if _, ok := meta[k]; ok {
+					delete(meta, k)
+					changed = true
+				}
+			} else if meta[k] != v {
+				meta[k] = v
+				changed = true
+			}
+		}
+		if !changed {
+			return nil
+		}
+		out, _ := json.Marshal(meta)
+		_, err := tx.ExecContext(ctx, `UPDATE documents SET meta = ?, title = ?, indexed = 0 WHERE id = ?`, string(out), title, docID)
+		return err
+	})
+}
+
+// Stats summarises the store.
+type Stats struct {
+	Documents int            `json:"documents"`
+	Failed    map[Reason]int `json:"failed"`
+	Pages     int            `json:"pages"`
+	Passages  int            `json:"passages"`
+	// Norms counts passages carrying each norm (direct or inherited).
+	Norms map[string]int `json:"norms"`
+	// DirectNorms counts passages whose own words carry each norm.
+	DirectNorms map[string]int `json:"direct_norms"`
+	// RulesVersions counts documents per rules version.
+	RulesVersions map[string]int `json:"rules_versions"`
+}
+
+// Stats counts documents, pages, passages, tags per norm and failures per
+// reason.
+func (s *Store) Stats(ctx context.Context) (Stats, error) {
+	st := Stats{Failed: map[Reason]int{}, Norms: map[string]int{}, DirectNorms: map[string]int{}, RulesVersions: map[string]int{}}
+	for q, dst := range map[string]*int{
+		`SELECT count(*) FROM documents`: &st.Documents,
+		`SELECT count(*) FROM pages`:     &st.Pages,
+		`SELECT count(*) FROM passages`:  &st.Passages,
+	} {
+		if err := s.db.QueryRowContext(ctx, q).Scan(dst); err != nil {
+			return st, fmt.Errorf("stats: %w", err)
+		}
+	}
+	groups := []struct {
+		q   string
+		add func(k string, n int)
+	}{
+		{`SELECT reason, count(*) FROM failures GROUP BY reason`, func(k string, n int) { st.Failed[Reason(k)] = n }},
+		{`SELECT norm, count(*) FROM tags GROUP BY norm`, func(k string, n int) { st.Norms[k] = n }},
+		{`SELECT norm, count(*) FROM tags WHERE inherited = 0 GROUP BY norm`, func(k string, n int) { st.DirectNorms[k] = n }},
+		{`SELECT rules_version, count(*) FROM documents GROUP BY rules_version`, func(k string, n int) { st.RulesVersions[k] = n }},
+	}
+	for _, g := range groups {
+		rows, err := s.db.QueryContext(ctx, g.q)
+		if err != nil {
+			return st, fmt.Errorf("stats: %w", err)
+		}
+		for rows.Next() {
+			var k string
+			var n int
+			if err := rows.Scan(&k, &n); err != nil {
+				rows.Close()
+				return st, err
+			}
+			g.add(k, n)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
