@@ -1,0 +1,276 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/normtag/normtag/corpus"
+)
+
+// versionFile records the mapping version an index was built with.
+const versionFile = "normtag-mapping-version"
+
+// Index is an open passage index.
+type Index struct {
+	bi  bleve.Index
+	dir string
+}
+
+// OpenOptions control how an index is opened.
+type OpenOptions struct {
+	// ReadOnly opens an existing index for searching only.
+	ReadOnly bool
+	// Wait bounds how long to wait for another process holding the index.
+	Wait time.Duration
+}
+
+// ErrBusy is returned when another process holds the index longer than
+// OpenOptions.Wait.
+var ErrBusy = errors.New("index is busy (another normtag process is writing it)")
+
+// ErrMissing is returned by a read-only open of an index that does not exist.
+var ErrMissing = errors.New("no index yet (ingest something first)")
+
+// Open opens the index in dir, creating it when absent (unless ReadOnly).
+func Open(dir string, opts OpenOptions) (*Index, error) {
+	cfg := map[string]any{"read_only": opts.ReadOnly}
+	if opts.Wait > 0 {
+		cfg["bolt_timeout"] = opts.Wait.String()
+	} else {
+		cfg["bolt_timeout"] = "30s"
+	}
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); errors.Is(err, os.ErrNotExist) {
+		if opts.ReadOnly {
+			return nil, ErrMissing
+		}
+		return create(dir)
+	}
+	if v, err := os.ReadFile(filepath.Join(dir, versionFile)); err == nil && strings.TrimSpace(string(v)) != MappingVersion {
+		return nil, fmt.Errorf("index %s has mapping version %s, this normtag uses %s: run `normtag reindex`", dir, strings.TrimSpace(string(v)), MappingVersion)
+	}
+	bi, err := bleve.OpenUsing(dir, cfg)
+	if err != nil {
+		if strings.Contains(err.Error(), "timeout") {
+			return nil, fmt.Errorf("open index %s: %w", dir, ErrBusy)
+		}
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	return &Index{bi: bi, dir: dir}, nil
+}
+
+func create(dir string) (*Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
+	bi, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create index %s: %w", dir, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, versionFile), []byte(MappingVersion+"\n"), 0o644); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("create index %s: %w", dir, err)
+	}
+	return &Index{bi: bi, dir: dir}, nil
+}
+
+// Close closes the index.
+func (ix *Index) Close() error { return ix.bi.Close() }
+
+// Dir is the index directory.
+func (ix *Index) Dir() string { return ix.dir }
+
+// passageID is the bleve document id of a passage.
+func passageID(docID string, seq int) string { return docID + "/" + strconv.Itoa(seq) }
+
+// passageDoc is what the index stores of a passage.
+func passageDoc(d *corpus.Document, p corpus.Passage) map[string]any {
+	norms := make([]string, 0, len(p.Tags))
+	direct := make([]string, 0, len(p.Tags))
+	for _, t := range p.Tags {
+		norms = append(norms, t.Norm)
+		if !t.Inherited {
+			direct = append(direct, t.Norm)
+		}
+	}
+	doc := map[string]any{
+		FieldText:    p.Text,
+		FieldTitle:   d.Title,
+		FieldNorm:    norms,
+		FieldDirect:  direct,
+		FieldDoc:     d.ID,
+		FieldFile:    d.FileName,
+		FieldPath:    d.Path,
+		FieldPage:    float64(p.Page),
+		FieldSeq:     float64(p.Seq),
+		FieldHeading: p.Heading,
+	}
+	for field, key := range map[string]string{FieldSubmitter: "submitter", FieldSubmitterType: "submitter_type", FieldCountry: "country", FieldLang: "language"} {
+		if v := d.Meta[key]; v != "" {
+			doc[field] = v
+		}
+	}
+	if t, ok := DocumentDate(d); ok {
+		doc[FieldDate] = t
+		doc[FieldYear] = strconv.Itoa(t.Year())
+	}
+	return doc
+}
+
+// DocumentDate is the date a document speaks for: its metadata "date"
+// (YYYY, YYYY-MM or YYYY-MM-DD), if any.
+func DocumentDate(d *corpus.Document) (time.Time, bool) {
+	v := strings.TrimSpace(d.Meta["date"])
+	for _, layout := range []string{"2006-01-02", "2006-01", "2006", time.RFC3339} {
+		if len(v) >= len(layout) || layout == time.RFC3339 {
+			if t, err := time.Parse(layout, v); err == nil {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// IndexDocuments adds documents' passages in one batch, replacing what the
+// index held for those documents. A batch is applied atomically.
+func (ix *Index) IndexDocuments(ctx context.Context, docs []*corpus.Document) error {
+	b := ix.bi.NewBatch()
+	for _, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		old, err := ix.passageIDs(d.ID)
+		if err != nil {
+			return err
+		}
+		for _, id := range old {
+			b.Delete(id)
+		}
+		for _, p := range d.Passages {
+			if err := b.Index(passageID(d.ID, p.Seq), passageDoc(d, p)); err != nil {
+				return fmt.Errorf("index passage %d of %s: %w", p.Seq, d.ID, err)
+			}
+		}
+	}
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("index batch of %d documents: %w", len(docs), err)
+	}
+	return nil
+}
+
+// DeleteDocuments removes every passage of the given documents.
+func (ix *Index) DeleteDocuments(ctx context.Context, ids []string) error {
+	b := ix.bi.NewBatch()
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		old, err := ix.passageIDs(id)
+		if err != nil {
+			return err
+		}
+		for _, pid := range old {
+			b.Delete(pid)
+		}
+	}
+	if b.Size() == 0 {
+		return nil
+	}
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("delete %d documents from index: %w", len(ids), err)
+	}
+	return nil
+}
+
+// passageIDs lists the index ids of a document's passages.
+func (ix *Index) passageIDs(docID string) ([]string, error) {
+	q := bleve.NewTermQuery(docID)
+	q.SetField(FieldDoc)
+	var out []string
+	const page = 10000
+	for from := 0; ; from += page {
+		req := bleve.NewSearchRequestOptions(q, page, from, false)
+		res, err := ix.bi.Search(req)
+		if err != nil {
+			return nil, fmt.Errorf("list passages of %s: %w", docID, err)
+		}
+		for _, h := range res.Hits {
+			out = append(out, h.ID)
+		}
+		if len(res.Hits) < page {
+			return out, nil
+		}
+	}
+}
+
+// DocCount is the number of passages in the index.
+func (ix *Index) DocCount() (uint64, error) { return ix.bi.DocCount() }
+
+// DocumentIDs lists the distinct document ids present in the index.
+func (ix *Index) DocumentIDs(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	const page = 10000
+	for from := 0; ; from += page {
+		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), page, from, false)
+		req.Fields = []string{FieldDoc}
+		req.SortBy([]string{"_id"})
+		res, err := ix.bi.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("list indexed documents: %w", err)
+		}
+		for _, h := range res.Hits {
+			if id, ok := h.Fields[FieldDoc].(string); ok {
+				out[id]++
+			}
+		}
+		if len(res.Hits) < page {
+			return out, nil
+		}
+	}
+}
+
+// Build creates a fresh index in dir from every document that each yields,
+// indexing them in batches. dir must not exist.
+func Build(ctx context.Context, dir string, each func(yield func(*corpus.Document) error) error) (err error) {
+	ix, err := create(dir)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := ix.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("close new index: %w", cerr)
+		}
+	}()
+	var batch []*corpus.Document
+	passages := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := ix.IndexDocuments(ctx, batch)
+		batch, passages = batch[:0], 0
+		return err
+	}
+	err = each(func(d *corpus.Document) error {
+		batch = append(batch, d)
+		passages += len(d.Passages)
+		if len(batch) >= 256 || passages >= 20000 {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
+}
+

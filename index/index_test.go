@@ -1,0 +1,150 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/normtag/normtag/corpus"
+)
+
+func sampleDocs() []*corpus.Document {
+	return []*corpus.Document{
+		{ID: "d1", Title: "Examplia national report", FileName: "examplia.pdf", Meta: map[string]string{"submitter": "Republic of Examplia", "submitter_type": "state", "date": "2021-03-04"},
+			Passages: []corpus.Passage{
+				{Seq: 0, Page: 1, Heading: true, Text: "Norm 7: protecting critical infrastructure", Tags: []corpus.Tag{{Norm: "g", Score: 1}}},
+				{Seq: 1, Page: 2, Text: "Hospitals and the health sector are critical infrastructure we protect.", Tags: []corpus.Tag{{Norm: "g", Score: 0.6, Inherited: true}, {Norm: "f", Score: 0.5}}},
+				{Seq: 2, Page: 3, Text: "We report software vulnerabilities responsibly.", Tags: []corpus.Tag{{Norm: "j", Score: 0.9}}},
+			}},
+		{ID: "d2", Title: "Vendor paper", FileName: "vendor.docx", Meta: map[string]string{"submitter": "Acme Security", "submitter_type": "company", "date": "2023"},
+			Passages: []corpus.Passage{
+				{Seq: 0, Page: 1, Text: "Supply chain integrity of ICT products matters for critical infrastructure.", Tags: []corpus.Tag{{Norm: "i", Score: 0.9}}},
+			}},
+	}
+}
+
+func openTest(t *testing.T) *Index {
+	t.Helper()
+	ix, err := Open(filepath.Join(t.TempDir(), "index"), OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.IndexDocuments(context.Background(), sampleDocs()); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func TestSearchByNormAndWords(t *testing.T) {
+	ctx := context.Background()
+	ix := openTest(t)
+	res, err := ix.Search(ctx, Request{Query: "critical infrastructure", Norms: []string{"g"}, Highlight: true, Facets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 2 {
+		t.Fatalf("want 2 hits with norm g, got %d: %+v", res.Total, res.Hits)
+	}
+	for _, h := range res.Hits {
+		if h.DocID != "d1" || h.Title == "" || h.Page == 0 || !strings.Contains(h.Snippet, MarkStart) {
+			t.Errorf("bad hit %+v", h)
+		}
+	}
+	if f := res.Facets[FieldNorm]; len(f) == 0 || f[0].Value != "g" || f[0].Count != 2 {
+		t.Fatalf("norm facet %+v", res.Facets)
+	}
+	direct, _ := ix.Search(ctx, Request{Query: "critical infrastructure", Norms: []string{"g"}, DirectOnly: true})
+	if direct.Total != 1 || direct.Hits[0].Seq != 0 {
+		t.Fatalf("direct-only: %+v", direct.Hits)
+	}
+}
+
+func TestSearchEmptyQueryListsNormInDocumentOrder(t *testing.T) {
+	ix := openTest(t)
+	res, err := ix.Search(context.Background(), Request{Norms: []string{"g", "j"}, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seqs []int
+	for _, h := range res.Hits {
+		seqs = append(seqs, h.Seq)
+	}
+	if len(seqs) != 3 || seqs[0] != 0 || seqs[2] != 2 {
+		t.Fatalf("got %v", seqs)
+	}
+}
+
+func TestSearchFieldsAndDates(t *testing.T) {
+	ctx := context.Background()
+	ix := openTest(t)
+	for q, want := range map[string]uint64{
+		"submitter:\"acme security\"": 1,
+		"year:2021":                   3,
+		"norm:i supply":               1,
+		"+health -vulnerabilities":    1,
+		"title:vendor":                1,
+	} {
+		res, err := ix.Search(ctx, Request{Query: q})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if res.Total != want {
+			t.Errorf("%s: %d hits, want %d", q, res.Total, want)
+		}
+	}
+	_, err := ix.Search(ctx, Request{Query: "title:\"unclosed"})
+	var qe *QueryError
+	if !errors.As(err, &qe) {
+		t.Fatalf("want QueryError, got %v", err)
+	}
+}
+
+func TestReindexReplacesAndDeletes(t *testing.T) {
+	ctx := context.Background()
+	ix := openTest(t)
+	d := sampleDocs()[0]
+	d.Passages = d.Passages[:1]
+	if err := ix.IndexDocuments(ctx, []*corpus.Document{d}); err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := ix.DocumentIDs(ctx)
+	if ids["d1"] != 1 || ids["d2"] != 1 {
+		t.Fatalf("after replace: %v", ids)
+	}
+	if err := ix.DeleteDocuments(ctx, []string{"d2"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.DocCount(); n != 1 {
+		t.Fatalf("doc count %d", n)
+	}
+}
+
+func TestBuildAndReadOnlyOpen(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, err := Open(dir, OpenOptions{ReadOnly: true}); !errors.Is(err, ErrMissing) {
+		t.Fatalf("want ErrMissing, got %v", err)
+	}
+	err := Build(ctx, dir, func(yield func(*corpus.Document) error) error {
+		for _, d := range sampleDocs() {
+			if err := yield(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir, OpenOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if n, _ := ix.DocCount(); n != 4 {
+		t.Fatalf("doc count %d", n)
+	}
+}

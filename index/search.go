@@ -1,0 +1,328 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	hlhtml "github.com/blevesearch/bleve/v2/search/highlight/format/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortDate      = "date"     // newest documents first, then document order
+	SortDocument  = "document" // document, then passage order
+)
+
+// MaxLimit bounds how many hits one request may return.
+const MaxLimit = 10000
+
+// MaxQueryLength bounds a query string, in bytes.
+const MaxQueryLength = 2000
+
+// Request is a passage search.
+type Request struct {
+	// Query is a bleve query string: words, "phrases", +must -not,
+	// field:value (norm:, direct:, submitter:, country:, year:, lang:,
+	// title:, file:). Empty matches every passage.
+	Query string
+	// Norms keeps passages carrying any of these norms.
+	Norms []string
+	// DirectOnly restricts Norms to tags from the passage's own words.
+	DirectOnly bool
+	// Submitters keeps passages of documents from any of these submitters.
+	Submitters []string
+	// Since and Until bound the document date (inclusive; zero = open).
+	Since, Until time.Time
+	Limit        int
+	Offset       int
+	// Sort is SortRelevance (default), SortDate or SortDocument.
+	Sort string
+	// Highlight marks matched words in Hit.Snippet with Mark.
+	Highlight bool
+	// Facets adds counts per norm, submitter, submitter type and year.
+	Facets bool
+}
+
+// Hit is one passage found, with what a citation needs.
+type Hit struct {
+	ID            string   `json:"id"`
+	DocID         string   `json:"doc"`
+	Title         string   `json:"title"`
+	File          string   `json:"file"`
+	Path          string   `json:"path"`
+	Page          int      `json:"page"`
+	Seq           int      `json:"passage"`
+	Heading       bool     `json:"heading,omitempty"`
+	Norms         []string `json:"norms"`
+	DirectNorms   []string `json:"direct_norms"`
+	Submitter     string   `json:"submitter,omitempty"`
+	SubmitterType string   `json:"submitter_type,omitempty"`
+	Country       string   `json:"country,omitempty"`
+	Lang          string   `json:"lang,omitempty"`
+	Date          string   `json:"date,omitempty"`
+	Score         float64  `json:"score"`
+	// Snippet is the best fragment of the passage with matches between
+	// MarkStart and MarkEnd (when highlighting); plain text otherwise.
+	Snippet string `json:"snippet"`
+	Text    string `json:"text"`
+}
+
+// Highlight markers placed around matched words in snippets.
+const (
+	MarkStart = "\x02"
+	MarkEnd   = "\x03"
+)
+
+// FacetCount is one value of a facet and how many passages have it.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Result is a page of hits with facets.
+type Result struct {
+	Total  uint64                  `json:"total"`
+	Took   time.Duration           `json:"took_ns"`
+	Hits   []Hit                   `json:"hits"`
+	Facets map[string][]FacetCount `json:"facets,omitempty"`
+}
+
+// QueryError is a query string that does not parse.
+type QueryError struct {
+	Query string
+	Err   error
+}
+
+func (e *QueryError) Error() string { return fmt.Sprintf("bad query %q: %v", e.Query, e.Err) }
+func (e *QueryError) Unwrap() error { return e.Err }
+
+// facetFields are the fields faceted on every search.
+var facetFields = []string{FieldNorm, FieldSubmitter, FieldSubmitterType, FieldYear}
+
+// BuildQuery turns a request into a bleve query, reporting query-string
+// errors as *QueryError.
+func BuildQuery(r Request) (query.Query, error) {
+	if len(r.Query) > MaxQueryLength {
+		return nil, &QueryError{Query: r.Query[:40] + "…", Err: fmt.Errorf("longer than %d bytes", MaxQueryLength)}
+	}
+	var must []query.Query
+	if q := strings.TrimSpace(r.Query); q != "" {
+		qs := bleve.NewQueryStringQuery(q)
+		parsed, err := qs.Parse()
+		if err != nil {
+			return nil, &QueryError{Query: q, Err: err}
+		}
+		must = append(must, parsed)
+	}
+	if len(r.Norms) > 0 {
+		field := FieldNorm
+		if r.DirectOnly {
+			field = FieldDirect
+		}
+		must = append(must, anyTerm(field, r.Norms))
+	}
+	if len(r.Submitters) > 0 {
+		lower := make([]string, len(r.Submitters))
+		for i, s := range r.Submitters {
+			lower[i] = strings.ToLower(s)
+		}
+		must = append(must, anyTerm(FieldSubmitter, lower))
+	}
+	if !r.Since.IsZero() || !r.Until.IsZero() {
+		var start, end time.Time
+		start, end = r.Since, r.Until
+		incl := true
+		q := bleve.NewDateRangeInclusiveQuery(start, end, &incl, &incl)
+		q.SetField(FieldDate)
+		must = append(must, q)
+	}
+	switch len(must) {
+	case 0:
+		return bleve.NewMatchAllQuery(), nil
+	case 1:
+		return must[0], nil
+	}
+	return bleve.NewConjunctionQuery(must...), nil
+}
+
+func anyTerm(field string, values []string) query.Query {
+	var qs []query.Query
+	for _, v := range values {
+		t := bleve.NewTermQuery(v)
+		t.SetField(field)
+		qs = append(qs, t)
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// Search runs a request.
+func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+	req, err := NewSearchRequest(r)
+	if err != nil {
+		return nil, err
+	}
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return ConvertResult(res), nil
+}
+
+// NewSearchRequest builds the bleve request Search runs for r. It is
+// exported so that benchmarks can run the same query straight on bleve.
+func NewSearchRequest(r Request) (*bleve.SearchRequest, error) {
+	q, err := BuildQuery(r)
+	if err != nil {
+		return nil, err
+	}
+	limit := r.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	if limit > MaxLimit {
+		limit = MaxLimit
+	}
+	offset := r.Offset
+	if offset < 0 {
+		offset = 0
+	}
+	req := bleve.NewSearchRequestOptions(q, limit, offset, false)
+	req.Fields = []string{FieldText, FieldTitle, FieldNorm, FieldDirect, FieldDoc, FieldFile, FieldPath, FieldPage, FieldSeq, FieldHeading,
+		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate}
+	switch r.Sort {
+	case "", SortRelevance:
+		if strings.TrimSpace(r.Query) == "" {
+			req.SortBy([]string{FieldDoc, FieldSeq})
+		}
+	case SortDate:
+		req.SortBy([]string{"-" + FieldDate, FieldDoc, FieldSeq})
+	case SortDocument:
+		req.SortBy([]string{FieldTitle, FieldDoc, FieldSeq})
+	default:
+		return nil, &QueryError{Query: r.Sort, Err: fmt.Errorf("unknown sort %q (want %s, %s or %s)", r.Sort, SortRelevance, SortDate, SortDocument)}
+	}
+	if r.Highlight && strings.TrimSpace(r.Query) != "" {
+		req.Highlight = bleve.NewHighlightWithStyle(hlhtml.Name)
+		req.Highlight.AddField(FieldText)
+	}
+	if r.Facets {
+		for _, f := range facetFields {
+			size := 20
+			if f == FieldNorm {
+				size = 11
+			}
+			req.AddFacet(f, bleve.NewFacetRequest(f, size))
+		}
+	}
+	return req, nil
+}
+
+// ConvertResult turns a bleve result into ours.
+func ConvertResult(res *bleve.SearchResult) *Result {
+	out := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		hit := Hit{
+			ID:            h.ID,
+			DocID:         str(h.Fields[FieldDoc]),
+			Title:         str(h.Fields[FieldTitle]),
+			File:          str(h.Fields[FieldFile]),
+			Path:          str(h.Fields[FieldPath]),
+			Page:          num(h.Fields[FieldPage]),
+			Seq:           num(h.Fields[FieldSeq]),
+			Heading:       h.Fields[FieldHeading] == true,
+			Norms:         strs(h.Fields[FieldNorm]),
+			DirectNorms:   strs(h.Fields[FieldDirect]),
+			Submitter:     str(h.Fields[FieldSubmitter]),
+			SubmitterType: str(h.Fields[FieldSubmitterType]),
+			Country:       str(h.Fields[FieldCountry]),
+			Lang:          str(h.Fields[FieldLang]),
+			Score:         h.Score,
+			Text:          str(h.Fields[FieldText]),
+		}
+		if d := str(h.Fields[FieldDate]); len(d) >= 10 {
+			hit.Date = d[:10]
+		}
+		if frags := h.Fragments[FieldText]; len(frags) > 0 {
+			hit.Snippet = fromHTML(frags[0])
+		} else {
+			hit.Snippet = abbreviate(hit.Text, 240)
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	if len(res.Facets) > 0 {
+		out.Facets = map[string][]FacetCount{}
+		for name, f := range res.Facets {
+			var counts []FacetCount
+			if f.Terms != nil {
+				for _, t := range f.Terms.Terms() {
+					counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
+				}
+			}
+			sort.SliceStable(counts, func(i, j int) bool {
+				if counts[i].Count != counts[j].Count {
+					return counts[i].Count > counts[j].Count
+				}
+				return counts[i].Value < counts[j].Value
+			})
+			out.Facets[name] = counts
+		}
+	}
+	return out
+}
+
+// fromHTML turns bleve's HTML fragment into plain text with our markers.
+func fromHTML(s string) string {
+	s = strings.ReplaceAll(s, "<mark>", MarkStart)
+	s = strings.ReplaceAll(s, "</mark>", MarkEnd)
+	return html.UnescapeString(s)
+}
+
+func abbreviate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+	}
+	return s[:cut] + "…"
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func num(v any) int {
+	f, _ := v.(float64)
+	return int(f)
+}
+
+func strs(v any) []string {
+	switch t := v.(type) {
+	case string:
+		return []string{t}
+	case []any:
+		out := make([]string, 0, len(t))
+		for _, x := range t {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return []string{}
+}
