@@ -184,4 +184,8 @@ type Failure struct {
 	Reason Reason    `json:"reason"`
 	Detail string    `json:"detail"`
 	At     time.Time `json:"at"`
+	// Size and ModTime are the file's when it failed, so that an unchanged
+	// file is not retried on every run.
+	Size    int64     `json:"size,omitempty"`
+	ModTime time.Time `json:"mod_time,omitempty"`
 }

@@ -263,18 +263,36 @@ func (s *Store) RecordFailure(ctx context.Context, f Failure) error {
 	if f.At.IsZero() {
 		f.At = time.Now()
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO failures(path, doc_id, reason, detail, at) VALUES(?,?,?,?,?)
-		ON CONFLICT(path) DO UPDATE SET doc_id=excluded.doc_id, reason=excluded.reason, detail=excluded.detail, at=excluded.at`,
-		f.Path, f.DocID, string(f.Reason), f.Detail, f.At.UnixNano())
+	var mt int64
+	if !f.ModTime.IsZero() {
+		mt = f.ModTime.UnixNano()
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO failures(path, doc_id, reason, detail, at, size, mtime_ns) VALUES(?,?,?,?,?,?,?)
+		ON CONFLICT(path) DO UPDATE SET doc_id=excluded.doc_id, reason=excluded.reason, detail=excluded.detail, at=excluded.at,
+		size=excluded.size, mtime_ns=excluded.mtime_ns`,
+		f.Path, f.DocID, string(f.Reason), f.Detail, f.At.UnixNano(), f.Size, mt)
 	if err != nil {
 		return fmt.Errorf("record failure of %s: %w", f.Path, err)
 	}
 	return nil
 }
 
+// LookupFailure returns the failure recorded for path, if any.
+func (s *Store) LookupFailure(ctx context.Context, path string) (Failure, bool, error) {
+	fs, err := s.failures(ctx, `WHERE path = ?`, path)
+	if err != nil || len(fs) == 0 {
+		return Failure{}, false, err
+	}
+	return fs[0], true, nil
+}
+
 // Failures lists the recorded failures, sorted by path.
 func (s *Store) Failures(ctx context.Context) ([]Failure, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT path, doc_id, reason, detail, at FROM failures ORDER BY path`)
+	return s.failures(ctx, ``)
+}
+
+func (s *Store) failures(ctx context.Context, where string, args ...any) ([]Failure, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT path, doc_id, reason, detail, at, size, mtime_ns FROM failures `+where+` ORDER BY path`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list failures: %w", err)
 	}
@@ -283,12 +301,15 @@ func (s *Store) Failures(ctx context.Context) ([]Failure, error) {
 	for rows.Next() {
 		var f Failure
 		var reason string
-		var at int64
-		if err := rows.Scan(&f.Path, &f.DocID, &reason, &f.Detail, &at); err != nil {
+		var at, mt int64
+		if err := rows.Scan(&f.Path, &f.DocID, &reason, &f.Detail, &at, &f.Size, &mt); err != nil {
 			return nil, err
 		}
 		f.Reason = Reason(reason)
 		f.At = time.Unix(0, at)
+		if mt != 0 {
+			f.ModTime = time.Unix(0, mt)
+		}
 		out = append(out, f)
 	}
 	return out, rows.Err()

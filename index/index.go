@@ -273,4 +273,3 @@ func Build(ctx context.Context, dir string, each func(yield func(*corpus.Documen
 	}
 	return flush()
 }
-
