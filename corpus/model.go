@@ -52,6 +52,12 @@ type Document struct {
 	RulesVersion string `json:"rules_version,omitempty"`
 	// IngestedAt is when the document was stored.
 	IngestedAt time.Time `json:"ingested_at"`
+	// Signature is a MinHash of the document's text, used to flag
+	// near-duplicates (the same text in different bytes).
+	Signature []uint64 `json:"-"`
+	// NearDuplicateOf is the id of an earlier document with nearly the
+	// same text, if any.
+	NearDuplicateOf string `json:"near_duplicate_of,omitempty"`
 }
 
 // Page is the extracted text of one page. Number is 1-based.

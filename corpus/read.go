@@ -21,7 +21,7 @@ const (
 	WithAll      = WithPages | WithPassages
 )
 
-const docColumns = `id, file_name, title, format, size, mod_time, meta, page_count, rules_version, ingested_at,
+const docColumns = `id, file_name, title, format, size, mod_time, meta, page_count, rules_version, ingested_at, near_dup_of,
 	(SELECT path FROM paths WHERE doc_id = documents.id ORDER BY path LIMIT 1)`
 
 func scanDocument(sc interface{ Scan(...any) error }) (*Document, error) {
@@ -29,7 +29,7 @@ func scanDocument(sc interface{ Scan(...any) error }) (*Document, error) {
 	var format, meta string
 	var mod, ing int64
 	var path sql.NullString
-	if err := sc.Scan(&d.ID, &d.FileName, &d.Title, &format, &d.Size, &mod, &meta, &d.PageCount, &d.RulesVersion, &ing, &path); err != nil {
+	if err := sc.Scan(&d.ID, &d.FileName, &d.Title, &format, &d.Size, &mod, &meta, &d.PageCount, &d.RulesVersion, &ing, &d.NearDuplicateOf, &path); err != nil {
 		return nil, err
 	}
 	d.Format = Format(format)
@@ -376,12 +376,53 @@ func (s *Store) SetMeta(ctx context.Context, docID string, fields map[string]str
 	})
 }
 
+// Signatures returns the MinHash signature of every document that has one.
+func (s *Store) Signatures(ctx context.Context) (map[string][]uint64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, signature FROM documents WHERE signature IS NOT NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("load signatures: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]uint64{}
+	for rows.Next() {
+		var id string
+		var b []byte
+		if err := rows.Scan(&id, &b); err != nil {
+			return nil, err
+		}
+		out[id] = decodeSignature(b)
+	}
+	return out, rows.Err()
+}
+
+// PassageCounts returns the number of passages of every document.
+func (s *Store) PassageCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT d.id, (SELECT count(*) FROM passages p WHERE p.doc_id = d.id) FROM documents d`)
+	if err != nil {
+		return nil, fmt.Errorf("count passages: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
 // Stats summarises the store.
 type Stats struct {
-	Documents int            `json:"documents"`
-	Failed    map[Reason]int `json:"failed"`
-	Pages     int            `json:"pages"`
-	Passages  int            `json:"passages"`
+	Documents int `json:"documents"`
+	// NearDuplicates counts documents whose text nearly repeats an earlier
+	// document's (re-saved files); they are included in Documents.
+	NearDuplicates int            `json:"near_duplicates"`
+	Failed         map[Reason]int `json:"failed"`
+	Pages          int            `json:"pages"`
+	Passages       int            `json:"passages"`
 	// Norms counts passages carrying each norm (direct or inherited).
 	Norms map[string]int `json:"norms"`
 	// DirectNorms counts passages whose own words carry each norm.
@@ -395,9 +436,10 @@ type Stats struct {
 func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	st := Stats{Failed: map[Reason]int{}, Norms: map[string]int{}, DirectNorms: map[string]int{}, RulesVersions: map[string]int{}}
 	for q, dst := range map[string]*int{
-		`SELECT count(*) FROM documents`: &st.Documents,
-		`SELECT count(*) FROM pages`:     &st.Pages,
-		`SELECT count(*) FROM passages`:  &st.Passages,
+		`SELECT count(*) FROM documents`:                         &st.Documents,
+		`SELECT count(*) FROM pages`:                             &st.Pages,
+		`SELECT count(*) FROM passages`:                          &st.Passages,
+		`SELECT count(*) FROM documents WHERE near_dup_of != ''`: &st.NearDuplicates,
 	} {
 		if err := s.db.QueryRowContext(ctx, q).Scan(dst); err != nil {
 			return st, fmt.Errorf("stats: %w", err)

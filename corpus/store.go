@@ -3,6 +3,7 @@ package corpus
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,7 +29,8 @@ CREATE TABLE IF NOT EXISTS documents (
 	rules_version TEXT NOT NULL,
 	ingested_at   INTEGER NOT NULL,
 	indexed       INTEGER NOT NULL DEFAULT 0,
-	near_dup_of   TEXT NOT NULL DEFAULT ''
+	near_dup_of   TEXT NOT NULL DEFAULT '',
+	signature     BLOB
 );
 CREATE INDEX IF NOT EXISTS documents_unindexed ON documents(indexed) WHERE indexed = 0;
 CREATE TABLE IF NOT EXISTS paths (
@@ -199,13 +201,10 @@ func insertDocument(ctx context.Context, tx *sql.Tx, doc *Document) error {
 	if ingested.IsZero() {
 		ingested = time.Now()
 	}
-	nearDup := ""
-	if doc.Meta != nil {
-		nearDup = doc.Meta["near_duplicate_of"]
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO documents(id, file_name, title, format, size, mod_time, meta, page_count, rules_version, ingested_at, near_dup_of)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?)`,
-		doc.ID, doc.FileName, doc.Title, string(doc.Format), doc.Size, doc.ModTime.UnixNano(), string(meta), doc.PageCount, doc.RulesVersion, ingested.UnixNano(), nearDup); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO documents(id, file_name, title, format, size, mod_time, meta, page_count, rules_version, ingested_at, near_dup_of, signature)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
+		doc.ID, doc.FileName, doc.Title, string(doc.Format), doc.Size, doc.ModTime.UnixNano(), string(meta), doc.PageCount, doc.RulesVersion, ingested.UnixNano(),
+		doc.NearDuplicateOf, encodeSignature(doc.Signature)); err != nil {
 		return fmt.Errorf("insert document: %w", err)
 	}
 	pageStmt, err := tx.PrepareContext(ctx, `INSERT INTO pages(doc_id, number, text, headings) VALUES(?,?,?,?)`)
@@ -416,6 +415,25 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+func encodeSignature(sig []uint64) []byte {
+	if len(sig) == 0 {
+		return nil
+	}
+	out := make([]byte, 8*len(sig))
+	for i, v := range sig {
+		binary.LittleEndian.PutUint64(out[8*i:], v)
+	}
+	return out
+}
+
+func decodeSignature(b []byte) []uint64 {
+	out := make([]uint64, len(b)/8)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	return out
 }
 
 func boolInt(b bool) int {
