@@ -19,7 +19,7 @@ func text(seed, n int) string {
 func TestSimilarTextsAreFound(t *testing.T) {
 	base := text(1, 2000)
 	resaved := strings.Replace(base, "w1 ", "w1, ", 3) // punctuation only: same words
-	edited := base[:len(base)*95/100] + text(9, 100)  // a few percent changed
+	edited := base[:len(base)*95/100] + text(9, 100)   // a few percent changed
 	other := text(2, 2000)
 	ix := NewIndex()
 	ix.Add("base", Signature(base))
