@@ -47,7 +47,7 @@ func Passages(pages []corpus.Page) []corpus.Passage {
 	for _, p := range pages {
 		blocks = append(blocks, pageBlocks(p, furniture)...)
 	}
-	blocks = joinBroken(blocks)
+	blocks = joinBroken(dropBare(blocks))
 	var out []corpus.Passage
 	for _, b := range blocks {
 		text := joinLines(b.lines)
@@ -186,6 +186,10 @@ func refineBlock(b block, hasStructure bool) []block {
 		cur = block{page: b.page, start: b.start, end: b.end}
 	}
 	for i, l := range b.lines {
+		if !hasStructure && i == 0 && len(b.lines) >= 3 && leadHeading(l, b.lines[1], maxLen) {
+			out = append(out, block{page: b.page, start: b.start, end: b.end, lines: []string{l}, heading: true, level: weakLevel})
+			continue
+		}
 		if !hasStructure {
 			if lvl, ok := headingShape(l, len(b.lines) == 1, i+1 < len(b.lines)); ok {
 				emit()
@@ -207,6 +211,24 @@ func refineBlock(b block, hasStructure bool) []block {
 	return out
 }
 
+// leadHeading spots a heading glued to the paragraph under it: a short
+// first line without end punctuation, followed by a line that starts a
+// sentence, in a block whose other lines are much longer.
+func leadHeading(first, next string, maxLen int) bool {
+	n := utf8.RuneCountInString(first)
+	words := strings.Fields(first)
+	if len(words) < 2 || len(words) > 10 || n*5 >= maxLen*3 || looksLikeReference(first) || isPageNumber(first) {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(first)
+	if strings.ContainsRune(".,;:-–—(", last) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(first)
+	nr, _ := utf8.DecodeRuneInString(next)
+	return unicode.IsUpper(r) && unicode.IsUpper(nr) && !startsItem(first)
+}
+
 // weakLevel is the level given to a line judged a heading only because it
 // stands alone and is short.
 const weakLevel = 3
@@ -223,7 +245,7 @@ func headingShape(l string, alone, followed bool) (int, bool) {
 		return 0, false
 	}
 	lvl, numbered := numberingLevel(words[0])
-	if isPageNumber(l) {
+	if isPageNumber(l) || looksLikeReference(l) {
 		return 0, false
 	}
 	last, _ := utf8.DecodeLastRuneInString(l)
@@ -250,6 +272,18 @@ func headingShape(l string, alone, followed bool) (int, bool) {
 		return weakLevel, true
 	}
 	return 0, false
+}
+
+// looksLikeReference spots footnote and endnote lines ("12. Ibid.",
+// "3. <https://…>") that are shaped like numbered headings.
+func looksLikeReference(l string) bool {
+	lower := strings.ToLower(l)
+	for _, s := range []string{"http", "www.", "<", "@", "ibid", " res ", "op. cit", "p. "} {
+		if strings.Contains(lower, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // numberingLevel recognises "1.", "2.3", "IV.", "A." prefixes and returns
@@ -345,6 +379,32 @@ func startsItem(l string) bool {
 	}
 	_, ok := numberingLevel(w)
 	return ok && strings.HasSuffix(w, ".") || ok && strings.HasSuffix(w, ")")
+}
+
+// dropBare removes blocks that are only a number (table-of-contents page
+// references, stray page numbers) and attaches blocks that are only a
+// bullet to the block after them.
+func dropBare(blocks []block) []block {
+	var out []block
+	bullet := false
+	for _, b := range blocks {
+		if len(b.lines) == 1 {
+			t := strings.TrimSpace(b.lines[0])
+			if allDigits(t) || isPageNumber(t) {
+				continue
+			}
+			if r, size := utf8.DecodeRuneInString(t); size == len(t) && strings.ContainsRune("•▪◦‣●■–—-*·", r) {
+				bullet = true
+				continue
+			}
+		}
+		if bullet {
+			b.heading, b.weak, b.level = false, false, 0
+			bullet = false
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // joinBroken merges a block into the previous body block when the previous
