@@ -1,0 +1,252 @@
+// Package extract turns a file's bytes into a corpus.Document with pages of
+// plain text. The format is found by sniffing the content, not trusted
+// from the file name: PDF, DOCX, HTML, Markdown and plain text.
+//
+// Every failure is a *corpus.Error with a stable reason, so that callers
+// can report and count it.
+package extract
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/pipeline/extract/pdf"
+)
+
+// DefaultMaxFileSize is the largest file read when Options.MaxFileSize is 0.
+const DefaultMaxFileSize = 200 << 20
+
+// Options tune extraction.
+type Options struct {
+	// Password opens encrypted PDFs (the empty password is always tried).
+	Password string
+	// MaxFileSize bounds the size of a file, in bytes (0: DefaultMaxFileSize).
+	MaxFileSize int64
+}
+
+func (o Options) maxSize() int64 {
+	if o.MaxFileSize > 0 {
+		return o.MaxFileSize
+	}
+	return DefaultMaxFileSize
+}
+
+// File reads and extracts the file at path.
+func File(ctx context.Context, path string, opts Options) (*corpus.Document, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, corpus.Errorf(corpus.ReasonUnreadable, "%s: %w", path, unwrapPath(err))
+	}
+	if !info.Mode().IsRegular() {
+		return nil, corpus.Errorf(corpus.ReasonUnreadable, "%s: not a regular file", path)
+	}
+	if info.Size() > opts.maxSize() {
+		return nil, corpus.Errorf(corpus.ReasonTooLarge, "%s: %d bytes, more than the limit of %d", path, info.Size(), opts.maxSize())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, corpus.Errorf(corpus.ReasonUnreadable, "%s: %w", path, unwrapPath(err))
+	}
+	doc, err := Bytes(ctx, path, data, opts)
+	if err != nil {
+		return nil, err
+	}
+	doc.ModTime = info.ModTime()
+	return doc, nil
+}
+
+// Bytes extracts a file's content; name is used for messages, the file
+// name and as a hint for formats that cannot be sniffed (Markdown).
+func Bytes(ctx context.Context, name string, data []byte, opts Options) (*corpus.Document, error) {
+	if len(data) == 0 {
+		return nil, corpus.Errorf(corpus.ReasonEmpty, "%s: empty file", name)
+	}
+	if int64(len(data)) > opts.maxSize() {
+		return nil, corpus.Errorf(corpus.ReasonTooLarge, "%s: %d bytes, more than the limit of %d", name, len(data), opts.maxSize())
+	}
+	format, err := Sniff(name, data)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	doc := &corpus.Document{
+		ID:       hex.EncodeToString(sum[:]),
+		Path:     name,
+		FileName: filepath.Base(name),
+		Format:   format,
+		Size:     int64(len(data)),
+		ModTime:  time.Now(),
+		Meta:     map[string]string{},
+	}
+	switch format {
+	case corpus.FormatPDF:
+		err = extractPDF(ctx, doc, data, opts)
+	case corpus.FormatDOCX:
+		err = extractDOCX(ctx, doc, data, opts)
+	case corpus.FormatHTML:
+		err = extractHTML(doc, data)
+	case corpus.FormatMarkdown:
+		err = extractMarkdown(doc, data)
+	default:
+		err = extractText(doc, data)
+	}
+	if err != nil {
+		var ce *corpus.Error
+		if errors.As(err, &ce) {
+			return nil, &corpus.Error{Reason: ce.Reason, Err: fmt.Errorf("%s: %w", name, ce.Err)}
+		}
+		return nil, corpus.Errorf(corpus.ReasonMalformed, "%s: %w", name, err)
+	}
+	doc.PageCount = max(doc.PageCount, len(doc.Pages))
+	if doc.Title == "" {
+		doc.Title = fallbackTitle(doc)
+	}
+	if !hasText(doc.Pages) {
+		return nil, corpus.Errorf(corpus.ReasonNoText, "%s: no text in %d page(s) (scanned images?)", name, doc.PageCount)
+	}
+	return doc, nil
+}
+
+func extractPDF(ctx context.Context, doc *corpus.Document, data []byte, opts Options) error {
+	pages, info, err := pdf.Extract(ctx, data, pdf.Options{Password: opts.Password})
+	if err != nil {
+		return err
+	}
+	for i, p := range pages {
+		doc.Pages = append(doc.Pages, corpus.Page{Number: i + 1, Text: p})
+	}
+	doc.PageCount = info.Pages
+	doc.Title = cleanTitle(info.Title)
+	setMeta(doc, "author", info.Author)
+	return nil
+}
+
+// setMeta records a metadata value when it is not empty.
+func setMeta(doc *corpus.Document, key, value string) {
+	if v := strings.TrimSpace(value); v != "" {
+		doc.Meta[key] = v
+	}
+}
+
+// cleanTitle rejects metadata titles that are not titles: file names and
+// producer boilerplate ("Microsoft Word - draft3.docx", "untitled").
+func cleanTitle(t string) string {
+	t = strings.Join(strings.Fields(t), " ")
+	lower := strings.ToLower(t)
+	if t == "" || lower == "untitled" || strings.HasPrefix(lower, "microsoft word - ") ||
+		strings.HasSuffix(lower, ".doc") || strings.HasSuffix(lower, ".docx") || strings.HasSuffix(lower, ".pdf") {
+		return ""
+	}
+	return t
+}
+
+// fallbackTitle is the first heading, else the first non-empty line.
+func fallbackTitle(doc *corpus.Document) string {
+	for _, p := range doc.Pages {
+		if len(p.Headings) > 0 {
+			h := p.Headings[0]
+			if h.Start >= 0 && h.End <= len(p.Text) && h.Start < h.End {
+				return shorten(strings.Join(strings.Fields(p.Text[h.Start:h.End]), " "), 200)
+			}
+		}
+	}
+	for _, p := range doc.Pages {
+		for _, l := range strings.Split(p.Text, "\n") {
+			if l = strings.Join(strings.Fields(l), " "); len(l) >= 3 {
+				return shorten(l, 200)
+			}
+		}
+	}
+	return doc.FileName
+}
+
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return s[:cut] + "…"
+}
+
+func hasText(pages []corpus.Page) bool {
+	for _, p := range pages {
+		for _, r := range p.Text {
+			if r > ' ' && r != utf8.RuneError && r != '\u00a0' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Sniff finds the format of a file from its content, using the name only
+// to tell Markdown from plain text.
+func Sniff(name string, data []byte) (corpus.Format, error) {
+	head := data[:min(len(data), 1024)]
+	if i := bytes.Index(head, []byte("%PDF-")); i >= 0 {
+		return corpus.FormatPDF, nil
+	}
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		if isDOCX(data) {
+			return corpus.FormatDOCX, nil
+		}
+		return "", corpus.Errorf(corpus.ReasonUnsupported, "%s: a ZIP archive that is not a Word document (.docx)", name)
+	}
+	if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
+		return "", corpus.Errorf(corpus.ReasonUnsupported, "%s: a legacy Office file (.doc/.xls); save it as .docx or PDF", name)
+	}
+	text, ok := decodeText(data)
+	if !ok {
+		return "", corpus.Errorf(corpus.ReasonUnsupported, "%s: binary content, not a document format normtag reads", name)
+	}
+	if looksHTML(text) {
+		return corpus.FormatHTML, nil
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".md", ".markdown", ".mdown":
+		return corpus.FormatMarkdown, nil
+	case ".htm", ".html", ".xhtml":
+		return corpus.FormatHTML, nil
+	}
+	return corpus.FormatText, nil
+}
+
+// looksHTML checks the start of a text for HTML markup.
+func looksHTML(text string) bool {
+	head := strings.ToLower(strings.TrimSpace(text[:min(len(text), 1024)]))
+	head = strings.TrimPrefix(head, "\ufeff")
+	for _, p := range []string{"<!doctype html", "<html", "<head", "<body", "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!doctype html"} {
+		if strings.HasPrefix(head, p) {
+			return true
+		}
+	}
+	if strings.HasPrefix(head, "<!--") || strings.HasPrefix(head, "<?xml") {
+		return strings.Contains(head, "<html")
+	}
+	return false
+}

@@ -1,0 +1,170 @@
+package extract
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/normtag/normtag/corpus"
+)
+
+// decodeText returns data as UTF-8 text, or false when it is binary. It
+// accepts UTF-8 (with or without BOM), UTF-16 with a BOM, and falls back
+// to Windows-1252 for 8-bit text that is not valid UTF-8.
+func decodeText(data []byte) (string, bool) {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		data = data[3:]
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return decodeUTF16(data), true
+	}
+	sample := data[:min(len(data), 64<<10)]
+	if bytes.IndexByte(sample, 0) >= 0 {
+		return "", false
+	}
+	control := 0
+	for _, b := range sample {
+		if b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != '\f' && b != '\v' {
+			control++
+		}
+	}
+	if control*100 > len(sample) { // more than 1% control bytes: binary
+		return "", false
+	}
+	if utf8.Valid(data) {
+		return string(data), true
+	}
+	// Tolerate a truncated final rune in otherwise valid UTF-8.
+	if cut := len(data) - 3; cut > 0 && utf8.Valid(data[:cut]) {
+		return strings.ToValidUTF8(string(data), "\uFFFD"), true
+	}
+	decoded, err := charmap.Windows1252.NewDecoder().Bytes(data)
+	if err != nil {
+		return "", false
+	}
+	return string(decoded), true
+}
+
+func decodeUTF16(data []byte) string {
+	big := data[0] == 0xFE
+	data = data[2:]
+	u := make([]uint16, len(data)/2)
+	for i := range u {
+		if big {
+			u[i] = uint16(data[2*i])<<8 | uint16(data[2*i+1])
+		} else {
+			u[i] = uint16(data[2*i+1])<<8 | uint16(data[2*i])
+		}
+	}
+	return string(utf16.Decode(u))
+}
+
+// extractText reads plain text; form feeds separate pages.
+func extractText(doc *corpus.Document, data []byte) error {
+	text, ok := decodeText(data)
+	if !ok {
+		return corpus.Errorf(corpus.ReasonUnsupported, "binary content")
+	}
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	for i, p := range strings.Split(text, "\f") {
+		doc.Pages = append(doc.Pages, corpus.Page{Number: i + 1, Text: p})
+	}
+	return nil
+}
+
+// extractMarkdown reads Markdown as text, recording ATX (# …) and setext
+// (underlined) headings as heading spans with the markup removed.
+func extractMarkdown(doc *corpus.Document, data []byte) error {
+	text, ok := decodeText(data)
+	if !ok {
+		return corpus.Errorf(corpus.ReasonUnsupported, "binary content")
+	}
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	for i, raw := range strings.Split(text, "\f") {
+		var b strings.Builder
+		var heads []corpus.Span
+		lines := strings.Split(raw, "\n")
+		inFence := false
+		for j := 0; j < len(lines); j++ {
+			l := lines[j]
+			trimmed := strings.TrimSpace(l)
+			if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+				inFence = !inFence
+				b.WriteString("\n")
+				continue
+			}
+			if !inFence {
+				if lvl, title, ok := atxHeading(trimmed); ok {
+					writeHeading(&b, &heads, title, lvl)
+					continue
+				}
+				if j+1 < len(lines) && trimmed != "" {
+					if u := strings.TrimSpace(lines[j+1]); len(u) >= 2 && (strings.Trim(u, "=") == "" || strings.Trim(u, "-") == "") {
+						lvl := 1
+						if u[0] == '-' {
+							lvl = 2
+						}
+						writeHeading(&b, &heads, trimmed, lvl)
+						j++
+						continue
+					}
+				}
+				l = stripInline(l)
+			}
+			b.WriteString(l)
+			b.WriteString("\n")
+		}
+		doc.Pages = append(doc.Pages, corpus.Page{Number: i + 1, Text: b.String(), Headings: heads})
+	}
+	return nil
+}
+
+func writeHeading(b *strings.Builder, heads *[]corpus.Span, title string, lvl int) {
+	b.WriteString("\n")
+	start := b.Len()
+	b.WriteString(title)
+	*heads = append(*heads, corpus.Span{Start: start, End: b.Len(), Level: lvl})
+	b.WriteString("\n\n")
+}
+
+func atxHeading(l string) (int, string, bool) {
+	n := 0
+	for n < len(l) && l[n] == '#' {
+		n++
+	}
+	if n == 0 || n > 6 || n < len(l) && l[n] != ' ' {
+		return 0, "", false
+	}
+	title := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(l[n:]), "#"))
+	if title == "" {
+		return 0, "", false
+	}
+	return n, stripInline(title), true
+}
+
+// stripInline removes the commonest inline markup: emphasis markers and
+// link targets, keeping link text.
+func stripInline(l string) string {
+	var b strings.Builder
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		switch {
+		case c == '*' || c == '_' && (i == 0 || l[i-1] == ' ' || i+1 == len(l) || l[i+1] == ' ' || l[i+1] == '_'):
+			continue
+		case c == '`':
+			continue
+		case c == ']' && i+1 < len(l) && l[i+1] == '(':
+			if end := strings.IndexByte(l[i:], ')'); end > 0 {
+				i += end
+				continue
+			}
+		case c == '[':
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
