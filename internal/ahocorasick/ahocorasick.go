@@ -1,0 +1,142 @@
+// Package ahocorasick finds every occurrence of many byte patterns in one
+// pass over a text, whatever the number of patterns: the automaton of Aho
+// and Corasick, compiled to a dense transition table over byte classes so
+// that each input byte costs one table lookup.
+package ahocorasick
+
+import "sort"
+
+// Matcher is a compiled set of patterns. It is immutable and safe for
+// concurrent use.
+type Matcher struct {
+	classes  [256]uint8 // byte → class; class 0 is "no pattern uses this byte"
+	nclasses int
+	delta    []int32 // state*nclasses + class → next state
+	out      [][]int32
+	// outLink points to the nearest state along the failure chain that
+	// has output, or -1, so reporting walks only states that match.
+	outLink  []int32
+	lengths  []int
+	patterns int
+}
+
+// New compiles patterns. Empty patterns are ignored. Pattern i is
+// reported with id i.
+func New(patterns [][]byte) *Matcher {
+	m := &Matcher{patterns: len(patterns)}
+	// Byte classes: every byte that occurs in a pattern gets its own class.
+	used := [256]bool{}
+	for _, p := range patterns {
+		for _, b := range p {
+			used[b] = true
+		}
+	}
+	m.nclasses = 1
+	for b := 0; b < 256; b++ {
+		if used[b] {
+			m.classes[b] = uint8(m.nclasses)
+			m.nclasses++
+		}
+	}
+	if m.nclasses > 256 {
+		panic("ahocorasick: more than 255 byte classes")
+	}
+	// Trie.
+	type node struct {
+		next map[uint8]int32
+	}
+	nodes := []node{{next: map[uint8]int32{}}}
+	m.out = [][]int32{nil}
+	m.lengths = make([]int, len(patterns))
+	for id, p := range patterns {
+		m.lengths[id] = len(p)
+		if len(p) == 0 {
+			continue
+		}
+		s := int32(0)
+		for _, b := range p {
+			c := m.classes[b]
+			nx, ok := nodes[s].next[c]
+			if !ok {
+				nx = int32(len(nodes))
+				nodes = append(nodes, node{next: map[uint8]int32{}})
+				m.out = append(m.out, nil)
+				nodes[s].next[c] = nx
+			}
+			s = nx
+		}
+		m.out[s] = append(m.out[s], int32(id))
+	}
+	n := len(nodes)
+	nc := m.nclasses
+	m.delta = make([]int32, n*nc)
+	fail := make([]int32, n)
+	m.outLink = make([]int32, n)
+	for i := range m.outLink {
+		m.outLink[i] = -1
+	}
+	// Breadth-first construction of the full transition function.
+	queue := make([]int32, 0, n)
+	for c := 0; c < nc; c++ {
+		if nx, ok := nodes[0].next[uint8(c)]; ok {
+			m.delta[c] = nx
+			fail[nx] = 0
+			queue = append(queue, nx)
+		}
+	}
+	for qi := 0; qi < len(queue); qi++ {
+		s := queue[qi]
+		f := fail[s]
+		if len(m.out[f]) > 0 {
+			m.outLink[s] = f
+		} else {
+			m.outLink[s] = m.outLink[f]
+		}
+		// Deterministic order keeps the table reproducible.
+		cs := make([]int, 0, len(nodes[s].next))
+		for c := range nodes[s].next {
+			cs = append(cs, int(c))
+		}
+		sort.Ints(cs)
+		for c := 0; c < nc; c++ {
+			m.delta[int(s)*nc+c] = m.delta[int(f)*nc+c]
+		}
+		for _, c := range cs {
+			nx := nodes[s].next[uint8(c)]
+			fail[nx] = m.delta[int(f)*nc+c]
+			m.delta[int(s)*nc+c] = nx
+			queue = append(queue, nx)
+		}
+	}
+	return m
+}
+
+// States is the number of automaton states (for diagnostics).
+func (m *Matcher) States() int { return len(m.out) }
+
+// Len is the length of pattern id.
+func (m *Matcher) Len(id int) int { return m.lengths[id] }
+
+// Find calls fn for every occurrence of every pattern in text, with the
+// pattern id and the occurrence's end offset (exclusive), in order of end
+// offset.
+func (m *Matcher) Find(text []byte, fn func(id, end int)) {
+	s := int32(0)
+	nc := int32(m.nclasses)
+	delta := m.delta
+	classes := &m.classes
+	for i, b := range text {
+		s = delta[s*nc+int32(classes[b])]
+		if m.out[s] == nil && m.outLink[s] < 0 {
+			continue
+		}
+		for t := s; t >= 0; t = m.outLink[t] {
+			for _, id := range m.out[t] {
+				fn(int(id), i+1)
+			}
+			if t == 0 {
+				break
+			}
+		}
+	}
+}

@@ -1,0 +1,71 @@
+package ahocorasick
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"testing"
+)
+
+func naive(patterns [][]byte, text []byte) []string {
+	var out []string
+	for id, p := range patterns {
+		if len(p) == 0 {
+			continue
+		}
+		for i := 0; i+len(p) <= len(text); i++ {
+			if bytes.Equal(text[i:i+len(p)], p) {
+				out = append(out, fmt.Sprint(id, ":", i+len(p)))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func run(m *Matcher, text []byte) []string {
+	var out []string
+	m.Find(text, func(id, end int) { out = append(out, fmt.Sprint(id, ":", end)) })
+	sort.Strings(out)
+	return out
+}
+
+func TestMatchesNaiveSearch(t *testing.T) {
+	patterns := [][]byte{[]byte("he"), []byte("she"), []byte("his"), []byte("hers"), []byte("critical infrastructure"), []byte("infra"), []byte("e"), {}}
+	text := []byte("ushers and his critical infrastructure; she hears")
+	if got, want := run(New(patterns), text), naive(patterns, text); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("got %v\nwant %v", got, want)
+	}
+}
+
+func TestRandomAgainstNaive(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 200; round++ {
+		var patterns [][]byte
+		for i := 0; i < 1+r.IntN(20); i++ {
+			p := make([]byte, 1+r.IntN(5))
+			for j := range p {
+				p[j] = "abc "[r.IntN(4)]
+			}
+			patterns = append(patterns, p)
+		}
+		text := make([]byte, r.IntN(200))
+		for j := range text {
+			text[j] = "abcd "[r.IntN(5)]
+		}
+		if got, want := run(New(patterns), text), naive(patterns, text); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("patterns %q text %q:\ngot %v\nwant %v", patterns, text, got, want)
+		}
+	}
+}
+
+func FuzzFind(f *testing.F) {
+	f.Add([]byte("abc"), []byte("b"), []byte("xabcabx"))
+	f.Fuzz(func(t *testing.T, p1, p2, text []byte) {
+		patterns := [][]byte{p1, p2}
+		if got, want := run(New(patterns), text), naive(patterns, text); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("got %v want %v", got, want)
+		}
+	})
+}
