@@ -1,0 +1,104 @@
+package tag
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Explanation is the tagger's account of one text: per norm, the rules
+// that fired, their weights, the words they matched and the resulting
+// score against the threshold.
+type Explanation struct {
+	Text      string            `json:"text"`
+	Lang      string            `json:"lang"`
+	Threshold float64           `json:"threshold"`
+	Norms     []NormExplanation `json:"norms"`
+}
+
+// NormExplanation explains one norm's score.
+type NormExplanation struct {
+	Norm   string     `json:"norm"`
+	Score  float64    `json:"score"`
+	Tagged bool       `json:"tagged"` // score reaches the threshold
+	Rules  []RuleFire `json:"rules"`
+}
+
+// RuleFire is one rule that fired.
+type RuleFire struct {
+	Rule    string   `json:"rule"`
+	Weight  float64  `json:"weight"`
+	Matches []string `json:"matches"`
+}
+
+// Explain tags text alone (no section context) and says why.
+func (t *Tagger) Explain(text string) *Explanation {
+	res := t.match(text, "")
+	ex := &Explanation{Text: text, Lang: res.lang, Threshold: t.file.Threshold}
+	by := map[string]*NormExplanation{}
+	get := func(n string) *NormExplanation {
+		if e, ok := by[n]; ok {
+			return e
+		}
+		e := &NormExplanation{Norm: n}
+		by[n] = e
+		return e
+	}
+	miss := map[string]float64{}
+	for _, f := range res.firings {
+		r := &t.rules[f.rule]
+		e := get(r.norm)
+		var m []string
+		for _, ev := range f.evidence {
+			m = append(m, ev.Match)
+		}
+		e.Rules = append(e.Rules, RuleFire{Rule: r.full, Weight: r.Weight, Matches: m})
+		if _, ok := miss[r.norm]; !ok {
+			miss[r.norm] = 1
+		}
+		miss[r.norm] *= 1 - r.Weight
+	}
+	for _, ref := range res.refs {
+		for _, n := range ref.norms {
+			e := get(n)
+			e.Rules = append(e.Rules, RuleFire{Rule: "reference", Weight: 1, Matches: []string{ref.match}})
+			miss[n] = 0
+		}
+	}
+	for n, e := range by {
+		e.Score = float64(int((1-miss[n])*1000+0.5)) / 1000
+		e.Tagged = e.Score >= t.file.Threshold
+		ex.Norms = append(ex.Norms, *e)
+	}
+	sort.Slice(ex.Norms, func(i, j int) bool {
+		if ex.Norms[i].Score != ex.Norms[j].Score {
+			return ex.Norms[i].Score > ex.Norms[j].Score
+		}
+		return ex.Norms[i].Norm < ex.Norms[j].Norm
+	})
+	return ex
+}
+
+// WriteText prints the explanation for people.
+func (e *Explanation) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "  language %s; threshold %.2f; score = 1 - Π(1 - weight) over the rules that fired\n", e.Lang, e.Threshold)
+	if len(e.Norms) == 0 {
+		fmt.Fprintln(w, "  no rule fired")
+		return
+	}
+	for _, n := range e.Norms {
+		verdict := "tagged"
+		if !n.Tagged {
+			verdict = "below threshold"
+		}
+		var parts []string
+		for _, r := range n.Rules {
+			parts = append(parts, fmt.Sprintf("%.2f", r.Weight))
+		}
+		fmt.Fprintf(w, "  (%s) %.3f %s = 1 - Π(1 - [%s])\n", n.Norm, n.Score, verdict, strings.Join(parts, ", "))
+		for _, r := range n.Rules {
+			fmt.Fprintf(w, "      %-44s w=%.2f  matched %q\n", r.Rule, r.Weight, r.Matches)
+		}
+	}
+}

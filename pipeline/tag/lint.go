@@ -1,0 +1,134 @@
+package tag
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// ExampleFailure is a rule example that does not behave as documented.
+type ExampleFailure struct {
+	Rule    string
+	Example string
+	// WantMatch says the example is listed under match (true) or
+	// no_match (false).
+	WantMatch bool
+}
+
+func (f ExampleFailure) String() string {
+	if f.WantMatch {
+		return fmt.Sprintf("%s: does not fire on its example %q", f.Rule, f.Example)
+	}
+	return fmt.Sprintf("%s: fires on its counter-example %q", f.Rule, f.Example)
+}
+
+// ruleFires reports whether rule i fires on text (alone, any language
+// detection as for a passage).
+func (t *Tagger) ruleFires(i int, text string) bool {
+	r := &t.rules[i]
+	res := t.match(text, r.Lang)
+	for _, f := range res.firings {
+		if f.rule == i {
+			return true
+		}
+	}
+	return false
+}
+
+// TestExamples checks every rule against its own examples and returns the
+// failures, and how many examples were checked.
+func (t *Tagger) TestExamples() ([]ExampleFailure, int) {
+	var out []ExampleFailure
+	n := 0
+	for i, r := range t.rules {
+		for _, ex := range r.Examples.Match {
+			n++
+			if !t.ruleFires(i, ex) {
+				out = append(out, ExampleFailure{Rule: r.full, Example: ex, WantMatch: true})
+			}
+		}
+		for _, ex := range r.Examples.NoMatch {
+			n++
+			if t.ruleFires(i, ex) {
+				out = append(out, ExampleFailure{Rule: r.full, Example: ex, WantMatch: false})
+			}
+		}
+	}
+	return out, n
+}
+
+// Lint reports problems in the rules: rules without examples or that
+// never fire on them, phrases listed twice for one norm, and phrases
+// shadowed by a shorter phrase of the same rule (the longer one can never
+// add anything).
+func (t *Tagger) Lint() []string {
+	var out []string
+	for i, r := range t.rules {
+		if len(r.Examples.Match) == 0 {
+			out = append(out, fmt.Sprintf("line %d: %s has no `match` examples", r.line, r.full))
+			continue
+		}
+		fired := false
+		for _, ex := range r.Examples.Match {
+			if t.ruleFires(i, ex) {
+				fired = true
+				break
+			}
+		}
+		if !fired {
+			out = append(out, fmt.Sprintf("line %d: %s never fires on its examples", r.line, r.full))
+		}
+	}
+	// Duplicates: the same folded pattern used twice by one norm in the
+	// same role.
+	for _, p := range t.pats {
+		type key struct {
+			norm, lang string
+			not        bool
+		}
+		seen := map[key]string{}
+		for _, u := range p.uses {
+			r := &t.rules[u.rule]
+			if u.slot >= 0 {
+				continue // All groups may legitimately share words with other rules
+			}
+			k := key{r.norm, r.Lang, u.slot == slotNot}
+			if other, ok := seen[k]; ok && other != r.full {
+				out = append(out, fmt.Sprintf("phrase %q appears in both %s and %s", p.phrase, other, r.full))
+			} else if ok {
+				out = append(out, fmt.Sprintf("phrase %q appears twice in %s", p.phrase, r.full))
+			}
+			seen[k] = r.full
+		}
+	}
+	// Shadowed: within one rule's `any`, a phrase containing another.
+	for _, r := range t.rules {
+		var folded []string
+		for _, p := range r.Any {
+			vs, prefix, err := expandPhrase(p)
+			if err != nil || prefix {
+				continue
+			}
+			folded = append(folded, vs...)
+		}
+		for _, a := range folded {
+			for _, b := range folded {
+				if a != b && strings.Contains(" "+a+" ", " "+b+" ") {
+					out = append(out, fmt.Sprintf("line %d: %s: %q is shadowed by the shorter %q", r.line, r.full, a, b))
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return dedupeStrings(out)
+}
+
+func dedupeStrings(in []string) []string {
+	var out []string
+	for i, s := range in {
+		if i == 0 || s != in[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,348 @@
+package tag
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/normtag/normtag/internal/ahocorasick"
+	"github.com/normtag/normtag/internal/norms"
+	"github.com/normtag/normtag/rules"
+)
+
+// File is the YAML rules file. See rules/README.md for the format.
+type File struct {
+	// Threshold is the lowest score a tag may have (default 0.5).
+	Threshold float64 `yaml:"threshold"`
+	// SectionScore is the score of a tag inherited from a section heading
+	// (default 0.6).
+	SectionScore float64 `yaml:"section_score"`
+	// HeadingThreshold is the score a heading's thematic tag needs to open
+	// a section (default 0.75); explicit references always do.
+	HeadingThreshold float64 `yaml:"heading_threshold"`
+	// Norms maps a norm letter (a–k) to its rules.
+	Norms map[string][]Rule `yaml:"norms"`
+}
+
+// Rule is one named way of recognising a norm.
+type Rule struct {
+	Name string `yaml:"name"`
+	// Lang restricts the rule to passages in one language (en, fr, es);
+	// empty means every language.
+	Lang   string  `yaml:"lang"`
+	Weight float64 `yaml:"weight"`
+	// Any fires when one of its phrases occurs.
+	Any []string `yaml:"any"`
+	// All fires when one phrase of every group occurs, all within Within
+	// words of each other.
+	All    [][]string `yaml:"all"`
+	Within int        `yaml:"within"`
+	// Not vetoes the rule when one of its phrases occurs in the passage.
+	Not      []string `yaml:"not"`
+	Examples Examples `yaml:"examples"`
+
+	line int // position in the file, for messages
+}
+
+// Examples are texts a rule must and must not fire on; `normtag rules
+// test` checks them.
+type Examples struct {
+	Match   []string `yaml:"match"`
+	NoMatch []string `yaml:"no_match"`
+}
+
+// Tagger applies compiled rules. It is immutable and safe for concurrent use.
+type Tagger struct {
+	file    File
+	rules   []compiledRule
+	matcher *ahocorasick.Matcher
+	pats    []pattern
+	version string
+}
+
+type compiledRule struct {
+	Rule
+	norm   string
+	full   string // "g.protect-critical-infrastructure"
+	groups int
+}
+
+// slot says what part of a rule a pattern belongs to.
+const (
+	slotAny = -1
+	slotNot = -2
+)
+
+// patternUse is one rule's use of a pattern.
+type patternUse struct {
+	rule int
+	slot int // slotAny, slotNot, or the index of an All group
+}
+
+// pattern is one folded phrase variant in the automaton.
+type pattern struct {
+	text   string
+	prefix bool // the last word may continue (written with a trailing *)
+	uses   []patternUse
+	phrase string // as written, for lint messages
+	anchor anchorKind
+}
+
+// Default returns a tagger with the embedded default rules.
+func Default() (*Tagger, error) { return Load(rules.Default) }
+
+// LoadFile reads a rules file.
+func LoadFile(path string) (*Tagger, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read rules: %w", err)
+	}
+	t, err := Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t, nil
+}
+
+// Load compiles a rules file's bytes.
+func Load(data []byte) (*Tagger, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	var f File
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	lines := ruleLines(&root)
+	if f.Threshold == 0 {
+		f.Threshold = 0.5
+	}
+	if f.SectionScore == 0 {
+		f.SectionScore = 0.6
+	}
+	if f.HeadingThreshold == 0 {
+		f.HeadingThreshold = 0.75
+	}
+	sum := sha256.Sum256(data)
+	t := &Tagger{file: f, version: hex.EncodeToString(sum[:])[:12]}
+	letters := make([]string, 0, len(f.Norms))
+	for l := range f.Norms {
+		letters = append(letters, l)
+	}
+	sort.Strings(letters)
+	var errs []error
+	index := map[string]int{}
+	add := func(text string, prefix bool, use patternUse, phrase string, anchor anchorKind) {
+		key := text
+		if prefix {
+			key += "*"
+		}
+		i, ok := index[key]
+		if !ok {
+			i = len(t.pats)
+			index[key] = i
+			t.pats = append(t.pats, pattern{text: text, prefix: prefix, phrase: phrase, anchor: anchor})
+		}
+		if anchor != 0 {
+			t.pats[i].anchor = anchor
+			return
+		}
+		t.pats[i].uses = append(t.pats[i].uses, use)
+	}
+	for _, l := range letters {
+		if _, ok := norms.ByLetter(l); !ok || l != strings.ToLower(l) {
+			errs = append(errs, fmt.Errorf("norms: %q is not a norm letter a–k", l))
+			continue
+		}
+		for _, r := range f.Norms[l] {
+			r.line = lines[l+"."+r.Name]
+			where := fmt.Sprintf("line %d: rule %s.%s", r.line, l, r.Name)
+			switch {
+			case r.Name == "":
+				errs = append(errs, fmt.Errorf("line %d: a rule of norm %s has no name", r.line, l))
+				continue
+			case r.Weight <= 0 || r.Weight > 1:
+				errs = append(errs, fmt.Errorf("%s: weight must be in (0,1], got %v", where, r.Weight))
+				continue
+			case len(r.Any) == 0 && len(r.All) == 0:
+				errs = append(errs, fmt.Errorf("%s: needs `any` or `all` phrases", where))
+				continue
+			case r.Lang != "" && !knownLang(r.Lang):
+				errs = append(errs, fmt.Errorf("%s: unknown lang %q (want en, fr or es)", where, r.Lang))
+				continue
+			}
+			if len(r.All) > 0 && r.Within <= 0 {
+				r.Within = 12
+			}
+			id := len(t.rules)
+			t.rules = append(t.rules, compiledRule{Rule: r, norm: l, full: l + "." + r.Name, groups: len(r.All)})
+			compile := func(phrases []string, slot int) {
+				for _, p := range phrases {
+					variants, prefix, err := expandPhrase(p)
+					if err != nil {
+						errs = append(errs, fmt.Errorf("%s: %w", where, err))
+						continue
+					}
+					for _, v := range variants {
+						add(v, prefix, patternUse{rule: id, slot: slot}, p, 0)
+					}
+				}
+			}
+			compile(r.Any, slotAny)
+			compile(r.Not, slotNot)
+			for g, group := range r.All {
+				if len(group) == 0 {
+					errs = append(errs, fmt.Errorf("%s: empty `all` group", where))
+				}
+				compile(group, g)
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	for _, a := range anchors {
+		add(a.text, false, patternUse{}, a.text, a.kind)
+	}
+	raw := make([][]byte, len(t.pats))
+	for i, p := range t.pats {
+		raw[i] = []byte(p.text)
+	}
+	t.matcher = ahocorasick.New(raw)
+	return t, nil
+}
+
+// ruleLines finds the line of every rule in the YAML tree, by "letter.name".
+func ruleLines(root *yaml.Node) map[string]int {
+	out := map[string]int{}
+	if len(root.Content) == 0 {
+		return out
+	}
+	doc := root.Content[0]
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value != "norms" {
+			continue
+		}
+		normsNode := doc.Content[i+1]
+		for j := 0; j+1 < len(normsNode.Content); j += 2 {
+			letter := normsNode.Content[j].Value
+			for _, rule := range normsNode.Content[j+1].Content {
+				for k := 0; k+1 < len(rule.Content); k += 2 {
+					if rule.Content[k].Value == "name" {
+						out[letter+"."+rule.Content[k+1].Value] = rule.Line
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// expandPhrase turns a phrase as written into the folded byte patterns it
+// stands for: "supply chain(s)" gives "supply chain" and "supply chains";
+// "cyber-security" gives "cyber security" and "cybersecurity"; a trailing
+// "*" lets the last word continue ("vulnerabilit*").
+func expandPhrase(p string) ([]string, bool, error) {
+	p = strings.TrimSpace(p)
+	prefix := strings.HasSuffix(p, "*")
+	p = strings.TrimSuffix(p, "*")
+	if strings.Count(p, "*") > 2 {
+		return nil, false, fmt.Errorf("phrase %q: at most two words inside a phrase may end in *", p)
+	}
+	words := strings.Fields(p)
+	if len(words) == 0 {
+		return nil, false, fmt.Errorf("empty phrase")
+	}
+	variants := []string{""}
+	for i, w := range words {
+		var forms []string
+		if base, ok := strings.CutSuffix(w, "*"); ok {
+			// Inside a phrase the automaton cannot leave a word open, so a
+			// star stands for the common English and Romance endings.
+			for _, end := range wordEndings {
+				forms = append(forms, base+end)
+			}
+		} else if strings.Contains(w, "*") {
+			return nil, false, fmt.Errorf("phrase %q: * may only end a word", p)
+		} else if base, ok := strings.CutSuffix(w, "(s)"); ok {
+			forms = []string{base, base + "s"}
+		} else if base, suffix, ok := cutParenSuffix(w); ok {
+			forms = []string{base, base + suffix}
+		} else {
+			forms = []string{w}
+		}
+		var next []string
+		for _, v := range variants {
+			for _, f := range forms {
+				sep := " "
+				if i == 0 {
+					sep = ""
+				}
+				next = append(next, v+sep+f)
+			}
+		}
+		variants = next
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range variants {
+		forms := []string{v}
+		if strings.Contains(v, "-") {
+			forms = append(forms, strings.ReplaceAll(v, "-", ""))
+		}
+		for _, f := range forms {
+			ff := foldString(f)
+			if ff == "" || seen[ff] {
+				continue
+			}
+			seen[ff] = true
+			out = append(out, ff)
+		}
+	}
+	if len(out) == 0 {
+		return nil, false, fmt.Errorf("phrase %q has no letters or digits", p)
+	}
+	return out, prefix, nil
+}
+
+// wordEndings are what a * inside a phrase may stand for.
+var wordEndings = []string{"", "s", "e", "es", "ed", "ing", "ion", "ions", "y", "ies", "ive", "er", "ers",
+	"ity", "ities", "al", "ally", "ly", "ment", "ments", "ation", "ations", "ing", "or", "ors"}
+
+// cutParenSuffix reads "attack(er)" style optional endings.
+func cutParenSuffix(w string) (base, suffix string, ok bool) {
+	i := strings.IndexByte(w, '(')
+	if i <= 0 || !strings.HasSuffix(w, ")") {
+		return "", "", false
+	}
+	return w[:i], w[i+1 : len(w)-1], true
+}
+
+// Version identifies the rules: a short hash of the rules file.
+func (t *Tagger) Version() string { return t.version }
+
+// Threshold is the lowest score a tag may have.
+func (t *Tagger) Threshold() float64 { return t.file.Threshold }
+
+// SetThreshold changes the lowest score a tag may have.
+func (t *Tagger) SetThreshold(v float64) { t.file.Threshold = v }
+
+// Phrases lists every folded pattern the rules search for, for
+// benchmarks against other multi-pattern searchers.
+func (t *Tagger) Phrases() []string {
+	out := make([]string, 0, len(t.pats))
+	for _, p := range t.pats {
+		out = append(out, p.text)
+	}
+	return out
+}

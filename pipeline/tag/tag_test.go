@@ -1,0 +1,148 @@
+package tag
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/normtag/normtag/corpus"
+)
+
+func mustDefault(t testing.TB) *Tagger {
+	t.Helper()
+	tg, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+func letters(tags []corpus.Tag) string {
+	var out []string
+	for _, t := range tags {
+		out = append(out, t.Norm)
+	}
+	return strings.Join(out, ",")
+}
+
+func TestDefaultRulesPassTheirExamples(t *testing.T) {
+	tg := mustDefault(t)
+	fails, n := tg.TestExamples()
+	for _, f := range fails {
+		t.Error(f)
+	}
+	if n < 50 {
+		t.Errorf("only %d examples", n)
+	}
+}
+
+func TestDefaultRulesLintClean(t *testing.T) {
+	for _, p := range mustDefault(t).Lint() {
+		t.Error(p)
+	}
+}
+
+func TestExplicitReferences(t *testing.T) {
+	tg := mustDefault(t)
+	for text, want := range map[string]string{
+		"Norm 6 is central to our policy.":                         "f",
+		"Under norm (f), States refrain from such acts.":           "f",
+		"See paragraph 13(f) of the 2015 report.":                  "f",
+		"as set out in 13 f of the report":                         "f",
+		"We implement norms (e), (f) and (h) together.":            "e,f,h",
+		"The eleven norms in 13(a)–(k) are voluntary.":             "a,b,c,d,e,f,g,h,i,j,k",
+		"The eleventh norm protects response teams.":               "k",
+		"Norms 6 and 7 concern infrastructure.":                    "f,g",
+		"La norme 7 concerne la protection.":                       "g",
+		"La norma 13 f prohíbe esos actos.":                        "f",
+		"The 2013 report was adopted on 13 June by 13 delegations": "",
+		"Article 13 a State may invoke.":                           "",
+		"Norm 12 does not exist and 2015 norms are voluntary.":     "",
+	} {
+		res := tg.match(text, "")
+		var got []string
+		for _, r := range res.refs {
+			got = append(got, r.norms...)
+		}
+		if g := strings.Join(dedupe(got), ","); g != want {
+			t.Errorf("%q: references %q, want %q", text, g, want)
+		}
+	}
+}
+
+func TestEvidenceOffsetsPointAtMatches(t *testing.T) {
+	tg := mustDefault(t)
+	text := "Our Critical-Infrastructure operators and the national CERT cooperate; Norm 7 applies."
+	for _, tag := range tg.TagText(text) {
+		for _, e := range tag.Evidence {
+			if text[e.Start:e.End] != e.Match || e.Rule == "" {
+				t.Errorf("evidence %+v does not point at its match", e)
+			}
+		}
+	}
+}
+
+func TestHyphenAndInflectionVariants(t *testing.T) {
+	tg := mustDefault(t)
+	for text, want := range map[string]string{
+		"We audit our ICT supply-chains every year.":       "i",
+		"Vulnerabilities are disclosed through a program.": "j",
+		"Les CERT nationaux coopèrent.":                    "k",
+	} {
+		if got := letters(tg.TagText(text)); !strings.Contains(got, want) {
+			t.Errorf("%q: tags %q, want %s among them", text, got, want)
+		}
+	}
+}
+
+func TestSectionContext(t *testing.T) {
+	tg := mustDefault(t)
+	ps := []corpus.Passage{
+		{Seq: 0, Heading: true, Level: 1, Text: "National implementation report"},
+		{Seq: 1, Heading: true, Level: 2, Text: "Norm 7 (paragraph 13 (g)) — our approach"},
+		{Seq: 2, Text: "The agency runs yearly exercises with grid and water operators."},
+		{Seq: 3, Heading: true, Level: 3, Text: "Exercises"},
+		{Seq: 4, Text: "Scenarios are drawn up with the operators."},
+		{Seq: 5, Heading: true, Level: 2, Text: "Other matters"},
+		{Seq: 6, Text: "The budget for next year was approved."},
+	}
+	tg.Tag(ps)
+	if got := letters(ps[1].Tags); got != "g" {
+		t.Fatalf("heading tags %q", got)
+	}
+	for _, i := range []int{2, 4} {
+		if len(ps[i].Tags) != 1 || ps[i].Tags[0].Norm != "g" || !ps[i].Tags[0].Inherited || ps[i].Tags[0].Evidence[0].HeadingSeq != 1 {
+			t.Errorf("passage %d: %+v", i, ps[i].Tags)
+		}
+	}
+	if len(ps[6].Tags) != 0 {
+		t.Errorf("section did not end at a heading of the same level: %+v", ps[6].Tags)
+	}
+}
+
+func TestVersionChangesWithRules(t *testing.T) {
+	a := mustDefault(t)
+	b, err := Load([]byte("norms:\n  g:\n    - name: x\n      weight: 0.9\n      any: [grid]\n      examples: {match: [grid]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Version() == b.Version() || len(a.Version()) != 12 {
+		t.Fatalf("versions %q %q", a.Version(), b.Version())
+	}
+	if got := letters(b.TagText("The grid is resilient.")); got != "g" {
+		t.Fatalf("custom rule: %q", got)
+	}
+}
+
+func TestLoadErrorsNameTheRule(t *testing.T) {
+	for src, want := range map[string]string{
+		"norms:\n  z:\n    - name: x\n      weight: 0.5\n      any: [a]\n":         "not a norm letter",
+		"norms:\n  g:\n    - name: bad\n      weight: 2\n      any: [a]\n":         "g.bad",
+		"norms:\n  g:\n    - name: star\n      weight: 0.5\n      any: [\"a*b c\"]\n": "may only end a word",
+		"norms:\n  g:\n    - name: x\n      wieght: 0.5\n":                          "wieght",
+	} {
+		_, err := Load([]byte(src))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want mention of %q", src, err, want)
+		}
+	}
+}

@@ -1,0 +1,371 @@
+// Package tag assigns GGE norms (a)–(k) to passages with keyword rules
+// compiled into one Aho-Corasick automaton, so that a passage is scanned
+// once whatever the number of rules, and explains every tag with the
+// rules and words that produced it.
+package tag
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/normtag/normtag/corpus"
+)
+
+// hit is one occurrence of a pattern, in folded-text byte offsets.
+type hit struct {
+	start, end int
+	use        patternUse
+}
+
+// scan holds the per-passage working state; pooled to keep tagging
+// allocation-light.
+type scan struct {
+	f        folded
+	hits     []hit
+	anchors  []anchorHit
+	words    []int32 // word index at each folded byte, built on demand
+	haveWord bool
+}
+
+var scans = sync.Pool{New: func() any { return new(scan) }}
+
+// firing is a rule that fired on a passage, with its evidence.
+type firing struct {
+	rule     int
+	evidence []corpus.Evidence
+}
+
+// result is what matching found in one passage.
+type result struct {
+	lang    string
+	firings []firing
+	refs    []reference
+}
+
+// match runs the automaton over text and evaluates every rule.
+func (t *Tagger) match(text string, langHint string) result {
+	sc := scans.Get().(*scan)
+	defer scans.Put(sc)
+	fold(text, &sc.f)
+	sc.hits, sc.anchors, sc.haveWord = sc.hits[:0], sc.anchors[:0], false
+	ft := sc.f.text
+	t.matcher.Find(ft, func(id, end int) {
+		p := &t.pats[id]
+		start := end - len(p.text)
+		if start > 0 && ft[start-1] != ' ' {
+			return
+		}
+		if p.prefix {
+			for end < len(ft) && ft[end] != ' ' {
+				end++
+			}
+		} else if end < len(ft) && ft[end] != ' ' {
+			return
+		}
+		if p.anchor != 0 {
+			sc.anchors = append(sc.anchors, anchorHit{kind: p.anchor, start: start, end: end})
+			return
+		}
+		for _, u := range p.uses {
+			sc.hits = append(sc.hits, hit{start: start, end: end, use: u})
+		}
+	})
+	res := result{lang: detectLang(ft, langHint)}
+	res.refs = t.references(text, sc)
+	if len(sc.hits) == 0 {
+		return res
+	}
+	// Group hits by rule.
+	sort.Slice(sc.hits, func(i, j int) bool {
+		if sc.hits[i].use.rule != sc.hits[j].use.rule {
+			return sc.hits[i].use.rule < sc.hits[j].use.rule
+		}
+		return sc.hits[i].start < sc.hits[j].start
+	})
+	for i := 0; i < len(sc.hits); {
+		j := i
+		for j < len(sc.hits) && sc.hits[j].use.rule == sc.hits[i].use.rule {
+			j++
+		}
+		if ev := t.evaluate(sc, sc.hits[i:j], res.lang, text); ev != nil {
+			res.firings = append(res.firings, firing{rule: sc.hits[i].use.rule, evidence: ev})
+		}
+		i = j
+	}
+	return res
+}
+
+// evaluate decides whether one rule fires given its hits.
+func (t *Tagger) evaluate(sc *scan, hits []hit, lang, text string) []corpus.Evidence {
+	r := &t.rules[hits[0].use.rule]
+	if r.Lang != "" && r.Lang != lang {
+		return nil
+	}
+	var anyHits []hit
+	var groupHits []hit
+	for _, h := range hits {
+		switch h.use.slot {
+		case slotNot:
+			return nil
+		case slotAny:
+			anyHits = append(anyHits, h)
+		default:
+			groupHits = append(groupHits, h)
+		}
+	}
+	var chosen []hit
+	if len(anyHits) > 0 {
+		chosen = anyHits
+	} else if r.groups > 0 && len(groupHits) > 0 {
+		chosen = t.proximity(sc, groupHits, r.groups, r.Within)
+	}
+	if len(chosen) == 0 {
+		return nil
+	}
+	ev := make([]corpus.Evidence, 0, len(chosen))
+	for _, h := range chosen {
+		s := sc.f.offsets[h.start]
+		e := endOfWord(text, int(sc.f.offsets[h.end-1]))
+		ev = append(ev, corpus.Evidence{Rule: r.full, Match: text[s:e], Start: int(s), End: int(e)})
+	}
+	return ev
+}
+
+// endOfWord returns the end of the rune (and word characters) at i.
+func endOfWord(text string, i int) int32 {
+	j := i + 1
+	for j < len(text) && (text[j]&0xC0 == 0x80) {
+		j++
+	}
+	return int32(j)
+}
+
+// proximity finds, among hits of a rule's All groups, a set with one hit
+// per group spanning at most within words, and returns it.
+func (t *Tagger) proximity(sc *scan, hits []hit, groups, within int) []hit {
+	if !sc.haveWord {
+		sc.words = sc.words[:0]
+		w := int32(0)
+		for _, c := range sc.f.text {
+			sc.words = append(sc.words, w)
+			if c == ' ' {
+				w++
+			}
+		}
+		sc.words = append(sc.words, w)
+		sc.haveWord = true
+	}
+	// hits are sorted by start; slide a window covering every group.
+	count := make([]int, groups)
+	covered := 0
+	lo := 0
+	for hi := range hits {
+		g := hits[hi].use.slot
+		if count[g] == 0 {
+			covered++
+		}
+		count[g]++
+		for covered == groups {
+			span := int(sc.words[hits[hi].start] - sc.words[hits[lo].start])
+			if span <= within {
+				out := make([]hit, 0, groups)
+				seen := make([]bool, groups)
+				for k := lo; k <= hi; k++ {
+					if s := hits[k].use.slot; !seen[s] {
+						seen[s] = true
+						out = append(out, hits[k])
+					}
+				}
+				return out
+			}
+			gl := hits[lo].use.slot
+			count[gl]--
+			if count[gl] == 0 {
+				covered--
+			}
+			lo++
+		}
+	}
+	return nil
+}
+
+// score combines the weights of fired rules per norm (noisy-or: each rule
+// is independent evidence) and adds explicit references.
+func (t *Tagger) score(res result) []corpus.Tag {
+	type acc struct {
+		miss float64
+		ev   []corpus.Evidence
+	}
+	by := map[string]*acc{}
+	get := func(n string) *acc {
+		a, ok := by[n]
+		if !ok {
+			a = &acc{miss: 1}
+			by[n] = a
+		}
+		return a
+	}
+	for _, f := range res.firings {
+		r := &t.rules[f.rule]
+		a := get(r.norm)
+		a.miss *= 1 - r.Weight
+		a.ev = append(a.ev, f.evidence...)
+	}
+	for _, ref := range res.refs {
+		for _, n := range ref.norms {
+			a := get(n)
+			a.miss = 0
+			a.ev = append(a.ev, corpus.Evidence{Rule: "reference", Match: ref.match, Start: ref.start, End: ref.end})
+		}
+	}
+	var tags []corpus.Tag
+	for n, a := range by {
+		s := math.Round((1-a.miss)*1000) / 1000
+		if s < t.file.Threshold {
+			continue
+		}
+		tags = append(tags, corpus.Tag{Norm: n, Score: s, Evidence: a.ev})
+	}
+	sortTags(tags)
+	return tags
+}
+
+func sortTags(tags []corpus.Tag) {
+	sort.Slice(tags, func(i, j int) bool {
+		if tags[i].Score != tags[j].Score {
+			return tags[i].Score > tags[j].Score
+		}
+		return tags[i].Norm < tags[j].Norm
+	})
+}
+
+// TagText tags one passage on its own, without section context.
+func (t *Tagger) TagText(text string) []corpus.Tag {
+	return t.score(t.match(text, ""))
+}
+
+// Tag tags passages in place, in document order, with section context: a
+// heading (or a paragraph that opens with a norm's marker and quotes it)
+// that names norms opens a section whose passages inherit those norms
+// until the next heading of the same or a higher level.
+func (t *Tagger) Tag(passages []corpus.Passage) {
+	docLang := t.documentLang(passages)
+	type section struct {
+		level int
+		seq   int
+		text  string
+		norms []string
+	}
+	var stack []section
+	for i := range passages {
+		p := &passages[i]
+		res := t.match(p.Text, docLang)
+		tags := t.score(res)
+		level, opens := 0, false
+		switch {
+		case p.Heading:
+			level, opens = max(p.Level, 1), true
+		case isOpener(p.Text, res):
+			level, opens = openerLevel, true
+		}
+		if opens {
+			for len(stack) > 0 && stack[len(stack)-1].level >= level {
+				stack = stack[:len(stack)-1]
+			}
+			if named := t.sectionNorms(res, tags, p.Heading); len(named) > 0 {
+				stack = append(stack, section{level: level, seq: p.Seq, text: p.Text, norms: named})
+			}
+			p.Tags = tags
+			continue
+		}
+		have := map[string]bool{}
+		for _, tg := range tags {
+			have[tg.Norm] = true
+		}
+		if len(stack) > 0 {
+			s := stack[len(stack)-1]
+			for _, n := range s.norms {
+				if have[n] {
+					continue
+				}
+				have[n] = true
+				tags = append(tags, corpus.Tag{Norm: n, Score: t.file.SectionScore, Inherited: true, Evidence: []corpus.Evidence{{
+					Rule: "section", Match: abbreviate(s.text, 120), Start: 0, End: min(len(s.text), 120), HeadingSeq: s.seq,
+				}}})
+			}
+			sortTags(tags)
+		}
+		p.Tags = tags
+	}
+}
+
+// openerLevel ranks a norm-opening paragraph below every real heading.
+const openerLevel = 100
+
+// sectionNorms are the norms a heading or opener names: its explicit
+// references, or else its thematic tags when they are strong.
+func (t *Tagger) sectionNorms(res result, tags []corpus.Tag, heading bool) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range res.refs {
+		for _, n := range r.norms {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	bar := t.file.HeadingThreshold
+	for _, tg := range tags {
+		if tg.Score >= bar && (heading || len(out) == 0) {
+			out = append(out, tg.Norm)
+		}
+		if !heading { // an opener names one norm: its best
+			break
+		}
+	}
+	return out
+}
+
+// documentLang is the language most of a document's long passages are in,
+// used for passages too short to tell.
+func (t *Tagger) documentLang(passages []corpus.Passage) string {
+	count := map[string]int{}
+	var f folded
+	for i, p := range passages {
+		if i > 200 {
+			break
+		}
+		if len(p.Text) < 80 {
+			continue
+		}
+		fold(p.Text, &f)
+		count[detectLang(f.text, "")]++
+	}
+	best, n := "en", 0
+	for l, c := range count {
+		if c > n || c == n && l < best {
+			best, n = l, c
+		}
+	}
+	return best
+}
+
+func abbreviate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+	}
+	return s[:cut] + "…"
+}
