@@ -135,10 +135,10 @@ func TestVersionChangesWithRules(t *testing.T) {
 
 func TestLoadErrorsNameTheRule(t *testing.T) {
 	for src, want := range map[string]string{
-		"norms:\n  z:\n    - name: x\n      weight: 0.5\n      any: [a]\n":         "not a norm letter",
-		"norms:\n  g:\n    - name: bad\n      weight: 2\n      any: [a]\n":         "g.bad",
+		"norms:\n  z:\n    - name: x\n      weight: 0.5\n      any: [a]\n":            "not a norm letter",
+		"norms:\n  g:\n    - name: bad\n      weight: 2\n      any: [a]\n":            "g.bad",
 		"norms:\n  g:\n    - name: star\n      weight: 0.5\n      any: [\"a*b c\"]\n": "may only end a word",
-		"norms:\n  g:\n    - name: x\n      wieght: 0.5\n":                          "wieght",
+		"norms:\n  g:\n    - name: x\n      wieght: 0.5\n":                            "wieght",
 	} {
 		_, err := Load([]byte(src))
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -1,0 +1,151 @@
+package isolate
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/pipeline/extract"
+)
+
+func TestMain(m *testing.M) {
+	ServeChildIfRequested()
+	os.Exit(m.Run())
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestPoolSurvivesMisbehavingParsers(t *testing.T) {
+	t.Setenv("NORMTAG_ISOLATE_TEST", "1")
+	dir := t.TempDir()
+	good := writeFile(t, dir, "good.txt", "Norm 7: we protect critical infrastructure.")
+	pool, err := NewPool(Options{Workers: 2, Timeout: 3 * time.Second, MemoryLimit: 1 << 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	ctx := context.Background()
+	for name, want := range map[string]corpus.Reason{
+		"panic.txt": corpus.ReasonCrashed,
+		"hang.txt":  corpus.ReasonTimeout,
+		"exit.txt":  corpus.ReasonCrashed,
+		"hog.txt":   corpus.ReasonTooLarge,
+	} {
+		path := writeFile(t, dir, name, "text")
+		start := time.Now()
+		_, err := pool.Extract(ctx, path)
+		if got := corpus.ReasonOf(err); err == nil || got != want {
+			t.Errorf("%s: got %v (%s), want %s", name, err, got, want)
+		}
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: error does not name the file: %v", name, err)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("%s took %s", name, d)
+		}
+		// The pool keeps working after every failure.
+		doc, err := pool.Extract(ctx, good)
+		if err != nil || !strings.Contains(doc.Pages[0].Text, "critical infrastructure") {
+			t.Fatalf("after %s: %v", name, err)
+		}
+	}
+}
+
+func TestPoolReturnsClassifiedExtractErrors(t *testing.T) {
+	dir := t.TempDir()
+	empty := writeFile(t, dir, "empty.txt", "")
+	pool, _ := NewPool(Options{Workers: 1})
+	defer pool.Close()
+	_, err := pool.Extract(context.Background(), empty)
+	if corpus.ReasonOf(err) != corpus.ReasonEmpty {
+		t.Fatalf("got %v", err)
+	}
+	_, err = pool.Extract(context.Background(), filepath.Join(dir, "missing.pdf"))
+	if corpus.ReasonOf(err) != corpus.ReasonUnreadable {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestCancelKillsChild(t *testing.T) {
+	t.Setenv("NORMTAG_ISOLATE_TEST", "1")
+	hang := writeFile(t, t.TempDir(), "hang.txt", "x")
+	pool, _ := NewPool(Options{Workers: 1, Timeout: time.Minute})
+	defer pool.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := pool.Extract(ctx, hang); err != context.DeadlineExceeded {
+		t.Fatalf("got %v", err)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatal("cancellation did not stop the child")
+	}
+}
+
+func TestNoChildLeftAfterClose(t *testing.T) {
+	good := writeFile(t, t.TempDir(), "good.txt", "Some text about supply chains.")
+	pool, _ := NewPool(Options{Workers: 2})
+	for i := 0; i < 5; i++ {
+		if _, err := pool.Extract(context.Background(), good); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pool.Close()
+	exe, _ := os.Executable()
+	out, _ := exec.Command("pgrep", "-f", exe).Output()
+	for _, pid := range strings.Fields(string(out)) {
+		if pid != "" && pid != strconv.Itoa(os.Getpid()) {
+			// pgrep also lists this test process; anything else is a leak.
+			t.Errorf("child process %s still running", pid)
+		}
+	}
+}
+
+// TestRobustnessCorpus runs every PDF of the shared robustness corpus
+// through the pool: each one is extracted or fails with a reason, none
+// takes longer than the timeout, and the pool survives all of them.
+func TestRobustnessCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: 735 hostile PDFs")
+	}
+	files, _ := filepath.Glob("../../../shared/corpora/robustness/*/*.pdf")
+	more, _ := filepath.Glob("../../../shared/corpora/robustness/*/*/*.pdf")
+	files = append(files, more...)
+	if len(files) == 0 {
+		t.Skip("../shared/corpora/robustness is absent")
+	}
+	const timeout = 20 * time.Second
+	pool, _ := NewPool(Options{Timeout: timeout, Extract: extract.Options{}})
+	defer pool.Close()
+	reasons := map[corpus.Reason]int{}
+	withText := 0
+	for _, f := range files {
+		start := time.Now()
+		doc, err := pool.Extract(context.Background(), f)
+		if d := time.Since(start); d > timeout+5*time.Second {
+			t.Errorf("%s took %s", f, d)
+		}
+		if err != nil {
+			reasons[corpus.ReasonOf(err)]++
+			continue
+		}
+		withText++
+		if doc.ID == "" || len(doc.Pages) == 0 {
+			t.Errorf("%s: document without id or pages", f)
+		}
+	}
+	t.Logf("%d PDFs: %d with text, failures by reason %v", len(files), withText, reasons)
+}
