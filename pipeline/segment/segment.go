@@ -185,7 +185,12 @@ func refineBlock(b block, hasStructure bool) []block {
 		}
 		cur = block{page: b.page, start: b.start, end: b.end}
 	}
+	skip := false
 	for i, l := range b.lines {
+		if skip {
+			skip = false
+			continue
+		}
 		if !hasStructure && i == 0 && len(b.lines) >= 3 && leadHeading(l, b.lines[1], maxLen) {
 			out = append(out, block{page: b.page, start: b.start, end: b.end, lines: []string{l}, heading: true, level: weakLevel})
 			continue
@@ -193,7 +198,14 @@ func refineBlock(b block, hasStructure bool) []block {
 		if !hasStructure {
 			if lvl, ok := headingShape(l, len(b.lines) == 1, i+1 < len(b.lines)); ok {
 				emit()
-				out = append(out, block{page: b.page, start: b.start, end: b.end, lines: []string{l}, heading: true, level: lvl, weak: lvl == weakLevel})
+				lines := []string{l}
+				// A heading too long for one line continues on the next:
+				// a short line starting in lower case.
+				if i+1 < len(b.lines) && headingContinues(b.lines[i+1], maxLen) {
+					lines = append(lines, b.lines[i+1])
+					skip = true
+				}
+				out = append(out, block{page: b.page, start: b.start, end: b.end, lines: lines, heading: true, level: lvl, weak: lvl == weakLevel})
 				continue
 			}
 		}
@@ -227,6 +239,18 @@ func leadHeading(first, next string, maxLen int) bool {
 	r, _ := utf8.DecodeRuneInString(first)
 	nr, _ := utf8.DecodeRuneInString(next)
 	return unicode.IsUpper(r) && unicode.IsUpper(nr) && !startsItem(first)
+}
+
+// headingContinues reports whether next looks like the wrapped end of a
+// heading: short, in lower case, without end punctuation.
+func headingContinues(next string, maxLen int) bool {
+	words := strings.Fields(next)
+	if len(words) == 0 || len(words) > 6 || utf8.RuneCountInString(next)*2 > maxLen {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(next)
+	last, _ := utf8.DecodeLastRuneInString(next)
+	return unicode.IsLower(r) && !strings.ContainsRune(".,;:", last)
 }
 
 // weakLevel is the level given to a line judged a heading only because it

@@ -67,6 +67,14 @@ func TestPassagesHeadingsByShape(t *testing.T) {
 	}
 }
 
+func TestPassagesWrappedHeading(t *testing.T) {
+	text := "Norm 1 (paragraph 13 (a)) — Cooperation for\nstability and security\nExamplia works with its neighbours to increase stability and security in the\nuse of ICTs. We host an annual regional tabletop exercise."
+	ps := Passages([]corpus.Page{{Number: 1, Text: text}})
+	if len(ps) != 2 || !ps[0].Heading || ps[0].Text != "Norm 1 (paragraph 13 (a)) — Cooperation for stability and security" {
+		t.Fatalf("got %q", texts(ps))
+	}
+}
+
 func TestPassagesStructuralHeadings(t *testing.T) {
 	text := "Supply chain integrity\nVendors must test their products."
 	ps := Passages([]corpus.Page{{Number: 1, Text: text, Headings: []corpus.Span{{Start: 0, End: 22, Level: 1}}}})

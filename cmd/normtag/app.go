@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/pipeline"
+)
+
+// Exit codes, documented in the README.
+const (
+	exitOK      = 0
+	exitPartial = 1 // some inputs failed; the rest were processed
+	exitFatal   = 2 // usage or fatal error
+)
+
+// partialError marks a run in which some inputs failed but the command
+// otherwise completed; it maps to exit code 1.
+type partialError struct {
+	failed int
+	what   string // default: "input(s) failed"
+}
+
+func (e partialError) Error() string {
+	if e.what != "" {
+		return fmt.Sprintf("%d problem(s): %s", e.failed, e.what)
+	}
+	return fmt.Sprintf("%d input(s) failed", e.failed)
+}
+
+// usageError maps to exit code 2 with the message shown to the user.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// run builds the app and runs it, returning the process exit code. Tests
+// call it directly.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.RunContext(ctx, args)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, new(partialError)):
+		fmt.Fprintf(stderr, "normtag: %v\n", err)
+		return exitPartial
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "normtag: interrupted; committed work is kept, re-run to continue")
+		return exitFatal
+	default:
+		fmt.Fprintf(stderr, "normtag: %v\n", err)
+		return exitFatal
+	}
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:  "normtag",
+		Usage: "tag policy submissions with the UN GGE 2015 cyber norms and search them",
+		Description: "normtag ingests PDF, DOCX, HTML and text submissions, splits them into passages,\n" +
+			"tags each passage with the norms (a)-(k) of A/70/174 paragraph 13 it addresses,\n" +
+			"stores them in a data directory and serves full-text search by norm.",
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "log level: debug, info, warn, error", EnvVars: []string{"NORMTAG_LOG_LEVEL"}},
+		},
+		Before: func(c *cli.Context) error {
+			var lvl slog.Level
+			if err := lvl.UnmarshalText([]byte(c.String("log-level"))); err != nil {
+				return usagef("bad --log-level %q", c.String("log-level"))
+			}
+			c.App.Metadata = map[string]any{"logger": slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))}
+			return nil
+		},
+		Commands: []*cli.Command{
+			demoCommand(),
+			ingestCommand(),
+			searchCommand(),
+			tagCommand(),
+			extractCommand(),
+			reindexCommand(),
+			statsCommand(),
+			retagCommand(),
+			checkCommand(),
+			rulesCommand(),
+		},
+		// Errors are printed once, by run, with the right exit code.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return usageError{err.Error()}
+		},
+	}
+}
+
+func logger(c *cli.Context) *slog.Logger {
+	if l, ok := c.App.Metadata["logger"].(*slog.Logger); ok {
+		return l
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// dataFlag is the --data flag shared by every command that uses a data
+// directory.
+func dataFlag() cli.Flag {
+	return &cli.StringFlag{
+		Name:    "data",
+		Usage:   "data directory (corpus and index)",
+		Value:   pipeline.DefaultDataDir,
+		EnvVars: []string{"NORMTAG_DATA"},
+	}
+}
+
+func formatFlag(values ...string) cli.Flag {
+	return &cli.StringFlag{Name: "format", Value: values[0], Usage: "output format: " + strings.Join(values, ", ")}
+}
+
+// checkFormat validates the --format flag against the allowed values.
+func checkFormat(c *cli.Context, values ...string) (string, error) {
+	f := c.String("format")
+	for _, v := range values {
+		if f == v {
+			return f, nil
+		}
+	}
+	return "", usagef("--format must be one of %s, not %q", strings.Join(values, ", "), f)
+}
+
+// openData opens the data directory named by --data.
+func openData(c *cli.Context, write bool) (*pipeline.Data, error) {
+	var wait time.Duration
+	if write {
+		wait = c.Duration("lock-wait")
+	}
+	return pipeline.Open(c.Context, c.String("data"), pipeline.OpenOptions{Write: write, LockWait: wait, Logger: logger(c)})
+}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/pipeline"
+)
+
+func checkCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "check",
+		Usage: "verify that the search index agrees with the stored corpus (and fix it with --repair)",
+		Description: "Compares, document by document, the passages in the corpus with those in the index.\n" +
+			"Exit code 0 when they agree (or were repaired), 1 when they differ.",
+		Flags: []cli.Flag{
+			dataFlag(),
+			&cli.BoolFlag{Name: "repair", Usage: "re-index missing documents and drop extra ones"},
+			&cli.DurationFlag{Name: "lock-wait", Usage: "how long to wait for another writer on the data directory"},
+			formatFlag("text", "json"),
+		},
+		Action: func(c *cli.Context) error {
+			format, err := checkFormat(c, "text", "json")
+			if err != nil {
+				return err
+			}
+			d, err := openData(c, true)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			rep, err := pipeline.Check(c.Context, d, c.Bool("repair"))
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				writeJSON(c.App.Writer, rep)
+			} else {
+				fmt.Fprintf(c.App.Writer, "corpus: %d documents, %d passages; index: %d documents, %d passages\n",
+					rep.Documents, rep.Passages, rep.IndexedDocuments, rep.IndexedPassages)
+				fmt.Fprintf(c.App.Writer, "missing or incomplete in index: %d; extra in index: %d; pending: %d\n",
+					len(rep.Missing), len(rep.Extra), rep.Unindexed)
+				if rep.Repaired {
+					fmt.Fprintln(c.App.Writer, "repaired")
+				}
+			}
+			if !rep.OK() && !rep.Repaired {
+				return partialError{failed: len(rep.Missing) + len(rep.Extra) + rep.Unindexed, what: "index differs from the corpus (run check --repair)"}
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/internal/norms"
+	"github.com/normtag/normtag/internal/progress"
+	"github.com/normtag/normtag/pipeline"
+	"github.com/normtag/normtag/pipeline/extract"
+	"github.com/normtag/normtag/pipeline/isolate"
+	"github.com/normtag/normtag/pipeline/tag"
+)
+
+func ingestCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "ingest",
+		Usage:     "extract, tag, store and index files and folders (recursively)",
+		ArgsUsage: "PATH...",
+		Description: "Documents are identified by the SHA-256 of their bytes: re-ingesting the same files adds nothing,\n" +
+			"and files whose path, size and modification time are unchanged are not even read again.\n" +
+			"Every PDF and DOCX is parsed in a child process with a time and memory limit; a file that\n" +
+			"cannot be read is reported with a reason code and skipped, and the run goes on.\n" +
+			"A metadata.csv in a folder (file,submitter,submitter_type,country,date,title) sets documents' metadata.\n" +
+			"Exit codes: 0 all files stored or unchanged; 1 some files failed; 2 usage or fatal error.",
+		Flags: []cli.Flag{
+			dataFlag(),
+			&cli.IntFlag{Name: "workers", Value: runtime.NumCPU(), Usage: "files extracted in parallel"},
+			&cli.DurationFlag{Name: "timeout", Value: isolate.DefaultTimeout, Usage: "time limit for extracting one file"},
+			&cli.Int64Flag{Name: "max-file-size", Value: extract.DefaultMaxFileSize, Usage: "skip files larger than this many bytes (reason too-large)"},
+			&cli.Int64Flag{Name: "memory-limit", Value: isolate.DefaultMemoryLimit, Usage: "memory cap in bytes for each extraction process"},
+			&cli.StringFlag{Name: "password", Usage: "password for encrypted PDFs", EnvVars: []string{"NORMTAG_PDF_PASSWORD"}},
+			&cli.StringFlag{Name: "rules", Usage: "rules file (default: the embedded rules)"},
+			&cli.BoolFlag{Name: "prune", Usage: "remove stored documents whose files under the given folders are gone"},
+			&cli.BoolFlag{Name: "retry-failed", Usage: "re-extract files that failed before even if unchanged"},
+			&cli.BoolFlag{Name: "json", Usage: "print progress and the summary as JSON lines"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors and the summary"},
+			&cli.StringFlag{Name: "report", Usage: "write a JSON report of the run (counts, failures, durations, rules version) to this file"},
+			&cli.DurationFlag{Name: "lock-wait", Usage: "how long to wait for another writer on the data directory"},
+			formatFlag("text", "json"),
+		},
+		Action: func(c *cli.Context) error {
+			format, err := checkFormat(c, "text", "json")
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				format = "json"
+			}
+			if c.NArg() == 0 {
+				return usagef("ingest needs at least one file or folder")
+			}
+			tagger, err := loadTagger(c.String("rules"))
+			if err != nil {
+				return err
+			}
+			d, err := openData(c, true)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			pool, err := isolate.NewPool(isolate.Options{
+				Workers:     c.Int("workers"),
+				Timeout:     c.Duration("timeout"),
+				MemoryLimit: c.Int64("memory-limit"),
+				Extract:     extract.Options{Password: c.String("password"), MaxFileSize: c.Int64("max-file-size")},
+				Logger:      logger(c),
+			})
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			prog := progress.New(c.App.ErrWriter, progressMode(c, format))
+			sum, runErr := pipeline.Ingest(c.Context, d, c.Args().Slice(), pipeline.IngestOptions{
+				Workers:     c.Int("workers"),
+				Extractor:   pool,
+				Tagger:      tagger,
+				Logger:      logger(c),
+				Prune:       c.Bool("prune"),
+				RetryFailed: c.Bool("retry-failed"),
+				OnStart:     prog.SetTotal,
+				OnResult: func(r pipeline.Result) {
+					if r.Status == pipeline.StatusFailed && format != "json" {
+						prog.Log(fmt.Sprintf("normtag: %s: %s: %s", r.Path, r.Reason, r.Error))
+					}
+					prog.Add(r.Path, r.Pages, r.Status == pipeline.StatusFailed)
+				},
+			})
+			prog.Finish()
+			if sum != nil {
+				if path := c.String("report"); path != "" {
+					if err := writeReport(path, sum); err != nil && runErr == nil {
+						runErr = err
+					}
+				}
+				if format == "json" {
+					writeJSONLine(c.App.Writer, struct {
+						Type string `json:"message_type"`
+						*pipeline.Summary
+					}{"summary", sum})
+				} else {
+					printIngestSummary(c.App.Writer, sum)
+				}
+			}
+			if runErr != nil {
+				return runErr
+			}
+			if sum.Failed > 0 {
+				return partialError{failed: sum.Failed}
+			}
+			return nil
+		},
+	}
+}
+
+// progressMode picks the progress display: JSON lines for --json, nothing
+// for --quiet, a bar on a terminal, periodic lines otherwise.
+func progressMode(c *cli.Context, format string) progress.Mode {
+	switch {
+	case format == "json":
+		return progress.JSON
+	case c.Bool("quiet"):
+		return progress.Quiet
+	case isTerminal(c.App.ErrWriter):
+		return progress.Bar
+	default:
+		return progress.Lines
+	}
+}
+
+// writeReport writes the run's summary as JSON, atomically.
+func writeReport(path string, sum *pipeline.Summary) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	writeJSON(f, sum)
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// loadTagger returns the embedded rules, or those of path when given.
+func loadTagger(path string) (*tag.Tagger, error) {
+	if path == "" {
+		t, err := tag.Default()
+		if err != nil {
+			return nil, fmt.Errorf("load embedded rules: %w", err)
+		}
+		return t, nil
+	}
+	t, err := tag.LoadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load rules %s: %w", path, err)
+	}
+	return t, nil
+}
+
+func printIngestSummary(w io.Writer, s *pipeline.Summary) {
+	fmt.Fprintf(w, "documents: %d added, %d unchanged, %d failed", s.Added, s.Unchanged, s.Failed)
+	if s.Pruned > 0 {
+		fmt.Fprintf(w, ", %d pruned", s.Pruned)
+	}
+	fmt.Fprintf(w, " (%s)\n", s.Duration.Round(time.Millisecond))
+	fmt.Fprintf(w, "added: %d pages, %d passages", s.Pages, s.Passages)
+	if s.NearDuplicates > 0 {
+		fmt.Fprintf(w, "; %d near-duplicate(s) of earlier documents flagged", s.NearDuplicates)
+	}
+	fmt.Fprintln(w)
+	if s.Added > 0 {
+		fmt.Fprintln(w, "tagged passages per norm (added documents):")
+		for _, n := range norms.All {
+			fmt.Fprintf(w, "  (%s) %-44s %6d\n", n.Letter, n.Short, s.Norms[n.Letter])
+		}
+	}
+	if s.Failed > 0 {
+		byReason := map[string]int{}
+		for _, f := range s.Failures {
+			byReason[string(f.Reason)]++
+		}
+		reasons := make([]string, 0, len(byReason))
+		for r := range byReason {
+			reasons = append(reasons, r)
+		}
+		sort.Strings(reasons)
+		fmt.Fprintln(w, "failed files by reason:")
+		for _, r := range reasons {
+			fmt.Fprintf(w, "  %-12s %d\n", r, byReason[r])
+		}
+	}
+}
+
+func writeJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+func writeJSONLine(w io.Writer, v any) {
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// joinNorms renders norm letters as "f,g".
+func joinNorms(letters []string) string { return strings.Join(letters, ",") }

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+func rulesCommand() *cli.Command {
+	rulesFlag := &cli.StringFlag{Name: "rules", Usage: "rules file (default: the embedded rules)"}
+	return &cli.Command{
+		Name:  "rules",
+		Usage: "check and explain the tagging rules",
+		Subcommands: []*cli.Command{
+			{
+				Name:  "test",
+				Usage: "check every rule against its own examples (match / no_match)",
+				Flags: []cli.Flag{rulesFlag},
+				Action: func(c *cli.Context) error {
+					t, err := loadTagger(c.String("rules"))
+					if err != nil {
+						return err
+					}
+					fails, n := t.TestExamples()
+					for _, f := range fails {
+						fmt.Fprintln(c.App.Writer, "FAIL", f)
+					}
+					fmt.Fprintf(c.App.Writer, "%d examples, %d failures (rules %s)\n", n, len(fails), t.Version())
+					if len(fails) > 0 {
+						return partialError{failed: len(fails), what: "rule examples failed"}
+					}
+					return nil
+				},
+			},
+			{
+				Name:  "lint",
+				Usage: "report rules without examples or that never fire on them, duplicate and shadowed phrases",
+				Flags: []cli.Flag{rulesFlag},
+				Action: func(c *cli.Context) error {
+					t, err := loadTagger(c.String("rules"))
+					if err != nil {
+						return err
+					}
+					problems := t.Lint()
+					for _, p := range problems {
+						fmt.Fprintln(c.App.Writer, p)
+					}
+					if len(problems) > 0 {
+						return partialError{failed: len(problems), what: "lint problems"}
+					}
+					fmt.Fprintln(c.App.Writer, "rules are clean")
+					return nil
+				},
+			},
+			{
+				Name:      "explain",
+				Usage:     "show which rules fire on a text and how its scores come about",
+				ArgsUsage: "TEXT...",
+				Flags:     []cli.Flag{rulesFlag, formatFlag("text", "json")},
+				Action: func(c *cli.Context) error {
+					format, err := checkFormat(c, "text", "json")
+					if err != nil {
+						return err
+					}
+					if c.NArg() == 0 {
+						return usagef("rules explain needs a TEXT")
+					}
+					t, err := loadTagger(c.String("rules"))
+					if err != nil {
+						return err
+					}
+					ex := t.Explain(strings.Join(c.Args().Slice(), " "))
+					if format == "json" {
+						writeJSON(c.App.Writer, ex)
+						return nil
+					}
+					ex.WriteText(c.App.Writer)
+					return nil
+				},
+			},
+			{
+				Name:  "phrases",
+				Usage: "print every phrase the rules search for, folded, one per line (for benchmarks)",
+				Flags: []cli.Flag{rulesFlag},
+				Action: func(c *cli.Context) error {
+					t, err := loadTagger(c.String("rules"))
+					if err != nil {
+						return err
+					}
+					for _, p := range t.Phrases() {
+						fmt.Fprintln(c.App.Writer, p)
+					}
+					return nil
+				},
+			},
+		},
+	}
+}

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/index"
+	"github.com/normtag/normtag/internal/norms"
+)
+
+func searchCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "search",
+		Usage:     "search passages by words and norms, with citations",
+		ArgsUsage: "[QUERY...]",
+		Description: "QUERY is a bleve query string: words, \"phrases\", +required, -excluded, and fields\n" +
+			"norm:g, direct:g, submitter:…, submitter_type:state, country:…, year:2021, lang:fr, title:…, file:….\n" +
+			"An empty query with --norm lists the passages of those norms in document order.",
+		Flags: []cli.Flag{
+			dataFlag(),
+			&cli.StringFlag{Name: "norm", Usage: "only passages tagged with any of these norms, e.g. f,g or 6,7"},
+			&cli.BoolFlag{Name: "direct-only", Usage: "with --norm: only tags from the passage's own words, not inherited from its section"},
+			&cli.StringSliceFlag{Name: "submitter", Usage: "only documents from this submitter (repeatable)"},
+			&cli.StringFlag{Name: "since", Usage: "only documents dated on or after YYYY[-MM[-DD]]"},
+			&cli.StringFlag{Name: "until", Usage: "only documents dated on or before YYYY[-MM[-DD]]"},
+			&cli.StringFlag{Name: "sort", Value: index.SortRelevance, Usage: "relevance, date or document"},
+			&cli.IntFlag{Name: "limit", Value: 10, Usage: "hits to show"},
+			&cli.IntFlag{Name: "offset", Value: 0, Usage: "hits to skip"},
+			&cli.BoolFlag{Name: "facets", Usage: "also print counts per norm, submitter, submitter type and year"},
+			formatFlag("text", "json"),
+		},
+		Action: func(c *cli.Context) error {
+			format, err := checkFormat(c, "text", "json")
+			if err != nil {
+				return err
+			}
+			req, err := searchRequest(c)
+			if err != nil {
+				return err
+			}
+			d, err := openData(c, false)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			ix, err := d.OpenIndex()
+			if errors.Is(err, index.ErrMissing) {
+				// The first ingest has not indexed anything yet.
+				res := &index.Result{Hits: []index.Hit{}}
+				if format == "json" {
+					writeJSON(c.App.Writer, res)
+				} else {
+					printHits(c.App.Writer, res, req, false)
+				}
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			res, err := ix.Search(c.Context, req)
+			if err != nil {
+				var qe *index.QueryError
+				if errors.As(err, &qe) {
+					return usagef("%v", qe)
+				}
+				return err
+			}
+			if format == "json" {
+				writeJSON(c.App.Writer, res)
+				return nil
+			}
+			printHits(c.App.Writer, res, req, isTerminal(c.App.Writer))
+			return nil
+		},
+	}
+}
+
+// searchRequest reads the search flags shared by search and export.
+func searchRequest(c *cli.Context) (index.Request, error) {
+	req := index.Request{
+		Query:      strings.Join(c.Args().Slice(), " "),
+		DirectOnly: c.Bool("direct-only"),
+		Submitters: c.StringSlice("submitter"),
+		Sort:       c.String("sort"),
+		Limit:      c.Int("limit"),
+		Offset:     c.Int("offset"),
+		Highlight:  true,
+		Facets:     c.Bool("facets"),
+	}
+	if s := c.String("norm"); s != "" {
+		letters, err := norms.ParseList(s)
+		if err != nil {
+			return req, usagef("--norm: %v", err)
+		}
+		req.Norms = letters
+	}
+	var err error
+	if req.Since, err = parseDate(c.String("since"), false); err != nil {
+		return req, usagef("--since: %v", err)
+	}
+	if req.Until, err = parseDate(c.String("until"), true); err != nil {
+		return req, usagef("--until: %v", err)
+	}
+	if req.Limit < 1 || req.Limit > index.MaxLimit {
+		return req, usagef("--limit must be between 1 and %d", index.MaxLimit)
+	}
+	return req, nil
+}
+
+// parseDate reads YYYY, YYYY-MM or YYYY-MM-DD; with end, the last instant
+// of that period.
+func parseDate(s string, end bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, l := range []struct {
+		layout string
+		years  int
+		months int
+		days   int
+	}{{"2006-01-02", 0, 0, 1}, {"2006-01", 0, 1, 0}, {"2006", 1, 0, 0}} {
+		if t, err := time.Parse(l.layout, s); err == nil {
+			if end {
+				t = t.AddDate(l.years, l.months, l.days).Add(-time.Nanosecond)
+			}
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("want YYYY, YYYY-MM or YYYY-MM-DD, got %q", s)
+}
+
+func printHits(w io.Writer, res *index.Result, req index.Request, color bool) {
+	if res.Total == 0 {
+		fmt.Fprintln(w, "no passages found")
+		return
+	}
+	shown := len(res.Hits)
+	fmt.Fprintf(w, "%d passage(s) found, showing %d–%d\n\n", res.Total, req.Offset+1, req.Offset+shown)
+	for i, h := range res.Hits {
+		fmt.Fprintf(w, "%d. %s\n", req.Offset+i+1, citation(h))
+		fmt.Fprintf(w, "   norms: %s\n", describeNorms(h.Norms, h.DirectNorms))
+		fmt.Fprintf(w, "   %s\n\n", markSnippet(h.Snippet, color))
+	}
+	if len(res.Facets) > 0 {
+		for _, f := range []string{index.FieldNorm, index.FieldSubmitter, index.FieldSubmitterType, index.FieldYear} {
+			counts := res.Facets[f]
+			if len(counts) == 0 {
+				continue
+			}
+			parts := make([]string, len(counts))
+			for i, fc := range counts {
+				parts[i] = fmt.Sprintf("%s %d", fc.Value, fc.Count)
+			}
+			fmt.Fprintf(w, "%s: %s\n", f, strings.Join(parts, " · "))
+		}
+	}
+}
+
+// citation renders "Title — submitter, date — file, p. 3, passage 12".
+func citation(h index.Hit) string {
+	var b strings.Builder
+	b.WriteString(h.Title)
+	if h.Submitter != "" || h.Date != "" {
+		b.WriteString(" — ")
+		b.WriteString(strings.TrimLeft(strings.Join([]string{h.Submitter, h.Date}, ", "), ", "))
+	}
+	fmt.Fprintf(&b, " — %s, p. %d, passage %d", h.File, h.Page, h.Seq)
+	return b.String()
+}
+
+// describeNorms lists norms with their short names, marking those only
+// inherited from a section heading.
+func describeNorms(all, direct []string) string {
+	if len(all) == 0 {
+		return "none"
+	}
+	isDirect := map[string]bool{}
+	for _, n := range direct {
+		isDirect[n] = true
+	}
+	parts := make([]string, 0, len(all))
+	for _, l := range all {
+		s := "(" + l + ")"
+		if n, ok := norms.ByLetter(l); ok {
+			s += " " + n.Short
+		}
+		if !isDirect[l] {
+			s += " [section]"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// markSnippet renders the highlight markers: bold on a terminal, «…»
+// otherwise.
+func markSnippet(s string, color bool) string {
+	open, close := "«", "»"
+	if color {
+		open, close = "\x1b[1;33m", "\x1b[0m"
+	}
+	s = strings.ReplaceAll(s, index.MarkStart, open)
+	return strings.ReplaceAll(s, index.MarkEnd, close)
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/norms"
+)
+
+func statsCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "stats",
+		Usage: "count stored documents, pages, passages, tags per norm and failures per reason",
+		Flags: []cli.Flag{dataFlag(), formatFlag("text", "json")},
+		Action: func(c *cli.Context) error {
+			format, err := checkFormat(c, "text", "json")
+			if err != nil {
+				return err
+			}
+			d, err := openData(c, false)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			st, err := d.Store.Stats(c.Context)
+			if err != nil {
+				return err
+			}
+			for _, n := range norms.All { // every norm present, zero or not
+				st.Norms[n.Letter] += 0
+				st.DirectNorms[n.Letter] += 0
+			}
+			if format == "json" {
+				writeJSON(c.App.Writer, st)
+				return nil
+			}
+			printStats(c.App.Writer, st)
+			return nil
+		},
+	}
+}
+
+func printStats(w io.Writer, st corpus.Stats) {
+	fmt.Fprintf(w, "documents: %d\npages:     %d\npassages:  %d\n", st.Documents, st.Pages, st.Passages)
+	fmt.Fprintln(w, "passages per norm (all / own words):")
+	for _, n := range norms.All {
+		fmt.Fprintf(w, "  (%s) %-44s %6d / %d\n", n.Letter, n.Short, st.Norms[n.Letter], st.DirectNorms[n.Letter])
+	}
+	if len(st.Failed) > 0 {
+		reasons := make([]string, 0, len(st.Failed))
+		total := 0
+		for r, n := range st.Failed {
+			reasons = append(reasons, string(r))
+			total += n
+		}
+		sort.Strings(reasons)
+		fmt.Fprintf(w, "failed files: %d\n", total)
+		for _, r := range reasons {
+			fmt.Fprintf(w, "  %-12s %d\n", r, st.Failed[corpus.Reason(r)])
+		}
+	}
+}

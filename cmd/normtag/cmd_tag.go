@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/pipeline"
+	"github.com/normtag/normtag/pipeline/extract"
+	"github.com/normtag/normtag/pipeline/tag"
+)
+
+// taggedPassage is one line of `tag --format jsonl`.
+type taggedPassage struct {
+	Doc string `json:"doc"`
+	corpus.Passage
+}
+
+func tagCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "tag",
+		Usage:     "extract, segment and tag files without storing anything",
+		ArgsUsage: "FILE...",
+		Description: "jsonl prints one JSON object per passage: doc, page, passage, start, end, heading, level, text\n" +
+			"and norms (best score first), each with score, inherited and evidence (rule, match, offsets).",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "rules", Usage: "rules file (default: the embedded rules)"},
+			&cli.BoolFlag{Name: "explain", Usage: "text format: show for every tagged passage which rules fired and why"},
+			&cli.BoolFlag{Name: "all", Usage: "text format: also show passages without tags"},
+			&cli.StringFlag{Name: "password", Usage: "password for encrypted PDFs", EnvVars: []string{"NORMTAG_PDF_PASSWORD"}},
+			formatFlag("text", "jsonl"),
+		},
+		Action: func(c *cli.Context) error {
+			format, err := checkFormat(c, "text", "jsonl")
+			if err != nil {
+				return err
+			}
+			if c.NArg() == 0 {
+				return usagef("tag needs at least one FILE")
+			}
+			tagger, err := loadTagger(c.String("rules"))
+			if err != nil {
+				return err
+			}
+			out := bufio.NewWriter(c.App.Writer)
+			defer out.Flush()
+			ex := pipeline.InProcess{Options: extract.Options{Password: c.String("password")}}
+			failed := 0
+			for _, path := range c.Args().Slice() {
+				if err := c.Context.Err(); err != nil {
+					return err
+				}
+				doc, err := pipeline.ExtractAndAnalyse(c.Context, ex, tagger, path)
+				if err != nil {
+					failed++
+					fmt.Fprintf(c.App.ErrWriter, "normtag: %s: %s: %s\n", path, corpus.ReasonOf(err), err)
+					continue
+				}
+				if format == "jsonl" {
+					if err := writeTagJSONL(out, path, doc); err != nil {
+						return err
+					}
+					continue
+				}
+				printTagged(out, tagger, path, doc, c.Bool("explain"), c.Bool("all"))
+			}
+			if failed > 0 {
+				return partialError{failed: failed}
+			}
+			return nil
+		},
+	}
+}
+
+func writeTagJSONL(w io.Writer, path string, doc *corpus.Document) error {
+	enc := json.NewEncoder(w)
+	for _, p := range doc.Passages {
+		if p.Tags == nil {
+			p.Tags = []corpus.Tag{}
+		}
+		if err := enc.Encode(taggedPassage{Doc: path, Passage: p}); err != nil {
+			return fmt.Errorf("write jsonl: %w", err)
+		}
+	}
+	return nil
+}
+
+func printTagged(w io.Writer, tagger *tag.Tagger, path string, doc *corpus.Document, explain, all bool) {
+	fmt.Fprintf(w, "== %s (%s, %d pages, %d passages)\n", path, doc.Format, doc.PageCount, len(doc.Passages))
+	for _, p := range doc.Passages {
+		if len(p.Tags) == 0 && !all {
+			continue
+		}
+		kind := ""
+		if p.Heading {
+			kind = " heading"
+		}
+		fmt.Fprintf(w, "\np. %d, passage %d%s: %s\n", p.Page, p.Seq, kind, abbreviateText(p.Text, 300))
+		for _, t := range p.Tags {
+			how := ""
+			if t.Inherited {
+				how = " (from its section heading)"
+			}
+			var rules []string
+			for _, e := range t.Evidence {
+				rules = append(rules, fmt.Sprintf("%s %q", e.Rule, e.Match))
+			}
+			fmt.Fprintf(w, "  (%s) %.2f%s %v\n", t.Norm, t.Score, how, rules)
+		}
+		if explain && !p.Heading {
+			writeExplanation(w, tagger, p.Text)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// abbreviateText shortens s to about n bytes on a word boundary.
+func abbreviateText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > n/2 && s[cut] != ' ' {
+		cut--
+	}
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
+}

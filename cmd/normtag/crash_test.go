@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/normtag/normtag/index"
+)
+
+// buildBinary compiles normtag once per test run; crash tests need a real
+// process to kill.
+var buildBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "normtag-bin")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "normtag")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+func binary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and kills real normtag processes; skipped with -short")
+	}
+	bin, err := buildBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// themes are sentences that the tagger should attach to various norms.
+var themes = []string{
+	"States should not conduct or support ICT activity that damages critical infrastructure.",
+	"We protect critical infrastructure such as hospitals, energy and water from ICT threats.",
+	"Our national CERT cooperates with other computer emergency response teams.",
+	"Integrity of the supply chain of ICT products is essential for trust.",
+	"We encourage responsible reporting of ICT vulnerabilities and share remedies.",
+	"Human rights online, including the right to privacy, must be respected.",
+	"States should respond to appropriate requests for assistance by another State.",
+	"Before attributing an ICT incident, all relevant information should be considered.",
+	"States should not knowingly allow their territory to be used for internationally wrongful acts.",
+	"We cooperate to exchange information on criminal and terrorist use of ICTs.",
+	"International cooperation increases stability and security in the use of ICTs.",
+	"The committee met on a Tuesday and discussed its budget and staffing.",
+}
+
+// makeCorpus writes n text submissions with varied, deterministic content.
+func makeCorpus(t *testing.T, dir string, n int) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(42, 7))
+	for i := 0; i < n; i++ {
+		var b strings.Builder
+		fmt.Fprintf(&b, "Submission %d of the Republic of Testland\n\n", i)
+		for p := 0; p < 6+r.IntN(10); p++ {
+			for s := 0; s < 2+r.IntN(4); s++ {
+				b.WriteString(themes[r.IntN(len(themes))])
+				fmt.Fprintf(&b, " Reference %d-%d. ", i, p)
+			}
+			b.WriteString("\n\n")
+		}
+		write(t, filepath.Join(dir, fmt.Sprintf("sub-%04d.txt", i)), b.String())
+	}
+}
+
+// snapshot is everything a user can observe of a data directory.
+type snapshot struct {
+	Stats   map[string]any
+	Results map[string][]string
+}
+
+func takeSnapshot(t *testing.T, bin, data string) snapshot {
+	t.Helper()
+	out, err := exec.Command(bin, "stats", "--data", data, "--format", "json").Output()
+	if err != nil {
+		t.Fatalf("stats: %v", err)
+	}
+	s := snapshot{Results: map[string][]string{}}
+	if err := json.Unmarshal(out, &s.Stats); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range [][]string{{"--norm", "f"}, {"--norm", "g,k"}, {"supply", "chain"}, {"--norm", "j", "vulnerabilities"}, {"Testland"}} {
+		args := append([]string{"search", "--data", data, "--format", "json", "--limit", "10000"}, q...)
+		out, err := exec.Command(bin, args...).Output()
+		if err != nil {
+			t.Fatalf("search %v: %v", q, err)
+		}
+		var res index.Result
+		if err := json.Unmarshal(out, &res); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, fmt.Sprintf("%s %s %v", h.ID, h.File, h.Norms))
+		}
+		// Ties in relevance may come back in either order from indexes
+		// built in different batches; the set of passages must match.
+		sort.Strings(ids)
+		s.Results[strings.Join(q, " ")] = ids
+	}
+	if out, err := exec.Command(bin, "check", "--data", data).CombinedOutput(); err != nil {
+		t.Fatalf("check after run: %v\n%s", err, out)
+	}
+	return s
+}
+
+func TestKillDuringIngestThenRerunEqualsCleanRun(t *testing.T) {
+	bin := binary(t)
+	src := t.TempDir()
+	makeCorpus(t, src, 300)
+
+	clean := filepath.Join(t.TempDir(), "clean")
+	start := time.Now()
+	if out, err := exec.Command(bin, "ingest", "--quiet", "--data", clean, src).CombinedOutput(); err != nil {
+		t.Fatalf("clean ingest: %v\n%s", err, out)
+	}
+	cleanTime := time.Since(start)
+	want := takeSnapshot(t, bin, clean)
+	t.Logf("clean run: %s, stats %v", cleanTime, want.Stats["documents"])
+
+	for _, frac := range []float64{0.05, 0.3, 0.6, 0.9} {
+		data := filepath.Join(t.TempDir(), "killed")
+		cmd := exec.Command(bin, "ingest", "--quiet", "--data", data, src)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(frac * float64(cleanTime)))
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		// A second kill, earlier in the re-run, for good measure.
+		cmd = exec.Command(bin, "ingest", "--quiet", "--data", data, src)
+		cmd.Start()
+		time.Sleep(time.Duration(frac / 3 * float64(cleanTime)))
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		if out, err := exec.Command(bin, "ingest", "--quiet", "--data", data, src).CombinedOutput(); err != nil {
+			t.Fatalf("re-run after kill at %.0f%%: %v\n%s", frac*100, err, out)
+		}
+		got := takeSnapshot(t, bin, data)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("kill at %.0f%%: corpus/index differ from a clean run\n got stats %v\nwant stats %v", frac*100, got.Stats, want.Stats)
+		}
+	}
+}
+
+func TestConcurrentIngestWaitsOrFailsClearly(t *testing.T) {
+	bin := binary(t)
+	src := t.TempDir()
+	makeCorpus(t, src, 150)
+	data := filepath.Join(t.TempDir(), "data")
+	first := exec.Command(bin, "ingest", "--quiet", "--data", data, src)
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, filepath.Join(data, "corpus.db"))
+	time.Sleep(100 * time.Millisecond)
+	// Without waiting: a clear message and exit code 2.
+	var stderr bytes.Buffer
+	second := exec.Command(bin, "ingest", "--quiet", "--data", data, src)
+	second.Stderr = &stderr
+	err := second.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(stderr.String(), "in use by another normtag writer") {
+		t.Fatalf("second writer: %v, stderr %q", err, stderr.String())
+	}
+	// With --lock-wait: it waits for the first and then finds nothing new.
+	out, err := exec.Command(bin, "ingest", "--data", data, "--format", "json", "--lock-wait", "5m", src).Output()
+	if err != nil {
+		t.Fatalf("waiting writer: %v", err)
+	}
+	if err := first.Wait(); err != nil {
+		t.Fatalf("first writer: %v", err)
+	}
+	var sum struct{ Added, Unchanged int }
+	json.Unmarshal([]byte(lastLine(string(out))), &sum)
+	if sum.Added != 0 || sum.Unchanged != 150 {
+		t.Fatalf("waiting writer summary %q", lastLine(string(out)))
+	}
+}
+
+func TestSearchAnswersDuringIngest(t *testing.T) {
+	bin := binary(t)
+	src := t.TempDir()
+	makeCorpus(t, src, 300)
+	data := filepath.Join(t.TempDir(), "data")
+	ingest := exec.Command(bin, "ingest", "--json", "--data", data, src)
+	stdout, _ := ingest.StdoutPipe()
+	if err := ingest.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+		}
+		close(done)
+	}()
+	waitFor(t, filepath.Join(data, "index"))
+	searches, last := 0, uint64(0)
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		out, err := exec.Command(bin, "search", "--data", data, "--format", "json", "Testland").Output()
+		if err != nil {
+			t.Fatalf("search during ingest failed: %v", err)
+		}
+		var res index.Result
+		if err := json.Unmarshal(out, &res); err != nil {
+			t.Fatal(err)
+		}
+		if res.Total < last {
+			t.Fatalf("search saw %d passages after %d: committed documents vanished", res.Total, last)
+		}
+		last = res.Total
+		searches++
+	}
+	if err := ingest.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d searches answered during the ingest", searches)
+	if searches < 2 {
+		t.Fatalf("only %d searches ran during the ingest", searches)
+	}
+}
+
+func waitFor(t *testing.T, path string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s did not appear", path)
+}

@@ -1,0 +1,494 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/index"
+	"github.com/normtag/normtag/internal/minhash"
+	"github.com/normtag/normtag/pipeline/tag"
+)
+
+// Status is the outcome of ingesting one file.
+type Status string
+
+// Outcomes of ingesting one file.
+const (
+	StatusAdded     Status = "added"     // a new document was stored
+	StatusUnchanged Status = "unchanged" // the bytes were already stored
+	StatusFailed    Status = "failed"    // recorded as a failure with a reason
+)
+
+// Result is what happened to one input file.
+type Result struct {
+	Path     string        `json:"path"`
+	DocID    string        `json:"doc_id,omitempty"`
+	Status   Status        `json:"status"`
+	Reason   corpus.Reason `json:"reason,omitempty"`
+	Error    string        `json:"error,omitempty"`
+	Pages    int           `json:"pages,omitempty"`
+	Passages int           `json:"passages,omitempty"`
+}
+
+// Summary totals a run.
+type Summary struct {
+	Added     int            `json:"added"`
+	Unchanged int            `json:"unchanged"`
+	Failed    int            `json:"failed"`
+	Pages     int            `json:"pages"`
+	Passages  int            `json:"passages"`
+	Norms     map[string]int `json:"norms"` // passages per norm among added documents
+	// Pruned counts documents removed because their files are gone.
+	Pruned int `json:"pruned"`
+	// NearDuplicates counts added documents flagged as near-duplicates.
+	NearDuplicates int    `json:"near_duplicates"`
+	RulesVersion   string `json:"rules_version"`
+	// Failures lists every failed file with its reason.
+	Failures []corpus.Failure `json:"failures"`
+	Duration time.Duration    `json:"duration_ns"`
+}
+
+// IngestOptions configures Ingest.
+type IngestOptions struct {
+	// Workers bounds concurrent extraction; 0 means runtime.NumCPU().
+	Workers   int
+	Extractor Extractor
+	Tagger    *tag.Tagger
+	Logger    *slog.Logger
+	// OnResult, if set, is called once per input file, from one goroutine.
+	OnResult func(Result)
+	// OnStart, if set, is called once discovery knows how many files there are.
+	OnStart func(files int)
+	// RetryFailed re-extracts files that failed before even when they have
+	// not changed since (useful after upgrading normtag).
+	RetryFailed bool
+	// Prune removes stored documents whose files under the given folders
+	// are gone.
+	Prune bool
+}
+
+// NearDuplicateThreshold is the estimated share of text two documents
+// must have in common for the later one to be flagged a near-duplicate.
+const NearDuplicateThreshold = 0.9
+
+// work is what a worker hands the single writer.
+type work struct {
+	cand  Candidate
+	docID string
+	doc   *corpus.Document // nil when the bytes are already stored
+	err   error
+	known bool // bytes already stored; only the path needs recording
+	same  bool // path already recorded with this size and mtime: nothing to write
+	// failedBefore is set when the file failed in an earlier run and has
+	// not changed since; the failure stands without re-reading the file.
+	failedBefore *corpus.Failure
+}
+
+// Ingest stores and indexes the files under paths. Every file ends up
+// added, unchanged or failed with a reason; a failure never stops the run.
+// When ctx is cancelled, documents already extracted are still committed
+// and indexed, the rest are left for the next run, and ctx's error is
+// returned with the partial summary.
+func Ingest(ctx context.Context, d *Data, paths []string, opts IngestOptions) (*Summary, error) {
+	start := time.Now()
+	if opts.Tagger == nil {
+		return nil, errors.New("ingest: no tagger")
+	}
+	if opts.Extractor == nil {
+		opts.Extractor = InProcess{}
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.NumCPU()
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	sum := &Summary{Norms: map[string]int{}, RulesVersion: opts.Tagger.Version(), Failures: []corpus.Failure{}}
+	w := &writer{data: d, sum: sum, log: log, onResult: opts.OnResult, sidecars: newSidecars(), dups: minhash.NewIndex()}
+	// Writes must not be torn by cancellation: a document whose extraction
+	// finished is committed whole.
+	wctx := context.WithoutCancel(ctx)
+	sigs, err := d.Store.Signatures(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for id, sig := range sigs {
+		w.dups.Add(id, sig)
+	}
+
+	cands, failures := Discover(ctx, paths)
+	if opts.OnStart != nil {
+		opts.OnStart(len(cands) + len(failures))
+	}
+	for _, f := range failures {
+		w.fail(wctx, Candidate{Path: f.Path}, "", &corpus.Error{Reason: f.Reason, Err: errors.New(f.Detail)})
+	}
+
+	jobs := make(chan Candidate)
+	out := make(chan work, opts.Workers)
+	var wg sync.WaitGroup
+	for range opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range jobs {
+				out <- process(ctx, d, c, opts)
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, c := range cands {
+			select {
+			case jobs <- c:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(out) }()
+
+	var werr error
+	for item := range out {
+		if err := w.handle(wctx, item); err != nil && werr == nil {
+			werr = err
+		}
+	}
+	if werr == nil && opts.Prune && ctx.Err() == nil {
+		werr = w.prune(wctx, paths, cands)
+	}
+	if err := w.flush(wctx); err != nil && werr == nil {
+		werr = err
+	}
+	// Metadata edits from sidecars marked unchanged documents for
+	// reindexing; bring the index up to date with them.
+	if err := d.Heal(wctx); err != nil && werr == nil {
+		werr = err
+	}
+	sum.Duration = time.Since(start)
+	if werr != nil {
+		return sum, werr
+	}
+	return sum, ctx.Err()
+}
+
+// process does the per-file work that can run in parallel: the cheap
+// "already stored?" checks, then extraction and analysis.
+func process(ctx context.Context, d *Data, c Candidate, opts IngestOptions) work {
+	if err := ctx.Err(); err != nil {
+		return work{cand: c, err: err}
+	}
+	if pi, ok, err := d.Store.LookupPath(ctx, c.Path); err == nil && ok &&
+		pi.Size == c.Info.Size() && pi.MTime.Equal(c.Info.ModTime()) {
+		return work{cand: c, docID: pi.DocID, known: true, same: true}
+	}
+	if !opts.RetryFailed {
+		if f, ok, err := d.Store.LookupFailure(ctx, c.Path); err == nil && ok &&
+			f.Size == c.Info.Size() && f.ModTime.Equal(c.Info.ModTime()) {
+			return work{cand: c, docID: f.DocID, failedBefore: &f}
+		}
+	}
+	sum, err := hashFile(c.Path)
+	if err != nil {
+		return work{cand: c, err: corpus.Errorf(corpus.ReasonUnreadable, "%w", err)}
+	}
+	if ok, err := d.Store.HasDocument(ctx, sum); err == nil && ok {
+		return work{cand: c, docID: sum, known: true}
+	}
+	doc, err := ExtractAndAnalyse(ctx, opts.Extractor, opts.Tagger, c.Path)
+	if err != nil {
+		return work{cand: c, docID: sum, err: err}
+	}
+	return work{cand: c, docID: doc.ID, doc: doc}
+}
+
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// writer is the single goroutine that writes to the store and the index.
+// One writer keeps SQLite free of lock contention and lets index writes
+// be batched.
+type writer struct {
+	data     *Data
+	sum      *Summary
+	log      *slog.Logger
+	onResult func(Result)
+	pending  []*corpus.Document
+	deletes  []string // documents replaced by a changed file
+	passages int
+	sidecars *sidecars
+	dups     *minhash.Index
+}
+
+// Index batches are flushed at whichever limit is reached first.
+const (
+	flushDocs     = 64
+	flushPassages = 4000
+)
+
+func (w *writer) handle(ctx context.Context, it work) error {
+	switch {
+	case it.failedBefore != nil:
+		f := *it.failedBefore
+		w.sum.Failed++
+		w.sum.Failures = append(w.sum.Failures, f)
+		w.report(Result{Path: f.Path, DocID: f.DocID, Status: StatusFailed, Reason: f.Reason, Error: f.Detail + " (unchanged since an earlier run; --retry-failed to try again)"})
+		return nil
+	case it.err != nil:
+		if errors.Is(it.err, context.Canceled) || errors.Is(it.err, context.DeadlineExceeded) {
+			return nil // not a property of the file: it is simply left for the next run
+		}
+		w.fail(ctx, it.cand, it.docID, it.err)
+		return nil
+	case it.same:
+		w.applySidecar(ctx, it.cand.Path, it.docID)
+		w.sum.Unchanged++
+		w.report(Result{Path: it.cand.Path, DocID: it.docID, Status: StatusUnchanged})
+		return nil
+	case it.known:
+		removed, err := w.data.Store.TouchPath(ctx, corpus.PathInfo{Path: it.cand.Path, DocID: it.docID, Size: it.cand.Info.Size(), MTime: it.cand.Info.ModTime()})
+		if err != nil {
+			return err
+		}
+		w.deletes = append(w.deletes, removed...)
+		w.applySidecar(ctx, it.cand.Path, it.docID)
+		w.sum.Unchanged++
+		w.report(Result{Path: it.cand.Path, DocID: it.docID, Status: StatusUnchanged})
+		return nil
+	}
+	doc := it.doc
+	doc.Path = it.cand.Path
+	doc.Size = it.cand.Info.Size()
+	doc.ModTime = it.cand.Info.ModTime()
+	doc.IngestedAt = time.Now().UTC()
+	if meta, err := w.sidecars.For(doc.Path); err != nil {
+		w.log.Warn("ignoring metadata sidecar", "err", err)
+	} else {
+		mergeMeta(doc, meta)
+	}
+	doc.Signature = minhash.Signature(passageText(doc))
+	if id, sim := w.dups.Best(doc.ID, doc.Signature); id != "" && sim >= NearDuplicateThreshold {
+		doc.NearDuplicateOf = id
+	}
+	res, err := w.data.Store.PutDocument(ctx, doc)
+	if err != nil {
+		return err
+	}
+	w.deletes = append(w.deletes, res.Removed...)
+	if !res.Added { // same bytes stored meanwhile under another path
+		w.sum.Unchanged++
+		w.report(Result{Path: doc.Path, DocID: doc.ID, Status: StatusUnchanged})
+		return nil
+	}
+	w.dups.Add(doc.ID, doc.Signature)
+	w.sum.Added++
+	if doc.NearDuplicateOf != "" {
+		w.sum.NearDuplicates++
+		w.log.Info("near-duplicate", "path", doc.Path, "of", doc.NearDuplicateOf)
+	}
+	w.sum.Pages += len(doc.Pages)
+	w.sum.Passages += len(doc.Passages)
+	for _, p := range doc.Passages {
+		for _, t := range p.Tags {
+			w.sum.Norms[t.Norm]++
+		}
+	}
+	w.log.Debug("stored", "path", doc.Path, "doc", doc.ID[:12], "passages", len(doc.Passages))
+	w.report(Result{Path: doc.Path, DocID: doc.ID, Status: StatusAdded, Pages: len(doc.Pages), Passages: len(doc.Passages)})
+	// The index needs only passages and document fields; page texts can go.
+	doc.Pages = nil
+	w.pending = append(w.pending, doc)
+	w.passages += len(doc.Passages)
+	if len(w.pending) >= flushDocs || w.passages >= flushPassages {
+		return w.flush(ctx)
+	}
+	return nil
+}
+
+// applySidecar brings an already stored document's metadata in line with
+// its folder's sidecar, which the analyst may have edited since.
+func (w *writer) applySidecar(ctx context.Context, path, docID string) {
+	meta, err := w.sidecars.For(path)
+	if err != nil {
+		w.log.Warn("ignoring metadata sidecar", "err", err)
+		return
+	}
+	if len(meta) == 0 {
+		return
+	}
+	if err := w.data.Store.SetMeta(ctx, docID, meta); err != nil {
+		w.log.Warn("update metadata", "path", path, "err", err)
+	}
+}
+
+// mergeMeta overrides extracted metadata with the sidecar's.
+func mergeMeta(doc *corpus.Document, meta map[string]string) {
+	if len(meta) == 0 {
+		return
+	}
+	if doc.Meta == nil {
+		doc.Meta = map[string]string{}
+	}
+	for k, v := range meta {
+		if k == "title" {
+			doc.Title = v
+			continue
+		}
+		doc.Meta[k] = v
+	}
+}
+
+// passageText is the document's body text, for near-duplicate detection.
+func passageText(doc *corpus.Document) string {
+	var b strings.Builder
+	for _, p := range doc.Passages {
+		b.WriteString(p.Text)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// prune forgets stored paths under the given folders that this run did not
+// find, deleting documents no path holds any more.
+func (w *writer) prune(ctx context.Context, roots []string, found []Candidate) error {
+	seen := make(map[string]bool, len(found))
+	for _, c := range found {
+		seen[c.Path] = true
+	}
+	var prefixes []string
+	for _, r := range roots {
+		abs, err := filepath.Abs(r)
+		if err != nil {
+			continue
+		}
+		if info, err := os.Stat(abs); err == nil && !info.IsDir() {
+			continue // a single file: nothing to prune under it
+		}
+		prefixes = append(prefixes, strings.TrimSuffix(abs, string(filepath.Separator))+string(filepath.Separator))
+	}
+	if len(prefixes) == 0 {
+		return nil
+	}
+	paths, err := w.data.Store.Paths(ctx)
+	if err != nil {
+		return err
+	}
+	failures, err := w.data.Store.Failures(ctx)
+	if err != nil {
+		return err
+	}
+	var candidates []string
+	for _, p := range paths {
+		candidates = append(candidates, p.Path)
+	}
+	for _, f := range failures {
+		candidates = append(candidates, f.Path)
+	}
+	for _, p := range candidates {
+		if seen[p] || !underAny(p, prefixes) {
+			continue
+		}
+		if _, err := os.Lstat(p); err == nil {
+			continue // still there (e.g. hidden from discovery): keep it
+		}
+		removed, err := w.data.Store.RemovePath(ctx, p)
+		if err != nil {
+			return err
+		}
+		if removed != "" {
+			w.deletes = append(w.deletes, removed)
+			w.sum.Pruned++
+			w.log.Info("pruned", "path", p, "doc", removed)
+		}
+	}
+	return nil
+}
+
+func underAny(path string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *writer) flush(ctx context.Context) error {
+	if len(w.pending) == 0 && len(w.deletes) == 0 {
+		return nil
+	}
+	err := w.data.UpdateIndex(ctx, func(ix *index.Index) error {
+		if err := ix.DeleteDocuments(ctx, w.deletes); err != nil {
+			return err
+		}
+		if err := w.data.Store.ClearIndexDeletes(ctx, w.deletes); err != nil {
+			return err
+		}
+		if err := ix.IndexDocuments(ctx, w.pending); err != nil {
+			return err
+		}
+		ids := make([]string, len(w.pending))
+		for i, doc := range w.pending {
+			ids[i] = doc.ID
+		}
+		return w.data.Store.MarkIndexed(ctx, ids, true)
+	})
+	if err != nil {
+		return fmt.Errorf("index %d documents: %w", len(w.pending), err)
+	}
+	w.pending, w.deletes, w.passages = w.pending[:0], w.deletes[:0], 0
+	return nil
+}
+
+func (w *writer) fail(ctx context.Context, c Candidate, docID string, err error) {
+	f := corpus.Failure{Path: c.Path, DocID: docID, Reason: corpus.ReasonOf(err), Detail: detail(err), At: time.Now().UTC()}
+	if c.Info != nil {
+		f.Size, f.ModTime = c.Info.Size(), c.Info.ModTime()
+	}
+	if rerr := w.data.Store.RecordFailure(ctx, f); rerr != nil {
+		w.log.Error("record failure", "path", c.Path, "err", rerr)
+	}
+	w.sum.Failed++
+	w.sum.Failures = append(w.sum.Failures, f)
+	w.log.Warn("skipped", "path", c.Path, "reason", f.Reason, "detail", f.Detail)
+	w.report(Result{Path: c.Path, DocID: docID, Status: StatusFailed, Reason: f.Reason, Error: f.Detail})
+}
+
+func (w *writer) report(r Result) {
+	if w.onResult != nil {
+		w.onResult(r)
+	}
+}
+
+// detail is the failure's cause without the reason prefix that
+// corpus.Error adds, since the reason is reported separately.
+func detail(err error) string {
+	var ce *corpus.Error
+	if errors.As(err, &ce) && ce.Err != nil {
+		return ce.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,56 @@
+// Package pipeline runs normtag's stages — discover, extract, segment, tag,
+// store, index — over many files with bounded concurrency, cancellation and
+// a result for every input file.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/pipeline/extract"
+	"github.com/normtag/normtag/pipeline/segment"
+	"github.com/normtag/normtag/pipeline/tag"
+)
+
+// Extractor turns one file into a Document with pages. Implementations
+// return *corpus.Error values so failures can be classified.
+type Extractor interface {
+	Extract(ctx context.Context, path string) (*corpus.Document, error)
+}
+
+// InProcess extracts in the calling process. It is the right choice for
+// trusted input and for tools like `normtag extract`; bulk ingest of
+// untrusted files uses an isolating extractor instead.
+type InProcess struct {
+	Options extract.Options
+}
+
+// Extract implements Extractor.
+func (e InProcess) Extract(ctx context.Context, path string) (*corpus.Document, error) {
+	return extract.File(ctx, path, e.Options)
+}
+
+// Analyse runs the text stages on an extracted document: it splits the
+// pages into passages and tags them, recording the rules version.
+func Analyse(doc *corpus.Document, tagger *tag.Tagger) error {
+	doc.Passages = segment.Passages(doc.Pages)
+	if len(doc.Passages) == 0 {
+		return corpus.Errorf(corpus.ReasonNoText, "no text found in %d page(s)", doc.PageCount)
+	}
+	tagger.Tag(doc.Passages)
+	doc.RulesVersion = tagger.Version()
+	return nil
+}
+
+// ExtractAndAnalyse is Extract followed by Analyse, for one file.
+func ExtractAndAnalyse(ctx context.Context, ex Extractor, tagger *tag.Tagger, path string) (*corpus.Document, error) {
+	doc, err := ex.Extract(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := Analyse(doc, tagger); err != nil {
+		return nil, fmt.Errorf("analyse %s: %w", path, err)
+	}
+	return doc, nil
+}
