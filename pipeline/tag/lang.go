@@ -14,7 +14,19 @@ func knownLang(l string) bool {
 
 // stopWords are frequent function words, distinct enough between the
 // three languages to tell a passage's language by counting them.
-var stopWords = map[string]string{
+var stopWords = func() map[string]int {
+	out := map[string]int{}
+	for w, l := range stopWordLangs {
+		for i, x := range languages {
+			if x == l {
+				out[w] = i
+			}
+		}
+	}
+	return out
+}()
+
+var stopWordLangs = map[string]string{
 	"the": "en", "and": "en", "of": "en", "to": "en", "is": "en", "that": "en", "for": "en",
 	"with": "en", "are": "en", "be": "en", "should": "en", "this": "en", "by": "en", "which": "en",
 	"le": "fr", "les": "fr", "des": "fr", "et": "fr", "du": "fr", "une": "fr", "est": "fr",
@@ -26,7 +38,7 @@ var stopWords = map[string]string{
 // detectLang guesses a folded text's language from its function words;
 // hint (or English) wins when the text is too short to tell.
 func detectLang(folded []byte, hint string) string {
-	counts := map[string]int{}
+	var counts [3]int
 	start := 0
 	for i := 0; i <= len(folded); i++ {
 		if i == len(folded) || folded[i] == ' ' {
@@ -39,9 +51,9 @@ func detectLang(folded []byte, hint string) string {
 		}
 	}
 	best, n := "", 0
-	for _, l := range languages {
-		if counts[l] > n {
-			best, n = l, counts[l]
+	for i, l := range languages {
+		if counts[i] > n {
+			best, n = l, counts[i]
 		}
 	}
 	if n < 2 {

@@ -6,7 +6,7 @@ package tag
 
 import (
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -27,6 +27,8 @@ type scan struct {
 	anchors  []anchorHit
 	words    []int32 // word index at each folded byte, built on demand
 	haveWord bool
+	// scratch for evaluate
+	anyHits, groupHits []hit
 }
 
 var scans = sync.Pool{New: func() any { return new(scan) }}
@@ -78,11 +80,11 @@ func (t *Tagger) match(text string, langHint string) result {
 		return res
 	}
 	// Group hits by rule.
-	sort.Slice(sc.hits, func(i, j int) bool {
-		if sc.hits[i].use.rule != sc.hits[j].use.rule {
-			return sc.hits[i].use.rule < sc.hits[j].use.rule
+	slices.SortFunc(sc.hits, func(a, b hit) int {
+		if a.use.rule != b.use.rule {
+			return a.use.rule - b.use.rule
 		}
-		return sc.hits[i].start < sc.hits[j].start
+		return a.start - b.start
 	})
 	for i := 0; i < len(sc.hits); {
 		j := i
@@ -103,8 +105,8 @@ func (t *Tagger) evaluate(sc *scan, hits []hit, lang, text string) []corpus.Evid
 	if r.Lang != "" && r.Lang != lang {
 		return nil
 	}
-	var anyHits []hit
-	var groupHits []hit
+	anyHits, groupHits := sc.anyHits[:0], sc.groupHits[:0]
+	defer func() { sc.anyHits, sc.groupHits = anyHits[:0], groupHits[:0] }()
 	for _, h := range hits {
 		switch h.use.slot {
 		case slotNot:
@@ -194,50 +196,57 @@ func (t *Tagger) proximity(sc *scan, hits []hit, groups, within int) []hit {
 // score combines the weights of fired rules per norm (noisy-or: each rule
 // is independent evidence) and adds explicit references.
 func (t *Tagger) score(res result) []corpus.Tag {
-	type acc struct {
-		miss float64
-		ev   []corpus.Evidence
+	if len(res.firings) == 0 && len(res.refs) == 0 {
+		return nil
 	}
-	by := map[string]*acc{}
-	get := func(n string) *acc {
-		a, ok := by[n]
-		if !ok {
-			a = &acc{miss: 1}
-			by[n] = a
-		}
-		return a
+	var miss [11]float64
+	var ev [11][]corpus.Evidence
+	var seen [11]bool
+	for i := range miss {
+		miss[i] = 1
 	}
 	for _, f := range res.firings {
 		r := &t.rules[f.rule]
-		a := get(r.norm)
-		a.miss *= 1 - r.Weight
-		a.ev = append(a.ev, f.evidence...)
+		n := r.norm[0] - 'a'
+		seen[n] = true
+		miss[n] *= 1 - r.Weight
+		ev[n] = append(ev[n], f.evidence...)
 	}
 	for _, ref := range res.refs {
-		for _, n := range ref.norms {
-			a := get(n)
-			a.miss = 0
-			a.ev = append(a.ev, corpus.Evidence{Rule: "reference", Match: ref.match, Start: ref.start, End: ref.end})
+		for _, l := range ref.norms {
+			n := l[0] - 'a'
+			seen[n] = true
+			miss[n] = 0
+			ev[n] = append(ev[n], corpus.Evidence{Rule: "reference", Match: ref.match, Start: ref.start, End: ref.end})
 		}
 	}
 	var tags []corpus.Tag
-	for n, a := range by {
-		s := math.Round((1-a.miss)*1000) / 1000
+	for n := range miss {
+		if !seen[n] {
+			continue
+		}
+		s := math.Round((1-miss[n])*1000) / 1000
 		if s < t.file.Threshold {
 			continue
 		}
-		tags = append(tags, corpus.Tag{Norm: n, Score: s, Evidence: a.ev})
+		tags = append(tags, corpus.Tag{Norm: normLetters[n], Score: s, Evidence: ev[n]})
 	}
 	sortTags(tags)
 	return tags
 }
 
+// normLetters are the norm letters by index, to avoid building strings.
+var normLetters = [11]string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}
+
 func sortTags(tags []corpus.Tag) {
-	sort.Slice(tags, func(i, j int) bool {
-		if tags[i].Score != tags[j].Score {
-			return tags[i].Score > tags[j].Score
+	slices.SortFunc(tags, func(a, b corpus.Tag) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
 		}
-		return tags[i].Norm < tags[j].Norm
+		return strings.Compare(a.Norm, b.Norm)
 	})
 }
 

@@ -1,0 +1,51 @@
+// Command tagger measures the norm tagger's throughput on generated text
+// and writes that text and the rules' phrases to files, so that run.sh
+// can time grep -F over the same input in the same run.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/normtag/normtag/internal/benchtext"
+	"github.com/normtag/normtag/pipeline/tag"
+)
+
+func main() {
+	mb := flag.Int("mb", 100, "megabytes of text")
+	textOut := flag.String("text", "", "write the text here (one passage per line)")
+	phrasesOut := flag.String("phrases", "", "write the rules' phrases here")
+	flag.Parse()
+	tg, err := tag.Default()
+	if err != nil {
+		log.Fatal(err)
+	}
+	passages := benchtext.Passages(*mb << 20)
+	total := 0
+	for _, p := range passages {
+		total += len(p)
+	}
+	if *textOut != "" {
+		if err := os.WriteFile(*textOut, []byte(strings.Join(passages, "\n")+"\n"), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if *phrasesOut != "" {
+		if err := os.WriteFile(*phrasesOut, []byte(strings.Join(tg.Phrases(), "\n")+"\n"), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
+	start := time.Now()
+	tags := 0
+	for _, p := range passages {
+		tags += len(tg.TagText(p))
+	}
+	secs := time.Since(start).Seconds()
+	fmt.Printf("normtag tagger: %d passages, %.1f MB in %.2fs = %.1f MB/s (one core), %d tags, %d phrases\n",
+		len(passages), float64(total)/(1<<20), secs, float64(total)/(1<<20)/secs, tags, len(tg.Phrases()))
+	fmt.Printf("seconds %.4f\n", secs)
+}
