@@ -1,11 +1,18 @@
 // Package pdf extracts text from PDF files page by page, on top of the
-// object model of github.com/ledongthuc/pdf.
+// object model of github.com/ledongthuc/pdf: it walks the page tree once,
+// interprets each page's content with that page's own fonts (following
+// Form XObjects), infers word spaces and line breaks from glyph
+// positions, and repairs the damage readers commonly tolerate (leading
+// or trailing garbage, unknown header versions, broken cross-reference
+// tables).
 package pdf
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	lpdf "github.com/ledongthuc/pdf"
 
@@ -14,52 +21,221 @@ import (
 
 // Options tune extraction.
 type Options struct {
-	// Password opens encrypted files; the empty user password is always tried.
+	// Password opens encrypted files; the empty user password is always
+	// tried first, so files protected by an owner password only open.
 	Password string
 }
 
 // Info is the document-level metadata found in the file.
 type Info struct {
-	Title  string
-	Author string
+	Title    string
+	Author   string
+	Subject  string
+	Creator  string
+	Producer string
+	// Created is the /CreationDate as YYYY-MM-DD, when readable.
+	Created string
+	Lang    string
 	// Pages is the page count of the file.
 	Pages int
 }
 
+// maxPages bounds the page tree walk.
+const maxPages = 100000
+
 // Extract returns the text of every page of the PDF in data, in page order
 // (element i is page i+1). Errors are *corpus.Error values with a Reason.
-//
-// TEMPORARY first version (GetPlainText per page); replaced by the layout
-// extractor of the PDF extraction issue.
 func Extract(ctx context.Context, data []byte, opts Options) (pages []string, info Info, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = corpus.Errorf(corpus.ReasonCrashed, "pdf parser panic: %v", r)
+			pages, err = nil, corpus.Errorf(corpus.ReasonCrashed, "pdf parser panic: %v", r)
 		}
 	}()
-	r, err := lpdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	r, err := open(data, opts.Password)
 	if err != nil {
-		return nil, Info{}, corpus.Errorf(corpus.ReasonMalformed, "open pdf: %w", err)
+		return nil, Info{}, err
 	}
-	n := r.NumPage()
-	info.Pages = n
-	for i := 1; i <= n; i++ {
-		if err := ctx.Err(); err != nil {
-			return nil, info, err
+	root := r.Trailer().Key("Root")
+	info = readInfo(r.Trailer().Key("Info"), root)
+	var failed int
+	var firstErr error
+	walkPages(root.Key("Pages"), func(page, resources lpdf.Value) bool {
+		if ctx.Err() != nil {
+			return false
 		}
-		p := r.Page(i)
-		if p.V.IsNull() {
-			pages = append(pages, "")
-			continue
+		text, perr := pageText(page, resources)
+		if perr != nil {
+			failed++
+			if firstErr == nil {
+				firstErr = perr
+			}
 		}
-		txt, err := p.GetPlainText(nil)
-		if err != nil {
-			return nil, info, corpus.Errorf(corpus.ReasonMalformed, "page %d: %w", i, err)
-		}
-		pages = append(pages, txt)
+		pages = append(pages, text)
+		return len(pages) < maxPages
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, info, err
 	}
-	if n == 0 {
-		return nil, info, fmt.Errorf("no pages: %w", &corpus.Error{Reason: corpus.ReasonMalformed})
+	info.Pages = len(pages)
+	if len(pages) == 0 {
+		return nil, info, corpus.Errorf(corpus.ReasonMalformed, "no pages found in the page tree")
+	}
+	if failed == len(pages) && firstErr != nil {
+		return nil, info, corpus.Errorf(corpus.ReasonMalformed, "no page could be read: %v", firstErr)
 	}
 	return pages, info, nil
+}
+
+// pageText extracts one page, turning a parser panic into an error so
+// that one bad page does not lose the others.
+func pageText(page, resources lpdf.Value) (text string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("page content: %v", r)
+		}
+	}()
+	return contentText(page, resources), nil
+}
+
+// open parses the file, repairing it step by step when the parser
+// rejects it.
+func open(data []byte, password string) (*lpdf.Reader, error) {
+	r, err := newReader(data, password)
+	if err == nil && r.Trailer().Key("Root").Key("Pages").Kind() == lpdf.Dict {
+		return r, nil
+	}
+	if isEncryption(err) {
+		return nil, encryptionError(err, password)
+	}
+	firstErr := err
+	fixed, _ := fixHeader(data)
+	if r2, err2 := newReader(fixed, password); err2 == nil && hasPages(r2) {
+		return r2, nil
+	} else if isEncryption(err2) {
+		return nil, encryptionError(err2, password)
+	}
+	rebuilt, rerr := rebuildXref(fixed)
+	if rerr == nil {
+		r3, err3 := newReader(rebuilt, password)
+		if err3 == nil && hasPages(r3) {
+			return r3, nil
+		}
+		if isEncryption(err3) {
+			return nil, encryptionError(err3, password)
+		}
+		if err3 != nil {
+			rerr = err3
+		} else {
+			rerr = errors.New("no page tree")
+		}
+	}
+	if firstErr == nil {
+		firstErr = errors.New("no page tree")
+	}
+	return nil, corpus.Errorf(corpus.ReasonMalformed, "%v (repair failed: %v)", firstErr, rerr)
+}
+
+func hasPages(r *lpdf.Reader) bool {
+	return r.Trailer().Key("Root").Key("Pages").Kind() == lpdf.Dict
+}
+
+func newReader(data []byte, password string) (r *lpdf.Reader, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			r, err = nil, fmt.Errorf("malformed PDF: %v", x)
+		}
+	}()
+	tried := false
+	return lpdf.NewReaderEncrypted(bytes.NewReader(data), int64(len(data)), func() string {
+		if tried || password == "" {
+			return ""
+		}
+		tried = true
+		return password
+	})
+}
+
+func isEncryption(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := strings.ToLower(err.Error())
+	return errors.Is(err, lpdf.ErrInvalidPassword) || strings.Contains(s, "encrypt") || strings.Contains(s, "password")
+}
+
+func encryptionError(err error, password string) error {
+	if errors.Is(err, lpdf.ErrInvalidPassword) {
+		if password == "" {
+			return corpus.Errorf(corpus.ReasonEncrypted, "encrypted with a user password; give it with --password")
+		}
+		return corpus.Errorf(corpus.ReasonEncrypted, "encrypted, and the password given does not open it")
+	}
+	return corpus.Errorf(corpus.ReasonEncrypted, "encryption not supported: %v", err)
+}
+
+// walkPages visits the leaves of the page tree in order, with the
+// resources each inherits, guarding against cycles and absurd depth.
+func walkPages(node lpdf.Value, visit func(page, resources lpdf.Value) bool) {
+	seen := 0
+	var walk func(n, res lpdf.Value, depth int) bool
+	walk = func(n, res lpdf.Value, depth int) bool {
+		seen++
+		if depth > 64 || seen > 4*maxPages {
+			return false
+		}
+		if r := n.Key("Resources"); !r.IsNull() {
+			res = r
+		}
+		kids := n.Key("Kids")
+		if n.Key("Type").Name() == "Page" || kids.Kind() != lpdf.Array {
+			if n.Kind() != lpdf.Dict {
+				return true
+			}
+			return visit(n, res)
+		}
+		for i := 0; i < kids.Len(); i++ {
+			if !walk(kids.Index(i), res, depth+1) {
+				return false
+			}
+		}
+		return true
+	}
+	walk(node, lpdf.Value{}, 0)
+}
+
+// readInfo reads the document information dictionary and the catalog's
+// language.
+func readInfo(v, root lpdf.Value) Info {
+	text := func(key string) string {
+		x := v.Key(key)
+		if x.Kind() != lpdf.String {
+			return ""
+		}
+		return strings.TrimSpace(strings.Map(func(r rune) rune {
+			if r < 32 {
+				return ' '
+			}
+			return r
+		}, x.Text()))
+	}
+	info := Info{Title: text("Title"), Author: text("Author"), Subject: text("Subject"), Creator: text("Creator"), Producer: text("Producer")}
+	if d := text("CreationDate"); len(d) >= 10 {
+		d = strings.TrimPrefix(d, "D:")
+		if len(d) >= 8 && isDigits(d[:8]) {
+			info.Created = d[:4] + "-" + d[4:6] + "-" + d[6:8]
+		}
+	}
+	if l := root.Key("Lang"); l.Kind() == lpdf.String {
+		info.Lang = strings.TrimSpace(l.Text())
+	}
+	return info
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

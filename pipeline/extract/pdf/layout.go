@@ -1,0 +1,462 @@
+package pdf
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	lpdf "github.com/ledongthuc/pdf"
+)
+
+// Limits that keep a hostile content stream from running away; the
+// isolation pool's timeout and memory cap are the last line of defence.
+const (
+	maxFormDepth = 8
+	maxGlyphs    = 2_000_000 // per page
+	maxOps       = 5_000_000 // per page
+)
+
+// matrix is a PDF affine transform [a b c d e f].
+type matrix [6]float64
+
+var identity = matrix{1, 0, 0, 1, 0, 0}
+
+// mul returns m × n (apply m, then n).
+func (m matrix) mul(n matrix) matrix {
+	return matrix{
+		m[0]*n[0] + m[1]*n[2], m[0]*n[1] + m[1]*n[3],
+		m[2]*n[0] + m[3]*n[2], m[2]*n[1] + m[3]*n[3],
+		m[4]*n[0] + m[5]*n[2] + n[4], m[4]*n[1] + m[5]*n[3] + n[5],
+	}
+}
+
+func (m matrix) apply(x, y float64) (float64, float64) {
+	return x*m[0] + y*m[2] + m[4], x*m[1] + y*m[3] + m[5]
+}
+
+// glyph is one decoded character placed on the page, in device space.
+type glyph struct {
+	text   string
+	x0, x1 float64 // horizontal extent along the baseline
+	y      float64 // baseline
+	size   float64 // font size in device units
+	seq    int     // order in the content stream
+}
+
+// font is a page font with what layout needs: decoding and widths.
+type font struct {
+	f        *lpdf.Font
+	enc      lpdf.TextEncoding
+	twoByte  bool
+	widths   map[int]float64 // glyph space units (1/1000 em)
+	first    int
+	simpleW  []float64
+	defaultW float64
+	spaceW   float64
+}
+
+func newFont(v lpdf.Value) *font {
+	f := &lpdf.Font{V: v}
+	ft := &font{f: f, enc: f.Encoder(), defaultW: 0}
+	if ft.enc == nil {
+		ft.enc = nopEncoding{}
+	}
+	switch v.Key("Subtype").Name() {
+	case "Type0":
+		ft.twoByte = true
+		desc := v.Key("DescendantFonts").Index(0)
+		ft.defaultW = 1000
+		if dw := desc.Key("DW"); dw.Kind() == lpdf.Integer || dw.Kind() == lpdf.Real {
+			ft.defaultW = dw.Float64()
+		}
+		ft.widths = cidWidths(desc.Key("W"))
+	default:
+		ft.first = int(v.Key("FirstChar").Int64())
+		w := v.Key("Widths")
+		n := min(w.Len(), 4096)
+		ft.simpleW = make([]float64, n)
+		for i := 0; i < n; i++ {
+			ft.simpleW[i] = w.Index(i).Float64()
+		}
+		if md := v.Key("FontDescriptor").Key("MissingWidth"); md.Kind() == lpdf.Integer || md.Kind() == lpdf.Real {
+			ft.defaultW = md.Float64()
+		}
+		if v.Key("Subtype").Name() == "Type3" {
+			// Type 3 widths are in the font's own glyph space.
+			if fm := v.Key("FontMatrix"); fm.Len() == 6 {
+				scale := fm.Index(0).Float64() * 1000
+				for i := range ft.simpleW {
+					ft.simpleW[i] *= scale
+				}
+			}
+		}
+	}
+	ft.spaceW = ft.width(32)
+	if ft.spaceW <= 0 {
+		ft.spaceW = 250
+	}
+	return ft
+}
+
+// cidWidths reads a CIDFont /W array: "c [w1 w2 …]" and "c1 c2 w".
+func cidWidths(w lpdf.Value) map[int]float64 {
+	out := map[int]float64{}
+	for i := 0; i < w.Len() && len(out) < 65536; {
+		first := int(w.Index(i).Int64())
+		next := w.Index(i + 1)
+		if next.Kind() == lpdf.Array {
+			for j := 0; j < next.Len() && j < 65536; j++ {
+				out[first+j] = next.Index(j).Float64()
+			}
+			i += 2
+			continue
+		}
+		last := int(next.Int64())
+		width := w.Index(i + 2).Float64()
+		for c := first; c <= last && c-first < 65536; c++ {
+			out[c] = width
+		}
+		i += 3
+	}
+	return out
+}
+
+// width of a character code in 1/1000 em; 0 when unknown.
+func (f *font) width(code int) float64 {
+	if f.twoByte {
+		if w, ok := f.widths[code]; ok {
+			return w
+		}
+		return f.defaultW
+	}
+	if i := code - f.first; i >= 0 && i < len(f.simpleW) {
+		return f.simpleW[i]
+	}
+	return f.defaultW
+}
+
+type nopEncoding struct{}
+
+func (nopEncoding) Decode(raw string) string { return raw }
+
+// textState is the PDF text and graphics state layout needs.
+type textState struct {
+	ctm       matrix
+	tm, tlm   matrix
+	font      *font
+	size      float64
+	tc, tw    float64 // character and word spacing
+	th        float64 // horizontal scaling, 1 = 100%
+	tl, trise float64
+}
+
+// pageLayout interprets one page's content and assembles its text.
+type pageLayout struct {
+	glyphs []glyph
+	fonts  map[string]*font // by resource name, per resources dict
+	ops    int
+}
+
+// contentText extracts the text of a page: content stream(s) interpreted
+// with the page's own resources, Form XObjects followed.
+func contentText(page lpdf.Value, resources lpdf.Value) string {
+	l := &pageLayout{}
+	st := textState{ctm: identity, tm: identity, tlm: identity, th: 1}
+	l.run(page.Key("Contents"), resources, st, 0)
+	return l.assemble()
+}
+
+// run interprets one content stream.
+func (l *pageLayout) run(strm, resources lpdf.Value, st textState, depth int) {
+	if strm.IsNull() || depth > maxFormDepth {
+		return
+	}
+	fonts := map[string]*font{}
+	getFont := func(name string) *font {
+		if f, ok := fonts[name]; ok {
+			return f
+		}
+		v := resources.Key("Font").Key(name)
+		var f *font
+		if !v.IsNull() {
+			f = newFont(v)
+		}
+		fonts[name] = f
+		return f
+	}
+	var stack []textState
+	var args []lpdf.Value
+	lpdf.Interpret(strm, func(stk *lpdf.Stack, op string) {
+		l.ops++
+		if l.ops > maxOps || len(l.glyphs) > maxGlyphs {
+			for stk.Len() > 0 {
+				stk.Pop()
+			}
+			return
+		}
+		n := stk.Len()
+		if cap(args) < n {
+			args = make([]lpdf.Value, n)
+		}
+		args = args[:n]
+		for i := n - 1; i >= 0; i-- {
+			args[i] = stk.Pop()
+		}
+		num := func(i int) float64 {
+			if i < len(args) {
+				return args[i].Float64()
+			}
+			return 0
+		}
+		switch op {
+		case "q":
+			if len(stack) < 1000 {
+				stack = append(stack, st)
+			}
+		case "Q":
+			if k := len(stack); k > 0 {
+				st = stack[k-1]
+				stack = stack[:k-1]
+			}
+		case "cm":
+			if len(args) == 6 {
+				st.ctm = matrix{num(0), num(1), num(2), num(3), num(4), num(5)}.mul(st.ctm)
+			}
+		case "BT":
+			st.tm, st.tlm = identity, identity
+		case "Tf":
+			if len(args) == 2 {
+				st.font = getFont(args[0].Name())
+				st.size = num(1)
+			}
+		case "Tc":
+			st.tc = num(0)
+		case "Tw":
+			st.tw = num(0)
+		case "Tz":
+			st.th = num(0) / 100
+		case "TL":
+			st.tl = num(0)
+		case "Ts":
+			st.trise = num(0)
+		case "Td":
+			st.tlm = matrix{1, 0, 0, 1, num(0), num(1)}.mul(st.tlm)
+			st.tm = st.tlm
+		case "TD":
+			st.tl = -num(1)
+			st.tlm = matrix{1, 0, 0, 1, num(0), num(1)}.mul(st.tlm)
+			st.tm = st.tlm
+		case "Tm":
+			if len(args) == 6 {
+				st.tlm = matrix{num(0), num(1), num(2), num(3), num(4), num(5)}
+				st.tm = st.tlm
+			}
+		case "T*":
+			st.tlm = matrix{1, 0, 0, 1, 0, -st.tl}.mul(st.tlm)
+			st.tm = st.tlm
+		case "Tj":
+			if len(args) == 1 {
+				l.show(&st, args[0].RawString())
+			}
+		case "'":
+			st.tlm = matrix{1, 0, 0, 1, 0, -st.tl}.mul(st.tlm)
+			st.tm = st.tlm
+			if len(args) == 1 {
+				l.show(&st, args[0].RawString())
+			}
+		case "\"":
+			if len(args) == 3 {
+				st.tw, st.tc = num(0), num(1)
+				st.tlm = matrix{1, 0, 0, 1, 0, -st.tl}.mul(st.tlm)
+				st.tm = st.tlm
+				l.show(&st, args[2].RawString())
+			}
+		case "TJ":
+			if len(args) == 1 {
+				a := args[0]
+				for i := 0; i < a.Len(); i++ {
+					x := a.Index(i)
+					if x.Kind() == lpdf.String {
+						l.show(&st, x.RawString())
+						continue
+					}
+					tx := -x.Float64() / 1000 * st.size * st.th
+					st.tm = matrix{1, 0, 0, 1, tx, 0}.mul(st.tm)
+				}
+			}
+		case "Do":
+			if len(args) == 1 {
+				xo := resources.Key("XObject").Key(args[0].Name())
+				if xo.Key("Subtype").Name() != "Form" {
+					return
+				}
+				inner := st
+				if m := xo.Key("Matrix"); m.Len() == 6 {
+					inner.ctm = matrix{m.Index(0).Float64(), m.Index(1).Float64(), m.Index(2).Float64(),
+						m.Index(3).Float64(), m.Index(4).Float64(), m.Index(5).Float64()}.mul(st.ctm)
+				}
+				res := xo.Key("Resources")
+				if res.IsNull() {
+					res = resources
+				}
+				l.run(xo, res, inner, depth+1)
+			}
+		}
+	})
+}
+
+// show places the glyphs of one string.
+func (l *pageLayout) show(st *textState, raw string) {
+	f := st.font
+	if f == nil {
+		return
+	}
+	step := 1
+	if f.twoByte {
+		step = 2
+	}
+	for i := 0; i+step <= len(raw); i += step {
+		code := int(raw[i])
+		if step == 2 {
+			code = code<<8 | int(raw[i+1])
+		}
+		text := f.enc.Decode(raw[i : i+step])
+		w := f.width(code)
+		trm := matrix{st.size * st.th, 0, 0, st.size, 0, st.trise}.mul(st.tm).mul(st.ctm)
+		x0, y := trm.apply(0, 0)
+		wEm := w
+		if wEm <= 0 && text != " " {
+			wEm = 500 // fonts that declare no widths: assume half an em
+		}
+		x1, _ := trm.apply(wEm/1000, 0)
+		size := math.Hypot(trm[2], trm[3])
+		if text != "" && len(l.glyphs) < maxGlyphs {
+			l.glyphs = append(l.glyphs, glyph{text: text, x0: x0, x1: x1, y: y, size: size, seq: len(l.glyphs)})
+		}
+		adv := (wEm/1000*st.size + st.tc) * st.th
+		if step == 1 && code == 32 {
+			adv += st.tw * st.th
+		}
+		st.tm = matrix{1, 0, 0, 1, adv, 0}.mul(st.tm)
+	}
+}
+
+// assemble turns glyphs, in content-stream order, into lines and
+// paragraphs: a new line when the baseline moves, a space where the gap
+// between glyphs is wider than a fraction of the font size, and a blank
+// line where the vertical gap is wider than the usual line spacing or the
+// text jumps up (a new column or a new block).
+func (l *pageLayout) assemble() string {
+	gs := l.glyphs
+	if len(gs) == 0 {
+		return ""
+	}
+	// Typical line spacing: the median positive baseline step.
+	var steps []float64
+	for i := 1; i < len(gs); i++ {
+		d := gs[i-1].y - gs[i].y
+		if d > gs[i].size*0.5 && d < gs[i].size*4 {
+			steps = append(steps, d)
+		}
+	}
+	sort.Float64s(steps)
+	lineStep := 0.0
+	if len(steps) > 0 {
+		lineStep = steps[len(steps)/2]
+	}
+	var b strings.Builder
+	prev := gs[0]
+	b.WriteString(prev.text)
+	for _, g := range gs[1:] {
+		size := math.Max(math.Max(g.size, prev.size), 1)
+		dy := prev.y - g.y
+		switch {
+		case math.Abs(dy) > size*0.5 || g.x0 < prev.x0-size*0.5 && math.Abs(dy) > size*0.2:
+			// a new line
+			trimSpace(&b)
+			if dy < 0 || (lineStep > 0 && dy > lineStep*1.45) || dy > size*2.5 {
+				b.WriteString("\n\n")
+			} else {
+				b.WriteString("\n")
+			}
+		default:
+			gap := g.x0 - prev.x1
+			if gap > size*0.15 && !endsWithSpace(&b) && g.text != " " {
+				b.WriteByte(' ')
+			} else if gap < -size*3 {
+				// moved far back on the same baseline: another column
+				b.WriteString("\n")
+			}
+		}
+		if g.text == " " && endsWithSpace(&b) {
+			prev = g
+			continue
+		}
+		b.WriteString(g.text)
+		prev = g
+	}
+	return cleanText(b.String())
+}
+
+func endsWithSpace(b *strings.Builder) bool {
+	s := b.String()
+	if s == "" {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return unicode.IsSpace(r)
+}
+
+func trimSpace(b *strings.Builder) {
+	s := b.String()
+	t := strings.TrimRight(s, " \t")
+	if len(t) != len(s) {
+		b.Reset()
+		b.WriteString(t)
+	}
+}
+
+// cleanText drops control characters a font maps glyphs to and trims
+// trailing spaces on lines.
+func cleanText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r == '\n' || r == '\t' || !unicode.IsControl(r) && r != '\uFEFF' {
+			b.WriteRune(r)
+		}
+	}
+	lines := strings.Split(b.String(), "\n")
+	for i, ln := range lines {
+		lines[i] = strings.TrimRight(ln, " \t")
+	}
+	// Join words hyphenated at a line end ("discus-" / "sions"), as
+	// poppler does: the hyphen is the typesetter's, not the word's.
+	var out strings.Builder
+	out.Grow(len(s))
+	for i := 0; i < len(lines); i++ {
+		ln := lines[i]
+		if i+1 < len(lines) && brokenWord(ln, lines[i+1]) {
+			out.WriteString(ln[:len(ln)-1])
+			continue
+		}
+		out.WriteString(ln)
+		if i+1 < len(lines) {
+			out.WriteByte('\n')
+		}
+	}
+	return out.String()
+}
+
+// brokenWord reports a line ending in a letter and a hyphen whose next
+// line starts with a lower-case letter.
+func brokenWord(line, next string) bool {
+	if len(line) < 2 || line[len(line)-1] != '-' {
+		return false
+	}
+	before, _ := utf8.DecodeLastRuneInString(line[:len(line)-1])
+	after, _ := utf8.DecodeRuneInString(next)
+	return unicode.IsLower(before) && unicode.IsLower(after)
+}

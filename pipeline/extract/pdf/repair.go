@@ -1,0 +1,131 @@
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+)
+
+// fixHeader returns data with what ledongthuc/pdf rejects but readers
+// accept repaired, keeping byte offsets valid: bytes before "%PDF-" are
+// cut (offsets count from the header), a version it does not know
+// (%PDF-2.0) is rewritten to 1.7 in place, and anything after the last
+// %%EOF is dropped. It reports whether it changed anything.
+func fixHeader(data []byte) ([]byte, bool) {
+	changed := false
+	if i := bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-")); i > 0 {
+		data = data[i:]
+		changed = true
+	}
+	if len(data) < 10 {
+		return data, changed
+	}
+	ok := bytes.HasPrefix(data, []byte("%PDF-1.")) && data[7] >= '0' && data[7] <= '7' && (data[8] == '\r' || data[8] == '\n')
+	if !ok {
+		data = bytes.Clone(data)
+		copy(data[5:8], "1.7")
+		if data[8] != '\r' && data[8] != '\n' {
+			data[8] = '\n'
+		}
+		changed = true
+	}
+	if i := bytes.LastIndex(data, []byte("%%EOF")); i > 0 {
+		if tail := bytes.TrimRight(data[i+5:], "\r\n\t \x00"); len(tail) > 0 {
+			data = data[:i+5]
+			changed = true
+		}
+	}
+	return data, changed
+}
+
+var (
+	objHeader  = regexp.MustCompile(`(?m)(?:^|[\r\n\s])(\d{1,7})\s+(\d{1,5})\s+obj\b`)
+	trailerDic = regexp.MustCompile(`trailer\s*<<`)
+	rootRef    = regexp.MustCompile(`/Root\s+(\d+)\s+(\d+)\s+R`)
+	infoRef    = regexp.MustCompile(`/Info\s+(\d+)\s+(\d+)\s+R`)
+	catalogObj = regexp.MustCompile(`/Type\s*/Catalog\b`)
+	encryptRef = regexp.MustCompile(`/Encrypt\s+\d+\s+\d+\s+R`)
+	idArray    = regexp.MustCompile(`/ID\s*\[[^\]]{0,200}\]`)
+)
+
+// rebuildXref appends a fresh cross-reference table found by scanning the
+// file for "N G obj", with a trailer naming the document catalog, for
+// files whose own table is missing, broken or lies about /Size.
+func rebuildXref(data []byte) ([]byte, error) {
+	type entry struct {
+		off int
+		gen int
+	}
+	objs := map[int]entry{}
+	maxNum := 0
+	for _, m := range objHeader.FindAllSubmatchIndex(data, -1) {
+		num, err1 := strconv.Atoi(string(data[m[2]:m[3]]))
+		gen, err2 := strconv.Atoi(string(data[m[4]:m[5]]))
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		objs[num] = entry{off: m[2], gen: gen} // later definitions win, as in updates
+		if num > maxNum {
+			maxNum = num
+		}
+	}
+	if len(objs) == 0 {
+		return nil, fmt.Errorf("no objects found")
+	}
+	root, info, extra := "", "", ""
+	// The last trailer's /Root, else an object that is a /Catalog.
+	if locs := trailerDic.FindAllIndex(data, -1); len(locs) > 0 {
+		rest := data[locs[len(locs)-1][0]:]
+		if m := rootRef.FindSubmatch(rest); m != nil {
+			root = string(m[1]) + " " + string(m[2]) + " R"
+		}
+		if m := infoRef.FindSubmatch(rest); m != nil {
+			info = string(m[1]) + " " + string(m[2]) + " R"
+		}
+		// Keep what decryption needs.
+		for _, re := range []*regexp.Regexp{encryptRef, idArray} {
+			if m := re.Find(rest); m != nil {
+				extra += " " + string(m)
+			}
+		}
+	}
+	if root == "" {
+		if m := rootRef.FindAllSubmatch(data, -1); len(m) > 0 {
+			last := m[len(m)-1]
+			root = string(last[1]) + " " + string(last[2]) + " R"
+		}
+	}
+	if root == "" {
+		for num, e := range objs {
+			end := min(len(data), e.off+2000)
+			if catalogObj.Match(data[e.off:end]) {
+				root = fmt.Sprintf("%d %d R", num, e.gen)
+				break
+			}
+		}
+	}
+	if root == "" {
+		return nil, fmt.Errorf("no document catalog found")
+	}
+	var b bytes.Buffer
+	b.Write(data)
+	b.WriteString("\n")
+	xrefAt := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n", maxNum+1)
+	b.WriteString("0000000000 65535 f\r\n")
+	for n := 1; n <= maxNum; n++ {
+		if e, ok := objs[n]; ok {
+			fmt.Fprintf(&b, "%010d %05d n\r\n", e.off, e.gen)
+		} else {
+			b.WriteString("0000000000 65535 f\r\n")
+		}
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root %s", maxNum+1, root)
+	if info != "" {
+		fmt.Fprintf(&b, " /Info %s", info)
+	}
+	b.WriteString(extra)
+	fmt.Fprintf(&b, " >>\nstartxref\n%d\n%%%%EOF\n", xrefAt)
+	return b.Bytes(), nil
+}
