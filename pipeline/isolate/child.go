@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/gob"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -64,7 +65,13 @@ func extractOne(req request, cfg childConfig) (resp response) {
 	testHook(req.Path)
 	doc, err := extract.File(context.Background(), req.Path, cfg.Extract)
 	if err != nil {
-		return response{Reason: corpus.ReasonOf(err), Err: err.Error()}
+		// The reason travels apart; send the cause without its prefix.
+		msg := err.Error()
+		var ce *corpus.Error
+		if errors.As(err, &ce) && ce.Err != nil {
+			msg = ce.Err.Error()
+		}
+		return response{Reason: corpus.ReasonOf(err), Err: msg}
 	}
 	return response{Doc: doc}
 }

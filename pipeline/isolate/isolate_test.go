@@ -2,9 +2,11 @@ package isolate
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -116,36 +118,61 @@ func TestNoChildLeftAfterClose(t *testing.T) {
 
 // TestRobustnessCorpus runs every PDF of the shared robustness corpus
 // through the pool: each one is extracted or fails with a reason, none
-// takes longer than the timeout, and the pool survives all of them.
+// takes longer than the timeout, the pool survives all of them, and we
+// find text in at least as many files as poppler's pdftotext did
+// (POPPLER_REFERENCE.tsv); files where poppler found words and we did
+// not are listed.
 func TestRobustnessCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: 735 hostile PDFs")
 	}
-	files, _ := filepath.Glob("../../../shared/corpora/robustness/*/*.pdf")
-	more, _ := filepath.Glob("../../../shared/corpora/robustness/*/*/*.pdf")
-	files = append(files, more...)
-	if len(files) == 0 {
+	const root = "../../../shared/corpora/robustness"
+	ref, err := os.ReadFile(filepath.Join(root, "POPPLER_REFERENCE.tsv"))
+	if err != nil {
 		t.Skip("../shared/corpora/robustness is absent")
+	}
+	popplerWords := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(string(ref)), "\n")[1:] {
+		f := strings.Split(line, "\t")
+		if len(f) >= 8 {
+			n, _ := strconv.Atoi(f[7])
+			popplerWords[f[0]] = n
+		}
 	}
 	const timeout = 20 * time.Second
 	pool, _ := NewPool(Options{Timeout: timeout, Extract: extract.Options{}})
 	defer pool.Close()
 	reasons := map[corpus.Reason]int{}
-	withText := 0
-	for _, f := range files {
+	ours, poppler := 0, 0
+	var missed []string
+	for rel, words := range popplerWords {
+		path := filepath.Join(root, rel)
 		start := time.Now()
-		doc, err := pool.Extract(context.Background(), f)
+		doc, err := pool.Extract(context.Background(), path)
 		if d := time.Since(start); d > timeout+5*time.Second {
-			t.Errorf("%s took %s", f, d)
+			t.Errorf("%s took %s", rel, d)
+		}
+		if words > 0 {
+			poppler++
 		}
 		if err != nil {
 			reasons[corpus.ReasonOf(err)]++
+			if words > 0 {
+				missed = append(missed, fmt.Sprintf("%s (poppler %d words): %v", rel, words, err))
+			}
 			continue
 		}
-		withText++
+		ours++
 		if doc.ID == "" || len(doc.Pages) == 0 {
-			t.Errorf("%s: document without id or pages", f)
+			t.Errorf("%s: document without id or pages", rel)
 		}
 	}
-	t.Logf("%d PDFs: %d with text, failures by reason %v", len(files), withText, reasons)
+	sort.Strings(missed)
+	for _, m := range missed {
+		t.Log("poppler has words, we have none:", m)
+	}
+	t.Logf("%d PDFs: we extract text from %d, pdftotext from %d; failures by reason %v", len(popplerWords), ours, poppler, reasons)
+	if ours < poppler {
+		t.Errorf("text from %d files, fewer than poppler's %d", ours, poppler)
+	}
 }

@@ -165,7 +165,39 @@ func contentText(page lpdf.Value, resources lpdf.Value) string {
 	l := &pageLayout{}
 	st := textState{ctm: identity, tm: identity, tlm: identity, th: 1}
 	l.run(page.Key("Contents"), resources, st, 0)
+	l.annotations(page, st)
 	return l.assemble()
+}
+
+// annotations interprets the appearance streams of a page's widget and
+// free-text annotations — filled-in form fields — placed at their
+// rectangles, as a viewer (and pdftotext) shows them.
+func (l *pageLayout) annotations(page lpdf.Value, st textState) {
+	annots := page.Key("Annots")
+	for i := 0; i < annots.Len() && i < 1000; i++ {
+		a := annots.Index(i)
+		switch a.Key("Subtype").Name() {
+		case "Widget", "FreeText":
+		default:
+			continue
+		}
+		ap := a.Key("AP").Key("N")
+		if ap.Kind() == lpdf.Dict && ap.Key("Subtype").IsNull() {
+			// one appearance per state: take the current one
+			ap = ap.Key(a.Key("AS").Name())
+		}
+		if ap.Kind() != lpdf.Stream {
+			continue
+		}
+		rect := a.Key("Rect")
+		inner := st
+		inner.ctm = matrix{1, 0, 0, 1, rect.Index(0).Float64(), rect.Index(1).Float64()}.mul(st.ctm)
+		if bbox := ap.Key("BBox"); bbox.Len() == 4 {
+			inner.ctm = matrix{1, 0, 0, 1, -bbox.Index(0).Float64(), -bbox.Index(1).Float64()}.mul(inner.ctm)
+		}
+		res := ap.Key("Resources")
+		l.run(ap, res, inner, 1)
+	}
 }
 
 // run interprets one content stream.

@@ -55,6 +55,36 @@ func Extract(ctx context.Context, data []byte, opts Options) (pages []string, in
 	if err != nil {
 		return nil, Info{}, err
 	}
+	pages, info, err = extractPages(ctx, r)
+	if err == nil || ctx.Err() != nil {
+		return pages, info, err
+	}
+	// Objects the cross-reference table points at wrongly make pages
+	// unreadable even though the file opened: retry on a table rebuilt
+	// from the objects themselves.
+	fixed, _ := fixHeader(data)
+	rebuilt, rerr := rebuildXref(fixed)
+	if rerr != nil {
+		return nil, info, err
+	}
+	r2, oerr := newReader(rebuilt, opts.Password)
+	if oerr != nil || !hasPages(r2) {
+		return nil, info, err
+	}
+	if pages2, info2, err2 := extractPages(ctx, r2); err2 == nil {
+		return pages2, info2, nil
+	}
+	return nil, info, err
+}
+
+// extractPages reads every page of an opened file. A panic while walking
+// the file is an error, so that the caller can retry after repair.
+func extractPages(ctx context.Context, r *lpdf.Reader) (pages []string, info Info, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			pages, err = nil, corpus.Errorf(corpus.ReasonCrashed, "pdf parser panic: %v", x)
+		}
+	}()
 	root := r.Trailer().Key("Root")
 	info = readInfo(r.Trailer().Key("Info"), root)
 	var failed int
@@ -83,7 +113,19 @@ func Extract(ctx context.Context, data []byte, opts Options) (pages []string, in
 	if failed == len(pages) && firstErr != nil {
 		return nil, info, corpus.Errorf(corpus.ReasonMalformed, "no page could be read: %v", firstErr)
 	}
+	if blank(pages) && failed > 0 {
+		return nil, info, corpus.Errorf(corpus.ReasonMalformed, "no text, and %d page(s) could not be read: %v", failed, firstErr)
+	}
 	return pages, info, nil
+}
+
+func blank(pages []string) bool {
+	for _, p := range pages {
+		if strings.TrimSpace(p) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // pageText extracts one page, turning a parser panic into an error so
@@ -101,7 +143,7 @@ func pageText(page, resources lpdf.Value) (text string, err error) {
 // rejects it.
 func open(data []byte, password string) (*lpdf.Reader, error) {
 	r, err := newReader(data, password)
-	if err == nil && r.Trailer().Key("Root").Key("Pages").Kind() == lpdf.Dict {
+	if err == nil && hasPages(r) {
 		return r, nil
 	}
 	if isEncryption(err) {
@@ -135,8 +177,24 @@ func open(data []byte, password string) (*lpdf.Reader, error) {
 	return nil, corpus.Errorf(corpus.ReasonMalformed, "%v (repair failed: %v)", firstErr, rerr)
 }
 
-func hasPages(r *lpdf.Reader) bool {
-	return r.Trailer().Key("Root").Key("Pages").Kind() == lpdf.Dict
+// hasPages reports whether the file has a page tree whose first page can
+// be resolved; a panic while resolving counts as no.
+func hasPages(r *lpdf.Reader) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	pages := r.Trailer().Key("Root").Key("Pages")
+	if pages.Kind() != lpdf.Dict {
+		return false
+	}
+	first := false
+	walkPages(pages, func(page, _ lpdf.Value) bool {
+		first = page.Kind() == lpdf.Dict
+		return false
+	})
+	return first
 }
 
 func newReader(data []byte, password string) (r *lpdf.Reader, err error) {

@@ -53,6 +53,7 @@ var (
 // file for "N G obj", with a trailer naming the document catalog, for
 // files whose own table is missing, broken or lies about /Size.
 func rebuildXref(data []byte) ([]byte, error) {
+	data = closeObjects(data)
 	type entry struct {
 		off int
 		gen int
@@ -128,4 +129,38 @@ func rebuildXref(data []byte) ([]byte, error) {
 	b.WriteString(extra)
 	fmt.Fprintf(&b, " >>\nstartxref\n%d\n%%%%EOF\n", xrefAt)
 	return b.Bytes(), nil
+}
+
+// closeObjects inserts the "endobj" that a damaged file omits before the
+// next object begins, since the parser insists on it. Offsets change, so
+// this is only done before rebuilding the cross-reference table.
+func closeObjects(data []byte) []byte {
+	locs := objHeader.FindAllSubmatchIndex(data, -1)
+	if len(locs) == 0 {
+		return data
+	}
+	var b bytes.Buffer
+	b.Grow(len(data) + 64)
+	prev := 0
+	for i, m := range locs {
+		start := m[2]
+		if i > 0 && !bytes.Contains(data[prev:start], []byte("endobj")) {
+			b.Write(data[prev:start])
+			b.WriteString("\nendobj\n")
+		} else {
+			b.Write(data[prev:start])
+		}
+		prev = start
+	}
+	rest := data[prev:]
+	if end := bytes.Index(rest, []byte("endobj")); end < 0 {
+		// the last object runs into the trailer: close it before xref
+		if x := bytes.Index(rest, []byte("xref")); x > 0 {
+			b.Write(rest[:x])
+			b.WriteString("\nendobj\n")
+			rest = rest[x:]
+		}
+	}
+	b.Write(rest)
+	return b.Bytes()
 }
