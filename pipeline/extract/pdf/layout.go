@@ -55,6 +55,9 @@ type font struct {
 	simpleW  []float64
 	defaultW float64
 	spaceW   float64
+	// decoded caches the text of each code.
+	decoded    [256]*string
+	cidDecoded map[int]string
 }
 
 func newFont(v lpdf.Value) *font {
@@ -339,7 +342,8 @@ func (l *pageLayout) run(strm, resources lpdf.Value, st textState, depth int) {
 	})
 }
 
-// show places the glyphs of one string.
+// show places the glyphs of one string. The text rendering matrix is
+// computed once per string; each glyph only moves along its baseline.
 func (l *pageLayout) show(st *textState, raw string) {
 	f := st.font
 	if f == nil {
@@ -349,30 +353,52 @@ func (l *pageLayout) show(st *textState, raw string) {
 	if f.twoByte {
 		step = 2
 	}
+	tc := st.tm.mul(st.ctm)
+	sth := st.size * st.th
+	size := math.Abs(st.size) * math.Hypot(tc[2], tc[3])
+	x := 0.0 // advance along the baseline, in text space
 	for i := 0; i+step <= len(raw); i += step {
 		code := int(raw[i])
 		if step == 2 {
 			code = code<<8 | int(raw[i+1])
 		}
-		text := f.enc.Decode(raw[i : i+step])
+		text := f.decode(code, raw[i:i+step])
 		w := f.width(code)
-		trm := matrix{st.size * st.th, 0, 0, st.size, 0, st.trise}.mul(st.tm).mul(st.ctm)
-		x0, y := trm.apply(0, 0)
-		wEm := w
-		if wEm <= 0 && text != " " {
-			wEm = 500 // fonts that declare no widths: assume half an em
+		if w <= 0 && text != " " {
+			w = 500 // fonts that declare no widths: assume half an em
 		}
-		x1, _ := trm.apply(wEm/1000, 0)
-		size := math.Hypot(trm[2], trm[3])
+		x0, y := tc.apply(x, st.trise)
+		x1, _ := tc.apply(x+w/1000*sth, st.trise)
 		if text != "" && len(l.glyphs) < maxGlyphs {
 			l.glyphs = append(l.glyphs, glyph{text: text, x0: x0, x1: x1, y: y, size: size, seq: len(l.glyphs)})
 		}
-		adv := (wEm/1000*st.size + st.tc) * st.th
+		adv := (w/1000*st.size + st.tc) * st.th
 		if step == 1 && code == 32 {
 			adv += st.tw * st.th
 		}
-		st.tm = matrix{1, 0, 0, 1, adv, 0}.mul(st.tm)
+		x += adv
 	}
+	st.tm = matrix{1, 0, 0, 1, x, 0}.mul(st.tm)
+}
+
+// decode maps one character code to text, caching single-byte codes.
+func (f *font) decode(code int, raw string) string {
+	if code < 256 && !f.twoByte {
+		if f.decoded[code] == nil {
+			s := f.enc.Decode(raw)
+			f.decoded[code] = &s
+		}
+		return *f.decoded[code]
+	}
+	if s, ok := f.cidDecoded[code]; ok {
+		return s
+	}
+	s := f.enc.Decode(raw)
+	if f.cidDecoded == nil {
+		f.cidDecoded = map[int]string{}
+	}
+	f.cidDecoded[code] = s
+	return s
 }
 
 // assemble turns glyphs, in content-stream order, into lines and
