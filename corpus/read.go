@@ -475,3 +475,50 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	}
 	return st, nil
 }
+
+// Coverage counts, for every document, the passages carrying each norm
+// (direct or inherited): document id → norm letter → passages.
+func (s *Store) Coverage(ctx context.Context) (map[string]map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT doc_id, norm, count(*) FROM tags GROUP BY doc_id, norm`)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]int{}
+	for rows.Next() {
+		var id, norm string
+		var n int
+		if err := rows.Scan(&id, &norm, &n); err != nil {
+			return nil, err
+		}
+		if out[id] == nil {
+			out[id] = map[string]int{}
+		}
+		out[id][norm] = n
+	}
+	return out, rows.Err()
+}
+
+// Cooccurrence counts passages carrying both norms of each pair (a pair
+// of the same norm counts passages carrying it): "a" → "b" → passages.
+func (s *Store) Cooccurrence(ctx context.Context) (map[string]map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT x.norm, y.norm, count(*) FROM tags x
+		JOIN tags y ON x.doc_id = y.doc_id AND x.seq = y.seq GROUP BY x.norm, y.norm`)
+	if err != nil {
+		return nil, fmt.Errorf("co-occurrence: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]int{}
+	for rows.Next() {
+		var a, b string
+		var n int
+		if err := rows.Scan(&a, &b, &n); err != nil {
+			return nil, err
+		}
+		if out[a] == nil {
+			out[a] = map[string]int{}
+		}
+		out[a][b] = n
+	}
+	return out, rows.Err()
+}

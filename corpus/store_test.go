@@ -190,3 +190,17 @@ func TestStoreSetMeta(t *testing.T) {
 		t.Fatalf("%+v", d)
 	}
 }
+
+func TestCoverageAndCooccurrence(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	s.PutDocument(ctx, testDoc("aa", "/in/a.txt"))
+	cov, err := s.Coverage(ctx)
+	if err != nil || cov["aa"]["g"] != 2 || cov["aa"]["j"] != 1 {
+		t.Fatalf("%v %v", cov, err)
+	}
+	co, err := s.Cooccurrence(ctx)
+	if err != nil || co["i"]["j"] != 1 || co["j"]["i"] != 1 || co["g"]["g"] != 2 || co["g"]["j"] != 0 {
+		t.Fatalf("%v %v", co, err)
+	}
+}

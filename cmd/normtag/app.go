@@ -93,6 +93,9 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			retagCommand(),
 			checkCommand(),
 			rulesCommand(),
+			serveCommand(),
+			exportCommand(),
+			reportCommand(),
 		},
 		// Errors are printed once, by run, with the right exit code.
 		ExitErrHandler: func(*cli.Context, error) {},

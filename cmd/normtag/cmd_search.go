@@ -108,6 +108,9 @@ func searchRequest(c *cli.Context) (index.Request, error) {
 	if req.Until, err = parseDate(c.String("until"), true); err != nil {
 		return req, usagef("--until: %v", err)
 	}
+	if !c.IsSet("limit") && c.Command.Name == "export" {
+		req.Limit = 10
+	}
 	if req.Limit < 1 || req.Limit > index.MaxLimit {
 		return req, usagef("--limit must be between 1 and %d", index.MaxLimit)
 	}

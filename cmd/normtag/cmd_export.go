@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/index"
+	"github.com/normtag/normtag/internal/export"
+)
+
+func exportCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "export",
+		Usage:     "write every matching passage as a row (CSV for Excel/NVivo, or JSON lines) with citation, norms and evidence",
+		ArgsUsage: "[QUERY...]",
+		Flags: []cli.Flag{
+			dataFlag(),
+			&cli.StringFlag{Name: "norm", Usage: "only passages tagged with any of these norms"},
+			&cli.BoolFlag{Name: "direct-only", Usage: "with --norm: only tags from the passage's own words"},
+			&cli.StringSliceFlag{Name: "submitter", Usage: "only documents from this submitter (repeatable)"},
+			&cli.StringFlag{Name: "since", Usage: "only documents dated on or after YYYY[-MM[-DD]]"},
+			&cli.StringFlag{Name: "until", Usage: "only documents dated on or before YYYY[-MM[-DD]]"},
+			&cli.StringFlag{Name: "sort", Value: index.SortDocument, Usage: "document, date or relevance"},
+			&cli.BoolFlag{Name: "bom", Usage: "CSV: start with a UTF-8 byte order mark (Excel)"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to this file instead of standard output"},
+			formatFlag("csv", "jsonl"),
+		},
+		Action: func(c *cli.Context) error {
+			format, err := checkFormat(c, "csv", "jsonl")
+			if err != nil {
+				return err
+			}
+			req, err := searchRequest(c)
+			if err != nil {
+				return err
+			}
+			d, err := openData(c, false)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			ix, err := d.OpenIndex()
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			var w io.Writer = c.App.Writer
+			if path := c.String("out"); path != "" {
+				f, err := os.Create(path)
+				if err != nil {
+					return fmt.Errorf("export: %w", err)
+				}
+				defer f.Close()
+				w = f
+			}
+			bw := bufio.NewWriter(w)
+			var write func(export.Row) error
+			flush := func() error { return nil }
+			if format == "csv" {
+				cw, err := export.NewCSV(bw, c.Bool("bom"))
+				if err != nil {
+					return err
+				}
+				write, flush = cw.Write, cw.Flush
+			} else {
+				write = export.NewJSONL(bw).Write
+			}
+			n := 0
+			err = export.Rows(c.Context, ix, d.Store, req, func(r export.Row) error { n++; return write(r) })
+			var qe *index.QueryError
+			if errors.As(err, &qe) {
+				return usagef("%v", qe)
+			}
+			if err != nil {
+				return err
+			}
+			if err := flush(); err != nil {
+				return err
+			}
+			if err := bw.Flush(); err != nil {
+				return err
+			}
+			logger(c).Info("exported", "passages", n)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/internal/export"
+)
+
+func reportCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "report",
+		Usage: "write the document × norm coverage matrix and the norm co-occurrence matrix as CSV",
+		Flags: []cli.Flag{
+			dataFlag(),
+			&cli.StringFlag{Name: "out", Value: ".", Usage: "folder for coverage.csv and cooccurrence.csv"},
+			&cli.StringFlag{Name: "kind", Usage: "print only one matrix to standard output: coverage or cooccurrence"},
+		},
+		Action: func(c *cli.Context) error {
+			d, err := openData(c, false)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			switch c.String("kind") {
+			case "coverage":
+				return export.CoverageCSV(c.Context, c.App.Writer, d.Store)
+			case "cooccurrence":
+				return export.CooccurrenceCSV(c.Context, c.App.Writer, d.Store)
+			case "":
+			default:
+				return usagef("--kind must be coverage or cooccurrence")
+			}
+			if err := os.MkdirAll(c.String("out"), 0o755); err != nil {
+				return err
+			}
+			for name, write := range map[string]func() error{
+				"coverage.csv": func() error {
+					return writeFile(filepath.Join(c.String("out"), "coverage.csv"), func(f *os.File) error { return export.CoverageCSV(c.Context, f, d.Store) })
+				},
+				"cooccurrence.csv": func() error {
+					return writeFile(filepath.Join(c.String("out"), "cooccurrence.csv"), func(f *os.File) error { return export.CooccurrenceCSV(c.Context, f, d.Store) })
+				},
+			} {
+				if err := write(); err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+				fmt.Fprintln(c.App.Writer, "wrote", filepath.Join(c.String("out"), name))
+			}
+			return nil
+		},
+	}
+}
+
+func writeFile(path string, fn func(*os.File) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fn(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,199 @@
+// Package export writes search results as rows a researcher can cite and
+// analyse elsewhere — one row per passage, as CSV (opens cleanly in
+// Excel and NVivo) or JSON lines — and the corpus-level coverage and
+// co-occurrence matrices.
+package export
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/index"
+	"github.com/normtag/normtag/internal/norms"
+)
+
+// Row is one exported passage.
+type Row struct {
+	DocID          string   `json:"doc"`
+	Title          string   `json:"title"`
+	Submitter      string   `json:"submitter"`
+	SubmitterType  string   `json:"submitter_type"`
+	Country        string   `json:"country"`
+	Date           string   `json:"date"`
+	File           string   `json:"file"`
+	Page           int      `json:"page"`
+	Passage        int      `json:"passage"`
+	DirectNorms    []string `json:"norms_direct"`
+	InheritedNorms []string `json:"norms_inherited"`
+	// Evidence is compact: "g.protect-ci: protect critical infrastructure; …".
+	Evidence string `json:"evidence"`
+	Text     string `json:"text"`
+}
+
+// Columns of the CSV export, in order.
+var Columns = []string{"doc", "title", "submitter", "submitter_type", "country", "date", "file", "page", "passage", "norms_direct", "norms_inherited", "evidence", "text"}
+
+// Searcher is what export needs of the index.
+type Searcher interface {
+	Search(ctx context.Context, r index.Request) (*index.Result, error)
+}
+
+// Rows streams every passage matching req (all of them, page by page) to
+// emit, with evidence read from the store.
+func Rows(ctx context.Context, ix Searcher, st *corpus.Store, req index.Request, emit func(Row) error) error {
+	const page = 500
+	req.Limit, req.Highlight, req.Facets = page, false, false
+	if req.Sort == "" || req.Sort == index.SortRelevance {
+		req.Sort = index.SortDocument
+	}
+	var cacheID string
+	var cache []corpus.Passage
+	for offset := 0; ; offset += page {
+		req.Offset = offset
+		res, err := ix.Search(ctx, req)
+		if err != nil {
+			return err
+		}
+		for _, h := range res.Hits {
+			if h.DocID != cacheID {
+				cache, err = st.Passages(ctx, h.DocID)
+				if err != nil {
+					return err
+				}
+				cacheID = h.DocID
+			}
+			row := Row{DocID: h.DocID, Title: h.Title, Submitter: h.Submitter, SubmitterType: h.SubmitterType, Country: h.Country,
+				Date: h.Date, File: h.File, Page: h.Page, Passage: h.Seq, Text: h.Text, DirectNorms: []string{}, InheritedNorms: []string{}}
+			if h.Seq >= 0 && h.Seq < len(cache) {
+				fillTags(&row, cache[h.Seq].Tags)
+			}
+			if err := emit(row); err != nil {
+				return err
+			}
+		}
+		if len(res.Hits) < page || uint64(offset+page) >= res.Total {
+			return nil
+		}
+	}
+}
+
+func fillTags(row *Row, tags []corpus.Tag) {
+	var ev []string
+	for _, t := range tags {
+		if t.Inherited {
+			row.InheritedNorms = append(row.InheritedNorms, t.Norm)
+		} else {
+			row.DirectNorms = append(row.DirectNorms, t.Norm)
+		}
+		for _, e := range t.Evidence {
+			ev = append(ev, fmt.Sprintf("%s: %s", e.Rule, e.Match))
+		}
+	}
+	row.Evidence = strings.Join(ev, "; ")
+}
+
+// CSVWriter writes rows as CSV with CRLF line ends and, optionally, a
+// UTF-8 byte order mark so that Excel reads accents right.
+type CSVWriter struct {
+	w *csv.Writer
+}
+
+// NewCSV starts a CSV export with its header row.
+func NewCSV(w io.Writer, bom bool) (*CSVWriter, error) {
+	if bom {
+		if _, err := io.WriteString(w, "\ufeff"); err != nil {
+			return nil, err
+		}
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write(Columns); err != nil {
+		return nil, err
+	}
+	return &CSVWriter{w: cw}, nil
+}
+
+// Write writes one row.
+func (c *CSVWriter) Write(r Row) error {
+	return c.w.Write([]string{r.DocID, r.Title, r.Submitter, r.SubmitterType, r.Country, r.Date, r.File,
+		strconv.Itoa(r.Page), strconv.Itoa(r.Passage), strings.Join(r.DirectNorms, ","), strings.Join(r.InheritedNorms, ","),
+		cleanCell(r.Evidence), cleanCell(r.Text)})
+}
+
+// Flush ends the export.
+func (c *CSVWriter) Flush() error {
+	c.w.Flush()
+	return c.w.Error()
+}
+
+// cleanCell keeps a cell on one line and stops spreadsheet programs from
+// reading it as a formula.
+func cleanCell(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
+		s = "'" + s
+	}
+	return s
+}
+
+// JSONLWriter writes rows as JSON lines.
+type JSONLWriter struct{ enc *json.Encoder }
+
+// NewJSONL starts a JSON-lines export.
+func NewJSONL(w io.Writer) *JSONLWriter { return &JSONLWriter{enc: json.NewEncoder(w)} }
+
+// Write writes one row.
+func (j *JSONLWriter) Write(r Row) error { return j.enc.Encode(r) }
+
+// CoverageCSV writes the document × norm matrix: one row per document
+// (id, title, file) with the number of passages carrying each norm.
+func CoverageCSV(ctx context.Context, w io.Writer, st *corpus.Store) error {
+	cov, err := st.Coverage(ctx)
+	if err != nil {
+		return err
+	}
+	docs, err := st.Documents(ctx)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	header := []string{"doc", "title", "file", "submitter"}
+	header = append(header, norms.Letters()...)
+	cw.Write(header)
+	for _, d := range docs {
+		rec := []string{d.ID, cleanCell(d.Title), d.FileName, d.Meta["submitter"]}
+		for _, l := range norms.Letters() {
+			rec = append(rec, strconv.Itoa(cov[d.ID][l]))
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// CooccurrenceCSV writes the norm × norm matrix of passages carrying both.
+func CooccurrenceCSV(ctx context.Context, w io.Writer, st *corpus.Store) error {
+	co, err := st.Cooccurrence(ctx)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	cw.Write(append([]string{"norm"}, norms.Letters()...))
+	for _, a := range norms.Letters() {
+		rec := []string{a}
+		for _, b := range norms.Letters() {
+			rec = append(rec, strconv.Itoa(co[a][b]))
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,77 @@
+package web
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowser drives the page in headless Chromium: search, tick a norm
+// facet, open a document, and check what is shown.
+func TestBrowser(t *testing.T) {
+	chrome, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed (.ci/run installs Debian's chromium)")
+	}
+	ts, _ := sampleServer(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+
+	var total, hits, docTitle, passages string
+	var shot []byte
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(ts.URL+"/"),
+		chromedp.WaitVisible("#q", chromedp.ByID),
+		chromedp.SendKeys("#q", "critical infrastructure", chromedp.ByID),
+		chromedp.Submit("#q", chromedp.ByID),
+		chromedp.WaitVisible("#hits li", chromedp.ByQuery),
+		chromedp.Text("#total", &total, chromedp.ByID),
+		// Tick norm (g): the form resubmits itself.
+		chromedp.Click(`input[name=norm][value=g]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`input[name=norm][value=g]:checked`, chromedp.ByQuery),
+		chromedp.Text("#hits", &hits, chromedp.ByID),
+		chromedp.FullScreenshot(&shot, 80),
+		chromedp.Click("#hits li a.title", chromedp.ByQuery),
+		chromedp.WaitVisible("#doc-title", chromedp.ByID),
+		chromedp.Text("#doc-title", &docTitle, chromedp.ByID),
+		chromedp.Text("#passages", &passages, chromedp.ByID),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(total, "passage") {
+		t.Errorf("total: %q", total)
+	}
+	if !strings.Contains(hits, "Protect critical infrastructure") || !strings.Contains(hits, "p. ") {
+		t.Errorf("after ticking (g), hits do not show the norm's name and a page:\n%s", hits)
+	}
+	if docTitle == "" || !strings.Contains(passages, "p. 1") {
+		t.Errorf("document view: title %q, passages %.200q", docTitle, passages)
+	}
+	path := filepath.Join(t.TempDir(), "search.png")
+	if dir := os.Getenv("NORMTAG_SCREENSHOT_DIR"); dir != "" {
+		path = filepath.Join(dir, "search.png")
+	}
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot of the search page after ticking (g): %s (%d bytes)", path, len(shot))
+	if len(shot) < 1000 {
+		t.Error("screenshot is empty")
+	}
+}

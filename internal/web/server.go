@@ -1,0 +1,489 @@
+// Package web serves the corpus to people and programs: a read-only JSON
+// API (documented in an OpenAPI file it serves) and server-rendered pages
+// for searching by norm, reading documents with their passages coloured
+// by norm, and a coverage heatmap.
+package web
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/index"
+	"github.com/normtag/normtag/internal/export"
+	"github.com/normtag/normtag/internal/norms"
+	"github.com/normtag/normtag/pipeline"
+)
+
+//go:embed assets
+var assets embed.FS
+
+// Limits on what one request may ask.
+const (
+	MaxAPILimit    = 100
+	RequestTimeout = 15 * time.Second
+)
+
+// Server answers HTTP requests from one data directory.
+type Server struct {
+	data  *pipeline.Data
+	cache *indexCache
+	log   *slog.Logger
+	pages *template.Template
+	mux   *http.ServeMux
+}
+
+// New returns a server for an open (read-only) data directory.
+func New(d *pipeline.Data, log *slog.Logger) (*Server, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	tmpl, err := template.New("").Funcs(funcs).ParseFS(assets, "assets/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	s := &Server{data: d, cache: newIndexCache(d.OpenIndex), log: log, pages: tmpl, mux: http.NewServeMux()}
+	static, _ := fs.Sub(assets, "assets")
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.mux.HandleFunc("GET /api/search", s.apiSearch)
+	s.mux.HandleFunc("GET /api/documents", s.apiDocuments)
+	s.mux.HandleFunc("GET /api/documents/{id}", s.apiDocument)
+	s.mux.HandleFunc("GET /api/documents/{id}/file", s.apiFile)
+	s.mux.HandleFunc("GET /api/norms", s.apiNorms)
+	s.mux.HandleFunc("GET /api/stats", s.apiStats)
+	s.mux.HandleFunc("GET /api/coverage", s.apiCoverage)
+	s.mux.HandleFunc("GET /api/export", s.apiExport)
+	s.mux.HandleFunc("GET /api/openapi.json", s.apiOpenAPI)
+	s.mux.HandleFunc("GET /{$}", s.pageSearch)
+	s.mux.HandleFunc("GET /documents/{id}", s.pageDocument)
+	s.mux.HandleFunc("GET /coverage", s.pageCoverage)
+	return s, nil
+}
+
+// ServeHTTP adds security headers and a time limit to every request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
+	defer cancel()
+	if len(r.URL.RawQuery) > 4*index.MaxQueryLength {
+		writeError(w, http.StatusRequestURITooLong, errors.New("query string too long"))
+		return
+	}
+	s.mux.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// Run serves on addr until ctx ends, then shuts down gracefully.
+func (s *Server) Run(ctx context.Context, addr string, ready func(addr string)) error {
+	srv := &http.Server{Addr: addr, Handler: s, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: RequestTimeout + 30*time.Second, MaxHeaderBytes: 64 << 10}
+	ln, err := listen(addr)
+	if err != nil {
+		return err
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	sweepDone := make(chan struct{})
+	go func() {
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				s.cache.sweep()
+			case <-sweepDone:
+				return
+			}
+		}
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err = srv.Shutdown(shut)
+		cancel()
+	}
+	close(sweepDone)
+	s.cache.close()
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// withIndex runs fn with the shared index; a missing index is an empty
+// corpus.
+func (s *Server) withIndex(fn func(*index.Index) error) error {
+	ix, release, err := s.cache.acquire()
+	if err != nil {
+		return err
+	}
+	defer release()
+	return fn(ix)
+}
+
+// searchRequest reads search parameters from a URL query.
+func searchRequest(r *http.Request, maxLimit int) (index.Request, error) {
+	q := r.URL.Query()
+	req := index.Request{Query: q.Get("q"), DirectOnly: q.Get("direct_only") == "true" || q.Get("direct_only") == "1",
+		Sort: q.Get("sort"), Highlight: true, Facets: true, Submitters: q["submitter"]}
+	var letters []string
+	for _, v := range q["norm"] {
+		l, err := norms.ParseList(v)
+		if err != nil {
+			return req, err
+		}
+		letters = append(letters, l...)
+	}
+	req.Norms = letters
+	var err error
+	if req.Limit, err = intParam(q.Get("limit"), 10); err != nil {
+		return req, err
+	}
+	if req.Limit < 1 || req.Limit > maxLimit {
+		return req, fmt.Errorf("limit must be between 1 and %d", maxLimit)
+	}
+	if req.Offset, err = intParam(q.Get("offset"), 0); err != nil || req.Offset < 0 || req.Offset > 100000 {
+		return req, fmt.Errorf("bad offset %q", q.Get("offset"))
+	}
+	for name, dst := range map[string]*time.Time{"since": &req.Since, "until": &req.Until} {
+		if v := q.Get(name); v != "" {
+			t, err := parseDate(v, name == "until")
+			if err != nil {
+				return req, fmt.Errorf("%s: %w", name, err)
+			}
+			*dst = t
+		}
+	}
+	return req, nil
+}
+
+func intParam(s string, def int) (int, error) {
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("not a number: %q", s)
+	}
+	return n, nil
+}
+
+func parseDate(s string, end bool) (time.Time, error) {
+	for _, l := range []struct {
+		layout string
+		y, m, d int
+	}{{"2006-01-02", 0, 0, 1}, {"2006-01", 0, 1, 0}, {"2006", 1, 0, 0}} {
+		if t, err := time.Parse(l.layout, s); err == nil {
+			if end {
+				t = t.AddDate(l.y, l.m, l.d).Add(-time.Nanosecond)
+			}
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("want YYYY, YYYY-MM or YYYY-MM-DD, got %q", s)
+}
+
+// apiHit is a search hit as the API returns it.
+type apiHit struct {
+	index.Hit
+	// SnippetHTML is the snippet, HTML-escaped, with matches in <mark>.
+	SnippetHTML string `json:"snippet_html"`
+	// FileURL opens the original at the passage's page.
+	FileURL string `json:"file_url"`
+}
+
+func (s *Server) search(r *http.Request, maxLimit int) (*index.Result, []apiHit, error) {
+	req, err := searchRequest(r, maxLimit)
+	if err != nil {
+		return nil, nil, &index.QueryError{Query: r.URL.RawQuery, Err: err}
+	}
+	var res *index.Result
+	err = s.withIndex(func(ix *index.Index) error {
+		var err error
+		res, err = ix.Search(r.Context(), req)
+		return err
+	})
+	if errors.Is(err, index.ErrMissing) {
+		res, err = &index.Result{Hits: []index.Hit{}}, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	hits := make([]apiHit, len(res.Hits))
+	for i, h := range res.Hits {
+		hits[i] = apiHit{Hit: h, SnippetHTML: markHTML(h.Snippet), FileURL: fmt.Sprintf("/api/documents/%s/file#page=%d", h.DocID, h.Page)}
+		hits[i].Snippet = strings.NewReplacer(index.MarkStart, "", index.MarkEnd, "").Replace(h.Snippet)
+	}
+	return res, hits, nil
+}
+
+// markHTML escapes a snippet and turns highlight markers into <mark>.
+func markHTML(s string) string {
+	s = template.HTMLEscapeString(s)
+	return strings.NewReplacer(index.MarkStart, "<mark>", index.MarkEnd, "</mark>").Replace(s)
+}
+
+func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
+	res, hits, err := s.search(r, MaxAPILimit)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, map[string]any{"total": res.Total, "took_ms": res.Took.Milliseconds(), "hits": hits, "facets": res.Facets})
+}
+
+// docSummary is a document in listings.
+type docSummary struct {
+	ID              string            `json:"id"`
+	Title           string            `json:"title"`
+	File            string            `json:"file"`
+	Format          corpus.Format     `json:"format"`
+	Pages           int               `json:"pages"`
+	Meta            map[string]string `json:"meta"`
+	NearDuplicateOf string            `json:"near_duplicate_of,omitempty"`
+	Norms           map[string]int    `json:"norms"`
+}
+
+func (s *Server) summaries(ctx context.Context) ([]docSummary, error) {
+	docs, err := s.data.Store.Documents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cov, err := s.data.Store.Coverage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]docSummary, 0, len(docs))
+	for _, d := range docs {
+		n := cov[d.ID]
+		if n == nil {
+			n = map[string]int{}
+		}
+		out = append(out, docSummary{ID: d.ID, Title: d.Title, File: d.FileName, Format: d.Format, Pages: d.PageCount, Meta: d.Meta, NearDuplicateOf: d.NearDuplicateOf, Norms: n})
+	}
+	return out, nil
+}
+
+func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
+	docs, err := s.summaries(r.Context())
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, map[string]any{"documents": docs})
+}
+
+func (s *Server) document(w http.ResponseWriter, r *http.Request) (*corpus.Document, bool) {
+	id := r.PathValue("id")
+	if !validID(id) {
+		writeError(w, http.StatusBadRequest, errors.New("a document id is 64 hexadecimal characters"))
+		return nil, false
+	}
+	d, err := s.data.Store.Document(r.Context(), id, corpus.WithPassages)
+	if errors.Is(err, corpus.ErrNotFound) {
+		writeError(w, http.StatusNotFound, err)
+		return nil, false
+	}
+	if err != nil {
+		s.fail(w, err)
+		return nil, false
+	}
+	return d, true
+}
+
+func validID(id string) bool {
+	if len(id) != 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
+	if d, ok := s.document(w, r); ok {
+		d.Path = "" // the server's file system is nobody's business
+		writeJSON(w, d)
+	}
+}
+
+var contentTypes = map[corpus.Format]string{
+	corpus.FormatPDF:      "application/pdf",
+	corpus.FormatDOCX:     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	corpus.FormatHTML:     "text/plain; charset=utf-8", // never render stored HTML in our origin
+	corpus.FormatText:     "text/plain; charset=utf-8",
+	corpus.FormatMarkdown: "text/plain; charset=utf-8",
+}
+
+// apiFile serves a document's original bytes, found by id: the path comes
+// from the store, never from the request, and the bytes must still hash
+// to the id.
+func (s *Server) apiFile(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.document(w, r)
+	if !ok {
+		return
+	}
+	paths, err := s.data.Store.Paths(r.Context())
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	for _, p := range paths {
+		if p.DocID != d.ID {
+			continue
+		}
+		f, err := os.Open(p.Path)
+		if err != nil {
+			continue
+		}
+		info, err := f.Stat()
+		if err != nil || info.Size() != d.Size {
+			f.Close()
+			continue
+		}
+		w.Header().Set("Content-Type", contentTypes[d.Format])
+		w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", d.FileName))
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+		http.ServeContent(w, r, d.FileName, info.ModTime(), f)
+		f.Close()
+		return
+	}
+	writeError(w, http.StatusGone, errors.New("the original file is no longer where it was ingested from"))
+}
+
+func (s *Server) apiNorms(w http.ResponseWriter, r *http.Request) {
+	type norm struct {
+		Letter    string `json:"letter"`
+		Number    int    `json:"number"`
+		Paragraph string `json:"paragraph"`
+		Short     string `json:"short"`
+		Text      string `json:"text"`
+	}
+	out := make([]norm, 0, len(norms.All))
+	for _, n := range norms.All {
+		out = append(out, norm{n.Letter, n.Number, n.Paragraph, n.Short, n.Text})
+	}
+	writeJSON(w, map[string]any{"source": norms.Source, "norms": out})
+}
+
+func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) {
+	st, err := s.data.Store.Stats(r.Context())
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, st)
+}
+
+func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
+	docs, err := s.summaries(r.Context())
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, map[string]any{"norms": norms.Letters(), "documents": docs})
+}
+
+// apiExport streams every passage matching the search parameters.
+func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "csv"
+	}
+	if format != "csv" && format != "jsonl" {
+		writeError(w, http.StatusBadRequest, errors.New("format must be csv or jsonl"))
+		return
+	}
+	req, err := searchRequest(r, MaxAPILimit)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	if _, err := index.BuildQuery(req); err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	err = s.withIndex(func(ix *index.Index) error {
+		var write func(export.Row) error
+		var flush func() error
+		if format == "csv" {
+			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+			w.Header().Set("Content-Disposition", `attachment; filename="normtag-export.csv"`)
+			cw, err := export.NewCSV(w, r.URL.Query().Get("bom") != "false")
+			if err != nil {
+				return err
+			}
+			write, flush = cw.Write, cw.Flush
+		} else {
+			w.Header().Set("Content-Type", "application/x-ndjson")
+			jw := export.NewJSONL(w)
+			write, flush = jw.Write, func() error { return nil }
+		}
+		if err := export.Rows(r.Context(), ix, s.data.Store, req, write); err != nil {
+			return err
+		}
+		return flush()
+	})
+	if err != nil && !errors.Is(err, index.ErrMissing) {
+		s.log.Warn("export failed", "err", err)
+	}
+}
+
+func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
+	data, err := assets.ReadFile("assets/openapi.json")
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(data)
+}
+
+// fail maps an error to a status: query errors are the client's (400).
+func (s *Server) fail(w http.ResponseWriter, err error) {
+	var qe *index.QueryError
+	switch {
+	case errors.As(err, &qe):
+		writeError(w, http.StatusBadRequest, err)
+	case errors.Is(err, context.DeadlineExceeded):
+		writeError(w, http.StatusServiceUnavailable, errors.New("request took too long"))
+	default:
+		s.log.Error("request failed", "err", err)
+		writeError(w, http.StatusInternalServerError, errors.New("internal error"))
+	}
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, err error) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+}

@@ -1,0 +1,242 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/normtag/normtag/pipeline"
+	"github.com/normtag/normtag/pipeline/isolate"
+	"github.com/normtag/normtag/pipeline/tag"
+)
+
+func TestMain(m *testing.M) {
+	isolate.ServeChildIfRequested()
+	os.Exit(m.Run())
+}
+
+// sampleServer ingests the repository's sample corpus into a temporary
+// data directory and serves it on a real loopback listener.
+func sampleServer(t *testing.T) (*httptest.Server, *pipeline.Data) {
+	t.Helper()
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "data")
+	w, err := pipeline.Open(ctx, dir, pipeline.OpenOptions{Write: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := tag.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := pipeline.Ingest(ctx, w, []string{"../../examples/corpus"}, pipeline.IngestOptions{Tagger: tg})
+	if err != nil || sum.Added < 4 {
+		t.Fatalf("ingest: %v %+v", err, sum)
+	}
+	w.Close()
+	d, err := pipeline.Open(ctx, dir, pipeline.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	s, err := New(d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	t.Cleanup(func() { ts.Close(); s.cache.close() })
+	return ts, d
+}
+
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("%s: not JSON: %v", url, err)
+	}
+	return resp.StatusCode
+}
+
+type searchResponse struct {
+	Total  int `json:"total"`
+	Hits   []apiHit
+	Facets map[string][]struct {
+		Value string
+		Count int
+	}
+}
+
+func TestAPISearchWithCitationsAndFacets(t *testing.T) {
+	ts, _ := sampleServer(t)
+	var res searchResponse
+	if code := getJSON(t, ts.URL+"/api/search?q=critical+infrastructure&norm=g&limit=5", &res); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	if res.Total == 0 || len(res.Hits) == 0 {
+		t.Fatalf("no hits: %+v", res)
+	}
+	for _, h := range res.Hits {
+		if h.Title == "" || h.File == "" || h.Page < 1 || !strings.Contains(h.SnippetHTML, "<mark>") || !strings.Contains(h.FileURL, "#page=") {
+			t.Errorf("hit lacks citation parts: %+v", h)
+		}
+		if !contains(h.Norms, "g") {
+			t.Errorf("hit without norm g: %+v", h.Norms)
+		}
+	}
+	if len(res.Facets["norm"]) == 0 || len(res.Facets["submitter"]) == 0 || len(res.Facets["year"]) == 0 {
+		t.Errorf("facets missing: %+v", res.Facets)
+	}
+	// Fields and filters.
+	var bySub searchResponse
+	getJSON(t, ts.URL+"/api/search?"+url.Values{"q": {`submitter:"acme secure systems"`}}.Encode(), &bySub)
+	for _, h := range bySub.Hits {
+		if h.File != "acme-supply-chain.docx" {
+			t.Errorf("submitter filter leaked %s", h.File)
+		}
+	}
+	if bySub.Total == 0 {
+		t.Error("submitter: query found nothing")
+	}
+	var since searchResponse
+	getJSON(t, ts.URL+"/api/search?since=2024", &since)
+	for _, h := range since.Hits {
+		if h.Date < "2024" {
+			t.Errorf("since=2024 returned %s", h.Date)
+		}
+	}
+}
+
+func TestAPIErrorsAreClear(t *testing.T) {
+	ts, _ := sampleServer(t)
+	for _, u := range []string{"/api/search?q=title:%22unclosed", "/api/search?norm=z", "/api/search?limit=100000", "/api/documents/..%2f..%2fetc%2fpasswd", "/api/documents/abc"} {
+		var e map[string]string
+		code := getJSON(t, ts.URL+u, &e)
+		if code != 400 || e["error"] == "" {
+			t.Errorf("%s: status %d, body %v", u, code, e)
+		}
+	}
+	var e map[string]string
+	if code := getJSON(t, ts.URL+"/api/documents/"+strings.Repeat("0", 64), &e); code != 404 {
+		t.Errorf("unknown document: %d", code)
+	}
+}
+
+func TestAPIDocumentsFileNormsStatsOpenAPI(t *testing.T) {
+	ts, _ := sampleServer(t)
+	var docs struct{ Documents []docSummary }
+	getJSON(t, ts.URL+"/api/documents", &docs)
+	if len(docs.Documents) != 5 {
+		t.Fatalf("%d documents", len(docs.Documents))
+	}
+	var pdfID string
+	for _, d := range docs.Documents {
+		if d.File == "examplia-national-report.pdf" {
+			pdfID = d.ID
+			if d.Norms["g"] == 0 || d.Meta["submitter"] != "Republic of Examplia" {
+				t.Errorf("summary %+v", d)
+			}
+		}
+	}
+	var doc struct {
+		ID       string
+		Path     string
+		Passages []struct {
+			Seq  int `json:"passage"`
+			Text string
+		}
+	}
+	getJSON(t, ts.URL+"/api/documents/"+pdfID, &doc)
+	if doc.ID != pdfID || len(doc.Passages) < 10 || doc.Path != "" {
+		t.Fatalf("document: id %s, %d passages, path %q", doc.ID, len(doc.Passages), doc.Path)
+	}
+	resp, err := http.Get(ts.URL + "/api/documents/" + pdfID + "/file")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(body), "%PDF-") {
+		t.Fatalf("file: %s %q", resp.Header.Get("Content-Type"), body[:10])
+	}
+	var nm struct{ Norms []struct{ Letter, Short, Text string } }
+	getJSON(t, ts.URL+"/api/norms", &nm)
+	if len(nm.Norms) != 11 || nm.Norms[6].Letter != "g" || nm.Norms[6].Text == "" {
+		t.Fatalf("norms %+v", nm)
+	}
+	var st map[string]any
+	getJSON(t, ts.URL+"/api/stats", &st)
+	if st["documents"].(float64) != 5 {
+		t.Fatalf("stats %v", st)
+	}
+	var spec map[string]any
+	getJSON(t, ts.URL+"/api/openapi.json", &spec)
+	paths, _ := spec["paths"].(map[string]any)
+	for _, p := range []string{"/api/search", "/api/documents", "/api/documents/{id}", "/api/norms", "/api/stats", "/api/export"} {
+		if paths[p] == nil {
+			t.Errorf("openapi lacks %s", p)
+		}
+	}
+}
+
+func TestAPIExportCSV(t *testing.T) {
+	ts, _ := sampleServer(t)
+	resp, err := http.Get(ts.URL + "/api/export?norm=j&format=csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if !strings.HasPrefix(string(raw), "\ufeff") {
+		t.Error("CSV lacks the byte order mark Excel needs")
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(raw), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 3 || rows[0][0] != "doc" || rows[0][len(rows[0])-1] != "text" {
+		t.Fatalf("rows %v", rows)
+	}
+	for _, r := range rows[1:] {
+		if !strings.Contains(r[9]+","+r[10], "j") || r[7] == "0" || r[12] == "" {
+			t.Errorf("row %v", r)
+		}
+	}
+}
+
+func TestSecurityHeadersAndLoopback(t *testing.T) {
+	ts, _ := sampleServer(t)
+	resp, err := http.Get(ts.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"} {
+		if resp.Header.Get(h) == "" {
+			t.Errorf("missing header %s", h)
+		}
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("page status %d", resp.StatusCode)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
