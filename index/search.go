@@ -178,6 +178,12 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	return ConvertResult(res), nil
 }
 
+// SearchBleve runs a bleve request as is, for benchmarks that compare our
+// layers with the bare library.
+func (ix *Index) SearchBleve(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	return ix.bi.SearchInContext(ctx, req)
+}
+
 // NewSearchRequest builds the bleve request Search runs for r. It is
 // exported so that benchmarks can run the same query straight on bleve.
 func NewSearchRequest(r Request) (*bleve.SearchRequest, error) {

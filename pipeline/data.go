@@ -105,6 +105,24 @@ func (d *Data) Close() error {
 	return errors.Join(errs...)
 }
 
+// WriterActive reports whether another process holds the writer lock:
+// an ingest, reindex, retag or check is running.
+func (d *Data) WriterActive() bool {
+	if d.lock != nil {
+		return false // we are the writer
+	}
+	f, err := os.Open(filepath.Join(d.Dir, LockFile))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+		return true
+	}
+	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return false
+}
+
 // IndexPath is the path of the live index (through the link).
 func (d *Data) IndexPath() string { return filepath.Join(d.Dir, IndexLink) }
 

@@ -10,11 +10,13 @@ import (
 // indexCache shares one read-only index handle between requests. Writers
 // (ingest, reindex) take bleve's file lock only while they write a batch,
 // and a reader holding the index open would keep them out; so the handle
-// is closed after a short idle time and, under constant load, renewed
-// after maxAge with a short pause that lets a waiting writer in. Reopening
-// also makes newly committed documents visible.
+// is closed after a short idle time and, while a writer is running and
+// requests keep coming, renewed every maxAge with a short pause that lets
+// the writer in. Reopening also makes newly committed documents visible.
+// With no writer running, the handle is kept as long as it is used.
 type indexCache struct {
-	open   func() (*index.Index, error)
+	open         func() (*index.Index, error)
+	writerActive func() bool
 	idle   time.Duration
 	maxAge time.Duration
 	pause  time.Duration
@@ -29,8 +31,8 @@ type indexCache struct {
 	draining bool
 }
 
-func newIndexCache(open func() (*index.Index, error)) *indexCache {
-	c := &indexCache{open: open, idle: time.Second, maxAge: 5 * time.Second, pause: 150 * time.Millisecond}
+func newIndexCache(open func() (*index.Index, error), writerActive func() bool) *indexCache {
+	c := &indexCache{open: open, writerActive: writerActive, idle: time.Second, maxAge: 2 * time.Second, pause: 150 * time.Millisecond}
 	c.cond = sync.NewCond(&c.mu)
 	return c
 }
@@ -42,7 +44,7 @@ func (c *indexCache) acquire() (*index.Index, func(), error) {
 	for c.draining {
 		c.cond.Wait()
 	}
-	if c.ix != nil && time.Since(c.openedAt) > c.maxAge {
+	if c.ix != nil && time.Since(c.openedAt) > c.maxAge && c.writerActive() {
 		c.draining = true
 		for c.users > 0 {
 			c.cond.Wait()
@@ -93,7 +95,7 @@ func (c *indexCache) closeLocked() {
 func (c *indexCache) sweep() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.ix != nil && c.users == 0 && (time.Since(c.lastUsed) > c.idle || time.Since(c.openedAt) > c.maxAge) {
+	if c.ix != nil && c.users == 0 && (time.Since(c.lastUsed) > c.idle || time.Since(c.openedAt) > c.maxAge) && c.writerActive() {
 		c.closeLocked()
 	}
 }

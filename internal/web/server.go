@@ -53,7 +53,7 @@ func New(d *pipeline.Data, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
-	s := &Server{data: d, cache: newIndexCache(d.OpenIndex), log: log, pages: tmpl, mux: http.NewServeMux()}
+	s := &Server{data: d, cache: newIndexCache(d.OpenIndex, d.WriterActive), log: log, pages: tmpl, mux: http.NewServeMux()}
 	static, _ := fs.Sub(assets, "assets")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.mux.HandleFunc("GET /api/search", s.apiSearch)
@@ -189,7 +189,7 @@ func intParam(s string, def int) (int, error) {
 
 func parseDate(s string, end bool) (time.Time, error) {
 	for _, l := range []struct {
-		layout string
+		layout  string
 		y, m, d int
 	}{{"2006-01-02", 0, 0, 1}, {"2006-01", 0, 1, 0}, {"2006", 1, 0, 0}} {
 		if t, err := time.Parse(l.layout, s); err == nil {

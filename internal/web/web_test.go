@@ -170,7 +170,9 @@ func TestAPIDocumentsFileNormsStatsOpenAPI(t *testing.T) {
 	if resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(body), "%PDF-") {
 		t.Fatalf("file: %s %q", resp.Header.Get("Content-Type"), body[:10])
 	}
-	var nm struct{ Norms []struct{ Letter, Short, Text string } }
+	var nm struct {
+		Norms []struct{ Letter, Short, Text string }
+	}
 	getJSON(t, ts.URL+"/api/norms", &nm)
 	if len(nm.Norms) != 11 || nm.Norms[6].Letter != "g" || nm.Norms[6].Text == "" {
 		t.Fatalf("norms %+v", nm)

@@ -1,0 +1,179 @@
+// Command search benchmarks search at scale: it builds a real bleve index
+// of N generated passages (default 1,000,000) in a data directory, then
+// measures p50/p99 latency of /api/search over a real loopback HTTP
+// server (match query + norm filter + facets + highlighting) next to the
+// same bleve request called directly, in the same run, and prints the
+// ratio, the index size and the build time.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/index"
+	"github.com/normtag/normtag/internal/benchtext"
+	"github.com/normtag/normtag/internal/web"
+	"github.com/normtag/normtag/pipeline"
+)
+
+func main() {
+	n := flag.Int("n", 1_000_000, "passages")
+	queries := flag.Int("queries", 300, "queries per side")
+	dir := flag.String("data", "", "data directory to build in (default: a temporary one, removed afterwards)")
+	flag.Parse()
+	ctx := context.Background()
+	data := *dir
+	if data == "" {
+		tmp, err := os.MkdirTemp("", "normtag-search-bench")
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer os.RemoveAll(tmp)
+		data = tmp
+	}
+	st, err := corpus.Open(ctx, filepath.Join(data, pipeline.StoreFile))
+	if err != nil {
+		log.Fatal(err)
+	}
+	st.Close()
+	idxDir := filepath.Join(data, "index.1")
+	if _, err := os.Stat(idxDir); err != nil {
+		start := time.Now()
+		if err := index.Build(ctx, idxDir, generate(*n)); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("built index of %d passages in %s\n", *n, time.Since(start).Round(time.Second))
+		os.Symlink("index.1", filepath.Join(data, pipeline.IndexLink))
+	}
+	fmt.Printf("index size: %.1f MiB\n", float64(dirSize(idxDir))/(1<<20))
+
+	d, err := pipeline.Open(ctx, data, pipeline.OpenOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer d.Close()
+	srv, err := web.New(d, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	addrc := make(chan string, 1)
+	sctx, stop := context.WithCancel(ctx)
+	go srv.Run(sctx, "127.0.0.1:0", func(a string) { addrc <- a })
+	addr := <-addrc
+	defer stop()
+
+	words := []string{"critical infrastructure", "supply chain", "vulnerabilities", "cooperation", "human rights",
+		"emergency response", "territory", "assistance", "attribution", "capacity building", "delegations", "terrorist"}
+	letters := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}
+	r := rand.New(rand.NewPCG(5, 6))
+	type q struct{ words, norm string }
+	qs := make([]q, *queries)
+	for i := range qs {
+		qs[i] = q{words[r.IntN(len(words))], letters[r.IntN(len(letters))]}
+	}
+	ix, err := d.OpenIndex()
+	if err != nil {
+		log.Fatal(err)
+	}
+	client := &http.Client{}
+	direct := func(x q) {
+		req, err := index.NewSearchRequest(index.Request{Query: x.words, Norms: []string{x.norm}, Limit: 10, Highlight: true, Facets: true})
+		if err != nil {
+			log.Fatal(err)
+		}
+		if _, err := ix.SearchBleve(ctx, req); err != nil {
+			log.Fatal(err)
+		}
+	}
+	viaHTTP := func(x q) {
+		u := "http://" + addr + "/api/search?" + url.Values{"q": {x.words}, "norm": {x.norm}, "limit": {"10"}}.Encode()
+		resp, err := client.Get(u)
+		if err != nil {
+			log.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			log.Fatalf("status %d", resp.StatusCode)
+		}
+	}
+	// Warm both paths, then alternate them so that both see the same
+	// machine state.
+	for _, x := range qs[:20] {
+		direct(x)
+		viaHTTP(x)
+	}
+	var dl, hl []time.Duration
+	for _, x := range qs {
+		t := time.Now()
+		direct(x)
+		dl = append(dl, time.Since(t))
+		t = time.Now()
+		viaHTTP(x)
+		hl = append(hl, time.Since(t))
+	}
+	ix.Close()
+	p := func(v []time.Duration, q float64) time.Duration {
+		sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
+		return v[int(q*float64(len(v)-1))]
+	}
+	d50, d99, h50, h99 := p(dl, 0.5), p(dl, 0.99), p(hl, 0.5), p(hl, 0.99)
+	fmt.Printf("direct bleve: p50 %s p99 %s\n", d50.Round(time.Microsecond), d99.Round(time.Microsecond))
+	fmt.Printf("/api/search:  p50 %s p99 %s\n", h50.Round(time.Microsecond), h99.Round(time.Microsecond))
+	fmt.Printf("ratio HTTP / direct: p50 %.2f, p99 %.2f (target <= 1.3)\n", float64(h50)/float64(d50), float64(h99)/float64(d99))
+}
+
+// generate yields documents of 100 passages each with random norms and
+// metadata, n passages in all.
+func generate(n int) func(yield func(*corpus.Document) error) error {
+	return func(yield func(*corpus.Document) error) error {
+		r := rand.New(rand.NewPCG(1, 2))
+		texts := benchtext.Passages(8 << 20)
+		submitters := []string{"Republic of Examplia", "Acme Secure Systems", "Digital Rights Watchers", "Northern Regional Forum", "Kingdom of Westmark"}
+		for docNo := 0; docNo*100 < n; docNo++ {
+			d := &corpus.Document{ID: fmt.Sprintf("%064x", docNo+1), Title: fmt.Sprintf("Submission %d", docNo), FileName: fmt.Sprintf("sub-%d.pdf", docNo),
+				Meta: map[string]string{"submitter": submitters[docNo%len(submitters)], "date": fmt.Sprintf("%d-0%d-15", 2019+docNo%6, 1+docNo%9)}}
+			for s := 0; s < 100 && docNo*100+s < n; s++ {
+				p := corpus.Passage{Seq: s, Page: 1 + s/8, Text: texts[r.IntN(len(texts))]}
+				for k := 0; k < r.IntN(3); k++ {
+					p.Tags = append(p.Tags, corpus.Tag{Norm: string(rune('a' + r.IntN(11))), Score: 0.8})
+				}
+				d.Passages = append(d.Passages, p)
+			}
+			if err := yield(d); err != nil {
+				return err
+			}
+			if docNo%1000 == 999 {
+				fmt.Fprintf(os.Stderr, "\r%d passages indexed", (docNo+1)*100)
+			}
+		}
+		fmt.Fprintln(os.Stderr)
+		return nil
+	}
+}
+
+func dirSize(dir string) int64 {
+	var total int64
+	filepath.WalkDir(dir, func(_ string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			if info, err := e.Info(); err == nil {
+				total += info.Size()
+			}
+		}
+		return nil
+	})
+	return total
+}
+
