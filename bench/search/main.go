@@ -176,4 +176,3 @@ func dirSize(dir string) int64 {
 	})
 	return total
 }
-

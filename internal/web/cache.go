@@ -17,9 +17,9 @@ import (
 type indexCache struct {
 	open         func() (*index.Index, error)
 	writerActive func() bool
-	idle   time.Duration
-	maxAge time.Duration
-	pause  time.Duration
+	idle         time.Duration
+	maxAge       time.Duration
+	pause        time.Duration
 
 	mu       sync.Mutex
 	cond     *sync.Cond
