@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates examples/corpus from the sources in examples/src with pandoc
+# Regenerates the PDF and DOCX files of examples/corpus from the sources in examples/src with pandoc
 # and LibreOffice (Debian: pandoc, libreoffice-writer). The outputs are
 # committed, so this is needed only after editing a source.
 set -euo pipefail
@@ -11,4 +11,4 @@ pandoc src/examplia-national-report.md -o "$tmp/examplia-national-report.docx"
 pandoc src/fictivie-declaration.md -o "$tmp/fictivie-declaration.docx"
 pandoc src/acme-supply-chain.md -o "$out/acme-supply-chain.docx"
 soffice --headless --convert-to pdf --outdir "$out" "$tmp/examplia-national-report.docx" "$tmp/fictivie-declaration.docx" >/dev/null
-cp src/drw-statement.html src/northern-forum-submission.txt "$out/"
+# drw-statement.html and northern-forum-submission.txt are written directly in corpus/.

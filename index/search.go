@@ -11,6 +11,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	hlhtml "github.com/blevesearch/bleve/v2/search/highlight/format/html"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/normtag/normtag/internal/textcut"
 )
 
 // Sort orders.
@@ -178,6 +180,23 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	return ConvertResult(res), nil
 }
 
+// ParseDate reads a date bound written YYYY, YYYY-MM or YYYY-MM-DD. With
+// end, it returns the last instant of that period (for "until").
+func ParseDate(s string, end bool) (time.Time, error) {
+	for _, l := range []struct {
+		layout  string
+		y, m, d int
+	}{{"2006-01-02", 0, 0, 1}, {"2006-01", 0, 1, 0}, {"2006", 1, 0, 0}} {
+		if t, err := time.Parse(l.layout, s); err == nil {
+			if end {
+				t = t.AddDate(l.y, l.m, l.d).Add(-time.Nanosecond)
+			}
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("want YYYY, YYYY-MM or YYYY-MM-DD, got %q", s)
+}
+
 // SearchBleve runs a bleve request as is, for benchmarks that compare our
 // layers with the bare library.
 func (ix *Index) SearchBleve(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
@@ -261,7 +280,7 @@ func ConvertResult(res *bleve.SearchResult) *Result {
 		if frags := h.Fragments[FieldText]; len(frags) > 0 {
 			hit.Snippet = fromHTML(frags[0])
 		} else {
-			hit.Snippet = abbreviate(hit.Text, 240)
+			hit.Snippet = textcut.Abbreviate(hit.Text, 240)
 		}
 		out.Hits = append(out.Hits, hit)
 	}
@@ -291,20 +310,6 @@ func fromHTML(s string) string {
 	s = strings.ReplaceAll(s, "<mark>", MarkStart)
 	s = strings.ReplaceAll(s, "</mark>", MarkEnd)
 	return html.UnescapeString(s)
-}
-
-func abbreviate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut < n/2 {
-		cut = n
-		for cut > 0 && s[cut]&0xC0 == 0x80 {
-			cut--
-		}
-	}
-	return s[:cut] + "…"
 }
 
 func str(v any) string {

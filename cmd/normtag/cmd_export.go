@@ -18,18 +18,12 @@ func exportCommand() *cli.Command {
 		Name:      "export",
 		Usage:     "write every matching passage as a row (CSV for Excel/NVivo, or JSON lines) with citation, norms and evidence",
 		ArgsUsage: "[QUERY...]",
-		Flags: []cli.Flag{
-			dataFlag(),
-			&cli.StringFlag{Name: "norm", Usage: "only passages tagged with any of these norms"},
-			&cli.BoolFlag{Name: "direct-only", Usage: "with --norm: only tags from the passage's own words"},
-			&cli.StringSliceFlag{Name: "submitter", Usage: "only documents from this submitter (repeatable)"},
-			&cli.StringFlag{Name: "since", Usage: "only documents dated on or after YYYY[-MM[-DD]]"},
-			&cli.StringFlag{Name: "until", Usage: "only documents dated on or before YYYY[-MM[-DD]]"},
+		Flags: append(filterFlags(),
 			&cli.StringFlag{Name: "sort", Value: index.SortDocument, Usage: "document, date or relevance"},
 			&cli.BoolFlag{Name: "bom", Usage: "CSV: start with a UTF-8 byte order mark (Excel)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to this file instead of standard output"},
 			formatFlag("csv", "jsonl"),
-		},
+		),
 		Action: func(c *cli.Context) error {
 			format, err := checkFormat(c, "csv", "jsonl")
 			if err != nil {

@@ -22,19 +22,13 @@ func searchCommand() *cli.Command {
 		Description: "QUERY is a bleve query string: words, \"phrases\", +required, -excluded, and fields\n" +
 			"norm:g, direct:g, submitter:…, submitter_type:state, country:…, year:2021, lang:fr, title:…, file:….\n" +
 			"An empty query with --norm lists the passages of those norms in document order.",
-		Flags: []cli.Flag{
-			dataFlag(),
-			&cli.StringFlag{Name: "norm", Usage: "only passages tagged with any of these norms, e.g. f,g or 6,7"},
-			&cli.BoolFlag{Name: "direct-only", Usage: "with --norm: only tags from the passage's own words, not inherited from its section"},
-			&cli.StringSliceFlag{Name: "submitter", Usage: "only documents from this submitter (repeatable)"},
-			&cli.StringFlag{Name: "since", Usage: "only documents dated on or after YYYY[-MM[-DD]]"},
-			&cli.StringFlag{Name: "until", Usage: "only documents dated on or before YYYY[-MM[-DD]]"},
+		Flags: append(filterFlags(),
 			&cli.StringFlag{Name: "sort", Value: index.SortRelevance, Usage: "relevance, date or document"},
 			&cli.IntFlag{Name: "limit", Value: 10, Usage: "hits to show"},
 			&cli.IntFlag{Name: "offset", Value: 0, Usage: "hits to skip"},
 			&cli.BoolFlag{Name: "facets", Usage: "also print counts per norm, submitter, submitter type and year"},
 			formatFlag("text", "json"),
-		},
+		),
 		Action: func(c *cli.Context) error {
 			format, err := checkFormat(c, "text", "json")
 			if err != nil {
@@ -82,6 +76,19 @@ func searchCommand() *cli.Command {
 	}
 }
 
+// filterFlags are the flags that select passages, shared by search and
+// export.
+func filterFlags() []cli.Flag {
+	return []cli.Flag{
+		dataFlag(),
+		&cli.StringFlag{Name: "norm", Usage: "only passages tagged with any of these norms, e.g. f,g or 6,7"},
+		&cli.BoolFlag{Name: "direct-only", Usage: "with --norm: only tags from the passage's own words, not inherited from its section"},
+		&cli.StringSliceFlag{Name: "submitter", Usage: "only documents from this submitter (repeatable)"},
+		&cli.StringFlag{Name: "since", Usage: "only documents dated on or after YYYY[-MM[-DD]]"},
+		&cli.StringFlag{Name: "until", Usage: "only documents dated on or before YYYY[-MM[-DD]]"},
+	}
+}
+
 // searchRequest reads the search flags shared by search and export.
 func searchRequest(c *cli.Context) (index.Request, error) {
 	req := index.Request{
@@ -101,12 +108,14 @@ func searchRequest(c *cli.Context) (index.Request, error) {
 		}
 		req.Norms = letters
 	}
-	var err error
-	if req.Since, err = parseDate(c.String("since"), false); err != nil {
-		return req, usagef("--since: %v", err)
-	}
-	if req.Until, err = parseDate(c.String("until"), true); err != nil {
-		return req, usagef("--until: %v", err)
+	for flag, dst := range map[string]*time.Time{"since": &req.Since, "until": &req.Until} {
+		if v := c.String(flag); v != "" {
+			t, err := index.ParseDate(v, flag == "until")
+			if err != nil {
+				return req, usagef("--%s: %v", flag, err)
+			}
+			*dst = t
+		}
 	}
 	if !c.IsSet("limit") && c.Command.Name == "export" {
 		req.Limit = 10
@@ -115,28 +124,6 @@ func searchRequest(c *cli.Context) (index.Request, error) {
 		return req, usagef("--limit must be between 1 and %d", index.MaxLimit)
 	}
 	return req, nil
-}
-
-// parseDate reads YYYY, YYYY-MM or YYYY-MM-DD; with end, the last instant
-// of that period.
-func parseDate(s string, end bool) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	for _, l := range []struct {
-		layout string
-		years  int
-		months int
-		days   int
-	}{{"2006-01-02", 0, 0, 1}, {"2006-01", 0, 1, 0}, {"2006", 1, 0, 0}} {
-		if t, err := time.Parse(l.layout, s); err == nil {
-			if end {
-				t = t.AddDate(l.years, l.months, l.days).Add(-time.Nanosecond)
-			}
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("want YYYY, YYYY-MM or YYYY-MM-DD, got %q", s)
 }
 
 func printHits(w io.Writer, res *index.Result, req index.Request, color bool) {

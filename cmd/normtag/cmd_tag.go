@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/textcut"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/extract"
 	"github.com/normtag/normtag/pipeline/tag"
@@ -99,7 +100,7 @@ func printTagged(w io.Writer, tagger *tag.Tagger, path string, doc *corpus.Docum
 		if p.Heading {
 			kind = " heading"
 		}
-		fmt.Fprintf(w, "\np. %d, passage %d%s: %s\n", p.Page, p.Seq, kind, abbreviateText(p.Text, 300))
+		fmt.Fprintf(w, "\np. %d, passage %d%s: %s\n", p.Page, p.Seq, kind, textcut.Abbreviate(p.Text, 300))
 		for _, t := range p.Tags {
 			how := ""
 			if t.Inherited {
@@ -116,19 +117,4 @@ func printTagged(w io.Writer, tagger *tag.Tagger, path string, doc *corpus.Docum
 		}
 	}
 	fmt.Fprintln(w)
-}
-
-// abbreviateText shortens s to about n bytes on a word boundary.
-func abbreviateText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > n/2 && s[cut] != ' ' {
-		cut--
-	}
-	for cut > 0 && s[cut]&0xC0 == 0x80 {
-		cut--
-	}
-	return s[:cut] + "…"
 }

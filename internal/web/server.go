@@ -166,7 +166,7 @@ func searchRequest(r *http.Request, maxLimit int) (index.Request, error) {
 	}
 	for name, dst := range map[string]*time.Time{"since": &req.Since, "until": &req.Until} {
 		if v := q.Get(name); v != "" {
-			t, err := parseDate(v, name == "until")
+			t, err := index.ParseDate(v, name == "until")
 			if err != nil {
 				return req, fmt.Errorf("%s: %w", name, err)
 			}
@@ -185,21 +185,6 @@ func intParam(s string, def int) (int, error) {
 		return 0, fmt.Errorf("not a number: %q", s)
 	}
 	return n, nil
-}
-
-func parseDate(s string, end bool) (time.Time, error) {
-	for _, l := range []struct {
-		layout  string
-		y, m, d int
-	}{{"2006-01-02", 0, 0, 1}, {"2006-01", 0, 1, 0}, {"2006", 1, 0, 0}} {
-		if t, err := time.Parse(l.layout, s); err == nil {
-			if end {
-				t = t.AddDate(l.y, l.m, l.d).Add(-time.Nanosecond)
-			}
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("want YYYY, YYYY-MM or YYYY-MM-DD, got %q", s)
 }
 
 // apiHit is a search hit as the API returns it.

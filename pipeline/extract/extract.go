@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/textcut"
 	"github.com/normtag/normtag/pipeline/extract/pdf"
 )
 
@@ -157,32 +158,18 @@ func fallbackTitle(doc *corpus.Document) string {
 		if len(p.Headings) > 0 {
 			h := p.Headings[0]
 			if h.Start >= 0 && h.End <= len(p.Text) && h.Start < h.End {
-				return shorten(strings.Join(strings.Fields(p.Text[h.Start:h.End]), " "), 200)
+				return textcut.Abbreviate(strings.Join(strings.Fields(p.Text[h.Start:h.End]), " "), 200)
 			}
 		}
 	}
 	for _, p := range doc.Pages {
 		for _, l := range strings.Split(p.Text, "\n") {
 			if l = strings.Join(strings.Fields(l), " "); len(l) >= 3 {
-				return shorten(l, 200)
+				return textcut.Abbreviate(l, 200)
 			}
 		}
 	}
 	return doc.FileName
-}
-
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut < n/2 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return s[:cut] + "…"
 }
 
 func hasText(pages []corpus.Page) bool {

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/textcut"
 )
 
 // hit is one occurrence of a pattern, in folded-text byte offsets.
@@ -301,7 +302,7 @@ func (t *Tagger) Tag(passages []corpus.Passage) {
 				}
 				have[n] = true
 				tags = append(tags, corpus.Tag{Norm: n, Score: t.file.SectionScore, Inherited: true, Evidence: []corpus.Evidence{{
-					Rule: "section", Match: abbreviate(s.text, 120), Start: 0, End: min(len(s.text), 120), HeadingSeq: s.seq,
+					Rule: "section", Match: textcut.Abbreviate(s.text, 120), Start: 0, End: min(len(s.text), 120), HeadingSeq: s.seq,
 				}}})
 			}
 			sortTags(tags)
@@ -363,18 +364,4 @@ func (t *Tagger) documentLang(passages []corpus.Passage) string {
 		}
 	}
 	return best
-}
-
-func abbreviate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut < n/2 {
-		cut = n
-		for cut > 0 && s[cut]&0xC0 == 0x80 {
-			cut--
-		}
-	}
-	return s[:cut] + "…"
 }

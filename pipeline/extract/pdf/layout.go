@@ -157,19 +157,25 @@ type textState struct {
 
 // pageLayout interprets one page's content and assembles its text.
 type pageLayout struct {
-	glyphs []glyph
+	// streamErr is the first content stream that could not be decoded.
+	streamErr error
+	glyphs    []glyph
 	fonts  map[string]*font // by resource name, per resources dict
 	ops    int
 }
 
 // contentText extracts the text of a page: content stream(s) interpreted
 // with the page's own resources, Form XObjects followed.
-func contentText(page lpdf.Value, resources lpdf.Value) string {
+func contentText(page lpdf.Value, resources lpdf.Value) (string, error) {
 	l := &pageLayout{}
 	st := textState{ctm: identity, tm: identity, tlm: identity, th: 1}
 	l.run(page.Key("Contents"), resources, st, 0)
 	l.annotations(page, st)
-	return l.assemble()
+	text := l.assemble()
+	if strings.TrimSpace(text) == "" && l.streamErr != nil {
+		return "", l.streamErr
+	}
+	return text, nil
 }
 
 // annotations interprets the appearance streams of a page's widget and
@@ -222,28 +228,26 @@ func (l *pageLayout) run(strm, resources lpdf.Value, st textState, depth int) {
 		return f
 	}
 	var stack []textState
-	var args []lpdf.Value
-	lpdf.Interpret(strm, func(stk *lpdf.Stack, op string) {
+	data, err := contentBytes(strm)
+	if err != nil && l.streamErr == nil {
+		l.streamErr = err
+	}
+	interpret(data, func(op string, args []operand) {
 		l.ops++
 		if l.ops > maxOps || len(l.glyphs) > maxGlyphs {
-			for stk.Len() > 0 {
-				stk.Pop()
-			}
 			return
-		}
-		n := stk.Len()
-		if cap(args) < n {
-			args = make([]lpdf.Value, n)
-		}
-		args = args[:n]
-		for i := n - 1; i >= 0; i-- {
-			args[i] = stk.Pop()
 		}
 		num := func(i int) float64 {
 			if i < len(args) {
-				return args[i].Float64()
+				return args[i].float()
 			}
 			return 0
+		}
+		str := func(i int) string {
+			if i < len(args) {
+				return args[i].str
+			}
+			return ""
 		}
 		switch op {
 		case "q":
@@ -263,7 +267,7 @@ func (l *pageLayout) run(strm, resources lpdf.Value, st textState, depth int) {
 			st.tm, st.tlm = identity, identity
 		case "Tf":
 			if len(args) == 2 {
-				st.font = getFont(args[0].Name())
+				st.font = getFont(str(0))
 				st.size = num(1)
 			}
 		case "Tc":
@@ -292,38 +296,37 @@ func (l *pageLayout) run(strm, resources lpdf.Value, st textState, depth int) {
 			st.tlm = matrix{1, 0, 0, 1, 0, -st.tl}.mul(st.tlm)
 			st.tm = st.tlm
 		case "Tj":
-			if len(args) == 1 {
-				l.show(&st, args[0].RawString())
+			if len(args) >= 1 {
+				l.show(&st, str(len(args)-1))
 			}
 		case "'":
 			st.tlm = matrix{1, 0, 0, 1, 0, -st.tl}.mul(st.tlm)
 			st.tm = st.tlm
-			if len(args) == 1 {
-				l.show(&st, args[0].RawString())
+			if len(args) >= 1 {
+				l.show(&st, str(len(args)-1))
 			}
 		case "\"":
 			if len(args) == 3 {
 				st.tw, st.tc = num(0), num(1)
 				st.tlm = matrix{1, 0, 0, 1, 0, -st.tl}.mul(st.tlm)
 				st.tm = st.tlm
-				l.show(&st, args[2].RawString())
+				l.show(&st, str(2))
 			}
 		case "TJ":
-			if len(args) == 1 {
-				a := args[0]
-				for i := 0; i < a.Len(); i++ {
-					x := a.Index(i)
-					if x.Kind() == lpdf.String {
-						l.show(&st, x.RawString())
-						continue
+			if len(args) >= 1 {
+				for _, x := range args[len(args)-1].arr {
+					switch x.kind {
+					case 's':
+						l.show(&st, x.str)
+					case 'n':
+						tx := -x.num / 1000 * st.size * st.th
+						st.tm = matrix{1, 0, 0, 1, tx, 0}.mul(st.tm)
 					}
-					tx := -x.Float64() / 1000 * st.size * st.th
-					st.tm = matrix{1, 0, 0, 1, tx, 0}.mul(st.tm)
 				}
 			}
 		case "Do":
 			if len(args) == 1 {
-				xo := resources.Key("XObject").Key(args[0].Name())
+				xo := resources.Key("XObject").Key(str(0))
 				if xo.Key("Subtype").Name() != "Form" {
 					return
 				}

@@ -65,16 +65,39 @@ func Extract(ctx context.Context, data []byte, opts Options) (pages []string, in
 	fixed, _ := fixHeader(data)
 	rebuilt, rerr := rebuildXref(fixed)
 	if rerr != nil {
-		return nil, info, err
+		return extractRewritten(ctx, data, opts.Password, info, err)
 	}
 	r2, oerr := newReader(rebuilt, opts.Password)
 	if oerr != nil || !hasPages(r2) {
-		return nil, info, err
+		return extractRewritten(ctx, data, opts.Password, info, err)
 	}
 	if pages2, info2, err2 := extractPages(ctx, r2); err2 == nil {
 		return pages2, info2, nil
 	}
-	return nil, info, err
+	return extractRewritten(ctx, data, opts.Password, info, err)
+}
+
+// extractRewritten is the last resort: pdfcpu rewrites the file and we
+// extract from its rewrite; cause is returned if that fails too.
+func extractRewritten(ctx context.Context, data []byte, password string, info Info, cause error) ([]string, Info, error) {
+	rewrite := rewriteWithPdfcpu
+	if bytes.Contains(data, []byte("/Encrypt")) {
+		// ledongthuc/pdf opened it but decrypted streams wrongly
+		rewrite = decryptWithPdfcpu
+	}
+	out, err := rewrite(data, password)
+	if err != nil {
+		return nil, info, cause
+	}
+	r, err := newReader(out, "")
+	if err != nil || !hasPages(r) {
+		return nil, info, cause
+	}
+	pages, info2, err := extractPages(ctx, r)
+	if err != nil {
+		return nil, info, cause
+	}
+	return pages, info2, nil
 }
 
 // extractPages reads every page of an opened file. A panic while walking
@@ -136,7 +159,7 @@ func pageText(page, resources lpdf.Value) (text string, err error) {
 			err = fmt.Errorf("page content: %v", r)
 		}
 	}()
-	return contentText(page, resources), nil
+	return contentText(page, resources)
 }
 
 // open parses the file, repairing it step by step when the parser
@@ -147,14 +170,14 @@ func open(data []byte, password string) (*lpdf.Reader, error) {
 		return r, nil
 	}
 	if isEncryption(err) {
-		return nil, encryptionError(err, password)
+		return openDecrypted(data, password, err)
 	}
 	firstErr := err
 	fixed, _ := fixHeader(data)
 	if r2, err2 := newReader(fixed, password); err2 == nil && hasPages(r2) {
 		return r2, nil
 	} else if isEncryption(err2) {
-		return nil, encryptionError(err2, password)
+		return openDecrypted(fixed, password, err2)
 	}
 	rebuilt, rerr := rebuildXref(fixed)
 	if rerr == nil {
@@ -163,7 +186,7 @@ func open(data []byte, password string) (*lpdf.Reader, error) {
 			return r3, nil
 		}
 		if isEncryption(err3) {
-			return nil, encryptionError(err3, password)
+			return openDecrypted(rebuilt, password, err3)
 		}
 		if err3 != nil {
 			rerr = err3
@@ -174,11 +197,35 @@ func open(data []byte, password string) (*lpdf.Reader, error) {
 	if firstErr == nil {
 		firstErr = errors.New("no page tree")
 	}
+	if out, err := rewriteWithPdfcpu(data, password); err == nil {
+		if r4, err := newReader(out, ""); err == nil && hasPages(r4) {
+			return r4, nil
+		}
+	}
 	return nil, corpus.Errorf(corpus.ReasonMalformed, "%v (repair failed: %v)", firstErr, rerr)
 }
 
 // hasPages reports whether the file has a page tree whose first page can
 // be resolved; a panic while resolving counts as no.
+// openDecrypted opens an encrypted file that ledongthuc/pdf rejected, by
+// decrypting it with pdfcpu first (the empty user password, then the one
+// given). cause is the original error, reported when that fails too.
+func openDecrypted(data []byte, password string, cause error) (*lpdf.Reader, error) {
+	for _, pw := range []string{"", password} {
+		if pw == "" && password != "" {
+			continue
+		}
+		plain, err := decryptWithPdfcpu(data, pw)
+		if err != nil {
+			continue
+		}
+		if r, err := newReader(plain, ""); err == nil && hasPages(r) {
+			return r, nil
+		}
+	}
+	return nil, encryptionError(cause, password)
+}
+
 func hasPages(r *lpdf.Reader) (ok bool) {
 	defer func() {
 		if recover() != nil {

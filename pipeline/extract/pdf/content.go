@@ -1,0 +1,380 @@
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+
+	lpdf "github.com/ledongthuc/pdf"
+)
+
+// maxContentBytes bounds one page's decoded content streams.
+const maxContentBytes = 64 << 20
+
+// operand is one operand of a content-stream operator.
+type operand struct {
+	kind byte // 'n' number, 's' string, '/' name, '[' array, 'o' other
+	num  float64
+	str  string
+	arr  []operand
+}
+
+func (o operand) float() float64 { return o.num }
+
+// contentBytes returns the decoded bytes of a content stream (or an array
+// of them). A stream that cannot be decoded to the end contributes what
+// was decoded before the damage; the first decoding error is returned
+// too, so that a page left empty by it is not mistaken for a blank one.
+func contentBytes(strm lpdf.Value) (data []byte, firstErr error) {
+	var out bytes.Buffer
+	read := func(v lpdf.Value) {
+		defer func() {
+			if r := recover(); r != nil && firstErr == nil {
+				firstErr = fmt.Errorf("content stream: %v", r) // e.g. an unsupported filter
+			}
+		}()
+		rc := v.Reader()
+		defer rc.Close()
+		if _, err := io.Copy(&out, io.LimitReader(rc, maxContentBytes-int64(out.Len()))); err != nil && firstErr == nil {
+			firstErr = fmt.Errorf("content stream: %w", err)
+		}
+		out.WriteByte('\n')
+	}
+	if strm.Kind() == lpdf.Array {
+		for i := 0; i < strm.Len() && out.Len() < maxContentBytes; i++ {
+			read(strm.Index(i))
+		}
+	} else if !strm.IsNull() {
+		read(strm)
+	}
+	return out.Bytes(), firstErr
+}
+
+// lexer reads content-stream tokens. Unlike ledongthuc/pdf's interpreter
+// it skips inline images and recovers from malformed tokens, so that one
+// bad operator costs that operator, not the page.
+type lexer struct {
+	b   []byte
+	pos int
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0
+}
+
+func isDelim(c byte) bool {
+	switch c {
+	case '(', ')', '<', '>', '[', ']', '{', '}', '/', '%':
+		return true
+	}
+	return false
+}
+
+// interpret calls do for every operator with its operands.
+func interpret(data []byte, do func(op string, args []operand)) {
+	lx := &lexer{b: data}
+	var stack []operand
+	for {
+		tok, op, ok := lx.next()
+		if !ok {
+			return
+		}
+		if op == "" {
+			if len(stack) < 1000 {
+				stack = append(stack, tok)
+			}
+			continue
+		}
+		if op == "BI" {
+			lx.skipInlineImage()
+			stack = stack[:0]
+			continue
+		}
+		do(op, stack)
+		stack = stack[:0]
+	}
+}
+
+// next returns an operand, or an operator name in op.
+func (lx *lexer) next() (operand, string, bool) {
+	for {
+		lx.skipSpace()
+		if lx.pos >= len(lx.b) {
+			return operand{}, "", false
+		}
+		c := lx.b[lx.pos]
+		switch {
+		case c == '(':
+			return operand{kind: 's', str: lx.literal()}, "", true
+		case c == '<' && lx.peek(1) == '<':
+			lx.skipDict()
+			return operand{kind: 'o'}, "", true
+		case c == '<':
+			return operand{kind: 's', str: lx.hex()}, "", true
+		case c == '/':
+			return operand{kind: '/', str: lx.name()}, "", true
+		case c == '[':
+			lx.pos++
+			return operand{kind: '[', arr: lx.array(0)}, "", true
+		case c == ']' || c == ')' || c == '>' || c == '{' || c == '}':
+			lx.pos++ // stray delimiter: ignore
+			continue
+		case c == '+' || c == '-' || c == '.' || c >= '0' && c <= '9':
+			if n, ok := lx.number(); ok {
+				return operand{kind: 'n', num: n}, "", true
+			}
+			continue
+		default:
+			start := lx.pos
+			for lx.pos < len(lx.b) && !isSpace(lx.b[lx.pos]) && !isDelim(lx.b[lx.pos]) {
+				lx.pos++
+			}
+			if lx.pos == start {
+				lx.pos++
+				continue
+			}
+			word := string(lx.b[start:lx.pos])
+			switch word {
+			case "true", "false", "null":
+				return operand{kind: 'o'}, "", true
+			}
+			return operand{}, word, true
+		}
+	}
+}
+
+func (lx *lexer) peek(k int) byte {
+	if lx.pos+k < len(lx.b) {
+		return lx.b[lx.pos+k]
+	}
+	return 0
+}
+
+func (lx *lexer) skipSpace() {
+	for lx.pos < len(lx.b) {
+		c := lx.b[lx.pos]
+		if c == '%' {
+			for lx.pos < len(lx.b) && lx.b[lx.pos] != '\n' && lx.b[lx.pos] != '\r' {
+				lx.pos++
+			}
+			continue
+		}
+		if !isSpace(c) {
+			return
+		}
+		lx.pos++
+	}
+}
+
+func (lx *lexer) number() (float64, bool) {
+	start := lx.pos
+	lx.pos++
+	for lx.pos < len(lx.b) {
+		c := lx.b[lx.pos]
+		if c >= '0' && c <= '9' || c == '.' || c == '-' {
+			lx.pos++
+			continue
+		}
+		break
+	}
+	n, err := strconv.ParseFloat(string(lx.b[start:lx.pos]), 64)
+	if err != nil {
+		return 0, false
+	}
+	return n, true
+}
+
+func (lx *lexer) literal() string {
+	lx.pos++ // (
+	var out []byte
+	depth := 1
+	for lx.pos < len(lx.b) {
+		c := lx.b[lx.pos]
+		lx.pos++
+		switch c {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return string(out)
+			}
+		case '\\':
+			if lx.pos >= len(lx.b) {
+				return string(out)
+			}
+			e := lx.b[lx.pos]
+			lx.pos++
+			switch e {
+			case 'n':
+				c = '\n'
+			case 'r':
+				c = '\r'
+			case 't':
+				c = '\t'
+			case 'b':
+				c = '\b'
+			case 'f':
+				c = '\f'
+			case '\r':
+				if lx.pos < len(lx.b) && lx.b[lx.pos] == '\n' {
+					lx.pos++
+				}
+				continue
+			case '\n':
+				continue
+			default:
+				if e >= '0' && e <= '7' {
+					v := int(e - '0')
+					for k := 0; k < 2 && lx.pos < len(lx.b) && lx.b[lx.pos] >= '0' && lx.b[lx.pos] <= '7'; k++ {
+						v = v*8 + int(lx.b[lx.pos]-'0')
+						lx.pos++
+					}
+					c = byte(v)
+				} else {
+					c = e
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}
+
+func (lx *lexer) hex() string {
+	lx.pos++ // <
+	var out []byte
+	hi, have := byte(0), false
+	for lx.pos < len(lx.b) {
+		c := lx.b[lx.pos]
+		lx.pos++
+		if c == '>' {
+			break
+		}
+		v, ok := hexVal(c)
+		if !ok {
+			continue
+		}
+		if have {
+			out = append(out, hi<<4|v)
+			have = false
+		} else {
+			hi, have = v, true
+		}
+	}
+	if have {
+		out = append(out, hi<<4)
+	}
+	return string(out)
+}
+
+func hexVal(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+func (lx *lexer) name() string {
+	lx.pos++ // /
+	var out []byte
+	for lx.pos < len(lx.b) && !isSpace(lx.b[lx.pos]) && !isDelim(lx.b[lx.pos]) {
+		c := lx.b[lx.pos]
+		if c == '#' && lx.pos+2 < len(lx.b) {
+			h, ok1 := hexVal(lx.b[lx.pos+1])
+			l, ok2 := hexVal(lx.b[lx.pos+2])
+			if ok1 && ok2 {
+				out = append(out, h<<4|l)
+				lx.pos += 3
+				continue
+			}
+		}
+		out = append(out, c)
+		lx.pos++
+	}
+	return string(out)
+}
+
+func (lx *lexer) array(depth int) []operand {
+	var out []operand
+	for lx.pos < len(lx.b) {
+		lx.skipSpace()
+		if lx.pos >= len(lx.b) {
+			break
+		}
+		if lx.b[lx.pos] == ']' {
+			lx.pos++
+			return out
+		}
+		if lx.b[lx.pos] == '[' {
+			lx.pos++
+			if depth < 32 {
+				out = append(out, operand{kind: '[', arr: lx.array(depth + 1)})
+			}
+			continue
+		}
+		tok, op, ok := lx.next()
+		if !ok {
+			break
+		}
+		if op != "" {
+			continue // an operator inside an array is malformed: drop it
+		}
+		if len(out) < 100000 {
+			out = append(out, tok)
+		}
+	}
+	return out
+}
+
+func (lx *lexer) skipDict() {
+	depth := 0
+	for lx.pos < len(lx.b) {
+		switch {
+		case lx.b[lx.pos] == '<' && lx.peek(1) == '<':
+			depth++
+			lx.pos += 2
+		case lx.b[lx.pos] == '>' && lx.peek(1) == '>':
+			depth--
+			lx.pos += 2
+			if depth == 0 {
+				return
+			}
+		case lx.b[lx.pos] == '(':
+			lx.literal()
+		default:
+			lx.pos++
+		}
+	}
+}
+
+// skipInlineImage skips "… ID <binary data> EI" after BI.
+func (lx *lexer) skipInlineImage() {
+	i := bytes.Index(lx.b[lx.pos:], []byte("ID"))
+	if i < 0 {
+		lx.pos = len(lx.b)
+		return
+	}
+	p := lx.pos + i + 2
+	for {
+		j := bytes.Index(lx.b[p:], []byte("EI"))
+		if j < 0 {
+			lx.pos = len(lx.b)
+			return
+		}
+		at := p + j
+		before := at == 0 || isSpace(lx.b[at-1])
+		after := at+2 >= len(lx.b) || isSpace(lx.b[at+2])
+		if before && after {
+			lx.pos = at + 2
+			return
+		}
+		p = at + 2
+	}
+}

@@ -1,0 +1,57 @@
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+)
+
+// pdfcpu reads its configuration from a file in the user's config folder
+// unless told not to; normtag never wants that.
+var disablePdfcpuConfig = sync.OnceFunc(func() { model.ConfigPath = "disable" })
+
+func pdfcpuConfig(password string) *model.Configuration {
+	disablePdfcpuConfig()
+	conf := model.NewDefaultConfiguration()
+	conf.ValidationMode = model.ValidationRelaxed
+	conf.UserPW = password
+	conf.OwnerPW = password
+	return conf
+}
+
+// decryptWithPdfcpu removes encryption that ledongthuc/pdf cannot undo
+// (AES-256, crypt filters), with the given user password or none.
+func decryptWithPdfcpu(data []byte, password string) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("pdfcpu panic: %v", r)
+		}
+	}()
+	var buf bytes.Buffer
+	if err := api.Decrypt(bytes.NewReader(data), &buf, pdfcpuConfig(password)); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// rewriteWithPdfcpu reads the file with pdfcpu's more tolerant parser and
+// writes it again, for damage our own repairs do not cover.
+func rewriteWithPdfcpu(data []byte, password string) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("pdfcpu panic: %v", r)
+		}
+	}()
+	ctx, err := api.ReadContext(bytes.NewReader(data), pdfcpuConfig(password))
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := api.WriteContext(ctx, &buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
