@@ -160,8 +160,8 @@ type pageLayout struct {
 	// streamErr is the first content stream that could not be decoded.
 	streamErr error
 	glyphs    []glyph
-	fonts  map[string]*font // by resource name, per resources dict
-	ops    int
+	fonts     map[string]*font // by resource name, per resources dict
+	ops       int
 }
 
 // contentText extracts the text of a page: content stream(s) interpreted
