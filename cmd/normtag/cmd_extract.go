@@ -2,11 +2,11 @@ package main
 
 import (
 	"bufio"
-	"fmt"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/normtag/normtag/pipeline/extract"
+	"github.com/normtag/normtag/pipeline/isolate"
 )
 
 func extractCommand() *cli.Command {
@@ -16,15 +16,24 @@ func extractCommand() *cli.Command {
 		ArgsUsage: "FILE",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "password", Usage: "password for an encrypted PDF", EnvVars: []string{"NORMTAG_PDF_PASSWORD"}},
+			&cli.DurationFlag{Name: "timeout", Value: isolate.DefaultTimeout, Usage: "time limit for extracting the file"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("extract needs exactly one FILE")
 			}
 			path := c.Args().First()
-			doc, err := extract.File(c.Context, path, extract.Options{Password: c.String("password")})
+			// Even one file is parsed in a child process: a hostile PDF
+			// must not take the command down with it.
+			pool, err := isolate.NewPool(isolate.Options{Workers: 1, Timeout: c.Duration("timeout"),
+				Extract: extract.Options{Password: c.String("password")}, Logger: logger(c)})
 			if err != nil {
-				return fmt.Errorf("%s: %w", path, err)
+				return err
+			}
+			defer pool.Close()
+			doc, err := pool.Extract(c.Context, path)
+			if err != nil {
+				return err
 			}
 			w := bufio.NewWriter(c.App.Writer)
 			for i, p := range doc.Pages {

@@ -12,6 +12,7 @@ import (
 	"github.com/normtag/normtag/internal/textcut"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/extract"
+	"github.com/normtag/normtag/pipeline/isolate"
 	"github.com/normtag/normtag/pipeline/tag"
 )
 
@@ -49,7 +50,11 @@ func tagCommand() *cli.Command {
 			}
 			out := bufio.NewWriter(c.App.Writer)
 			defer out.Flush()
-			ex := pipeline.InProcess{Options: extract.Options{Password: c.String("password")}}
+			ex, err := isolate.NewPool(isolate.Options{Workers: 1, Extract: extract.Options{Password: c.String("password")}, Logger: logger(c)})
+			if err != nil {
+				return err
+			}
+			defer ex.Close()
 			failed := 0
 			for _, path := range c.Args().Slice() {
 				if err := c.Context.Err(); err != nil {
