@@ -60,10 +60,14 @@ func rebuildXref(data []byte) ([]byte, error) {
 	}
 	objs := map[int]entry{}
 	maxNum := 0
-	for _, m := range objHeader.FindAllSubmatchIndex(data, -1) {
+	locs := objHeader.FindAllSubmatchIndex(data, -1)
+	// Object numbers far beyond the number of objects are damage (or an
+	// attack: "9999999 0 obj" would make a ten-million-entry table).
+	limit := 8*len(locs) + 10000
+	for _, m := range locs {
 		num, err1 := strconv.Atoi(string(data[m[2]:m[3]]))
 		gen, err2 := strconv.Atoi(string(data[m[4]:m[5]]))
-		if err1 != nil || err2 != nil {
+		if err1 != nil || err2 != nil || num > limit || num == 0 {
 			continue
 		}
 		objs[num] = entry{off: m[2], gen: gen} // later definitions win, as in updates
