@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -164,10 +165,18 @@ type pageLayout struct {
 	ops       int
 }
 
+// layouts recycles page layouts, whose glyph buffers are the bulk of
+// extraction's allocations.
+var layouts = sync.Pool{New: func() any { return &pageLayout{glyphs: make([]glyph, 0, 4096)} }}
+
 // contentText extracts the text of a page: content stream(s) interpreted
 // with the page's own resources, Form XObjects followed.
 func contentText(page lpdf.Value, resources lpdf.Value) (string, error) {
-	l := &pageLayout{}
+	l := layouts.Get().(*pageLayout)
+	defer func() {
+		l.glyphs, l.streamErr, l.ops = l.glyphs[:0], nil, 0
+		layouts.Put(l)
+	}()
 	st := textState{ctm: identity, tm: identity, tlm: identity, th: 1}
 	l.run(page.Key("Contents"), resources, st, 0)
 	l.annotations(page, st)
@@ -428,6 +437,7 @@ func (l *pageLayout) assemble() string {
 		lineStep = steps[len(steps)/2]
 	}
 	var b strings.Builder
+	b.Grow(len(gs) * 2)
 	prev := gs[0]
 	b.WriteString(prev.text)
 	for _, g := range gs[1:] {
