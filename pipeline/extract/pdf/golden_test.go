@@ -27,6 +27,7 @@ func TestGoldenProducers(t *testing.T) {
 		"qpdf-objstreams.pdf": footnote,
 		"merged.pdf":          source + "\n" + source,
 		"underlay.pdf":        source,
+		"chromium.pdf":        source,
 	} {
 		pages := extractFile(t, filepath.Join("testdata/golden", file))
 		p, r, f1 := wordf1.Score(strings.Join(pages, "\n"), want)

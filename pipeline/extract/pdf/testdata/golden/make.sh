@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the golden PDFs from source.txt (and footnote.md, the same
 # text with one footnote) with several producers. Needs LibreOffice,
-# pandoc, groff, Ghostscript, qpdf and poppler-utils (pdfunite).
+# pandoc, groff, Ghostscript, qpdf, poppler-utils (pdfunite) and Chromium.
 # The PDFs are committed; this is only needed after editing the sources.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -37,6 +37,17 @@ gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -sOutputFile=gs-rewrite.pdf lo-text.pd
 qpdf --object-streams=generate lo-footnote.pdf qpdf-objstreams.pdf
 # 7. pdfunite merge of two producers whose fonts share resource names.
 pdfunite lo-text.pdf groff.pdf merged.pdf
+# 9. Chromium print-to-PDF of the text as an HTML page (Debian chromium).
+python3 - "$tmp/westmark.html" <<'PY'
+import sys, html
+paras = [p.strip() for p in open("source.txt").read().split("\n\n") if p.strip()]
+body = "".join("<p>" + html.escape(p) + "</p>" for p in paras[1:])
+open(sys.argv[1], "w").write('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Westmark</title>'
+    '<style>body{font-family:sans-serif;margin:2cm}</style></head><body><h1>' + html.escape(paras[0]) + '</h1>' + body + '</body></html>')
+PY
+chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
+	--disable-sync --no-first-run --no-pdf-header-footer --user-data-dir="$tmp/chrome" \
+	--print-to-pdf=chromium.pdf "$tmp/westmark.html" 2>/dev/null
 # 8. qpdf --underlay: the text page laid under an empty page, where it
 # becomes a Form XObject.
 gs -q -sDEVICE=pdfwrite -sPAPERSIZE=a4 -o "$tmp/empty.pdf" -c showpage
