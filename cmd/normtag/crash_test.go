@@ -254,3 +254,57 @@ func waitFor(t *testing.T, path string) {
 	}
 	t.Fatalf("%s did not appear", path)
 }
+
+// TestIngestRobustnessCorpus ingests every PDF of the shared robustness
+// corpus in one run of the real binary: the run completes, every file is
+// stored or reported with a reason, and at least as many files yield text
+// as poppler's pdftotext got words from (POPPLER_REFERENCE.tsv).
+func TestIngestRobustnessCorpus(t *testing.T) {
+	bin := binary(t)
+	const root = "../../../shared/corpora/robustness"
+	ref, err := os.ReadFile(filepath.Join(root, "POPPLER_REFERENCE.tsv"))
+	if err != nil {
+		t.Skip("../shared/corpora/robustness is absent")
+	}
+	files, poppler := 0, 0
+	for _, line := range strings.Split(strings.TrimSpace(string(ref)), "\n")[1:] {
+		f := strings.Split(line, "\t")
+		files++
+		if len(f) >= 8 && f[7] != "0" && f[7] != "" {
+			poppler++
+		}
+	}
+	data := filepath.Join(t.TempDir(), "data")
+	report := filepath.Join(t.TempDir(), "report.json")
+	cmd := exec.Command(bin, "ingest", "--quiet", "--timeout", "20s", "--data", data, "--report", report, root)
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("want exit code 1 (some files failed), got %v\n%.2000s", err, out)
+	}
+	var sum struct {
+		Added, Unchanged, Failed int
+		Failures                 []struct{ Path, Reason, Detail string }
+	}
+	raw, err := os.ReadFile(report)
+	if err != nil || json.Unmarshal(raw, &sum) != nil {
+		t.Fatalf("report: %v", err)
+	}
+	// The folder also holds a few non-PDF files (the reference table…).
+	if sum.Added+sum.Unchanged+sum.Failed < files {
+		t.Errorf("%d added + %d unchanged + %d failed < %d PDFs: files went missing", sum.Added, sum.Unchanged, sum.Failed, files)
+	}
+	failedPDFs := 0
+	for _, f := range sum.Failures {
+		if f.Reason == "" || f.Detail == "" || !strings.Contains(string(out), f.Path) {
+			t.Errorf("failure without reason, detail or stderr line: %+v", f)
+		}
+		if strings.HasSuffix(strings.ToLower(f.Path), ".pdf") {
+			failedPDFs++
+		}
+	}
+	withText := files - failedPDFs
+	t.Logf("%d PDFs: %d stored with text (identical bytes counted per file), %d failed; poppler finds words in %d", files, withText, failedPDFs, poppler)
+	if withText < poppler {
+		t.Errorf("text from %d files, fewer than poppler's %d", withText, poppler)
+	}
+}

@@ -42,12 +42,24 @@ type block struct {
 
 // Passages splits pages into passages numbered from 0 in document order.
 func Passages(pages []corpus.Page) []corpus.Passage {
-	furniture := repeatedFurniture(pages)
+	out := passages(pages, repeatedFurniture(pages), true)
+	if len(out) == 0 {
+		// Everything looked like page furniture ("Page 1", "Page 2", …):
+		// then it is the content.
+		out = passages(pages, nil, false)
+	}
+	return out
+}
+
+func passages(pages []corpus.Page, furniture map[string]bool, dropNumbers bool) []corpus.Passage {
 	var blocks []block
 	for _, p := range pages {
-		blocks = append(blocks, pageBlocks(p, furniture)...)
+		blocks = append(blocks, pageBlocks(p, furniture, dropNumbers)...)
 	}
-	blocks = joinBroken(dropBare(blocks))
+	if dropNumbers {
+		blocks = dropBare(blocks)
+	}
+	blocks = joinBroken(blocks)
 	var out []corpus.Passage
 	for _, b := range blocks {
 		text := joinLines(b.lines)
@@ -115,9 +127,11 @@ func splitLines(text string) []line {
 // pageBlocks splits one page into blocks: structural headings first, then
 // blank-line separated paragraphs, with heuristics for headings and for
 // pages that carry no blank lines at all.
-func pageBlocks(p corpus.Page, furniture map[string]bool) []block {
+func pageBlocks(p corpus.Page, furniture map[string]bool, dropNumbers bool) []block {
 	lines := splitLines(p.Text)
-	dropFurniture(lines, furniture)
+	if dropNumbers {
+		dropFurniture(lines, furniture)
+	}
 	var out []block
 	var cur *block
 	flush := func() {

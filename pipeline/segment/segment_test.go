@@ -150,3 +150,13 @@ func FuzzPassages(f *testing.F) {
 		}
 	})
 }
+
+func TestPassagesKeepFurnitureWhenItIsAllThereIs(t *testing.T) {
+	var pages []corpus.Page
+	for i := 1; i <= 5; i++ {
+		pages = append(pages, corpus.Page{Number: i, Text: fmt.Sprintf("Original page %d", i)})
+	}
+	if ps := Passages(pages); len(ps) != 5 {
+		t.Fatalf("got %q", texts(ps))
+	}
+}
