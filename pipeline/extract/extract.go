@@ -130,6 +130,10 @@ func extractPDF(ctx context.Context, doc *corpus.Document, data []byte, opts Opt
 	doc.PageCount = info.Pages
 	doc.Title = cleanTitle(info.Title)
 	setMeta(doc, "author", info.Author)
+	setMeta(doc, "date", info.Created)
+	setMeta(doc, "language", info.Lang)
+	setMeta(doc, "subject", info.Subject)
+	setMeta(doc, "producer", info.Producer)
 	return nil
 }
 

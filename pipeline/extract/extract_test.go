@@ -89,6 +89,13 @@ func TestHTMLDropsInvisibleText(t *testing.T) {
 	}
 }
 
+func TestPDFMetadata(t *testing.T) {
+	d := extractFile(t, "statement.pdf")
+	if d.Meta["date"] == "" || len(d.Meta["date"]) != 10 || d.Meta["producer"] == "" {
+		t.Fatalf("PDF metadata not read: %v", d.Meta)
+	}
+}
+
 func TestFormFeedSplitsTextPages(t *testing.T) {
 	d := extractFile(t, "pages.txt")
 	if len(d.Pages) != 2 || !strings.Contains(d.Pages[1].Text, "Page two") {
