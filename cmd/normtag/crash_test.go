@@ -308,3 +308,34 @@ func TestIngestRobustnessCorpus(t *testing.T) {
 		t.Errorf("text from %d files, fewer than poppler's %d", withText, poppler)
 	}
 }
+
+// TestInterruptLeavesConsistentData sends Ctrl-C (SIGINT) mid-run: the
+// run stops with exit code 2 after committing what it had extracted, the
+// corpus and index agree, and a re-run completes the corpus.
+func TestInterruptLeavesConsistentData(t *testing.T) {
+	bin := binary(t)
+	src := t.TempDir()
+	makeCorpus(t, src, 300)
+	data := filepath.Join(t.TempDir(), "data")
+	cmd := exec.Command(bin, "ingest", "--quiet", "--workers", "1", "--data", data, src)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, filepath.Join(data, "index"))
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Fatalf("interrupted run: %v, stderr %q", err, stderr.String())
+	}
+	if out, err := exec.Command(bin, "check", "--data", data).CombinedOutput(); err != nil {
+		t.Fatalf("check after interrupt: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(bin, "ingest", "--quiet", "--data", data, src).CombinedOutput(); err != nil {
+		t.Fatalf("re-run: %v\n%s", err, out)
+	}
+	if docs := takeSnapshot(t, bin, data).Stats["documents"].(float64); docs != 300 {
+		t.Fatalf("%v documents after re-run", docs)
+	}
+}

@@ -69,7 +69,16 @@ func File(ctx context.Context, path string, opts Options) (*corpus.Document, err
 
 // Bytes extracts a file's content; name is used for messages, the file
 // name and as a hint for formats that cannot be sniffed (Markdown).
-func Bytes(ctx context.Context, name string, data []byte, opts Options) (*corpus.Document, error) {
+func Bytes(ctx context.Context, name string, data []byte, opts Options) (doc *corpus.Document, err error) {
+	// A parser bug must cost one file, not the whole run.
+	defer func() {
+		if r := recover(); r != nil {
+			doc, err = nil, corpus.Errorf(corpus.ReasonCrashed, "%s: parser panic: %v", name, r)
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		return nil, corpus.Errorf(corpus.ReasonTimeout, "%s: %w", name, err)
+	}
 	if len(data) == 0 {
 		return nil, corpus.Errorf(corpus.ReasonEmpty, "%s: empty file", name)
 	}
@@ -81,7 +90,7 @@ func Bytes(ctx context.Context, name string, data []byte, opts Options) (*corpus
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	doc := &corpus.Document{
+	doc = &corpus.Document{
 		ID:       hex.EncodeToString(sum[:]),
 		Path:     name,
 		FileName: filepath.Base(name),
@@ -103,6 +112,9 @@ func Bytes(ctx context.Context, name string, data []byte, opts Options) (*corpus
 		err = extractText(doc, data)
 	}
 	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return nil, corpus.Errorf(corpus.ReasonTimeout, "%s: %w", name, err)
+		}
 		var ce *corpus.Error
 		if errors.As(err, &ce) {
 			return nil, &corpus.Error{Reason: ce.Reason, Err: fmt.Errorf("%s: %w", name, ce.Err)}
