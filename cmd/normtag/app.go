@@ -123,6 +123,11 @@ func dataFlag() cli.Flag {
 	}
 }
 
+// lockWaitFlag is --lock-wait, for commands that write the data directory.
+func lockWaitFlag() cli.Flag {
+	return &cli.DurationFlag{Name: "lock-wait", Usage: "how long to wait for another writer on the data directory (default: fail at once)"}
+}
+
 func formatFlag(values ...string) cli.Flag {
 	return &cli.StringFlag{Name: "format", Value: values[0], Usage: "output format: " + strings.Join(values, ", ")}
 }

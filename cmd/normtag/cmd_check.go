@@ -17,7 +17,7 @@ func checkCommand() *cli.Command {
 		Flags: []cli.Flag{
 			dataFlag(),
 			&cli.BoolFlag{Name: "repair", Usage: "re-index missing documents and drop extra ones"},
-			&cli.DurationFlag{Name: "lock-wait", Usage: "how long to wait for another writer on the data directory"},
+			lockWaitFlag(),
 			formatFlag("text", "json"),
 		},
 		Action: func(c *cli.Context) error {

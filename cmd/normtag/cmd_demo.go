@@ -27,7 +27,7 @@ func demoCommand() *cli.Command {
 		Usage: "ingest the bundled sample corpus and show one cited passage per norm",
 		Description: "The sample corpus (fictional OEWG-style submissions in PDF, DOCX, HTML and text) is embedded\n" +
 			"in the binary; demo unpacks it into the data directory, ingests it, and searches every norm.",
-		Flags: []cli.Flag{dataFlag(), &cli.DurationFlag{Name: "lock-wait", Usage: "how long to wait for another writer"}},
+		Flags: []cli.Flag{dataFlag(), lockWaitFlag()},
 		Action: func(c *cli.Context) error {
 			dir := filepath.Join(c.String("data"), sampleDir)
 			if err := unpackSample(dir); err != nil {

@@ -29,18 +29,13 @@ func exportCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			req, err := searchRequest(c)
-			if err != nil {
-				return err
-			}
-			d, err := openData(c, false)
+			req, d, ix, err := openSearch(c)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			ix, err := d.OpenIndex()
-			if err != nil {
-				return err
+			if ix == nil {
+				return index.ErrMissing
 			}
 			defer ix.Close()
 			var w io.Writer = c.App.Writer

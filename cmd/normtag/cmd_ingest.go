@@ -44,7 +44,7 @@ func ingestCommand() *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print progress and the summary as JSON lines"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors and the summary"},
 			&cli.StringFlag{Name: "report", Usage: "write a JSON report of the run (counts, failures, durations, rules version) to this file"},
-			&cli.DurationFlag{Name: "lock-wait", Usage: "how long to wait for another writer on the data directory"},
+			lockWaitFlag(),
 			formatFlag("text", "json"),
 		},
 		Action: func(c *cli.Context) error {

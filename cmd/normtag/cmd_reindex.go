@@ -15,7 +15,7 @@ func reindexCommand() *cli.Command {
 			"searches keep working meanwhile, and an interruption leaves the old index in place.",
 		Flags: []cli.Flag{
 			dataFlag(),
-			&cli.DurationFlag{Name: "lock-wait", Usage: "how long to wait for another writer on the data directory"},
+			lockWaitFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			start := time.Now()

@@ -21,7 +21,7 @@ func retagCommand() *cli.Command {
 			dataFlag(),
 			&cli.StringFlag{Name: "rules", Usage: "rules file (default: the embedded rules)"},
 			&cli.BoolFlag{Name: "all", Usage: "re-tag documents already tagged by this rules version too"},
-			&cli.DurationFlag{Name: "lock-wait", Usage: "how long to wait for another writer on the data directory"},
+			lockWaitFlag(),
 			formatFlag("text", "json"),
 		},
 		Action: func(c *cli.Context) error {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/norms"
+	"github.com/normtag/normtag/pipeline"
 )
 
 func searchCommand() *cli.Command {
@@ -34,17 +35,12 @@ func searchCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			req, err := searchRequest(c)
-			if err != nil {
-				return err
-			}
-			d, err := openData(c, false)
+			req, d, ix, err := openSearch(c)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			ix, err := d.OpenIndex()
-			if errors.Is(err, index.ErrMissing) {
+			if ix == nil {
 				// The first ingest has not indexed anything yet.
 				res := &index.Result{Hits: []index.Hit{}}
 				if format == "json" {
@@ -53,9 +49,6 @@ func searchCommand() *cli.Command {
 					printHits(c.App.Writer, res, req, false)
 				}
 				return nil
-			}
-			if err != nil {
-				return err
 			}
 			defer ix.Close()
 			res, err := ix.Search(c.Context, req)
@@ -74,6 +67,28 @@ func searchCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// openSearch reads the search flags and opens the data directory and its
+// index for reading. The index is nil when nothing was indexed yet.
+func openSearch(c *cli.Context) (index.Request, *pipeline.Data, *index.Index, error) {
+	req, err := searchRequest(c)
+	if err != nil {
+		return req, nil, nil, err
+	}
+	d, err := openData(c, false)
+	if err != nil {
+		return req, nil, nil, err
+	}
+	ix, err := d.OpenIndex()
+	if errors.Is(err, index.ErrMissing) {
+		return req, d, nil, nil
+	}
+	if err != nil {
+		d.Close()
+		return req, nil, nil, err
+	}
+	return req, d, ix, nil
 }
 
 // filterFlags are the flags that select passages, shared by search and

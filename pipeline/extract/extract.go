@@ -7,12 +7,14 @@
 package extract
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -208,48 +210,161 @@ func unwrapPath(err error) error {
 }
 
 // Sniff finds the format of a file from its content, using the name only
-// to tell Markdown from plain text.
+// to tell Markdown from plain text and as a hint for HTML fragments. Files
+// it cannot read get a *corpus.Error with ReasonEmpty or ReasonUnsupported
+// and a message saying what the file seems to be.
 func Sniff(name string, data []byte) (corpus.Format, error) {
-	head := data[:min(len(data), 1024)]
-	if i := bytes.Index(head, []byte("%PDF-")); i >= 0 {
+	if len(data) == 0 {
+		return "", corpus.Errorf(corpus.ReasonEmpty, "%s: empty file", name)
+	}
+	// Some producers and mail gateways put junk before the header;
+	// readers accept it within the first KiB, so do we.
+	if bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
 		return corpus.FormatPDF, nil
 	}
-	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		if isDOCX(data) {
-			return corpus.FormatDOCX, nil
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")) {
+		return sniffZip(name, data)
+	}
+	for _, m := range binaryMagic {
+		if bytes.HasPrefix(data, []byte(m.prefix)) {
+			return "", corpus.Errorf(corpus.ReasonUnsupported, "%s: %s, not a document format normtag reads", name, m.what)
 		}
-		return "", corpus.Errorf(corpus.ReasonUnsupported, "%s: a ZIP archive that is not a Word document (.docx)", name)
 	}
-	if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
-		return "", corpus.Errorf(corpus.ReasonUnsupported, "%s: a legacy Office file (.doc/.xls); save it as .docx or PDF", name)
-	}
-	text, ok := decodeText(data)
+	text, ok := decodeText(data[:min(len(data), 64<<10)])
 	if !ok {
 		return "", corpus.Errorf(corpus.ReasonUnsupported, "%s: binary content, not a document format normtag reads", name)
 	}
-	if looksHTML(text) {
+	ext := strings.ToLower(filepath.Ext(name))
+	switch ext {
+	case ".md", ".markdown", ".mdown", ".mkd":
+		// Markdown may open with inline HTML (<p align=...>); only a full
+		// HTML document overrides the extension.
+		if looksHTMLDocument(text) {
+			return corpus.FormatHTML, nil
+		}
+		return corpus.FormatMarkdown, nil
+	case ".htm", ".html", ".xhtml", ".shtml":
 		return corpus.FormatHTML, nil
 	}
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".md", ".markdown", ".mdown":
-		return corpus.FormatMarkdown, nil
-	case ".htm", ".html", ".xhtml":
+	if looksHTML(text) {
 		return corpus.FormatHTML, nil
 	}
 	return corpus.FormatText, nil
 }
 
-// looksHTML checks the start of a text for HTML markup.
-func looksHTML(text string) bool {
-	head := strings.ToLower(strings.TrimSpace(text[:min(len(text), 1024)]))
-	head = strings.TrimPrefix(head, "\ufeff")
-	for _, p := range []string{"<!doctype html", "<html", "<head", "<body", "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!doctype html"} {
-		if strings.HasPrefix(head, p) {
-			return true
+// binaryMagic names common non-document files, so that the error says
+// what the file is instead of just "binary".
+var binaryMagic = []struct{ prefix, what string }{
+	{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "a legacy Office file (.doc/.xls/.ppt); save it as .docx or PDF"},
+	{"{\\rtf", "a Rich Text Format file; save it as .docx or PDF"},
+	{"\x89PNG\r\n\x1a\n", "a PNG image"},
+	{"\xFF\xD8\xFF", "a JPEG image"},
+	{"GIF87a", "a GIF image"},
+	{"GIF89a", "a GIF image"},
+	{"II*\x00", "a TIFF image"},
+	{"MM\x00*", "a TIFF image"},
+	{"\x1F\x8B", "a gzip archive"},
+	{"Rar!\x1A\x07", "a RAR archive"},
+	{"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"},
+	{"\x7FELF", "an executable"},
+	{"MZ\x90\x00", "a Windows executable"},
+}
+
+// sniffZip tells a Word document from the other ZIP-based formats.
+func sniffZip(name string, data []byte) (corpus.Format, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return "", corpus.Errorf(corpus.ReasonUnsupported, "%s: a damaged or unreadable ZIP archive (%v)", name, err)
+	}
+	what := "a ZIP archive that is not a Word document (.docx)"
+	for _, f := range zr.File {
+		switch f.Name {
+		case "word/document.xml":
+			return corpus.FormatDOCX, nil
+		case "xl/workbook.xml":
+			what = "an Excel workbook (.xlsx)"
+		case "ppt/presentation.xml":
+			what = "a PowerPoint presentation (.pptx)"
+		case "mimetype":
+			if mt := zipMimetype(f); strings.HasPrefix(mt, "application/vnd.oasis.opendocument.text") {
+				what = "an OpenDocument text (.odt); save it as .docx or PDF"
+			} else if strings.HasPrefix(mt, "application/vnd.oasis.opendocument") {
+				what = "an OpenDocument file (" + mt + ")"
+			} else if mt == "application/epub+zip" {
+				what = "an EPUB book"
+			}
 		}
 	}
-	if strings.HasPrefix(head, "<!--") || strings.HasPrefix(head, "<?xml") {
-		return strings.Contains(head, "<html")
+	return "", corpus.Errorf(corpus.ReasonUnsupported, "%s: %s, not a format normtag reads", name, what)
+}
+
+// zipMimetype reads the short mimetype entry of OpenDocument and EPUB files.
+func zipMimetype(f *zip.File) string {
+	rc, err := f.Open()
+	if err != nil {
+		return ""
+	}
+	defer rc.Close()
+	b, _ := io.ReadAll(io.LimitReader(rc, 128))
+	return strings.TrimSpace(string(b))
+}
+
+// htmlStarts are the tags an HTML document or fragment can open with.
+var htmlStarts = []string{
+	"!doctype html", "html", "head", "body", "title", "meta", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6",
+	"table", "section", "article", "main", "header", "ul", "ol", "br", "span", "a", "b", "i", "em", "strong",
+	"blockquote", "pre", "link", "style", "script", "nav", "center", "font",
+}
+
+// looksHTML reports whether a text opens with HTML markup (after a BOM,
+// white space, comments and an XML declaration).
+func looksHTML(text string) bool {
+	head := skipPrologue(text)
+	if !strings.HasPrefix(head, "<") {
+		return false
+	}
+	head = strings.ToLower(head[1:min(len(head), 64)])
+	for _, tag := range htmlStarts {
+		if strings.HasPrefix(head, tag) {
+			if len(head) == len(tag) {
+				return true
+			}
+			switch head[len(tag)] {
+			case ' ', '>', '/', '\t', '\n', '\r':
+				return true
+			}
+		}
 	}
 	return false
+}
+
+// looksHTMLDocument is looksHTML restricted to a complete document.
+func looksHTMLDocument(text string) bool {
+	head := strings.ToLower(skipPrologue(text))
+	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html")
+}
+
+// skipPrologue drops what may precede the first tag: a BOM, white space,
+// comments and an XML declaration.
+func skipPrologue(text string) string {
+	head := text[:min(len(text), 4096)]
+	for {
+		head = strings.TrimLeft(strings.TrimPrefix(head, "\ufeff"), " \t\r\n")
+		switch {
+		case strings.HasPrefix(head, "<!--"):
+			end := strings.Index(head, "-->")
+			if end < 0 {
+				return ""
+			}
+			head = head[end+3:]
+		case strings.HasPrefix(head, "<?"):
+			end := strings.Index(head, "?>")
+			if end < 0 {
+				return ""
+			}
+			head = head[end+2:]
+		default:
+			return head
+		}
+	}
 }
