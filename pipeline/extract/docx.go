@@ -14,38 +14,40 @@ import (
 	"github.com/normtag/normtag/corpus"
 )
 
-// Limits against zip bombs and pathological XML.
+// Limits against zip bombs and pathological XML. A real Word document
+// stays far below each of them.
 const (
 	maxZipEntries  = 10000
 	maxXMLDepth    = 256
-	maxUnzipFactor = 20      // decompressed bytes per compressed byte read
-	maxUnzipBytes  = 1 << 30 // whatever the file size
+	maxUnzipFactor = 20      // decompressed bytes allowed per byte of MaxFileSize
+	maxUnzipBytes  = 1 << 30 // whatever MaxFileSize says
+	maxDocxText    = 64 << 20
 )
 
-var errTooBig = errors.New("decompressed content exceeds the limit")
-
-// isDOCX reports whether a ZIP archive holds a Word document.
-func isDOCX(data []byte) bool {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return false
-	}
-	for _, f := range zr.File {
-		if f.Name == "word/document.xml" {
-			return true
-		}
-	}
-	return false
-}
+var (
+	errTooBig      = errors.New("decompressed content exceeds the limit")
+	errMissingPart = errors.New("missing part")
+)
 
 // docx holds what is read from one Word document.
 type docx struct {
-	zr        *zip.Reader
-	budget    int64 // decompressed bytes still allowed
+	zr     *zip.Reader
+	budget int64 // decompressed bytes still allowed
+	// headingOf maps paragraph style ids to heading levels.
 	headingOf map[string]int
 	pages     []corpus.Page
 	cur       strings.Builder
 	heads     []corpus.Span
+}
+
+// para is a paragraph being read. Paragraphs nest (text boxes, and
+// footnote bodies inside runs), so the reader keeps a stack of them.
+type para struct {
+	text  strings.Builder
+	level int
+	// breakAfter is set by a rendered page break inside the paragraph:
+	// the paragraph stays on the page it starts on, the next one moves.
+	breakAfter bool
 }
 
 func extractDOCX(ctx context.Context, doc *corpus.Document, data []byte, opts Options) error {
@@ -54,13 +56,16 @@ func extractDOCX(ctx context.Context, doc *corpus.Document, data []byte, opts Op
 		return corpus.Errorf(corpus.ReasonMalformed, "open docx: %w", err)
 	}
 	if len(zr.File) > maxZipEntries {
-		return corpus.Errorf(corpus.ReasonTooLarge, "docx has %d entries", len(zr.File))
+		return corpus.Errorf(corpus.ReasonTooLarge, "docx has %d entries, more than the limit of %d", len(zr.File), maxZipEntries)
 	}
-	d := &docx{zr: zr, budget: min(int64(len(data))*maxUnzipFactor+1<<20, maxUnzipBytes), headingOf: map[string]int{}}
+	d := &docx{zr: zr, budget: min(opts.maxSize()*maxUnzipFactor, maxUnzipBytes), headingOf: map[string]int{}}
 	if err := d.readStyles(); err != nil {
 		return err
 	}
 	if err := d.readBody(ctx, "word/document.xml"); err != nil {
+		if errors.Is(err, errMissingPart) {
+			return corpus.Errorf(corpus.ReasonMalformed, "docx without word/document.xml")
+		}
 		return err
 	}
 	for _, part := range []string{"word/footnotes.xml", "word/endnotes.xml"} {
@@ -74,8 +79,6 @@ func extractDOCX(ctx context.Context, doc *corpus.Document, data []byte, opts Op
 	d.readCore(doc)
 	return nil
 }
-
-var errMissingPart = errors.New("missing part")
 
 // open returns a reader for a part, charged against the decompression budget.
 func (d *docx) open(name string) (io.ReadCloser, error) {
@@ -107,8 +110,10 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 
 func (b *budgetReader) Close() error { return b.rc.Close() }
 
-// readStyles maps paragraph style ids to heading levels: styles named
-// "heading N" or "Title", or carrying an outline level.
+// readStyles maps paragraph style ids to heading levels. Style ids are
+// localised ("berschrift1", "Titre1", or plain numbers), so a style is a
+// heading when its name is "heading N" or "Title", when it carries an
+// outline level, or when it is based on such a style.
 func (d *docx) readStyles() error {
 	rc, err := d.open("word/styles.xml")
 	if errors.Is(err, errMissingPart) {
@@ -119,12 +124,13 @@ func (d *docx) readStyles() error {
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(rc)
+	basedOn := map[string]string{}
 	var id string
 	depth := 0
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
-			return nil
+			break
 		}
 		if err != nil {
 			return xmlError("styles", err)
@@ -136,7 +142,10 @@ func (d *docx) readStyles() error {
 			}
 			switch t.Name.Local {
 			case "style":
-				id = wAttr(t, "styleId")
+				id = ""
+				if attr := wAttr(t, "type"); attr == "" || attr == "paragraph" {
+					id = wAttr(t, "styleId")
+				}
 				if lvl := headingStyleLevel(id); lvl > 0 {
 					d.headingOf[id] = lvl
 				}
@@ -144,8 +153,13 @@ func (d *docx) readStyles() error {
 				if lvl := headingStyleLevel(wAttr(t, "val")); lvl > 0 && id != "" {
 					d.headingOf[id] = lvl
 				}
+			case "basedOn":
+				if id != "" {
+					basedOn[id] = wAttr(t, "val")
+				}
 			case "outlineLvl":
-				if n, err := strconv.Atoi(wAttr(t, "val")); err == nil && n < 9 && id != "" {
+				// Level 9 is "body text": not a heading.
+				if n, err := strconv.Atoi(wAttr(t, "val")); err == nil && n >= 0 && n < 9 && id != "" {
 					d.headingOf[id] = n + 1
 				}
 			}
@@ -153,15 +167,29 @@ func (d *docx) readStyles() error {
 			depth--
 		}
 	}
+	for id := range basedOn {
+		if _, ok := d.headingOf[id]; ok {
+			continue
+		}
+		// Bounded walk: basedOn chains may loop in hostile files.
+		for p, i := basedOn[id], 0; p != "" && i < 16; p, i = basedOn[p], i+1 {
+			if lvl, ok := d.headingOf[p]; ok {
+				d.headingOf[id] = lvl
+				break
+			}
+		}
+	}
+	return nil
 }
 
-// headingStyleLevel reads "heading 2", "Heading2", "Title" and the like.
+// headingStyleLevel reads "heading 2", "Heading2", "Title", "Titre 1" and
+// the like.
 func headingStyleLevel(name string) int {
 	n := strings.ToLower(strings.ReplaceAll(name, " ", ""))
 	if n == "title" {
 		return 1
 	}
-	for _, prefix := range []string{"heading", "titre", "título", "titulo", "berschrift"} {
+	for _, prefix := range []string{"heading", "titre", "título", "titulo", "berschrift", "überschrift"} {
 		if i := strings.Index(n, prefix); i >= 0 {
 			if v, err := strconv.Atoi(n[i+len(prefix):]); err == nil && v >= 1 && v <= 9 {
 				return v
@@ -171,7 +199,7 @@ func headingStyleLevel(name string) int {
 	return 0
 }
 
-// readBody walks the paragraphs of a document part.
+// readBody walks the paragraphs of a document part, streaming its XML.
 func (d *docx) readBody(ctx context.Context, part string) error {
 	rc, err := d.open(part)
 	if err != nil {
@@ -179,8 +207,14 @@ func (d *docx) readBody(ctx context.Context, part string) error {
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(rc)
-	var para strings.Builder
-	level, depth, count := 0, 0, 0
+	var stack []*para
+	top := func() *para {
+		if len(stack) == 0 {
+			return nil
+		}
+		return stack[len(stack)-1]
+	}
+	depth, count := 0, 0
 	inText := false
 	for {
 		tok, err := dec.Token()
@@ -198,75 +232,120 @@ func (d *docx) readBody(ctx context.Context, part string) error {
 			if depth++; depth > maxXMLDepth {
 				return corpus.Errorf(corpus.ReasonMalformed, "%s nested too deeply", part)
 			}
+			p := top()
 			switch t.Name.Local {
-			case "p":
-				para.Reset()
-				level = 0
-			case "pStyle":
-				level = d.headingOf[wAttr(t, "val")]
-			case "outlineLvl":
-				if n, err := strconv.Atoi(wAttr(t, "val")); err == nil && n < 9 {
-					level = n + 1
+			case "Fallback":
+				// mc:Fallback repeats the content of mc:Choice (text boxes
+				// as VML): read it once.
+				if err := dec.Skip(); err != nil {
+					return xmlError(part, err)
 				}
-			case "t", "delText":
-				inText = t.Name.Local == "t"
-			case "tab":
-				para.WriteByte('\t')
+				depth--
+			case "p":
+				stack = append(stack, &para{})
+			case "pStyle":
+				if p != nil {
+					p.level = d.headingOf[wAttr(t, "val")]
+				}
+			case "outlineLvl":
+				// Direct formatting wins over the style; level 9 makes a
+				// heading-styled paragraph body text.
+				if n, err := strconv.Atoi(wAttr(t, "val")); err == nil && n >= 0 && p != nil {
+					p.level = 0
+					if n < 9 {
+						p.level = n + 1
+					}
+				}
+			case "pageBreakBefore":
+				if v := wAttr(t, "val"); v != "0" && v != "false" && v != "off" && len(stack) == 1 && p.text.Len() == 0 {
+					d.endPage()
+				}
+			case "t":
+				inText = p != nil
+			case "tab", "ptab":
+				if p != nil {
+					p.text.WriteByte('\t')
+				}
+			case "noBreakHyphen":
+				if p != nil {
+					p.text.WriteByte('-')
+				}
 			case "br", "cr":
-				if wAttr(t, "type") == "page" {
-					d.flushParagraph(&para, level)
+				if p == nil {
+					break
+				}
+				if wAttr(t, "type") == "page" && len(stack) == 1 {
+					d.flushParagraph(p)
 					d.endPage()
 				} else {
-					para.WriteByte('\n')
+					p.text.WriteByte('\n')
 				}
 			case "lastRenderedPageBreak":
-				if para.Len() == 0 {
+				if p == nil || len(stack) > 1 {
+					break
+				}
+				if strings.TrimSpace(p.text.String()) == "" {
 					d.endPage()
+				} else {
+					p.breakAfter = true
 				}
 			}
 		case xml.EndElement:
 			depth--
 			switch t.Name.Local {
-			case "t", "delText":
+			case "t":
 				inText = false
 			case "p":
-				d.flushParagraph(&para, level)
-			case "tc":
-				para.WriteByte(' ')
+				if p := top(); p != nil {
+					stack = stack[:len(stack)-1]
+					d.flushParagraph(p)
+					if p.breakAfter {
+						d.endPage()
+					}
+				}
 			}
 		case xml.CharData:
 			if inText {
-				para.Write(t)
+				p := top()
+				p.text.Write(t)
+				if d.cur.Len()+p.text.Len() > maxDocxText {
+					return corpus.Errorf(corpus.ReasonTooLarge, "%s: more than %d bytes of text", part, maxDocxText)
+				}
 			}
 		}
 	}
 }
 
-// flushParagraph appends a finished paragraph to the current page.
-func (d *docx) flushParagraph(para *strings.Builder, level int) {
-	text := strings.TrimSpace(para.String())
-	para.Reset()
+// flushParagraph appends a finished paragraph (or the part of it before
+// a page break) to the current page.
+func (d *docx) flushParagraph(p *para) {
+	text := strings.TrimSpace(p.text.String())
+	p.text.Reset()
 	if text == "" {
 		return
 	}
-	if level > 0 {
+	if p.level > 0 {
 		text = strings.Join(strings.Fields(text), " ")
 		start := d.cur.Len()
 		d.cur.WriteString(text)
-		d.heads = append(d.heads, corpus.Span{Start: start, End: d.cur.Len(), Level: level})
+		d.heads = append(d.heads, corpus.Span{Start: start, End: d.cur.Len(), Level: p.level})
 	} else {
 		d.cur.WriteString(text)
 	}
 	d.cur.WriteString("\n\n")
 }
 
-// endPage closes the current page if it has text.
+// endPage closes the current page unless it is empty: breaks in a row
+// (an explicit break followed by the rendered one Word records) make one
+// page boundary.
 func (d *docx) endPage() {
-	if strings.TrimSpace(d.cur.String()) == "" && len(d.pages) > 0 {
-		return
-	}
-	if d.cur.Len() == 0 && len(d.pages) == 0 {
-		return
+	if strings.TrimSpace(d.cur.String()) == "" {
+		if len(d.pages) == 0 && d.cur.Len() == 0 {
+			return
+		}
+		if len(d.pages) > 0 {
+			return
+		}
 	}
 	d.pages = append(d.pages, corpus.Page{Number: len(d.pages) + 1, Text: d.cur.String(), Headings: d.heads})
 	d.cur.Reset()
@@ -281,10 +360,14 @@ func (d *docx) readCore(doc *corpus.Document) {
 	}
 	defer rc.Close()
 	var core struct {
-		Title    string `xml:"title"`
-		Creator  string `xml:"creator"`
-		Created  string `xml:"created"`
-		Language string `xml:"language"`
+		Title       string `xml:"title"`
+		Subject     string `xml:"subject"`
+		Creator     string `xml:"creator"`
+		Keywords    string `xml:"keywords"`
+		Description string `xml:"description"`
+		Created     string `xml:"created"`
+		Modified    string `xml:"modified"`
+		Language    string `xml:"language"`
 	}
 	if err := xml.NewDecoder(io.LimitReader(rc, 1<<20)).Decode(&core); err != nil {
 		return
@@ -293,9 +376,14 @@ func (d *docx) readCore(doc *corpus.Document) {
 		doc.Title = t
 	}
 	setMeta(doc, "author", core.Creator)
-	if len(core.Created) >= 10 {
-		setMeta(doc, "date", core.Created[:10])
+	setMeta(doc, "subject", core.Subject)
+	setMeta(doc, "keywords", core.Keywords)
+	setMeta(doc, "description", core.Description)
+	date := normalizeDate(core.Created)
+	if date == "" {
+		date = normalizeDate(core.Modified)
 	}
+	setMeta(doc, "date", date)
 	setMeta(doc, "language", core.Language)
 }
 

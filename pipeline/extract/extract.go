@@ -144,10 +144,11 @@ func extractPDF(ctx context.Context, doc *corpus.Document, data []byte, opts Opt
 	doc.PageCount = info.Pages
 	doc.Title = cleanTitle(info.Title)
 	setMeta(doc, "author", info.Author)
-	setMeta(doc, "date", info.Created)
+	setMeta(doc, "date", normalizeDate(info.Created))
 	setMeta(doc, "language", info.Lang)
 	setMeta(doc, "subject", info.Subject)
 	setMeta(doc, "producer", info.Producer)
+	setMeta(doc, "creator", info.Creator)
 	return nil
 }
 
@@ -367,4 +368,45 @@ func skipPrologue(text string) string {
 			return head
 		}
 	}
+}
+
+// dateLayouts are the date forms found in document metadata, most
+// specific first.
+var dateLayouts = []string{
+	time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02",
+	"2006/01/02", "02.01.2006", "2 January 2006", "January 2, 2006", "2 Jan 2006", "Jan 2, 2006",
+	time.RFC1123, time.RFC1123Z,
+}
+
+// normalizeDate returns a metadata date as YYYY-MM-DD (or YYYY-MM, YYYY
+// when that is all it says), or "" when it is not a date.
+func normalizeDate(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format("2006-01-02")
+		}
+	}
+	// Dates with a time zone or fraction we do not list, and PDF-style
+	// "D:20230314...": the leading digits carry the day.
+	digits := strings.TrimPrefix(s, "D:")
+	if len(digits) >= 10 && digits[4] == '-' && digits[7] == '-' {
+		if t, err := time.Parse("2006-01-02", digits[:10]); err == nil {
+			return t.Format("2006-01-02")
+		}
+	}
+	if len(digits) >= 8 {
+		if t, err := time.Parse("20060102", digits[:8]); err == nil {
+			return t.Format("2006-01-02")
+		}
+	}
+	for _, l := range []struct{ in, out string }{{"2006-01", "2006-01"}, {"January 2006", "2006-01"}, {"2006", "2006"}} {
+		if t, err := time.Parse(l.in, s); err == nil {
+			return t.Format(l.out)
+		}
+	}
+	return ""
 }

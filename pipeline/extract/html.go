@@ -2,7 +2,9 @@ package extract
 
 import (
 	"bytes"
+	"io"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -34,9 +36,15 @@ var headingLevel = map[atom.Atom]int{atom.H1: 1, atom.H2: 2, atom.H3: 3, atom.H4
 // element, with h1–h6 recorded as heading spans, and reads the title,
 // language and <meta> fields.
 func extractHTML(doc *corpus.Document, data []byte) error {
-	r, err := charset.NewReader(bytes.NewReader(data), "text/html")
-	if err != nil {
-		r = bytes.NewReader(data)
+	// Valid UTF-8 is UTF-8 whatever the page declares: a declared Latin-1
+	// with valid multi-byte sequences is a mislabelled page, and
+	// charset's own guess looks at the first KiB only.
+	var r io.Reader = bytes.NewReader(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")))
+	if !utf8.Valid(data) {
+		cr, err := charset.NewReader(bytes.NewReader(data), "text/html")
+		if err == nil {
+			r = cr
+		}
 	}
 	root, err := html.Parse(r)
 	if err != nil {
@@ -47,6 +55,9 @@ func extractHTML(doc *corpus.Document, data []byte) error {
 	doc.Pages = []corpus.Page{{Number: 1, Text: w.b.String(), Headings: w.heads}}
 	doc.PageCount = 1
 	doc.Title = cleanTitle(w.title)
+	if doc.Title == "" {
+		doc.Title = cleanTitle(w.metaTitle)
+	}
 	for k, v := range w.meta {
 		setMeta(doc, k, v)
 	}
@@ -54,12 +65,16 @@ func extractHTML(doc *corpus.Document, data []byte) error {
 }
 
 type htmlText struct {
-	b       strings.Builder
-	heads   []corpus.Span
-	title   string
-	meta    map[string]string
-	inPre   bool
-	pending bool // a space is due before the next word
+	b     strings.Builder
+	heads []corpus.Span
+	title string
+	// metaTitle is a title declared in <meta>, used without <title>.
+	metaTitle string
+	meta      map[string]string
+	inPre     bool
+	// inHeading counts the h1-h6 elements being walked.
+	inHeading int
+	pending   bool // a space is due before the next word
 }
 
 func (w *htmlText) walk(n *html.Node, depth int) {
@@ -85,8 +100,9 @@ func (w *htmlText) element(n *html.Node, depth int) {
 			w.setMeta("language", lang)
 		}
 	case atom.Title:
-		if n.FirstChild != nil && w.title == "" {
-			w.title = strings.TrimSpace(n.FirstChild.Data)
+		// <title> inside <svg> is a tooltip, not the page title.
+		if n.Parent != nil && n.Parent.DataAtom == atom.Head && n.FirstChild != nil && w.title == "" {
+			w.title = strings.Join(strings.Fields(n.FirstChild.Data), " ")
 		}
 		return
 	case atom.Meta:
@@ -114,6 +130,9 @@ func (w *htmlText) element(n *html.Node, depth int) {
 	}
 	lvl := headingLevel[n.DataAtom]
 	start := w.b.Len()
+	if lvl > 0 {
+		w.inHeading++
+	}
 	if n.DataAtom == atom.Pre {
 		w.inPre = true
 	}
@@ -126,8 +145,21 @@ func (w *htmlText) element(n *html.Node, depth int) {
 	if n.DataAtom == atom.Td || n.DataAtom == atom.Th {
 		w.pending = true
 	}
-	if lvl > 0 && w.b.Len() > start {
-		w.heads = append(w.heads, corpus.Span{Start: start, End: w.b.Len(), Level: lvl})
+	if lvl > 0 {
+		w.inHeading--
+		// Only the outermost of nested headings counts, and block
+		// separators written inside it are not part of its text.
+		text := w.b.String()
+		s, e := start, len(text)
+		for s < e && isSpace(text[s]) {
+			s++
+		}
+		for e > s && isSpace(text[e-1]) {
+			e--
+		}
+		if w.inHeading == 0 && e > s {
+			w.heads = append(w.heads, corpus.Span{Start: s, End: e, Level: lvl})
+		}
 	}
 	if block {
 		w.paragraph()
@@ -165,24 +197,38 @@ func (w *htmlText) paragraph() {
 }
 
 func (w *htmlText) metaTag(n *html.Node) {
-	name := strings.ToLower(attr(n, "name"))
+	name := strings.ToLower(strings.TrimSpace(attr(n, "name")))
 	if name == "" {
-		name = strings.ToLower(attr(n, "property"))
+		name = strings.ToLower(strings.TrimSpace(attr(n, "property")))
+	}
+	if name == "" && strings.EqualFold(attr(n, "http-equiv"), "content-language") {
+		name = "language"
 	}
 	content := attr(n, "content")
 	switch name {
 	case "author", "dc.creator", "dcterms.creator":
 		w.setMeta("author", content)
-	case "description", "dc.description":
+	case "description", "dc.description", "dcterms.description", "og:description":
 		w.setMeta("description", content)
-	case "date", "dc.date", "dcterms.date", "dcterms.created", "article:published_time":
-		w.setMeta("date", content)
-	case "dc.title", "og:title":
-		if w.title == "" {
-			w.title = content
+	case "date", "dc.date", "dcterms.date", "dcterms.created", "dcterms.issued", "dc.date.issued",
+		"article:published_time", "citation_publication_date":
+		w.setMeta("date", normalizeDate(content))
+	case "dc.title", "dcterms.title", "og:title", "citation_title":
+		if w.metaTitle == "" {
+			w.metaTitle = content
 		}
-	case "dc.language", "language":
+	case "dc.language", "dcterms.language", "language":
 		w.setMeta("language", content)
+	case "keywords", "dc.subject", "dcterms.subject":
+		w.setMeta("keywords", content)
+	default:
+		// Other Dublin Core fields keep their own name (dc.publisher ->
+		// publisher), so nothing the author declared is lost.
+		for _, prefix := range []string{"dc.", "dcterms."} {
+			if key, ok := strings.CutPrefix(name, prefix); ok && key != "" && !strings.ContainsAny(key, " .:") {
+				w.setMeta(key, content)
+			}
+		}
 	}
 }
 
