@@ -81,9 +81,13 @@ type reference struct {
 // references parses the explicit references that start at anchors.
 func (t *Tagger) references(text string, sc *scan) []reference {
 	var out []reference
+	covered := 0 // end of the last reference: anchors inside it are part of it
 	for _, a := range sc.anchors {
 		start := int(sc.f.offsets[a.start])
 		end := int(endOfWord(text, int(sc.f.offsets[a.end-1])))
+		if start < covered {
+			continue
+		}
 		var letters []string
 		stop := end
 		switch a.kind {
@@ -106,6 +110,7 @@ func (t *Tagger) references(text string, sc *scan) []reference {
 		}
 		if len(letters) > 0 {
 			out = append(out, reference{norms: letters, match: text[start:stop], start: start, end: stop})
+			covered = stop
 		}
 	}
 	return out
@@ -129,6 +134,9 @@ func parseNormList(s string, p int) ([]string, int) {
 			}
 			rangeNext = sep == "range"
 			q = skipSpace(s, q)
+		}
+		if items == 0 {
+			q = skipNumberSign(s, q)
 		}
 		letter, next := parseItem(s, q, items == 0)
 		if letter == "" {
@@ -155,7 +163,9 @@ func parseItem(s string, p int, first bool) (string, int) {
 			return l, q
 		}
 	}
-	if l, q := parseLetter(s, p, false); l != "" {
+	// A bare letter only right after the anchor word ("la norme g"); in a
+	// list, "and a" or "et a" would too often be an article.
+	if l, q := parseLetter(s, p, first); l != "" {
 		return l, q
 	}
 	// A number 1–11 that is not part of a larger number, a date or a
@@ -177,6 +187,17 @@ func parseItem(s string, p int, first bool) (string, int) {
 	return "", p
 }
 
+// skipNumberSign skips "no.", "n°", "nº", "n.º", "num." and "#" before a
+// norm's number ("norm no. 7", "la norme n° 7").
+func skipNumberSign(s string, p int) int {
+	for _, sign := range []string{"no.", "No.", "n°", "N°", "nº", "Nº", "n.º", "N.º", "num.", "Num.", "#"} {
+		if strings.HasPrefix(s[p:], sign) {
+			return skipSpace(s, p+len(sign))
+		}
+	}
+	return p
+}
+
 // parseLetter reads "(f)" or, when bare is allowed, "f" standing alone.
 func parseLetter(s string, p int, bare bool) (string, int) {
 	if p+2 < len(s) && s[p] == '(' && isNormLetter(s[p+1]) && s[p+2] == ')' {
@@ -186,6 +207,12 @@ func parseLetter(s string, p int, bare bool) (string, int) {
 		q := p + 1
 		if q < len(s) && s[q] == ')' {
 			return string(lower(s[p])), q + 1
+		}
+		if q+1 < len(s) && s[q] == '.' && isWordByte(s, q+1) {
+			return "", p // "e.g.", "i.e."
+		}
+		if r := skipSpace(s, q); r > q && isDigitAt(s, r) {
+			return "", p // "13 h 30": a time, not a norm
 		}
 		if q >= len(s) || !isWordByte(s, q) {
 			// "13 a State…" is not a reference: a bare letter must not be

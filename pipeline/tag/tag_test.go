@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,15 +55,29 @@ func TestExplicitReferences(t *testing.T) {
 		"Norms 6 and 7 concern infrastructure.":                    "f,g",
 		"La norme 7 concerne la protection.":                       "g",
 		"La norma 13 f prohíbe esos actos.":                        "f",
+		"Selon la norme g, les États protègent leurs réseaux.":     "g",
+		"Conforme a la norma g y la norma (h).":                    "g,h",
+		"We report on norm no. 7 and Norm #8.":                     "g,h",
+		"La norme n° 10 vise les vulnérabilités.":                  "j",
+		"See paragraphs 13 (e) and (f) of the report.":             "e,f",
+		"Norms 1-11 are all voluntary.":                            "a,b,c,d,e,f,g,h,i,j,k",
+		"The norm a State adopts is its own.":                      "",
+		"La norme a été adoptée en 2015.":                          "",
+		"Such norms e.g. on crime are useful.":                     "",
+		"La séance reprend à 13 h 30.":                             "",
 		"The 2013 report was adopted on 13 June by 13 delegations": "",
 		"Article 13 a State may invoke.":                           "",
 		"Norm 12 does not exist and 2015 norms are voluntary.":     "",
 	} {
 		res := tg.match(text, "")
 		var got []string
-		for _, r := range res.refs {
+		for i, r := range res.refs {
 			got = append(got, r.norms...)
+			if i > 0 && r.start < res.refs[i-1].end {
+				t.Errorf("%q: overlapping references %q and %q", text, res.refs[i-1].match, r.match)
+			}
 		}
+		slices.Sort(got)
 		if g := strings.Join(dedupe(got), ","); g != want {
 			t.Errorf("%q: references %q, want %q", text, g, want)
 		}
@@ -112,6 +127,15 @@ func TestSectionContext(t *testing.T) {
 	for _, i := range []int{2, 4} {
 		if len(ps[i].Tags) != 1 || ps[i].Tags[0].Norm != "g" || !ps[i].Tags[0].Inherited || ps[i].Tags[0].Evidence[0].HeadingSeq != 1 {
 			t.Errorf("passage %d: %+v", i, ps[i].Tags)
+		}
+	}
+	for _, p := range ps {
+		for _, tg := range p.Tags {
+			for _, e := range tg.Evidence {
+				if tg.Inherited && ps[e.HeadingSeq].Text[e.Start:e.End] != e.Match {
+					t.Errorf("passage %d: inherited evidence %+v does not point into heading %d", p.Seq, e, e.HeadingSeq)
+				}
+			}
 		}
 	}
 	if len(ps[6].Tags) != 0 {

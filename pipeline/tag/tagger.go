@@ -301,8 +301,11 @@ func (t *Tagger) Tag(passages []corpus.Passage) {
 					continue
 				}
 				have[n] = true
+				// The heading's first words, so that Match is exactly
+				// heading[Start:End] even when a long opener is cut.
+				m := strings.TrimSuffix(textcut.Abbreviate(s.text, 120), "…")
 				tags = append(tags, corpus.Tag{Norm: n, Score: t.file.SectionScore, Inherited: true, Evidence: []corpus.Evidence{{
-					Rule: "section", Match: textcut.Abbreviate(s.text, 120), Start: 0, End: min(len(s.text), 120), HeadingSeq: s.seq,
+					Rule: "section", Match: m, Start: 0, End: len(m), HeadingSeq: s.seq,
 				}}})
 			}
 			sortTags(tags)
