@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -8,35 +9,49 @@ import (
 // folded is text prepared for matching: lower case, accents removed, and
 // every run of characters other than letters and digits replaced by one
 // space, so that "Critical-Infrastructure" and "critical infrastructure"
-// read alike. offsets maps each byte of text back to the original.
+// read alike. It starts and ends with a space, so that patterns written
+// " word " match whole words only, inside the automaton. offsets maps each
+// byte of text back to the original.
 type folded struct {
 	text    []byte
 	offsets []int32 // len(text)+1 entries
 }
 
+// asciiTable folds an ASCII byte: lower-case letters and digits, 0 for
+// everything else (a word separator).
+var asciiTable = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c] = c
+		t[c-'a'+'A'] = c
+	}
+	return t
+}()
+
 // fold prepares s for matching, reusing buf's storage.
 func fold(s string, buf *folded) {
 	text := buf.text[:0]
 	offs := buf.offsets[:0]
-	space := true // suppress leading space
+	if need := len(s) + 2; cap(text) < need {
+		text = make([]byte, 0, need+need/8)
+		offs = make([]int32, 0, need+need/8+1)
+	}
+	text = append(text, ' ')
+	offs = append(offs, 0)
+	space := true
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-				text = append(text, c)
+			if f := asciiTable[c]; f != 0 {
+				text = append(text, f)
 				offs = append(offs, int32(i))
 				space = false
-			case 'A' <= c && c <= 'Z':
-				text = append(text, c+'a'-'A')
+			} else if !space {
+				text = append(text, ' ')
 				offs = append(offs, int32(i))
-				space = false
-			default:
-				if !space {
-					text = append(text, ' ')
-					offs = append(offs, int32(i))
-					space = true
-				}
+				space = true
 			}
 			i++
 			continue
@@ -71,15 +86,19 @@ func fold(s string, buf *folded) {
 		}
 		i += size
 	}
+	if !space {
+		text = append(text, ' ')
+		offs = append(offs, int32(len(s)))
+	}
 	offs = append(offs, int32(len(s)))
 	buf.text, buf.offsets = text, offs
 }
 
-// foldString is fold for patterns and tests.
+// foldString is fold for patterns and tests, without the framing spaces.
 func foldString(s string) string {
 	var f folded
 	fold(s, &f)
-	return string(f.text)
+	return strings.TrimSpace(string(f.text))
 }
 
 // asciiFold maps Latin letters with diacritics (and ligatures) to ASCII.

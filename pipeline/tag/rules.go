@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/normtag/normtag/internal/ahocorasick"
+	"github.com/normtag/normtag/internal/lang"
 	"github.com/normtag/normtag/internal/norms"
 	"github.com/normtag/normtag/rules"
 )
@@ -93,6 +94,9 @@ type pattern struct {
 	uses   []patternUse
 	phrase string // as written, for lint messages
 	anchor anchorKind
+	// lang is 1 + the index in lang.Languages of the language this
+	// pattern is a function word of, or 0.
+	lang int8
 }
 
 // Default returns a tagger with the embedded default rules.
@@ -177,7 +181,7 @@ func Load(data []byte) (*Tagger, error) {
 			case len(r.Any) == 0 && len(r.All) == 0:
 				errs = append(errs, fmt.Errorf("%s: needs `any` or `all` phrases", where))
 				continue
-			case r.Lang != "" && !knownLang(r.Lang):
+			case r.Lang != "" && !lang.Known(r.Lang):
 				errs = append(errs, fmt.Errorf("%s: unknown lang %q (want en, fr or es)", where, r.Lang))
 				continue
 			}
@@ -214,9 +218,29 @@ func Load(data []byte) (*Tagger, error) {
 	for _, a := range anchors {
 		add(a.text, false, patternUse{}, a.text, a.kind)
 	}
+	// Function words go into the same automaton, so that detecting a
+	// passage's language costs no second pass.
+	for w, l := range lang.FunctionWords() {
+		i, ok := index[w]
+		if !ok {
+			i = len(t.pats)
+			index[w] = i
+			t.pats = append(t.pats, pattern{text: w, phrase: w})
+		}
+		t.pats[i].lang = int8(lang.Index(l) + 1)
+	}
+	// Framing every pattern with spaces (the folded text has them too)
+	// makes the automaton itself enforce word boundaries: no hit in the
+	// middle of a word ever reaches the tagger.
 	raw := make([][]byte, len(t.pats))
 	for i, p := range t.pats {
-		raw[i] = []byte(p.text)
+		b := make([]byte, 0, len(p.text)+2)
+		b = append(b, ' ')
+		b = append(b, p.text...)
+		if !p.prefix {
+			b = append(b, ' ')
+		}
+		raw[i] = b
 	}
 	t.matcher = ahocorasick.New(raw)
 	return t, nil
@@ -342,7 +366,9 @@ func (t *Tagger) SetThreshold(v float64) { t.file.Threshold = v }
 func (t *Tagger) Phrases() []string {
 	out := make([]string, 0, len(t.pats))
 	for _, p := range t.pats {
-		out = append(out, p.text)
+		if len(p.uses) > 0 || p.anchor != 0 {
+			out = append(out, p.text)
+		}
 	}
 	return out
 }

@@ -5,12 +5,14 @@
 package tag
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/lang"
 	"github.com/normtag/normtag/internal/textcut"
 )
 
@@ -23,11 +25,10 @@ type hit struct {
 // scan holds the per-passage working state; pooled to keep tagging
 // allocation-light.
 type scan struct {
-	f        folded
-	hits     []hit
-	anchors  []anchorHit
-	words    []int32 // word index at each folded byte, built on demand
-	haveWord bool
+	f       folded
+	hits    []hit
+	anchors []anchorHit
+	words   []int32 // word index of each hit of the rule being evaluated
 	// scratch for evaluate
 	anyHits, groupHits []hit
 }
@@ -52,41 +53,39 @@ func (t *Tagger) match(text string, langHint string) result {
 	sc := scans.Get().(*scan)
 	defer scans.Put(sc)
 	fold(text, &sc.f)
-	sc.hits, sc.anchors, sc.haveWord = sc.hits[:0], sc.anchors[:0], false
+	sc.hits, sc.anchors = sc.hits[:0], sc.anchors[:0]
 	ft := sc.f.text
+	var counts lang.Counts
 	t.matcher.Find(ft, func(id, end int) {
 		p := &t.pats[id]
-		start := end - len(p.text)
-		if start > 0 && ft[start-1] != ' ' {
-			return
-		}
+		// The automaton matched " text " (or " text" for a prefix): the
+		// word boundaries are already checked.
+		var start int
 		if p.prefix {
+			start = end - len(p.text)
 			for end < len(ft) && ft[end] != ' ' {
 				end++
 			}
-		} else if end < len(ft) && ft[end] != ' ' {
-			return
+		} else {
+			end--
+			start = end - len(p.text)
+		}
+		if p.lang != 0 {
+			counts[p.lang-1]++
 		}
 		if p.anchor != 0 {
 			sc.anchors = append(sc.anchors, anchorHit{kind: p.anchor, start: start, end: end})
-			return
 		}
 		for _, u := range p.uses {
 			sc.hits = append(sc.hits, hit{start: start, end: end, use: u})
 		}
 	})
-	res := result{lang: detectLang(ft, langHint)}
+	res := result{lang: counts.Best(langHint)}
 	res.refs = t.references(text, sc)
 	if len(sc.hits) == 0 {
 		return res
 	}
-	// Group hits by rule.
-	slices.SortFunc(sc.hits, func(a, b hit) int {
-		if a.use.rule != b.use.rule {
-			return a.use.rule - b.use.rule
-		}
-		return a.start - b.start
-	})
+	sortHits(sc.hits)
 	for i := 0; i < len(sc.hits); {
 		j := i
 		for j < len(sc.hits) && sc.hits[j].use.rule == sc.hits[i].use.rule {
@@ -100,10 +99,35 @@ func (t *Tagger) match(text string, langHint string) result {
 	return res
 }
 
+// sortHits orders hits by rule, then start. Passages have few hits, for
+// which an insertion sort beats a general sort's overhead.
+func sortHits(hits []hit) {
+	less := func(a, b *hit) bool {
+		return a.use.rule < b.use.rule || a.use.rule == b.use.rule && a.start < b.start
+	}
+	if len(hits) > 48 {
+		slices.SortFunc(hits, func(a, b hit) int {
+			if less(&a, &b) {
+				return -1
+			}
+			if less(&b, &a) {
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	for i := 1; i < len(hits); i++ {
+		for j := i; j > 0 && less(&hits[j], &hits[j-1]); j-- {
+			hits[j], hits[j-1] = hits[j-1], hits[j]
+		}
+	}
+}
+
 // evaluate decides whether one rule fires given its hits.
-func (t *Tagger) evaluate(sc *scan, hits []hit, lang, text string) []corpus.Evidence {
+func (t *Tagger) evaluate(sc *scan, hits []hit, passageLang, text string) []corpus.Evidence {
 	r := &t.rules[hits[0].use.rule]
-	if r.Lang != "" && r.Lang != lang {
+	if r.Lang != "" && r.Lang != passageLang {
 		return nil
 	}
 	anyHits, groupHits := sc.anyHits[:0], sc.groupHits[:0]
@@ -145,20 +169,20 @@ func endOfWord(text string, i int) int32 {
 	return int32(j)
 }
 
+var space = []byte{' '}
+
 // proximity finds, among hits of a rule's All groups, a set with one hit
 // per group spanning at most within words, and returns it.
 func (t *Tagger) proximity(sc *scan, hits []hit, groups, within int) []hit {
-	if !sc.haveWord {
-		sc.words = sc.words[:0]
-		w := int32(0)
-		for _, c := range sc.f.text {
-			sc.words = append(sc.words, w)
-			if c == ' ' {
-				w++
-			}
-		}
+	// Word positions of the hits only: counting spaces between
+	// consecutive starts is cheaper than numbering every word of a long
+	// passage.
+	sc.words = sc.words[:0]
+	w, prev := int32(0), 0
+	for _, h := range hits {
+		w += int32(bytes.Count(sc.f.text[prev:h.start], space))
 		sc.words = append(sc.words, w)
-		sc.haveWord = true
+		prev = h.start
 	}
 	// hits are sorted by start; slide a window covering every group.
 	count := make([]int, groups)
@@ -171,7 +195,7 @@ func (t *Tagger) proximity(sc *scan, hits []hit, groups, within int) []hit {
 		}
 		count[g]++
 		for covered == groups {
-			span := int(sc.words[hits[hi].start] - sc.words[hits[lo].start])
+			span := int(sc.words[hi] - sc.words[lo])
 			if span <= within {
 				out := make([]hit, 0, groups)
 				seen := make([]bool, groups)
@@ -349,7 +373,6 @@ func (t *Tagger) sectionNorms(res result, tags []corpus.Tag, heading bool) []str
 // used for passages too short to tell.
 func (t *Tagger) documentLang(passages []corpus.Passage) string {
 	count := map[string]int{}
-	var f folded
 	for i, p := range passages {
 		if i > 200 {
 			break
@@ -357,8 +380,7 @@ func (t *Tagger) documentLang(passages []corpus.Passage) string {
 		if len(p.Text) < 80 {
 			continue
 		}
-		fold(p.Text, &f)
-		count[detectLang(f.text, "")]++
+		count[lang.Detect(p.Text, "")]++
 	}
 	best, n := "en", 0
 	for l, c := range count {
