@@ -300,8 +300,8 @@ func expandPhrase(p string) ([]string, bool, error) {
 			return nil, false, fmt.Errorf("phrase %q: * may only end a word", p)
 		} else if base, ok := strings.CutSuffix(w, "(s)"); ok {
 			forms = []string{base, base + "s"}
-		} else if base, suffix, ok := cutParenSuffix(w); ok {
-			forms = []string{base, base + suffix}
+		} else if without, with, ok := cutParen(w); ok {
+			forms = []string{without, with}
 		} else {
 			forms = []string{w}
 		}
@@ -343,13 +343,15 @@ func expandPhrase(p string) ([]string, bool, error) {
 var wordEndings = []string{"", "s", "e", "es", "ed", "ing", "ion", "ions", "y", "ies", "ive", "er", "ers",
 	"ity", "ities", "al", "ally", "ly", "ment", "ments", "ation", "ations", "ing", "or", "ors"}
 
-// cutParenSuffix reads "attack(er)" style optional endings.
-func cutParenSuffix(w string) (base, suffix string, ok bool) {
+// cutParen reads an optional part in parentheses: "attack(er)",
+// "behavio(u)r". It returns the word without and with that part.
+func cutParen(w string) (without, with string, ok bool) {
 	i := strings.IndexByte(w, '(')
-	if i <= 0 || !strings.HasSuffix(w, ")") {
+	j := strings.IndexByte(w, ')')
+	if i <= 0 || j < i+2 || strings.ContainsAny(w[j+1:], "()") {
 		return "", "", false
 	}
-	return w[:i], w[i+1 : len(w)-1], true
+	return w[:i] + w[j+1:], w[:i] + w[i+1:j] + w[j+1:], true
 }
 
 // Version identifies the rules: a short hash of the rules file.
