@@ -188,6 +188,23 @@ func TestDOCXWordConstructs(t *testing.T) {
 	}
 }
 
+func TestMarkdownFrontMatter(t *testing.T) {
+	src := "---\ntitle: \"Ostmark: position on norm (j)\"\nauthor: Ostmark Cyber Office\ndate: 2024-05-06\nlang: en\ntags:\n  - cvd\n---\n\n# Coordinated disclosure\n\nText.\n"
+	d, err := Bytes(context.Background(), "fm.md", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Title != "Ostmark: position on norm (j)" || d.Meta["author"] != "Ostmark Cyber Office" || d.Meta["date"] != "2024-05-06" || d.Meta["language"] != "en" {
+		t.Errorf("title %q meta %v", d.Title, d.Meta)
+	}
+	if text := allText(d); strings.Contains(text, "author:") || strings.Contains(text, "cvd") {
+		t.Errorf("front matter left in the text: %q", text)
+	}
+	if h := headings(d); len(h) != 1 || h[0] != "Coordinated disclosure" {
+		t.Errorf("headings %q", h)
+	}
+}
+
 func TestCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

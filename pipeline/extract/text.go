@@ -83,6 +83,8 @@ func extractMarkdown(doc *corpus.Document, data []byte) error {
 		return corpus.Errorf(corpus.ReasonUnsupported, "binary content")
 	}
 	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.TrimPrefix(text, "\ufeff")
+	text = frontMatter(doc, text)
 	for i, raw := range strings.Split(text, "\f") {
 		var b strings.Builder
 		var heads []corpus.Span
@@ -167,4 +169,43 @@ func stripInline(l string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// frontMatter reads a YAML front matter block (pandoc, Jekyll, Hugo) into
+// the document's title and metadata and returns the text after it. Only
+// flat "key: value" lines are read: lists and nesting are skipped.
+func frontMatter(doc *corpus.Document, text string) string {
+	if !strings.HasPrefix(text, "---\n") {
+		return text
+	}
+	rest := text[4:]
+	end := -1
+	for _, marker := range []string{"\n---\n", "\n...\n"} {
+		if i := strings.Index(rest, marker); i >= 0 && (end < 0 || i < end) {
+			end = i
+		}
+	}
+	if end < 0 || end > 16<<10 {
+		return text
+	}
+	for _, line := range strings.Split(rest[:end], "\n") {
+		key, value, ok := strings.Cut(line, ":")
+		if !ok || strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t") {
+			continue
+		}
+		value = strings.Trim(strings.TrimSpace(value), `"'`)
+		switch strings.ToLower(strings.TrimSpace(key)) {
+		case "title":
+			doc.Title = cleanTitle(value)
+		case "author":
+			setMeta(doc, "author", value)
+		case "date":
+			setMeta(doc, "date", normalizeDate(value))
+		case "lang", "language":
+			setMeta(doc, "language", value)
+		case "description", "abstract":
+			setMeta(doc, "description", value)
+		}
+	}
+	return rest[end+5:]
 }
