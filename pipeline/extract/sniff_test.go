@@ -205,6 +205,21 @@ func TestMarkdownFrontMatter(t *testing.T) {
 	}
 }
 
+func TestUTF16HTML(t *testing.T) {
+	src := "<html lang=\"fr\"><body><h1>Norme 7</h1><p>Protéger les hôpitaux.</p></body></html>"
+	data := []byte{0xFE, 0xFF} // big-endian BOM
+	for _, r := range src {
+		data = append(data, byte(r>>8), byte(r))
+	}
+	d, err := Bytes(context.Background(), "utf16.html", data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Format != corpus.FormatHTML || !strings.Contains(allText(d), "Protéger les hôpitaux.") || d.Title != "Norme 7" {
+		t.Fatalf("format %s title %q text %q", d.Format, d.Title, allText(d))
+	}
+}
+
 func TestCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
