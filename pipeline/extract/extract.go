@@ -226,6 +226,11 @@ func Sniff(name string, data []byte) (corpus.Format, error) {
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")) {
 		return sniffZip(name, data)
 	}
+	if bytes.HasPrefix(data, []byte(oleMagic)) && bytes.Contains(data, encryptedPackage) {
+		// Password-protected .docx/.xlsx are OLE containers holding the
+		// encrypted ZIP: say so instead of calling them legacy files.
+		return "", corpus.Errorf(corpus.ReasonEncrypted, "%s: a password-protected Office document; save it without a password or as PDF", name)
+	}
 	for _, m := range binaryMagic {
 		if bytes.HasPrefix(data, []byte(m.prefix)) {
 			return "", corpus.Errorf(corpus.ReasonUnsupported, "%s: %s, not a document format normtag reads", name, m.what)
@@ -253,10 +258,16 @@ func Sniff(name string, data []byte) (corpus.Format, error) {
 	return corpus.FormatText, nil
 }
 
+const oleMagic = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"
+
+// encryptedPackage is the UTF-16LE name of the stream in which Office
+// stores an encrypted OOXML package.
+var encryptedPackage = []byte("E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e\x00")
+
 // binaryMagic names common non-document files, so that the error says
 // what the file is instead of just "binary".
 var binaryMagic = []struct{ prefix, what string }{
-	{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "a legacy Office file (.doc/.xls/.ppt); save it as .docx or PDF"},
+	{oleMagic, "a legacy Office file (.doc/.xls/.ppt); save it as .docx or PDF"},
 	{"{\\rtf", "a Rich Text Format file; save it as .docx or PDF"},
 	{"\x89PNG\r\n\x1a\n", "a PNG image"},
 	{"\xFF\xD8\xFF", "a JPEG image"},
