@@ -316,6 +316,9 @@ func expandPhrase(p string) ([]string, bool, error) {
 			}
 		}
 		variants = next
+		if len(variants) > maxVariants {
+			return nil, false, fmt.Errorf("phrase %q stands for more than %d variants: split it", p, maxVariants)
+		}
 	}
 	seen := map[string]bool{}
 	var out []string
@@ -338,6 +341,10 @@ func expandPhrase(p string) ([]string, bool, error) {
 	}
 	return out, prefix, nil
 }
+
+// maxVariants bounds what one phrase may expand to, so that a rules file
+// cannot make loading explode ("a(s) b(s) c(s)…" doubles with every word).
+const maxVariants = 1024
 
 // wordEndings are what a * inside a phrase may stand for.
 var wordEndings = []string{"", "s", "e", "es", "ed", "ing", "ion", "ions", "y", "ies", "ive", "er", "ers",

@@ -35,7 +35,7 @@ func TestExpandPhrase(t *testing.T) {
 			t.Errorf("protect*: %q missing from %q", want, got)
 		}
 	}
-	for _, bad := range []string{"", "  ", "a*b", "---"} {
+	for _, bad := range []string{"", "  ", "a*b", "---", strings.Repeat("x(s) ", 12)} {
 		if _, _, err := expandPhrase(bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
