@@ -4,6 +4,12 @@
 //
 // Every failure is a *corpus.Error with a stable reason, so that callers
 // can report and count it.
+//
+// Document.Meta keys filled when the file declares them: "author",
+// "date" (YYYY-MM-DD, or YYYY-MM / YYYY when that is all it says),
+// "language", "subject", "description", "keywords"; for PDF also
+// "producer" and "creator"; for HTML other Dublin Core fields under their
+// own name ("publisher" from DC.Publisher).
 package extract
 
 import (

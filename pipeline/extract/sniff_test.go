@@ -221,6 +221,16 @@ func TestUTF16HTML(t *testing.T) {
 	}
 }
 
+func TestOldMacLineEnds(t *testing.T) {
+	d, err := Bytes(context.Background(), "mac.txt", []byte("First line\r\rNorm 7 applies.\r"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Pages[0].Text; got != "First line\n\nNorm 7 applies.\n" {
+		t.Fatalf("text %q", got)
+	}
+}
+
 func TestCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -68,7 +68,7 @@ func extractText(doc *corpus.Document, data []byte) error {
 	if !ok {
 		return corpus.Errorf(corpus.ReasonUnsupported, "binary content")
 	}
-	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = normalizeNewlines(text)
 	for i, p := range strings.Split(text, "\f") {
 		doc.Pages = append(doc.Pages, corpus.Page{Number: i + 1, Text: p})
 	}
@@ -82,7 +82,7 @@ func extractMarkdown(doc *corpus.Document, data []byte) error {
 	if !ok {
 		return corpus.Errorf(corpus.ReasonUnsupported, "binary content")
 	}
-	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = normalizeNewlines(text)
 	text = strings.TrimPrefix(text, "\ufeff")
 	text = frontMatter(doc, text)
 	for i, raw := range strings.Split(text, "\f") {
@@ -208,4 +208,12 @@ func frontMatter(doc *corpus.Document, text string) string {
 		}
 	}
 	return rest[end+5:]
+}
+
+// normalizeNewlines turns CRLF and old Mac CR line ends into LF.
+func normalizeNewlines(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
