@@ -121,6 +121,10 @@ func (w *htmlText) element(n *html.Node, depth int) {
 		}
 		return
 	}
+	// Site navigation is menus and links, never the submission's text.
+	if n.DataAtom == atom.Nav || attr(n, "role") == "navigation" {
+		return
+	}
 	if skipped[n.DataAtom] || hasAttr(n, "hidden") || attr(n, "aria-hidden") == "true" || strings.Contains(strings.ReplaceAll(attr(n, "style"), " ", ""), "display:none") {
 		return
 	}
