@@ -30,6 +30,8 @@ type RuleFire struct {
 	Rule    string   `json:"rule"`
 	Weight  float64  `json:"weight"`
 	Matches []string `json:"matches"`
+	// Spans are the byte offsets [start, end) of Matches in the text.
+	Spans [][2]int `json:"spans"`
 }
 
 // Explain tags text alone (no section context) and says why.
@@ -50,10 +52,12 @@ func (t *Tagger) Explain(text string) *Explanation {
 		r := &t.rules[f.rule]
 		e := get(r.norm)
 		var m []string
+		var spans [][2]int
 		for _, ev := range f.evidence {
 			m = append(m, ev.Match)
+			spans = append(spans, [2]int{ev.Start, ev.End})
 		}
-		e.Rules = append(e.Rules, RuleFire{Rule: r.full, Weight: r.Weight, Matches: m})
+		e.Rules = append(e.Rules, RuleFire{Rule: r.full, Weight: r.Weight, Matches: m, Spans: spans})
 		if _, ok := miss[r.norm]; !ok {
 			miss[r.norm] = 1
 		}
@@ -62,7 +66,7 @@ func (t *Tagger) Explain(text string) *Explanation {
 	for _, ref := range res.refs {
 		for _, n := range ref.norms {
 			e := get(n)
-			e.Rules = append(e.Rules, RuleFire{Rule: "reference", Weight: 1, Matches: []string{ref.match}})
+			e.Rules = append(e.Rules, RuleFire{Rule: "reference", Weight: 1, Matches: []string{ref.match}, Spans: [][2]int{{ref.start, ref.end}}})
 			miss[n] = 0
 		}
 	}
@@ -98,7 +102,11 @@ func (e *Explanation) WriteText(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  (%s) %.3f %s = 1 - Π(1 - [%s])\n", n.Norm, n.Score, verdict, strings.Join(parts, ", "))
 		for _, r := range n.Rules {
-			fmt.Fprintf(w, "      %-44s w=%.2f  matched %q\n", r.Rule, r.Weight, r.Matches)
+			var ms []string
+			for i, m := range r.Matches {
+				ms = append(ms, fmt.Sprintf("%q@%d-%d", m, r.Spans[i][0], r.Spans[i][1]))
+			}
+			fmt.Fprintf(w, "      %-36s w=%.2f  %s\n", r.Rule, r.Weight, strings.Join(ms, " "))
 		}
 	}
 }
