@@ -62,10 +62,11 @@ func extractDOCX(ctx context.Context, doc *corpus.Document, data []byte, opts Op
 	if err := d.readStyles(); err != nil {
 		return err
 	}
-	if err := d.readBody(ctx, "word/document.xml"); err != nil {
-		if errors.Is(err, errMissingPart) {
-			return corpus.Errorf(corpus.ReasonMalformed, "docx without word/document.xml")
-		}
+	body := mainPart(zr)
+	if body == "" {
+		return corpus.Errorf(corpus.ReasonMalformed, "docx without a main document part")
+	}
+	if err := d.readBody(ctx, body); err != nil {
 		return err
 	}
 	for _, part := range []string{"word/footnotes.xml", "word/endnotes.xml"} {
@@ -78,6 +79,41 @@ func extractDOCX(ctx context.Context, doc *corpus.Document, data []byte, opts Op
 	doc.PageCount = len(d.pages)
 	d.readCore(doc)
 	return nil
+}
+
+// mainPart finds the Word document's main part: the package relationship
+// of type officeDocument, which Word Online names word/document2.xml,
+// else the usual word/document.xml. It returns "" for packages that are
+// not Word documents.
+func mainPart(zr *zip.Reader) string {
+	files := map[string]*zip.File{}
+	for _, f := range zr.File {
+		files[f.Name] = f
+	}
+	if rels := files["_rels/.rels"]; rels != nil {
+		if rc, err := rels.Open(); err == nil {
+			var doc struct {
+				Rels []struct {
+					Type   string `xml:"Type,attr"`
+					Target string `xml:"Target,attr"`
+				} `xml:"Relationship"`
+			}
+			err := xml.NewDecoder(io.LimitReader(rc, 64<<10)).Decode(&doc)
+			rc.Close()
+			if err == nil {
+				for _, r := range doc.Rels {
+					target := strings.TrimPrefix(r.Target, "/")
+					if strings.HasSuffix(strings.ToLower(r.Type), "/officedocument") && strings.HasPrefix(target, "word/") && files[target] != nil {
+						return target
+					}
+				}
+			}
+		}
+	}
+	if files["word/document.xml"] != nil {
+		return "word/document.xml"
+	}
+	return ""
 }
 
 // open returns a reader for a part, charged against the decompression budget.

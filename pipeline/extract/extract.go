@@ -294,11 +294,12 @@ func sniffZip(name string, data []byte) (corpus.Format, error) {
 	if err != nil {
 		return "", corpus.Errorf(corpus.ReasonUnsupported, "%s: a damaged or unreadable ZIP archive (%v)", name, err)
 	}
+	if mainPart(zr) != "" {
+		return corpus.FormatDOCX, nil
+	}
 	what := "a ZIP archive that is not a Word document (.docx)"
 	for _, f := range zr.File {
 		switch f.Name {
-		case "word/document.xml":
-			return corpus.FormatDOCX, nil
 		case "xl/workbook.xml":
 			what = "an Excel workbook (.xlsx)"
 		case "ppt/presentation.xml":

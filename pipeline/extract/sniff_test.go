@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -228,6 +229,48 @@ func TestOldMacLineEnds(t *testing.T) {
 	}
 	if got := d.Pages[0].Text; got != "First line\n\nNorm 7 applies.\n" {
 		t.Fatalf("text %q", got)
+	}
+}
+
+// TestDOCXMainPartFromRelationships reads a document whose main part is
+// not word/document.xml, as Word Online writes them: report.docx with
+// its main part renamed.
+func TestDOCXMainPartFromRelationships(t *testing.T) {
+	src, err := zip.OpenReader("testdata/report.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var files []string
+	for _, f := range src.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if _, err := io.Copy(&b, rc); err != nil {
+			t.Fatal(err)
+		}
+		rc.Close()
+		name, body := f.Name, b.String()
+		if name == "word/document.xml" {
+			name = "word/document2.xml"
+		}
+		if name == "_rels/.rels" || name == "[Content_Types].xml" {
+			body = strings.ReplaceAll(body, "word/document.xml", "word/document2.xml")
+		}
+		files = append(files, name, body)
+	}
+	data := makeZip(t, files...)
+	if f, err := Sniff("online.docx", data); err != nil || f != corpus.FormatDOCX {
+		t.Fatalf("Sniff = %q, %v", f, err)
+	}
+	d, err := Bytes(context.Background(), "online.docx", data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Pages) != 2 || !strings.Contains(d.Pages[1].Text, "four requests for assistance") {
+		t.Fatalf("pages %+v", d.Pages)
 	}
 }
 
