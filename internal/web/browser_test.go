@@ -39,14 +39,32 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible("#q", chromedp.ByID),
 		chromedp.SendKeys("#q", "critical infrastructure", chromedp.ByID),
 		chromedp.Submit("#q", chromedp.ByID),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitForURL(t, ctx, "q=critical")
+	err = chromedp.Run(ctx,
 		chromedp.WaitVisible("#hits li", chromedp.ByQuery),
 		chromedp.Text("#total", &total, chromedp.ByID),
-		// Tick norm (g): the form resubmits itself.
+		// Tick norm (g): the page's script resubmits the form.
 		chromedp.Click(`input[name=norm][value=g]`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitForURL(t, ctx, "norm=g")
+	err = chromedp.Run(ctx,
 		chromedp.WaitVisible(`input[name=norm][value=g]:checked`, chromedp.ByQuery),
 		chromedp.Text("#hits", &hits, chromedp.ByID),
 		chromedp.FullScreenshot(&shot, 80),
 		chromedp.Click("#hits li a.title", chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitForURL(t, ctx, "/documents/")
+	err = chromedp.Run(ctx,
 		chromedp.WaitVisible("#doc-title", chromedp.ByID),
 		chromedp.Text("#doc-title", &docTitle, chromedp.ByID),
 		chromedp.Text("#passages", &passages, chromedp.ByID),
@@ -74,4 +92,22 @@ func TestBrowser(t *testing.T) {
 	if len(shot) < 1000 {
 		t.Error("screenshot is empty")
 	}
+}
+
+// waitForURL waits until the page has navigated to a URL containing part;
+// queries sent while a navigation is under way fail, so they wait for it.
+func waitForURL(t *testing.T, ctx context.Context, part string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		var loc string
+		if err := chromedp.Run(ctx, chromedp.Location(&loc)); err == nil && strings.Contains(loc, part) {
+			var state string
+			if err := chromedp.Run(ctx, chromedp.Evaluate(`document.readyState`, &state)); err == nil && state == "complete" {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("the page never reached a URL containing %q", part)
 }
