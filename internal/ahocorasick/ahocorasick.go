@@ -16,7 +16,11 @@ type Matcher struct {
 	// reports matches. One load per input byte, no multiply, no second
 	// table to consult on the common path.
 	delta []int32
-	out   [][]int32
+	// delta16 is delta with 16-bit entries (next state << 1 | flag, not
+	// premultiplied) for automata of fewer than 32768 states: half the
+	// memory, so that a large rule set's table stays in the L2 cache.
+	delta16 []uint16
+	out     [][]int32
 	// outLink points to the nearest state along the failure chain that
 	// has output, or -1, so reporting walks only states that match.
 	outLink  []int32
@@ -112,12 +116,21 @@ func New(patterns [][]byte) *Matcher {
 			queue = append(queue, nx)
 		}
 	}
+	if n < 1<<15 {
+		m.delta16 = make([]uint16, len(m.delta))
+	}
 	for i, next := range m.delta {
 		flag := int32(0)
 		if len(m.out[next]) > 0 || m.outLink[next] >= 0 {
 			flag = 1
 		}
+		if m.delta16 != nil {
+			m.delta16[i] = uint16(next<<1 | flag)
+		}
 		m.delta[i] = next*int32(nc)<<1 | flag
+	}
+	if m.delta16 != nil {
+		m.delta = nil
 	}
 	return m
 }
@@ -132,6 +145,10 @@ func (m *Matcher) Len(id int) int { return m.lengths[id] }
 // pattern id and the occurrence's end offset (exclusive), in order of end
 // offset.
 func (m *Matcher) Find(text []byte, fn func(id, end int)) {
+	if m.delta16 != nil {
+		m.find16(text, fn)
+		return
+	}
 	s := int32(0)
 	nc := int32(m.nclasses)
 	delta := m.delta
@@ -143,6 +160,25 @@ func (m *Matcher) Find(text []byte, fn func(id, end int)) {
 			continue
 		}
 		for t := s / nc; t > 0; t = m.outLink[t] {
+			for _, id := range m.out[t] {
+				fn(int(id), i+1)
+			}
+		}
+	}
+}
+
+func (m *Matcher) find16(text []byte, fn func(id, end int)) {
+	s := uint32(0)
+	nc := uint32(m.nclasses)
+	delta := m.delta16
+	classes := &m.classes
+	for i, b := range text {
+		e := delta[s*nc+uint32(classes[b])]
+		s = uint32(e >> 1)
+		if e&1 == 0 {
+			continue
+		}
+		for t := int32(s); t > 0; t = m.outLink[t] {
 			for _, id := range m.out[t] {
 				fn(int(id), i+1)
 			}

@@ -69,3 +69,31 @@ func FuzzFind(f *testing.F) {
 		}
 	})
 }
+
+// TestLargeAutomaton covers the 32-bit table used past 32767 states.
+func TestLargeAutomaton(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var patterns [][]byte
+	for i := 0; i < 4000; i++ {
+		p := make([]byte, 12)
+		for j := range p {
+			p[j] = byte('a' + r.IntN(20))
+		}
+		patterns = append(patterns, p)
+	}
+	m := New(patterns)
+	if m.States() < 1<<15 || m.delta16 != nil {
+		t.Fatalf("%d states: want the 32-bit table", m.States())
+	}
+	text := make([]byte, 0, 20000)
+	for len(text) < 20000 {
+		if r.IntN(4) == 0 {
+			text = append(text, patterns[r.IntN(len(patterns))]...)
+		} else {
+			text = append(text, byte('a'+r.IntN(20)))
+		}
+	}
+	if got, want := run(m, text), naive(patterns, text); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("large automaton disagrees with naive search: %d vs %d matches", len(got), len(want))
+	}
+}

@@ -3,6 +3,7 @@ package tag
 import (
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 )
@@ -62,6 +63,24 @@ func (t *Tagger) Explain(text string) *Explanation {
 			miss[r.norm] = 1
 		}
 		miss[r.norm] *= 1 - r.Weight
+	}
+	for i, q := range res.quotes {
+		if q.runs == 0 {
+			continue
+		}
+		n := normLetters[i]
+		e := get(n)
+		w := 1 - math.Pow(1-t.file.QuoteWeight, float64(q.runs))
+		rf := RuleFire{Rule: fmt.Sprintf("quote (%d windows of %d words)", q.runs, quoteWords), Weight: w}
+		for _, ev := range q.evidence {
+			rf.Matches = append(rf.Matches, ev.Match)
+			rf.Spans = append(rf.Spans, [2]int{ev.Start, ev.End})
+		}
+		e.Rules = append(e.Rules, rf)
+		if _, ok := miss[n]; !ok {
+			miss[n] = 1
+		}
+		miss[n] *= 1 - w
 	}
 	for _, ref := range res.refs {
 		for _, n := range ref.norms {

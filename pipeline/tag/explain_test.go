@@ -20,6 +20,7 @@ func TestExplainGolden(t *testing.T) {
 		"Under norm (g), operators of essential services must report incidents; see also paragraph 13(f).",
 		"Les États doivent protéger les infrastructures critiques et la chaîne d'approvisionnement.",
 		"The delegation thanks the Chair for the revised draft.",
+		"We call on all to take reasonable steps to ensure the integrity of the supply chain.",
 	} {
 		buf.WriteString("$ normtag rules explain " + text + "\n")
 		tg.Explain(text).WriteText(&buf)

@@ -28,6 +28,9 @@ type File struct {
 	// HeadingThreshold is the score a heading's thematic tag needs to open
 	// a section (default 0.75); explicit references always do.
 	HeadingThreshold float64 `yaml:"heading_threshold"`
+	// QuoteWeight is the weight of each six-word run of a norm's official
+	// text quoted in a passage (default 0.45; negative turns quotes off).
+	QuoteWeight float64 `yaml:"quote_weight"`
 	// Norms maps a norm letter (a–k) to its rules.
 	Norms map[string][]Rule `yaml:"norms"`
 }
@@ -65,6 +68,7 @@ type Tagger struct {
 	rules   []compiledRule
 	matcher *ahocorasick.Matcher
 	pats    []pattern
+	quotes  *quoteModel // nil when quotes are off
 	version string
 }
 
@@ -94,6 +98,8 @@ type pattern struct {
 	uses   []patternUse
 	phrase string // as written, for lint messages
 	anchor anchorKind
+	// seeds say where in the norms' official texts this pattern occurs.
+	seeds []seedRef
 	// lang is 1 + the index in lang.Languages of the language this
 	// pattern is a function word of, or 0.
 	lang int8
@@ -136,6 +142,12 @@ func Load(data []byte) (*Tagger, error) {
 	}
 	if f.HeadingThreshold == 0 {
 		f.HeadingThreshold = 0.75
+	}
+	if f.QuoteWeight == 0 {
+		f.QuoteWeight = 0.45
+	}
+	if f.Threshold < 0 || f.Threshold > 1 || f.SectionScore < 0 || f.SectionScore > 1 || f.HeadingThreshold < 0 || f.HeadingThreshold > 1 || f.QuoteWeight >= 1 {
+		return nil, fmt.Errorf("rules: threshold, section_score and heading_threshold must be in [0,1], quote_weight below 1")
 	}
 	sum := sha256.Sum256(data)
 	t := &Tagger{file: f, version: hex.EncodeToString(sum[:])[:12]}
@@ -217,6 +229,18 @@ func Load(data []byte) (*Tagger, error) {
 	}
 	for _, a := range anchors {
 		add(a.text, false, patternUse{}, a.text, a.kind)
+	}
+	if f.QuoteWeight > 0 {
+		t.quotes = newQuoteModel()
+		for sd, refs := range t.quotes.seeds() {
+			i, ok := index[sd]
+			if !ok {
+				i = len(t.pats)
+				index[sd] = i
+				t.pats = append(t.pats, pattern{text: sd, phrase: sd})
+			}
+			t.pats[i].seeds = refs
+		}
 	}
 	// Function words go into the same automaton, so that detecting a
 	// passage's language costs no second pass.
@@ -348,7 +372,7 @@ const maxVariants = 1024
 
 // wordEndings are what a * inside a phrase may stand for.
 var wordEndings = []string{"", "s", "e", "es", "ed", "ing", "ion", "ions", "y", "ies", "ive", "er", "ers",
-	"ity", "ities", "al", "ally", "ly", "ment", "ments", "ation", "ations", "ing", "or", "ors"}
+	"ity", "ities", "al", "ally", "ly", "ment", "ments", "ation", "ations", "or", "ors"}
 
 // cutParen reads an optional part in parentheses: "attack(er)",
 // "behavio(u)r". It returns the word without and with that part.
@@ -375,7 +399,7 @@ func (t *Tagger) SetThreshold(v float64) { t.file.Threshold = v }
 func (t *Tagger) Phrases() []string {
 	out := make([]string, 0, len(t.pats))
 	for _, p := range t.pats {
-		if len(p.uses) > 0 || p.anchor != 0 {
+		if len(p.uses) > 0 || p.anchor != 0 || len(p.seeds) > 0 {
 			out = append(out, p.text)
 		}
 	}

@@ -150,3 +150,35 @@ func TestLanguageChoosesRules(t *testing.T) {
 		}
 	}
 }
+
+func TestQuotesOfTheOfficialText(t *testing.T) {
+	tg := mustDefault(t)
+	text := "We agree that states should not use authorized emergency response teams to engage in malicious international activity."
+	tags := tg.TagText(text)
+	if len(tags) == 0 || tags[0].Norm != "k" {
+		t.Fatalf("quote of (k): tags %q", letters(tags))
+	}
+	found := false
+	for _, e := range tags[0].Evidence {
+		if e.Rule == "quote" {
+			found = true
+			if text[e.Start:e.End] != e.Match || !strings.Contains(e.Match, "authorized emergency response teams to engage in malicious") {
+				t.Errorf("quote evidence %+v", e)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no quote evidence: %+v", tags[0].Evidence)
+	}
+	// Stock UN phrases shared by many documents are not quotes of a norm.
+	if got := letters(tg.TagText("Consistent with the purposes of the United Nations, the Assembly met.")); got != "" {
+		t.Errorf("stock phrase tagged %q", got)
+	}
+	off, err := Load([]byte("quote_weight: -1\n" + customRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := letters(off.TagText(text)); got != "" {
+		t.Errorf("quote_weight -1 still tags quotes: %q", got)
+	}
+}

@@ -28,6 +28,7 @@ type scan struct {
 	f       folded
 	hits    []hit
 	anchors []anchorHit
+	quotes  []quoteHit
 	words   []int32 // word index of each hit of the rule being evaluated
 	// scratch for evaluate
 	anyHits, groupHits []hit
@@ -46,6 +47,13 @@ type result struct {
 	lang    string
 	firings []firing
 	refs    []reference
+	quotes  [11]quoted
+}
+
+// quoted is a norm's official wording found in a passage.
+type quoted struct {
+	runs     int // distinctive windows of quoteWords words found
+	evidence []corpus.Evidence
 }
 
 // match runs the automaton over text and evaluates every rule.
@@ -53,7 +61,7 @@ func (t *Tagger) match(text string, langHint string) result {
 	sc := scans.Get().(*scan)
 	defer scans.Put(sc)
 	fold(text, &sc.f)
-	sc.hits, sc.anchors = sc.hits[:0], sc.anchors[:0]
+	sc.hits, sc.anchors, sc.quotes = sc.hits[:0], sc.anchors[:0], sc.quotes[:0]
 	ft := sc.f.text
 	var counts lang.Counts
 	t.matcher.Find(ft, func(id, end int) {
@@ -73,6 +81,11 @@ func (t *Tagger) match(text string, langHint string) result {
 		if p.lang != 0 {
 			counts[p.lang-1]++
 		}
+		for _, ref := range p.seeds {
+			if !covered(sc.quotes, ref.norm, start, end) {
+				sc.quotes = addQuote(sc.quotes, t.quotes.extend(ft, start, end, ref))
+			}
+		}
 		if p.anchor != 0 {
 			sc.anchors = append(sc.anchors, anchorHit{kind: p.anchor, start: start, end: end})
 		}
@@ -82,6 +95,19 @@ func (t *Tagger) match(text string, langHint string) result {
 	})
 	res := result{lang: counts.Best(langHint)}
 	res.refs = t.references(text, sc)
+	if len(sc.quotes) > 0 {
+		var seen [11]bool
+		for _, q := range sc.quotes {
+			if !seen[q.norm] {
+				seen[q.norm] = true
+				ev, runs := quoteEvidence(sc.quotes, q.norm, &sc.f, text)
+				if runs == 0 {
+					continue
+				}
+				res.quotes[q.norm] = quoted{runs: runs, evidence: ev}
+			}
+		}
+	}
 	if len(sc.hits) == 0 {
 		return res
 	}
@@ -221,7 +247,7 @@ func (t *Tagger) proximity(sc *scan, hits []hit, groups, within int) []hit {
 // score combines the weights of fired rules per norm (noisy-or: each rule
 // is independent evidence) and adds explicit references.
 func (t *Tagger) score(res result) []corpus.Tag {
-	if len(res.firings) == 0 && len(res.refs) == 0 {
+	if len(res.firings) == 0 && len(res.refs) == 0 && !res.hasQuotes() {
 		return nil
 	}
 	var miss [11]float64
@@ -236,6 +262,13 @@ func (t *Tagger) score(res result) []corpus.Tag {
 		seen[n] = true
 		miss[n] *= 1 - r.Weight
 		ev[n] = append(ev[n], f.evidence...)
+	}
+	for n, q := range res.quotes {
+		if q.runs > 0 {
+			seen[n] = true
+			miss[n] *= math.Pow(1-t.file.QuoteWeight, float64(q.runs))
+			ev[n] = append(ev[n], q.evidence...)
+		}
 	}
 	for _, ref := range res.refs {
 		for _, l := range ref.norms {
@@ -258,6 +291,15 @@ func (t *Tagger) score(res result) []corpus.Tag {
 	}
 	sortTags(tags)
 	return tags
+}
+
+func (r *result) hasQuotes() bool {
+	for _, q := range r.quotes {
+		if q.runs > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // normLetters are the norm letters by index, to avoid building strings.

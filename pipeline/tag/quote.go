@@ -1,0 +1,188 @@
+package tag
+
+import (
+	"strings"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/lang"
+	"github.com/normtag/normtag/internal/norms"
+)
+
+// Submissions often quote a norm's official wording ("to increase
+// stability and security in the use of ICTs") instead of naming it. The
+// automaton holds three-word seeds taken every third word of each official
+// text; a seed hit is extended word by word in both directions against the
+// text it came from, and every window of quoteWords words of the verbatim
+// run that is distinctive (it belongs to that norm alone and has two
+// content words that are not UN boilerplate) counts as independent
+// evidence of weight File.QuoteWeight. A long quote is near-certain, a
+// stock phrase ("the purposes of the United Nations") counts for nothing,
+// and the automaton stays small.
+const (
+	quoteWords = 6
+	seedWords  = 3
+)
+
+// boilerplate are words too common in UN documents to make a window of a
+// norm's text distinctive.
+var boilerplate = map[string]bool{
+	"states": true, "state": true, "united": true, "nations": true, "general": true, "assembly": true,
+	"council": true, "resolution": true, "resolutions": true, "including": true, "consistent": true,
+	"purposes": true, "international": true, "maintain": true, "peace": true, "security": true,
+	"should": true, "other": true, "taking": true, "into": true, "account": true, "relevant": true,
+	"also": true, "well": true, "such": true, "their": true, "another": true, "that": true, "with": true,
+	"this": true, "these": true, "from": true, "have": true, "under": true, "whether": true,
+}
+
+// quoteModel is the official texts, folded and split into words, with the
+// distinctive windows marked.
+type quoteModel struct {
+	words [11][]string
+	// good[n][i] says the window of quoteWords words starting at i of
+	// norm n's text is distinctive.
+	good [11][]bool
+}
+
+// seedRef says where a seed comes from.
+type seedRef struct {
+	norm int8
+	pos  int16 // word index in the norm's text
+}
+
+func newQuoteModel() *quoteModel {
+	m := &quoteModel{}
+	fw := lang.FunctionWords()
+	owner := map[string]int{}
+	for i, n := range norms.All {
+		m.words[i] = strings.Fields(foldString(n.Text))
+		for s := 0; s+quoteWords <= len(m.words[i]); s++ {
+			w := strings.Join(m.words[i][s:s+quoteWords], " ")
+			if o, ok := owner[w]; ok && o != i {
+				owner[w] = -1
+			} else if !ok {
+				owner[w] = i
+			}
+		}
+	}
+	for i := range m.words {
+		ws := m.words[i]
+		m.good[i] = make([]bool, len(ws))
+		for s := 0; s+quoteWords <= len(ws); s++ {
+			content := 0
+			for _, w := range ws[s : s+quoteWords] {
+				if _, ok := fw[w]; !ok && len(w) >= 4 && !boilerplate[w] {
+					content++
+				}
+			}
+			m.good[i][s] = content >= 2 && owner[strings.Join(ws[s:s+quoteWords], " ")] == i
+		}
+	}
+	return m
+}
+
+// seeds lists the automaton patterns for quotes.
+func (m *quoteModel) seeds() map[string][]seedRef {
+	out := map[string][]seedRef{}
+	for n, ws := range m.words {
+		for s := 0; s+seedWords <= len(ws); s += seedWords {
+			k := strings.Join(ws[s:s+seedWords], " ")
+			out[k] = append(out[k], seedRef{norm: int8(n), pos: int16(s)})
+		}
+		// The last words too, so that a quote ending the text is seeded
+		// as densely as the rest.
+		if len(ws) >= seedWords && len(ws)%seedWords != 0 {
+			s := len(ws) - seedWords
+			k := strings.Join(ws[s:], " ")
+			out[k] = append(out[k], seedRef{norm: int8(n), pos: int16(s)})
+		}
+	}
+	return out
+}
+
+// quoteHit is a verbatim run of a norm's text, in folded offsets, with the
+// number of distinctive windows it covers.
+type quoteHit struct {
+	norm       int8
+	start, end int
+	windows    int
+}
+
+// extend grows a seed hit at folded [start, end) into the longest verbatim
+// run of norm n's text and returns it; windows is 0 when the run has no
+// distinctive window.
+func (m *quoteModel) extend(ft []byte, start, end int, ref seedRef) quoteHit {
+	ws := m.words[ref.norm]
+	// Forward: ft[end] is the space after the seed.
+	j, q := int(ref.pos)+seedWords, end
+	for j < len(ws) && q+1 < len(ft) {
+		r := q + 1
+		for r < len(ft) && ft[r] != ' ' {
+			r++
+		}
+		if string(ft[q+1:r]) != ws[j] {
+			break
+		}
+		j, q = j+1, r
+	}
+	// Backward: ft[start-1] is the space before the seed.
+	i, p := int(ref.pos)-1, start-1
+	for i >= 0 && p > 0 {
+		l := p - 1
+		for l > 0 && ft[l-1] != ' ' {
+			l--
+		}
+		if string(ft[l:p]) != ws[i] {
+			break
+		}
+		i, p = i-1, l-1
+	}
+	h := quoteHit{norm: ref.norm, start: p + 1, end: q}
+	for x := i + 1; x+quoteWords <= j; x++ {
+		if m.good[ref.norm][x] {
+			h.windows++
+		}
+	}
+	return h
+}
+
+// covered reports whether a run of norm n already recorded spans the
+// seed hit [start, end): the seeds inside a quote then cost nothing more.
+func covered(quotes []quoteHit, n int8, start, end int) bool {
+	for _, q := range quotes {
+		if q.norm == n && q.start <= start && end <= q.end {
+			return true
+		}
+	}
+	return false
+}
+
+// addQuote records h unless a run of the same norm overlapping it is at
+// least as good. Runs without distinctive windows are kept too, so that
+// covered skips their other seeds.
+func addQuote(quotes []quoteHit, h quoteHit) []quoteHit {
+	for k := range quotes {
+		o := &quotes[k]
+		if o.norm == h.norm && h.start < o.end && o.start < h.end {
+			if h.windows > o.windows {
+				*o = h
+			}
+			return quotes
+		}
+	}
+	return append(quotes, h)
+}
+
+// quoteEvidence returns norm n's runs as evidence in the original text,
+// and the number of distinctive windows they cover.
+func quoteEvidence(hits []quoteHit, n int8, f *folded, text string) (ev []corpus.Evidence, windows int) {
+	for _, h := range hits {
+		if h.norm != n || h.windows == 0 {
+			continue
+		}
+		windows += h.windows
+		s := int(f.offsets[h.start])
+		e := int(endOfWord(text, int(f.offsets[h.end-1])))
+		ev = append(ev, corpus.Evidence{Rule: "quote", Match: text[s:e], Start: s, End: e})
+	}
+	return ev, windows
+}
