@@ -185,3 +185,35 @@ func (m *Matcher) find16(text []byte, fn func(id, end int)) {
 		}
 	}
 }
+
+// Match is one occurrence: pattern ID ending at End (exclusive).
+type Match struct {
+	ID, End int32
+}
+
+// AppendMatches appends every occurrence of every pattern in text to dst,
+// in order of end offset, and returns it. It does what Find does without
+// a function call per match, for callers on a hot path.
+func (m *Matcher) AppendMatches(dst []Match, text []byte) []Match {
+	if m.delta16 == nil {
+		m.Find(text, func(id, end int) { dst = append(dst, Match{int32(id), int32(end)}) })
+		return dst
+	}
+	s := uint32(0)
+	nc := uint32(m.nclasses)
+	delta := m.delta16
+	classes := &m.classes
+	for i, b := range text {
+		e := delta[s*nc+uint32(classes[b])]
+		s = uint32(e >> 1)
+		if e&1 == 0 {
+			continue
+		}
+		for t := int32(s); t > 0; t = m.outLink[t] {
+			for _, id := range m.out[t] {
+				dst = append(dst, Match{id, int32(i + 1)})
+			}
+		}
+	}
+	return dst
+}

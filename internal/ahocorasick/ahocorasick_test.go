@@ -28,6 +28,14 @@ func run(m *Matcher, text []byte) []string {
 	var out []string
 	m.Find(text, func(id, end int) { out = append(out, fmt.Sprint(id, ":", end)) })
 	sort.Strings(out)
+	var appended []string
+	for _, x := range m.AppendMatches(nil, text) {
+		appended = append(appended, fmt.Sprint(x.ID, ":", x.End))
+	}
+	sort.Strings(appended)
+	if fmt.Sprint(out) != fmt.Sprint(appended) {
+		panic(fmt.Sprintf("Find and AppendMatches disagree on %q: %v vs %v", text, out, appended))
+	}
 	return out
 }
 

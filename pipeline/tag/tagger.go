@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/ahocorasick"
 	"github.com/normtag/normtag/internal/lang"
 	"github.com/normtag/normtag/internal/textcut"
 )
@@ -29,6 +30,7 @@ type scan struct {
 	hits    []hit
 	anchors []anchorHit
 	quotes  []quoteHit
+	matches []ahocorasick.Match
 	words   []int32 // word index of each hit of the rule being evaluated
 	// scratch for evaluate
 	anyHits, groupHits []hit
@@ -64,8 +66,10 @@ func (t *Tagger) match(text string, langHint string) result {
 	sc.hits, sc.anchors, sc.quotes = sc.hits[:0], sc.anchors[:0], sc.quotes[:0]
 	ft := sc.f.text
 	var counts lang.Counts
-	t.matcher.Find(ft, func(id, end int) {
-		p := &t.pats[id]
+	sc.matches = t.matcher.AppendMatches(sc.matches[:0], ft)
+	for _, mt := range sc.matches {
+		p := &t.pats[mt.ID]
+		end := int(mt.End)
 		// The automaton matched " text " (or " text" for a prefix): the
 		// word boundaries are already checked.
 		var start int
@@ -92,7 +96,7 @@ func (t *Tagger) match(text string, langHint string) result {
 		for _, u := range p.uses {
 			sc.hits = append(sc.hits, hit{start: start, end: end, use: u})
 		}
-	})
+	}
 	res := result{lang: counts.Best(langHint)}
 	res.refs = t.references(text, sc)
 	if len(sc.quotes) > 0 {
