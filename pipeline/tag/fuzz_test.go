@@ -13,6 +13,8 @@ func FuzzTagText(f *testing.F) {
 	for _, s := range []string{
 		"Norm 6 and norms (e), (f) and (h); paragraph 13(a)–(k); 13 f",
 		"La norme n° 7 et la norma g. Critical-Infrastructure, supply chains, CERTs.",
+		"We take reasonable steps to ensure the integrity of the supply chain so that end users can have",
+		"the integrity of the the integrity of the supply chain supply chain",
 		"13", "norm", "norms (", "paragraph 13 (", "ﬁ\u00adé\u0301", "\xff\xfe norm 1", "",
 	} {
 		f.Add(s)

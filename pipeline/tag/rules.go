@@ -391,7 +391,8 @@ func (t *Tagger) Version() string { return t.version }
 // Threshold is the lowest score a tag may have.
 func (t *Tagger) Threshold() float64 { return t.file.Threshold }
 
-// SetThreshold changes the lowest score a tag may have.
+// SetThreshold changes the lowest score a tag may have. Call it before
+// the tagger is shared between goroutines: it is the one mutation.
 func (t *Tagger) SetThreshold(v float64) { t.file.Threshold = v }
 
 // Phrases lists every folded pattern the rules search for, for
