@@ -40,14 +40,21 @@ var functionWords = map[string]string{
 	"the": English, "and": English, "of": English, "to": English, "is": English, "that": English,
 	"for": English, "with": English, "are": English, "be": English, "should": English, "this": English,
 	"by": English, "which": English, "its": English, "their": English, "have": English, "from": English,
+	"we": English, "our": English, "has": English, "was": English, "were": English, "not": English,
+	"it": English, "on": English, "when": English, "can": English, "will": English, "been": English,
 
 	"le": French, "les": French, "des": French, "et": French, "du": French, "une": French, "est": French,
 	"pour": French, "dans": French, "qui": French, "sur": French, "au": French, "aux": French,
 	"doivent": French, "ne": French, "pas": French, "leur": French, "leurs": French, "sont": French,
+	"nous": French, "ces": French, "cette": French, "avec": French, "ont": French, "mais": French,
+	"aussi": French, "entre": French, "autres": French, "vous": French, "devraient": French,
 
 	"el": Spanish, "los": Spanish, "las": Spanish, "del": Spanish, "y": Spanish, "una": Spanish,
 	"por": Spanish, "para": Spanish, "con": Spanish, "al": Spanish, "deben": Spanish, "su": Spanish,
-	"sus": Spanish, "como": Spanish, "lo": Spanish, "esta": Spanish,
+	"sus": Spanish, "como": Spanish, "lo": Spanish, "esta": Spanish, "otros": Spanish,
+	"otras": Spanish, "cuyas": Spanish, "cuyo": Spanish, "cuya": Spanish, "cuyos": Spanish,
+	"sobre": Spanish, "este": Spanish, "estos": Spanish, "pero": Spanish, "tambien": Spanish,
+	"deberian": Spanish, "mediante": Spanish, "nuestro": Spanish, "nuestra": Spanish,
 }
 
 // FunctionWords returns a copy of the word → language table, so that a
@@ -74,6 +81,16 @@ func (c *Counts) AddWord(word string) {
 // MinEvidence is how many function words a text needs before its counts
 // are trusted over a hint: one "the" in a French title says little.
 const MinEvidence = 2
+
+// Decided reports whether the counts are enough to tell a language.
+func (c Counts) Decided() bool {
+	for _, k := range c {
+		if k >= MinEvidence {
+			return true
+		}
+	}
+	return false
+}
 
 // Best returns the language with the most function words, or hint (and
 // failing that English) when the text has too few to tell. Ties go to the

@@ -12,7 +12,9 @@ import (
 // that fired, their weights, the words they matched and the resulting
 // score against the threshold.
 type Explanation struct {
-	Text      string            `json:"text"`
+	Text string `json:"text"`
+	// Lang is the passage's detected language; empty when it is too
+	// short to tell, and then rules of every language apply.
 	Lang      string            `json:"lang"`
 	Threshold float64           `json:"threshold"`
 	Norms     []NormExplanation `json:"norms"`
@@ -105,7 +107,11 @@ func (t *Tagger) Explain(text string) *Explanation {
 
 // WriteText prints the explanation for people.
 func (e *Explanation) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "  language %s; threshold %.2f; score = 1 - Π(1 - weight) over the rules that fired\n", e.Lang, e.Threshold)
+	lng := e.Lang
+	if lng == "" {
+		lng = "undetermined (every rule set applies)"
+	}
+	fmt.Fprintf(w, "  language %s; threshold %.2f; score = 1 - Π(1 - weight) over the rules that fired\n", lng, e.Threshold)
 	if len(e.Norms) == 0 {
 		fmt.Fprintln(w, "  no rule fired")
 		return

@@ -133,7 +133,8 @@ func TestLanguageChoosesRules(t *testing.T) {
 	for _, tc := range []struct{ text, lang, norm string }{
 		{"Los Estados deben proteger sus infraestructuras críticas contra las amenazas.", "es", "g"},
 		{"Les États doivent protéger les infrastructures critiques contre les menaces.", "fr", "g"},
-		{"States must protect their critical infrastructure against threats.", "en", "g"},
+		{"States must protect their critical infrastructure against the threats that are growing.", "en", "g"},
+		{"Infraestructuras críticas", "", "g"}, // too short to tell: every rule set applies
 	} {
 		ex := tg.Explain(tc.text)
 		if ex.Lang != tc.lang {
@@ -144,7 +145,7 @@ func TestLanguageChoosesRules(t *testing.T) {
 			continue
 		}
 		for _, r := range ex.Norms[0].Rules {
-			if tc.lang != "en" && !strings.Contains(r.Rule, tc.lang+"-") {
+			if tc.lang != "en" && tc.lang != "" && !strings.Contains(r.Rule, tc.lang+"-") {
 				t.Errorf("%q: rule %s fired outside its language", tc.text, r.Rule)
 			}
 		}

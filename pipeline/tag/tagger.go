@@ -97,7 +97,12 @@ func (t *Tagger) match(text string, langHint string) result {
 			sc.hits = append(sc.hits, hit{start: start, end: end, use: u})
 		}
 	}
+	// A passage too short to tell, with no document to ask, gets every
+	// rule set: phrases are language-specific enough not to collide.
 	res := result{lang: counts.Best(langHint)}
+	if langHint == "" && !counts.Decided() {
+		res.lang = ""
+	}
 	res.refs = t.references(text, sc)
 	if len(sc.quotes) > 0 {
 		var seen [11]bool
@@ -157,7 +162,7 @@ func sortHits(hits []hit) {
 // evaluate decides whether one rule fires given its hits.
 func (t *Tagger) evaluate(sc *scan, hits []hit, passageLang, text string) []corpus.Evidence {
 	r := &t.rules[hits[0].use.rule]
-	if r.Lang != "" && r.Lang != passageLang {
+	if r.Lang != "" && passageLang != "" && r.Lang != passageLang {
 		return nil
 	}
 	anyHits, groupHits := sc.anyHits[:0], sc.groupHits[:0]
