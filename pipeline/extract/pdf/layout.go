@@ -44,6 +44,7 @@ type glyph struct {
 	y      float64 // baseline
 	size   float64 // font size in device units
 	seq    int     // order in the content stream
+	font   *font
 }
 
 // font is a page font with what layout needs: decoding and widths.
@@ -382,7 +383,7 @@ func (l *pageLayout) show(st *textState, raw string) {
 		x0, y := tc.apply(x, st.trise)
 		x1, _ := tc.apply(x+w/1000*sth, st.trise)
 		if text != "" && len(l.glyphs) < maxGlyphs {
-			l.glyphs = append(l.glyphs, glyph{text: text, x0: x0, x1: x1, y: y, size: size, seq: len(l.glyphs)})
+			l.glyphs = append(l.glyphs, glyph{text: text, x0: x0, x1: x1, y: y, size: size, seq: len(l.glyphs), font: f})
 		}
 		adv := (w/1000*st.size + st.tc) * st.th
 		if step == 1 && code == 32 {
@@ -436,10 +437,17 @@ func (l *pageLayout) assemble() string {
 	if len(steps) > 0 {
 		lineStep = steps[len(steps)/2]
 	}
+	// The width of the text block, to tell short lines (headings) from
+	// full ones.
+	left, right := gs[0].x0, gs[0].x1
+	for _, g := range gs {
+		left, right = math.Min(left, g.x0), math.Max(right, g.x1)
+	}
 	var b strings.Builder
 	b.Grow(len(gs) * 2)
 	prev := gs[0]
 	b.WriteString(prev.text)
+	lineStart, lineFont := gs[0].x0, gs[0].font
 	for _, g := range gs[1:] {
 		size := math.Max(math.Max(g.size, prev.size), 1)
 		dy := prev.y - g.y
@@ -447,11 +455,20 @@ func (l *pageLayout) assemble() string {
 		case math.Abs(dy) > size*0.5 || g.x0 < prev.x0-size*0.5 && math.Abs(dy) > size*0.2:
 			// a new line
 			trimSpace(&b)
-			if dy < 0 || (lineStep > 0 && dy > lineStep*1.45) || dy > size*2.5 {
+			// A new block: the text jumps up (a column), leaves a wider gap
+			// than the usual line spacing, or changes font size (a heading
+			// and the paragraph under it).
+			sizeChange := math.Max(g.size, prev.size) > 1.15*math.Max(math.Min(g.size, prev.size), 0.1)
+			// A short line all in one font followed by a line in another
+			// is a heading (bold, say) over its paragraph.
+			shortLine := prev.x1-lineStart < 0.7*(right-left)
+			fontChange := lineFont != nil && g.font != lineFont && shortLine
+			if dy < 0 || (lineStep > 0 && dy > lineStep*1.45) || dy > size*2.5 || sizeChange || fontChange {
 				b.WriteString("\n\n")
 			} else {
 				b.WriteString("\n")
 			}
+			lineStart, lineFont = g.x0, g.font
 		default:
 			gap := g.x0 - prev.x1
 			if gap > size*0.15 && !endsWithSpace(&b) && g.text != " " {
@@ -460,6 +477,9 @@ func (l *pageLayout) assemble() string {
 				// moved far back on the same baseline: another column
 				b.WriteString("\n")
 			}
+		}
+		if g.font != lineFont && g.text != " " {
+			lineFont = nil // the line mixes fonts
 		}
 		if g.text == " " && endsWithSpace(&b) {
 			prev = g
