@@ -170,3 +170,30 @@ func TestServeExportReportCommands(t *testing.T) {
 		t.Fatalf("coverage.csv: %v\n%s", err, cov)
 	}
 }
+
+func TestIngestJSONLinesForScripts(t *testing.T) {
+	src := t.TempDir()
+	write(t, filepath.Join(src, "good.txt"), "Our national CERT is never used for attacks on other States.")
+	write(t, filepath.Join(src, "empty.txt"), "")
+	code, out, errs := normtag(t, "ingest", "--json", "--data", filepath.Join(t.TempDir(), "d"), src)
+	if code != 1 || !strings.Contains(errs, "empty.txt") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	types := map[string]int{}
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not a JSON line: %q", l)
+		}
+		types[m["message_type"].(string)]++
+		if m["message_type"] == "error" && (m["reason"] != "empty" || !strings.HasSuffix(m["path"].(string), "empty.txt")) {
+			t.Errorf("error line %v", m)
+		}
+	}
+	var last map[string]any
+	json.Unmarshal([]byte(lines[len(lines)-1]), &last)
+	if types["status"] == 0 || types["error"] != 1 || last["message_type"] != "summary" || last["added"].(float64) != 1 {
+		t.Fatalf("types %v, last %v", types, last)
+	}
+}

@@ -78,7 +78,14 @@ func ingestCommand() *cli.Command {
 				return err
 			}
 			defer pool.Close()
-			prog := progress.New(c.App.ErrWriter, progressMode(c, format))
+			// With --json, status lines, errors and the summary are JSON
+			// lines on standard output, as restic prints them; errors also
+			// go to standard error as for people.
+			progOut := c.App.ErrWriter
+			if format == "json" {
+				progOut = c.App.Writer
+			}
+			prog := progress.New(progOut, progressMode(c, format))
 			sum, runErr := pipeline.Ingest(c.Context, d, c.Args().Slice(), pipeline.IngestOptions{
 				Workers:     c.Int("workers"),
 				Extractor:   pool,
@@ -88,8 +95,14 @@ func ingestCommand() *cli.Command {
 				RetryFailed: c.Bool("retry-failed"),
 				OnStart:     prog.SetTotal,
 				OnResult: func(r pipeline.Result) {
-					if r.Status == pipeline.StatusFailed && format != "json" {
-						prog.Log(fmt.Sprintf("normtag: %s: %s: %s", r.Path, r.Reason, r.Error))
+					if r.Status == pipeline.StatusFailed {
+						line := fmt.Sprintf("normtag: %s: %s: %s", r.Path, r.Reason, r.Error)
+						if format == "json" {
+							fmt.Fprintln(c.App.ErrWriter, line)
+							prog.Event(map[string]any{"message_type": "error", "path": r.Path, "reason": r.Reason, "error": r.Error})
+						} else {
+							prog.Log(line)
+						}
 					}
 					prog.Add(r.Path, r.Pages, r.Status == pipeline.StatusFailed)
 				},

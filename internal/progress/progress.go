@@ -95,6 +95,20 @@ func (r *Reporter) Log(msg string) {
 	fmt.Fprintln(r.w, msg)
 }
 
+// Event writes one JSON line (JSON mode only), e.g. an error, between
+// status lines.
+func (r *Reporter) Event(v any) {
+	if r.mode != JSON {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b, err := json.Marshal(v)
+	if err == nil {
+		fmt.Fprintf(r.w, "%s\n", b)
+	}
+}
+
 // Finish draws the final state and ends the bar's line.
 func (r *Reporter) Finish() {
 	r.mu.Lock()
