@@ -56,8 +56,21 @@ func Extract(ctx context.Context, data []byte, opts Options) (pages []string, in
 		return nil, Info{}, err
 	}
 	pages, info, err = extractPages(ctx, r)
-	if err == nil || ctx.Err() != nil {
+	if err == nil && !blank(pages) || ctx.Err() != nil {
 		return pages, info, err
+	}
+	if err == nil {
+		// No text at all: a scan, or streams whose /Length lies. Try the
+		// repaired file before concluding.
+		fixed, _ := fixHeader(data)
+		if rebuilt, rerr := rebuildXref(fixed); rerr == nil {
+			if r2, oerr := newReader(rebuilt, opts.Password); oerr == nil && hasPages(r2) {
+				if p2, i2, e2 := extractPages(ctx, r2); e2 == nil && !blank(p2) {
+					return p2, i2, nil
+				}
+			}
+		}
+		return pages, info, nil
 	}
 	// Objects the cross-reference table points at wrongly make pages
 	// unreadable even though the file opened: retry on a table rebuilt

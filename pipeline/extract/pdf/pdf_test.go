@@ -52,3 +52,22 @@ func TestParisCallMatchesPoppler(t *testing.T) {
 		}
 	}
 }
+
+func TestFixStreamLengths(t *testing.T) {
+	in := "1 0 obj\n<< /Length 3 >>\nstream\nBT (Hello) Tj ET\nendstream\nendobj\n2 0 obj\n<< /Qength 9 /Filter /X >>\nstream\nabc\nendstream\nendobj\n"
+	out := string(fixStreamLengths([]byte(in)))
+	if !strings.Contains(out, "<< /Length 16 >>") || !strings.Contains(out, "<< /Length 3  /Qength 9") {
+		t.Fatalf("lengths not fixed:\n%s", out)
+	}
+}
+
+// A content stream whose dictionary lost its /Length still yields text:
+// the file is repaired and read again.
+func TestMissingStreamLength(t *testing.T) {
+	data, _ := generated(t, 1)
+	broken := strings.Replace(string(data), "/Length", "/Qength", 1)
+	pages, _, err := Extract(context.Background(), []byte(broken), Options{})
+	if err != nil || !strings.Contains(pages[0], "states and rights") {
+		t.Fatalf("%v %q", err, pages)
+	}
+}

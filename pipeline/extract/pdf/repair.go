@@ -53,7 +53,7 @@ var (
 // file for "N G obj", with a trailer naming the document catalog, for
 // files whose own table is missing, broken or lies about /Size.
 func rebuildXref(data []byte) ([]byte, error) {
-	data = closeObjects(data)
+	data = closeObjects(fixStreamLengths(data))
 	type entry struct {
 		off int
 		gen int
@@ -166,5 +166,68 @@ func closeObjects(data []byte) []byte {
 		}
 	}
 	b.Write(rest)
+	return b.Bytes()
+}
+
+var (
+	streamStart = regexp.MustCompile(`>>\s*stream(\r\n|\n|\r)`)
+	lengthEntry = regexp.MustCompile(`/Length\s+\d+(\s+\d+\s+R)?`)
+)
+
+// fixStreamLengths sets every stream's /Length to the bytes actually
+// between "stream" and "endstream": damaged files give a wrong length, an
+// indirect one that points nowhere, or none at all. Offsets change, so
+// this is only done before rebuilding the cross-reference table.
+func fixStreamLengths(data []byte) []byte {
+	locs := streamStart.FindAllIndex(data, -1)
+	if len(locs) == 0 || len(locs) > 200000 {
+		return data
+	}
+	var b bytes.Buffer
+	b.Grow(len(data) + 16*len(locs))
+	prev := 0
+	for _, loc := range locs {
+		bodyStart := loc[1]
+		if bodyStart < prev {
+			continue
+		}
+		end := bytes.Index(data[bodyStart:], []byte("endstream"))
+		if end < 0 {
+			break
+		}
+		n := end
+		for n > 0 && (data[bodyStart+n-1] == '\n' || data[bodyStart+n-1] == '\r') {
+			n-- // the end-of-line before "endstream" is not data
+		}
+		// The stream's dictionary runs from its "<<" to loc[0]+2; find
+		// the "<<" that opens it, at nesting level zero.
+		dictEnd := loc[0] + 2
+		depth, dictStart := 0, -1
+		for i := loc[0] + 1; i > prev && i > 0; i-- {
+			if data[i] == '>' && data[i-1] == '>' {
+				depth++
+				i--
+			} else if data[i] == '<' && data[i-1] == '<' {
+				depth--
+				i--
+				if depth == 0 {
+					dictStart = i
+					break
+				}
+			}
+		}
+		if dictStart < 0 {
+			continue
+		}
+		dict := data[dictStart:dictEnd]
+		fixed := lengthEntry.ReplaceAll(dict, []byte(fmt.Sprintf("/Length %d", n)))
+		if bytes.Equal(fixed, dict) && !lengthEntry.Match(dict) {
+			fixed = append([]byte(fmt.Sprintf("<< /Length %d ", n)), dict[2:]...)
+		}
+		b.Write(data[prev:dictStart])
+		b.Write(fixed)
+		prev = dictEnd
+	}
+	b.Write(data[prev:])
 	return b.Bytes()
 }
