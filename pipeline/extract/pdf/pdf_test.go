@@ -54,9 +54,10 @@ func TestParisCallMatchesPoppler(t *testing.T) {
 }
 
 func TestFixStreamLengths(t *testing.T) {
-	in := "1 0 obj\n<< /Length 3 >>\nstream\nBT (Hello) Tj ET\nendstream\nendobj\n2 0 obj\n<< /Qength 9 /Filter /X >>\nstream\nabc\nendstream\nendobj\n"
+	in := "1 0 obj\n<< /Length 3 >>\nstream\nBT (Hello) Tj ET\nendstream\nendobj\n2 0 obj\n<< /Qength 9 /Filter /X >>\nstream\nabc\nendstream\nendobj\n" +
+		"3 0 obj\n<< /Length () >>\nstream\nxy\nendstream\nendobj\n"
 	out := string(fixStreamLengths([]byte(in)))
-	if !strings.Contains(out, "<< /Length 16 >>") || !strings.Contains(out, "<< /Length 3  /Qength 9") {
+	if !strings.Contains(out, "<< /Length 16 >>") || !strings.Contains(out, "<< /Length 3  /Qength 9") || !strings.Contains(out, "<< /Length 2 >>") {
 		t.Fatalf("lengths not fixed:\n%s", out)
 	}
 }

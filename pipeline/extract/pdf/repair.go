@@ -171,7 +171,7 @@ func closeObjects(data []byte) []byte {
 
 var (
 	streamStart = regexp.MustCompile(`>>\s*stream(\r\n|\n|\r)`)
-	lengthEntry = regexp.MustCompile(`/Length\s+\d+(\s+\d+\s+R)?`)
+	lengthEntry = regexp.MustCompile(`/Length\s*(\d+(\s+\d+\s+R)?|\([^)]*\)|/[^\s/<>\[\]()]*|<[^<>]*>|null|true|false)`)
 )
 
 // fixStreamLengths sets every stream's /Length to the bytes actually
