@@ -1,6 +1,8 @@
 package pdf
 
 import (
+	"bytes"
+	"io"
 	"math"
 	"sort"
 	"strings"
@@ -70,7 +72,9 @@ func newFont(v lpdf.Value) *font {
 	}
 	switch v.Key("Subtype").Name() {
 	case "Type0":
-		ft.twoByte = true
+		// Identity-H and the predefined CMaps use two-byte codes; an
+		// embedded CMap says its own code length.
+		ft.twoByte = !oneByteCodespace(v.Key("Encoding"))
 		desc := v.Key("DescendantFonts").Index(0)
 		ft.defaultW = 1000
 		if dw := desc.Key("DW"); dw.Kind() == lpdf.Integer || dw.Kind() == lpdf.Real {
@@ -103,6 +107,45 @@ func newFont(v lpdf.Value) *font {
 		ft.spaceW = 250
 	}
 	return ft
+}
+
+// oneByteCodespace reports an embedded CMap whose code space ranges are
+// all one byte long ("<00> <FF>").
+func oneByteCodespace(enc lpdf.Value) (one bool) {
+	if enc.Kind() != lpdf.Stream {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			one = false
+		}
+	}()
+	rc := enc.Reader()
+	defer rc.Close()
+	data, _ := io.ReadAll(io.LimitReader(rc, 64<<10))
+	i := bytes.Index(data, []byte("begincodespacerange"))
+	j := bytes.Index(data, []byte("endcodespacerange"))
+	if i < 0 || j < i {
+		return false
+	}
+	ranges := data[i+len("begincodespacerange") : j]
+	found := false
+	for len(ranges) > 0 {
+		a := bytes.IndexByte(ranges, '<')
+		if a < 0 {
+			break
+		}
+		b := bytes.IndexByte(ranges[a:], '>')
+		if b < 0 {
+			break
+		}
+		if len(bytes.TrimSpace(ranges[a+1:a+b])) != 2 {
+			return false
+		}
+		found = true
+		ranges = ranges[a+b+1:]
+	}
+	return found
 }
 
 // cidWidths reads a CIDFont /W array: "c [w1 w2 …]" and "c1 c2 w".
