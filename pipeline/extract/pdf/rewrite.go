@@ -7,6 +7,7 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
 // pdfcpu reads its configuration from a file in the user's config folder
@@ -45,9 +46,31 @@ func rewriteWithPdfcpu(data []byte, password string) (out []byte, err error) {
 			err = fmt.Errorf("pdfcpu panic: %v", r)
 		}
 	}()
-	ctx, err := api.ReadContext(bytes.NewReader(data), pdfcpuConfig(password))
+	conf := pdfcpuConfig(password)
+	conf.DecodeAllStreams = true
+	ctx, err := api.ReadContext(bytes.NewReader(data), conf)
 	if err != nil {
 		return nil, err
+	}
+	// Write every stream pdfcpu could decode without its filters, so that
+	// filters ledongthuc/pdf lacks (ASCIIHex, LZW, abbreviated names) are
+	// gone from the rewrite.
+	for _, e := range ctx.XRefTable.Table {
+		if e == nil || e.Object == nil {
+			continue
+		}
+		sd, ok := e.Object.(types.StreamDict)
+		if !ok || sd.Content == nil || len(sd.FilterPipeline) == 0 {
+			continue
+		}
+		sd.Raw = sd.Content
+		sd.FilterPipeline = nil
+		sd.Dict.Delete("Filter")
+		sd.Dict.Delete("DecodeParms")
+		n := int64(len(sd.Raw))
+		sd.StreamLength = &n
+		sd.Dict.Update("Length", types.Integer(n))
+		e.Object = sd
 	}
 	var buf bytes.Buffer
 	if err := api.WriteContext(ctx, &buf); err != nil {
