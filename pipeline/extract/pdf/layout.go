@@ -248,10 +248,13 @@ func (l *pageLayout) annotations(page lpdf.Value, st textState) {
 			// one appearance per state: take the current one
 			ap = ap.Key(a.Key("AS").Name())
 		}
+		rect := a.Key("Rect")
 		if ap.Kind() != lpdf.Stream {
+			// A filled-in field without an appearance: viewers draw its
+			// value themselves, so take the value as the field's text.
+			l.fieldValue(a, rect, st)
 			continue
 		}
-		rect := a.Key("Rect")
 		inner := st
 		inner.ctm = matrix{1, 0, 0, 1, rect.Index(0).Float64(), rect.Index(1).Float64()}.mul(st.ctm)
 		if bbox := ap.Key("BBox"); bbox.Len() == 4 {
@@ -260,6 +263,30 @@ func (l *pageLayout) annotations(page lpdf.Value, st textState) {
 		res := ap.Key("Resources")
 		l.run(ap, res, inner, 1)
 	}
+}
+
+// fieldValue places a text field's value (/V, possibly inherited from
+// its parent field) in the field's rectangle.
+func (l *pageLayout) fieldValue(a, rect lpdf.Value, st textState) {
+	v := a.Key("V")
+	for p, depth := a, 0; v.Kind() == lpdf.Null && depth < 8; depth++ {
+		p = p.Key("Parent")
+		if p.IsNull() {
+			break
+		}
+		v = p.Key("V")
+	}
+	if v.Kind() != lpdf.String || rect.Len() != 4 {
+		return
+	}
+	text := strings.TrimSpace(v.Text())
+	if text == "" {
+		return
+	}
+	x0, y0 := st.ctm.apply(rect.Index(0).Float64(), rect.Index(1).Float64())
+	x1, y1 := st.ctm.apply(rect.Index(2).Float64(), rect.Index(3).Float64())
+	size := math.Max(math.Abs(y1-y0)*0.7, 1)
+	l.glyphs = append(l.glyphs, glyph{text: text, x0: x0, x1: x1, y: y0, size: size, seq: len(l.glyphs)})
 }
 
 // run interprets one content stream.
