@@ -24,7 +24,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()))
+		chromedp.UserDataDir(browserProfileDir(t)))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
@@ -92,6 +92,28 @@ func TestBrowser(t *testing.T) {
 	if len(shot) < 1000 {
 		t.Error("screenshot is empty")
 	}
+}
+
+// browserProfileDir makes a profile directory for Chromium and removes it
+// after the test. It is not t.TempDir: Chromium's helper processes may still
+// be writing into the profile for a moment after the browser is cancelled, and
+// TempDir's cleanup fails the test when the directory is not empty by then.
+func browserProfileDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "normtag-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 50 {
+			if os.RemoveAll(dir) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Logf("could not remove the Chromium profile %s", dir)
+	})
+	return dir
 }
 
 // waitForURL waits until the page has navigated to a URL containing part;
