@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	lpdf "github.com/ledongthuc/pdf"
@@ -81,6 +82,9 @@ func newFont(v lpdf.Value) *font {
 			ft.defaultW = dw.Float64()
 		}
 		ft.widths = cidWidths(desc.Key("W"))
+		if enc := v.Key("Encoding"); enc.Kind() == lpdf.Name && v.Key("ToUnicode").Kind() != lpdf.Stream {
+			ft.enc = predefinedCMapEncoding(enc.Name(), ft.enc)
+		}
 	default:
 		ft.first = int(v.Key("FirstChar").Int64())
 		w := v.Key("Widths")
@@ -185,6 +189,39 @@ func (f *font) width(code int) float64 {
 	return f.defaultW
 }
 
+// predefinedCMapEncoding decodes a Type0 font that names a predefined
+// CMap and has no ToUnicode map. The Unicode CMaps (UniJIS-UCS2-H,
+// UniKS-UTF16-H…) use UTF-16 codes, which are the text. The others map
+// codes to CIDs of a CJK character collection, which are not text without
+// that collection's tables: nothing is better than the codes' bytes read
+// as Latin characters. Identity CMaps keep the library's decoding.
+func predefinedCMapEncoding(name string, fallback lpdf.TextEncoding) lpdf.TextEncoding {
+	switch {
+	case name == "Identity-H" || name == "Identity-V":
+		return fallback
+	case strings.HasPrefix(name, "Uni") && (strings.Contains(name, "UCS2") || strings.Contains(name, "UTF16")):
+		return utf16Encoding{}
+	default:
+		return unmappedEncoding{}
+	}
+}
+
+// utf16Encoding decodes two-byte codes that are UTF-16 code units.
+type utf16Encoding struct{}
+
+func (utf16Encoding) Decode(raw string) string {
+	units := make([]uint16, 0, len(raw)/2)
+	for i := 0; i+1 < len(raw); i += 2 {
+		units = append(units, uint16(raw[i])<<8|uint16(raw[i+1]))
+	}
+	return string(utf16.Decode(units))
+}
+
+// unmappedEncoding is a font whose codes cannot be turned into text.
+type unmappedEncoding struct{}
+
+func (unmappedEncoding) Decode(string) string { return "" }
+
 type nopEncoding struct{}
 
 func (nopEncoding) Decode(raw string) string { return raw }
@@ -222,8 +259,8 @@ func contentText(page lpdf.Value, resources lpdf.Value) (string, error) {
 		layouts.Put(l)
 	}()
 	st := textState{ctm: identity, tm: identity, tlm: identity, th: 1}
-	l.run(page.Key("Contents"), resources, st, 0)
-	l.annotations(page, st)
+	l.run(page.Key("Contents"), resourceChain{resources}, st, 0)
+	l.annotations(page, resources, st)
 	text := l.assemble()
 	if strings.TrimSpace(text) == "" && l.streamErr != nil {
 		return "", l.streamErr
@@ -234,7 +271,7 @@ func contentText(page lpdf.Value, resources lpdf.Value) (string, error) {
 // annotations interprets the appearance streams of a page's widget and
 // free-text annotations — filled-in form fields — placed at their
 // rectangles, as a viewer (and pdftotext) shows them.
-func (l *pageLayout) annotations(page lpdf.Value, st textState) {
+func (l *pageLayout) annotations(page, pageResources lpdf.Value, st textState) {
 	annots := page.Key("Annots")
 	for i := 0; i < annots.Len() && i < 1000; i++ {
 		a := annots.Index(i)
@@ -260,8 +297,7 @@ func (l *pageLayout) annotations(page lpdf.Value, st textState) {
 		if bbox := ap.Key("BBox"); bbox.Len() == 4 {
 			inner.ctm = matrix{1, 0, 0, 1, -bbox.Index(0).Float64(), -bbox.Index(1).Float64()}.mul(inner.ctm)
 		}
-		res := ap.Key("Resources")
-		l.run(ap, res, inner, 1)
+		l.run(ap, resourceChain{pageResources}.with(ap.Key("Resources")), inner, 1)
 	}
 }
 
@@ -289,8 +325,33 @@ func (l *pageLayout) fieldValue(a, rect lpdf.Value, st textState) {
 	l.glyphs = append(l.glyphs, glyph{text: text, x0: x0, x1: x1, y: y0, size: size, seq: len(l.glyphs)})
 }
 
+// resourceChain is the resource dictionaries in scope for a content
+// stream, outermost (the page's) first. A Form XObject whose own
+// resources lack a name it uses gets it from the enclosing ones, as
+// viewers and poppler do: writers omit resources the page already has.
+type resourceChain []lpdf.Value
+
+// with returns the chain extended by an inner resource dictionary.
+func (c resourceChain) with(inner lpdf.Value) resourceChain {
+	if inner.Kind() != lpdf.Dict {
+		return c
+	}
+	return append(c[:len(c):len(c)], inner)
+}
+
+// lookup finds a named resource of one kind (Font, XObject), innermost
+// dictionary first.
+func (c resourceChain) lookup(kind, name string) lpdf.Value {
+	for i := len(c) - 1; i >= 0; i-- {
+		if v := c[i].Key(kind).Key(name); !v.IsNull() {
+			return v
+		}
+	}
+	return lpdf.Value{}
+}
+
 // run interprets one content stream.
-func (l *pageLayout) run(strm, resources lpdf.Value, st textState, depth int) {
+func (l *pageLayout) run(strm lpdf.Value, resources resourceChain, st textState, depth int) {
 	if strm.IsNull() || depth > maxFormDepth {
 		return
 	}
@@ -299,7 +360,7 @@ func (l *pageLayout) run(strm, resources lpdf.Value, st textState, depth int) {
 		if f, ok := fonts[name]; ok {
 			return f
 		}
-		v := resources.Key("Font").Key(name)
+		v := resources.lookup("Font", name)
 		var f *font
 		if !v.IsNull() {
 			f = newFont(v)
@@ -406,7 +467,7 @@ func (l *pageLayout) run(strm, resources lpdf.Value, st textState, depth int) {
 			}
 		case "Do":
 			if len(args) == 1 {
-				xo := resources.Key("XObject").Key(str(0))
+				xo := resources.lookup("XObject", str(0))
 				if xo.Key("Subtype").Name() != "Form" {
 					return
 				}
@@ -415,11 +476,7 @@ func (l *pageLayout) run(strm, resources lpdf.Value, st textState, depth int) {
 					inner.ctm = matrix{m.Index(0).Float64(), m.Index(1).Float64(), m.Index(2).Float64(),
 						m.Index(3).Float64(), m.Index(4).Float64(), m.Index(5).Float64()}.mul(st.ctm)
 				}
-				res := xo.Key("Resources")
-				if res.IsNull() {
-					res = resources
-				}
-				l.run(xo, res, inner, depth+1)
+				l.run(xo, resources.with(xo.Key("Resources")), inner, depth+1)
 			}
 		}
 	})

@@ -187,10 +187,19 @@ func open(data []byte, password string) (*lpdf.Reader, error) {
 	}
 	firstErr := err
 	fixed, _ := fixHeader(data)
-	if r2, err2 := newReader(fixed, password); err2 == nil && hasPages(r2) {
+	r2, err2 := newReader(fixed, password)
+	if err2 == nil && hasPages(r2) {
 		return r2, nil
 	} else if isEncryption(err2) {
 		return openDecrypted(fixed, password, err2)
+	}
+	if err2 != nil && (encryptRefNums.Match(fixed) || encryptInline.Match(fixed)) {
+		// An encrypted file can fail for reasons that do not say so (a
+		// trailer without the /ID the key is made from): decrypting may
+		// still open it; if not, the repairs below get their turn.
+		if r, derr := openDecrypted(fixed, password, err2); derr == nil {
+			return r, nil
+		}
 	}
 	rebuilt, rerr := rebuildXref(fixed)
 	if rerr == nil {
@@ -224,6 +233,11 @@ func open(data []byte, password string) (*lpdf.Reader, error) {
 // decrypting it with pdfcpu first (the empty user password, then the one
 // given). cause is the original error, reported when that fails too.
 func openDecrypted(data []byte, password string, cause error) (*lpdf.Reader, error) {
+	if plain, ok := withoutIdentityEncryption(data); ok {
+		if r, err := newReader(plain, ""); err == nil && hasPages(r) {
+			return r, nil
+		}
+	}
 	for _, pw := range []string{"", password} {
 		if pw == "" && password != "" {
 			continue
@@ -232,6 +246,7 @@ func openDecrypted(data []byte, password string, cause error) (*lpdf.Reader, err
 		if err != nil {
 			continue
 		}
+		plain, _ = fixHeader(plain)
 		if r, err := newReader(plain, ""); err == nil && hasPages(r) {
 			return r, nil
 		}
@@ -263,6 +278,9 @@ func newReader(data []byte, password string) (r *lpdf.Reader, err error) {
 			r, err = nil, fmt.Errorf("malformed PDF: %v", x)
 		}
 	}()
+	if prevChainLoops(data) {
+		return nil, errors.New("malformed PDF: the chain of cross-reference sections loops")
+	}
 	tried := false
 	return lpdf.NewReaderEncrypted(bytes.NewReader(data), int64(len(data)), func() string {
 		if tried || password == "" {

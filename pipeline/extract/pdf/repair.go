@@ -2,7 +2,9 @@ package pdf
 
 import (
 	"bytes"
+	"compress/zlib"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 )
@@ -73,6 +75,21 @@ func rebuildXref(data []byte) ([]byte, error) {
 		objs[num] = entry{off: m[2], gen: gen} // later definitions win, as in updates
 		if num > maxNum {
 			maxNum = num
+		}
+	}
+	// Objects compressed into object streams are invisible to the scan;
+	// when the table that located them is broken they are lost unless
+	// written out again as plain objects (plain definitions win).
+	if extra := expandObjectStreams(data, locs); len(extra) > 0 {
+		base := len(data)
+		data = append(bytes.Clone(data), extra...)
+		for _, m := range objHeader.FindAllSubmatchIndex(extra, -1) {
+			num, err1 := strconv.Atoi(string(extra[m[2]:m[3]]))
+			if _, plain := objs[num]; err1 != nil || plain || num > limit || num == 0 {
+				continue
+			}
+			objs[num] = entry{off: base + m[2], gen: 0}
+			maxNum = max(maxNum, num)
 		}
 	}
 	if len(objs) == 0 {
@@ -230,4 +247,138 @@ func fixStreamLengths(data []byte) []byte {
 	}
 	b.Write(data[prev:])
 	return b.Bytes()
+}
+
+var (
+	startxrefAt = regexp.MustCompile(`startxref\s+(\d+)`)
+	prevEntry   = regexp.MustCompile(`/Prev\s+(\d+)`)
+)
+
+// prevChainLoops reports whether the chain of cross-reference sections,
+// from the last startxref through each /Prev, comes back to a section it
+// has already visited. ledongthuc/pdf follows such a chain forever, so a
+// file with one goes straight to the rebuilt table instead.
+func prevChainLoops(data []byte) bool {
+	locs := startxrefAt.FindAllSubmatchIndex(data[max(0, len(data)-4096):], -1)
+	if len(locs) == 0 {
+		return false
+	}
+	base := max(0, len(data)-4096)
+	last := locs[len(locs)-1]
+	off, err := strconv.Atoi(string(data[base+last[2] : base+last[3]]))
+	seen := map[int]bool{}
+	for err == nil && off >= 0 && off < len(data) {
+		if seen[off] {
+			return true
+		}
+		seen[off] = true
+		if len(seen) > 100000 {
+			return true
+		}
+		section := data[off:min(len(data), off+(64<<20))]
+		// A classic table's /Prev is in the trailer after it; a
+		// cross-reference stream's is in the stream's dictionary.
+		start := 0
+		if bytes.HasPrefix(bytes.TrimLeft(section, " \t\r\n\x00"), []byte("xref")) {
+			start = bytes.Index(section, []byte("trailer"))
+			if start < 0 {
+				return false
+			}
+		}
+		i := bytes.Index(section[start:], []byte("<<"))
+		if i < 0 {
+			return false
+		}
+		dict := dictAt(section, start+i)
+		m := prevEntry.FindSubmatch(dict)
+		if m == nil {
+			return false
+		}
+		off, err = strconv.Atoi(string(m[1]))
+	}
+	return false
+}
+
+var (
+	objStreamN     = regexp.MustCompile(`/N\s+(\d+)`)
+	objStreamFirst = regexp.MustCompile(`/First\s+(\d+)`)
+	otherFilter    = regexp.MustCompile(`/Filter\s*(\[\s*)?/`)
+	flateFilter    = regexp.MustCompile(`/Filter\s*(\[\s*)?/(FlateDecode|Fl)\b\s*\]?`)
+)
+
+// maxExpanded bounds the bytes that object streams may add to a file
+// being repaired.
+const maxExpanded = 256 << 20
+
+// expandObjectStreams returns, as plain "N 0 obj … endobj" text, the
+// objects stored in the file's object streams (any stream whose
+// dictionary has /N and /First, whatever its /Type says), decoding
+// Flate-compressed ones. locs are the object headers found in data.
+func expandObjectStreams(data []byte, locs [][]int) []byte {
+	var out bytes.Buffer
+	for i, m := range locs {
+		end := len(data)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		obj := data[m[1]:end]
+		open := streamStart.FindIndex(obj)
+		if open == nil {
+			continue
+		}
+		dict := obj[:open[0]+2]
+		nm, fm := objStreamN.FindSubmatch(dict), objStreamFirst.FindSubmatch(dict)
+		if nm == nil || fm == nil {
+			continue
+		}
+		body := obj[open[1]:]
+		if e := bytes.Index(body, []byte("endstream")); e >= 0 {
+			body = body[:e]
+		}
+		if flateFilter.Match(dict) {
+			zr, err := zlib.NewReader(bytes.NewReader(body))
+			if err != nil {
+				continue
+			}
+			decoded, _ := io.ReadAll(io.LimitReader(zr, maxExpanded))
+			body = decoded // a truncated stream still gives its first objects
+		} else if otherFilter.Match(dict) {
+			continue
+		}
+		n, _ := strconv.Atoi(string(nm[1]))
+		first, _ := strconv.Atoi(string(fm[1]))
+		writeObjectStream(&out, body, n, first)
+		if out.Len() > maxExpanded {
+			break
+		}
+	}
+	return out.Bytes()
+}
+
+// writeObjectStream writes the n objects of one decoded object stream,
+// whose header of "number offset" pairs ends at first.
+func writeObjectStream(out *bytes.Buffer, body []byte, n, first int) {
+	if first <= 0 || first > len(body) || n <= 0 {
+		return
+	}
+	fields := bytes.Fields(body[:first])
+	n = min(n, len(fields)/2)
+	nums, offs := make([]int, 0, n), make([]int, 0, n)
+	for k := 0; k < n; k++ {
+		num, err1 := strconv.Atoi(string(fields[2*k]))
+		off, err2 := strconv.Atoi(string(fields[2*k+1]))
+		if err1 != nil || err2 != nil || off < 0 || first+off > len(body) {
+			return
+		}
+		nums, offs = append(nums, num), append(offs, first+off)
+	}
+	for k := range nums {
+		end := len(body)
+		if k+1 < len(offs) && offs[k+1] >= offs[k] {
+			end = offs[k+1]
+		}
+		fmt.Fprintf(out, "\n%d 0 obj\n", nums[k])
+		out.Write(body[offs[k]:end])
+		out.WriteString("\nendobj\n")
+	}
 }

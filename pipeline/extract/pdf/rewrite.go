@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
@@ -32,7 +33,18 @@ func decryptWithPdfcpu(data []byte, password string) (out []byte, err error) {
 		}
 	}()
 	var buf bytes.Buffer
-	if err := api.Decrypt(bytes.NewReader(data), &buf, pdfcpuConfig(password)); err != nil {
+	err = api.Decrypt(bytes.NewReader(data), &buf, pdfcpuConfig(password))
+	if err != nil && strings.Contains(err.Error(), `crypt filter missing entry "Length"`) && len(data) > 8 {
+		// The key length of a crypt filter may be left out (it defaults
+		// to the handler's); pdfcpu insists on it except in PDF 2.0
+		// files, so the header says 2.0 for this attempt (same length,
+		// offsets unchanged). Callers repair the header of the output.
+		as20 := bytes.Clone(data)
+		copy(as20[5:8], "2.0")
+		buf.Reset()
+		err = api.Decrypt(bytes.NewReader(as20), &buf, pdfcpuConfig(password))
+	}
+	if err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
