@@ -30,27 +30,31 @@ var asciiTable = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
-// fold prepares s for matching, reusing buf's storage.
+// fold prepares s for matching, reusing buf's storage. Output is
+// written by index into buffers sized for the worst case (a rune's folded
+// form is at most twice its UTF-8 length), which keeps the per-byte loop
+// free of append's capacity checks.
 func fold(s string, buf *folded) {
-	text := buf.text[:0]
-	offs := buf.offsets[:0]
-	if need := len(s) + 2; cap(text) < need {
-		text = make([]byte, 0, need+need/8)
-		offs = make([]int32, 0, need+need/8+1)
+	need := 2*len(s) + 2
+	if cap(buf.text) < need || cap(buf.offsets) < need+1 {
+		buf.text = make([]byte, need+need/8)
+		buf.offsets = make([]int32, need+need/8+1)
 	}
-	text = append(text, ' ')
-	offs = append(offs, 0)
+	text := buf.text[:need]
+	offs := buf.offsets[:need+1]
+	text[0], offs[0] = ' ', 0
+	n := 1
 	space := true
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if f := asciiTable[c]; f != 0 {
-				text = append(text, f)
-				offs = append(offs, int32(i))
+				text[n], offs[n] = f, int32(i)
+				n++
 				space = false
 			} else if !space {
-				text = append(text, ' ')
-				offs = append(offs, int32(i))
+				text[n], offs[n] = ' ', int32(i)
+				n++
 				space = true
 			}
 			i++
@@ -62,16 +66,15 @@ func fold(s string, buf *folded) {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if a, ok := asciiFold(r); ok {
 				for j := 0; j < len(a); j++ {
-					text = append(text, a[j])
-					offs = append(offs, int32(i))
+					text[n], offs[n] = a[j], int32(i)
+					n++
 				}
 			} else {
-				lr := unicode.ToLower(r)
-				var tmp [4]byte
-				n := utf8.EncodeRune(tmp[:], lr)
-				for j := 0; j < n; j++ {
-					text = append(text, tmp[j])
-					offs = append(offs, int32(i))
+				var tmp [utf8.UTFMax]byte
+				k := utf8.EncodeRune(tmp[:], unicode.ToLower(r))
+				for j := 0; j < k; j++ {
+					text[n], offs[n] = tmp[j], int32(i)
+					n++
 				}
 			}
 			space = false
@@ -79,19 +82,19 @@ func fold(s string, buf *folded) {
 			// combining accent: drop
 		default:
 			if !space {
-				text = append(text, ' ')
-				offs = append(offs, int32(i))
+				text[n], offs[n] = ' ', int32(i)
+				n++
 				space = true
 			}
 		}
 		i += size
 	}
 	if !space {
-		text = append(text, ' ')
-		offs = append(offs, int32(len(s)))
+		text[n], offs[n] = ' ', int32(len(s))
+		n++
 	}
-	offs = append(offs, int32(len(s)))
-	buf.text, buf.offsets = text, offs
+	offs[n] = int32(len(s))
+	buf.text, buf.offsets = text[:n], offs[:n+1]
 }
 
 // foldString is fold for patterns and tests, without the framing spaces.

@@ -68,6 +68,11 @@ type Tagger struct {
 	rules   []compiledRule
 	matcher *ahocorasick.Matcher
 	pats    []pattern
+	// Patterns from lexOnly on are function words that no rule uses;
+	// lexLang[id] is their language. The match loop counts them without
+	// touching the (much larger) pattern records.
+	lexOnly int
+	lexLang []int8
 	quotes  *quoteModel // nil when quotes are off
 	version string
 }
@@ -244,6 +249,7 @@ func Load(data []byte) (*Tagger, error) {
 	}
 	// Function words go into the same automaton, so that detecting a
 	// passage's language costs no second pass.
+	t.lexOnly = len(t.pats)
 	for w, l := range lang.FunctionWords() {
 		i, ok := index[w]
 		if !ok {
@@ -252,6 +258,10 @@ func Load(data []byte) (*Tagger, error) {
 			t.pats = append(t.pats, pattern{text: w, phrase: w})
 		}
 		t.pats[i].lang = int8(lang.Index(l) + 1)
+	}
+	t.lexLang = make([]int8, len(t.pats))
+	for i := range t.pats {
+		t.lexLang[i] = t.pats[i].lang
 	}
 	// Framing every pattern with spaces (the folded text has them too)
 	// makes the automaton itself enforce word boundaries: no hit in the

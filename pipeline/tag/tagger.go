@@ -34,6 +34,10 @@ type scan struct {
 	words   []int32 // word index of each hit of the rule being evaluated
 	// scratch for evaluate
 	anyHits, groupHits []hit
+	// evidence and firings back a result from matchInto until the scan
+	// is returned to the pool.
+	evidence []corpus.Evidence
+	firings  []firing
 }
 
 var scans = sync.Pool{New: func() any { return new(scan) }}
@@ -62,12 +66,30 @@ type quoted struct {
 func (t *Tagger) match(text string, langHint string) result {
 	sc := scans.Get().(*scan)
 	defer scans.Put(sc)
+	res := t.matchInto(sc, text, langHint)
+	// The result outlives the scan: copy what points into it.
+	res.firings = slices.Clone(res.firings)
+	for i := range res.firings {
+		res.firings[i].evidence = slices.Clone(res.firings[i].evidence)
+	}
+	return res
+}
+
+// matchInto is match with the caller's scan, whose buffers hold the
+// result's firings and their evidence until the scan is reused: the hot
+// path scores the result before then and copies nothing.
+func (t *Tagger) matchInto(sc *scan, text string, langHint string) result {
 	fold(text, &sc.f)
 	sc.hits, sc.anchors, sc.quotes = sc.hits[:0], sc.anchors[:0], sc.quotes[:0]
+	sc.evidence, sc.firings = sc.evidence[:0], sc.firings[:0]
 	ft := sc.f.text
 	var counts lang.Counts
 	sc.matches = t.matcher.AppendMatches(sc.matches[:0], ft)
 	for _, mt := range sc.matches {
+		if int(mt.ID) >= t.lexOnly {
+			counts[t.lexLang[mt.ID]-1]++
+			continue
+		}
 		p := &t.pats[mt.ID]
 		end := int(mt.End)
 		// The automaton matched " text " (or " text" for a prefix): the
@@ -121,6 +143,7 @@ func (t *Tagger) match(text string, langHint string) result {
 		return res
 	}
 	sortHits(sc.hits)
+	res.firings = sc.firings
 	for i := 0; i < len(sc.hits); {
 		j := i
 		for j < len(sc.hits) && sc.hits[j].use.rule == sc.hits[i].use.rule {
@@ -131,29 +154,21 @@ func (t *Tagger) match(text string, langHint string) result {
 		}
 		i = j
 	}
+	sc.firings = res.firings
 	return res
 }
 
 // sortHits orders hits by rule, then start. Passages have few hits, for
 // which an insertion sort beats a general sort's overhead.
 func sortHits(hits []hit) {
-	less := func(a, b *hit) bool {
-		return a.use.rule < b.use.rule || a.use.rule == b.use.rule && a.start < b.start
-	}
+	// rule and start packed in one integer: one comparison per pair
+	key := func(h *hit) int { return h.use.rule<<32 | h.start }
 	if len(hits) > 48 {
-		slices.SortFunc(hits, func(a, b hit) int {
-			if less(&a, &b) {
-				return -1
-			}
-			if less(&b, &a) {
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(hits, func(a, b hit) int { return key(&a) - key(&b) })
 		return
 	}
 	for i := 1; i < len(hits); i++ {
-		for j := i; j > 0 && less(&hits[j], &hits[j-1]); j-- {
+		for j := i; j > 0 && key(&hits[j]) < key(&hits[j-1]); j-- {
 			hits[j], hits[j-1] = hits[j-1], hits[j]
 		}
 	}
@@ -186,13 +201,13 @@ func (t *Tagger) evaluate(sc *scan, hits []hit, passageLang, text string) []corp
 	if len(chosen) == 0 {
 		return nil
 	}
-	ev := make([]corpus.Evidence, 0, len(chosen))
+	from := len(sc.evidence)
 	for _, h := range chosen {
 		s := sc.f.offsets[h.start]
 		e := endOfWord(text, int(sc.f.offsets[h.end-1]))
-		ev = append(ev, corpus.Evidence{Rule: r.full, Match: text[s:e], Start: int(s), End: int(e)})
+		sc.evidence = append(sc.evidence, corpus.Evidence{Rule: r.full, Match: text[s:e], Start: int(s), End: int(e)})
 	}
-	return ev
+	return sc.evidence[from:len(sc.evidence):len(sc.evidence)]
 }
 
 // endOfWord returns the end of the rune (and word characters) at i.
@@ -260,7 +275,7 @@ func (t *Tagger) score(res result) []corpus.Tag {
 		return nil
 	}
 	var miss [11]float64
-	var ev [11][]corpus.Evidence
+	var count [11]int // evidence items per norm
 	var seen [11]bool
 	for i := range miss {
 		miss[i] = 1
@@ -270,13 +285,13 @@ func (t *Tagger) score(res result) []corpus.Tag {
 		n := r.norm[0] - 'a'
 		seen[n] = true
 		miss[n] *= 1 - r.Weight
-		ev[n] = append(ev[n], f.evidence...)
+		count[n] += len(f.evidence)
 	}
 	for n, q := range res.quotes {
 		if q.runs > 0 {
 			seen[n] = true
 			miss[n] *= math.Pow(1-t.file.QuoteWeight, float64(q.runs))
-			ev[n] = append(ev[n], q.evidence...)
+			count[n] += len(q.evidence)
 		}
 	}
 	for _, ref := range res.refs {
@@ -284,19 +299,52 @@ func (t *Tagger) score(res result) []corpus.Tag {
 			n := l[0] - 'a'
 			seen[n] = true
 			miss[n] = 0
-			ev[n] = append(ev[n], corpus.Evidence{Rule: "reference", Match: ref.match, Start: ref.start, End: ref.end})
+			count[n]++
 		}
 	}
-	var tags []corpus.Tag
+	// One allocation for the evidence of every tag that passes.
+	var keep [11]bool
+	total, ntags := 0, 0
 	for n := range miss {
-		if !seen[n] {
-			continue
+		if seen[n] && math.Round((1-miss[n])*1000)/1000 >= t.file.Threshold {
+			keep[n] = true
+			total += count[n]
+			ntags++
 		}
-		s := math.Round((1-miss[n])*1000) / 1000
-		if s < t.file.Threshold {
-			continue
+	}
+	if ntags == 0 {
+		return nil
+	}
+	pool := make([]corpus.Evidence, 0, total)
+	var ev [11][]corpus.Evidence
+	for n := range ev {
+		if keep[n] {
+			ev[n] = pool[len(pool) : len(pool) : len(pool)+count[n]]
+			pool = pool[:len(pool)+count[n]]
 		}
-		tags = append(tags, corpus.Tag{Norm: normLetters[n], Score: s, Evidence: ev[n]})
+	}
+	for _, f := range res.firings {
+		if n := t.rules[f.rule].norm[0] - 'a'; keep[n] {
+			ev[n] = append(ev[n], f.evidence...)
+		}
+	}
+	for n, q := range res.quotes {
+		if q.runs > 0 && keep[n] {
+			ev[n] = append(ev[n], q.evidence...)
+		}
+	}
+	for _, ref := range res.refs {
+		for _, l := range ref.norms {
+			if n := l[0] - 'a'; keep[n] {
+				ev[n] = append(ev[n], corpus.Evidence{Rule: "reference", Match: ref.match, Start: ref.start, End: ref.end})
+			}
+		}
+	}
+	tags := make([]corpus.Tag, 0, ntags)
+	for n := range miss {
+		if keep[n] {
+			tags = append(tags, corpus.Tag{Norm: normLetters[n], Score: math.Round((1-miss[n])*1000) / 1000, Evidence: ev[n]})
+		}
 	}
 	sortTags(tags)
 	return tags
@@ -328,7 +376,9 @@ func sortTags(tags []corpus.Tag) {
 
 // TagText tags one passage on its own, without section context.
 func (t *Tagger) TagText(text string) []corpus.Tag {
-	return t.score(t.match(text, ""))
+	sc := scans.Get().(*scan)
+	defer scans.Put(sc)
+	return t.score(t.matchInto(sc, text, ""))
 }
 
 // Tag tags passages in place, in document order, with section context: a
@@ -344,9 +394,11 @@ func (t *Tagger) Tag(passages []corpus.Passage) {
 		norms []string
 	}
 	var stack []section
+	sc := scans.Get().(*scan)
+	defer scans.Put(sc)
 	for i := range passages {
 		p := &passages[i]
-		res := t.match(p.Text, docLang)
+		res := t.matchInto(sc, p.Text, docLang) // valid until the next passage
 		tags := t.score(res)
 		level, opens := 0, false
 		switch {
