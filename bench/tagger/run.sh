@@ -13,7 +13,8 @@ t0=$(date +%s.%N)
 count=$(LC_ALL=C grep -F -i -c -f "$work/phrases" "$work/text" || true)
 t1=$(date +%s.%N)
 grep_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
-awk -v mb="$mb" -v g="$grep_s" -v o="$ours" -v c="$count" 'BEGIN {
-	printf "grep -F -i -c -f phrases: %.2fs = %.1f MB/s (%s matching lines)\n", g, mb / g, c
+bytes=$(stat -c %s "$work/text")
+awk -v bytes="$bytes" -v g="$grep_s" -v o="$ours" -v c="$count" 'BEGIN {
+	printf "grep -F -i -c -f phrases: %.2fs = %.1f MB/s (%s matching lines)\n", g, bytes / 1e6 / g, c
 	printf "ratio normtag / grep throughput: %.2f\n", g / o
 }'
