@@ -60,6 +60,16 @@ type Document struct {
 	NearDuplicateOf string `json:"near_duplicate_of,omitempty"`
 }
 
+// Submitter is who submitted the document: the submitter an analyst gave
+// in metadata.csv, else the author or creator the file itself declares
+// (PDF Info or XMP, DOCX core properties, HTML meta).
+func (d *Document) Submitter() string {
+	if s := d.Meta["submitter"]; s != "" {
+		return s
+	}
+	return d.Meta["author"]
+}
+
 // Page is the extracted text of one page. Number is 1-based.
 type Page struct {
 	Number int    `json:"number"`

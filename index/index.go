@@ -114,7 +114,10 @@ func passageDoc(d *corpus.Document, p corpus.Passage) map[string]any {
 		FieldSeq:     float64(p.Seq),
 		FieldHeading: p.Heading,
 	}
-	for field, key := range map[string]string{FieldSubmitter: "submitter", FieldSubmitterType: "submitter_type", FieldCountry: "country", FieldLang: "language"} {
+	if v := d.Submitter(); v != "" {
+		doc[FieldSubmitter] = v
+	}
+	for field, key := range map[string]string{FieldSubmitterType: "submitter_type", FieldCountry: "country", FieldLang: "language"} {
 		if v := d.Meta[key]; v != "" {
 			doc[field] = v
 		}

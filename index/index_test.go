@@ -148,3 +148,19 @@ func TestBuildAndReadOnlyOpen(t *testing.T) {
 		t.Fatalf("doc count %d", n)
 	}
 }
+
+// Without a submitter from metadata.csv, the author the file declares is
+// the submitter: searchable, faceted and shown.
+func TestSubmitterFallsBackToAuthor(t *testing.T) {
+	ctx := context.Background()
+	ix := openTest(t)
+	d := &corpus.Document{ID: "d3", Title: "Forum paper", FileName: "forum.pdf", Meta: map[string]string{"author": "Northern Cyber Forum"},
+		Passages: []corpus.Passage{{Seq: 0, Page: 1, Text: "Our members run computer emergency response teams.", Tags: []corpus.Tag{{Norm: "k", Score: 0.9}}}}}
+	if err := ix.IndexDocuments(ctx, []*corpus.Document{d}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(ctx, Request{Query: `submitter:"northern cyber forum"`})
+	if err != nil || res.Total != 1 || res.Hits[0].Submitter != "Northern Cyber Forum" {
+		t.Fatalf("%v %+v", err, res)
+	}
+}

@@ -168,7 +168,7 @@ func CoverageCSV(ctx context.Context, w io.Writer, st *corpus.Store) error {
 	header = append(header, norms.Letters()...)
 	cw.Write(header)
 	for _, d := range docs {
-		rec := []string{d.ID, cleanCell(d.Title), d.FileName, d.Meta["submitter"]}
+		rec := []string{d.ID, cleanCell(d.Title), d.FileName, cleanCell(d.Submitter())}
 		for _, l := range norms.Letters() {
 			rec = append(rec, strconv.Itoa(cov[d.ID][l]))
 		}

@@ -364,6 +364,20 @@ func readInfo(v, root lpdf.Value) Info {
 	if l := root.Key("Lang"); l.Kind() == lpdf.String {
 		info.Lang = strings.TrimSpace(l.Text())
 	}
+	// XMP fills what the Info dictionary leaves empty.
+	if info.Title == "" || info.Author == "" || info.Created == "" || info.Lang == "" {
+		x := readXMP(root)
+		for _, f := range []struct {
+			dst *string
+			src string
+		}{
+			{&info.Title, x.Title}, {&info.Author, x.Author}, {&info.Created, x.Created}, {&info.Lang, x.Lang},
+		} {
+			if *f.dst == "" {
+				*f.dst = f.src
+			}
+		}
+	}
 	return info
 }
 
