@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// heldoutPassage is one line of testdata/heldout.jsonl. Norm is the gold
+// heldoutPassage is one line of testdata/heldout*.jsonl. Norm is the gold
 // norm letter, or "" for a passage that addresses no norm (thanks,
 // procedure, structure of the paper, unrelated policy): those measure
 // precision. Lang is the language the passage is written in.
@@ -17,17 +17,17 @@ type heldoutPassage struct {
 	Text string  `json:"text"`
 }
 
-// TestHeldoutPassages measures the default rules on 125 passages written in
-// the style of OEWG submissions, national statements and company and NGO
-// papers (testdata/heldout.jsonl: 80% English, 10% French, 10% Spanish;
-// ten per norm, direct vocabulary and paraphrase, and fifteen passages on
-// no norm). Each is tagged alone, without section context. It was written
-// before its author read the rules, to estimate how they generalise to
-// submissions nobody tuned them on: first run carried 0.63, top-scored
-// 0.62, mean 0.75 norms, no-norm passages untagged 1.00 (English 51/88,
-// French 10/11, Spanish 8/11).
-func TestHeldoutPassages(t *testing.T) {
-	raw, err := os.ReadFile("testdata/heldout.jsonl")
+// heldoutStats are the figures of one held-out file, passages tagged alone.
+type heldoutStats struct {
+	carried, top, mean float64 // over passages on a norm
+	untagged           float64 // share of no-norm passages with no tag
+}
+
+// measureHeldout tags every passage of file alone, without section
+// context, and logs every miss with its text and tags.
+func measureHeldout(t *testing.T, file string) heldoutStats {
+	t.Helper()
+	raw, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,10 +39,10 @@ func TestHeldoutPassages(t *testing.T) {
 	for i, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
 		var p heldoutPassage
 		if err := json.Unmarshal([]byte(line), &p); err != nil {
-			t.Fatalf("line %d: %v", i+1, err)
+			t.Fatalf("%s:%d: %v", file, i+1, err)
 		}
 		if p.Norm == nil || (*p.Norm != "" && (len(*p.Norm) != 1 || (*p.Norm)[0] < 'a' || (*p.Norm)[0] > 'k')) {
-			t.Fatalf("line %d: norm must be a letter a-k or \"\" (no norm)", i+1)
+			t.Fatalf("%s:%d: norm must be a letter a-k or \"\" (no norm)", file, i+1)
 		}
 		got := tg.TagText(p.Text)
 		if *p.Norm == "" {
@@ -76,18 +76,52 @@ func TestHeldoutPassages(t *testing.T) {
 			t.Logf("%s not top (%s): %q (tags %q)", norm, p.Lang, p.Text, letters(got))
 		}
 	}
-	c, tp, mean := float64(carry)/float64(n), float64(top)/float64(n), float64(tags)/float64(n)
-	clean := float64(noneClean) / float64(none)
-	t.Logf("%d held-out passages on a norm: carried %.2f, top-scored %.2f, mean norms %.2f", n, c, tp, mean)
+	s := heldoutStats{
+		carried:  float64(carry) / float64(n),
+		top:      float64(top) / float64(n),
+		mean:     float64(tags) / float64(n),
+		untagged: float64(noneClean) / float64(none),
+	}
+	t.Logf("%s: %d passages on a norm: carried %.2f, top-scored %.2f, mean norms %.2f", file, n, s.carried, s.top, s.mean)
 	for _, l := range []string{"en", "fr", "es"} {
 		if ls := perLang[l]; ls != nil {
 			t.Logf("  %s: carried %d/%d", l, ls.carry, ls.n)
 		}
 	}
-	t.Logf("%d no-norm passages: untagged %.2f (%d tags)", none, clean, noneTags)
-	const minCarry, minTop, maxMean, minClean = 0.60, 0.60, 2.0, 0.80
-	if c < minCarry || tp < minTop || mean > maxMean || clean < minClean {
+	t.Logf("%d no-norm passages: untagged %.2f (%d tags)", none, s.untagged, noneTags)
+	return s
+}
+
+func (s heldoutStats) check(t *testing.T, minCarry, minTop, maxMean, minClean float64) {
+	t.Helper()
+	if s.carried < minCarry || s.top < minTop || s.mean > maxMean || s.untagged < minClean {
 		t.Errorf("carried %.2f (want >= %.2f), top %.2f (want >= %.2f), mean %.2f (want <= %.1f), no-norm untagged %.2f (want >= %.2f)",
-			c, minCarry, tp, minTop, mean, maxMean, clean, minClean)
+			s.carried, minCarry, s.top, minTop, s.mean, maxMean, s.untagged, minClean)
 	}
+}
+
+// TestHeldoutPassages measures the default rules on 125 passages written in
+// the style of OEWG submissions, national statements and company and NGO
+// papers (testdata/heldout.jsonl: 80% English, 10% French, 10% Spanish;
+// ten per norm, direct vocabulary and paraphrase, and fifteen passages on
+// no norm). Each is tagged alone, without section context. It was written
+// before its author read the rules: first run carried 0.63, top-scored
+// 0.62, mean 0.75 norms, no-norm passages untagged 1.00 (English 51/88,
+// French 10/11, Spanish 8/11). Its misses were then closed with general
+// vocabulary of the field (0.98 carried, 0.97 top-scored, mean 1.13), so
+// it has become a development set; the fresh set below measures
+// generalisation.
+func TestHeldoutPassages(t *testing.T) {
+	measureHeldout(t, "testdata/heldout.jsonl").check(t, 0.92, 0.90, 2.0, 0.80)
+}
+
+// TestHeldoutFreshPassages measures the rules on a second set of 63
+// passages (testdata/heldout-fresh.jsonl: five per norm, eight on no norm,
+// EN/FR/ES), written after the rules were improved on heldout.jsonl and
+// run once before any further change, to estimate how the improvement
+// generalises: carried 0.36, top-scored 0.36, mean 0.44, no-norm untagged
+// 1.00 (the rules before the improvement: 0.31, 0.31, 0.40, 1.00). It is
+// harder than heldout.jsonl, being mostly paraphrase.
+func TestHeldoutFreshPassages(t *testing.T) {
+	measureHeldout(t, "testdata/heldout-fresh.jsonl").check(t, 0.30, 0.30, 2.0, 0.80)
 }
