@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/normtag/normtag/index"
+	"github.com/normtag/normtag/rules"
 )
 
 // buildBinary compiles normtag once per test run; crash tests need a real
@@ -157,6 +158,55 @@ func TestKillDuringIngestThenRerunEqualsCleanRun(t *testing.T) {
 		got := takeSnapshot(t, bin, data)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("kill at %.0f%%: corpus/index differ from a clean run\n got stats %v\nwant stats %v", frac*100, got.Stats, want.Stats)
+		}
+	}
+}
+
+// TestKillDuringRetagThenRerunEqualsCleanRun kills retag with other rules
+// at several points; the next run finishes the job and the data directory
+// then equals that of an uninterrupted retag.
+func TestKillDuringRetagThenRerunEqualsCleanRun(t *testing.T) {
+	bin := binary(t)
+	src := t.TempDir()
+	makeCorpus(t, src, 300)
+	base := filepath.Join(t.TempDir(), "base")
+	if out, err := exec.Command(bin, "ingest", "--quiet", "--data", base, src).CombinedOutput(); err != nil {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+	// Other rules: every weight halved, so that many tags change.
+	other := filepath.Join(t.TempDir(), "rules.yaml")
+	write(t, other, strings.ReplaceAll(string(rules.Default), "weight: 0.9", "weight: 0.45"))
+	copyDir := func(name string) string {
+		dst := filepath.Join(t.TempDir(), name)
+		if out, err := exec.Command("cp", "-r", base, dst).CombinedOutput(); err != nil {
+			t.Fatalf("cp: %v %s", err, out)
+		}
+		return dst
+	}
+	clean := copyDir("clean")
+	start := time.Now()
+	if out, err := exec.Command(bin, "retag", "--data", clean, "--rules", other).CombinedOutput(); err != nil {
+		t.Fatalf("clean retag: %v\n%s", err, out)
+	}
+	cleanTime := time.Since(start)
+	want := takeSnapshot(t, bin, clean)
+	if reflect.DeepEqual(want, takeSnapshot(t, bin, base)) {
+		t.Fatal("the other rules change nothing: the test would prove nothing")
+	}
+	for _, frac := range []float64{0.2, 0.5, 0.8} {
+		data := copyDir(fmt.Sprintf("killed-%.0f", frac*100))
+		cmd := exec.Command(bin, "retag", "--data", data, "--rules", other)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(frac * float64(cleanTime)))
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		if out, err := exec.Command(bin, "retag", "--data", data, "--rules", other).CombinedOutput(); err != nil {
+			t.Fatalf("retag after kill at %.0f%%: %v\n%s", frac*100, err, out)
+		}
+		if got := takeSnapshot(t, bin, data); !reflect.DeepEqual(got, want) {
+			t.Errorf("kill at %.0f%%: corpus/index differ from an uninterrupted retag\n got %v\nwant %v", frac*100, got.Stats["norms"], want.Stats["norms"])
 		}
 	}
 }

@@ -62,6 +62,7 @@ func FuzzExtract(f *testing.F) {
 	small, _ := generated(f, 2)
 	f.Add(small)
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
+	addRepairSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		pages, _, err := Extract(context.Background(), data, Options{})
 		if err == nil && len(pages) == 0 {
@@ -74,11 +75,25 @@ func FuzzExtract(f *testing.F) {
 func FuzzRebuildXref(f *testing.F) {
 	small, _ := generated(f, 1)
 	f.Add(small)
+	addRepairSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
+		prevChainLoops(data)
+		withoutIdentityEncryption(data)
 		fixed, _ := fixHeader(data)
 		out, err := rebuildXref(fixed)
 		if err == nil && !bytes.Contains(out, []byte("startxref")) {
 			t.Fatal("rebuilt file has no startxref")
 		}
 	})
+}
+
+// addRepairSeeds seeds a fuzz target with the damage the repairs handle:
+// object streams behind a broken table, a looping /Prev chain, and
+// encryption of attachments only.
+func addRepairSeeds(f *testing.F) {
+	f.Add(objectStreamPDF(f, "ObjStm", true))
+	f.Add(objectStreamPDF(f, "Potato", false))
+	data, _ := generated(f, 1)
+	f.Add(appendUpdate(f, data, map[int]string{}, "/Prev 9"))
+	f.Add(appendUpdate(f, data, map[int]string{90: "<< /Filter /Standard /V 5 /R 6 /StmF /Identity /StrF /Identity >>"}, "/Encrypt 90 0 R"))
 }

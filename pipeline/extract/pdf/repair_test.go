@@ -13,7 +13,7 @@ import (
 )
 
 // lastXref is the offset the final startxref gives.
-func lastXref(t *testing.T, data []byte) int {
+func lastXref(t testing.TB, data []byte) int {
 	t.Helper()
 	m := regexp.MustCompile(`startxref\s+(\d+)\s+%%EOF\s*$`).FindSubmatch(data)
 	if m == nil {
@@ -25,7 +25,7 @@ func lastXref(t *testing.T, data []byte) int {
 
 // appendUpdate adds an incremental update to data: the given objects, a
 // cross-reference section for them, and a trailer with extra entries.
-func appendUpdate(t *testing.T, data []byte, objs map[int]string, trailer string) []byte {
+func appendUpdate(t testing.TB, data []byte, objs map[int]string, trailer string) []byte {
 	t.Helper()
 	prev := lastXref(t, data)
 	var b bytes.Buffer
@@ -106,7 +106,7 @@ func TestIdentityCryptFilterNeedsNoPassword(t *testing.T) {
 // objectStreamPDF writes a one-page PDF whose catalog, page tree and page
 // sit in an object stream, with no usable cross-reference table, so only
 // a repair that reads object streams finds its page.
-func objectStreamPDF(t *testing.T, typ string, compress bool) []byte {
+func objectStreamPDF(t testing.TB, typ string, compress bool) []byte {
 	t.Helper()
 	objs := []string{
 		"<< /Type /Catalog /Pages 3 0 R >>",
