@@ -164,29 +164,54 @@ type PutResult struct {
 // so a document is either fully stored or absent. doc.Path is recorded as
 // one of its paths.
 func (s *Store) PutDocument(ctx context.Context, doc *Document) (PutResult, error) {
-	var res PutResult
+	res, err := s.PutDocuments(ctx, []*Document{doc})
+	if err != nil {
+		return PutResult{}, err
+	}
+	return res[0], nil
+}
+
+// PutDocuments stores several documents in one transaction, each as
+// PutDocument would: a commit costs far more than a small document's
+// rows, so a writer with many documents ready groups them. The group is
+// stored whole or not at all, so each document still is either complete
+// or absent.
+func (s *Store) PutDocuments(ctx context.Context, docs []*Document) ([]PutResult, error) {
+	res := make([]PutResult, len(docs))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var exists int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE id = ?`, doc.ID).Scan(&exists); err != nil {
-			return err
-		}
-		if exists == 0 {
-			if err := insertDocument(ctx, tx, doc); err != nil {
-				return err
+		for i, doc := range docs {
+			r, err := putDocument(ctx, tx, doc)
+			if err != nil {
+				return fmt.Errorf("store document %s (%s): %w", doc.ID, doc.Path, err)
 			}
-			res.Added = true
+			res[i] = r
 		}
-		if doc.Path == "" {
-			return nil
-		}
-		removed, err := setPath(ctx, tx, PathInfo{Path: doc.Path, DocID: doc.ID, Size: doc.Size, MTime: doc.ModTime})
-		res.Removed = removed
-		return err
+		return nil
 	})
 	if err != nil {
-		return PutResult{}, fmt.Errorf("store document %s (%s): %w", doc.ID, doc.Path, err)
+		return nil, err
 	}
 	return res, nil
+}
+
+func putDocument(ctx context.Context, tx *sql.Tx, doc *Document) (PutResult, error) {
+	var res PutResult
+	var exists int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE id = ?`, doc.ID).Scan(&exists); err != nil {
+		return res, err
+	}
+	if exists == 0 {
+		if err := insertDocument(ctx, tx, doc); err != nil {
+			return res, err
+		}
+		res.Added = true
+	}
+	if doc.Path == "" {
+		return res, nil
+	}
+	removed, err := setPath(ctx, tx, PathInfo{Path: doc.Path, DocID: doc.ID, Size: doc.Size, MTime: doc.ModTime})
+	res.Removed = removed
+	return res, err
 }
 
 func insertDocument(ctx context.Context, tx *sql.Tx, doc *Document) error {

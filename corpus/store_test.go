@@ -204,3 +204,28 @@ func TestCoverageAndCooccurrence(t *testing.T) {
 		t.Fatalf("%v %v", co, err)
 	}
 }
+
+// Documents stored as a group: the same bytes twice in one group add one
+// document with two paths, and a group with a failing document stores
+// nothing of it.
+func TestStorePutDocumentsGroup(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	res, err := s.PutDocuments(ctx, []*Document{testDoc("aa", "/in/a.txt"), testDoc("bb", "/in/b.txt"), testDoc("aa", "/in/copy.txt")})
+	if err != nil || !res[0].Added || !res[1].Added || res[2].Added {
+		t.Fatalf("%v %+v", err, res)
+	}
+	paths, _ := s.Paths(ctx)
+	st, _ := s.Stats(ctx)
+	if len(paths) != 3 || st.Documents != 2 {
+		t.Fatalf("paths %v stats %+v", paths, st)
+	}
+	bad := testDoc("cc", "/in/c.txt")
+	bad.Passages = append(bad.Passages, bad.Passages[0]) // same passage number twice
+	if _, err := s.PutDocuments(ctx, []*Document{testDoc("dd", "/in/d.txt"), bad}); err == nil {
+		t.Fatal("a group with a broken document was stored")
+	}
+	if st, _ := s.Stats(ctx); st.Documents != 2 {
+		t.Fatalf("part of a failed group was stored: %+v", st)
+	}
+}

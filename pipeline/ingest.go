@@ -163,7 +163,22 @@ func Ingest(ctx context.Context, d *Data, paths []string, opts IngestOptions) (*
 
 	var werr error
 	for item := range out {
-		if err := w.handle(wctx, item); err != nil && werr == nil {
+		// Store every document that is ready in one transaction: with
+		// small files the commit, not the extraction, sets the pace.
+		batch := append(make([]work, 0, storeBatch), item)
+	gather:
+		for len(batch) < storeBatch {
+			select {
+			case it, ok := <-out:
+				if !ok {
+					break gather
+				}
+				batch = append(batch, it)
+			default:
+				break gather
+			}
+		}
+		if err := w.handleBatch(wctx, batch); err != nil && werr == nil {
 			werr = err
 		}
 	}
@@ -239,15 +254,82 @@ type writer struct {
 	pending  []*corpus.Document
 	deletes  []string // documents replaced by a changed file
 	passages int
-	sidecars *sidecars
-	dups     *minhash.Index
+	// lastFlush is when the index last received a batch.
+	lastFlush time.Time
+	sidecars  *sidecars
+	dups      *minhash.Index
 }
 
-// Index batches are flushed at whichever limit is reached first.
+// Index batches: opening, committing and closing the index costs a
+// fixed tenth of a second or more, so a batch waits for at least
+// flushDocs documents and flushInterval since the last one, unless it has
+// grown to maxFlushDocs documents or maxFlushPassages passages (which
+// bounds memory). Searches see new documents at each flush.
 const (
-	flushDocs     = 64
-	flushPassages = 4000
+	flushDocs        = 64
+	flushInterval    = time.Second
+	maxFlushDocs     = 1024
+	maxFlushPassages = 20000
 )
+
+// flushDue reports whether a batch of docs documents and passages
+// passages, the last flush at last, should go to the index now.
+func flushDue(docs, passages int, last time.Time) bool {
+	return docs >= maxFlushDocs || passages >= maxFlushPassages ||
+		docs >= flushDocs && time.Since(last) >= flushInterval
+}
+
+// storeBatch is the most documents stored in one transaction.
+const storeBatch = 32
+
+// handleBatch records a batch of results: failures and unchanged files
+// one by one, new documents together in one transaction.
+func (w *writer) handleBatch(ctx context.Context, batch []work) error {
+	var firstErr error
+	var docs []*corpus.Document
+	for _, it := range batch {
+		if it.doc == nil || it.err != nil || it.same || it.known || it.failedBefore != nil {
+			if err := w.handle(ctx, it); err != nil && firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		docs = append(docs, w.prepare(it))
+	}
+	if len(docs) == 0 {
+		return firstErr
+	}
+	results, err := w.data.Store.PutDocuments(ctx, docs)
+	if err != nil && len(docs) > 1 {
+		// Store them one by one, so that an error names its document
+		// and does not cost the others.
+		results = make([]corpus.PutResult, len(docs))
+		for i, doc := range docs {
+			r, perr := w.data.Store.PutDocument(ctx, doc)
+			if perr != nil {
+				if firstErr == nil {
+					firstErr = perr
+				}
+				docs[i] = nil
+				continue
+			}
+			results[i] = r
+		}
+		err = nil
+	}
+	if err != nil {
+		return errors.Join(firstErr, err)
+	}
+	for i, doc := range docs {
+		if doc == nil {
+			continue
+		}
+		if err := w.stored(ctx, doc, results[i]); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	return firstErr
+}
 
 func (w *writer) handle(ctx context.Context, it work) error {
 	switch {
@@ -279,6 +361,17 @@ func (w *writer) handle(ctx context.Context, it work) error {
 		w.report(Result{Path: it.cand.Path, DocID: it.docID, Status: StatusUnchanged})
 		return nil
 	}
+	doc := w.prepare(it)
+	res, err := w.data.Store.PutDocument(ctx, doc)
+	if err != nil {
+		return err
+	}
+	return w.stored(ctx, doc, res)
+}
+
+// prepare completes a newly extracted document before it is stored:
+// file facts, sidecar metadata, and its near-duplicate check.
+func (w *writer) prepare(it work) *corpus.Document {
 	doc := it.doc
 	doc.Path = it.cand.Path
 	doc.Size = it.cand.Info.Size()
@@ -293,10 +386,12 @@ func (w *writer) handle(ctx context.Context, it work) error {
 	if id, sim := w.dups.Best(doc.ID, doc.Signature); id != "" && sim >= NearDuplicateThreshold {
 		doc.NearDuplicateOf = id
 	}
-	res, err := w.data.Store.PutDocument(ctx, doc)
-	if err != nil {
-		return err
-	}
+	return doc
+}
+
+// stored accounts for a document once its transaction has committed and
+// queues it for the index.
+func (w *writer) stored(ctx context.Context, doc *corpus.Document, res corpus.PutResult) error {
 	w.deletes = append(w.deletes, res.Removed...)
 	if !res.Added { // same bytes stored meanwhile under another path
 		w.sum.Unchanged++
@@ -322,14 +417,12 @@ func (w *writer) handle(ctx context.Context, it work) error {
 	doc.Pages = nil
 	w.pending = append(w.pending, doc)
 	w.passages += len(doc.Passages)
-	if len(w.pending) >= flushDocs || w.passages >= flushPassages {
+	if flushDue(len(w.pending), w.passages, w.lastFlush) {
 		return w.flush(ctx)
 	}
 	return nil
 }
 
-// applySidecar brings an already stored document's metadata in line with
-// its folder's sidecar, which the analyst may have edited since.
 func (w *writer) applySidecar(ctx context.Context, path, docID string) {
 	meta, err := w.sidecars.For(path)
 	if err != nil {
@@ -460,6 +553,7 @@ func (w *writer) flush(ctx context.Context) error {
 		return fmt.Errorf("index %d documents: %w", len(w.pending), err)
 	}
 	w.pending, w.deletes, w.passages = w.pending[:0], w.deletes[:0], 0
+	w.lastFlush = time.Now()
 	return nil
 }
 

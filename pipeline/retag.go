@@ -43,7 +43,7 @@ func Retag(ctx context.Context, d *Data, tagger *tag.Tagger, opts RetagOptions) 
 	sum := &RetagSummary{Added: map[string]int{}, Removed: map[string]int{}, RulesVersion: tagger.Version()}
 	wctx := context.WithoutCancel(ctx)
 	var pending []*corpus.Document
-	passages := 0
+	passages, lastFlush := 0, time.Now()
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
@@ -58,7 +58,7 @@ func Retag(ctx context.Context, d *Data, tagger *tag.Tagger, opts RetagOptions) 
 			}
 			return d.Store.MarkIndexed(wctx, ids, true)
 		})
-		pending, passages = pending[:0], 0
+		pending, passages, lastFlush = pending[:0], 0, time.Now()
 		return err
 	}
 	err := d.Store.EachDocument(ctx, corpus.WithPassages, func(doc *corpus.Document) error {
@@ -97,7 +97,7 @@ func Retag(ctx context.Context, d *Data, tagger *tag.Tagger, opts RetagOptions) 
 		log.Debug("retagged", "doc", doc.ID, "passages", len(doc.Passages))
 		pending = append(pending, doc)
 		passages += len(doc.Passages)
-		if len(pending) >= flushDocs || passages >= flushPassages {
+		if flushDue(len(pending), passages, lastFlush) {
 			return flush()
 		}
 		return nil
