@@ -37,6 +37,18 @@ type OpenOptions struct {
 // OpenOptions.Wait.
 var ErrBusy = errors.New("index is busy (another normtag process is writing it)")
 
+// ErrOutdated is returned when opening an index built with another
+// mapping version. Writers rebuild such an index from the corpus; readers
+// report it.
+var ErrOutdated = errors.New("the index was built by another normtag version: run `normtag reindex` (any ingest, retag or check also rebuilds it)")
+
+// Outdated reports whether the index in dir was built with another
+// mapping version.
+func Outdated(dir string) bool {
+	v, err := os.ReadFile(filepath.Join(dir, versionFile))
+	return err == nil && strings.TrimSpace(string(v)) != MappingVersion
+}
+
 // ErrMissing is returned by a read-only open of an index that does not exist.
 var ErrMissing = errors.New("no index yet (ingest something first)")
 
@@ -55,7 +67,7 @@ func Open(dir string, opts OpenOptions) (*Index, error) {
 		return create(dir)
 	}
 	if v, err := os.ReadFile(filepath.Join(dir, versionFile)); err == nil && strings.TrimSpace(string(v)) != MappingVersion {
-		return nil, fmt.Errorf("index %s has mapping version %s, this normtag uses %s: run `normtag reindex`", dir, strings.TrimSpace(string(v)), MappingVersion)
+		return nil, fmt.Errorf("index %s has mapping version %s, this normtag uses %s: %w", dir, strings.TrimSpace(string(v)), MappingVersion, ErrOutdated)
 	}
 	bi, err := bleve.OpenUsing(dir, cfg)
 	if err != nil {
@@ -116,6 +128,7 @@ func passageDoc(d *corpus.Document, p corpus.Passage) map[string]any {
 	}
 	if v := d.Submitter(); v != "" {
 		doc[FieldSubmitter] = v
+		doc[FieldSubmitterName] = v
 	}
 	for field, key := range map[string]string{FieldSubmitterType: "submitter_type", FieldCountry: "country", FieldLang: "language"} {
 		if v := d.Meta[key]; v != "" {

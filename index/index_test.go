@@ -164,3 +164,18 @@ func TestSubmitterFallsBackToAuthor(t *testing.T) {
 		t.Fatalf("%v %+v", err, res)
 	}
 }
+
+func TestSnippetsCutAtWords(t *testing.T) {
+	text := "States should not conduct or knowingly support ICT activity that damages critical infrastructure providing services to the public."
+	for _, c := range []struct{ in, want string }{
+		{"…uct or knowingly support \x02ICT\x03 activity that damages crit…", "…or knowingly support \x02ICT\x03 activity that damages…"},
+		{"…conduct or knowingly support \x02ICT\x03 activity…", "…conduct or knowingly support \x02ICT\x03 activity…"},
+		{"States should not conduct…", "States should not conduct…"},
+		{"…es \x02critical\x03 infrastructure providing services to the public.", "…\x02critical\x03 infrastructure providing services to the public."},
+		{"…\x02onduct\x03 or", "…\x02onduct\x03 or"}, // a mark in the partial word: kept
+	} {
+		if got := wholeWords(c.in, text); got != c.want {
+			t.Errorf("wholeWords(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

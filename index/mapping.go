@@ -18,21 +18,24 @@ import (
 
 // MappingVersion changes whenever the mapping below does; an index built
 // with another version must be rebuilt (normtag reindex).
-const MappingVersion = "1"
+const MappingVersion = "2"
 
 // Field names, usable in query strings ("norm:g", "country:examplia").
 const (
-	FieldText          = "text"
-	FieldTitle         = "title"
-	FieldNorm          = "norm"   // every norm of the passage, direct or inherited
-	FieldDirect        = "direct" // norms from the passage's own words
-	FieldDoc           = "doc"
-	FieldFile          = "file"
-	FieldPath          = "path"
-	FieldPage          = "page"
-	FieldSeq           = "seq"
-	FieldHeading       = "heading"
-	FieldSubmitter     = "submitter"
+	FieldText      = "text"
+	FieldTitle     = "title"
+	FieldNorm      = "norm"   // every norm of the passage, direct or inherited
+	FieldDirect    = "direct" // norms from the passage's own words
+	FieldDoc       = "doc"
+	FieldFile      = "file"
+	FieldPath      = "path"
+	FieldPage      = "page"
+	FieldSeq       = "seq"
+	FieldHeading   = "heading"
+	FieldSubmitter = "submitter"
+	// FieldSubmitterName is the submitter as written, for facets; the
+	// submitter field is lower-cased for matching.
+	FieldSubmitterName = "submitter_name"
 	FieldSubmitterType = "submitter_type"
 	FieldCountry       = "country"
 	FieldLang          = "lang"
@@ -87,6 +90,9 @@ func newMapping() (mapping.IndexMapping, error) {
 	for _, name := range []string{FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang} {
 		dm.AddFieldMappingsAt(name, keyword(lowerKeyword))
 	}
+	name := keyword("keyword")
+	name.Store = false
+	dm.AddFieldMappingsAt(FieldSubmitterName, name)
 	for _, name := range []string{FieldPage, FieldSeq} {
 		f := bleve.NewNumericFieldMapping()
 		f.Store = true

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	hlhtml "github.com/blevesearch/bleve/v2/search/highlight/format/html"
@@ -105,8 +107,11 @@ type QueryError struct {
 func (e *QueryError) Error() string { return fmt.Sprintf("bad query %q: %v", e.Query, e.Err) }
 func (e *QueryError) Unwrap() error { return e.Err }
 
-// facetFields are the fields faceted on every search.
-var facetFields = []string{FieldNorm, FieldSubmitter, FieldSubmitterType, FieldYear}
+// facets are the facets of every search, by name, and the field each
+// counts: submitters as written, not lower-cased.
+var facets = []struct{ name, field string }{
+	{FieldNorm, FieldNorm}, {FieldSubmitter, FieldSubmitterName}, {FieldSubmitterType, FieldSubmitterType}, {FieldYear, FieldYear},
+}
 
 // BuildQuery turns a request into a bleve query, reporting query-string
 // errors as *QueryError.
@@ -241,12 +246,12 @@ func NewSearchRequest(r Request) (*bleve.SearchRequest, error) {
 		req.Highlight.AddField(FieldText)
 	}
 	if r.Facets {
-		for _, f := range facetFields {
+		for _, f := range facets {
 			size := 20
-			if f == FieldNorm {
+			if f.field == FieldNorm {
 				size = 11
 			}
-			req.AddFacet(f, bleve.NewFacetRequest(f, size))
+			req.AddFacet(f.name, bleve.NewFacetRequest(f.field, size))
 		}
 	}
 	return req, nil
@@ -278,7 +283,7 @@ func ConvertResult(res *bleve.SearchResult) *Result {
 			hit.Date = d[:10]
 		}
 		if frags := h.Fragments[FieldText]; len(frags) > 0 {
-			hit.Snippet = fromHTML(frags[0])
+			hit.Snippet = wholeWords(fromHTML(frags[0]), hit.Text)
 		} else {
 			hit.Snippet = textcut.Abbreviate(hit.Text, 240)
 		}
@@ -306,6 +311,43 @@ func ConvertResult(res *bleve.SearchResult) *Result {
 }
 
 // fromHTML turns bleve's HTML fragment into plain text with our markers.
+// ellipsis is what bleve's fragmenter puts where it cut the text.
+const ellipsis = "…"
+
+// wholeWords drops the partial words that a fragment cut at a fixed
+// length begins or ends with ("…uct or knowingly support …"), keeping the
+// ellipsis; text is the passage the fragment comes from.
+func wholeWords(snippet, text string) string {
+	plain := strings.NewReplacer(MarkStart, "", MarkEnd, "").Replace(snippet)
+	body := strings.TrimSuffix(strings.TrimPrefix(plain, ellipsis), ellipsis)
+	at := strings.Index(text, body)
+	if at < 0 || body == "" {
+		return snippet
+	}
+	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	if strings.HasPrefix(snippet, ellipsis) && at > 0 {
+		before, _ := utf8.DecodeLastRuneInString(text[:at])
+		first, _ := utf8.DecodeRuneInString(body)
+		if isWord(before) && isWord(first) {
+			rest := snippet[len(ellipsis):]
+			if i := strings.IndexAny(rest, " \n"); i >= 0 && !strings.ContainsAny(rest[:i], MarkStart+MarkEnd) {
+				snippet = ellipsis + rest[i+1:]
+			}
+		}
+	}
+	if end := at + len(body); strings.HasSuffix(snippet, ellipsis) && end < len(text) {
+		after, _ := utf8.DecodeRuneInString(text[end:])
+		last, _ := utf8.DecodeLastRuneInString(body)
+		if isWord(after) && isWord(last) {
+			rest := snippet[:len(snippet)-len(ellipsis)]
+			if i := strings.LastIndexAny(rest, " \n"); i >= 0 && !strings.ContainsAny(rest[i:], MarkStart+MarkEnd) {
+				snippet = strings.TrimRight(rest[:i], " ,;:") + ellipsis
+			}
+		}
+	}
+	return snippet
+}
+
 func fromHTML(s string) string {
 	s = strings.ReplaceAll(s, "<mark>", MarkStart)
 	s = strings.ReplaceAll(s, "</mark>", MarkEnd)

@@ -236,6 +236,10 @@ func (d *Data) removeStaleIndexes() {
 // first and the index follows, so this is all an interruption can leave.
 func (d *Data) Heal(ctx context.Context) error {
 	d.removeStaleIndexes()
+	if index.Outdated(d.IndexPath()) {
+		d.log.Info("index built by another normtag version; rebuilding it from the corpus")
+		return d.RebuildIndex(ctx)
+	}
 	if _, err := os.Stat(d.IndexPath()); err != nil {
 		// No index (or a dangling link): build it from the store.
 		ids, err := d.Store.DocumentIDs(ctx)

@@ -399,3 +399,32 @@ var expectedCitations = map[string]map[string]int{
 	"j": {"examplia-national-report.pdf": 3, "acme-supply-chain.docx": 1},
 	"k": {"examplia-national-report.pdf": 3, "drw-statement.html": 1, "acme-supply-chain.docx": 1},
 }
+
+// An index built by an older mapping is refused by readers with a clear
+// message and rebuilt by the next writer; submitters facet as written.
+func TestOutdatedIndexIsRebuiltByWriters(t *testing.T) {
+	data := ingestSample(t)
+	before := searchJSON(t, "--data", data, "--facets", "critical infrastructure")
+	found := false
+	for _, f := range before.Facets["submitter"] {
+		found = found || f.Value == "Republic of Examplia"
+	}
+	if !found {
+		t.Errorf("submitter facet does not keep the case of the names: %v", before.Facets["submitter"])
+	}
+	version := filepath.Join(data, "index", "normtag-mapping-version")
+	if err := os.WriteFile(version, []byte("0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := normtag(t, "search", "--data", data, "critical infrastructure")
+	if code != 2 || !strings.Contains(errs, "reindex") {
+		t.Fatalf("search on an outdated index: exit %d, stderr %q", code, errs)
+	}
+	if code, out, errs := normtag(t, "check", "--data", data); code != 0 {
+		t.Fatalf("check: exit %d\n%s%s", code, out, errs)
+	}
+	after := searchJSON(t, "--data", data, "--facets", "critical infrastructure")
+	if after.Total != before.Total {
+		t.Fatalf("rebuilt index: %d hits, before %d", after.Total, before.Total)
+	}
+}

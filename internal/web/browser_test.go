@@ -57,7 +57,7 @@ func TestBrowser(t *testing.T) {
 	err = chromedp.Run(ctx,
 		chromedp.WaitVisible(`input[name=norm][value=g]:checked`, chromedp.ByQuery),
 		chromedp.Text("#hits", &hits, chromedp.ByID),
-		chromedp.FullScreenshot(&shot, 80),
+		chromedp.FullScreenshot(&shot, 100), // 100: PNG (less is JPEG)
 		chromedp.Click("#hits li a.title", chromedp.ByQuery),
 	)
 	if err != nil {
