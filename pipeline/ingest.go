@@ -261,12 +261,12 @@ type writer struct {
 }
 
 // Index batches: opening, committing and closing the index costs a
-// fixed tenth of a second or more, so a batch waits for at least
-// flushDocs documents and flushInterval since the last one, unless it has
-// grown to maxFlushDocs documents or maxFlushPassages passages (which
-// bounds memory). Searches see new documents at each flush.
+// tenth of a second or more, so a batch goes to the index once
+// flushInterval has passed since the last one, or sooner when it reaches
+// maxFlushDocs documents or maxFlushPassages passages (which bounds
+// memory). Searches see new documents at each flush: within about a
+// second, whether documents arrive fast or slowly.
 const (
-	flushDocs        = 64
 	flushInterval    = time.Second
 	maxFlushDocs     = 1024
 	maxFlushPassages = 20000
@@ -276,7 +276,7 @@ const (
 // passages, the last flush at last, should go to the index now.
 func flushDue(docs, passages int, last time.Time) bool {
 	return docs >= maxFlushDocs || passages >= maxFlushPassages ||
-		docs >= flushDocs && time.Since(last) >= flushInterval
+		docs > 0 && time.Since(last) >= flushInterval
 }
 
 // storeBatch is the most documents stored in one transaction.
