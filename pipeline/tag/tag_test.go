@@ -170,3 +170,25 @@ func TestLoadErrorsNameTheRule(t *testing.T) {
 		}
 	}
 }
+
+// TestSortHitsPacked checks that sorting many hits as packed keys gives
+// the (rule, start) order of the comparison sort, ties kept in order.
+func TestSortHitsPacked(t *testing.T) {
+	sc := new(scan)
+	seed := uint32(7)
+	next := func(n int) int { seed = seed*1664525 + 1013904223; return int(seed>>8) % n }
+	for round := 0; round < 50; round++ {
+		sc.hits = sc.hits[:0]
+		for i := 0; i < 49+next(400); i++ {
+			sc.hits = append(sc.hits, hit{start: next(2000), end: i, use: patternUse{rule: next(30), slot: next(3)}})
+		}
+		want := slices.Clone(sc.hits)
+		slices.SortStableFunc(want, func(a, b hit) int {
+			return (a.use.rule<<32 | a.start) - (b.use.rule<<32 | b.start)
+		})
+		sortHits(sc)
+		if !slices.Equal(sc.hits, want) {
+			t.Fatalf("round %d: packed sort differs from the comparison sort", round)
+		}
+	}
+}

@@ -32,6 +32,9 @@ type scan struct {
 	quotes  []quoteHit
 	matches []ahocorasick.Match
 	words   []int32 // word index of each hit of the rule being evaluated
+	// scratch for sortHits
+	keys    []uint64
+	hitsTmp []hit
 	// scratch for evaluate
 	anyHits, groupHits []hit
 	// evidence and firings back a result from matchInto until the scan
@@ -142,7 +145,7 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string) result {
 	if len(sc.hits) == 0 {
 		return res
 	}
-	sortHits(sc.hits)
+	sortHits(sc)
 	res.firings = sc.firings
 	for i := 0; i < len(sc.hits); {
 		j := i
@@ -158,13 +161,19 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string) result {
 	return res
 }
 
-// sortHits orders hits by rule, then start. Passages have few hits, for
-// which an insertion sort beats a general sort's overhead.
-func sortHits(hits []hit) {
+// sortHits orders the scan's hits by rule, then start. Passages have few
+// hits, for which an insertion sort beats a general sort's overhead.
+// Many hits are sorted as integers (rule, start and position packed in
+// one word) and then moved once, rather than swapping 32-byte hits
+// through a comparison function.
+func sortHits(sc *scan) {
+	hits := sc.hits
 	// rule and start packed in one integer: one comparison per pair
 	key := func(h *hit) int { return h.use.rule<<32 | h.start }
 	if len(hits) > 48 {
-		slices.SortFunc(hits, func(a, b hit) int { return key(&a) - key(&b) })
+		if !sortHitsPacked(sc) {
+			slices.SortFunc(hits, func(a, b hit) int { return key(&a) - key(&b) })
+		}
 		return
 	}
 	for i := 1; i < len(hits); i++ {
@@ -172,6 +181,37 @@ func sortHits(hits []hit) {
 			hits[j], hits[j-1] = hits[j-1], hits[j]
 		}
 	}
+}
+
+// Packed sort keys: rule << ruleShift | start << posBits | position.
+const (
+	posBits   = 20 // up to a million hits in a passage
+	startBits = 28 // starts below 256 MiB of folded text
+	ruleShift = posBits + startBits
+)
+
+// sortHitsPacked sorts the scan's hits by (rule, start, position) if they
+// fit the packed keys, and reports whether it did.
+func sortHitsPacked(sc *scan) bool {
+	hits := sc.hits
+	if len(hits) >= 1<<posBits {
+		return false
+	}
+	keys := sc.keys[:0]
+	for i := range hits {
+		h := &hits[i]
+		if h.start >= 1<<startBits || h.use.rule >= 1<<(64-ruleShift) {
+			return false
+		}
+		keys = append(keys, uint64(h.use.rule)<<ruleShift|uint64(h.start)<<posBits|uint64(i))
+	}
+	slices.Sort(keys)
+	tmp := append(sc.hitsTmp[:0], hits...)
+	for j, k := range keys {
+		hits[j] = tmp[k&(1<<posBits-1)]
+	}
+	sc.keys, sc.hitsTmp = keys, tmp
+	return true
 }
 
 // evaluate decides whether one rule fires given its hits.
