@@ -36,6 +36,24 @@ func run(m *Matcher, text []byte) []string {
 	if fmt.Sprint(out) != fmt.Sprint(appended) {
 		panic(fmt.Sprintf("Find and AppendMatches disagree on %q: %v vs %v", text, out, appended))
 	}
+	if w, ok := m.Walker(); ok {
+		var stepped []string
+		var s uint32
+		var ms []Match
+		for i, b := range text {
+			var report bool
+			if s, report = w.Step(s, b); report {
+				ms = w.AppendOutputs(ms, s, i+1)
+			}
+		}
+		for _, x := range ms {
+			stepped = append(stepped, fmt.Sprint(x.ID, ":", x.End))
+		}
+		sort.Strings(stepped)
+		if fmt.Sprint(out) != fmt.Sprint(stepped) {
+			panic(fmt.Sprintf("Find and Walker disagree on %q: %v vs %v", text, out, stepped))
+		}
+	}
 	return out
 }
 

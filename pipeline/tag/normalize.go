@@ -2,6 +2,8 @@ package tag
 
 import (
 	"strings"
+
+	"github.com/normtag/normtag/internal/ahocorasick"
 	"unicode"
 	"unicode/utf8"
 )
@@ -35,6 +37,15 @@ var asciiTable = func() (t [utf8.RuneSelf]byte) {
 // form is at most twice its UTF-8 length), which keeps the per-byte loop
 // free of append's capacity checks.
 func fold(s string, buf *folded) {
+	foldMatch(s, buf, nil, nil)
+}
+
+// foldMatch is fold that also runs the automaton w over the folded bytes
+// as it writes them, appending its matches to ms (ends in folded
+// offsets, exclusive). Stepping the automaton waits on a table load per
+// byte; folding in the same loop fills that wait with useful work. With
+// a nil w it only folds.
+func foldMatch(s string, buf *folded, w *ahocorasick.Walker, ms []ahocorasick.Match) []ahocorasick.Match {
 	need := 2*len(s) + 2
 	if cap(buf.text) < need || cap(buf.offsets) < need+1 {
 		buf.text = make([]byte, need+need/8)
@@ -44,47 +55,61 @@ func fold(s string, buf *folded) {
 	offs := buf.offsets[:need+1]
 	text[0], offs[0] = ' ', 0
 	n := 1
+	var st uint32
+	if w != nil {
+		st, _ = w.Step(0, ' ') // the leading space reports nothing
+	}
 	space := true
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if f := asciiTable[c]; f != 0 {
-				text[n], offs[n] = f, int32(i)
-				n++
-				space = false
-			} else if !space {
-				text[n], offs[n] = ' ', int32(i)
-				n++
-				space = true
-			}
+			f := asciiTable[c]
 			i++
+			if f == 0 {
+				if space {
+					continue
+				}
+				f = ' '
+			}
+			space = f == ' '
+			text[n], offs[n] = f, int32(i-1)
+			n++
+			if w != nil {
+				var report bool
+				if st, report = w.Step(st, f); report {
+					ms = w.AppendOutputs(ms, st, n)
+				}
+			}
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
+		var tmp [2 * utf8.UTFMax]byte
+		k := 0
 		switch {
 		case r == '\u00ad': // soft hyphen: invisible
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if a, ok := asciiFold(r); ok {
-				for j := 0; j < len(a); j++ {
-					text[n], offs[n] = a[j], int32(i)
-					n++
-				}
+				k = copy(tmp[:], a)
 			} else {
-				var tmp [utf8.UTFMax]byte
-				k := utf8.EncodeRune(tmp[:], unicode.ToLower(r))
-				for j := 0; j < k; j++ {
-					text[n], offs[n] = tmp[j], int32(i)
-					n++
-				}
+				k = utf8.EncodeRune(tmp[:], unicode.ToLower(r))
 			}
 			space = false
 		case unicode.IsMark(r):
 			// combining accent: drop
 		default:
 			if !space {
-				text[n], offs[n] = ' ', int32(i)
-				n++
+				tmp[0], k = ' ', 1
 				space = true
+			}
+		}
+		for _, b := range tmp[:k] {
+			text[n], offs[n] = b, int32(i)
+			n++
+			if w != nil {
+				var report bool
+				if st, report = w.Step(st, b); report {
+					ms = w.AppendOutputs(ms, st, n)
+				}
 			}
 		}
 		i += size
@@ -92,9 +117,15 @@ func fold(s string, buf *folded) {
 	if !space {
 		text[n], offs[n] = ' ', int32(len(s))
 		n++
+		if w != nil {
+			if st, report := w.Step(st, ' '); report {
+				ms = w.AppendOutputs(ms, st, n)
+			}
+		}
 	}
 	offs[n] = int32(len(s))
 	buf.text, buf.offsets = text[:n], offs[:n+1]
+	return ms
 }
 
 // foldString is fold for patterns and tests, without the framing spaces.

@@ -67,7 +67,10 @@ type Tagger struct {
 	file    File
 	rules   []compiledRule
 	matcher *ahocorasick.Matcher
-	pats    []pattern
+	// walker steps matcher while the text is folded; nil when the
+	// automaton is too large for its compact table.
+	walker *ahocorasick.Walker
+	pats   []pattern
 	// Patterns from lexOnly on are function words that no rule uses;
 	// lexLang[id] is their language. The match loop counts them without
 	// touching the (much larger) pattern records.
@@ -277,6 +280,9 @@ func Load(data []byte) (*Tagger, error) {
 		raw[i] = b
 	}
 	t.matcher = ahocorasick.New(raw)
+	if w, ok := t.matcher.Walker(); ok {
+		t.walker = &w
+	}
 	return t, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/norms"
 )
 
 func mustDefault(t testing.TB) *Tagger {
@@ -189,6 +190,40 @@ func TestSortHitsPacked(t *testing.T) {
 		sortHits(sc)
 		if !slices.Equal(sc.hits, want) {
 			t.Fatalf("round %d: packed sort differs from the comparison sort", round)
+		}
+	}
+}
+
+// Folding and matching in one loop must find exactly what folding, then
+// matching the folded text, finds: accents, ligatures, soft hyphens,
+// other scripts, punctuation runs and text ending inside a word.
+func TestFoldMatchEqualsFoldThenMatch(t *testing.T) {
+	tg := mustDefault(t)
+	if tg.walker == nil {
+		t.Fatal("the default rules should fit the compact automaton")
+	}
+	texts := []string{
+		"",
+		"Critical-Infrastructure",
+		"Les États protègent les infrastructures critiques; la coopération internationale…",
+		"supply\u00adchain integrity ﬁrmware, vulnerabilities (CERT/CSIRT) — Ελλάδα 13(f)",
+		"los Estados deberían adoptar medidas apropiadas para proteger sus infraestructuras críticas",
+		"norm (f) and norms (e), (f) and (h); paragraph 13 j!!",
+		"e\u0301le\u0301ments combining marks, 24/7 networks, NIS2, 5G security",
+	}
+	for _, n := range norms.All {
+		texts = append(texts, n.Text, strings.ToUpper(n.Text))
+	}
+	var a, b folded
+	for _, text := range texts {
+		fold(text, &a)
+		want := tg.matcher.AppendMatches(nil, a.text)
+		got := foldMatch(text, &b, tg.walker, nil)
+		if string(a.text) != string(b.text) || !slices.Equal(a.offsets, b.offsets) {
+			t.Fatalf("%q: folded differently", text)
+		}
+		if !slices.Equal(want, got) {
+			t.Fatalf("%q: matches %v, want %v", text, got, want)
 		}
 	}
 }

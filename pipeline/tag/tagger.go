@@ -82,12 +82,16 @@ func (t *Tagger) match(text string, langHint string) result {
 // result's firings and their evidence until the scan is reused: the hot
 // path scores the result before then and copies nothing.
 func (t *Tagger) matchInto(sc *scan, text string, langHint string) result {
-	fold(text, &sc.f)
+	if t.walker != nil {
+		sc.matches = foldMatch(text, &sc.f, t.walker, sc.matches[:0])
+	} else {
+		fold(text, &sc.f)
+		sc.matches = t.matcher.AppendMatches(sc.matches[:0], sc.f.text)
+	}
 	sc.hits, sc.anchors, sc.quotes = sc.hits[:0], sc.anchors[:0], sc.quotes[:0]
 	sc.evidence, sc.firings = sc.evidence[:0], sc.firings[:0]
 	ft := sc.f.text
 	var counts lang.Counts
-	sc.matches = t.matcher.AppendMatches(sc.matches[:0], ft)
 	for _, mt := range sc.matches {
 		if int(mt.ID) >= t.lexOnly {
 			counts[t.lexLang[mt.ID]-1]++
