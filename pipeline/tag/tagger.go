@@ -35,6 +35,12 @@ type scan struct {
 	// scratch for sortHits
 	keys    []uint64
 	hitsTmp []hit
+	// seen[rule] is what parts of the rule the passage's hits cover
+	// (seenAny, seenNot, a bit per All group); touched lists the rules
+	// with a nonzero entry, so that it is cleared in time proportional
+	// to the hits.
+	seen    []uint64
+	touched []int32
 	// scratch for evaluate
 	anyHits, groupHits []hit
 	// evidence and firings back a result from matchInto until the scan
@@ -90,6 +96,9 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string) result {
 	}
 	sc.hits, sc.anchors, sc.quotes = sc.hits[:0], sc.anchors[:0], sc.quotes[:0]
 	sc.evidence, sc.firings = sc.evidence[:0], sc.firings[:0]
+	if len(sc.seen) < len(t.rules) {
+		sc.seen = make([]uint64, len(t.rules))
+	}
 	ft := sc.f.text
 	var counts lang.Counts
 	for _, mt := range sc.matches {
@@ -124,8 +133,13 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string) result {
 		}
 		for _, u := range p.uses {
 			sc.hits = append(sc.hits, hit{start: start, end: end, use: u})
+			if sc.seen[u.rule] == 0 {
+				sc.touched = append(sc.touched, int32(u.rule))
+			}
+			sc.seen[u.rule] |= slotBit(u.slot)
 		}
 	}
+	t.dropHopeless(sc)
 	// A passage too short to tell, with no document to ask, gets every
 	// rule set: phrases are language-specific enough not to collide.
 	res := result{lang: counts.Best(langHint)}
@@ -163,6 +177,60 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string) result {
 	}
 	sc.firings = res.firings
 	return res
+}
+
+// Bits of scan.seen: an All group's index is its bit.
+const (
+	seenAny = 1 << 63
+	seenNot = 1 << 62
+	// maxTrackedGroups is the number of All groups seen can tell apart;
+	// a rule with more is always evaluated.
+	maxTrackedGroups = 62
+)
+
+func slotBit(slot int) uint64 {
+	switch {
+	case slot == slotAny:
+		return seenAny
+	case slot == slotNot:
+		return seenNot
+	case slot < maxTrackedGroups:
+		return 1 << slot
+	}
+	return 0
+}
+
+// dropHopeless removes the hits of rules that cannot fire on this
+// passage, before they are sorted and evaluated: a rule excluded by a
+// Not hit, or one with neither an Any hit nor a hit in each All group.
+// Most rules touched by a passage are of the second kind. It also clears
+// the scan's seen marks.
+func (t *Tagger) dropHopeless(sc *scan) {
+	if len(sc.hits) == 0 {
+		return
+	}
+	for _, r := range sc.touched {
+		s := sc.seen[r]
+		g := t.rules[r].groups
+		hopeful := s&seenNot == 0 && (s&seenAny != 0 || g > maxTrackedGroups ||
+			g > 0 && s&(1<<g-1) == 1<<g-1)
+		if hopeful {
+			sc.seen[r] = seenAny // a mark to keep, cleared below
+		} else {
+			sc.seen[r] = 0
+		}
+	}
+	kept := sc.hits[:0]
+	for _, h := range sc.hits {
+		if sc.seen[h.use.rule] != 0 {
+			kept = append(kept, h)
+		}
+	}
+	sc.hits = kept
+	for _, r := range sc.touched {
+		sc.seen[r] = 0
+	}
+	sc.touched = sc.touched[:0]
 }
 
 // sortHits orders the scan's hits by rule, then start. Passages have few
