@@ -38,6 +38,13 @@ var boilerplate = map[string]bool{
 // distinctive windows marked.
 type quoteModel struct {
 	words [11][]string
+	// text[n] is norm n's words joined by single spaces; starts[n][w] is
+	// where word w begins in it, and after[n][i], for a space at byte i,
+	// is the index of the word that follows. extend compares bytes
+	// against text and converts back to words only at its ends.
+	text   [11]string
+	starts [11][]int
+	after  [11][]int16
 	// good[n][i] says the window of quoteWords words starting at i of
 	// norm n's text is distinctive.
 	good [11][]bool
@@ -55,6 +62,17 @@ func newQuoteModel() *quoteModel {
 	owner := map[string]int{}
 	for i, n := range norms.All {
 		m.words[i] = strings.Fields(foldString(n.Text))
+		m.text[i] = strings.Join(m.words[i], " ")
+		m.after[i] = make([]int16, len(m.text[i]))
+		at := 0
+		for w, word := range m.words[i] {
+			m.starts[i] = append(m.starts[i], at)
+			at += len(word)
+			if at < len(m.text[i]) {
+				m.after[i][at] = int16(w + 1)
+			}
+			at++
+		}
 		for s := 0; s+quoteWords <= len(m.words[i]); s++ {
 			w := strings.Join(m.words[i][s:s+quoteWords], " ")
 			if o, ok := owner[w]; ok && o != i {
@@ -109,36 +127,53 @@ type quoteHit struct {
 
 // extend grows a seed hit at folded [start, end) into the longest verbatim
 // run of norm n's text and returns it; windows is 0 when the run has no
-// distinctive window.
+// distinctive window. Both texts are folded to single spaces, so a run
+// is their longest common stretch of bytes cut back to the last word
+// boundary both share.
 func (m *quoteModel) extend(ft []byte, start, end int, ref seedRef) quoteHit {
-	ws := m.words[ref.norm]
-	// Forward: ft[end] is the space after the seed.
+	n := ref.norm
+	ws, nt, after := m.words[n], m.text[n], m.after[n]
+	// Forward: ft[end] is the space after the seed; j is the next word.
 	j, q := int(ref.pos)+seedWords, end
-	for j < len(ws) && q+1 < len(ft) {
-		r := q + 1
-		for r < len(ft) && ft[r] != ' ' {
-			r++
+	if j < len(ws) && q+1 < len(ft) {
+		a, b := ft[q+1:], nt[m.starts[n][j]:]
+		k := 0
+		for k < len(a) && k < len(b) && a[k] == b[k] {
+			k++
 		}
-		if string(ft[q+1:r]) != ws[j] {
-			break
+		switch {
+		case k == len(b) && k < len(a) && a[k] == ' ':
+			j, q = len(ws), q+1+k // the rest of the norm's text
+		default:
+			if x := strings.LastIndexByte(b[:k], ' '); x >= 0 {
+				j, q = int(after[m.starts[n][j]+x]), q+1+x
+			}
 		}
-		j, q = j+1, r
 	}
-	// Backward: ft[start-1] is the space before the seed.
+	// Backward: ft[start-1] is the space before the seed; i is the
+	// previous word.
 	i, p := int(ref.pos)-1, start-1
-	for i >= 0 && p > 0 {
-		l := p - 1
-		for l > 0 && ft[l-1] != ' ' {
-			l--
+	if i >= 0 && p > 0 {
+		e := m.starts[n][i] + len(ws[i]) // end of word i in nt
+		a, b := ft[:p], nt[:e]
+		k := 0
+		for k < len(a) && k < len(b) && a[len(a)-1-k] == b[len(b)-1-k] {
+			k++
 		}
-		if string(ft[l:p]) != ws[i] {
-			break
+		switch {
+		case k == len(b) && k < len(a) && a[len(a)-1-k] == ' ':
+			i, p = -1, p-k-1 // back to the norm's first word
+		default:
+			// the last space among the k bytes matched
+			if x := strings.IndexByte(b[len(b)-k:], ' '); x >= 0 {
+				bp := len(b) - k + x // a space in nt
+				i, p = int(after[bp])-1, p-(len(b)-bp)
+			}
 		}
-		i, p = i-1, l-1
 	}
-	h := quoteHit{norm: ref.norm, start: p + 1, end: q}
+	h := quoteHit{norm: n, start: p + 1, end: q}
 	for x := i + 1; x+quoteWords <= j; x++ {
-		if m.good[ref.norm][x] {
+		if m.good[n][x] {
 			h.windows++
 		}
 	}

@@ -43,6 +43,7 @@ type scan struct {
 	touched []int32
 	// scratch for evaluate
 	anyHits, groupHits []hit
+	chosen             []hit // proximity's answer, valid until its next call
 	// evidence and firings back a result from matchInto until the scan
 	// is returned to the pool.
 	evidence []corpus.Evidence
@@ -347,7 +348,13 @@ func (t *Tagger) proximity(sc *scan, hits []hit, groups, within int) []hit {
 		prev = h.start
 	}
 	// hits are sorted by start; slide a window covering every group.
-	count := make([]int, groups)
+	var countBuf [8]int
+	count := countBuf[:0]
+	if groups > len(countBuf) {
+		count = make([]int, groups)
+	} else {
+		count = countBuf[:groups]
+	}
 	covered := 0
 	lo := 0
 	for hi := range hits {
@@ -359,14 +366,16 @@ func (t *Tagger) proximity(sc *scan, hits []hit, groups, within int) []hit {
 		for covered == groups {
 			span := int(sc.words[hi] - sc.words[lo])
 			if span <= within {
-				out := make([]hit, 0, groups)
-				seen := make([]bool, groups)
+				// count is free now: it marks the groups taken.
+				clear(count)
+				out := sc.chosen[:0]
 				for k := lo; k <= hi; k++ {
-					if s := hits[k].use.slot; !seen[s] {
-						seen[s] = true
+					if s := hits[k].use.slot; count[s] == 0 {
+						count[s] = 1
 						out = append(out, hits[k])
 					}
 				}
+				sc.chosen = out
 				return out
 			}
 			gl := hits[lo].use.slot
