@@ -1,6 +1,9 @@
 package tag
 
 import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"strings"
 
 	"github.com/normtag/normtag/corpus"
@@ -42,7 +45,7 @@ type quoteModel struct {
 	// where word w begins in it, and after[n][i], for a space at byte i,
 	// is the index of the word that follows. extend compares bytes
 	// against text and converts back to words only at its ends.
-	text   [11]string
+	text   [11][]byte
 	starts [11][]int
 	after  [11][]int16
 	// good[n][i] says the window of quoteWords words starting at i of
@@ -62,7 +65,7 @@ func newQuoteModel() *quoteModel {
 	owner := map[string]int{}
 	for i, n := range norms.All {
 		m.words[i] = strings.Fields(foldString(n.Text))
-		m.text[i] = strings.Join(m.words[i], " ")
+		m.text[i] = []byte(strings.Join(m.words[i], " "))
 		m.after[i] = make([]int16, len(m.text[i]))
 		at := 0
 		for w, word := range m.words[i] {
@@ -137,15 +140,12 @@ func (m *quoteModel) extend(ft []byte, start, end int, ref seedRef) quoteHit {
 	j, q := int(ref.pos)+seedWords, end
 	if j < len(ws) && q+1 < len(ft) {
 		a, b := ft[q+1:], nt[m.starts[n][j]:]
-		k := 0
-		for k < len(a) && k < len(b) && a[k] == b[k] {
-			k++
-		}
+		k := commonPrefix(a, b)
 		switch {
 		case k == len(b) && k < len(a) && a[k] == ' ':
 			j, q = len(ws), q+1+k // the rest of the norm's text
 		default:
-			if x := strings.LastIndexByte(b[:k], ' '); x >= 0 {
+			if x := bytes.LastIndexByte(b[:k], ' '); x >= 0 {
 				j, q = int(after[m.starts[n][j]+x]), q+1+x
 			}
 		}
@@ -165,7 +165,7 @@ func (m *quoteModel) extend(ft []byte, start, end int, ref seedRef) quoteHit {
 			i, p = -1, p-k-1 // back to the norm's first word
 		default:
 			// the last space among the k bytes matched
-			if x := strings.IndexByte(b[len(b)-k:], ' '); x >= 0 {
+			if x := bytes.IndexByte(b[len(b)-k:], ' '); x >= 0 {
 				bp := len(b) - k + x // a space in nt
 				i, p = int(after[bp])-1, p-(len(b)-bp)
 			}
@@ -178,6 +178,22 @@ func (m *quoteModel) extend(ft []byte, start, end int, ref seedRef) quoteHit {
 		}
 	}
 	return h
+}
+
+// commonPrefix is the length of the longest common prefix of a and b,
+// compared eight bytes at a time: quotes run for hundreds of bytes.
+func commonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	k := 0
+	for ; k+8 <= n; k += 8 {
+		if x := binary.LittleEndian.Uint64(a[k:]) ^ binary.LittleEndian.Uint64(b[k:]); x != 0 {
+			return k + bits.TrailingZeros64(x)/8
+		}
+	}
+	for k < n && a[k] == b[k] {
+		k++
+	}
+	return k
 }
 
 // covered reports whether a run of norm n already recorded spans the

@@ -227,3 +227,22 @@ func TestFoldMatchEqualsFoldThenMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestCommonPrefix(t *testing.T) {
+	base := []byte("states should not conduct or knowingly support ICT activity contrary to their obligations")
+	for i := 0; i <= len(base); i++ {
+		for _, cut := range []int{0, 1, 7, 8, 9, 17, len(base)} {
+			a := slices.Clone(base[:min(len(base), i+cut)])
+			if i < len(a) {
+				a[i] ^= 0x20
+			}
+			want := 0
+			for want < len(a) && a[want] == base[want] {
+				want++
+			}
+			if got := commonPrefix(a, base); got != want {
+				t.Fatalf("differ at %d, len %d: got %d, want %d", i, len(a), got, want)
+			}
+		}
+	}
+}
