@@ -142,3 +142,7 @@ func TestHeldoutFreshPassages(t *testing.T) {
 func TestHeldoutFinalPassages(t *testing.T) {
 	measureHeldout(t, "testdata/heldout-final.jsonl").check(t, 0.68, 0.68, 2.0, 0.80)
 }
+
+func TestHeldoutBlindPassages(t *testing.T) {
+	measureHeldout(t, "testdata/heldout-blind.jsonl").check(t, 0, 0, 2.0, 0)
+}
