@@ -140,9 +140,16 @@ func TestHeldoutFreshPassages(t *testing.T) {
 // objects, the French and Spanish wording of (b)...); closing them gave
 // 0.76, 0.76, mean 0.79.
 func TestHeldoutFinalPassages(t *testing.T) {
-	measureHeldout(t, "testdata/heldout-final.jsonl").check(t, 0.68, 0.68, 2.0, 0.80)
+	measureHeldout(t, "testdata/heldout-final.jsonl").check(t, 0.78, 0.78, 2.0, 0.80)
 }
 
+// heldout-blind.jsonl was written by a helper that never read the rules.
+// Its first run, before any rule was written for it, is the honest
+// measure of how the rules generalise: carried 0.68, top-scored 0.68,
+// mean norms 0.79, no-norm passages untagged 1.00 (heldout-final's went
+// from 0.76 to 0.82 with the same change, without being looked at). The
+// vocabulary added after it is general (themes, synonyms), not its
+// sentences; since then it is a regression set like the others.
 func TestHeldoutBlindPassages(t *testing.T) {
-	measureHeldout(t, "testdata/heldout-blind.jsonl").check(t, 0, 0, 2.0, 0)
+	measureHeldout(t, "testdata/heldout-blind.jsonl").check(t, 0.95, 0.95, 2.0, 0.95)
 }
