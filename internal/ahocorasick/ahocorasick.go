@@ -146,7 +146,9 @@ func (m *Matcher) Len(id int) int { return m.lengths[id] }
 // offset.
 func (m *Matcher) Find(text []byte, fn func(id, end int)) {
 	if m.delta16 != nil {
-		m.find16(text, fn)
+		for _, mt := range m.AppendMatches(nil, text) {
+			fn(int(mt.ID), int(mt.End))
+		}
 		return
 	}
 	s := int32(0)
@@ -167,25 +169,6 @@ func (m *Matcher) Find(text []byte, fn func(id, end int)) {
 	}
 }
 
-func (m *Matcher) find16(text []byte, fn func(id, end int)) {
-	s := uint32(0)
-	nc := uint32(m.nclasses)
-	delta := m.delta16
-	classes := &m.classes
-	for i, b := range text {
-		e := delta[s*nc+uint32(classes[b])]
-		s = uint32(e >> 1)
-		if e&1 == 0 {
-			continue
-		}
-		for t := int32(s); t > 0; t = m.outLink[t] {
-			for _, id := range m.out[t] {
-				fn(int(id), i+1)
-			}
-		}
-	}
-}
-
 // Match is one occurrence: pattern ID ending at End (exclusive).
 type Match struct {
 	ID, End int32
@@ -195,24 +178,16 @@ type Match struct {
 // in order of end offset, and returns it. It does what Find does without
 // a function call per match, for callers on a hot path.
 func (m *Matcher) AppendMatches(dst []Match, text []byte) []Match {
-	if m.delta16 == nil {
+	w, ok := m.Walker()
+	if !ok {
 		m.Find(text, func(id, end int) { dst = append(dst, Match{int32(id), int32(end)}) })
 		return dst
 	}
-	s := uint32(0)
-	nc := uint32(m.nclasses)
-	delta := m.delta16
-	classes := &m.classes
+	var s uint32
 	for i, b := range text {
-		e := delta[s*nc+uint32(classes[b])]
-		s = uint32(e >> 1)
-		if e&1 == 0 {
-			continue
-		}
-		for t := int32(s); t > 0; t = m.outLink[t] {
-			for _, id := range m.out[t] {
-				dst = append(dst, Match{id, int32(i + 1)})
-			}
+		var report bool
+		if s, report = w.Step(s, b); report {
+			dst = w.AppendOutputs(dst, s, i+1)
 		}
 	}
 	return dst
