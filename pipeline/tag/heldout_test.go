@@ -153,3 +153,7 @@ func TestHeldoutFinalPassages(t *testing.T) {
 func TestHeldoutBlindPassages(t *testing.T) {
 	measureHeldout(t, "testdata/heldout-blind.jsonl").check(t, 0.95, 0.95, 2.0, 0.95)
 }
+
+func TestHeldoutBlind2Passages(t *testing.T) {
+	measureHeldout(t, "testdata/heldout-blind2.jsonl").check(t, 0, 0, 2.0, 0)
+}
