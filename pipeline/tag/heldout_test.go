@@ -154,6 +154,9 @@ func TestHeldoutBlindPassages(t *testing.T) {
 	measureHeldout(t, "testdata/heldout-blind.jsonl").check(t, 0.95, 0.95, 2.0, 0.95)
 }
 
+// heldout-blind2.jsonl, written like the first blind set after the rules
+// had learnt from it: first run carried 0.74, top-scored 0.72, mean
+// norms 0.86, no-norm untagged 0.95. A regression set since.
 func TestHeldoutBlind2Passages(t *testing.T) {
-	measureHeldout(t, "testdata/heldout-blind2.jsonl").check(t, 0, 0, 2.0, 0)
+	measureHeldout(t, "testdata/heldout-blind2.jsonl").check(t, 0.95, 0.90, 2.0, 0.95)
 }
