@@ -160,3 +160,7 @@ func TestHeldoutBlindPassages(t *testing.T) {
 func TestHeldoutBlind2Passages(t *testing.T) {
 	measureHeldout(t, "testdata/heldout-blind2.jsonl").check(t, 0.95, 0.90, 2.0, 0.95)
 }
+
+func TestHeldoutBlind4Passages(t *testing.T) {
+	measureHeldout(t, "testdata/heldout-blind4.jsonl").check(t, 0, 0, 2.0, 0)
+}
