@@ -161,6 +161,8 @@ func TestHeldoutBlind2Passages(t *testing.T) {
 	measureHeldout(t, "testdata/heldout-blind2.jsonl").check(t, 0.95, 0.90, 2.0, 0.95)
 }
 
+// heldout-blind4.jsonl: first run carried 0.82, top-scored 0.80, mean
+// norms 0.92, no-norm untagged 0.95; a regression set since.
 func TestHeldoutBlind4Passages(t *testing.T) {
-	measureHeldout(t, "testdata/heldout-blind4.jsonl").check(t, 0, 0, 2.0, 0)
+	measureHeldout(t, "testdata/heldout-blind4.jsonl").check(t, 0.95, 0.90, 2.0, 0.95)
 }
