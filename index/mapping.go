@@ -70,7 +70,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	text.Analyzer = en.AnalyzerName
 	text.Store = true
 	text.IncludeTermVectors = true // highlighting
-	text.IncludeInAll = false // queries default to FieldText, not _all
+	text.IncludeInAll = false      // queries default to FieldText, not _all
 	dm.AddFieldMappingsAt(FieldText, text)
 
 	title := bleve.NewTextFieldMapping()
