@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -244,5 +245,42 @@ func TestCommonPrefix(t *testing.T) {
 				t.Fatalf("differ at %d, len %d: got %d, want %d", i, len(a), got, want)
 			}
 		}
+	}
+}
+
+// A rules file too large for the compact automaton table (32,768 states
+// or more) is matched without the fused fold-and-match loop: same tags.
+func TestLargeRuleSetWithoutWalker(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	word := func() string {
+		b := make([]byte, 12)
+		for i := range b {
+			b[i] = byte('a' + r.IntN(26))
+		}
+		return string(b)
+	}
+	var phrases []string
+	for range 4000 {
+		phrases = append(phrases, word()+" "+word())
+	}
+	var src strings.Builder
+	src.WriteString("norms:\n  g:\n    - name: many\n      lang: en\n      weight: 0.9\n      any:\n")
+	for _, p := range phrases {
+		src.WriteString("        - " + p + "\n")
+	}
+	tg, err := Load([]byte(src.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tg.walker != nil || tg.matcher.States() < 1<<15 {
+		t.Fatalf("want an automaton past the compact table, got %d states", tg.matcher.States())
+	}
+	text := "The ministry said that " + strings.ToUpper(phrases[1234]) + " is now part of the national plan, and that the rest of the measures follow."
+	tags := tg.TagText(text)
+	if letters(tags) != "g" || tags[0].Evidence[0].Match != strings.ToUpper(phrases[1234]) {
+		t.Fatalf("tags %+v", tags)
+	}
+	if got := tg.TagText("The ministry said that nothing of the kind is in the national plan."); len(got) != 0 {
+		t.Fatalf("tagged a passage without a phrase: %+v", got)
 	}
 }
