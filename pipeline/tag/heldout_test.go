@@ -172,3 +172,7 @@ func TestHeldoutBlind4Passages(t *testing.T) {
 func TestHeldoutBlind5Passages(t *testing.T) {
 	measureHeldout(t, "testdata/heldout-blind5.jsonl").check(t, 0.95, 0.90, 2.0, 0.95)
 }
+
+func TestHeldoutBlind3Passages(t *testing.T) {
+	measureHeldout(t, "testdata/heldout-blind3.jsonl").check(t, 0, 0, 2.0, 0)
+}
