@@ -173,6 +173,17 @@ func TestHeldoutBlind5Passages(t *testing.T) {
 	measureHeldout(t, "testdata/heldout-blind5.jsonl").check(t, 0.95, 0.90, 2.0, 0.95)
 }
 
+// heldout-blind3.jsonl, measured first against the rules of the fifth
+// round: carried 0.78, top-scored 0.75, mean norms 0.91, no-norm
+// untagged 1.00; a regression set since.
 func TestHeldoutBlind3Passages(t *testing.T) {
-	measureHeldout(t, "testdata/heldout-blind3.jsonl").check(t, 0, 0, 2.0, 0)
+	measureHeldout(t, "testdata/heldout-blind3.jsonl").check(t, 0.92, 0.85, 2.0, 0.95)
+}
+
+// heldout-blind6.jsonl, measured first against the rules that had learnt
+// from blind3: carried 0.82, top-scored 0.82, mean norms 0.94, no-norm
+// untagged 0.91 (a French logistics supply chain tagged (i), since
+// excluded). Not learnt from: it measures how the rules generalise.
+func TestHeldoutBlind6Passages(t *testing.T) {
+	measureHeldout(t, "testdata/heldout-blind6.jsonl").check(t, 0.75, 0.75, 2.0, 0.9)
 }
