@@ -2,10 +2,10 @@ package tag
 
 import (
 	"strings"
-
-	"github.com/normtag/normtag/internal/ahocorasick"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/normtag/normtag/internal/ahocorasick"
 )
 
 // folded is text prepared for matching: lower case, accents removed, and

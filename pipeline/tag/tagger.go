@@ -349,12 +349,11 @@ func (t *Tagger) proximity(sc *scan, hits []hit, groups, within int) []hit {
 	}
 	// hits are sorted by start; slide a window covering every group.
 	var countBuf [8]int
-	count := countBuf[:0]
+	count := countBuf[:]
 	if groups > len(countBuf) {
 		count = make([]int, groups)
-	} else {
-		count = countBuf[:groups]
 	}
+	count = count[:groups]
 	covered := 0
 	lo := 0
 	for hi := range hits {
