@@ -1,9 +1,11 @@
-// Package corpus holds normtag's data model (Document, Page, Passage, Tag)
-// and the durable SQLite store that is the system of record for it.
+// Package corpus holds normtag's data model (Document, Page, Passage, Tag),
+// failure reasons and the plain types a store answers with. It imports
+// nothing beyond the standard library, so every stage can speak it without
+// linking storage.
 //
-// Every pipeline stage speaks these types: extract produces a Document with
-// Pages, segment adds Passages, tag adds Tags, the Store persists them and
-// the index is derived from what the Store holds.
+// Extract produces a Document with Pages, segment adds Passages, tag adds
+// Tags, a store (package corpus/sqlite) persists them and the index is
+// derived from what the store holds.
 package corpus
 
 import (

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/corpus/sqlite"
 	"github.com/normtag/normtag/index"
 )
 
@@ -35,7 +36,7 @@ const DefaultDataDir = "normtag-data"
 // writer works.
 type Data struct {
 	Dir   string
-	Store *corpus.Store
+	Store *sqlite.Store
 	log   *slog.Logger
 	lock  *os.File
 }
@@ -78,7 +79,7 @@ func Open(ctx context.Context, dir string, opts OpenOptions) (*Data, error) {
 		}
 		d.lock = f
 	}
-	st, err := corpus.Open(ctx, filepath.Join(dir, StoreFile))
+	st, err := sqlite.Open(ctx, filepath.Join(dir, StoreFile))
 	if err != nil {
 		d.Close()
 		return nil, err

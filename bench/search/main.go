@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/corpus/sqlite"
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/benchtext"
 	"github.com/normtag/normtag/internal/web"
@@ -43,7 +44,7 @@ func main() {
 		defer os.RemoveAll(tmp)
 		data = tmp
 	}
-	st, err := corpus.Open(ctx, filepath.Join(data, pipeline.StoreFile))
+	st, err := sqlite.Open(ctx, filepath.Join(data, pipeline.StoreFile))
 	if err != nil {
 		log.Fatal(err)
 	}

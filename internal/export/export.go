@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/corpus/sqlite"
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/norms"
 )
@@ -46,7 +47,7 @@ type Searcher interface {
 
 // Rows streams every passage matching req (all of them, page by page) to
 // emit, with evidence read from the store.
-func Rows(ctx context.Context, ix Searcher, st *corpus.Store, req index.Request, emit func(Row) error) error {
+func Rows(ctx context.Context, ix Searcher, st *sqlite.Store, req index.Request, emit func(Row) error) error {
 	const page = 500
 	req.Limit, req.Highlight, req.Facets = page, false, false
 	if req.Sort == "" || req.Sort == index.SortRelevance {
@@ -153,7 +154,7 @@ func (j *JSONLWriter) Write(r Row) error { return j.enc.Encode(r) }
 
 // CoverageCSV writes the document × norm matrix: one row per document
 // (id, title, file) with the number of passages carrying each norm.
-func CoverageCSV(ctx context.Context, w io.Writer, st *corpus.Store) error {
+func CoverageCSV(ctx context.Context, w io.Writer, st *sqlite.Store) error {
 	cov, err := st.Coverage(ctx)
 	if err != nil {
 		return err
@@ -179,7 +180,7 @@ func CoverageCSV(ctx context.Context, w io.Writer, st *corpus.Store) error {
 }
 
 // CooccurrenceCSV writes the norm × norm matrix of passages carrying both.
-func CooccurrenceCSV(ctx context.Context, w io.Writer, st *corpus.Store) error {
+func CooccurrenceCSV(ctx context.Context, w io.Writer, st *sqlite.Store) error {
 	co, err := st.Cooccurrence(ctx)
 	if err != nil {
 		return err

@@ -1,4 +1,6 @@
-package corpus
+// Package sqlite is the SQLite system of record of a corpus: documents, paths,
+// pages, passages, tags and failures.
+package sqlite
 
 import (
 	"context"
@@ -7,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/normtag/normtag/corpus"
 	"net/url"
 	"time"
 
@@ -141,32 +144,13 @@ func (s *Store) Close() error { return s.db.Close() }
 // Path is the store's file name.
 func (s *Store) Path() string { return s.path }
 
-// PathInfo is what the store remembers of a file path: the document its
-// bytes were, and the size and modification time they had then.
-type PathInfo struct {
-	Path  string
-	DocID string
-	Size  int64
-	MTime time.Time
-}
-
-// PutResult says what PutDocument did.
-type PutResult struct {
-	// Added is false when a document with the same bytes was already stored;
-	// only its path was recorded.
-	Added bool
-	// Removed lists documents deleted because doc's path used to hold them
-	// and no other path does: the file changed. The index must drop them.
-	Removed []string
-}
-
 // PutDocument stores doc — pages, passages and tags — in one transaction,
 // so a document is either fully stored or absent. doc.Path is recorded as
 // one of its paths.
-func (s *Store) PutDocument(ctx context.Context, doc *Document) (PutResult, error) {
-	res, err := s.PutDocuments(ctx, []*Document{doc})
+func (s *Store) PutDocument(ctx context.Context, doc *corpus.Document) (corpus.PutResult, error) {
+	res, err := s.PutDocuments(ctx, []*corpus.Document{doc})
 	if err != nil {
-		return PutResult{}, err
+		return corpus.PutResult{}, err
 	}
 	return res[0], nil
 }
@@ -176,8 +160,8 @@ func (s *Store) PutDocument(ctx context.Context, doc *Document) (PutResult, erro
 // rows, so a writer with many documents ready groups them. The group is
 // stored whole or not at all, so each document still is either complete
 // or absent.
-func (s *Store) PutDocuments(ctx context.Context, docs []*Document) ([]PutResult, error) {
-	res := make([]PutResult, len(docs))
+func (s *Store) PutDocuments(ctx context.Context, docs []*corpus.Document) ([]corpus.PutResult, error) {
+	res := make([]corpus.PutResult, len(docs))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for i, doc := range docs {
 			r, err := putDocument(ctx, tx, doc)
@@ -194,8 +178,8 @@ func (s *Store) PutDocuments(ctx context.Context, docs []*Document) ([]PutResult
 	return res, nil
 }
 
-func putDocument(ctx context.Context, tx *sql.Tx, doc *Document) (PutResult, error) {
-	var res PutResult
+func putDocument(ctx context.Context, tx *sql.Tx, doc *corpus.Document) (corpus.PutResult, error) {
+	var res corpus.PutResult
 	var exists int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE id = ?`, doc.ID).Scan(&exists); err != nil {
 		return res, err
@@ -209,12 +193,12 @@ func putDocument(ctx context.Context, tx *sql.Tx, doc *Document) (PutResult, err
 	if doc.Path == "" {
 		return res, nil
 	}
-	removed, err := setPath(ctx, tx, PathInfo{Path: doc.Path, DocID: doc.ID, Size: doc.Size, MTime: doc.ModTime})
+	removed, err := setPath(ctx, tx, corpus.PathInfo{Path: doc.Path, DocID: doc.ID, Size: doc.Size, MTime: doc.ModTime})
 	res.Removed = removed
 	return res, err
 }
 
-func insertDocument(ctx context.Context, tx *sql.Tx, doc *Document) error {
+func insertDocument(ctx context.Context, tx *sql.Tx, doc *corpus.Document) error {
 	meta, err := json.Marshal(doc.Meta)
 	if err != nil {
 		return err
@@ -249,7 +233,7 @@ func insertDocument(ctx context.Context, tx *sql.Tx, doc *Document) error {
 	return insertPassages(ctx, tx, doc.ID, doc.Passages)
 }
 
-func insertPassages(ctx context.Context, tx *sql.Tx, docID string, passages []Passage) error {
+func insertPassages(ctx context.Context, tx *sql.Tx, docID string, passages []corpus.Passage) error {
 	psStmt, err := tx.PrepareContext(ctx, `INSERT INTO passages(doc_id, seq, page, start, "end", heading, level, text) VALUES(?,?,?,?,?,?,?,?)`)
 	if err != nil {
 		return err
@@ -263,7 +247,7 @@ func insertPassages(ctx context.Context, tx *sql.Tx, docID string, passages []Pa
 	return insertTags(ctx, tx, docID, passages)
 }
 
-func insertTags(ctx context.Context, tx *sql.Tx, docID string, passages []Passage) error {
+func insertTags(ctx context.Context, tx *sql.Tx, docID string, passages []corpus.Passage) error {
 	tagStmt, err := tx.PrepareContext(ctx, `INSERT INTO tags(doc_id, seq, norm, rank, score, inherited, evidence) VALUES(?,?,?,?,?,?,?)`)
 	if err != nil {
 		return err
@@ -286,7 +270,7 @@ func insertTags(ctx context.Context, tx *sql.Tx, docID string, passages []Passag
 // setPath points a path at a document. If the path held another document
 // that no other path holds any more, that document is deleted (its file
 // changed) and returned.
-func setPath(ctx context.Context, tx *sql.Tx, pi PathInfo) ([]string, error) {
+func setPath(ctx context.Context, tx *sql.Tx, pi corpus.PathInfo) ([]string, error) {
 	var old string
 	err := tx.QueryRowContext(ctx, `SELECT doc_id FROM paths WHERE path = ?`, pi.Path).Scan(&old)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -368,8 +352,8 @@ func (s *Store) RemovePath(ctx context.Context, path string) (removed string, er
 }
 
 // LookupPath returns what the store knows of path.
-func (s *Store) LookupPath(ctx context.Context, path string) (PathInfo, bool, error) {
-	pi := PathInfo{Path: path}
+func (s *Store) LookupPath(ctx context.Context, path string) (corpus.PathInfo, bool, error) {
+	pi := corpus.PathInfo{Path: path}
 	var mt int64
 	err := s.db.QueryRowContext(ctx, `SELECT doc_id, size, mtime_ns FROM paths WHERE path = ?`, path).Scan(&pi.DocID, &pi.Size, &mt)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -383,15 +367,15 @@ func (s *Store) LookupPath(ctx context.Context, path string) (PathInfo, bool, er
 }
 
 // Paths lists every recorded path, sorted.
-func (s *Store) Paths(ctx context.Context) ([]PathInfo, error) {
+func (s *Store) Paths(ctx context.Context) ([]corpus.PathInfo, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT path, doc_id, size, mtime_ns FROM paths ORDER BY path`)
 	if err != nil {
 		return nil, fmt.Errorf("list paths: %w", err)
 	}
 	defer rows.Close()
-	var out []PathInfo
+	var out []corpus.PathInfo
 	for rows.Next() {
-		var pi PathInfo
+		var pi corpus.PathInfo
 		var mt int64
 		if err := rows.Scan(&pi.Path, &pi.DocID, &pi.Size, &mt); err != nil {
 			return nil, err
@@ -405,7 +389,7 @@ func (s *Store) Paths(ctx context.Context) ([]PathInfo, error) {
 // TouchPath records a path as holding an already stored document, e.g. a
 // second copy of the same bytes. Like PutDocument, it deletes the document
 // the path held before if nothing else holds it, and returns it.
-func (s *Store) TouchPath(ctx context.Context, pi PathInfo) ([]string, error) {
+func (s *Store) TouchPath(ctx context.Context, pi corpus.PathInfo) ([]string, error) {
 	var removed []string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -426,9 +410,6 @@ func (s *Store) HasDocument(ctx context.Context, id string) (bool, error) {
 	}
 	return n > 0, nil
 }
-
-// ErrNotFound is returned for a document id the store does not hold.
-var ErrNotFound = errors.New("no such document")
 
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)

@@ -1,4 +1,4 @@
-package corpus
+package sqlite
 
 import (
 	"context"
@@ -6,33 +6,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/normtag/normtag/corpus"
 	"strings"
 	"time"
-)
-
-// Parts selects what Document and EachDocument load besides the
-// document's own fields.
-type Parts int
-
-// Parts of a document.
-const (
-	WithPages    Parts = 1 << iota // page texts
-	WithPassages                   // passages and their tags
-	WithAll      = WithPages | WithPassages
 )
 
 const docColumns = `id, file_name, title, format, size, mod_time, meta, page_count, rules_version, ingested_at, near_dup_of,
 	(SELECT path FROM paths WHERE doc_id = documents.id ORDER BY path LIMIT 1)`
 
-func scanDocument(sc interface{ Scan(...any) error }) (*Document, error) {
-	var d Document
+func scanDocument(sc interface{ Scan(...any) error }) (*corpus.Document, error) {
+	var d corpus.Document
 	var format, meta string
 	var mod, ing int64
 	var path sql.NullString
 	if err := sc.Scan(&d.ID, &d.FileName, &d.Title, &format, &d.Size, &mod, &meta, &d.PageCount, &d.RulesVersion, &ing, &d.NearDuplicateOf, &path); err != nil {
 		return nil, err
 	}
-	d.Format = Format(format)
+	d.Format = corpus.Format(format)
 	d.ModTime = time.Unix(0, mod)
 	d.IngestedAt = time.Unix(0, ing)
 	d.Path = path.String
@@ -43,12 +33,12 @@ func scanDocument(sc interface{ Scan(...any) error }) (*Document, error) {
 }
 
 // Document loads one document with the requested parts. It returns an
-// error wrapping ErrNotFound when id is not stored.
-func (s *Store) Document(ctx context.Context, id string, parts Parts) (*Document, error) {
+// error wrapping corpus.ErrNotFound when id is not stored.
+func (s *Store) Document(ctx context.Context, id string, parts corpus.Parts) (*corpus.Document, error) {
 	row := s.db.QueryRowContext(ctx, `SELECT `+docColumns+` FROM documents WHERE id = ?`, id)
 	d, err := scanDocument(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("document %s: %w", id, ErrNotFound)
+		return nil, fmt.Errorf("document %s: %w", id, corpus.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load document %s: %w", id, err)
@@ -59,15 +49,15 @@ func (s *Store) Document(ctx context.Context, id string, parts Parts) (*Document
 	return d, nil
 }
 
-func (s *Store) loadParts(ctx context.Context, d *Document, parts Parts) error {
-	if parts&WithPages != 0 {
+func (s *Store) loadParts(ctx context.Context, d *corpus.Document, parts corpus.Parts) error {
+	if parts&corpus.WithPages != 0 {
 		pages, err := s.pages(ctx, d.ID)
 		if err != nil {
 			return err
 		}
 		d.Pages = pages
 	}
-	if parts&WithPassages != 0 {
+	if parts&corpus.WithPassages != 0 {
 		ps, err := s.Passages(ctx, d.ID)
 		if err != nil {
 			return err
@@ -77,15 +67,15 @@ func (s *Store) loadParts(ctx context.Context, d *Document, parts Parts) error {
 	return nil
 }
 
-func (s *Store) pages(ctx context.Context, id string) ([]Page, error) {
+func (s *Store) pages(ctx context.Context, id string) ([]corpus.Page, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT number, text, headings FROM pages WHERE doc_id = ? ORDER BY number`, id)
 	if err != nil {
 		return nil, fmt.Errorf("load pages of %s: %w", id, err)
 	}
 	defer rows.Close()
-	var out []Page
+	var out []corpus.Page
 	for rows.Next() {
-		var p Page
+		var p corpus.Page
 		var h string
 		if err := rows.Scan(&p.Number, &p.Text, &h); err != nil {
 			return nil, err
@@ -99,21 +89,21 @@ func (s *Store) pages(ctx context.Context, id string) ([]Page, error) {
 }
 
 // Passages loads a document's passages with their tags, in order.
-func (s *Store) Passages(ctx context.Context, id string) ([]Passage, error) {
+func (s *Store) Passages(ctx context.Context, id string) ([]corpus.Passage, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT seq, page, start, "end", heading, level, text FROM passages WHERE doc_id = ? ORDER BY seq`, id)
 	if err != nil {
 		return nil, fmt.Errorf("load passages of %s: %w", id, err)
 	}
-	var out []Passage
+	var out []corpus.Passage
 	for rows.Next() {
-		var p Passage
+		var p corpus.Passage
 		var h int
 		if err := rows.Scan(&p.Seq, &p.Page, &p.Start, &p.End, &h, &p.Level, &p.Text); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		p.Heading = h != 0
-		p.Tags = []Tag{}
+		p.Tags = []corpus.Tag{}
 		out = append(out, p)
 	}
 	rows.Close()
@@ -127,7 +117,7 @@ func (s *Store) Passages(ctx context.Context, id string) ([]Passage, error) {
 	defer tr.Close()
 	for tr.Next() {
 		var seq, inh int
-		var t Tag
+		var t corpus.Tag
 		var ev string
 		if err := tr.Scan(&seq, &t.Norm, &t.Score, &inh, &ev); err != nil {
 			return nil, err
@@ -150,13 +140,13 @@ func (s *Store) DocumentIDs(ctx context.Context) ([]string, error) {
 
 // Documents lists every stored document without pages or passages, sorted
 // by title.
-func (s *Store) Documents(ctx context.Context) ([]*Document, error) {
+func (s *Store) Documents(ctx context.Context) ([]*corpus.Document, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM documents ORDER BY title, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}
 	defer rows.Close()
-	var out []*Document
+	var out []*corpus.Document
 	for rows.Next() {
 		d, err := scanDocument(rows)
 		if err != nil {
@@ -169,7 +159,7 @@ func (s *Store) Documents(ctx context.Context) ([]*Document, error) {
 
 // EachDocument calls fn for every stored document, in id order, loaded
 // with the given parts. Only one document is in memory at a time.
-func (s *Store) EachDocument(ctx context.Context, parts Parts, fn func(*Document) error) error {
+func (s *Store) EachDocument(ctx context.Context, parts corpus.Parts, fn func(*corpus.Document) error) error {
 	ids, err := s.DocumentIDs(ctx)
 	if err != nil {
 		return err
@@ -179,7 +169,7 @@ func (s *Store) EachDocument(ctx context.Context, parts Parts, fn func(*Document
 			return err
 		}
 		d, err := s.Document(ctx, id, parts)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, corpus.ErrNotFound) {
 			continue // deleted meanwhile
 		}
 		if err != nil {
@@ -259,7 +249,7 @@ func (s *Store) ClearIndexDeletes(ctx context.Context, ids []string) error {
 
 // RecordFailure remembers that a path could not be stored and why. A later
 // success for the same path clears it.
-func (s *Store) RecordFailure(ctx context.Context, f Failure) error {
+func (s *Store) RecordFailure(ctx context.Context, f corpus.Failure) error {
 	if f.At.IsZero() {
 		f.At = time.Now()
 	}
@@ -278,34 +268,34 @@ func (s *Store) RecordFailure(ctx context.Context, f Failure) error {
 }
 
 // LookupFailure returns the failure recorded for path, if any.
-func (s *Store) LookupFailure(ctx context.Context, path string) (Failure, bool, error) {
+func (s *Store) LookupFailure(ctx context.Context, path string) (corpus.Failure, bool, error) {
 	fs, err := s.failures(ctx, `WHERE path = ?`, path)
 	if err != nil || len(fs) == 0 {
-		return Failure{}, false, err
+		return corpus.Failure{}, false, err
 	}
 	return fs[0], true, nil
 }
 
 // Failures lists the recorded failures, sorted by path.
-func (s *Store) Failures(ctx context.Context) ([]Failure, error) {
+func (s *Store) Failures(ctx context.Context) ([]corpus.Failure, error) {
 	return s.failures(ctx, ``)
 }
 
-func (s *Store) failures(ctx context.Context, where string, args ...any) ([]Failure, error) {
+func (s *Store) failures(ctx context.Context, where string, args ...any) ([]corpus.Failure, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT path, doc_id, reason, detail, at, size, mtime_ns FROM failures `+where+` ORDER BY path`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list failures: %w", err)
 	}
 	defer rows.Close()
-	var out []Failure
+	var out []corpus.Failure
 	for rows.Next() {
-		var f Failure
+		var f corpus.Failure
 		var reason string
 		var at, mt int64
 		if err := rows.Scan(&f.Path, &f.DocID, &reason, &f.Detail, &at, &f.Size, &mt); err != nil {
 			return nil, err
 		}
-		f.Reason = Reason(reason)
+		f.Reason = corpus.Reason(reason)
 		f.At = time.Unix(0, at)
 		if mt != 0 {
 			f.ModTime = time.Unix(0, mt)
@@ -318,7 +308,7 @@ func (s *Store) failures(ctx context.Context, where string, args ...any) ([]Fail
 // ReplaceTags replaces the tags of a document's passages (as re-tagged by
 // a new rule set) and records the rules version, in one transaction. The
 // document is marked unindexed so that the index picks up the change.
-func (s *Store) ReplaceTags(ctx context.Context, docID string, passages []Passage, rulesVersion string) error {
+func (s *Store) ReplaceTags(ctx context.Context, docID string, passages []corpus.Passage, rulesVersion string) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE doc_id = ?`, docID); err != nil {
 			return err
@@ -414,27 +404,10 @@ func (s *Store) PassageCounts(ctx context.Context) (map[string]int, error) {
 	return out, rows.Err()
 }
 
-// Stats summarises the store.
-type Stats struct {
-	Documents int `json:"documents"`
-	// NearDuplicates counts documents whose text nearly repeats an earlier
-	// document's (re-saved files); they are included in Documents.
-	NearDuplicates int            `json:"near_duplicates"`
-	Failed         map[Reason]int `json:"failed"`
-	Pages          int            `json:"pages"`
-	Passages       int            `json:"passages"`
-	// Norms counts passages carrying each norm (direct or inherited).
-	Norms map[string]int `json:"norms"`
-	// DirectNorms counts passages whose own words carry each norm.
-	DirectNorms map[string]int `json:"direct_norms"`
-	// RulesVersions counts documents per rules version.
-	RulesVersions map[string]int `json:"rules_versions"`
-}
-
 // Stats counts documents, pages, passages, tags per norm and failures per
 // reason.
-func (s *Store) Stats(ctx context.Context) (Stats, error) {
-	st := Stats{Failed: map[Reason]int{}, Norms: map[string]int{}, DirectNorms: map[string]int{}, RulesVersions: map[string]int{}}
+func (s *Store) Stats(ctx context.Context) (corpus.Stats, error) {
+	st := corpus.Stats{Failed: map[corpus.Reason]int{}, Norms: map[string]int{}, DirectNorms: map[string]int{}, RulesVersions: map[string]int{}}
 	for q, dst := range map[string]*int{
 		`SELECT count(*) FROM documents`:                         &st.Documents,
 		`SELECT count(*) FROM pages`:                             &st.Pages,
@@ -449,7 +422,7 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 		q   string
 		add func(k string, n int)
 	}{
-		{`SELECT reason, count(*) FROM failures GROUP BY reason`, func(k string, n int) { st.Failed[Reason(k)] = n }},
+		{`SELECT reason, count(*) FROM failures GROUP BY reason`, func(k string, n int) { st.Failed[corpus.Reason(k)] = n }},
 		{`SELECT norm, count(*) FROM tags GROUP BY norm`, func(k string, n int) { st.Norms[k] = n }},
 		{`SELECT norm, count(*) FROM tags WHERE inherited = 0 GROUP BY norm`, func(k string, n int) { st.DirectNorms[k] = n }},
 		{`SELECT rules_version, count(*) FROM documents GROUP BY rules_version`, func(k string, n int) { st.RulesVersions[k] = n }},

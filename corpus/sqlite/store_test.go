@@ -1,23 +1,24 @@
-package corpus
+package sqlite
 
 import (
 	"context"
 	"errors"
+	"github.com/normtag/normtag/corpus"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 )
 
-func testDoc(id, path string) *Document {
-	return &Document{
-		ID: id, Path: path, FileName: filepath.Base(path), Title: "Report " + id, Format: FormatText,
+func testDoc(id, path string) *corpus.Document {
+	return &corpus.Document{
+		ID: id, Path: path, FileName: filepath.Base(path), Title: "Report " + id, Format: corpus.FormatText,
 		Size: 10, ModTime: time.Unix(1700000000, 0), Meta: map[string]string{"author": "Examplia"}, PageCount: 2,
-		Pages: []Page{{Number: 1, Text: "Norm 7\n\nProtect infrastructure."}, {Number: 2, Text: "Report vulnerabilities."}},
-		Passages: []Passage{
-			{Seq: 0, Page: 1, Start: 0, End: 6, Heading: true, Level: 2, Text: "Norm 7", Tags: []Tag{{Norm: "g", Score: 1, Evidence: []Evidence{{Rule: "reference", Match: "Norm 7", End: 6}}}}},
-			{Seq: 1, Page: 1, Start: 8, End: 31, Text: "Protect infrastructure.", Tags: []Tag{{Norm: "g", Score: 0.6, Inherited: true, Evidence: []Evidence{{Rule: "section", Match: "Norm 7"}}}}},
-			{Seq: 2, Page: 2, Start: 0, End: 23, Text: "Report vulnerabilities.", Tags: []Tag{{Norm: "j", Score: 0.8}, {Norm: "i", Score: 0.3}}},
+		Pages: []corpus.Page{{Number: 1, Text: "Norm 7\n\nProtect infrastructure."}, {Number: 2, Text: "Report vulnerabilities."}},
+		Passages: []corpus.Passage{
+			{Seq: 0, Page: 1, Start: 0, End: 6, Heading: true, Level: 2, Text: "Norm 7", Tags: []corpus.Tag{{Norm: "g", Score: 1, Evidence: []corpus.Evidence{{Rule: "reference", Match: "Norm 7", End: 6}}}}},
+			{Seq: 1, Page: 1, Start: 8, End: 31, Text: "Protect infrastructure.", Tags: []corpus.Tag{{Norm: "g", Score: 0.6, Inherited: true, Evidence: []corpus.Evidence{{Rule: "section", Match: "Norm 7"}}}}},
+			{Seq: 2, Page: 2, Start: 0, End: 23, Text: "Report vulnerabilities.", Tags: []corpus.Tag{{Norm: "j", Score: 0.8}, {Norm: "i", Score: 0.3}}},
 		},
 		RulesVersion: "v1",
 	}
@@ -41,7 +42,7 @@ func TestStoreRoundTrip(t *testing.T) {
 	if err != nil || !res.Added {
 		t.Fatalf("put: %v %+v", err, res)
 	}
-	got, err := s.Document(ctx, "aa", WithAll)
+	got, err := s.Document(ctx, "aa", corpus.WithAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestStoreSameBytesTwoPaths(t *testing.T) {
 	if removed, _ := s.RemovePath(ctx, "/in/copy.txt"); removed != "aa" {
 		t.Fatal("last path removed but document kept")
 	}
-	if _, err := s.Document(ctx, "aa", 0); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Document(ctx, "aa", 0); !errors.Is(err, corpus.ErrNotFound) {
 		t.Fatalf("want ErrNotFound, got %v", err)
 	}
 	if st, _ := s.Stats(ctx); st.Passages != 0 || st.Norms["g"] != 0 {
@@ -112,9 +113,9 @@ func TestStoreChangedFileReplacesOldVersion(t *testing.T) {
 func TestStoreFailuresClearedBySuccess(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	s.RecordFailure(ctx, Failure{Path: "/in/a.txt", Reason: ReasonMalformed, Detail: "bad xref"})
-	s.RecordFailure(ctx, Failure{Path: "/in/b.pdf", Reason: ReasonEncrypted, Detail: "password"})
-	if st, _ := s.Stats(ctx); st.Failed[ReasonMalformed] != 1 || st.Failed[ReasonEncrypted] != 1 {
+	s.RecordFailure(ctx, corpus.Failure{Path: "/in/a.txt", Reason: corpus.ReasonMalformed, Detail: "bad xref"})
+	s.RecordFailure(ctx, corpus.Failure{Path: "/in/b.pdf", Reason: corpus.ReasonEncrypted, Detail: "password"})
+	if st, _ := s.Stats(ctx); st.Failed[corpus.ReasonMalformed] != 1 || st.Failed[corpus.ReasonEncrypted] != 1 {
 		t.Fatalf("%+v", st)
 	}
 	s.PutDocument(ctx, testDoc("aa", "/in/a.txt"))
@@ -135,9 +136,9 @@ func TestStoreIndexedFlagsAndRetag(t *testing.T) {
 	if u, _ := s.Unindexed(ctx); len(u) != 0 {
 		t.Fatalf("unindexed %v", u)
 	}
-	d, _ := s.Document(ctx, "aa", WithPassages)
+	d, _ := s.Document(ctx, "aa", corpus.WithPassages)
 	for i := range d.Passages {
-		d.Passages[i].Tags = []Tag{{Norm: "k", Score: 0.9}}
+		d.Passages[i].Tags = []corpus.Tag{{Norm: "k", Score: 0.9}}
 	}
 	if err := s.ReplaceTags(ctx, "aa", d.Passages, "v2"); err != nil {
 		t.Fatal(err)
@@ -211,7 +212,7 @@ func TestCoverageAndCooccurrence(t *testing.T) {
 func TestStorePutDocumentsGroup(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	res, err := s.PutDocuments(ctx, []*Document{testDoc("aa", "/in/a.txt"), testDoc("bb", "/in/b.txt"), testDoc("aa", "/in/copy.txt")})
+	res, err := s.PutDocuments(ctx, []*corpus.Document{testDoc("aa", "/in/a.txt"), testDoc("bb", "/in/b.txt"), testDoc("aa", "/in/copy.txt")})
 	if err != nil || !res[0].Added || !res[1].Added || res[2].Added {
 		t.Fatalf("%v %+v", err, res)
 	}
@@ -222,7 +223,7 @@ func TestStorePutDocumentsGroup(t *testing.T) {
 	}
 	bad := testDoc("cc", "/in/c.txt")
 	bad.Passages = append(bad.Passages, bad.Passages[0]) // same passage number twice
-	if _, err := s.PutDocuments(ctx, []*Document{testDoc("dd", "/in/d.txt"), bad}); err == nil {
+	if _, err := s.PutDocuments(ctx, []*corpus.Document{testDoc("dd", "/in/d.txt"), bad}); err == nil {
 		t.Fatal("a group with a broken document was stored")
 	}
 	if st, _ := s.Stats(ctx); st.Documents != 2 {
