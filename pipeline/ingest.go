@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/normtag/normtag/datadir"
 	"io"
 	"log/slog"
 	"os"
@@ -101,7 +102,7 @@ type work struct {
 // When ctx is cancelled, documents already extracted are still committed
 // and indexed, the rest are left for the next run, and ctx's error is
 // returned with the partial summary.
-func Ingest(ctx context.Context, d *Data, paths []string, opts IngestOptions) (*Summary, error) {
+func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOptions) (*Summary, error) {
 	start := time.Now()
 	if opts.Tagger == nil {
 		return nil, errors.New("ingest: no tagger")
@@ -202,7 +203,7 @@ func Ingest(ctx context.Context, d *Data, paths []string, opts IngestOptions) (*
 
 // process does the per-file work that can run in parallel: the cheap
 // "already stored?" checks, then extraction and analysis.
-func process(ctx context.Context, d *Data, c Candidate, opts IngestOptions) work {
+func process(ctx context.Context, d *datadir.Dir, c Candidate, opts IngestOptions) work {
 	if err := ctx.Err(); err != nil {
 		return work{cand: c, err: err}
 	}
@@ -247,7 +248,7 @@ func hashFile(path string) (string, error) {
 // One writer keeps SQLite free of lock contention and lets index writes
 // be batched.
 type writer struct {
-	data     *Data
+	data     *datadir.Dir
 	sum      *Summary
 	log      *slog.Logger
 	onResult func(Result)

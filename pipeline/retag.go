@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"github.com/normtag/normtag/datadir"
 	"log/slog"
 	"time"
 
@@ -34,7 +35,7 @@ type RetagOptions struct {
 // and updates the index. Each document's tags are replaced in one
 // transaction; an interrupted run leaves some documents on the old rules
 // and is finished by running again.
-func Retag(ctx context.Context, d *Data, tagger *tag.Tagger, opts RetagOptions) (*RetagSummary, error) {
+func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOptions) (*RetagSummary, error) {
 	start := time.Now()
 	log := opts.Logger
 	if log == nil {

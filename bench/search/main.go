@@ -10,6 +10,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/normtag/normtag/datadir"
 	"io"
 	"io/fs"
 	"log"
@@ -26,7 +27,6 @@ import (
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/benchtext"
 	"github.com/normtag/normtag/internal/web"
-	"github.com/normtag/normtag/pipeline"
 )
 
 func main() {
@@ -44,7 +44,7 @@ func main() {
 		defer os.RemoveAll(tmp)
 		data = tmp
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(data, pipeline.StoreFile))
+	st, err := sqlite.Open(ctx, filepath.Join(data, datadir.StoreFile))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -56,11 +56,11 @@ func main() {
 			log.Fatal(err)
 		}
 		fmt.Printf("built index of %d passages in %s\n", *n, time.Since(start).Round(time.Second))
-		os.Symlink("index.1", filepath.Join(data, pipeline.IndexLink))
+		os.Symlink("index.1", filepath.Join(data, datadir.IndexLink))
 	}
 	fmt.Printf("index size: %.1f MiB\n", float64(dirSize(idxDir))/(1<<20))
 
-	d, err := pipeline.Open(ctx, data, pipeline.OpenOptions{})
+	d, err := datadir.Open(ctx, data, datadir.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}

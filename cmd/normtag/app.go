@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/normtag/normtag/datadir"
 	"io"
 	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/normtag/normtag/pipeline"
 )
 
 // Exit codes, documented in the README.
@@ -118,7 +117,7 @@ func dataFlag() cli.Flag {
 	return &cli.StringFlag{
 		Name:    "data",
 		Usage:   "data directory (corpus and index)",
-		Value:   pipeline.DefaultDataDir,
+		Value:   datadir.DefaultDataDir,
 		EnvVars: []string{"NORMTAG_DATA"},
 	}
 }
@@ -144,10 +143,10 @@ func checkFormat(c *cli.Context, values ...string) (string, error) {
 }
 
 // openData opens the data directory named by --data.
-func openData(c *cli.Context, write bool) (*pipeline.Data, error) {
+func openData(c *cli.Context, write bool) (*datadir.Dir, error) {
 	var wait time.Duration
 	if write {
 		wait = c.Duration("lock-wait")
 	}
-	return pipeline.Open(c.Context, c.String("data"), pipeline.OpenOptions{Write: write, LockWait: wait, Logger: logger(c)})
+	return datadir.Open(c.Context, c.String("data"), datadir.Options{Write: write, LockWait: wait, Logger: logger(c)})
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/normtag/normtag/pipeline"
 )
 
 func checkCommand() *cli.Command {
@@ -30,7 +28,7 @@ func checkCommand() *cli.Command {
 				return err
 			}
 			defer d.Close()
-			rep, err := pipeline.Check(c.Context, d, c.Bool("repair"))
+			rep, err := d.Check(c.Context, c.Bool("repair"))
 			if err != nil {
 				return err
 			}

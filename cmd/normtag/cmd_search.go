@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/normtag/normtag/datadir"
 	"io"
 	"os"
 	"strings"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/norms"
-	"github.com/normtag/normtag/pipeline"
 )
 
 func searchCommand() *cli.Command {
@@ -71,7 +71,7 @@ func searchCommand() *cli.Command {
 
 // openSearch reads the search flags and opens the data directory and its
 // index for reading. The index is nil when nothing was indexed yet.
-func openSearch(c *cli.Context) (index.Request, *pipeline.Data, *index.Index, error) {
+func openSearch(c *cli.Context) (index.Request, *datadir.Dir, *index.Index, error) {
 	req, err := searchRequest(c)
 	if err != nil {
 		return req, nil, nil, err

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/normtag/normtag/datadir"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -23,7 +24,6 @@ import (
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/export"
 	"github.com/normtag/normtag/internal/norms"
-	"github.com/normtag/normtag/pipeline"
 )
 
 //go:embed assets
@@ -37,7 +37,7 @@ const (
 
 // Server answers HTTP requests from one data directory.
 type Server struct {
-	data  *pipeline.Data
+	data  *datadir.Dir
 	cache *indexCache
 	log   *slog.Logger
 	pages *template.Template
@@ -45,7 +45,7 @@ type Server struct {
 }
 
 // New returns a server for an open (read-only) data directory.
-func New(d *pipeline.Data, log *slog.Logger) (*Server, error) {
+func New(d *datadir.Dir, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

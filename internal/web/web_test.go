@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/normtag/normtag/datadir"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -25,11 +26,11 @@ func TestMain(m *testing.M) {
 
 // sampleServer ingests the repository's sample corpus into a temporary
 // data directory and serves it on a real loopback listener.
-func sampleServer(t *testing.T) (*httptest.Server, *pipeline.Data) {
+func sampleServer(t *testing.T) (*httptest.Server, *datadir.Dir) {
 	t.Helper()
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "data")
-	w, err := pipeline.Open(ctx, dir, pipeline.OpenOptions{Write: true})
+	w, err := datadir.Open(ctx, dir, datadir.Options{Write: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func sampleServer(t *testing.T) (*httptest.Server, *pipeline.Data) {
 		t.Fatalf("ingest: %v %+v", err, sum)
 	}
 	w.Close()
-	d, err := pipeline.Open(ctx, dir, pipeline.OpenOptions{})
+	d, err := datadir.Open(ctx, dir, datadir.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package pipeline
+package datadir
 
 import (
 	"context"
@@ -29,7 +29,7 @@ func (r *CheckReport) OK() bool { return len(r.Missing) == 0 && len(r.Extra) == 
 
 // Check compares the index with the store, document by document, and with
 // repair fixes every difference (the store is the system of record).
-func Check(ctx context.Context, d *Data, repair bool) (*CheckReport, error) {
+func (d *Dir) Check(ctx context.Context, repair bool) (*CheckReport, error) {
 	counts, err := d.Store.PassageCounts(ctx)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,7 @@
-package pipeline
+// Package datadir owns a normtag data directory: the corpus store, the
+// writer lock, the live search index and its link, healing the index after
+// an interruption, rebuilding and checking it.
+package datadir
 
 import (
 	"context"
@@ -30,19 +33,19 @@ const (
 // DefaultDataDir is used when neither --data nor NORMTAG_DATA is given.
 const DefaultDataDir = "normtag-data"
 
-// Data is an open data directory: the corpus store, and access to its
+// Dir is an open data directory: the corpus store, and access to its
 // search index. The index is opened only for the moment it is used, so
 // that readers in other processes (search, serve) keep answering while a
 // writer works.
-type Data struct {
-	Dir   string
+type Dir struct {
+	Path  string
 	Store *sqlite.Store
 	log   *slog.Logger
 	lock  *os.File
 }
 
-// OpenOptions controls how a data directory is opened.
-type OpenOptions struct {
+// Options controls how a data directory is opened.
+type Options struct {
 	// Write takes the directory's writer lock, waiting up to LockWait for
 	// another writer to finish, and heals the index (see Heal).
 	Write    bool
@@ -58,7 +61,7 @@ var ErrLocked = errors.New("data directory is in use by another normtag writer (
 const IndexWait = 2 * time.Minute
 
 // Open opens (creating if needed) the data directory dir.
-func Open(ctx context.Context, dir string, opts OpenOptions) (*Data, error) {
+func Open(ctx context.Context, dir string, opts Options) (*Dir, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -71,7 +74,7 @@ func Open(ctx context.Context, dir string, opts OpenOptions) (*Data, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
 	}
-	d := &Data{Dir: dir, log: log}
+	d := &Dir{Path: dir, log: log}
 	if opts.Write {
 		f, err := acquireLock(ctx, filepath.Join(dir, LockFile), opts.LockWait)
 		if err != nil {
@@ -95,7 +98,7 @@ func Open(ctx context.Context, dir string, opts OpenOptions) (*Data, error) {
 }
 
 // Close closes the store and releases the writer lock.
-func (d *Data) Close() error {
+func (d *Dir) Close() error {
 	var errs []error
 	if d.Store != nil {
 		errs = append(errs, d.Store.Close())
@@ -108,11 +111,11 @@ func (d *Data) Close() error {
 
 // WriterActive reports whether another process holds the writer lock:
 // an ingest, reindex, retag or check is running.
-func (d *Data) WriterActive() bool {
+func (d *Dir) WriterActive() bool {
 	if d.lock != nil {
 		return false // we are the writer
 	}
-	f, err := os.Open(filepath.Join(d.Dir, LockFile))
+	f, err := os.Open(filepath.Join(d.Path, LockFile))
 	if err != nil {
 		return false
 	}
@@ -125,16 +128,16 @@ func (d *Data) WriterActive() bool {
 }
 
 // IndexPath is the path of the live index (through the link).
-func (d *Data) IndexPath() string { return filepath.Join(d.Dir, IndexLink) }
+func (d *Dir) IndexPath() string { return filepath.Join(d.Path, IndexLink) }
 
 // OpenIndex opens the live index for searching.
-func (d *Data) OpenIndex() (*index.Index, error) {
+func (d *Dir) OpenIndex() (*index.Index, error) {
 	return index.Open(d.IndexPath(), index.OpenOptions{ReadOnly: true, Wait: IndexWait})
 }
 
 // UpdateIndex opens the live index for writing (creating it if needed),
 // runs fn and closes it. Only a writer (Open with Write) may call it.
-func (d *Data) UpdateIndex(ctx context.Context, fn func(*index.Index) error) error {
+func (d *Dir) UpdateIndex(ctx context.Context, fn func(*index.Index) error) error {
 	if d.lock == nil {
 		return errors.New("update index: data directory not opened for writing")
 	}
@@ -150,7 +153,7 @@ func (d *Data) UpdateIndex(ctx context.Context, fn func(*index.Index) error) err
 		return fmt.Errorf("read index link: %w", err)
 	}
 	if !filepath.IsAbs(target) {
-		target = filepath.Join(d.Dir, target)
+		target = filepath.Join(d.Path, target)
 	}
 	ix, err := index.Open(target, index.OpenOptions{Wait: IndexWait})
 	if err != nil {
@@ -169,7 +172,7 @@ func (d *Data) UpdateIndex(ctx context.Context, fn func(*index.Index) error) err
 
 // newIndexLink points the index link at a fresh, not yet created,
 // directory.
-func (d *Data) newIndexLink() error {
+func (d *Dir) newIndexLink() error {
 	name, err := d.nextIndexName()
 	if err != nil {
 		return err
@@ -178,10 +181,10 @@ func (d *Data) newIndexLink() error {
 }
 
 // nextIndexName picks index.N with N above every existing one.
-func (d *Data) nextIndexName() (string, error) {
-	entries, err := os.ReadDir(d.Dir)
+func (d *Dir) nextIndexName() (string, error) {
+	entries, err := os.ReadDir(d.Path)
 	if err != nil {
-		return "", fmt.Errorf("list %s: %w", d.Dir, err)
+		return "", fmt.Errorf("list %s: %w", d.Path, err)
 	}
 	n := 0
 	for _, e := range entries {
@@ -195,8 +198,8 @@ func (d *Data) nextIndexName() (string, error) {
 }
 
 // swapLink atomically points the index link at target (a name in Dir).
-func (d *Data) swapLink(target string) error {
-	tmp := filepath.Join(d.Dir, IndexLink+".link-tmp")
+func (d *Dir) swapLink(target string) error {
+	tmp := filepath.Join(d.Path, IndexLink+".link-tmp")
 	os.Remove(tmp)
 	if err := os.Symlink(target, tmp); err != nil {
 		return fmt.Errorf("link index: %w", err)
@@ -204,7 +207,7 @@ func (d *Data) swapLink(target string) error {
 	if err := os.Rename(tmp, d.IndexPath()); err != nil {
 		return fmt.Errorf("swap index link: %w", err)
 	}
-	return syncDir(d.Dir)
+	return syncDir(d.Path)
 }
 
 func syncDir(dir string) error {
@@ -218,13 +221,13 @@ func syncDir(dir string) error {
 
 // removeStaleIndexes deletes index.N directories the link does not point
 // at: what an interrupted rebuild or an earlier swap left behind.
-func (d *Data) removeStaleIndexes() {
+func (d *Dir) removeStaleIndexes() {
 	live, _ := os.Readlink(d.IndexPath())
-	entries, _ := os.ReadDir(d.Dir)
+	entries, _ := os.ReadDir(d.Path)
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, IndexLink+".") && name != live {
-			if err := os.RemoveAll(filepath.Join(d.Dir, name)); err == nil {
+			if err := os.RemoveAll(filepath.Join(d.Path, name)); err == nil {
 				d.log.Debug("removed stale index", "dir", name)
 			}
 		}
@@ -235,7 +238,7 @@ func (d *Data) removeStaleIndexes() {
 // it removes deleted documents from the index and indexes documents the
 // store holds but the index has not confirmed. The store always commits
 // first and the index follows, so this is all an interruption can leave.
-func (d *Data) Heal(ctx context.Context) error {
+func (d *Dir) Heal(ctx context.Context) error {
 	d.removeStaleIndexes()
 	if index.Outdated(d.IndexPath()) {
 		d.log.Info("index built by another normtag version; rebuilding it from the corpus")
@@ -278,7 +281,7 @@ func (d *Data) Heal(ctx context.Context) error {
 
 // indexIDs loads documents from the store and indexes them in batches,
 // marking each batch indexed once the index has committed it.
-func (d *Data) indexIDs(ctx context.Context, ix *index.Index, ids []string) error {
+func (d *Dir) indexIDs(ctx context.Context, ix *index.Index, ids []string) error {
 	const batch = 64
 	for start := 0; start < len(ids); start += batch {
 		end := min(start+batch, len(ids))
@@ -308,7 +311,7 @@ func (d *Data) indexIDs(ctx context.Context, ix *index.Index, ids []string) erro
 // RebuildIndex builds a new index from the store alone beside the live
 // one, then swaps it in atomically. Searches keep using the old index
 // until the swap; an interruption leaves the old index in place.
-func (d *Data) RebuildIndex(ctx context.Context) error {
+func (d *Dir) RebuildIndex(ctx context.Context) error {
 	if d.lock == nil {
 		return errors.New("rebuild index: data directory not opened for writing")
 	}
@@ -316,7 +319,7 @@ func (d *Data) RebuildIndex(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(d.Dir, name)
+	dir := filepath.Join(d.Path, name)
 	err = index.Build(ctx, dir, func(yield func(*corpus.Document) error) error {
 		return d.Store.EachDocument(ctx, corpus.WithPassages, yield)
 	})
