@@ -7,7 +7,6 @@ import (
 	"os"
 	"runtime"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -225,6 +224,3 @@ func writeJSON(w io.Writer, v any) {
 func writeJSONLine(w io.Writer, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
-
-// joinNorms renders norm letters as "f,g".
-func joinNorms(letters []string) string { return strings.Join(letters, ",") }

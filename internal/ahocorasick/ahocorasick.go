@@ -24,7 +24,6 @@ type Matcher struct {
 	// outLink points to the nearest state along the failure chain that
 	// has output, or -1, so reporting walks only states that match.
 	outLink  []int32
-	lengths  []int
 	patterns int
 }
 
@@ -55,9 +54,7 @@ func New(patterns [][]byte) *Matcher {
 	}
 	nodes := []node{{next: map[uint8]int32{}}}
 	m.out = [][]int32{nil}
-	m.lengths = make([]int, len(patterns))
 	for id, p := range patterns {
-		m.lengths[id] = len(p)
 		if len(p) == 0 {
 			continue
 		}
@@ -137,9 +134,6 @@ func New(patterns [][]byte) *Matcher {
 
 // States is the number of automaton states (for diagnostics).
 func (m *Matcher) States() int { return len(m.out) }
-
-// Len is the length of pattern id.
-func (m *Matcher) Len(id int) int { return m.lengths[id] }
 
 // Find calls fn for every occurrence of every pattern in text, with the
 // pattern id and the occurrence's end offset (exclusive), in order of end

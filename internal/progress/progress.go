@@ -120,14 +120,6 @@ func (r *Reporter) Finish() {
 	}
 }
 
-// Current returns the latest snapshot.
-func (r *Reporter) Current() Snapshot {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.fill(time.Now())
-	return r.snap
-}
-
 func (r *Reporter) fill(now time.Time) {
 	s := &r.snap
 	s.Elapsed = now.Sub(r.start).Seconds()

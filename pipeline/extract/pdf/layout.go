@@ -242,7 +242,6 @@ type pageLayout struct {
 	// streamErr is the first content stream that could not be decoded.
 	streamErr error
 	glyphs    []glyph
-	fonts     map[string]*font // by resource name, per resources dict
 	ops       int
 }
 
