@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/normtag/normtag/internal/ahocorasick"
 	"github.com/normtag/normtag/internal/lang"
@@ -113,24 +113,33 @@ type pattern struct {
 	lang int8
 }
 
+// Option adjusts a tagger while it is built; a built Tagger never changes.
+type Option func(*File)
+
+// WithThreshold overrides the rules file's threshold, the lowest score a
+// tag may have. It must lie in [0,1].
+func WithThreshold(v float64) Option {
+	return func(f *File) { f.Threshold = v }
+}
+
 // Default returns a tagger with the embedded default rules.
-func Default() (*Tagger, error) { return Load(rules.Default) }
+func Default(opts ...Option) (*Tagger, error) { return Load(rules.Default, opts...) }
 
 // LoadFile reads a rules file.
-func LoadFile(path string) (*Tagger, error) {
+func LoadFile(path string, opts ...Option) (*Tagger, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read rules: %w", err)
 	}
-	t, err := Load(data)
+	t, err := Load(data, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return t, nil
 }
 
-// Load compiles a rules file's bytes.
-func Load(data []byte) (*Tagger, error) {
+// Load compiles a rules file's bytes; opts override settings of the file.
+func Load(data []byte, opts ...Option) (*Tagger, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
@@ -153,6 +162,9 @@ func Load(data []byte) (*Tagger, error) {
 	}
 	if f.QuoteWeight == 0 {
 		f.QuoteWeight = 0.45
+	}
+	for _, o := range opts {
+		o(&f)
 	}
 	if f.Threshold < 0 || f.Threshold > 1 || f.SectionScore < 0 || f.SectionScore > 1 || f.HeadingThreshold < 0 || f.HeadingThreshold > 1 || f.QuoteWeight >= 1 {
 		return nil, fmt.Errorf("rules: threshold, section_score and heading_threshold must be in [0,1], quote_weight below 1")
@@ -406,10 +418,6 @@ func (t *Tagger) Version() string { return t.version }
 
 // Threshold is the lowest score a tag may have.
 func (t *Tagger) Threshold() float64 { return t.file.Threshold }
-
-// SetThreshold changes the lowest score a tag may have. Call it before
-// the tagger is shared between goroutines: it is the one mutation.
-func (t *Tagger) SetThreshold(v float64) { t.file.Threshold = v }
 
 // Phrases lists every folded pattern the rules search for, for
 // benchmarks against other multi-pattern searchers.

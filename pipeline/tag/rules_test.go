@@ -91,9 +91,33 @@ func TestRuleLanguage(t *testing.T) {
 			t.Errorf("%q: score %v, want %v", tc.text, tags[0].Score, tc.score)
 		}
 	}
-	tg.SetThreshold(0.2)
-	if got := letters(tg.TagText("The grid.")); got != "g" {
-		t.Errorf("after SetThreshold(0.2): %q", got)
+}
+
+// TestWithThreshold: the threshold is fixed when the tagger is built, and a
+// tagger built with a lower one tags what the default tagger does not,
+// while the first tagger keeps its own.
+func TestWithThreshold(t *testing.T) {
+	strict, err := Load([]byte(customRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lax, err := Load([]byte(customRules), WithThreshold(0.2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := letters(lax.TagText("The grid.")); got != "g" {
+		t.Errorf("WithThreshold(0.2): %q, want g", got)
+	}
+	if got := letters(strict.TagText("The grid.")); got != "" {
+		t.Errorf("default threshold tagged %q after another tagger was built lower", got)
+	}
+	if strict.Threshold() != 0.5 || lax.Threshold() != 0.2 {
+		t.Errorf("thresholds %v, %v; want 0.5, 0.2", strict.Threshold(), lax.Threshold())
+	}
+	for _, bad := range []float64{-0.1, 1.5} {
+		if _, err := Load([]byte(customRules), WithThreshold(bad)); err == nil {
+			t.Errorf("WithThreshold(%v) accepted", bad)
+		}
 	}
 }
 
