@@ -1,62 +1,250 @@
 #!/usr/bin/env bash
 # Ingest benchmark: normtag's full pipeline (extract + tag + store + index)
-# against pdftotext run over the same PDFs with one process per core, in
-# the same run; then re-ingest of the unchanged tree; then a generated
-# corpus at 1,000 and 10,000 documents for how cost and memory grow.
+# against pdftotext alone, over the same files with the same parallelism,
+# measured in the same run; then reindex and retag of what was ingested;
+# then re-ingest of an unchanged tree and generated corpora of 1,000 and
+# 10,000 documents for how cost and memory grow.
 #
-# Usage: bench/ingest/run.sh [PDF_DIR...]   (default: ../shared/corpora)
+# Rows:
+#   real documents  the Paris Call PDFs (several copies, each with other
+#                   bytes) and texts from ../shared/labeled and examples/
+#                   rendered to PDF by two producers (internal/pdfgen and
+#                   groff's gropdf when installed)
+#   robustness      ../shared/corpora/robustness, or the folders given
+#
+# Files on which either side hits the per-file time limit are found by a
+# first, untimed pass, listed apart, and left out of the timed runs, so
+# one hang cannot decide a ratio. Each timed run copies nothing: both
+# sides read the same folder of the same files.
+#
+# Prerequisites: pdftotext and pdfinfo (Debian: poppler-utils), GNU time
+# (/usr/bin/time); groff with its PDF device is optional (a second PDF
+# producer for the real documents). When run as root with apt-get, the
+# script installs missing ones itself.
+#
+# Environment:
+#   REPEAT=3        timed runs per row (the ratios printed are their median and range)
+#   WORKERS=nproc   parallelism of both sides
+#   TIMEOUT=20      per-file limit in seconds, both sides
+#   COPIES=3        copies of each Paris Call PDF in the real documents
+#   BASE=<git rev>  also measure that revision's normtag in the same runs (before/after)
+#   SHARED=../shared  the shared reference folder
+#   SCALE=0         skip the unchanged-tree and 1,000/10,000-document runs
+#
+# Usage: bench/ingest/run.sh [PDF_DIR...]   (robustness row; default ../shared/corpora/robustness)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+root=$(pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+need_install=()
+command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null || need_install+=(poppler-utils)
+[ -x /usr/bin/time ] || need_install+=(time)
+if ! printf '.LP\nx\n' | groff -Tpdf -ms >/dev/null 2>&1; then need_install+=(groff); fi
+if [ ${#need_install[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	echo "installing ${need_install[*]}" >&2
+	(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]}") >/dev/null 2>&1 || true
+fi
+for t in pdftotext pdfinfo /usr/bin/time; do
+	command -v "$t" >/dev/null || { echo "missing $t (install poppler-utils and time); nothing to measure" >&2; exit 1; }
+done
+
 go build -o "$work/normtag" ./cmd/normtag
 go build -o "$work/gen" ./bench/ingest/gen
-cores=$(nproc)
-# Both tools get the same per-file time limit, so files that make a
-# parser loop cost the same on each side.
+go build -o "$work/realdocs" ./bench/ingest/realdocs
+if [ -n "${BASE:-}" ]; then
+	mkdir -p "$work/base-src"
+	git archive "$BASE" | tar -x -C "$work/base-src"
+	(cd "$work/base-src" && go build -o "$work/normtag-base" ./cmd/normtag)
+fi
+workers=${WORKERS:-$(nproc)}
+repeat=${REPEAT:-3}
 export limit=${TIMEOUT:-20}
-dirs=("$@")
-[ ${#dirs[@]} -eq 0 ] && dirs=(../shared/corpora)
-for d in "${dirs[@]}"; do [ -d "$d" ] || { echo "missing $d (the shared corpora); nothing to measure" >&2; exit 0; }; done
+copies=${COPIES:-3}
+shared=${SHARED:-../shared}
+robust=("$@")
+[ ${#robust[@]} -eq 0 ] && robust=("$shared/corpora/robustness")
 
 now() { date +%s.%N; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+# stats prints "median (min-max)" of the numbers on standard input.
+stats() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit } m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f (%.2f-%.2f, %d runs)", m, v[1], v[NR], NR }'; }
+# timed runs a command under GNU time; prints "wall cpu peak_rss_kib".
+timed() {
+	local out=$1; shift
+	/usr/bin/time -f "%e %U %S %M" -o "$out" "$@" >/dev/null 2>&1 || true
+	awk 'END { printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$out"
+}
+# fingerprint names every file of the live index with its size and mtime.
+fingerprint() { (readlink "$1/index"; find -L "$1/index/" -type f -printf '%P %s %T@\n' | sort) | md5sum | cut -c1-12; }
 
-find "${dirs[@]}" -type f -iname '*.pdf' -print0 > "$work/pdfs"
-npdf=$(tr -cd '\0' < "$work/pdfs" | wc -c)
+# --- the real-documents set -------------------------------------------
+real=$work/real
+mkdir -p "$real"
+for f in $shared/corpora/policy/pariscall/*.pdf; do
+	[ -f "$f" ] || continue
+	b=$(basename "$f" .pdf)
+	cp "$f" "$real/$b.pdf"
+	# Further copies differ by a trailing comment after %%EOF, which
+	# readers ignore: other bytes, so each is a document of its own.
+	for ((i = 2; i <= copies; i++)); do
+		{ cat "$f"; printf '\n%% copy %d\n' "$i"; } > "$real/$b-copy$i.pdf"
+	done
+done
+texts=()
+for f in $shared/labeled/*.txt examples/src/*.txt; do [ -f "$f" ] && texts+=("$f"); done
+if [ ${#texts[@]} -gt 0 ]; then
+	"$work/realdocs" -out "$real" -widths 60,75,90 "${texts[@]}"
+	if printf '.LP\nx\n' | groff -Tpdf -ms >/dev/null 2>&1; then
+		for f in "${texts[@]}"; do
+			for ps in 10 12; do
+				# One .PP per paragraph; lines starting with a control
+				# character are escaped so groff prints them.
+				{ printf '.nr PS %d\n.nr VS %d\n' "$ps" $((ps + 2)); awk 'NF { gsub(/\\/, "\\e"); sub(/^[.'"'"']/, "\\\\\\&&"); print ".PP"; print }' "$f"; } |
+					groff -k -Tpdf -ms 2>/dev/null > "$real/$(basename "$f" .txt)-groff$ps.pdf" || rm -f "$real/$(basename "$f" .txt)-groff$ps.pdf"
+			done
+		done
+	else
+		echo "(groff's PDF device not available: real documents rendered by internal/pdfgen only)"
+	fi
+fi
+cp examples/corpus/*.pdf "$real/" 2>/dev/null || true
 
-# Pages as poppler counts them (files it cannot open count 0).
-pages=$( (xargs -0 -P "$cores" -n 1 sh -c 'timeout 10 pdfinfo "$0" 2>/dev/null | awk "/^Pages:/ {print \$2}"; true' < "$work/pdfs" || true) | awk '{s+=$1} END {print s+0}')
+# pages counts pages as poppler does (files it cannot open count 0).
+pages() { find "$1" -type f -iname '*.pdf' -print0 | xargs -0 -r -P "$workers" -n 1 sh -c 'timeout 10 pdfinfo "$0" 2>/dev/null | awk "/^Pages:/ {print \$2}"; true' | awk '{s+=$1} END {print s+0}'; }
 
-echo "== reference: pdftotext, $cores parallel processes, $npdf PDFs, $pages pages, ${limit}s limit per file"
-t0=$(now)
-xargs -0 -P "$cores" -n 1 sh -c 'timeout "$limit" pdftotext -q "$0" - >/dev/null 2>&1 || true' < "$work/pdfs"
-t1=$(now)
-ref=$(awk -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.3f", t1 - t0 }')
-ref_pps=$(awk -v p="$pages" -v s="$ref" 'BEGIN { printf "%.1f", p / s }')
-echo "pdftotext: ${ref}s, ${ref_pps} pages/s"
+# run_ref runs pdftotext over every PDF in a folder, WORKERS at a time,
+# each under the time limit; files it timed out on go to $2 when given.
+run_ref() {
+	local hung=${2:-/dev/null}
+	find "$1" -type f -iname '*.pdf' -print0 |
+		xargs -0 -r -P "$workers" -n 1 sh -c 'timeout "$limit" pdftotext -q "$0" - >/dev/null 2>&1; [ $? -eq 124 ] && echo "$0"; true' > "$hung"
+}
+run_nt() { # binary data folder [report]
+	"$1" ingest --json --workers "$workers" --timeout "${limit}s" --data "$2" ${4:+--report "$4"} "$3"
+}
+# fn runs one of the functions above as a program, for GNU time.
+{ echo "#!/usr/bin/env bash"; declare -f run_ref run_nt; echo "workers=$workers"; echo "\"\$@\""; } > "$work/fn"
+chmod +x "$work/fn"
 
-echo "== normtag ingest (first run)"
-/usr/bin/time -f "%e %M" -o "$work/time1" "$work/normtag" ingest --quiet --timeout "${limit}s" --data "$work/data" --report "$work/report.json" "${dirs[@]}" >/dev/null 2>"$work/err1" || true
-read -r secs rss < <(tail -1 "$work/time1")
-docs=$(grep -o '"added": *[0-9]*' "$work/report.json" | grep -o '[0-9]*$')
-failed=$(grep -o '"failed": *[0-9]*' "$work/report.json" | head -1 | grep -o '[0-9]*$')
-nt_pps=$(awk -v p="$pages" -v s="$secs" 'BEGIN { printf "%.1f", p / s }')
-echo "normtag: ${secs}s, $docs documents stored, $failed failed, $(awk -v d="$docs" -v s="$secs" 'BEGIN { printf "%.1f", d / s }') documents/s, ${nt_pps} pages/s, peak RSS $((rss / 1024)) MiB"
-echo "ratio pages/s normtag / pdftotext: $(ratio "$nt_pps" "$ref_pps")  (target >= 0.7)"
+declare -A passages_of data_of
+measure_row() { # name folder...
+	local name=$1; shift
+	local set=$work/set-$name
+	mkdir -p "$set"
+	# The row's files, numbered so that names from several folders cannot collide.
+	local i=0
+	while IFS= read -r -d '' f; do
+		i=$((i + 1))
+		cp "$f" "$set/$(printf '%05d' $i)-$(basename "$f")"
+	done < <(find "$@" -type f -iname '*.pdf' -print0 | sort -z)
+	echo
+	echo "=== $name: $i PDFs, $(pages "$set") pages; $workers parallel on each side; ${limit}s limit per file"
+	[ "$i" -gt 0 ] || return 0
 
-echo "== normtag ingest (unchanged tree)"
-/usr/bin/time -f "%e %M" -o "$work/time2" "$work/normtag" ingest --quiet --data "$work/data" "${dirs[@]}" >/dev/null 2>&1 || true
-read -r secs2 rss2 < <(tail -1 "$work/time2")
-echo "re-ingest: ${secs2}s, peak RSS $((rss2 / 1024)) MiB; speed-up over first run: $(ratio "$secs" "$secs2")x  (target >= 20)"
+	# Untimed pass: which files hang either side?
+	run_ref "$set" "$work/hung-ref-$name"
+	run_nt "$work/normtag" "$work/probe-$name" "$set" 2>/dev/null | grep '"message_type":"error"' | grep '"reason":"timeout"' |
+		sed 's/.*"path":"\([^"]*\)".*/\1/' > "$work/hung-nt-$name" || true
+	rm -rf "$work/probe-$name"
+	local nhung=0
+	while IFS= read -r f; do
+		[ -n "$f" ] || continue
+		[ -f "$f" ] || continue
+		local who=""
+		grep -qxF "$f" "$work/hung-ref-$name" && who="pdftotext"
+		grep -qxF "$f" "$work/hung-nt-$name" && who="${who:+$who and }normtag"
+		echo "  timed out (${who}), left out of the timed runs: $(basename "$f") ($(timeout 10 pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ {print $2}') pages)"
+		rm -f "$f"
+		nhung=$((nhung + 1))
+	done < <(sort -u "$work/hung-ref-$name" "$work/hung-nt-$name")
+	local npages
+	npages=$(pages "$set")
+	echo "  timed runs over $(find "$set" -type f | wc -l) PDFs, $npages pages ($nhung timed out and left out)"
+
+	: > "$work/r-wall-$name"; : > "$work/r-cpu-$name"; : > "$work/b-wall-$name"; : > "$work/b-cpu-$name"
+	for ((r = 1; r <= repeat; r++)); do
+		read -r rw rc rm_ < <(timed "$work/t" "$work/fn" run_ref "$set")
+		rm -rf "$work/data-$name"
+		read -r nw nc nm < <(timed "$work/t" "$work/fn" run_nt "$work/normtag" "$work/data-$name" "$set" "$work/report-$name.json")
+		local line="  run $r: pdftotext ${rw}s (cpu ${rc}s, $(awk -v p="$npages" -v s="$rw" 'BEGIN { printf "%.0f", p / s }') pages/s); normtag ${nw}s (cpu ${nc}s, $(awk -v p="$npages" -v s="$nw" 'BEGIN { printf "%.0f", p / s }') pages/s, peak RSS $((nm / 1024)) MiB)"
+		ratio "$rw" "$nw" >> "$work/r-wall-$name"; echo >> "$work/r-wall-$name"
+		ratio "$nc" "$rc" >> "$work/r-cpu-$name"; echo >> "$work/r-cpu-$name"
+		echo "$nm" >> "$work/rss-$name"
+		if [ -n "${BASE:-}" ]; then
+			rm -rf "$work/base-data-$name"
+			read -r bw bc bm < <(timed "$work/t" "$work/fn" run_nt "$work/normtag-base" "$work/base-data-$name" "$set")
+			line+="; base ${bw}s (cpu ${bc}s, peak RSS $((bm / 1024)) MiB)"
+			ratio "$rw" "$bw" >> "$work/b-wall-$name"; echo >> "$work/b-wall-$name"
+			ratio "$bc" "$rc" >> "$work/b-cpu-$name"; echo >> "$work/b-cpu-$name"
+		fi
+		echo "$line"
+	done
+	echo "  pages/s normtag / pdftotext: $(stats < "$work/r-wall-$name")  (target >= 0.7)"
+	echo "  cpu time normtag / pdftotext: $(stats < "$work/r-cpu-$name")"
+	echo "  normtag peak RSS: $(awk '$1 > m { m = $1 } END { printf "%d", m / 1024 }' "$work/rss-$name") MiB max  (target <= 400)"
+	if [ -n "${BASE:-}" ]; then
+		echo "  base $BASE: pages/s / pdftotext $(stats < "$work/b-wall-$name"), cpu time / pdftotext $(stats < "$work/b-cpu-$name")"
+	fi
+	passages_of[$name]=$(grep -o '"passages": *[0-9]*' "$work/report-$name.json" | head -1 | grep -o '[0-9]*$')
+	data_of[$name]=$work/data-$name
+}
+
+reindex_retag() { # name
+	local name=$1 data=${data_of[$1]} n=${passages_of[$1]}
+	[ -n "$n" ] && [ "$n" -gt 0 ] || return 0
+	echo
+	echo "=== reindex and retag: $name corpus, $n passages"
+	: > "$work/ri"; : > "$work/rt"; : > "$work/ri-base"
+	for ((r = 1; r <= repeat; r++)); do
+		read -r iw _ im < <(timed "$work/t" "$work/normtag" reindex --data "$data")
+		before=$(fingerprint "$data")
+		read -r tw _ tm < <(timed "$work/t" "$work/normtag" retag --all --data "$data")
+		after=$(fingerprint "$data")
+		local line="  run $r: reindex ${iw}s ($(awk -v n="$n" -v s="$iw" 'BEGIN { printf "%.0f", n / s }') passages/s, peak RSS $((im / 1024)) MiB); retag --all ${tw}s (peak RSS $((tm / 1024)) MiB, index $([ "$before" = "$after" ] && echo untouched || echo REWRITTEN))"
+		echo "$iw" >> "$work/ri"
+		ratio "$tw" "$iw" >> "$work/rt"; echo >> "$work/rt"
+		if [ -n "${BASE:-}" ]; then
+			read -r bw _ bm < <(timed "$work/t" "$work/normtag-base" reindex --data "$work/base-data-$name")
+			line+="; base reindex ${bw}s (peak RSS $((bm / 1024)) MiB)"
+			ratio "$bw" "$iw" >> "$work/ri-base"; echo >> "$work/ri-base"
+		fi
+		echo "$line"
+	done
+	echo "  reindex: $(awk -v n="$n" '{ printf "%.0f\n", n / $1 }' "$work/ri" | stats) passages/s"
+	echo "  retag --all (no tag changes) / reindex time: $(stats < "$work/rt")  (target <= 0.20)"
+	if [ -n "${BASE:-}" ]; then
+		echo "  reindex passages/s, this normtag / base $BASE: $(stats < "$work/ri-base")  (target >= 2)"
+	fi
+}
+
+measure_row real "$real"
+ok=1
+for d in "${robust[@]}"; do [ -d "$d" ] || ok=0; done
+if [ $ok = 1 ]; then
+	measure_row robustness "${robust[@]}"
+else
+	echo "(robustness corpus ${robust[*]} missing: row skipped)"
+fi
+reindex_retag real
+
+[ "${SCALE:-1}" = 0 ] && exit 0
+
+if [ -n "${data_of[real]:-}" ]; then
+	echo
+	echo "=== normtag ingest of the unchanged real-documents tree"
+	read -r s2 _ m2 < <(timed "$work/t" "$work/fn" run_nt "$work/normtag" "${data_of[real]}" "$work/set-real")
+	echo "re-ingest: ${s2}s, peak RSS $((m2 / 1024)) MiB"
+fi
 
 for n in 1000 10000; do
-	echo "== generated corpus: $n documents"
-	rm -rf "$work/gen-$n" "$work/data-$n"
+	echo
+	echo "=== generated corpus: $n documents"
+	rm -rf "$work/gen-$n" "$work/gdata-$n"
 	"$work/gen" -n "$n" -out "$work/gen-$n"
-	/usr/bin/time -f "%e %M" -o "$work/time-$n" "$work/normtag" ingest --quiet --data "$work/data-$n" --report "$work/report-$n.json" "$work/gen-$n" >/dev/null 2>&1 || true
-	read -r s m < <(tail -1 "$work/time-$n")
-	gp=$(grep -o '"pages": *[0-9]*' "$work/report-$n.json" | head -1 | grep -o '[0-9]*$')
+	read -r s _ m < <(timed "$work/t" "$work/normtag" ingest --quiet --data "$work/gdata-$n" --report "$work/greport-$n.json" "$work/gen-$n")
+	gp=$(grep -o '"pages": *[0-9]*' "$work/greport-$n.json" | head -1 | grep -o '[0-9]*$')
 	echo "$n documents: ${s}s, $(awk -v d="$n" -v s="$s" 'BEGIN { printf "%.1f", d / s }') documents/s, $(awk -v p="$gp" -v s="$s" 'BEGIN { printf "%.1f", p / s }') pages/s, peak RSS $((m / 1024)) MiB (target < 1024 MiB at 10,000)"
-	rm -rf "$work/gen-$n" "$work/data-$n"
+	rm -rf "$work/gen-$n" "$work/gdata-$n"
 done
