@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"html"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	hlhtml "github.com/blevesearch/bleve/v2/search/highlight/format/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -23,36 +25,6 @@ const (
 	SortDate      = "date"     // newest documents first, then document order
 	SortDocument  = "document" // document, then passage order
 )
-
-// MaxLimit bounds how many hits one request may return.
-const MaxLimit = 10000
-
-// MaxQueryLength bounds a query string, in bytes.
-const MaxQueryLength = 2000
-
-// Request is a passage search.
-type Request struct {
-	// Query is a bleve query string: words, "phrases", +must -not,
-	// field:value (norm:, direct:, submitter:, country:, year:, lang:,
-	// title:, file:). Empty matches every passage.
-	Query string
-	// Norms keeps passages carrying any of these norms.
-	Norms []string
-	// DirectOnly restricts Norms to tags from the passage's own words.
-	DirectOnly bool
-	// Submitters keeps passages of documents from any of these submitters.
-	Submitters []string
-	// Since and Until bound the document date (inclusive; zero = open).
-	Since, Until time.Time
-	Limit        int
-	Offset       int
-	// Sort is SortRelevance (default), SortDate or SortDocument.
-	Sort string
-	// Highlight marks matched words in Hit.Snippet with Mark.
-	Highlight bool
-	// Facets adds counts per norm, submitter, submitter type and year.
-	Facets bool
-}
 
 // Hit is one passage found, with what a citation needs.
 type Hit struct {
@@ -96,6 +68,9 @@ type Result struct {
 	Took   time.Duration           `json:"took_ns"`
 	Hits   []Hit                   `json:"hits"`
 	Facets map[string][]FacetCount `json:"facets,omitempty"`
+	// Next is the cursor for the page after this one (Request.After);
+	// empty on the last page.
+	Next string `json:"next,omitempty"`
 }
 
 // QueryError is a query string that does not parse.
@@ -113,19 +88,31 @@ var facets = []struct{ name, field string }{
 	{FieldNorm, FieldNorm}, {FieldSubmitter, FieldSubmitterName}, {FieldSubmitterType, FieldSubmitterType}, {FieldYear, FieldYear},
 }
 
-// BuildQuery turns a request into a bleve query, reporting query-string
-// errors as *QueryError.
+// parseQueryString parses a bleve query string; nil for an empty one.
+func parseQueryString(s string) (query.Query, error) {
+	q := strings.TrimSpace(s)
+	if q == "" {
+		return nil, nil
+	}
+	parsed, err := bleve.NewQueryStringQuery(q).Parse()
+	if err != nil {
+		return nil, &QueryError{Query: q, Err: err}
+	}
+	return parsed, nil
+}
+
+// BuildQuery turns a validated request into a bleve query, reporting
+// query-string errors as *QueryError.
 func BuildQuery(r Request) (query.Query, error) {
 	if len(r.Query) > MaxQueryLength {
 		return nil, &QueryError{Query: r.Query[:40] + "…", Err: fmt.Errorf("longer than %d bytes", MaxQueryLength)}
 	}
 	var must []query.Query
-	if q := strings.TrimSpace(r.Query); q != "" {
-		qs := bleve.NewQueryStringQuery(q)
-		parsed, err := qs.Parse()
-		if err != nil {
-			return nil, &QueryError{Query: q, Err: err}
-		}
+	parsed, err := parseQueryString(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	if parsed != nil {
 		must = append(must, parsed)
 	}
 	if len(r.Norms) > 0 {
@@ -141,6 +128,13 @@ func BuildQuery(r Request) (query.Query, error) {
 			lower[i] = strings.ToLower(s)
 		}
 		must = append(must, anyTerm(FieldSubmitter, lower))
+	}
+	if len(r.Langs) > 0 {
+		lower := make([]string, len(r.Langs))
+		for i, s := range r.Langs {
+			lower[i] = strings.ToLower(s)
+		}
+		must = append(must, anyTerm(FieldLang, lower))
 	}
 	if !r.Since.IsZero() || !r.Until.IsZero() {
 		var start, end time.Time
@@ -172,17 +166,49 @@ func anyTerm(field string, values []string) query.Query {
 	return bleve.NewDisjunctionQuery(qs...)
 }
 
-// Search runs a request.
+// Search validates and runs a request, returning one page of hits and,
+// when more follow, the cursor to the next page. Bad requests are
+// *RequestError. An export request runs as one page of MaxLimit hits
+// (export.Rows pages through every match).
 func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
 	req, err := NewSearchRequest(r)
 	if err != nil {
 		return nil, err
 	}
+	limit := req.Size
+	req.Size++ // one more tells whether a next page exists
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	return ConvertResult(res), nil
+	more := len(res.Hits) > limit
+	if more {
+		res.Hits = res.Hits[:limit]
+	}
+	out := ConvertResult(res)
+	if more && len(res.Hits) > 0 {
+		order, _ := sortOrder(r.Sort, r.Query) // validated above
+		out.Next = encodeCursor(order, cursorKeys(order, res.Hits[len(res.Hits)-1]))
+	}
+	return out, nil
+}
+
+// cursorKeys are the sort keys of a hit as SearchAfter takes them back:
+// bleve reports "_score" for the score key, so the score is written out.
+func cursorKeys(order []string, h *search.DocumentMatch) []string {
+	keys := make([]string, len(order))
+	for i, o := range order {
+		switch {
+		case o == "-_score" || o == "_score":
+			keys[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
+		case i < len(h.Sort):
+			keys[i] = h.Sort[i]
+		}
+	}
+	return keys
 }
 
 // ParseDate reads a date bound written YYYY, YYYY-MM or YYYY-MM-DD. With
@@ -216,30 +242,29 @@ func NewSearchRequest(r Request) (*bleve.SearchRequest, error) {
 		return nil, err
 	}
 	limit := r.Limit
-	if limit <= 0 {
-		limit = 10
+	if limit <= 0 || r.Kind == KindExport {
+		limit = DefaultLimit
+		if r.Kind == KindExport {
+			limit = MaxLimit
+		}
 	}
-	if limit > MaxLimit {
-		limit = MaxLimit
-	}
-	offset := r.Offset
-	if offset < 0 {
-		offset = 0
+	limit = min(limit, MaxLimit)
+	offset := max(r.Offset, 0)
+	order, err := sortOrder(r.Sort, r.Query)
+	if err != nil {
+		return nil, err
 	}
 	req := bleve.NewSearchRequestOptions(q, limit, offset, false)
 	req.Fields = []string{FieldText, FieldTitle, FieldNorm, FieldDirect, FieldDoc, FieldFile, FieldPath, FieldPage, FieldSeq, FieldHeading,
 		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate}
-	switch r.Sort {
-	case "", SortRelevance:
-		if strings.TrimSpace(r.Query) == "" {
-			req.SortBy([]string{FieldDoc, FieldSeq})
+	req.SortBy(order)
+	if r.After != "" {
+		keys, err := decodeCursor(r.After, order)
+		if err != nil {
+			return nil, err
 		}
-	case SortDate:
-		req.SortBy([]string{"-" + FieldDate, FieldDoc, FieldSeq})
-	case SortDocument:
-		req.SortBy([]string{FieldTitle, FieldDoc, FieldSeq})
-	default:
-		return nil, &QueryError{Query: r.Sort, Err: fmt.Errorf("unknown sort %q (want %s, %s or %s)", r.Sort, SortRelevance, SortDate, SortDocument)}
+		req.From = 0
+		req.SetSearchAfter(keys)
 	}
 	if r.Highlight && strings.TrimSpace(r.Query) != "" {
 		req.Highlight = bleve.NewHighlightWithStyle(hlhtml.Name)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -22,14 +21,15 @@ func exportCommand() *cli.Command {
 			&cli.StringFlag{Name: "sort", Value: index.SortDocument, Usage: "document, date or relevance"},
 			&cli.BoolFlag{Name: "bom", Usage: "CSV: start with a UTF-8 byte order mark (Excel)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to this file instead of standard output"},
-			formatFlag("csv", "jsonl"),
+			formatFlag(index.Formats(index.KindExport)...),
 		),
 		Action: func(c *cli.Context) error {
-			format, err := checkFormat(c, "csv", "jsonl")
+			req, err := cliRequest(filterParams(c, index.KindExport))
 			if err != nil {
 				return err
 			}
-			req, d, ix, err := openSearch(c)
+			format := req.FormatOrDefault()
+			d, ix, err := openSearch(c)
 			if err != nil {
 				return err
 			}
@@ -61,12 +61,8 @@ func exportCommand() *cli.Command {
 			}
 			n := 0
 			err = export.Rows(c.Context, ix, d.Store, req, func(r export.Row) error { n++; return write(r) })
-			var qe *index.QueryError
-			if errors.As(err, &qe) {
-				return usagef("%v", qe)
-			}
 			if err != nil {
-				return err
+				return cliError(err)
 			}
 			if err := flush(); err != nil {
 				return err

@@ -3,14 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/normtag/normtag/datadir"
 	"io"
 	"os"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/norms"
 )
@@ -22,44 +22,37 @@ func searchCommand() *cli.Command {
 		ArgsUsage: "[QUERY...]",
 		Description: "QUERY is a bleve query string: words, \"phrases\", +required, -excluded, and fields\n" +
 			"norm:g, direct:g, submitter:…, submitter_type:state, country:…, year:2021, lang:fr, title:…, file:….\n" +
-			"An empty query with --norm lists the passages of those norms in document order.",
+			"An empty query with --norm lists the passages of those norms in document order.\n" +
+			"A page that has more after it ends with the --after value that shows the next one.",
 		Flags: append(filterFlags(),
 			&cli.StringFlag{Name: "sort", Value: index.SortRelevance, Usage: "relevance, date or document"},
-			&cli.IntFlag{Name: "limit", Value: 10, Usage: "hits to show"},
-			&cli.IntFlag{Name: "offset", Value: 0, Usage: "hits to skip"},
+			&cli.StringFlag{Name: "limit", Value: strconv.Itoa(index.DefaultLimit), Usage: fmt.Sprintf("hits to show (1-%d)", index.MaxLimit)},
+			&cli.StringFlag{Name: "offset", Value: "0", Usage: fmt.Sprintf("hits to skip (at most %d; page deeper with --after)", index.MaxOffset)},
+			&cli.StringFlag{Name: "after", Usage: "show the page after the one that printed this cursor"},
 			&cli.BoolFlag{Name: "facets", Usage: "also print counts per norm, submitter, submitter type and year"},
-			formatFlag("text", "json"),
+			formatFlag(index.Formats(index.KindSearch)...),
 		),
 		Action: func(c *cli.Context) error {
-			format, err := checkFormat(c, "text", "json")
+			p := filterParams(c, index.KindSearch)
+			p.Limit, p.Offset, p.After = c.String("limit"), c.String("offset"), c.String("after")
+			req, err := cliRequest(p)
 			if err != nil {
 				return err
 			}
-			req, d, ix, err := openSearch(c)
+			req.Highlight, req.Facets = true, c.Bool("facets")
+			d, ix, err := openSearch(c)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			if ix == nil {
-				// The first ingest has not indexed anything yet.
-				res := &index.Result{Hits: []index.Hit{}}
-				if format == "json" {
-					writeJSON(c.App.Writer, res)
-				} else {
-					printHits(c.App.Writer, res, req, false)
+			res := &index.Result{Hits: []index.Hit{}} // the first ingest has not indexed anything yet
+			if ix != nil {
+				defer ix.Close()
+				if res, err = ix.Search(c.Context, req); err != nil {
+					return cliError(err)
 				}
-				return nil
 			}
-			defer ix.Close()
-			res, err := ix.Search(c.Context, req)
-			if err != nil {
-				var qe *index.QueryError
-				if errors.As(err, &qe) {
-					return usagef("%v", qe)
-				}
-				return err
-			}
-			if format == "json" {
+			if req.FormatOrDefault() == "json" {
 				writeJSON(c.App.Writer, res)
 				return nil
 			}
@@ -69,26 +62,22 @@ func searchCommand() *cli.Command {
 	}
 }
 
-// openSearch reads the search flags and opens the data directory and its
-// index for reading. The index is nil when nothing was indexed yet.
-func openSearch(c *cli.Context) (index.Request, *datadir.Dir, *index.Index, error) {
-	req, err := searchRequest(c)
-	if err != nil {
-		return req, nil, nil, err
-	}
+// openSearch opens the data directory and its index for reading. The
+// index is nil when nothing was indexed yet.
+func openSearch(c *cli.Context) (*datadir.Dir, *index.Index, error) {
 	d, err := openData(c, false)
 	if err != nil {
-		return req, nil, nil, err
+		return nil, nil, err
 	}
 	ix, err := d.OpenIndex()
 	if errors.Is(err, index.ErrMissing) {
-		return req, d, nil, nil
+		return d, nil, nil
 	}
 	if err != nil {
 		d.Close()
-		return req, nil, nil, err
+		return nil, nil, err
 	}
-	return req, d, ix, nil
+	return d, ix, nil
 }
 
 // filterFlags are the flags that select passages, shared by search and
@@ -99,46 +88,53 @@ func filterFlags() []cli.Flag {
 		&cli.StringFlag{Name: "norm", Usage: "only passages tagged with any of these norms, e.g. f,g or 6,7"},
 		&cli.BoolFlag{Name: "direct-only", Usage: "with --norm: only tags from the passage's own words, not inherited from its section"},
 		&cli.StringSliceFlag{Name: "submitter", Usage: "only documents from this submitter (repeatable)"},
+		&cli.StringSliceFlag{Name: "lang", Usage: "only documents in this language, e.g. en or fr (repeatable)"},
 		&cli.StringFlag{Name: "since", Usage: "only documents dated on or after YYYY[-MM[-DD]]"},
 		&cli.StringFlag{Name: "until", Usage: "only documents dated on or before YYYY[-MM[-DD]]"},
 	}
 }
 
-// searchRequest reads the search flags shared by search and export.
-func searchRequest(c *cli.Context) (index.Request, error) {
-	req := index.Request{
+// filterParams reads the flags of filterFlags, the query arguments, sort
+// and format into request parameters of the given kind; each command adds
+// its own (search: limit, offset, after).
+func filterParams(c *cli.Context, kind index.Kind) index.Params {
+	p := index.Params{
+		Kind:       kind,
 		Query:      strings.Join(c.Args().Slice(), " "),
-		DirectOnly: c.Bool("direct-only"),
 		Submitters: c.StringSlice("submitter"),
+		Langs:      c.StringSlice("lang"),
+		Since:      c.String("since"),
+		Until:      c.String("until"),
 		Sort:       c.String("sort"),
-		Limit:      c.Int("limit"),
-		Offset:     c.Int("offset"),
-		Highlight:  true,
-		Facets:     c.Bool("facets"),
+		Format:     c.String("format"),
 	}
-	if s := c.String("norm"); s != "" {
-		letters, err := norms.ParseList(s)
-		if err != nil {
-			return req, usagef("--norm: %v", err)
-		}
-		req.Norms = letters
+	if v := c.String("norm"); v != "" {
+		p.Norms = []string{v}
 	}
-	for flag, dst := range map[string]*time.Time{"since": &req.Since, "until": &req.Until} {
-		if v := c.String(flag); v != "" {
-			t, err := index.ParseDate(v, flag == "until")
-			if err != nil {
-				return req, usagef("--%s: %v", flag, err)
-			}
-			*dst = t
-		}
+	if c.Bool("direct-only") {
+		p.DirectOnly = "true"
 	}
-	if !c.IsSet("limit") && c.Command.Name == "export" {
-		req.Limit = 10
+	return p
+}
+
+// cliRequest turns parameters into a validated request; a bad value is a
+// usage error (exit 2) with the message the API gives for it.
+func cliRequest(p index.Params) (index.Request, error) {
+	req, err := p.Request()
+	return req, cliError(err)
+}
+
+// cliError makes request errors usage errors.
+func cliError(err error) error {
+	var re *index.RequestError
+	if errors.As(err, &re) {
+		return usagef("%v", re)
 	}
-	if req.Limit < 1 || req.Limit > index.MaxLimit {
-		return req, usagef("--limit must be between 1 and %d", index.MaxLimit)
+	var qe *index.QueryError
+	if errors.As(err, &qe) {
+		return usagef("%v", qe)
 	}
-	return req, nil
+	return err
 }
 
 func printHits(w io.Writer, res *index.Result, req index.Request, color bool) {
@@ -152,6 +148,9 @@ func printHits(w io.Writer, res *index.Result, req index.Request, color bool) {
 		fmt.Fprintf(w, "%d. %s\n", req.Offset+i+1, citation(h))
 		fmt.Fprintf(w, "   norms: %s\n", describeNorms(h.Norms, h.DirectNorms))
 		fmt.Fprintf(w, "   %s\n\n", markSnippet(h.Snippet, color))
+	}
+	if res.Next != "" {
+		fmt.Fprintf(w, "more: --after %s\n", res.Next)
 	}
 	if len(res.Facets) > 0 {
 		for _, f := range []string{index.FieldNorm, index.FieldSubmitter, index.FieldSubmitterType, index.FieldYear} {

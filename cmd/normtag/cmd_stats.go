@@ -30,10 +30,6 @@ func statsCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			for _, n := range norms.All { // every norm present, zero or not
-				st.Norms[n.Letter] += 0
-				st.DirectNorms[n.Letter] += 0
-			}
 			if format == "json" {
 				writeJSON(c.App.Writer, st)
 				return nil

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/normtag/normtag/corpus"
 	"time"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/norms"
 )
 
 const docColumns = `id, file_name, title, format, size, mod_time, meta, page_count, rules_version, ingested_at, near_dup_of,
@@ -285,7 +287,8 @@ func (s *Store) PassageCounts(ctx context.Context) (map[string]int, error) {
 }
 
 // Stats counts documents, pages, passages, tags per norm and failures per
-// reason.
+// reason. Every norm appears in Norms and DirectNorms, zero or not. It is
+// the one source of `normtag stats` and /api/stats, so both give the same.
 func (s *Store) Stats(ctx context.Context) (corpus.Stats, error) {
 	st := corpus.Stats{Failed: map[corpus.Reason]int{}, Norms: map[string]int{}, DirectNorms: map[string]int{}, RulesVersions: map[string]int{}}
 	for q, dst := range map[string]*int{
@@ -325,6 +328,10 @@ func (s *Store) Stats(ctx context.Context) (corpus.Stats, error) {
 		if err := rows.Err(); err != nil {
 			return st, err
 		}
+	}
+	for _, n := range norms.All {
+		st.Norms[n.Letter] += 0
+		st.DirectNorms[n.Letter] += 0
 	}
 	return st, nil
 }

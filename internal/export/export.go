@@ -45,19 +45,31 @@ type Searcher interface {
 	Search(ctx context.Context, r index.Request) (*index.Result, error)
 }
 
-// Rows streams every passage matching req (all of them, page by page) to
-// emit, with evidence read from the store.
+// pageSize is how many hits Rows asks for at a time; tests lower it to
+// page through a small corpus.
+var pageSize = index.MaxLimit
+
+// Rows streams every passage matching req (an index.KindExport request)
+// to emit, with evidence read from the store. It pages with the search
+// cursor (bleve's SearchAfter), so each page costs the same however deep
+// it is, instead of an offset that makes bleve keep and sort every
+// skipped hit again.
 func Rows(ctx context.Context, ix Searcher, st *sqlite.Store, req index.Request, emit func(Row) error) error {
-	const page = 500
-	req.Limit, req.Highlight, req.Facets = page, false, false
-	if req.Sort == "" || req.Sort == index.SortRelevance {
-		req.Sort = index.SortDocument
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	if req.Kind != index.KindExport {
+		return &index.RequestError{Field: "kind", Err: fmt.Errorf("export needs an export request")}
+	}
+	page := req
+	page.Kind, page.Format, page.Limit, page.Highlight, page.Facets = index.KindSearch, "", pageSize, false, false
+	if page.Sort == "" || page.Sort == index.SortRelevance {
+		page.Sort = index.SortDocument
 	}
 	var cacheID string
 	var cache []corpus.Passage
-	for offset := 0; ; offset += page {
-		req.Offset = offset
-		res, err := ix.Search(ctx, req)
+	for {
+		res, err := ix.Search(ctx, page)
 		if err != nil {
 			return err
 		}
@@ -78,9 +90,10 @@ func Rows(ctx context.Context, ix Searcher, st *sqlite.Store, req index.Request,
 				return err
 			}
 		}
-		if len(res.Hits) < page || uint64(offset+page) >= res.Total {
+		if res.Next == "" {
 			return nil
 		}
+		page.After = res.Next
 	}
 }
 

@@ -54,7 +54,7 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 		q.Set("limit", "20")
 		r.URL.RawQuery = q.Encode()
 	}
-	res, hits, err := s.search(r, MaxAPILimit)
+	res, hits, err := s.search(r)
 	data := map[string]any{"Query": q.Get("q"), "Hits": hits, "Error": "", "Total": 0, "Sort": q.Get("sort"), "DirectOnly": q.Get("direct_only") != ""}
 	counts := map[string]int{}
 	if err != nil {

@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -29,11 +28,10 @@ import (
 //go:embed assets
 var assets embed.FS
 
-// Limits on what one request may ask.
-const (
-	MaxAPILimit    = 100
-	RequestTimeout = 15 * time.Second
-)
+// RequestTimeout bounds the time one request may take. Limits on what a
+// search may ask are index.MaxLimit and index.MaxOffset, the same as on
+// the command line.
+const RequestTimeout = 15 * time.Second
 
 // Server answers HTTP requests from one data directory.
 type Server struct {
@@ -140,51 +138,18 @@ func (s *Server) withIndex(fn func(*index.Index) error) error {
 	return fn(ix)
 }
 
-// searchRequest reads search parameters from a URL query.
-func searchRequest(r *http.Request, maxLimit int) (index.Request, error) {
+// urlParams reads request parameters from a URL query: the same names as
+// the command line flags, so that both get the same checks and messages.
+func urlParams(r *http.Request, kind index.Kind) index.Params {
 	q := r.URL.Query()
-	req := index.Request{Query: q.Get("q"), DirectOnly: q.Get("direct_only") == "true" || q.Get("direct_only") == "1",
-		Sort: q.Get("sort"), Highlight: true, Facets: true, Submitters: q["submitter"]}
-	var letters []string
-	for _, v := range q["norm"] {
-		l, err := norms.ParseList(v)
-		if err != nil {
-			return req, err
-		}
-		letters = append(letters, l...)
+	p := index.Params{Kind: kind, Query: q.Get("q"), Norms: q["norm"], DirectOnly: q.Get("direct_only"), Submitters: q["submitter"],
+		Langs: q["lang"], Since: q.Get("since"), Until: q.Get("until"), Sort: q.Get("sort")}
+	if kind == index.KindSearch {
+		p.Limit, p.Offset, p.After = q.Get("limit"), q.Get("offset"), q.Get("after")
+	} else {
+		p.Format = q.Get("format")
 	}
-	req.Norms = letters
-	var err error
-	if req.Limit, err = intParam(q.Get("limit"), 10); err != nil {
-		return req, err
-	}
-	if req.Limit < 1 || req.Limit > maxLimit {
-		return req, fmt.Errorf("limit must be between 1 and %d", maxLimit)
-	}
-	if req.Offset, err = intParam(q.Get("offset"), 0); err != nil || req.Offset < 0 || req.Offset > 100000 {
-		return req, fmt.Errorf("bad offset %q", q.Get("offset"))
-	}
-	for name, dst := range map[string]*time.Time{"since": &req.Since, "until": &req.Until} {
-		if v := q.Get(name); v != "" {
-			t, err := index.ParseDate(v, name == "until")
-			if err != nil {
-				return req, fmt.Errorf("%s: %w", name, err)
-			}
-			*dst = t
-		}
-	}
-	return req, nil
-}
-
-func intParam(s string, def int) (int, error) {
-	if s == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, fmt.Errorf("not a number: %q", s)
-	}
-	return n, nil
+	return p
 }
 
 // apiHit is a search hit as the API returns it.
@@ -196,11 +161,12 @@ type apiHit struct {
 	FileURL string `json:"file_url"`
 }
 
-func (s *Server) search(r *http.Request, maxLimit int) (*index.Result, []apiHit, error) {
-	req, err := searchRequest(r, maxLimit)
+func (s *Server) search(r *http.Request) (*index.Result, []apiHit, error) {
+	req, err := urlParams(r, index.KindSearch).Request()
 	if err != nil {
-		return nil, nil, &index.QueryError{Query: r.URL.RawQuery, Err: err}
+		return nil, nil, err
 	}
+	req.Highlight, req.Facets = true, true
 	var res *index.Result
 	err = s.withIndex(func(ix *index.Index) error {
 		var err error
@@ -228,12 +194,16 @@ func markHTML(s string) string {
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
-	res, hits, err := s.search(r, MaxAPILimit)
+	res, hits, err := s.search(r)
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	writeJSON(w, map[string]any{"total": res.Total, "took_ms": res.Took.Milliseconds(), "hits": hits, "facets": res.Facets})
+	out := map[string]any{"total": res.Total, "took_ms": res.Took.Milliseconds(), "hits": hits, "facets": res.Facets}
+	if res.Next != "" {
+		out["next"] = res.Next
+	}
+	writeJSON(w, out)
 }
 
 // docSummary is a document in listings.
@@ -393,23 +363,12 @@ func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
 
 // apiExport streams every passage matching the search parameters.
 func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
-	format := r.URL.Query().Get("format")
-	if format == "" {
-		format = "csv"
-	}
-	if format != "csv" && format != "jsonl" {
-		writeError(w, http.StatusBadRequest, errors.New("format must be csv or jsonl"))
-		return
-	}
-	req, err := searchRequest(r, MaxAPILimit)
+	req, err := urlParams(r, index.KindExport).Request()
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}
-	if _, err := index.BuildQuery(req); err != nil {
-		writeError(w, http.StatusBadRequest, err)
-		return
-	}
+	format := req.FormatOrDefault()
 	err = s.withIndex(func(ix *index.Index) error {
 		var write func(export.Row) error
 		var flush func() error
@@ -446,11 +405,12 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Write(data)
 }
 
-// fail maps an error to a status: query errors are the client's (400).
+// fail maps an error to a status: bad requests are the client's (400).
 func (s *Server) fail(w http.ResponseWriter, err error) {
 	var qe *index.QueryError
+	var re *index.RequestError
 	switch {
-	case errors.As(err, &qe):
+	case errors.As(err, &re) || errors.As(err, &qe):
 		writeError(w, http.StatusBadRequest, err)
 	case errors.Is(err, context.DeadlineExceeded):
 		writeError(w, http.StatusServiceUnavailable, errors.New("request took too long"))

@@ -1,0 +1,336 @@
+package index
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/normtag/normtag/internal/norms"
+)
+
+// Limits on one request, the same for the command line and the HTTP API.
+const (
+	// DefaultLimit is the page size when a search names none.
+	DefaultLimit = 10
+	// MaxLimit bounds the hits of one page.
+	MaxLimit = 10000
+	// MaxOffset bounds offset paging (page numbers). Deeper result lists
+	// are read with the After cursor, which costs the same on every page
+	// where an offset makes bleve keep and sort every skipped hit.
+	MaxOffset = 10000
+	// MaxQueryLength bounds a query string, in bytes.
+	MaxQueryLength = 2000
+	// MaxValues bounds how many submitters or languages one request names.
+	MaxValues = 50
+)
+
+// Kind says what a request is for; it decides which fields apply.
+type Kind int
+
+const (
+	// KindSearch asks for one page of hits (limit, offset or cursor).
+	KindSearch Kind = iota
+	// KindExport asks for every matching passage; it takes no paging.
+	KindExport
+)
+
+// Output formats, by kind; the first is the default.
+var formats = map[Kind][]string{
+	KindSearch: {"text", "json"},
+	KindExport: {"csv", "jsonl"},
+}
+
+// Formats lists the output formats of a kind, the default first.
+func Formats(k Kind) []string { return append([]string(nil), formats[k]...) }
+
+// Request is one passage search or export, however it arrived (command
+// line flags or URL parameters). Validate checks it; Search validates
+// before running.
+type Request struct {
+	Kind Kind
+	// Query is a bleve query string: words, "phrases", +must -not,
+	// field:value (norm:, direct:, submitter:, country:, year:, lang:,
+	// title:, file:). Empty matches every passage.
+	Query string
+	// Norms keeps passages carrying any of these norms (letters a-k).
+	Norms []string
+	// DirectOnly restricts Norms to tags from the passage's own words.
+	DirectOnly bool
+	// Submitters keeps passages of documents from any of these submitters.
+	Submitters []string
+	// Langs keeps passages of documents in any of these languages.
+	Langs []string
+	// Since and Until bound the document date (inclusive; zero = open).
+	Since, Until time.Time
+	// Limit is the page size; 0 means DefaultLimit. Searches only.
+	Limit int
+	// Offset skips hits (page numbers), up to MaxOffset. Searches only.
+	Offset int
+	// After is a cursor from Result.Next: the page after that one.
+	After string
+	// Sort is SortRelevance (default), SortDate or SortDocument.
+	Sort string
+	// Format is the output format, one of Formats(Kind); "" is the default.
+	Format string
+	// Highlight marks matched words in Hit.Snippet with Mark.
+	Highlight bool
+	// Facets adds counts per norm, submitter, submitter type and year.
+	Facets bool
+}
+
+// RequestError is a request field with a bad value: the caller's mistake
+// (command line exit 2, HTTP 400). Its message starts with the field's
+// name as a URL parameter, which is also the flag's name.
+type RequestError struct {
+	Field string
+	Err   error
+}
+
+func (e *RequestError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *RequestError) Unwrap() error { return e.Err }
+
+func fieldErr(field, format string, args ...any) error {
+	return &RequestError{Field: field, Err: fmt.Errorf(format, args...)}
+}
+
+// Validate checks every field against the limits above and reports the
+// first bad one as a *RequestError.
+func (r *Request) Validate() error {
+	fs, ok := formats[r.Kind]
+	if !ok {
+		return fieldErr("kind", "unknown request kind %d", r.Kind)
+	}
+	if len(r.Query) > MaxQueryLength {
+		return &RequestError{Field: "query", Err: &QueryError{Query: r.Query[:40] + "…", Err: fmt.Errorf("longer than %d bytes", MaxQueryLength)}}
+	}
+	if _, err := parseQueryString(r.Query); err != nil {
+		return &RequestError{Field: "query", Err: err}
+	}
+	for _, l := range r.Norms {
+		if _, ok := norms.ByLetter(l); !ok || l != strings.ToLower(l) {
+			return fieldErr("norm", "%v", &norms.UnknownNormError{Value: l})
+		}
+	}
+	for field, values := range map[string][]string{"submitter": r.Submitters, "lang": r.Langs} {
+		if len(values) > MaxValues {
+			return fieldErr(field, "at most %d values, got %d", MaxValues, len(values))
+		}
+		for _, v := range values {
+			if strings.TrimSpace(v) == "" {
+				return fieldErr(field, "empty value")
+			}
+		}
+	}
+	if !r.Since.IsZero() && !r.Until.IsZero() && r.Since.After(r.Until) {
+		return fieldErr("since", "%s is after until %s", r.Since.Format("2006-01-02"), r.Until.Format("2006-01-02"))
+	}
+	if r.Kind == KindExport {
+		switch {
+		case r.Limit != 0:
+			return fieldErr("limit", "an export writes every match; it takes no limit")
+		case r.Offset != 0:
+			return fieldErr("offset", "an export writes every match; it takes no offset")
+		case r.After != "":
+			return fieldErr("after", "an export writes every match; it takes no cursor")
+		}
+	}
+	if r.Limit < 0 || r.Limit > MaxLimit {
+		return fieldErr("limit", "must be between 1 and %d, got %d", MaxLimit, r.Limit)
+	}
+	if r.Offset < 0 || r.Offset > MaxOffset {
+		return fieldErr("offset", "must be between 0 and %d, got %d (page deeper with the after cursor)", MaxOffset, r.Offset)
+	}
+	order, err := sortOrder(r.Sort, r.Query)
+	if err != nil {
+		return err
+	}
+	if r.After != "" {
+		if r.Offset != 0 {
+			return fieldErr("after", "use either offset or after, not both")
+		}
+		if _, err := decodeCursor(r.After, order); err != nil {
+			return err
+		}
+	}
+	if r.Format != "" && !contains(fs, r.Format) {
+		return fieldErr("format", "must be one of %s, got %q", strings.Join(fs, ", "), r.Format)
+	}
+	return nil
+}
+
+// Params is a request as text, field by field, as command line flags and
+// URL parameters carry it. Both the CLI and the API fill one and call
+// Request, so that the same mistake gets the same message from either.
+type Params struct {
+	Kind       Kind
+	Query      string
+	Norms      []string // each a list: "f,g", "6 7"
+	DirectOnly string   // "", true/false, 1/0
+	Submitters []string
+	Langs      []string
+	Since      string // YYYY[-MM[-DD]]
+	Until      string
+	Limit      string
+	Offset     string
+	After      string
+	Sort       string
+	Format     string
+}
+
+// Request parses the parameters and validates the result. Errors are
+// *RequestError.
+func (p Params) Request() (Request, error) {
+	r := Request{Kind: p.Kind, Query: p.Query, Submitters: nonEmpty(p.Submitters), After: p.After, Sort: p.Sort, Format: p.Format}
+	for _, v := range p.Norms {
+		letters, err := norms.ParseList(v)
+		if err != nil {
+			return r, &RequestError{Field: "norm", Err: err}
+		}
+		r.Norms = appendNew(r.Norms, letters...)
+	}
+	for _, v := range nonEmpty(p.Langs) {
+		r.Langs = append(r.Langs, strings.ToLower(strings.TrimSpace(v)))
+	}
+	if p.DirectOnly != "" {
+		b, err := strconv.ParseBool(p.DirectOnly)
+		if err != nil {
+			return r, fieldErr("direct_only", "want true or false, got %q", p.DirectOnly)
+		}
+		r.DirectOnly = b
+	}
+	for _, f := range []struct {
+		name string
+		text string
+		dst  *time.Time
+	}{{"since", p.Since, &r.Since}, {"until", p.Until, &r.Until}} {
+		if f.text == "" {
+			continue
+		}
+		t, err := ParseDate(f.text, f.name == "until")
+		if err != nil {
+			return r, &RequestError{Field: f.name, Err: err}
+		}
+		*f.dst = t
+	}
+	for _, f := range []struct {
+		name string
+		text string
+		dst  *int
+	}{{"limit", p.Limit, &r.Limit}, {"offset", p.Offset, &r.Offset}} {
+		if f.text == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(f.text))
+		if err != nil {
+			return r, fieldErr(f.name, "not a whole number: %q", f.text)
+		}
+		*f.dst = n
+	}
+	if r.Limit == 0 && p.Limit != "" && r.Kind == KindSearch {
+		return r, fieldErr("limit", "must be between 1 and %d, got 0", MaxLimit)
+	}
+	return r, r.Validate()
+}
+
+// FormatOrDefault is the request's format, or its kind's default.
+func (r *Request) FormatOrDefault() string {
+	if r.Format != "" {
+		return r.Format
+	}
+	return formats[r.Kind][0]
+}
+
+func nonEmpty(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if strings.TrimSpace(v) != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func appendNew(list []string, values ...string) []string {
+	for _, v := range values {
+		if !contains(list, v) {
+			list = append(list, v)
+		}
+	}
+	return list
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// sortOrder is the bleve sort of a request. Every order ends in a key
+// unique to a passage (document and passage number, or the passage id)
+// so that a cursor names one position and paging neither repeats nor
+// skips a hit.
+func sortOrder(sort, q string) ([]string, error) {
+	switch sort {
+	case "", SortRelevance:
+		if strings.TrimSpace(q) == "" {
+			return []string{FieldDoc, FieldSeq}, nil
+		}
+		return []string{"-_score", "_id"}, nil
+	case SortDate:
+		return []string{"-" + FieldDate, FieldDoc, FieldSeq}, nil
+	case SortDocument:
+		return []string{FieldTitle, FieldDoc, FieldSeq}, nil
+	}
+	return nil, fieldErr("sort", "must be one of %s, %s or %s, got %q", SortRelevance, SortDate, SortDocument, sort)
+}
+
+// cursor is the position after a hit: the sort order it belongs to and
+// the hit's sort keys as bleve gave them (raw bytes: numbers and dates
+// are prefix-coded), with the score written out for "-_score".
+type cursor struct {
+	Order string   `json:"o"`
+	Keys  [][]byte `json:"k"`
+}
+
+var errBadCursor = errors.New("not a cursor from a previous page of this search (use the next value as given)")
+
+func encodeCursor(order []string, keys []string) string {
+	c := cursor{Order: strings.Join(order, ","), Keys: make([][]byte, len(keys))}
+	for i, k := range keys {
+		c.Keys[i] = []byte(k)
+	}
+	data, _ := json.Marshal(c) // a struct of strings and bytes always encodes
+	return base64.RawURLEncoding.EncodeToString(data)
+}
+
+// decodeCursor returns the sort keys of a cursor made for order.
+func decodeCursor(token string, order []string) ([]string, error) {
+	data, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return nil, &RequestError{Field: "after", Err: errBadCursor}
+	}
+	var c cursor
+	if err := json.Unmarshal(data, &c); err != nil || len(c.Keys) != len(order) {
+		return nil, &RequestError{Field: "after", Err: errBadCursor}
+	}
+	if c.Order != strings.Join(order, ",") {
+		return nil, fieldErr("after", "the cursor belongs to another sort order or query")
+	}
+	keys := make([]string, len(c.Keys))
+	for i, k := range c.Keys {
+		keys[i] = string(k)
+		if order[i] == "-_score" {
+			if _, err := strconv.ParseFloat(keys[i], 64); err != nil {
+				return nil, &RequestError{Field: "after", Err: errBadCursor}
+			}
+		}
+	}
+	return keys, nil
+}

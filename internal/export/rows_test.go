@@ -1,0 +1,144 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/index"
+	"github.com/normtag/normtag/pipeline"
+	"github.com/normtag/normtag/pipeline/isolate"
+	"github.com/normtag/normtag/pipeline/tag"
+)
+
+func TestMain(m *testing.M) {
+	isolate.ServeChildIfRequested()
+	os.Exit(m.Run())
+}
+
+// sampleData ingests the repository's sample corpus into a temporary data
+// directory (real extractors, tagger, store and bleve index) and opens it
+// for reading.
+func sampleData(t *testing.T) (*datadir.Dir, *index.Index) {
+	t.Helper()
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "data")
+	w, err := datadir.Open(ctx, dir, datadir.Options{Write: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := tag.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := pipeline.Ingest(ctx, w, []string{"../../examples/corpus"}, pipeline.IngestOptions{Tagger: tg})
+	if err != nil || sum.Added < 4 {
+		t.Fatalf("ingest: %v %+v", err, sum)
+	}
+	w.Close()
+	d, err := datadir.Open(ctx, dir, datadir.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	ix, err := d.OpenIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return d, ix
+}
+
+// countingSearcher counts the pages Rows asks for.
+type countingSearcher struct {
+	ix     *index.Index
+	pages  int
+	cursor int
+}
+
+func (c *countingSearcher) Search(ctx context.Context, r index.Request) (*index.Result, error) {
+	c.pages++
+	if r.After != "" {
+		c.cursor++
+	}
+	if r.Offset != 0 {
+		return nil, fmt.Errorf("export asked for offset %d", r.Offset)
+	}
+	return c.ix.Search(ctx, r)
+}
+
+// TestRowsPagesWithCursorEveryPassageOnce exports the whole sample corpus
+// in pages far smaller than it, in every sort order, and checks that each
+// stored passage comes out exactly once.
+func TestRowsPagesWithCursorEveryPassageOnce(t *testing.T) {
+	ctx := context.Background()
+	d, ix := sampleData(t)
+	st, err := d.Store.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := pageSize
+	pageSize = 7
+	t.Cleanup(func() { pageSize = old })
+	if st.Passages < 3*pageSize {
+		t.Fatalf("sample corpus has %d passages, want more than 3 pages of %d", st.Passages, pageSize)
+	}
+	for _, sort := range []string{"", index.SortDate, index.SortDocument} {
+		cs := &countingSearcher{ix: ix}
+		seen := map[string]int{}
+		n := 0
+		err := Rows(ctx, cs, d.Store, index.Request{Kind: index.KindExport, Sort: sort}, func(r Row) error {
+			seen[fmt.Sprintf("%s/%d", r.DocID, r.Passage)]++
+			n++
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("sort %q: %v", sort, err)
+		}
+		if n != st.Passages || len(seen) != st.Passages {
+			t.Errorf("sort %q: %d rows, %d distinct, store has %d passages", sort, n, len(seen), st.Passages)
+		}
+		for k, c := range seen {
+			if c != 1 {
+				t.Errorf("sort %q: passage %s exported %d times", sort, k, c)
+			}
+		}
+		if wantPages := (st.Passages + pageSize - 1) / pageSize; cs.pages != wantPages || cs.cursor != wantPages-1 {
+			t.Errorf("sort %q: %d searches (%d with a cursor), want %d", sort, cs.pages, cs.cursor, wantPages)
+		}
+	}
+	// A filtered export pages too, and matches the same search in one page.
+	req := index.Request{Kind: index.KindExport, Query: "infrastructure OR security OR ict OR state OR cyber", Norms: []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}}
+	var got []string
+	if err := Rows(ctx, ix, d.Store, req, func(r Row) error { got = append(got, fmt.Sprintf("%s/%d", r.DocID, r.Passage)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	one, err := ix.Search(ctx, index.Request{Query: req.Query, Norms: req.Norms, Sort: index.SortDocument, Limit: index.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) <= 2*pageSize || len(got) != len(one.Hits) {
+		t.Fatalf("filtered export: %d rows, one page %d hits", len(got), len(one.Hits))
+	}
+	for i, h := range one.Hits {
+		if got[i] != fmt.Sprintf("%s/%d", h.DocID, h.Seq) {
+			t.Fatalf("row %d is %s, search has %s/%d", i, got[i], h.DocID, h.Seq)
+		}
+	}
+}
+
+func TestRowsRejectsPagedOrSearchRequests(t *testing.T) {
+	for _, req := range []index.Request{
+		{Kind: index.KindExport, Limit: 10},
+		{Kind: index.KindExport, Offset: 500},
+		{Kind: index.KindSearch},
+	} {
+		err := Rows(context.Background(), nil, nil, req, func(Row) error { return nil })
+		if err == nil {
+			t.Errorf("%+v: accepted", req)
+		}
+	}
+}
