@@ -12,6 +12,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/corpus/sqlite"
@@ -115,7 +116,7 @@ func fillTags(row *Row, tags []corpus.Tag) {
 // CSVWriter writes rows as CSV with CRLF line ends and, optionally, a
 // UTF-8 byte order mark so that Excel reads accents right.
 type CSVWriter struct {
-	w *csv.Writer
+	w *sheetWriter
 }
 
 // NewCSV starts a CSV export with its header row.
@@ -125,35 +126,79 @@ func NewCSV(w io.Writer, bom bool) (*CSVWriter, error) {
 			return nil, err
 		}
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	if err := cw.Write(Columns); err != nil {
+	sw := newSheetWriter(w)
+	if err := sw.Write(Columns); err != nil {
 		return nil, err
 	}
-	return &CSVWriter{w: cw}, nil
+	return &CSVWriter{w: sw}, nil
 }
 
 // Write writes one row.
 func (c *CSVWriter) Write(r Row) error {
 	return c.w.Write([]string{r.DocID, r.Title, r.Submitter, r.SubmitterType, r.Country, r.Date, r.File,
 		strconv.Itoa(r.Page), strconv.Itoa(r.Passage), strings.Join(r.DirectNorms, ","), strings.Join(r.InheritedNorms, ","),
-		cleanCell(r.Evidence), cleanCell(r.Text)})
+		oneLine(r.Evidence), oneLine(r.Text)})
 }
 
 // Flush ends the export.
 func (c *CSVWriter) Flush() error {
-	c.w.Flush()
-	return c.w.Error()
+	return c.w.Flush()
 }
 
-// cleanCell keeps a cell on one line and stops spreadsheet programs from
-// reading it as a formula.
-func cleanCell(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
-		s = "'" + s
+// sheetWriter is the one CSV writer of every export: it passes each cell
+// through SafeCell, because titles, submitters, countries and file names
+// come from the submitted files and must never reach a spreadsheet as a
+// formula.
+type sheetWriter struct{ w *csv.Writer }
+
+func newSheetWriter(w io.Writer) *sheetWriter {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	return &sheetWriter{w: cw}
+}
+
+// Write writes one record, every cell made safe.
+func (s *sheetWriter) Write(rec []string) error {
+	safe := make([]string, len(rec))
+	for i, c := range rec {
+		safe[i] = SafeCell(c)
+	}
+	return s.w.Write(safe)
+}
+
+// Flush writes buffered records and reports the first write error.
+func (s *sheetWriter) Flush() error {
+	s.w.Flush()
+	return s.w.Error()
+}
+
+// formulaStarts are the characters with which Excel, LibreOffice and
+// Google Sheets begin a formula or a command (tab and CR too, since some
+// of them strip those and read what follows).
+const formulaStarts = "=+-@\t\r"
+
+// SafeCell stops a spreadsheet program from reading a cell as a formula:
+// a cell whose first character, or first character after leading
+// whitespace, starts a formula gets a leading apostrophe, which
+// spreadsheets show as text. Other cells are returned unchanged.
+func SafeCell(s string) string {
+	if s == "" {
+		return s
+	}
+	if strings.ContainsRune(formulaStarts, rune(s[0])) {
+		return "'" + s
+	}
+	trimmed := strings.TrimLeftFunc(s, unicode.IsSpace)
+	if trimmed != "" && trimmed != s && strings.ContainsRune(formulaStarts, rune(trimmed[0])) {
+		return "'" + s
 	}
 	return s
+}
+
+// oneLine keeps a cell on one line, so that a row is a passage even in
+// tools that read CSV line by line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // JSONLWriter writes rows as JSON lines.
@@ -176,20 +221,22 @@ func CoverageCSV(ctx context.Context, w io.Writer, st *sqlite.Store) error {
 	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
+	cw := newSheetWriter(w)
 	header := []string{"doc", "title", "file", "submitter"}
 	header = append(header, norms.Letters()...)
-	cw.Write(header)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
 	for _, d := range docs {
-		rec := []string{d.ID, cleanCell(d.Title), d.FileName, cleanCell(d.Submitter())}
+		rec := []string{d.ID, oneLine(d.Title), d.FileName, oneLine(d.Submitter())}
 		for _, l := range norms.Letters() {
 			rec = append(rec, strconv.Itoa(cov[d.ID][l]))
 		}
-		cw.Write(rec)
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // CooccurrenceCSV writes the norm × norm matrix of passages carrying both.
@@ -198,16 +245,18 @@ func CooccurrenceCSV(ctx context.Context, w io.Writer, st *sqlite.Store) error {
 	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	cw.Write(append([]string{"norm"}, norms.Letters()...))
+	cw := newSheetWriter(w)
+	if err := cw.Write(append([]string{"norm"}, norms.Letters()...)); err != nil {
+		return err
+	}
 	for _, a := range norms.Letters() {
 		rec := []string{a}
 		for _, b := range norms.Letters() {
 			rec = append(rec, strconv.Itoa(co[a][b]))
 		}
-		cw.Write(rec)
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
