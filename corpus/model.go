@@ -97,7 +97,10 @@ type Passage struct {
 	// Page is the 1-based page the passage starts on.
 	Page int `json:"page"`
 	// Start and End are byte offsets of the passage in its page's text
-	// (before normalisation); End is exclusive.
+	// (before normalisation); End is exclusive. segment.Normalize of that
+	// range is Text, except where a line-end hyphen was removed or page
+	// furniture inside was dropped; a passage that runs onto the next
+	// page ends, here, at the end of its part on page Page.
 	Start int `json:"start"`
 	End   int `json:"end"`
 	// Heading marks a heading; Level is its level (1 = top), 0 for body text.

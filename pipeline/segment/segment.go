@@ -25,15 +25,16 @@ const MaxPassageBytes = 3000
 
 // line is one line of a page with its byte range in the page text.
 type line struct {
+	page       int
 	start, end int
+	off        int    // where text starts in the page text
 	text       string // trimmed
 }
 
 // block is a run of lines that will become one passage.
 type block struct {
 	page       int
-	start, end int
-	lines      []string
+	lines      []line
 	heading    bool
 	level      int
 	structural bool // heading known from the file's structure
@@ -66,18 +67,60 @@ func passages(pages []corpus.Page, furniture map[string]bool, dropNumbers bool) 
 		if text == "" {
 			continue
 		}
+		start, end := b.span()
 		if b.heading {
-			out = append(out, corpus.Passage{Page: b.page, Start: b.start, End: b.end, Heading: true, Level: b.level, Text: text})
+			out = append(out, corpus.Passage{Page: b.page, Start: start, End: end, Heading: true, Level: b.level, Text: text})
 			continue
 		}
-		for _, piece := range splitLong(text, MaxPassageBytes) {
-			out = append(out, corpus.Passage{Page: b.page, Start: b.start, End: b.end, Text: piece})
+		if len(text) <= MaxPassageBytes {
+			out = append(out, corpus.Passage{Page: b.page, Start: start, End: end, Text: text})
+			continue
+		}
+		// A long paragraph is cut in pieces; each piece's offsets are its
+		// own, found through the map from normalised text back to the page.
+		text, src := joinLinesMapped(b.lines)
+		for _, r := range splitLong(text, MaxPassageBytes) {
+			out = append(out, piecePassage(text, src, r))
 		}
 	}
 	for i := range out {
 		out[i].Seq = i
 	}
 	return out
+}
+
+// span returns the block's byte range on its first page: from the first
+// character of its first line to the last character of its last line on
+// that page (a paragraph joined across a page break ends there).
+func (b block) span() (start, end int) {
+	first := b.lines[0]
+	start, end = first.off, first.off+len(first.text)
+	for _, l := range b.lines[1:] {
+		if l.page == first.page {
+			end = l.off + len(l.text)
+		}
+	}
+	return start, end
+}
+
+// srcRange is the page byte range that produced a byte of normalised text.
+type srcRange struct {
+	page, start, end int
+}
+
+// piecePassage makes the passage of text[r[0]:r[1]], a piece of a long
+// paragraph: its page and offsets are those of the bytes it came from,
+// ending on the page it starts on.
+func piecePassage(text string, src []srcRange, r [2]int) corpus.Passage {
+	first := src[r[0]]
+	end := first.end
+	for i := r[1] - 1; i >= r[0]; i-- {
+		if src[i].page == first.page {
+			end = src[i].end
+			break
+		}
+	}
+	return corpus.Passage{Page: first.page, Start: first.start, End: end, Text: text[r[0]:r[1]]}
 }
 
 // Normalize applies the text normalisation used for passages to a single
@@ -104,6 +147,57 @@ func Normalize(s string) string {
 	return b.String()
 }
 
+// normalize is Normalize carrying a source map: src[i] says where byte i
+// of s came from, and the result's map says the same of each output byte.
+// NFKC runs segment by segment so that each output segment maps to the
+// input bytes it replaces.
+func normalize(s string, src []srcRange) (string, []srcRange) {
+	var it norm.Iter
+	it.InitString(norm.NFKC, s)
+	out := make([]byte, 0, len(s))
+	outSrc := make([]srcRange, 0, len(s))
+	space := false
+	for !it.Done() {
+		from := it.Pos()
+		seg := it.Next()
+		to := it.Pos()
+		// An expansion such as a ligature can come out in several
+		// segments before the input position moves: those belong to
+		// the input byte at from.
+		if to <= from {
+			_, size := utf8.DecodeRuneInString(s[min(from, len(s)-1):])
+			to = min(from+size, len(s))
+			from = min(from, len(s)-1)
+		}
+		r := src[from]
+		if last := src[to-1]; last.page == r.page {
+			r.end = last.end
+		}
+		for len(seg) > 0 {
+			c, size := utf8.DecodeRune(seg)
+			seg = seg[size:]
+			if c == '\u00ad' {
+				continue
+			}
+			if unicode.IsSpace(c) || unicode.IsControl(c) {
+				space = true
+				continue
+			}
+			if space && len(out) > 0 {
+				out = append(out, ' ')
+				outSrc = append(outSrc, srcRange{r.page, r.start, r.start})
+			}
+			space = false
+			n := len(out)
+			out = utf8.AppendRune(out, c) // as Normalize: invalid bytes become U+FFFD
+			for range len(out) - n {
+				outSrc = append(outSrc, r)
+			}
+		}
+	}
+	return string(out), outSrc
+}
+
 // splitLines returns the lines of text with their byte ranges.
 func splitLines(text string) []line {
 	var out []line
@@ -115,7 +209,8 @@ func splitLines(text string) []line {
 			end = start + i
 		}
 		raw := text[start:end]
-		out = append(out, line{start: start, end: end, text: strings.TrimSpace(strings.TrimRight(raw, "\r"))})
+		lead := len(raw) - len(strings.TrimLeftFunc(raw, unicode.IsSpace))
+		out = append(out, line{start: start, end: end, off: start + lead, text: strings.TrimSpace(strings.TrimRight(raw, "\r"))})
 		if i < 0 {
 			break
 		}
@@ -129,6 +224,9 @@ func splitLines(text string) []line {
 // pages that carry no blank lines at all.
 func pageBlocks(p corpus.Page, furniture map[string]bool, dropNumbers bool) []block {
 	lines := splitLines(p.Text)
+	for i := range lines {
+		lines[i].page = p.Number
+	}
 	if dropNumbers {
 		dropFurniture(lines, furniture)
 	}
@@ -147,14 +245,13 @@ func pageBlocks(p corpus.Page, furniture map[string]bool, dropNumbers bool) []bl
 		}
 		if lvl, ok := structuralHeading(p.Headings, l); ok {
 			flush()
-			out = append(out, block{page: p.Number, start: l.start, end: l.end, lines: []string{l.text}, heading: true, level: lvl, structural: true})
+			out = append(out, block{page: p.Number, lines: []line{l}, heading: true, level: lvl, structural: true})
 			continue
 		}
 		if cur == nil {
-			cur = &block{page: p.Number, start: l.start}
+			cur = &block{page: p.Number}
 		}
-		cur.lines = append(cur.lines, l.text)
-		cur.end = l.end
+		cur.lines = append(cur.lines, l)
 	}
 	flush()
 	var res []block
@@ -186,10 +283,10 @@ func structuralHeading(spans []corpus.Span, l line) (int, bool) {
 // paragraphs without blank lines between them.
 func refineBlock(b block, hasStructure bool) []block {
 	var out []block
-	cur := block{page: b.page, start: b.start, end: b.end}
+	cur := block{page: b.page}
 	maxLen := 0
 	for _, l := range b.lines {
-		if n := utf8.RuneCountInString(l); n > maxLen {
+		if n := utf8.RuneCountInString(l.text); n > maxLen {
 			maxLen = n
 		}
 	}
@@ -197,36 +294,37 @@ func refineBlock(b block, hasStructure bool) []block {
 		if len(cur.lines) > 0 {
 			out = append(out, cur)
 		}
-		cur = block{page: b.page, start: b.start, end: b.end}
+		cur = block{page: b.page}
 	}
 	skip := false
-	for i, l := range b.lines {
+	for i, ln := range b.lines {
 		if skip {
 			skip = false
 			continue
 		}
-		if !hasStructure && i == 0 && len(b.lines) >= 3 && leadHeading(l, b.lines[1], maxLen) {
-			out = append(out, block{page: b.page, start: b.start, end: b.end, lines: []string{l}, heading: true, level: weakLevel})
+		l := ln.text
+		if !hasStructure && i == 0 && len(b.lines) >= 3 && leadHeading(l, b.lines[1].text, maxLen) {
+			out = append(out, block{page: b.page, lines: []line{ln}, heading: true, level: weakLevel})
 			continue
 		}
 		if !hasStructure {
 			if lvl, ok := headingShape(l, len(b.lines) == 1, i+1 < len(b.lines)); ok {
 				emit()
-				lines := []string{l}
+				lines := []line{ln}
 				// A heading too long for one line continues on the next:
 				// a short line starting in lower case.
-				if i+1 < len(b.lines) && headingContinues(b.lines[i+1], maxLen) {
+				if i+1 < len(b.lines) && headingContinues(b.lines[i+1].text, maxLen) {
 					lines = append(lines, b.lines[i+1])
 					skip = true
 				}
-				out = append(out, block{page: b.page, start: b.start, end: b.end, lines: lines, heading: true, level: lvl, weak: lvl == weakLevel})
+				out = append(out, block{page: b.page, lines: lines, heading: true, level: lvl, weak: lvl == weakLevel})
 				continue
 			}
 		}
-		if len(cur.lines) > 0 && startsItem(l) && endsSentence(cur.lines[len(cur.lines)-1]) {
+		if len(cur.lines) > 0 && startsItem(l) && endsSentence(cur.lines[len(cur.lines)-1].text) {
 			emit()
 		}
-		cur.lines = append(cur.lines, l)
+		cur.lines = append(cur.lines, ln)
 		// A short line that ends a sentence inside a long block ends a
 		// paragraph: extractors often drop the blank line between them.
 		if len(b.lines) > 3 && endsSentence(l) && utf8.RuneCountInString(l)*4 < maxLen*3 && i+1 < len(b.lines) {
@@ -427,7 +525,7 @@ func dropBare(blocks []block) []block {
 	bullet := false
 	for _, b := range blocks {
 		if len(b.lines) == 1 {
-			t := strings.TrimSpace(b.lines[0])
+			t := strings.TrimSpace(b.lines[0].text)
 			if allDigits(t) || isPageNumber(t) {
 				continue
 			}
@@ -453,14 +551,11 @@ func joinBroken(blocks []block) []block {
 	for _, b := range blocks {
 		if n := len(out); n > 0 && (!b.heading || b.weak) && (!out[n-1].heading || out[n-1].weak) && len(b.lines) > 0 {
 			prev := &out[n-1]
-			last := prev.lines[len(prev.lines)-1]
-			first, _ := utf8.DecodeRuneInString(b.lines[0])
+			last := prev.lines[len(prev.lines)-1].text
+			first, _ := utf8.DecodeRuneInString(b.lines[0].text)
 			if !endsSentence(last) && unicode.IsLower(first) {
 				prev.lines = append(prev.lines, b.lines...)
 				prev.heading, prev.weak, prev.level = false, false, 0
-				if prev.page == b.page {
-					prev.end = b.end
-				}
 				continue
 			}
 		}
@@ -471,25 +566,62 @@ func joinBroken(blocks []block) []block {
 
 // joinLines joins a paragraph's lines, undoing end-of-line hyphenation,
 // and normalises the result.
-func joinLines(lines []string) string {
+func joinLines(lines []line) string {
 	var b strings.Builder
 	for i, l := range lines {
 		if i > 0 {
-			prev := lines[i-1]
-			switch {
-			case strings.HasSuffix(prev, "\u00ad"):
-				// soft hyphen: the word continues on the next line
-			case dehyphenate(prev, l):
+			switch joinKind(lines[i-1].text, l.text) {
+			case joinDehyphenate:
 				s := b.String()
 				b.Reset()
 				b.WriteString(s[:len(s)-len("-")])
-			default:
+			case joinSpace:
 				b.WriteByte(' ')
 			}
 		}
-		b.WriteString(l)
+		b.WriteString(l.text)
 	}
 	return Normalize(b.String())
+}
+
+// joinLinesMapped is joinLines that also returns, for every byte of the
+// text, the page bytes it came from.
+func joinLinesMapped(lines []line) (string, []srcRange) {
+	var b []byte
+	var src []srcRange
+	for i, l := range lines {
+		if i > 0 {
+			switch joinKind(lines[i-1].text, l.text) {
+			case joinDehyphenate:
+				b, src = b[:len(b)-1], src[:len(src)-1]
+			case joinSpace:
+				b = append(b, ' ')
+				src = append(src, srcRange{l.page, l.off, l.off})
+			}
+		}
+		for j := 0; j < len(l.text); j++ {
+			b = append(b, l.text[j])
+			src = append(src, srcRange{l.page, l.off + j, l.off + j + 1})
+		}
+	}
+	return normalize(string(b), src)
+}
+
+// How two lines of a paragraph are joined.
+const (
+	joinSpace       = iota
+	joinDirect      // after a soft hyphen: the word continues
+	joinDehyphenate // a hyphen breaks a word: drop it
+)
+
+func joinKind(prev, next string) int {
+	switch {
+	case strings.HasSuffix(prev, "\u00ad"):
+		return joinDirect
+	case dehyphenate(prev, next):
+		return joinDehyphenate
+	}
+	return joinSpace
 }
 
 // dehyphenate reports whether prev ends with a word broken by a hyphen
@@ -503,34 +635,46 @@ func dehyphenate(prev, next string) bool {
 	return unicode.IsLetter(before) && unicode.IsLower(before) && unicode.IsLower(after)
 }
 
-// splitLong cuts text longer than max at sentence ends.
-func splitLong(text string, max int) []string {
-	if len(text) <= max {
-		return []string{text}
+// splitLong cuts text longer than max at sentence ends. It returns the
+// pieces' byte ranges in text, without surrounding spaces.
+func splitLong(text string, max int) [][2]int {
+	var out [][2]int
+	add := func(from, to int) {
+		for from < to && text[from] == ' ' {
+			from++
+		}
+		for to > from && text[to-1] == ' ' {
+			to--
+		}
+		if from < to {
+			out = append(out, [2]int{from, to})
+		}
 	}
-	var out []string
-	for len(text) > max {
+	base := 0
+	for len(text)-base > max {
+		rest := text[base:]
 		cut := -1
 		for i := max; i > max/3; i-- {
-			if (text[i-1] == '.' || text[i-1] == '?' || text[i-1] == '!' || text[i-1] == ';') && text[i] == ' ' {
+			if (rest[i-1] == '.' || rest[i-1] == '?' || rest[i-1] == '!' || rest[i-1] == ';') && rest[i] == ' ' {
 				cut = i
 				break
 			}
 		}
 		if cut < 0 {
-			cut = strings.LastIndexByte(text[:max], ' ')
+			cut = strings.LastIndexByte(rest[:max], ' ')
 			if cut <= 0 {
 				cut = max
-				for !utf8.RuneStart(text[cut]) {
+				for !utf8.RuneStart(rest[cut]) {
 					cut--
 				}
 			}
 		}
-		out = append(out, strings.TrimSpace(text[:cut]))
-		text = strings.TrimSpace(text[cut:])
+		add(base, base+cut)
+		base += cut
+		for base < len(text) && text[base] == ' ' {
+			base++
+		}
 	}
-	if text != "" {
-		out = append(out, text)
-	}
+	add(base, len(text))
 	return out
 }

@@ -119,12 +119,13 @@ func TestPassagesOffsetsPointIntoPage(t *testing.T) {
 }
 
 func TestSplitLong(t *testing.T) {
-	s := strings.Repeat("Short sentence here. ", 400)
-	parts := splitLong(strings.TrimSpace(s), MaxPassageBytes)
+	s := strings.TrimSpace(strings.Repeat("Short sentence here. ", 400))
+	parts := splitLong(s, MaxPassageBytes)
 	if len(parts) < 3 {
 		t.Fatalf("got %d parts", len(parts))
 	}
-	for _, p := range parts {
+	for _, r := range parts {
+		p := s[r[0]:r[1]]
 		if len(p) > MaxPassageBytes || !strings.HasSuffix(p, ".") {
 			t.Fatalf("bad part %q", p[len(p)-20:])
 		}
