@@ -15,8 +15,11 @@ import (
 // RetagSummary says what re-tagging changed.
 type RetagSummary struct {
 	Documents int `json:"documents"` // documents re-tagged
-	Skipped   int `json:"skipped"`   // already tagged by this rules version
-	Passages  int `json:"passages"`
+	// Changed counts re-tagged documents whose tags changed: only these
+	// are written to the store and the index.
+	Changed  int `json:"changed"`
+	Skipped  int `json:"skipped"` // already tagged by this rules version
+	Passages int `json:"passages"`
 	// Added and Removed count, per norm, passages that gained or lost it.
 	Added        map[string]int `json:"added"`
 	Removed      map[string]int `json:"removed"`
@@ -34,7 +37,10 @@ type RetagOptions struct {
 // Retag re-tags every stored passage with tagger, without re-extracting,
 // and updates the index. Each document's tags are replaced in one
 // transaction; an interrupted run leaves some documents on the old rules
-// and is finished by running again.
+// and is finished by running again. A document whose tags come out the
+// same is not written at all (only its rules version, when that changed),
+// so re-tagging with rules that change little costs little more than
+// reading and tagging.
 func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOptions) (*RetagSummary, error) {
 	start := time.Now()
 	log := opts.Logger
@@ -62,39 +68,63 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 		pending, passages, lastFlush = pending[:0], 0, time.Now()
 		return err
 	}
+	// Documents whose tags did not change but whose rules version did are
+	// recorded in batches: one transaction each, not one per document.
+	var sameTags []string
+	recordSame := func() error {
+		err := d.Store.SetRulesVersion(wctx, sameTags, sum.RulesVersion)
+		sameTags = sameTags[:0]
+		return err
+	}
 	err := d.Store.EachDocument(ctx, corpus.WithPassages, func(doc *corpus.Document) error {
 		if doc.RulesVersion == sum.RulesVersion && !opts.All {
 			sum.Skipped++
 			return nil
 		}
-		before := make([]map[string]bool, len(doc.Passages))
+		old := make([][]corpus.Tag, len(doc.Passages))
 		for i := range doc.Passages {
-			before[i] = map[string]bool{}
-			for _, t := range doc.Passages[i].Tags {
-				before[i][t.Norm] = true
-			}
+			old[i] = doc.Passages[i].Tags
 			doc.Passages[i].Tags = nil
 		}
 		tagger.Tag(doc.Passages)
+		sum.Documents++
+		sum.Passages += len(doc.Passages)
+		changed := false
 		for i, p := range doc.Passages {
-			after := map[string]bool{}
+			if tagsEqual(old[i], p.Tags) {
+				continue
+			}
+			changed = true
+			before := make(map[string]bool, len(old[i]))
+			for _, t := range old[i] {
+				before[t.Norm] = true
+			}
+			after := make(map[string]bool, len(p.Tags))
 			for _, t := range p.Tags {
 				after[t.Norm] = true
-				if !before[i][t.Norm] {
+				if !before[t.Norm] {
 					sum.Added[t.Norm]++
 				}
 			}
-			for n := range before[i] {
+			for n := range before {
 				if !after[n] {
 					sum.Removed[n]++
 				}
 			}
 		}
+		if !changed {
+			if doc.RulesVersion != sum.RulesVersion {
+				sameTags = append(sameTags, doc.ID)
+				if len(sameTags) >= sameTagsBatch {
+					return recordSame()
+				}
+			}
+			return nil
+		}
 		if err := d.Store.ReplaceTags(wctx, doc.ID, doc.Passages, sum.RulesVersion); err != nil {
 			return err
 		}
-		sum.Documents++
-		sum.Passages += len(doc.Passages)
+		sum.Changed++
 		log.Debug("retagged", "doc", doc.ID, "passages", len(doc.Passages))
 		pending = append(pending, doc)
 		passages += len(doc.Passages)
@@ -103,6 +133,9 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 		}
 		return nil
 	})
+	if rerr := recordSame(); rerr != nil && err == nil {
+		err = rerr
+	}
 	if ferr := flush(); ferr != nil && err == nil {
 		err = ferr
 	}
@@ -111,4 +144,29 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 		return sum, fmt.Errorf("retag: %w", err)
 	}
 	return sum, nil
+}
+
+// sameTagsBatch is the most unchanged documents whose new rules version
+// is recorded in one transaction.
+const sameTagsBatch = 512
+
+// tagsEqual reports whether two tag lists are the same, in the same order,
+// down to scores and evidence: only then may a document keep what the
+// store and the index hold.
+func tagsEqual(a, b []corpus.Tag) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Norm != y.Norm || x.Score != y.Score || x.Inherited != y.Inherited || len(x.Evidence) != len(y.Evidence) {
+			return false
+		}
+		for j := range x.Evidence {
+			if x.Evidence[j] != y.Evidence[j] {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -52,8 +52,8 @@ func retagCommand() *cli.Command {
 }
 
 func printRetag(w io.Writer, s *pipeline.RetagSummary) {
-	fmt.Fprintf(w, "re-tagged %d documents (%d passages) with rules %s; %d already up to date (%s)\n",
-		s.Documents, s.Passages, s.RulesVersion, s.Skipped, s.Duration.Round(time.Millisecond))
+	fmt.Fprintf(w, "re-tagged %d documents (%d passages) with rules %s, %d with changed tags; %d already up to date (%s)\n",
+		s.Documents, s.Passages, s.RulesVersion, s.Changed, s.Skipped, s.Duration.Round(time.Millisecond))
 	fmt.Fprintln(w, "passages per norm: +added / -removed")
 	for _, n := range norms.All {
 		fmt.Fprintf(w, "  (%s) %-44s +%d / -%d\n", n.Letter, n.Short, s.Added[n.Letter], s.Removed[n.Letter])

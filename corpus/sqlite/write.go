@@ -89,6 +89,32 @@ func (s *Store) ReplaceTags(ctx context.Context, docID string, passages []corpus
 	return nil
 }
 
+// SetRulesVersion records that documents were re-tagged by rulesVersion
+// without any change to their tags: only the version is written, and the
+// index, which holds no rules version, stays as it is.
+func (s *Store) SetRulesVersion(ctx context.Context, ids []string, rulesVersion string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `UPDATE documents SET rules_version = ? WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, id := range ids {
+			if _, err := stmt.ExecContext(ctx, rulesVersion, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record rules version of %d documents: %w", len(ids), err)
+	}
+	return nil
+}
+
 // SetMeta merges fields into a document's metadata (a sidecar's values
 // override extracted ones; an empty value deletes the key). A "title"
 // field also sets the title. The document is marked unindexed.

@@ -1,0 +1,122 @@
+package pipeline_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/pipeline"
+	"github.com/normtag/normtag/pipeline/tag"
+	"github.com/normtag/normtag/rules"
+)
+
+// indexFingerprint names every file of the live index with its size and
+// modification time: any write to the index changes it.
+func indexFingerprint(t *testing.T, d *datadir.Dir) string {
+	t.Helper()
+	h := sha256.New()
+	target, err := os.Readlink(d.IndexPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(h, target)
+	err = filepath.WalkDir(filepath.Join(d.Path, target), func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(h, p, info.Size(), info.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// TestRetagWritesOnlyChangedDocuments re-tags the sample corpus with the
+// rules that tagged it (nothing may be written, to the index or the
+// store), then with one rule added (only the documents whose tags change
+// are rewritten, and the index has them all).
+func TestRetagWritesOnlyChangedDocuments(t *testing.T) {
+	ctx := context.Background()
+	tagger, err := tag.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := datadir.Open(ctx, t.TempDir(), datadir.Options{Write: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	sum, err := pipeline.Ingest(ctx, d, []string{"../examples/corpus"}, pipeline.IngestOptions{Tagger: tagger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Added != 5 {
+		t.Fatalf("ingested %d documents, want the 5 samples (failures %+v)", sum.Added, sum.Failures)
+	}
+	statsBefore, err := d.Store.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := indexFingerprint(t, d)
+	rs, err := pipeline.Retag(ctx, d, tagger, pipeline.RetagOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.Documents != 5 || rs.Changed != 0 {
+		t.Fatalf("retag with the same rules: %d documents re-tagged, %d changed; want 5, 0", rs.Documents, rs.Changed)
+	}
+	if after := indexFingerprint(t, d); after != before {
+		t.Fatal("retag with the same rules wrote to the index")
+	}
+	if ids, err := d.Store.Unindexed(ctx); err != nil || len(ids) != 0 {
+		t.Fatalf("unindexed after an unchanged retag: %v %v", ids, err)
+	}
+
+	// One more rule for (g): documents that mention tabletop or joint
+	// exercises gain tags, the rest stay as they were.
+	custom := strings.Replace(string(rules.Default), "  h:\n", `    - name: exercises
+      lang: en
+      weight: 0.9
+      any: ["tabletop exercise(s)", "joint exercise(s)"]
+      examples:
+        match: ["We run a tabletop exercise every year."]
+
+  h:
+`, 1)
+	other, err := tag.Load([]byte(custom))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err = pipeline.Retag(ctx, d, other, pipeline.RetagOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.Documents != 5 || rs.Changed == 0 || rs.Changed == 5 || rs.Added["g"] == 0 {
+		t.Fatalf("retag with an added rule: %d re-tagged, %d changed, added %v; want 5 re-tagged, some but not all changed, (g) added", rs.Documents, rs.Changed, rs.Added)
+	}
+	st, err := d.Store.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.RulesVersions[other.Version()] != 5 {
+		t.Fatalf("rules versions after retag: %v, want all 5 on %s", st.RulesVersions, other.Version())
+	}
+	if st.Norms["g"] != statsBefore.Norms["g"]+rs.Added["g"] {
+		t.Fatalf("(g) passages %d, want %d + %d", st.Norms["g"], statsBefore.Norms["g"], rs.Added["g"])
+	}
+	if ids, err := d.Store.Unindexed(ctx); err != nil || len(ids) != 0 {
+		t.Fatalf("unindexed after retag: %v %v", ids, err)
+	}
+}
