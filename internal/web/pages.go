@@ -67,6 +67,15 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		data["Submitters"] = res.Facets[index.FieldSubmitter]
 		data["Years"] = res.Facets[index.FieldYear]
+		if res.Next != "" {
+			more := url.Values{}
+			for k, v := range q {
+				more[k] = v
+			}
+			more.Del("offset")
+			more.Set("after", res.Next)
+			data["MoreURL"] = "/?" + more.Encode()
+		}
 	}
 	checked := map[string]bool{}
 	for _, v := range q["norm"] {
@@ -86,6 +95,8 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 		next[k] = v
 	}
 	next.Del("limit")
+	next.Del("offset")
+	next.Del("after")
 	data["ExportURL"] = "/api/export?" + next.Encode()
 	s.render(w, "search.html", data)
 }

@@ -71,7 +71,8 @@ func getJSON(t *testing.T, url string, v any) int {
 }
 
 type searchResponse struct {
-	Total  int `json:"total"`
+	Total  int    `json:"total"`
+	Next   string `json:"next"`
 	Hits   []apiHit
 	Facets map[string][]struct {
 		Value string
@@ -116,6 +117,52 @@ func TestAPISearchWithCitationsAndFacets(t *testing.T) {
 		if h.Date < "2024" {
 			t.Errorf("since=2024 returned %s", h.Date)
 		}
+	}
+}
+
+// TestAPISearchCursor follows next from page to page: every hit once, in
+// the order of one big page, and the page at / links to the next page.
+func TestAPISearchCursor(t *testing.T) {
+	ts, _ := sampleServer(t)
+	var all searchResponse
+	getJSON(t, ts.URL+"/api/search?norm=g&limit=1000", &all)
+	if len(all.Hits) < 5 || all.Next != "" {
+		t.Fatalf("one page: %d hits, next %q", len(all.Hits), all.Next)
+	}
+	var ids []string
+	u := ts.URL + "/api/search?norm=g&limit=2"
+	for pages := 0; ; pages++ {
+		var res searchResponse
+		if code := getJSON(t, u, &res); code != 200 {
+			t.Fatalf("%s: status %d", u, code)
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if res.Next == "" {
+			break
+		}
+		if pages > len(all.Hits) {
+			t.Fatal("cursor does not end")
+		}
+		u = ts.URL + "/api/search?" + url.Values{"norm": {"g"}, "limit": {"2"}, "after": {res.Next}}.Encode()
+	}
+	if len(ids) != len(all.Hits) {
+		t.Fatalf("paged %d hits, one page %d", len(ids), len(all.Hits))
+	}
+	for i, h := range all.Hits {
+		if ids[i] != h.ID {
+			t.Fatalf("hit %d: paged %s, one page %s", i, ids[i], h.ID)
+		}
+	}
+	resp, err := http.Get(ts.URL + "/?norm=g&limit=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), `id="more"`) || !strings.Contains(string(page), "after=") {
+		t.Fatal("search page lacks the link to the next page")
 	}
 }
 
