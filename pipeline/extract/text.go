@@ -6,6 +6,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/normtag/normtag/corpus"
@@ -171,9 +172,15 @@ func stripInline(l string) string {
 	return b.String()
 }
 
+// maxFrontMatter bounds the front matter block read as YAML.
+const maxFrontMatter = 16 << 10
+
 // frontMatter reads a YAML front matter block (pandoc, Jekyll, Hugo) into
-// the document's title and metadata and returns the text after it. Only
-// flat "key: value" lines are read: lists and nesting are skipped.
+// the document's title and metadata and returns the text after it. Keys
+// other than title, author, date, lang/language and description/abstract
+// are ignored. A block that is not a YAML mapping (malformed YAML, or two
+// horizontal rules) is left in the text: the words stay searchable and
+// the document is not lost to a typo in its header.
 func frontMatter(doc *corpus.Document, text string) string {
 	if !strings.HasPrefix(text, "---\n") {
 		return text
@@ -185,16 +192,20 @@ func frontMatter(doc *corpus.Document, text string) string {
 			end = i
 		}
 	}
-	if end < 0 || end > 16<<10 {
+	if end < 0 || end > maxFrontMatter {
 		return text
 	}
-	for _, line := range strings.Split(rest[:end], "\n") {
-		key, value, ok := strings.Cut(line, ":")
-		if !ok || strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t") {
-			continue
-		}
-		value = strings.Trim(strings.TrimSpace(value), `"'`)
-		switch strings.ToLower(strings.TrimSpace(key)) {
+	var root yaml.Node
+	if err := yaml.Unmarshal([]byte(rest[:end]), &root); err != nil {
+		return text
+	}
+	if len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
+		return text
+	}
+	m := root.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		value := yamlText(m.Content[i+1])
+		switch strings.ToLower(strings.TrimSpace(m.Content[i].Value)) {
 		case "title":
 			doc.Title = cleanTitle(value)
 		case "author":
@@ -208,6 +219,28 @@ func frontMatter(doc *corpus.Document, text string) string {
 		}
 	}
 	return rest[end+5:]
+}
+
+// yamlText is a front matter value as text: a scalar as written, a list of
+// scalars (several authors) joined with "; ", anything else empty.
+func yamlText(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return n.Value
+	case yaml.SequenceNode:
+		var parts []string
+		for _, c := range n.Content {
+			if c.Kind == yaml.ScalarNode && strings.TrimSpace(c.Value) != "" {
+				parts = append(parts, strings.TrimSpace(c.Value))
+			}
+		}
+		return strings.Join(parts, "; ")
+	case yaml.AliasNode:
+		if n.Alias != nil {
+			return yamlText(n.Alias)
+		}
+	}
+	return ""
 }
 
 // normalizeNewlines turns CRLF and old Mac CR line ends into LF.
