@@ -83,7 +83,7 @@ func measureHeldout(t *testing.T, file string) heldoutStats {
 		untagged: float64(noneClean) / float64(none),
 	}
 	t.Logf("%s: %d passages on a norm: carried %.2f, top-scored %.2f, mean norms %.2f", file, n, s.carried, s.top, s.mean)
-	for _, l := range []string{"en", "fr", "es"} {
+	for _, l := range []string{"en", "fr", "es", "ar", "ru", "zh", "zh-Hant"} {
 		if ls := perLang[l]; ls != nil {
 			t.Logf("  %s: carried %d/%d", l, ls.carry, ls.n)
 		}
@@ -175,5 +175,75 @@ func TestHeldoutBlindSets(t *testing.T) {
 		t.Run(strings.TrimPrefix(c.file, "testdata/"), func(t *testing.T) {
 			measureHeldout(t, c.file).check(t, c.carry, c.top, c.maxMean, c.minClean)
 		})
+	}
+}
+
+// TestHeldoutUNLanguages measures the rules on sets in three more UN
+// languages (testdata/heldout-ar.jsonl, heldout-ru.jsonl, heldout-zh.jsonl:
+// six passages per norm and fifteen or sixteen on no norm each, in the
+// style of OEWG submissions, national statements, NGO papers and ministry
+// releases; about one passage in six names its norm the way documents in
+// that language do; the Chinese set has eleven norm passages and one
+// no-norm passage in traditional characters, lang "zh-Hant"). The no-norm
+// passages include off-topic text that borrows the field's words (privacy
+// of hospital rooms, roads and schools, food supply chains, a patch on a
+// pipe, attacks in football and medicine, vulnerable groups).
+//
+// First run on 2026-11-30, written blind, before any rule for these
+// languages:
+//
+//	ar: carried 0.03 (2/66, both by the Latin "CERT"/"CSIRT"), top-scored 0.03, mean norms 0.03, no-norm untagged 1.00
+//	ru: carried 0.08 (5/66: "пункт 13 (b)", "пункт 13 (g)", "bug bounty", "CERT", "CSIRT"), top-scored 0.08, mean norms 0.08, no-norm untagged 1.00
+//	zh: carried 0.00 (0/66, zh-Hant 0/11), top-scored 0.00, mean norms 0.00, no-norm untagged 1.00
+//
+// The floors below are those figures rounded down to 0.05, so they only
+// keep what holds today; issue 16 later requires top-scored >= 0.75 on
+// these sets with rules written for the three languages (raise the
+// floors then). The sets must not be edited to suit rules: a set learnt
+// from becomes a regression set, and its first run above stays the
+// measure of generalisation.
+func TestHeldoutUNLanguages(t *testing.T) {
+	for _, c := range []struct {
+		file                          string
+		carry, top, maxMean, minClean float64
+	}{
+		{"testdata/heldout-ar.jsonl", 0, 0, 2.0, 1.0},
+		{"testdata/heldout-ru.jsonl", 0.05, 0.05, 2.0, 1.0},
+		{"testdata/heldout-zh.jsonl", 0, 0, 2.0, 1.0},
+	} {
+		t.Run(strings.TrimPrefix(c.file, "testdata/"), func(t *testing.T) {
+			checkHeldoutShape(t, c.file, 6, 12)
+			measureHeldout(t, c.file).check(t, c.carry, c.top, c.maxMean, c.minClean)
+		})
+	}
+}
+
+// checkHeldoutShape fails unless file has exactly perNorm passages on each
+// norm a-k and at least minNone on no norm, so that a set trimmed or
+// padded after its first run cannot pass silently.
+func checkHeldoutShape(t *testing.T, file string, perNorm, minNone int) {
+	t.Helper()
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for i, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var p heldoutPassage
+		if err := json.Unmarshal([]byte(line), &p); err != nil {
+			t.Fatalf("%s:%d: %v", file, i+1, err)
+		}
+		if p.Norm == nil {
+			t.Fatalf("%s:%d: no norm field", file, i+1)
+		}
+		count[*p.Norm]++
+	}
+	for l := 'a'; l <= 'k'; l++ {
+		if got := count[string(l)]; got != perNorm {
+			t.Errorf("%s: %d passages on norm %c, want %d", file, got, l, perNorm)
+		}
+	}
+	if count[""] < minNone {
+		t.Errorf("%s: %d no-norm passages, want at least %d", file, count[""], minNone)
 	}
 }
