@@ -20,7 +20,10 @@ type heldoutPassage struct {
 // heldoutStats are the figures of one held-out file, passages tagged alone.
 type heldoutStats struct {
 	carried, top, mean float64 // over passages on a norm
-	untagged           float64 // share of no-norm passages with no tag
+	// extra is the mean number of tags, per passage on a norm, that are
+	// not its gold norm: the noise a reader filtering by norm would see.
+	extra    float64
+	untagged float64 // share of no-norm passages with no tag
 }
 
 // measureHeldout tags every passage of file alone, without section
@@ -32,7 +35,7 @@ func measureHeldout(t *testing.T, file string) heldoutStats {
 		t.Fatal(err)
 	}
 	tg := mustDefault(t)
-	n, carry, top, tags := 0, 0, 0, 0
+	n, carry, top, tags, extra := 0, 0, 0, 0, 0
 	none, noneClean, noneTags := 0, 0, 0
 	type langStat struct{ n, carry int }
 	perLang := map[string]*langStat{}
@@ -64,9 +67,11 @@ func measureHeldout(t *testing.T, file string) heldoutStats {
 		}
 		ls.n++
 		norm := *p.Norm
+		extra += len(got)
 		if has(got, []string{norm}) {
 			carry++
 			ls.carry++
+			extra--
 		} else {
 			t.Logf("missing %s (%s): %q (tags %q)", norm, p.Lang, p.Text, letters(got))
 		}
@@ -76,13 +81,22 @@ func measureHeldout(t *testing.T, file string) heldoutStats {
 			t.Logf("%s not top (%s): %q (tags %q)", norm, p.Lang, p.Text, letters(got))
 		}
 	}
-	s := heldoutStats{
-		carried:  float64(carry) / float64(n),
-		top:      float64(top) / float64(n),
-		mean:     float64(tags) / float64(n),
-		untagged: float64(noneClean) / float64(none),
+	// A set may hold only passages on a norm, or only passages on none;
+	// the figures of the missing kind stay zero rather than NaN.
+	share := func(k, of int) float64 {
+		if of == 0 {
+			return 0
+		}
+		return float64(k) / float64(of)
 	}
-	t.Logf("%s: %d passages on a norm: carried %.2f, top-scored %.2f, mean norms %.2f", file, n, s.carried, s.top, s.mean)
+	s := heldoutStats{
+		carried:  share(carry, n),
+		top:      share(top, n),
+		mean:     share(tags, n),
+		extra:    share(extra, n),
+		untagged: share(noneClean, none),
+	}
+	t.Logf("%s: %d passages on a norm: carried %.2f, top-scored %.2f, mean norms %.2f, extra norms %.2f", file, n, s.carried, s.top, s.mean, s.extra)
 	for _, l := range []string{"en", "fr", "es", "ar", "ru", "zh", "zh-Hant"} {
 		if ls := perLang[l]; ls != nil {
 			t.Logf("  %s: carried %d/%d", l, ls.carry, ls.n)
@@ -153,27 +167,52 @@ func TestHeldoutBlindSets(t *testing.T) {
 	for _, c := range []struct {
 		file                          string
 		carry, top, maxMean, minClean float64
+		maxExtra                      float64 // 0: not asserted
 	}{
 		// First run carried 0.68, top-scored 0.68, mean norms 0.79,
 		// no-norm passages untagged 1.00 (heldout-final went from 0.76
 		// to 0.82 with the rules it prompted, without being looked at).
-		{"testdata/heldout-blind.jsonl", 0.95, 0.95, 2.0, 0.95},
+		{"testdata/heldout-blind.jsonl", 0.95, 0.95, 2.0, 0.95, 0},
 		// First run 0.74, 0.72, 0.86; no-norm untagged 0.95.
-		{"testdata/heldout-blind2.jsonl", 0.95, 0.90, 2.0, 0.95},
+		{"testdata/heldout-blind2.jsonl", 0.95, 0.90, 2.0, 0.95, 0},
 		// Long report paragraphs; measured first against the rules of
 		// the fifth round: 0.78, 0.75, 0.91; no-norm untagged 1.00.
-		{"testdata/heldout-blind3.jsonl", 0.92, 0.85, 2.0, 0.95},
+		{"testdata/heldout-blind3.jsonl", 0.92, 0.85, 2.0, 0.95, 0},
 		// Short interventions: first run 0.82, 0.80, 0.92; 0.95.
-		{"testdata/heldout-blind4.jsonl", 0.95, 0.90, 2.0, 0.95},
+		{"testdata/heldout-blind4.jsonl", 0.95, 0.90, 2.0, 0.95, 0},
 		// First run 0.67, 0.65, 0.74; 1.00.
-		{"testdata/heldout-blind5.jsonl", 0.95, 0.90, 2.0, 0.95},
+		{"testdata/heldout-blind5.jsonl", 0.95, 0.90, 2.0, 0.95, 0},
 		// Measured against the rules that had learnt from blind3 and
 		// never learnt from: 0.82, 0.82, 0.94; no-norm untagged 0.91 (a
 		// French logistics supply chain tagged (i), since excluded).
-		{"testdata/heldout-blind6.jsonl", 0.75, 0.75, 2.0, 0.9},
+		{"testdata/heldout-blind6.jsonl", 0.75, 0.75, 2.0, 0.9, 0},
+		// Written blind; 110 passages, ten per norm, in the styles of
+		// OEWG submissions, company papers, NGO explainers and speeches,
+		// with hard cases (attack on, protection of and help for
+		// critical infrastructure; CERTs as topic or as helpers; crime
+		// cooperation or assistance). First run, 2026-11-30: carried
+		// 0.85, top-scored 0.83, mean norms 0.99, extra norms per
+		// passage 0.14 (en 67/77, fr 14/17, es 13/16). Floors are those
+		// figures rounded to 0.05; issue 14 will require top-1 >= 0.80,
+		// extra norms <= 0.15 and no-norm untagged >= 0.95 on NEW blind
+		// sets, not on this one once it has been learnt from.
+		{"testdata/heldout-blind7.jsonl", 0.85, 0.80, 1.0, 0, 0.15},
+		// Written blind; 60 passages on no norm: 30 from cyber-policy
+		// papers (procedure, thanks, contents, budget lines, footers)
+		// and 30 using likely trigger words in other senses (compiler
+		// patches, hotel privacy, tenancy rights, a trial, road
+		// budgets, groceries...). Only the no-norm figure applies.
+		// First run, 2026-11-30: untagged 0.70 (policy text 27/30,
+		// other senses 15/30); floor rounded down to 0.05, far below
+		// the 0.95 issue 14 will require of new blind sets.
+		{"testdata/heldout-offtopic.jsonl", 0, 0, 0, 0.70, 0},
 	} {
 		t.Run(strings.TrimPrefix(c.file, "testdata/"), func(t *testing.T) {
-			measureHeldout(t, c.file).check(t, c.carry, c.top, c.maxMean, c.minClean)
+			s := measureHeldout(t, c.file)
+			s.check(t, c.carry, c.top, c.maxMean, c.minClean)
+			if c.maxExtra > 0 && s.extra > c.maxExtra {
+				t.Errorf("extra norms per passage %.2f (want <= %.2f)", s.extra, c.maxExtra)
+			}
 		})
 	}
 }
