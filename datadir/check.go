@@ -2,6 +2,7 @@ package datadir
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -39,11 +40,8 @@ func (d *Dir) Check(ctx context.Context, repair bool) (*CheckReport, error) {
 		return nil, err
 	}
 	rep := &CheckReport{Documents: len(counts), Unindexed: len(unindexed), Missing: []string{}, Extra: []string{}}
-	var inIndex map[string]int
-	if err := d.UpdateIndex(ctx, func(ix *index.Index) error {
-		inIndex, err = ix.DocumentIDs(ctx)
-		return err
-	}); err != nil {
+	inIndex, err := d.indexedDocuments(ctx)
+	if err != nil {
 		return nil, err
 	}
 	rep.IndexedDocuments = len(inIndex)
@@ -64,12 +62,17 @@ func (d *Dir) Check(ctx context.Context, repair bool) (*CheckReport, error) {
 	if !repair || rep.OK() {
 		return rep, nil
 	}
-	if err := d.UpdateIndex(ctx, func(ix *index.Index) error {
-		if err := ix.DeleteDocuments(ctx, rep.Extra); err != nil {
-			return err
-		}
-		return d.Store.MarkIndexed(ctx, rep.Missing, false)
-	}); err != nil {
+	// Documents the store lacks leave the index; documents it lacks or
+	// holds wrongly are marked unindexed, and Heal indexes them anew.
+	w, err := d.NewIndexWriter()
+	if err != nil {
+		return rep, fmt.Errorf("repair: %w", err)
+	}
+	w.Delete(rep.Extra...)
+	if err := w.Flush(ctx); err != nil {
+		return rep, fmt.Errorf("repair: %w", err)
+	}
+	if err := d.Store.MarkIndexed(ctx, rep.Missing, false); err != nil {
 		return rep, fmt.Errorf("repair: %w", err)
 	}
 	if err := d.Heal(ctx); err != nil {
@@ -77,4 +80,19 @@ func (d *Dir) Check(ctx context.Context, repair bool) (*CheckReport, error) {
 	}
 	rep.Repaired = true
 	return rep, nil
+}
+
+// indexedDocuments counts the passages of each document in the live
+// index, opened read-only: checking must not keep readers out. No index
+// means no documents.
+func (d *Dir) indexedDocuments(ctx context.Context) (map[string]int, error) {
+	ix, err := d.OpenIndex(ctx)
+	if errors.Is(err, index.ErrMissing) {
+		return map[string]int{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	return ix.DocumentIDs(ctx)
 }

@@ -1,6 +1,17 @@
 // Package datadir owns a normtag data directory: the corpus store, the
-// writer lock, the live search index and its link, healing the index after
-// an interruption, rebuilding and checking it.
+// writer lock, the live search index and the link naming it, writing the
+// index in batches, healing it after an interruption, rebuilding and
+// checking it, and sharing a read-only handle on it between searches.
+// Every other package asks a Dir; none takes a lock or opens the index
+// of a data directory by itself.
+//
+// Two kinds of lock keep processes apart. The writer lock (file "lock")
+// admits one writer at a time — ingest, reindex, retag or check — for its
+// whole run. The index's own lock (bbolt's, inside scorch) is taken by
+// each handle on the index: shared by readers, exclusive by the writer.
+// Writers therefore hold the index only while they commit one bounded
+// batch and pause between batches, and readers close their handle while
+// a writer runs, so searches keep answering during any write.
 package datadir
 
 import (
@@ -10,24 +21,19 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"syscall"
 	"time"
 
-	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/corpus/sqlite"
-	"github.com/normtag/normtag/index"
+	"github.com/normtag/normtag/internal/filelock"
 )
 
 // Layout of a data directory.
 const (
 	StoreFile = "corpus.db" // SQLite system of record (+ -wal, -shm)
-	// IndexLink is a symbolic link to the live bleve index, a sibling
-	// directory named index.N. Rebuilding writes index.N+1 and swaps the
-	// link atomically, so readers always find a complete index.
+	// IndexLink names the live bleve index, a sibling directory index.N
+	// (see Dir.LiveIndexDir for its format).
 	IndexLink = "index"
-	LockFile  = "lock" // flock held by the one writer
+	LockFile  = "lock" // locked (filelock) by the one writer
 )
 
 // DefaultDataDir is used when neither --data nor NORMTAG_DATA is given.
@@ -42,6 +48,9 @@ type Dir struct {
 	Store *sqlite.Store
 	log   *slog.Logger
 	lock  *os.File
+	// indexReleased is when this writer last closed the index, so that
+	// the next batch waits writerPause for readers to get in.
+	indexReleased time.Time
 }
 
 // Options controls how a data directory is opened.
@@ -56,8 +65,12 @@ type Options struct {
 // ErrLocked is returned when another writer holds the data directory.
 var ErrLocked = errors.New("data directory is in use by another normtag writer (ingest, reindex, retag or check); wait for it or use --lock-wait")
 
-// IndexWait bounds how long a process waits for another one's brief hold
-// on the index.
+// errNotWriter is returned by writing operations of a Dir opened for reading.
+var errNotWriter = errors.New("data directory not opened for writing")
+
+// IndexWait bounds how long a process waits for the index while other
+// processes hold it: a writer for readers to close their handles, a
+// reader for a writer to commit its batch.
 const IndexWait = 2 * time.Minute
 
 // Open opens (creating if needed) the data directory dir.
@@ -109,8 +122,9 @@ func (d *Dir) Close() error {
 	return errors.Join(errs...)
 }
 
-// WriterActive reports whether another process holds the writer lock:
-// an ingest, reindex, retag or check is running.
+// WriterActive reports whether another process (or another Dir of this
+// one) holds the writer lock: an ingest, reindex, retag or check is
+// running.
 func (d *Dir) WriterActive() bool {
 	if d.lock != nil {
 		return false // we are the writer
@@ -120,233 +134,23 @@ func (d *Dir) WriterActive() bool {
 		return false
 	}
 	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
-		return true
+	if err := filelock.TryLock(f, filelock.Shared); err != nil {
+		return errors.Is(err, filelock.ErrHeld)
 	}
-	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	filelock.Unlock(f)
 	return false
 }
 
-// IndexPath is the path of the live index (through the link).
-func (d *Dir) IndexPath() string { return filepath.Join(d.Path, IndexLink) }
+// writing reports whether any writer, this Dir included, may want the
+// index: readers then keep their handles short.
+func (d *Dir) writing() bool { return d.lock != nil || d.WriterActive() }
 
-// OpenIndex opens the live index for searching.
-func (d *Dir) OpenIndex() (*index.Index, error) {
-	return index.Open(d.IndexPath(), index.OpenOptions{ReadOnly: true, Wait: IndexWait})
-}
+// lockPoll is how often a waiting writer tries the writer lock again.
+const lockPoll = 100 * time.Millisecond
 
-// UpdateIndex opens the live index for writing (creating it if needed),
-// runs fn and closes it. Only a writer (Open with Write) may call it.
-func (d *Dir) UpdateIndex(ctx context.Context, fn func(*index.Index) error) error {
-	if d.lock == nil {
-		return errors.New("update index: data directory not opened for writing")
-	}
-	if _, err := os.Lstat(d.IndexPath()); errors.Is(err, os.ErrNotExist) {
-		if err := d.newIndexLink(); err != nil {
-			return err
-		}
-	}
-	// Open the link's target: bleve creates a missing index directory but
-	// refuses a path that exists, as a dangling link does.
-	target, err := os.Readlink(d.IndexPath())
-	if err != nil {
-		return fmt.Errorf("read index link: %w", err)
-	}
-	if !filepath.IsAbs(target) {
-		target = filepath.Join(d.Path, target)
-	}
-	ix, err := index.Open(target, index.OpenOptions{Wait: IndexWait})
-	if err != nil {
-		return err
-	}
-	ferr := fn(ix)
-	cerr := ix.Close()
-	if ferr != nil {
-		return ferr
-	}
-	if cerr != nil {
-		return fmt.Errorf("close index: %w", cerr)
-	}
-	return nil
-}
-
-// newIndexLink points the index link at a fresh, not yet created,
-// directory.
-func (d *Dir) newIndexLink() error {
-	name, err := d.nextIndexName()
-	if err != nil {
-		return err
-	}
-	return d.swapLink(name)
-}
-
-// nextIndexName picks index.N with N above every existing one.
-func (d *Dir) nextIndexName() (string, error) {
-	entries, err := os.ReadDir(d.Path)
-	if err != nil {
-		return "", fmt.Errorf("list %s: %w", d.Path, err)
-	}
-	n := 0
-	for _, e := range entries {
-		if rest, ok := strings.CutPrefix(e.Name(), IndexLink+"."); ok {
-			if v, err := strconv.Atoi(rest); err == nil && v > n {
-				n = v
-			}
-		}
-	}
-	return fmt.Sprintf("%s.%d", IndexLink, n+1), nil
-}
-
-// swapLink atomically points the index link at target (a name in Dir).
-func (d *Dir) swapLink(target string) error {
-	tmp := filepath.Join(d.Path, IndexLink+".link-tmp")
-	os.Remove(tmp)
-	if err := os.Symlink(target, tmp); err != nil {
-		return fmt.Errorf("link index: %w", err)
-	}
-	if err := os.Rename(tmp, d.IndexPath()); err != nil {
-		return fmt.Errorf("swap index link: %w", err)
-	}
-	return syncDir(d.Path)
-}
-
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
-}
-
-// removeStaleIndexes deletes index.N directories the link does not point
-// at: what an interrupted rebuild or an earlier swap left behind.
-func (d *Dir) removeStaleIndexes() {
-	live, _ := os.Readlink(d.IndexPath())
-	entries, _ := os.ReadDir(d.Path)
-	for _, e := range entries {
-		name := e.Name()
-		if strings.HasPrefix(name, IndexLink+".") && name != live {
-			if err := os.RemoveAll(filepath.Join(d.Path, name)); err == nil {
-				d.log.Debug("removed stale index", "dir", name)
-			}
-		}
-	}
-}
-
-// Heal brings the index in line with the store after an interrupted run:
-// it removes deleted documents from the index and indexes documents the
-// store holds but the index has not confirmed. The store always commits
-// first and the index follows, so this is all an interruption can leave.
-func (d *Dir) Heal(ctx context.Context) error {
-	d.removeStaleIndexes()
-	if index.Outdated(d.IndexPath()) {
-		d.log.Info("index built by another normtag version; rebuilding it from the corpus")
-		return d.RebuildIndex(ctx)
-	}
-	if _, err := os.Stat(d.IndexPath()); err != nil {
-		// No index (or a dangling link): build it from the store.
-		ids, err := d.Store.DocumentIDs(ctx)
-		if err != nil {
-			return err
-		}
-		if len(ids) > 0 {
-			d.log.Info("index missing; rebuilding it from the corpus", "documents", len(ids))
-			return d.RebuildIndex(ctx)
-		}
-		return nil
-	}
-	dels, err := d.Store.PendingIndexDeletes(ctx)
-	if err != nil {
-		return err
-	}
-	ids, err := d.Store.Unindexed(ctx)
-	if err != nil {
-		return fmt.Errorf("find unindexed documents: %w", err)
-	}
-	if len(ids) == 0 && len(dels) == 0 {
-		return nil
-	}
-	d.log.Info("bringing the index up to date with the corpus", "documents", len(ids), "deleted", len(dels))
-	return d.UpdateIndex(ctx, func(ix *index.Index) error {
-		if err := ix.DeleteDocuments(ctx, dels); err != nil {
-			return err
-		}
-		if err := d.Store.ClearIndexDeletes(ctx, dels); err != nil {
-			return err
-		}
-		return d.indexIDs(ctx, ix, ids)
-	})
-}
-
-// indexIDs loads documents from the store and indexes them in batches,
-// marking each batch indexed once the index has committed it.
-func (d *Dir) indexIDs(ctx context.Context, ix *index.Index, ids []string) error {
-	const batch = 64
-	for start := 0; start < len(ids); start += batch {
-		end := min(start+batch, len(ids))
-		docs := make([]*corpus.Document, 0, end-start)
-		var present []string
-		for _, id := range ids[start:end] {
-			doc, err := d.Store.Document(ctx, id, corpus.WithPassages)
-			if errors.Is(err, corpus.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			docs = append(docs, doc)
-			present = append(present, id)
-		}
-		if err := ix.IndexDocuments(ctx, docs); err != nil {
-			return err
-		}
-		if err := d.Store.MarkIndexed(ctx, present, true); err != nil {
-			return fmt.Errorf("mark indexed: %w", err)
-		}
-	}
-	return nil
-}
-
-// RebuildIndex builds a new index from the store alone beside the live
-// one, then swaps it in atomically. Searches keep using the old index
-// until the swap; an interruption leaves the old index in place.
-func (d *Dir) RebuildIndex(ctx context.Context) error {
-	if d.lock == nil {
-		return errors.New("rebuild index: data directory not opened for writing")
-	}
-	name, err := d.nextIndexName()
-	if err != nil {
-		return err
-	}
-	dir := filepath.Join(d.Path, name)
-	err = index.Build(ctx, dir, func(yield func(*corpus.Document) error) error {
-		return d.Store.EachDocument(ctx, corpus.WithPassages, yield)
-	})
-	if err != nil {
-		os.RemoveAll(dir)
-		return fmt.Errorf("rebuild index: %w", err)
-	}
-	if err := d.swapLink(name); err != nil {
-		return err
-	}
-	dels, err := d.Store.PendingIndexDeletes(ctx)
-	if err != nil {
-		return err
-	}
-	if err := d.Store.ClearIndexDeletes(ctx, dels); err != nil {
-		return err
-	}
-	if err := d.Store.MarkAllIndexed(ctx, true); err != nil {
-		return err
-	}
-	d.removeStaleIndexes()
-	return nil
-}
-
-// acquireLock takes an exclusive flock on path, polling until wait has
-// passed. The kernel drops the lock when the process dies, so a killed
-// writer never leaves the directory locked.
+// acquireLock takes the exclusive writer lock on path, trying again
+// until wait has passed. The operating system drops the lock when the
+// process dies, so a killed writer never leaves the directory locked.
 func acquireLock(ctx context.Context, path string, wait time.Duration) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
@@ -354,11 +158,11 @@ func acquireLock(ctx context.Context, path string, wait time.Duration) (*os.File
 	}
 	deadline := time.Now().Add(wait)
 	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		err := filelock.TryLock(f, filelock.Exclusive)
 		if err == nil {
 			return f, nil
 		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) {
+		if !errors.Is(err, filelock.ErrHeld) {
 			f.Close()
 			return nil, err
 		}
@@ -366,11 +170,24 @@ func acquireLock(ctx context.Context, path string, wait time.Duration) (*os.File
 			f.Close()
 			return nil, ErrLocked
 		}
-		select {
-		case <-ctx.Done():
+		if err := sleep(ctx, lockPoll); err != nil {
 			f.Close()
-			return nil, ctx.Err()
-		case <-time.After(100 * time.Millisecond):
+			return nil, err
 		}
+	}
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	bbolt "go.etcd.io/bbolt"
 
 	"github.com/normtag/normtag/corpus"
 )
@@ -29,13 +30,12 @@ type Index struct {
 type OpenOptions struct {
 	// ReadOnly opens an existing index for searching only.
 	ReadOnly bool
-	// Wait bounds how long to wait for another process holding the index.
-	Wait time.Duration
 }
 
-// ErrBusy is returned when another process holds the index longer than
-// OpenOptions.Wait.
-var ErrBusy = errors.New("index is busy (another normtag process is writing it)")
+// ErrBusy is returned when the index stayed held by other handles (a
+// writer committing a batch keeps readers out, open readers keep a
+// writer out) until the caller's context ended.
+var ErrBusy = errors.New("index is busy (another normtag process is using it)")
 
 // ErrOutdated is returned when opening an index built with another
 // mapping version. Writers rebuild such an index from the corpus; readers
@@ -52,14 +52,17 @@ func Outdated(dir string) bool {
 // ErrMissing is returned by a read-only open of an index that does not exist.
 var ErrMissing = errors.New("no index yet (ingest something first)")
 
+// busyRetry is how often Open tries again for an index another handle
+// holds. A writer pauses longer than this between batches, so a waiting
+// reader gets in.
+const busyRetry = 20 * time.Millisecond
+
 // Open opens the index in dir, creating it when absent (unless ReadOnly).
-func Open(dir string, opts OpenOptions) (*Index, error) {
-	cfg := map[string]any{"read_only": opts.ReadOnly}
-	if opts.Wait > 0 {
-		cfg["bolt_timeout"] = opts.Wait.String()
-	} else {
-		cfg["bolt_timeout"] = "30s"
-	}
+// scorch guards its root file with a file lock (bbolt's): shared for
+// readers, exclusive for a writer. While that lock is taken, Open tries
+// again every busyRetry until ctx ends, and then returns an error
+// wrapping ErrBusy and ctx's error.
+func Open(ctx context.Context, dir string, opts OpenOptions) (*Index, error) {
 	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); errors.Is(err, os.ErrNotExist) {
 		if opts.ReadOnly {
 			return nil, ErrMissing
@@ -69,14 +72,23 @@ func Open(dir string, opts OpenOptions) (*Index, error) {
 	if v, err := os.ReadFile(filepath.Join(dir, versionFile)); err == nil && strings.TrimSpace(string(v)) != MappingVersion {
 		return nil, fmt.Errorf("index %s has mapping version %s, this normtag uses %s: %w", dir, strings.TrimSpace(string(v)), MappingVersion, ErrOutdated)
 	}
-	bi, err := bleve.OpenUsing(dir, cfg)
-	if err != nil {
-		if strings.Contains(err.Error(), "timeout") {
-			return nil, fmt.Errorf("open index %s: %w", dir, ErrBusy)
+	// A timeout shorter than bbolt's own retry step makes it try the lock
+	// once; the waiting happens here, where ctx can end it.
+	cfg := map[string]any{"read_only": opts.ReadOnly, "bolt_timeout": "1ms"}
+	for {
+		bi, err := bleve.OpenUsing(dir, cfg)
+		if err == nil {
+			return &Index{bi: bi, dir: dir}, nil
 		}
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
+		if !errors.Is(err, bbolt.ErrTimeout) {
+			return nil, fmt.Errorf("open index %s: %w", dir, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("open index %s: %w: %w", dir, ErrBusy, context.Cause(ctx))
+		case <-time.After(busyRetry):
+		}
 	}
-	return &Index{bi: bi, dir: dir}, nil
 }
 
 func create(dir string) (*Index, error) {

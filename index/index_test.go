@@ -27,7 +27,7 @@ func sampleDocs() []*corpus.Document {
 
 func openTest(t *testing.T) *Index {
 	t.Helper()
-	ix, err := Open(filepath.Join(t.TempDir(), "index"), OpenOptions{})
+	ix, err := Open(context.Background(), filepath.Join(t.TempDir(), "index"), OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestReindexReplacesAndDeletes(t *testing.T) {
 func TestBuildAndReadOnlyOpen(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "index")
-	if _, err := Open(dir, OpenOptions{ReadOnly: true}); !errors.Is(err, ErrMissing) {
+	if _, err := Open(ctx, dir, OpenOptions{ReadOnly: true}); !errors.Is(err, ErrMissing) {
 		t.Fatalf("want ErrMissing, got %v", err)
 	}
 	err := Build(ctx, dir, func(yield func(*corpus.Document) error) error {
@@ -139,7 +139,7 @@ func TestBuildAndReadOnlyOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := Open(dir, OpenOptions{ReadOnly: true})
+	ix, err := Open(ctx, dir, OpenOptions{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"github.com/normtag/normtag/datadir"
 	"io"
 	"log/slog"
@@ -17,7 +16,6 @@ import (
 	"time"
 
 	"github.com/normtag/normtag/corpus"
-	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/minhash"
 	"github.com/normtag/normtag/pipeline/tag"
 )
@@ -118,7 +116,11 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 		log = slog.New(slog.DiscardHandler)
 	}
 	sum := &Summary{Norms: map[string]int{}, RulesVersion: opts.Tagger.Version(), Failures: []corpus.Failure{}}
-	w := &writer{data: d, sum: sum, log: log, onResult: opts.OnResult, sidecars: newSidecars(), dups: minhash.NewIndex()}
+	ixw, err := d.NewIndexWriter()
+	if err != nil {
+		return nil, err
+	}
+	w := &writer{data: d, index: ixw, sum: sum, log: log, onResult: opts.OnResult, sidecars: newSidecars(), dups: minhash.NewIndex()}
 	// Writes must not be torn by cancellation: a document whose extraction
 	// finished is committed whole.
 	wctx := context.WithoutCancel(ctx)
@@ -186,7 +188,7 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	if werr == nil && opts.Prune && ctx.Err() == nil {
 		werr = w.prune(wctx, paths, cands)
 	}
-	if err := w.flush(wctx); err != nil && werr == nil {
+	if err := w.index.Flush(wctx); err != nil && werr == nil {
 		werr = err
 	}
 	// Metadata edits from sidecars marked unchanged documents for
@@ -248,36 +250,15 @@ func hashFile(path string) (string, error) {
 // One writer keeps SQLite free of lock contention and lets index writes
 // be batched.
 type writer struct {
-	data     *datadir.Dir
+	data *datadir.Dir
+	// index receives stored documents, and documents replaced by a
+	// changed file, in batches.
+	index    *datadir.IndexWriter
 	sum      *Summary
 	log      *slog.Logger
 	onResult func(Result)
-	pending  []*corpus.Document
-	deletes  []string // documents replaced by a changed file
-	passages int
-	// lastFlush is when the index last received a batch.
-	lastFlush time.Time
-	sidecars  *sidecars
-	dups      *minhash.Index
-}
-
-// Index batches: opening, committing and closing the index costs a
-// tenth of a second or more, so a batch goes to the index once
-// flushInterval has passed since the last one, or sooner when it reaches
-// maxFlushDocs documents or maxFlushPassages passages (which bounds
-// memory). Searches see new documents at each flush: within about a
-// second, whether documents arrive fast or slowly.
-const (
-	flushInterval    = time.Second
-	maxFlushDocs     = 1024
-	maxFlushPassages = 20000
-)
-
-// flushDue reports whether a batch of docs documents and passages
-// passages, the last flush at last, should go to the index now.
-func flushDue(docs, passages int, last time.Time) bool {
-	return docs >= maxFlushDocs || passages >= maxFlushPassages ||
-		docs > 0 && time.Since(last) >= flushInterval
+	sidecars *sidecars
+	dups     *minhash.Index
 }
 
 // storeBatch is the most documents stored in one transaction.
@@ -356,7 +337,7 @@ func (w *writer) handle(ctx context.Context, it work) error {
 		if err != nil {
 			return err
 		}
-		w.deletes = append(w.deletes, removed...)
+		w.index.Delete(removed...)
 		w.applySidecar(ctx, it.cand.Path, it.docID)
 		w.sum.Unchanged++
 		w.report(Result{Path: it.cand.Path, DocID: it.docID, Status: StatusUnchanged})
@@ -393,7 +374,7 @@ func (w *writer) prepare(it work) *corpus.Document {
 // stored accounts for a document once its transaction has committed and
 // queues it for the index.
 func (w *writer) stored(ctx context.Context, doc *corpus.Document, res corpus.PutResult) error {
-	w.deletes = append(w.deletes, res.Removed...)
+	w.index.Delete(res.Removed...)
 	if !res.Added { // same bytes stored meanwhile under another path
 		w.sum.Unchanged++
 		w.report(Result{Path: doc.Path, DocID: doc.ID, Status: StatusUnchanged})
@@ -416,12 +397,7 @@ func (w *writer) stored(ctx context.Context, doc *corpus.Document, res corpus.Pu
 	w.report(Result{Path: doc.Path, DocID: doc.ID, Status: StatusAdded, Pages: len(doc.Pages), Passages: len(doc.Passages)})
 	// The index needs only passages and document fields; page texts can go.
 	doc.Pages = nil
-	w.pending = append(w.pending, doc)
-	w.passages += len(doc.Passages)
-	if flushDue(len(w.pending), w.passages, w.lastFlush) {
-		return w.flush(ctx)
-	}
-	return nil
+	return w.index.Add(ctx, doc)
 }
 
 func (w *writer) applySidecar(ctx context.Context, path, docID string) {
@@ -513,7 +489,7 @@ func (w *writer) prune(ctx context.Context, roots []string, found []Candidate) e
 			return err
 		}
 		if removed != "" {
-			w.deletes = append(w.deletes, removed)
+			w.index.Delete(removed)
 			w.sum.Pruned++
 			w.log.Info("pruned", "path", p, "doc", removed)
 		}
@@ -528,34 +504,6 @@ func underAny(path string, prefixes []string) bool {
 		}
 	}
 	return false
-}
-
-func (w *writer) flush(ctx context.Context) error {
-	if len(w.pending) == 0 && len(w.deletes) == 0 {
-		return nil
-	}
-	err := w.data.UpdateIndex(ctx, func(ix *index.Index) error {
-		if err := ix.DeleteDocuments(ctx, w.deletes); err != nil {
-			return err
-		}
-		if err := w.data.Store.ClearIndexDeletes(ctx, w.deletes); err != nil {
-			return err
-		}
-		if err := ix.IndexDocuments(ctx, w.pending); err != nil {
-			return err
-		}
-		ids := make([]string, len(w.pending))
-		for i, doc := range w.pending {
-			ids[i] = doc.ID
-		}
-		return w.data.Store.MarkIndexed(ctx, ids, true)
-	})
-	if err != nil {
-		return fmt.Errorf("index %d documents: %w", len(w.pending), err)
-	}
-	w.pending, w.deletes, w.passages = w.pending[:0], w.deletes[:0], 0
-	w.lastFlush = time.Now()
-	return nil
 }
 
 func (w *writer) fail(ctx context.Context, c Candidate, docID string, err error) {

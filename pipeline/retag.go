@@ -3,12 +3,11 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"github.com/normtag/normtag/datadir"
 	"log/slog"
 	"time"
 
 	"github.com/normtag/normtag/corpus"
-	"github.com/normtag/normtag/index"
+	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/pipeline/tag"
 )
 
@@ -48,25 +47,12 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 		log = slog.New(slog.DiscardHandler)
 	}
 	sum := &RetagSummary{Added: map[string]int{}, Removed: map[string]int{}, RulesVersion: tagger.Version()}
+	// Writes must not be torn by cancellation; the run stops between
+	// documents.
 	wctx := context.WithoutCancel(ctx)
-	var pending []*corpus.Document
-	passages, lastFlush := 0, time.Now()
-	flush := func() error {
-		if len(pending) == 0 {
-			return nil
-		}
-		err := d.UpdateIndex(wctx, func(ix *index.Index) error {
-			if err := ix.IndexDocuments(wctx, pending); err != nil {
-				return err
-			}
-			ids := make([]string, len(pending))
-			for i, doc := range pending {
-				ids[i] = doc.ID
-			}
-			return d.Store.MarkIndexed(wctx, ids, true)
-		})
-		pending, passages, lastFlush = pending[:0], 0, time.Now()
-		return err
+	ixw, err := d.NewIndexWriter()
+	if err != nil {
+		return nil, fmt.Errorf("retag: %w", err)
 	}
 	// Documents whose tags did not change but whose rules version did are
 	// recorded in batches: one transaction each, not one per document.
@@ -76,7 +62,7 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 		sameTags = sameTags[:0]
 		return err
 	}
-	err := d.Store.EachDocument(ctx, corpus.WithPassages, func(doc *corpus.Document) error {
+	err = d.Store.EachDocument(ctx, corpus.WithPassages, func(doc *corpus.Document) error {
 		if doc.RulesVersion == sum.RulesVersion && !opts.All {
 			sum.Skipped++
 			return nil
@@ -126,17 +112,12 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 		}
 		sum.Changed++
 		log.Debug("retagged", "doc", doc.ID, "passages", len(doc.Passages))
-		pending = append(pending, doc)
-		passages += len(doc.Passages)
-		if flushDue(len(pending), passages, lastFlush) {
-			return flush()
-		}
-		return nil
+		return ixw.Add(wctx, doc)
 	})
 	if rerr := recordSame(); rerr != nil && err == nil {
 		err = rerr
 	}
-	if ferr := flush(); ferr != nil && err == nil {
+	if ferr := ixw.Flush(wctx); ferr != nil && err == nil {
 		err = ferr
 	}
 	sum.Duration = time.Since(start)

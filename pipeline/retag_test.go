@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,12 +20,12 @@ import (
 func indexFingerprint(t *testing.T, d *datadir.Dir) string {
 	t.Helper()
 	h := sha256.New()
-	target, err := os.Readlink(d.IndexPath())
+	live, err := d.LiveIndexDir()
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintln(h, target)
-	err = filepath.WalkDir(filepath.Join(d.Path, target), func(p string, e fs.DirEntry, err error) error {
+	fmt.Fprintln(h, live)
+	err = filepath.WalkDir(live, func(p string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
 			return err
 		}

@@ -84,7 +84,7 @@ func main() {
 	for i := range qs {
 		qs[i] = q{words[r.IntN(len(words))], letters[r.IntN(len(letters))]}
 	}
-	ix, err := d.OpenIndex()
+	ix, err := d.OpenIndex(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}

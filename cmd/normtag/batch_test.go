@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/index"
 )
 
@@ -84,9 +86,9 @@ func TestCheckFindsAndRepairsADamagedIndex(t *testing.T) {
 	data := ingestSample(t)
 	// Damage: replace the index with an empty one, as a lost index
 	// directory would leave it.
-	target, _ := os.Readlink(filepath.Join(data, "index"))
-	os.RemoveAll(filepath.Join(data, target))
-	ix, err := index.Open(filepath.Join(data, target), index.OpenOptions{})
+	live := liveIndex(t, data)
+	os.RemoveAll(live)
+	ix, err := index.Open(context.Background(), live, index.OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,4 +198,19 @@ func TestIngestJSONLinesForScripts(t *testing.T) {
 	if types["status"] == 0 || types["error"] != 1 || last["message_type"] != "summary" || last["added"].(float64) != 1 {
 		t.Fatalf("types %v, last %v", types, last)
 	}
+}
+
+// liveIndex is the directory of the live index in the data directory.
+func liveIndex(t *testing.T, data string) string {
+	t.Helper()
+	d, err := datadir.Open(context.Background(), data, datadir.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	dir, err := d.LiveIndexDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

@@ -54,7 +54,7 @@ func demoCommand() *cli.Command {
 				return err
 			}
 			defer rd.Close()
-			ix, err := rd.OpenIndex()
+			ix, err := rd.OpenIndex(c.Context)
 			if err != nil {
 				return err
 			}

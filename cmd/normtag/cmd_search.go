@@ -69,7 +69,7 @@ func openSearch(c *cli.Context) (*datadir.Dir, *index.Index, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	ix, err := d.OpenIndex()
+	ix, err := d.OpenIndex(c.Context)
 	if errors.Is(err, index.ErrMissing) {
 		return d, nil, nil
 	}

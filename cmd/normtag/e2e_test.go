@@ -412,7 +412,7 @@ func TestOutdatedIndexIsRebuiltByWriters(t *testing.T) {
 	if !found {
 		t.Errorf("submitter facet does not keep the case of the names: %v", before.Facets["submitter"])
 	}
-	version := filepath.Join(data, "index", "normtag-mapping-version")
+	version := filepath.Join(liveIndex(t, data), "normtag-mapping-version")
 	if err := os.WriteFile(version, []byte("0\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func sampleData(t *testing.T) (*datadir.Dir, *index.Index) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	ix, err := d.OpenIndex()
+	ix, err := d.OpenIndex(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

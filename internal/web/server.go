@@ -36,7 +36,7 @@ const RequestTimeout = 15 * time.Second
 // Server answers HTTP requests from one data directory.
 type Server struct {
 	data  *datadir.Dir
-	cache *indexCache
+	cache *datadir.IndexReader
 	log   *slog.Logger
 	pages *template.Template
 	mux   *http.ServeMux
@@ -51,7 +51,7 @@ func New(d *datadir.Dir, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
-	s := &Server{data: d, cache: newIndexCache(d.OpenIndex, d.WriterActive), log: log, pages: tmpl, mux: http.NewServeMux()}
+	s := &Server{data: d, cache: d.NewIndexReader(), log: log, pages: tmpl, mux: http.NewServeMux()}
 	static, _ := fs.Sub(assets, "assets")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.mux.HandleFunc("GET /api/search", s.apiSearch)
@@ -97,19 +97,6 @@ func (s *Server) Run(ctx context.Context, addr string, ready func(addr string)) 
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	sweepDone := make(chan struct{})
-	go func() {
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-				s.cache.sweep()
-			case <-sweepDone:
-				return
-			}
-		}
-	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -119,8 +106,7 @@ func (s *Server) Run(ctx context.Context, addr string, ready func(addr string)) 
 		err = srv.Shutdown(shut)
 		cancel()
 	}
-	close(sweepDone)
-	s.cache.close()
+	s.cache.Close()
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
@@ -129,8 +115,8 @@ func (s *Server) Run(ctx context.Context, addr string, ready func(addr string)) 
 
 // withIndex runs fn with the shared index; a missing index is an empty
 // corpus.
-func (s *Server) withIndex(fn func(*index.Index) error) error {
-	ix, release, err := s.cache.acquire()
+func (s *Server) withIndex(ctx context.Context, fn func(*index.Index) error) error {
+	ix, release, err := s.cache.Acquire(ctx)
 	if err != nil {
 		return err
 	}
@@ -168,7 +154,7 @@ func (s *Server) search(r *http.Request) (*index.Result, []apiHit, error) {
 	}
 	req.Highlight, req.Facets = true, true
 	var res *index.Result
-	err = s.withIndex(func(ix *index.Index) error {
+	err = s.withIndex(r.Context(), func(ix *index.Index) error {
 		var err error
 		res, err = ix.Search(r.Context(), req)
 		return err
@@ -369,7 +355,7 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	format := req.FormatOrDefault()
-	err = s.withIndex(func(ix *index.Index) error {
+	err = s.withIndex(r.Context(), func(ix *index.Index) error {
 		var write func(export.Row) error
 		var flush func() error
 		if format == "csv" {

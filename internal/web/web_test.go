@@ -53,7 +53,7 @@ func sampleServer(t *testing.T) (*httptest.Server, *datadir.Dir) {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(s)
-	t.Cleanup(func() { ts.Close(); s.cache.close() })
+	t.Cleanup(func() { ts.Close(); s.cache.Close() })
 	return ts, d
 }
 

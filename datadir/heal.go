@@ -1,0 +1,133 @@
+package datadir
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/index"
+)
+
+// Heal brings the index in line with the store after an interrupted run:
+// it removes deleted documents from the index and indexes documents the
+// store holds but the index has not confirmed. The store always commits
+// first and the index follows, so this is all an interruption can leave.
+// The backlog goes through an IndexWriter, in bounded batches with the
+// index released between them, so searches keep answering during a long
+// heal; interrupted, it leaves the rest for the next writer.
+func (d *Dir) Heal(ctx context.Context) error {
+	if d.lock == nil {
+		return fmt.Errorf("heal index: %w", errNotWriter)
+	}
+	if err := d.migrateLink(); err != nil {
+		return err
+	}
+	d.removeStaleIndexes()
+	live, err := d.LiveIndexDir()
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		d.log.Warn("index link unreadable; rebuilding the index from the corpus", "err", err)
+		return d.RebuildIndex(ctx)
+	}
+	if err == nil && index.Outdated(live) {
+		d.log.Info("index built by another normtag version; rebuilding it from the corpus")
+		return d.RebuildIndex(ctx)
+	}
+	if err != nil || !exists(filepath.Join(live, "index_meta.json")) {
+		// No index, or a link to one that was never created: build it
+		// from the store.
+		ids, err := d.Store.DocumentIDs(ctx)
+		if err != nil {
+			return err
+		}
+		if len(ids) > 0 {
+			d.log.Info("index missing; rebuilding it from the corpus", "documents", len(ids))
+			return d.RebuildIndex(ctx)
+		}
+		if err == nil {
+			// A link to a directory whose creation was interrupted: the
+			// next batch starts a fresh one.
+			return d.pointAtNewIndex()
+		}
+		return nil
+	}
+	dels, err := d.Store.PendingIndexDeletes(ctx)
+	if err != nil {
+		return err
+	}
+	ids, err := d.Store.Unindexed(ctx)
+	if err != nil {
+		return fmt.Errorf("find unindexed documents: %w", err)
+	}
+	if len(ids) == 0 && len(dels) == 0 {
+		return nil
+	}
+	d.log.Info("bringing the index up to date with the corpus", "documents", len(ids), "deleted", len(dels))
+	w, err := d.NewIndexWriter()
+	if err != nil {
+		return err
+	}
+	w.Delete(dels...)
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		doc, err := d.Store.Document(ctx, id, corpus.WithPassages)
+		if errors.Is(err, corpus.ErrNotFound) {
+			continue // deleted meanwhile; its delete is queued
+		}
+		if err != nil {
+			return err
+		}
+		if err := w.Add(ctx, doc); err != nil {
+			return err
+		}
+	}
+	return w.Flush(ctx)
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// RebuildIndex builds a new index from the store alone beside the live
+// one, then swaps it in atomically. Searches keep using the old index
+// until the swap; an interruption leaves the old index in place. The new
+// index is invisible to readers until the swap, so it is built in large
+// batches (index.Build) rather than by the flush policy of IndexWriter.
+func (d *Dir) RebuildIndex(ctx context.Context) error {
+	if d.lock == nil {
+		return fmt.Errorf("rebuild index: %w", errNotWriter)
+	}
+	name, err := d.nextIndexName()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(d.Path, name)
+	err = index.Build(ctx, dir, func(yield func(*corpus.Document) error) error {
+		return d.Store.EachDocument(ctx, corpus.WithPassages, yield)
+	})
+	if err != nil {
+		os.RemoveAll(dir)
+		return fmt.Errorf("rebuild index: %w", err)
+	}
+	if err := d.setLiveIndex(name); err != nil {
+		return err
+	}
+	dels, err := d.Store.PendingIndexDeletes(ctx)
+	if err != nil {
+		return err
+	}
+	if err := d.Store.ClearIndexDeletes(ctx, dels); err != nil {
+		return err
+	}
+	if err := d.Store.MarkAllIndexed(ctx, true); err != nil {
+		return err
+	}
+	d.removeStaleIndexes()
+	return nil
+}

@@ -1,0 +1,186 @@
+package datadir
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/index"
+)
+
+// The flush policy, shared by every writer of the index (ingest, retag,
+// heal). A batch goes to the index once flushInterval has passed since
+// the last one, or sooner when it reaches maxFlushDocs documents or the
+// writer's passage cap. The interval makes new documents searchable
+// within about a second however slowly they arrive. The passage cap keeps
+// memory small and, above all, keeps each commit short: readers cannot
+// open the index while a batch commits, so a batch must commit in well
+// under the time a search may take. The cap starts at maxFlushPassages
+// (about half a second of work on a small idle machine) and follows the
+// measured cost of the last commit, so that one takes about commitBudget
+// however busy the machine is, never below minFlushPassages. Opening
+// and closing the index for a batch costs milliseconds, so small batches
+// cost little throughput.
+const (
+	flushInterval    = time.Second
+	maxFlushDocs     = 1024
+	maxFlushPassages = 2000
+	minFlushPassages = 100
+	commitBudget     = 300 * time.Millisecond
+)
+
+// writerPause is how long a writer leaves the index free between two
+// batches, so that readers waiting for it get in (they retry every 20 ms)
+// before the next batch takes it again.
+const writerPause = 50 * time.Millisecond
+
+// IndexWriter sends documents to the live index in batches, by the one
+// flush policy above. The store is the system of record: a document is
+// stored (unindexed) before it is added here, and marked indexed once
+// the index has committed its batch; a delete is queued in the store
+// before it is given here, and forgotten once committed. So an
+// interruption anywhere leaves work that Heal finishes.
+//
+// An IndexWriter belongs to one goroutine of a Dir opened for writing.
+type IndexWriter struct {
+	d         *Dir
+	pending   []*corpus.Document
+	deletes   []string
+	passages  int
+	lastFlush time.Time
+	// passageCap is the passage count that sends a batch (see above).
+	passageCap int
+}
+
+// NewIndexWriter returns a writer of the live index. Only a Dir opened
+// with Write may write the index.
+func (d *Dir) NewIndexWriter() (*IndexWriter, error) {
+	if d.lock == nil {
+		return nil, fmt.Errorf("write index: %w", errNotWriter)
+	}
+	return &IndexWriter{d: d, passageCap: maxFlushPassages}, nil
+}
+
+// Add queues a stored document, with its passages, for the index and
+// sends the batch when the flush policy says so. Its pages are not
+// needed.
+func (w *IndexWriter) Add(ctx context.Context, doc *corpus.Document) error {
+	w.pending = append(w.pending, doc)
+	w.passages += len(doc.Passages)
+	if w.due() {
+		return w.Flush(ctx)
+	}
+	return nil
+}
+
+// Delete queues documents the store has deleted (and recorded as pending
+// index deletes) for removal from the index with the next batch.
+func (w *IndexWriter) Delete(ids ...string) {
+	w.deletes = append(w.deletes, ids...)
+}
+
+// due reports whether the queued batch should go to the index now.
+func (w *IndexWriter) due() bool {
+	docs := len(w.pending)
+	return docs >= maxFlushDocs || w.passages >= w.passageCap ||
+		docs > 0 && time.Since(w.lastFlush) >= flushInterval
+}
+
+// Flush sends what is queued to the index in one batch: deletes first,
+// then documents. Once the index has committed and been released, the
+// store records the deletes as done and the documents as indexed; a crash
+// in between only makes Heal index them again. The queue is emptied even
+// when the batch fails: its documents stay unindexed in the store, and
+// Heal indexes them.
+func (w *IndexWriter) Flush(ctx context.Context) error {
+	if len(w.pending) == 0 && len(w.deletes) == 0 {
+		return nil
+	}
+	docs, dels, passages := w.pending, w.deletes, w.passages
+	w.pending, w.deletes, w.passages = nil, nil, 0
+	w.lastFlush = time.Now()
+	var took time.Duration
+	err := w.d.updateIndex(ctx, func(ix *index.Index) error {
+		start := time.Now()
+		if err := ix.DeleteDocuments(ctx, dels); err != nil {
+			return err
+		}
+		if err := ix.IndexDocuments(ctx, docs); err != nil {
+			return err
+		}
+		took = time.Since(start)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("index %d documents: %w", len(docs), err)
+	}
+	w.adaptCap(passages, took)
+	st := w.d.Store
+	if err := st.ClearIndexDeletes(ctx, dels); err != nil {
+		return err
+	}
+	ids := make([]string, len(docs))
+	for i, doc := range docs {
+		ids[i] = doc.ID
+	}
+	if err := st.MarkIndexed(ctx, ids, true); err != nil {
+		return fmt.Errorf("mark indexed: %w", err)
+	}
+	return nil
+}
+
+// adaptCap sets the passage cap so that the next batch commits in about
+// commitBudget, judging by the last one.
+func (w *IndexWriter) adaptCap(passages int, took time.Duration) {
+	if passages < minFlushPassages || took <= 0 {
+		return // too small to measure the cost per passage
+	}
+	perPassage := took / time.Duration(passages)
+	if perPassage <= 0 {
+		w.passageCap = maxFlushPassages
+		return
+	}
+	w.passageCap = min(max(int(commitBudget/perPassage), minFlushPassages), maxFlushPassages)
+}
+
+// updateIndex opens the live index for writing (creating it and its link
+// if needed), runs fn and closes it again, so that readers get in between
+// two calls. It waits writerPause after the previous call closed the
+// index, and up to IndexWait for readers to close theirs.
+func (d *Dir) updateIndex(ctx context.Context, fn func(*index.Index) error) error {
+	if d.lock == nil {
+		return fmt.Errorf("update index: %w", errNotWriter)
+	}
+	dir, err := d.LiveIndexDir()
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := d.pointAtNewIndex(); err != nil {
+			return err
+		}
+		dir, err = d.LiveIndexDir()
+	}
+	if err != nil {
+		return err
+	}
+	if err := sleep(ctx, writerPause-time.Since(d.indexReleased)); err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, IndexWait)
+	defer cancel()
+	ix, err := index.Open(wctx, dir, index.OpenOptions{})
+	if err != nil {
+		return err
+	}
+	ferr := fn(ix)
+	cerr := ix.Close()
+	d.indexReleased = time.Now()
+	if ferr != nil {
+		return ferr
+	}
+	if cerr != nil {
+		return fmt.Errorf("close index: %w", cerr)
+	}
+	return nil
+}
