@@ -80,6 +80,9 @@ type Request struct {
 	Highlight bool
 	// Facets adds counts per norm, submitter, submitter type and year.
 	Facets bool
+
+	// docs keeps passages of these documents only (Each's groups).
+	docs []string
 }
 
 // RequestError is a request field with a bad value: the caller's mistake

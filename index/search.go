@@ -129,6 +129,9 @@ func BuildQuery(r Request) (query.Query, error) {
 		}
 		must = append(must, anyTerm(FieldSubmitter, lower))
 	}
+	if len(r.docs) > 0 {
+		must = append(must, anyTerm(FieldDoc, r.docs))
+	}
 	if len(r.Langs) > 0 {
 		lower := make([]string, len(r.Langs))
 		for i, s := range r.Langs {

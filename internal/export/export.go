@@ -43,18 +43,18 @@ var Columns = []string{"doc", "title", "submitter", "submitter_type", "country",
 
 // Searcher is what export needs of the index.
 type Searcher interface {
-	Search(ctx context.Context, r index.Request) (*index.Result, error)
+	Each(ctx context.Context, r index.Request, pageSize int, emit func(index.Hit) error) error
 }
 
-// pageSize is how many hits Rows asks for at a time; tests lower it to
-// page through a small corpus.
+// pageSize is how many hits Rows asks the index for at a time; tests
+// lower it to page through a small corpus.
 var pageSize = index.MaxLimit
 
 // Rows streams every passage matching req (an index.KindExport request)
-// to emit, with evidence read from the store. It pages with the search
-// cursor (bleve's SearchAfter), so each page costs the same however deep
-// it is, instead of an offset that makes bleve keep and sort every
-// skipped hit again.
+// to emit, with evidence read from the store. The index visits each
+// matching passage once (index.Each), so an export of N passages costs
+// O(N), where the former growing offset made every page cost all the
+// pages before it.
 func Rows(ctx context.Context, ix Searcher, st *sqlite.Store, req index.Request, emit func(Row) error) error {
 	if err := req.Validate(); err != nil {
 		return err
@@ -62,40 +62,23 @@ func Rows(ctx context.Context, ix Searcher, st *sqlite.Store, req index.Request,
 	if req.Kind != index.KindExport {
 		return &index.RequestError{Field: "kind", Err: fmt.Errorf("export needs an export request")}
 	}
-	page := req
-	page.Kind, page.Format, page.Limit, page.Highlight, page.Facets = index.KindSearch, "", pageSize, false, false
-	if page.Sort == "" || page.Sort == index.SortRelevance {
-		page.Sort = index.SortDocument
-	}
 	var cacheID string
 	var cache []corpus.Passage
-	for {
-		res, err := ix.Search(ctx, page)
-		if err != nil {
-			return err
-		}
-		for _, h := range res.Hits {
-			if h.DocID != cacheID {
-				cache, err = st.Passages(ctx, h.DocID)
-				if err != nil {
-					return err
-				}
-				cacheID = h.DocID
-			}
-			row := Row{DocID: h.DocID, Title: h.Title, Submitter: h.Submitter, SubmitterType: h.SubmitterType, Country: h.Country,
-				Date: h.Date, File: h.File, Page: h.Page, Passage: h.Seq, Text: h.Text, DirectNorms: []string{}, InheritedNorms: []string{}}
-			if h.Seq >= 0 && h.Seq < len(cache) {
-				fillTags(&row, cache[h.Seq].Tags)
-			}
-			if err := emit(row); err != nil {
+	return ix.Each(ctx, req, pageSize, func(h index.Hit) error {
+		if h.DocID != cacheID {
+			var err error
+			if cache, err = st.Passages(ctx, h.DocID); err != nil {
 				return err
 			}
+			cacheID = h.DocID
 		}
-		if res.Next == "" {
-			return nil
+		row := Row{DocID: h.DocID, Title: h.Title, Submitter: h.Submitter, SubmitterType: h.SubmitterType, Country: h.Country,
+			Date: h.Date, File: h.File, Page: h.Page, Passage: h.Seq, Text: h.Text, DirectNorms: []string{}, InheritedNorms: []string{}}
+		if h.Seq >= 0 && h.Seq < len(cache) {
+			fillTags(&row, cache[h.Seq].Tags)
 		}
-		page.After = res.Next
-	}
+		return emit(row)
+	})
 }
 
 func fillTags(row *Row, tags []corpus.Tag) {
