@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"github.com/normtag/normtag/datadir"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -17,6 +16,8 @@ import (
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/internal/minhash"
+	"github.com/normtag/normtag/internal/safefile"
+	"github.com/normtag/normtag/pipeline/extract"
 	"github.com/normtag/normtag/pipeline/tag"
 )
 
@@ -76,6 +77,9 @@ type IngestOptions struct {
 	// Prune removes stored documents whose files under the given folders
 	// are gone.
 	Prune bool
+	// MaxFileSize bounds the bytes read of one file (0:
+	// extract.DefaultMaxFileSize); larger files fail as too-large.
+	MaxFileSize int64
 }
 
 // NearDuplicateThreshold is the estimated share of text two documents
@@ -219,9 +223,9 @@ func process(ctx context.Context, d *datadir.Dir, c Candidate, opts IngestOption
 			return work{cand: c, docID: f.DocID, failedBefore: &f}
 		}
 	}
-	sum, err := hashFile(c.Path)
+	sum, err := hashFile(ctx, c.Path, opts.MaxFileSize)
 	if err != nil {
-		return work{cand: c, err: corpus.Errorf(corpus.ReasonUnreadable, "%w", err)}
+		return work{cand: c, err: err}
 	}
 	if ok, err := d.Store.HasDocument(ctx, sum); err == nil && ok {
 		return work{cand: c, docID: sum, known: true}
@@ -233,15 +237,22 @@ func process(ctx context.Context, d *datadir.Dir, c Candidate, opts IngestOption
 	return work{cand: c, docID: doc.ID, doc: doc}
 }
 
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
+// hashFile returns the SHA-256 of the file at path. The file may have
+// been swapped for a named pipe or a link to a device since discovery:
+// safefile refuses those without reading them, caps the size and stops
+// reading when ctx is cancelled. Errors are *corpus.Error.
+func hashFile(ctx context.Context, path string, max int64) (string, error) {
+	if max <= 0 {
+		max = extract.DefaultMaxFileSize
+	}
+	f, _, err := safefile.Open(path, max)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
+	if _, err := safefile.Copy(ctx, h, f, max); err != nil {
+		return "", err // ctx's error leaves the file for the next run
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

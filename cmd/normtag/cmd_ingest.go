@@ -92,6 +92,7 @@ func ingestCommand() *cli.Command {
 				Logger:      logger(c),
 				Prune:       c.Bool("prune"),
 				RetryFailed: c.Bool("retry-failed"),
+				MaxFileSize: c.Int64("max-file-size"),
 				OnStart:     prog.SetTotal,
 				OnResult: func(r pipeline.Result) {
 					if r.Status == pipeline.StatusFailed {

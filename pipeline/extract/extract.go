@@ -21,14 +21,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/safefile"
 	"github.com/normtag/normtag/internal/textcut"
 	"github.com/normtag/normtag/pipeline/extract/pdf"
 )
@@ -53,19 +52,16 @@ func (o Options) maxSize() int64 {
 
 // File reads and extracts the file at path.
 func File(ctx context.Context, path string, opts Options) (*corpus.Document, error) {
-	info, err := os.Stat(path)
+	// Opened once and checked on the handle: the name may by now be a
+	// named pipe or a link to a device (see safefile).
+	data, info, err := safefile.ReadFile(ctx, path, opts.maxSize())
 	if err != nil {
-		return nil, corpus.Errorf(corpus.ReasonUnreadable, "%s: %w", path, unwrapPath(err))
-	}
-	if !info.Mode().IsRegular() {
-		return nil, corpus.Errorf(corpus.ReasonUnreadable, "%s: not a regular file", path)
-	}
-	if info.Size() > opts.maxSize() {
-		return nil, corpus.Errorf(corpus.ReasonTooLarge, "%s: %d bytes, more than the limit of %d", path, info.Size(), opts.maxSize())
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, corpus.Errorf(corpus.ReasonUnreadable, "%s: %w", path, unwrapPath(err))
+		reason, cause := corpus.ReasonTimeout, err
+		var ce *corpus.Error
+		if errors.As(err, &ce) {
+			reason, cause = ce.Reason, ce.Err
+		}
+		return nil, corpus.Errorf(reason, "%s: %w", path, cause)
 	}
 	doc, err := Bytes(ctx, path, data, opts)
 	if err != nil {
@@ -206,14 +202,6 @@ func hasText(pages []corpus.Page) bool {
 		}
 	}
 	return false
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // Sniff finds the format of a file from its content, using the name only
