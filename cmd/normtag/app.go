@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:  "normtag",
 		Usage: "tag policy submissions with the UN GGE 2015 cyber norms and search them",
 		Description: "normtag ingests PDF, DOCX, HTML and text submissions, splits them into passages,\n" +
@@ -102,6 +102,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			return usageError{err.Error()}
 		},
 	}
+	refuseLateFlags(app.Commands)
+	return app
 }
 
 func logger(c *cli.Context) *slog.Logger {
