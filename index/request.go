@@ -155,7 +155,7 @@ func (r *Request) Validate() error {
 		if r.Offset != 0 {
 			return fieldErr("after", "use either offset or after, not both")
 		}
-		if _, err := decodeCursor(r.After, order); err != nil {
+		if _, _, err := decodeCursor(r.After, order); err != nil {
 			return err
 		}
 	}
@@ -275,17 +275,20 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// sortOrder is the bleve sort of a request. Every order ends in a key
-// unique to a passage (document and passage number, or the passage id)
-// so that a cursor names one position and paging neither repeats nor
-// skips a hit.
+// sortOrder is the bleve sort of a request. The field orders end in a
+// key unique to a passage (document, then passage number) so that a
+// cursor names one position and paging neither repeats nor skips a hit.
+// Relevance with a query sorts by score alone: a unique tie-break (_id or
+// doc+seq) makes bleve load it for every match, which made such searches
+// about three times slower; its cursor is a position instead (see
+// MaxCursorPosition).
 func sortOrder(sort, q string) ([]string, error) {
 	switch sort {
 	case "", SortRelevance:
 		if strings.TrimSpace(q) == "" {
 			return []string{FieldDoc, FieldSeq}, nil
 		}
-		return []string{"-_score", "_id"}, nil
+		return []string{"-_score"}, nil
 	case SortDate:
 		return []string{"-" + FieldDate, FieldDoc, FieldSeq}, nil
 	case SortDocument:
@@ -294,46 +297,71 @@ func sortOrder(sort, q string) ([]string, error) {
 	return nil, fieldErr("sort", "must be one of %s, %s or %s, got %q", SortRelevance, SortDate, SortDocument, sort)
 }
 
+// MaxCursorPosition bounds how deep a relevance-ordered result list can
+// be paged with the cursor: there the cursor is a position, and bleve
+// keeps every hit before it while searching. Date and document order
+// have no bound (their cursor is the last hit's sort keys, for bleve's
+// SearchAfter).
+const MaxCursorPosition = 100000
+
+// byPosition reports whether cursors of an order are positions.
+func byPosition(order []string) bool { return len(order) == 1 && order[0] == "-_score" }
+
 // cursor is the position after a hit: the sort order it belongs to and
-// the hit's sort keys as bleve gave them (raw bytes: numbers and dates
-// are prefix-coded), with the score written out for "-_score".
+// either the hit's sort keys as bleve gave them (raw bytes: numbers and
+// dates are prefix-coded) or, for relevance, the number of hits before
+// the next page.
 type cursor struct {
 	Order string   `json:"o"`
-	Keys  [][]byte `json:"k"`
+	Keys  [][]byte `json:"k,omitempty"`
+	Pos   int      `json:"p,omitempty"`
 }
 
 var errBadCursor = errors.New("not a cursor from a previous page of this search (use the next value as given)")
 
-func encodeCursor(order []string, keys []string) string {
+func encodeCursor(c cursor) string {
+	data, _ := json.Marshal(c) // a struct of strings, bytes and a number always encodes
+	return base64.RawURLEncoding.EncodeToString(data)
+}
+
+func keysCursor(order []string, keys []string) string {
 	c := cursor{Order: strings.Join(order, ","), Keys: make([][]byte, len(keys))}
 	for i, k := range keys {
 		c.Keys[i] = []byte(k)
 	}
-	data, _ := json.Marshal(c) // a struct of strings and bytes always encodes
-	return base64.RawURLEncoding.EncodeToString(data)
+	return encodeCursor(c)
 }
 
-// decodeCursor returns the sort keys of a cursor made for order.
-func decodeCursor(token string, order []string) ([]string, error) {
+func positionCursor(order []string, pos int) string {
+	return encodeCursor(cursor{Order: strings.Join(order, ","), Pos: pos})
+}
+
+// decodeCursor reads a cursor made for order: sort keys for SearchAfter,
+// or a position (keys nil).
+func decodeCursor(token string, order []string) (keys []string, pos int, err error) {
 	data, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil {
-		return nil, &RequestError{Field: "after", Err: errBadCursor}
+		return nil, 0, &RequestError{Field: "after", Err: errBadCursor}
 	}
 	var c cursor
-	if err := json.Unmarshal(data, &c); err != nil || len(c.Keys) != len(order) {
-		return nil, &RequestError{Field: "after", Err: errBadCursor}
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, 0, &RequestError{Field: "after", Err: errBadCursor}
 	}
 	if c.Order != strings.Join(order, ",") {
-		return nil, fieldErr("after", "the cursor belongs to another sort order or query")
+		return nil, 0, fieldErr("after", "the cursor belongs to another sort order or query")
 	}
-	keys := make([]string, len(c.Keys))
+	if byPosition(order) {
+		if len(c.Keys) != 0 || c.Pos < 1 || c.Pos > MaxCursorPosition {
+			return nil, 0, fieldErr("after", "a relevance-ordered list pages with the cursor up to %d hits", MaxCursorPosition)
+		}
+		return nil, c.Pos, nil
+	}
+	if len(c.Keys) != len(order) || c.Pos != 0 {
+		return nil, 0, &RequestError{Field: "after", Err: errBadCursor}
+	}
+	keys = make([]string, len(c.Keys))
 	for i, k := range c.Keys {
 		keys[i] = string(k)
-		if order[i] == "-_score" {
-			if _, err := strconv.ParseFloat(keys[i], 64); err != nil {
-				return nil, &RequestError{Field: "after", Err: errBadCursor}
-			}
-		}
 	}
-	return keys, nil
+	return keys, 0, nil
 }

@@ -41,10 +41,13 @@ func TestValidateLimitsNormsDatesAndCursor(t *testing.T) {
 		{"too many languages", Request{Langs: strings.Split(strings.Repeat("en,", MaxValues+1), ",")}, "lang"},
 		{"cursor garbage", Request{After: "%%%"}, "after"},
 		{"cursor not JSON", Request{After: "bm90IGpzb24"}, "after"},
-		{"cursor of another order", Request{Query: "x", After: encodeCursor([]string{FieldDoc, FieldSeq}, []string{"d1", "0"})}, "after"},
-		{"cursor with bad score", Request{Query: "x", After: encodeCursor([]string{"-_score", "_id"}, []string{"high", "p"})}, "after"},
-		{"cursor and offset", Request{Offset: 10, After: encodeCursor([]string{FieldDoc, FieldSeq}, []string{"d1", "0"})}, "after"},
-		{"good cursor", Request{After: encodeCursor([]string{FieldDoc, FieldSeq}, []string{"d1", "0"})}, ""},
+		{"cursor of another order", Request{Query: "x", After: keysCursor([]string{FieldDoc, FieldSeq}, []string{"d1", "0"})}, "after"},
+		{"cursor with too few keys", Request{After: keysCursor([]string{FieldDoc, FieldSeq}, []string{"d1"})}, "after"},
+		{"position cursor too deep", Request{Query: "x", After: positionCursor([]string{"-_score"}, MaxCursorPosition+1)}, "after"},
+		{"position cursor at zero", Request{Query: "x", After: positionCursor([]string{"-_score"}, 0)}, "after"},
+		{"cursor and offset", Request{Offset: 10, After: keysCursor([]string{FieldDoc, FieldSeq}, []string{"d1", "0"})}, "after"},
+		{"good cursor", Request{After: keysCursor([]string{FieldDoc, FieldSeq}, []string{"d1", "0"})}, ""},
+		{"good position cursor", Request{Query: "x", After: positionCursor([]string{"-_score"}, 20)}, ""},
 	}
 	for _, c := range cases {
 		err := c.req.Validate()

@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"html"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	hlhtml "github.com/blevesearch/bleve/v2/search/highlight/format/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -194,24 +192,15 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	out := ConvertResult(res)
 	if more && len(res.Hits) > 0 {
 		order, _ := sortOrder(r.Sort, r.Query) // validated above
-		out.Next = encodeCursor(order, cursorKeys(order, res.Hits[len(res.Hits)-1]))
-	}
-	return out, nil
-}
-
-// cursorKeys are the sort keys of a hit as SearchAfter takes them back:
-// bleve reports "_score" for the score key, so the score is written out.
-func cursorKeys(order []string, h *search.DocumentMatch) []string {
-	keys := make([]string, len(order))
-	for i, o := range order {
-		switch {
-		case o == "-_score" || o == "_score":
-			keys[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
-		case i < len(h.Sort):
-			keys[i] = h.Sort[i]
+		if byPosition(order) {
+			if next := req.From + limit; next <= MaxCursorPosition {
+				out.Next = positionCursor(order, next)
+			}
+		} else {
+			out.Next = keysCursor(order, res.Hits[len(res.Hits)-1].Sort)
 		}
 	}
-	return keys
+	return out, nil
 }
 
 // ParseDate reads a date bound written YYYY, YYYY-MM or YYYY-MM-DD. With
@@ -262,12 +251,16 @@ func NewSearchRequest(r Request) (*bleve.SearchRequest, error) {
 		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate}
 	req.SortBy(order)
 	if r.After != "" {
-		keys, err := decodeCursor(r.After, order)
+		keys, pos, err := decodeCursor(r.After, order)
 		if err != nil {
 			return nil, err
 		}
-		req.From = 0
-		req.SetSearchAfter(keys)
+		if keys == nil {
+			req.From = pos
+		} else {
+			req.From = 0
+			req.SetSearchAfter(keys)
+		}
 	}
 	if r.Highlight && strings.TrimSpace(r.Query) != "" {
 		req.Highlight = bleve.NewHighlightWithStyle(hlhtml.Name)
