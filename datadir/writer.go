@@ -20,8 +20,8 @@ import (
 // open the index while a batch commits, so a batch must commit in well
 // under the time a search may take. The cap starts at maxFlushPassages
 // (about half a second of work on a small idle machine) and follows the
-// measured cost of the last commit, so that one takes about commitBudget
-// however busy the machine is, never below minFlushPassages. Opening
+// measured cost of the last commits, so that one takes about
+// commitBudget however busy the machine is, never below minFlushPassages. Opening
 // and closing the index for a batch costs milliseconds, so small batches
 // cost little throughput.
 const (
@@ -138,12 +138,13 @@ func (w *IndexWriter) adaptCap(passages int, took time.Duration) {
 	if passages < minFlushPassages || took <= 0 {
 		return // too small to measure the cost per passage
 	}
-	perPassage := took / time.Duration(passages)
-	if perPassage <= 0 {
-		w.passageCap = maxFlushPassages
-		return
+	fits := maxFlushPassages
+	if perPassage := took / time.Duration(passages); perPassage > 0 {
+		fits = int(commitBudget / perPassage)
 	}
-	w.passageCap = min(max(int(commitBudget/perPassage), minFlushPassages), maxFlushPassages)
+	// Shrink at once, grow by half at most: one fast commit on a busy
+	// machine must not make the next one long.
+	w.passageCap = min(max(fits, minFlushPassages), w.passageCap*3/2, maxFlushPassages)
 }
 
 // updateIndex opens the live index for writing (creating it and its link

@@ -65,8 +65,14 @@ func TestIndexWriterAdaptsItsCap(t *testing.T) {
 		t.Fatalf("after a slow commit the cap is %d, want 333", w.passageCap)
 	}
 	w.adaptCap(1000, commitBudget/100)
+	if w.passageCap != 499 {
+		t.Fatalf("after a fast commit the cap is %d, want 499 (growing by half at most)", w.passageCap)
+	}
+	for range 5 {
+		w.adaptCap(1000, commitBudget/100)
+	}
 	if w.passageCap != maxFlushPassages {
-		t.Fatalf("after a fast commit the cap is %d, want %d", w.passageCap, maxFlushPassages)
+		t.Fatalf("after fast commits the cap is %d, want %d", w.passageCap, maxFlushPassages)
 	}
 	w.adaptCap(1000, 100*commitBudget)
 	if w.passageCap != minFlushPassages {
