@@ -363,3 +363,43 @@ func TestCheckRepairs(t *testing.T) {
 	}
 	agree(t, w)
 }
+
+// A heal interrupted between two batches leaves the rest unindexed and
+// nothing inconsistent; the next writer finishes it.
+func TestInterruptedHealIsFinishedByTheNextWriter(t *testing.T) {
+	dir := t.TempDir()
+	w := openWriter(t, dir)
+	storeOnly(t, w, makeDocs("seed", 1, 10))
+	if err := w.Heal(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	storeOnly(t, w, makeDocs("backlog", 100, 100))
+	r := openReader(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	healed := make(chan error, 1)
+	go func() { healed <- w.Heal(ctx) }()
+	// Interrupt once the first batch of the backlog is searchable.
+	for {
+		if n := indexed(t, r); n > 10 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-healed; !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted heal: %v, want context.Canceled", err)
+	}
+	left, err := w.Store.Unindexed(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) == 0 {
+		t.Fatal("the heal finished before it was interrupted; nothing was tested")
+	}
+	w.Close()
+	w = openWriter(t, dir)
+	if n := indexed(t, w); n != 10010 {
+		t.Fatalf("after the next writer healed: %d passages, want 10010", n)
+	}
+	agree(t, w)
+}
