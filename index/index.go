@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -15,6 +17,7 @@ import (
 	bbolt "go.etcd.io/bbolt"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/batchgc"
 )
 
 // versionFile records the mapping version an index was built with.
@@ -266,9 +269,13 @@ func (ix *Index) DocumentIDs(ctx context.Context) (map[string]int, error) {
 	}
 }
 
-// Build creates a fresh index in dir from every document that each yields,
-// indexing them in batches. dir must not exist.
+// Build creates a fresh index in dir from every document that each yields.
+// dir must not exist. Documents are indexed in batches of about
+// buildBatchPassages passages, several at once: bleve builds a batch's
+// segment in the goroutine that submits it, so concurrent batches use
+// every core. At most workers+1 batches are in memory at a time.
 func Build(ctx context.Context, dir string, each func(yield func(*corpus.Document) error) error) (err error) {
+	defer batchgc.Tune()()
 	ix, err := create(dir)
 	if err != nil {
 		return err
@@ -278,26 +285,73 @@ func Build(ctx context.Context, dir string, each func(yield func(*corpus.Documen
 			err = fmt.Errorf("close new index: %w", cerr)
 		}
 	}()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	batches := make(chan []*corpus.Document)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for docs := range batches {
+				if err := ix.indexNew(docs); err != nil {
+					cancel(err)
+				}
+			}
+		}()
+	}
 	var batch []*corpus.Document
 	passages := 0
-	flush := func() error {
+	send := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		err := ix.IndexDocuments(ctx, batch)
-		batch, passages = batch[:0], 0
-		return err
+		select {
+		case batches <- batch:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+		batch, passages = nil, 0
+		return nil
 	}
 	err = each(func(d *corpus.Document) error {
 		batch = append(batch, d)
 		passages += len(d.Passages)
-		if len(batch) >= 256 || passages >= 20000 {
-			return flush()
+		if len(batch) >= 256 || passages >= buildBatchPassages {
+			return send()
 		}
 		return nil
 	})
-	if err != nil {
-		return err
+	if err == nil {
+		err = send()
 	}
-	return flush()
+	close(batches)
+	wg.Wait()
+	if cause := context.Cause(ctx); err == nil && cause != nil {
+		err = cause
+	}
+	return err
+}
+
+// buildBatchPassages is the size of Build's batches: large enough that
+// per-batch costs (a segment file, its sync) stay small, small enough
+// that several batches keep both cores busy on a corpus of a few
+// thousand passages.
+const buildBatchPassages = 2000
+
+// indexNew adds the passages of documents the index does not hold yet,
+// in one batch: unlike IndexDocuments, nothing is looked up to replace.
+func (ix *Index) indexNew(docs []*corpus.Document) error {
+	b := ix.bi.NewBatch()
+	for _, d := range docs {
+		for _, p := range d.Passages {
+			if err := b.Index(passageID(d.ID, p.Seq), passageDoc(d, p)); err != nil {
+				return fmt.Errorf("index passage %d of %s: %w", p.Seq, d.ID, err)
+			}
+		}
+	}
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("index batch of %d documents: %w", len(docs), err)
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -177,5 +178,61 @@ func TestSnippetsCutAtWords(t *testing.T) {
 		if got := wholeWords(c.in, text); got != c.want {
 			t.Errorf("wholeWords(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// TestBuildInConcurrentBatches builds an index from more passages than
+// one batch holds, so that several batches are committed at once, and
+// finds every passage of every document; an error from the source stops
+// the build and is returned.
+func TestBuildInConcurrentBatches(t *testing.T) {
+	ctx := context.Background()
+	const docs, per = 24, 300 // 7,200 passages: several batches
+	source := func(fail error) func(yield func(*corpus.Document) error) error {
+		return func(yield func(*corpus.Document) error) error {
+			for i := range docs {
+				d := &corpus.Document{ID: fmt.Sprintf("doc%02d", i), Title: "Report", FileName: "r.pdf"}
+				for s := range per {
+					d.Passages = append(d.Passages, corpus.Passage{Seq: s, Page: 1 + s/10,
+						Text: fmt.Sprintf("Passage %d of report %d on critical infrastructure.", s, i), Tags: []corpus.Tag{{Norm: "g", Score: 1}}})
+				}
+				if fail != nil && i == docs/2 {
+					return fail
+				}
+				if err := yield(d); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := Build(ctx, dir, source(nil)); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(ctx, dir, OpenOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if n, _ := ix.DocCount(); n != docs*per {
+		t.Fatalf("doc count %d, want %d", n, docs*per)
+	}
+	ids, err := ix.DocumentIDs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != docs {
+		t.Fatalf("%d documents in the index, want %d", len(ids), docs)
+	}
+	for id, n := range ids {
+		if n != per {
+			t.Errorf("%s has %d passages in the index, want %d", id, n, per)
+		}
+	}
+
+	stop := errors.New("store went away")
+	if err := Build(ctx, filepath.Join(t.TempDir(), "index"), source(stop)); !errors.Is(err, stop) {
+		t.Fatalf("build with a failing source: %v, want %v", err, stop)
 	}
 }

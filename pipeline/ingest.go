@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/batchgc"
 	"github.com/normtag/normtag/internal/minhash"
 	"github.com/normtag/normtag/internal/safefile"
 	"github.com/normtag/normtag/pipeline/extract"
@@ -105,6 +106,7 @@ type work struct {
 // and indexed, the rest are left for the next run, and ctx's error is
 // returned with the partial summary.
 func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOptions) (*Summary, error) {
+	defer batchgc.Tune()()
 	start := time.Now()
 	if opts.Tagger == nil {
 		return nil, errors.New("ingest: no tagger")

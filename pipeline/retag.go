@@ -8,6 +8,7 @@ import (
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/internal/batchgc"
 	"github.com/normtag/normtag/pipeline/tag"
 )
 
@@ -41,6 +42,7 @@ type RetagOptions struct {
 // so re-tagging with rules that change little costs little more than
 // reading and tagging.
 func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOptions) (*RetagSummary, error) {
+	defer batchgc.Tune()()
 	start := time.Now()
 	log := opts.Logger
 	if log == nil {

@@ -77,7 +77,13 @@ timed() {
 	awk 'END { printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$out"
 }
 # fingerprint names every file of the live index with its size and mtime.
-fingerprint() { (readlink "$1/index"; find -L "$1/index/" -type f -printf '%P %s %T@\n' | sort) | md5sum | cut -c1-12; }
+# The index link is a file naming index.N (a symbolic link in older data
+# directories).
+fingerprint() {
+	local live
+	if [ -L "$1/index" ]; then live=$(readlink "$1/index"); else live=$(head -1 "$1/index"); fi
+	(echo "$live"; find "$1/$live/" -type f -printf '%P %s %T@\n' | sort) | md5sum | cut -c1-12
+}
 
 # --- the real-documents set -------------------------------------------
 real=$work/real
