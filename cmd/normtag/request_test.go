@@ -86,6 +86,9 @@ func TestCLIAndAPIRejectBadRequestsAlike(t *testing.T) {
 		{"sort", []string{"search", "--sort", "size"}, "/api/search", url.Values{"sort": {"size"}}},
 		{"after", []string{"search", "--after", "nonsense!"}, "/api/search", url.Values{"after": {"nonsense!"}}},
 		{"query", []string{"search", `title:"unclosed`}, "/api/search", url.Values{"q": {`title:"unclosed`}}},
+		{"query", []string{"search", "((((("}, "/api/search", url.Values{"q": {"((((("}}},
+		{"query", []string{"export", "(a b)"}, "/api/export", url.Values{"q": {"(a b)"}}},
+		{"offset", []string{"search", "--offset", "-3"}, "/api/search", url.Values{"offset": {"-3"}}},
 		{"format", []string{"export", "--format", "xml"}, "/api/export", url.Values{"format": {"xml"}}},
 	} {
 		code, _, errs := normtag(t, append([]string{c.args[0], "--data", data}, c.args[1:]...)...)
