@@ -72,7 +72,9 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		ErrWriter: stderr,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "log level: debug, info, warn, error", EnvVars: []string{"NORMTAG_LOG_LEVEL"}},
+			&cli.BoolFlag{Name: "version", Usage: "print the version, the rules version and the index layout version"},
 		},
+		Action: rootAction,
 		Before: func(c *cli.Context) error {
 			var lvl slog.Level
 			if err := lvl.UnmarshalText([]byte(c.String("log-level"))); err != nil {
@@ -98,11 +100,12 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		},
 		// Errors are printed once, by run, with the right exit code.
 		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return usageError{err.Error()}
-		},
+		OnUsageError:   onUsageError("normtag"),
 	}
 	refuseLateFlags(app.Commands)
+	checkFlagValues(app.Commands)
+	refuseUnknownSubcommands("normtag", app.Commands)
+	setUsageErrors("normtag", app.Commands)
 	return app
 }
 
