@@ -28,6 +28,10 @@ const (
 	MaxQueryLength = 2000
 	// MaxValues bounds how many submitters or languages one request names.
 	MaxValues = 50
+	// APIMaxLimit is the HTTP API's page size bound (Params.MaxLimit):
+	// with every field of a hit bounded it keeps a page of JSON under a
+	// few megabytes, where the command line may print MaxLimit hits.
+	APIMaxLimit = 100
 )
 
 // Kind says what a request is for; it decides which fields apply.
@@ -82,6 +86,9 @@ type Request struct {
 	Highlight bool
 	// Facets adds counts per norm, submitter, submitter type and year.
 	Facets bool
+	// MaxLimit lowers the largest page size this surface allows (the HTTP
+	// API's is APIMaxLimit); 0 means MaxLimit.
+	MaxLimit int
 
 	// docs keeps passages of these documents only (Each's groups).
 	docs []string
@@ -115,6 +122,9 @@ func (r *Request) Validate() error {
 	if err := checkQuerySyntax(r.Query); err != nil {
 		return &RequestError{Field: "query", Err: err}
 	}
+	if err := checkCost(r.Query); err != nil {
+		return &RequestError{Field: "query", Err: err}
+	}
 	for _, l := range r.Norms {
 		if _, ok := norms.ByLetter(l); !ok || l != strings.ToLower(l) {
 			return fieldErr("norm", "%v", &norms.UnknownNormError{Value: l})
@@ -143,8 +153,8 @@ func (r *Request) Validate() error {
 			return fieldErr("after", "an export writes every match; it takes no cursor")
 		}
 	}
-	if r.Limit < 0 || r.Limit > MaxLimit {
-		return fieldErr("limit", "must be between 1 and %d, got %d", MaxLimit, r.Limit)
+	if maxLimit := r.maxLimit(); r.Limit < 0 || r.Limit > maxLimit {
+		return fieldErr("limit", "must be between 1 and %d, got %d", maxLimit, r.Limit)
 	}
 	if r.Offset < 0 || r.Offset > MaxOffset {
 		return fieldErr("offset", "must be between 0 and %d, got %d (page deeper with the after cursor)", MaxOffset, r.Offset)
@@ -184,12 +194,14 @@ type Params struct {
 	After      string
 	Sort       string
 	Format     string
+	// MaxLimit is the surface's largest page size (Request.MaxLimit).
+	MaxLimit int
 }
 
 // Request parses the parameters and validates the result. Errors are
 // *RequestError.
 func (p Params) Request() (Request, error) {
-	r := Request{Kind: p.Kind, Query: p.Query, Submitters: nonEmpty(p.Submitters), After: p.After, Sort: p.Sort, Format: p.Format}
+	r := Request{Kind: p.Kind, Query: p.Query, Submitters: nonEmpty(p.Submitters), After: p.After, Sort: p.Sort, Format: p.Format, MaxLimit: p.MaxLimit}
 	for _, v := range p.Norms {
 		letters, err := norms.ParseList(v)
 		if err != nil {
@@ -236,9 +248,17 @@ func (p Params) Request() (Request, error) {
 		*f.dst = n
 	}
 	if r.Limit == 0 && p.Limit != "" && r.Kind == KindSearch {
-		return r, fieldErr("limit", "must be between 1 and %d, got 0", MaxLimit)
+		return r, fieldErr("limit", "must be between 1 and %d, got 0", r.maxLimit())
 	}
 	return r, r.Validate()
+}
+
+// maxLimit is the largest page size the request's surface allows.
+func (r *Request) maxLimit() int {
+	if r.MaxLimit > 0 && r.MaxLimit < MaxLimit {
+		return r.MaxLimit
+	}
+	return MaxLimit
 }
 
 // FormatOrDefault is the request's format, or its kind's default.

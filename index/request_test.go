@@ -40,7 +40,7 @@ func TestValidateLimitsNormsDatesAndCursor(t *testing.T) {
 		{"query of only parentheses", Request{Query: "((((("}, "query"},
 		{"query grouping with parentheses", Request{Query: "(supply chain) -ransomware"}, "query"},
 		{"stray closing parenthesis", Request{Query: "supply)"}, "query"},
-		{"parentheses as text", Request{Query: `norm (f) "((" title:/(ab)+/`}, ""},
+		{"parentheses as text", Request{Query: `norm (f) "((" title:/(abc)+/`}, ""},
 		{"empty submitter", Request{Submitters: []string{" "}}, "submitter"},
 		{"too many languages", Request{Langs: strings.Split(strings.Repeat("en,", MaxValues+1), ",")}, "lang"},
 		{"cursor garbage", Request{After: "%%%"}, "after"},
