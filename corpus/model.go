@@ -52,7 +52,9 @@ type Document struct {
 	Passages []Passage `json:"passages,omitempty"`
 	// RulesVersion identifies the rule set that produced the passages' tags.
 	RulesVersion string `json:"rules_version,omitempty"`
-	// IngestedAt is when the document was stored.
+	// IngestedAt is when the ingest run that stored the document began;
+	// a run resumed after an interruption keeps the time of the run it
+	// resumes.
 	IngestedAt time.Time `json:"ingested_at"`
 	// Signature is a MinHash of the document's text, used to flag
 	// near-duplicates (the same text in different bytes).

@@ -126,16 +126,15 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{data: d, index: ixw, sum: sum, log: log, onResult: opts.OnResult, sidecars: newSidecars(), dups: minhash.NewIndex()}
+	w := &writer{data: d, index: ixw, sum: sum, log: log, onResult: opts.OnResult, sidecars: newSidecars(), added: map[string]bool{}}
 	// Writes must not be torn by cancellation: a document whose extraction
 	// finished is committed whole.
 	wctx := context.WithoutCancel(ctx)
-	sigs, err := d.Store.Signatures(ctx)
-	if err != nil {
+	// Documents are stamped with the start of their run, the one a killed
+	// run began if this run resumes it, so that near-duplicates compare
+	// in the same order however the run was interrupted.
+	if w.runStart, err = d.Store.BeginIngestRun(ctx, time.Now()); err != nil {
 		return nil, err
-	}
-	for id, sig := range sigs {
-		w.dups.Add(id, sig)
 	}
 
 	cands, failures := Discover(ctx, paths)
@@ -194,6 +193,12 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	if werr == nil && opts.Prune && ctx.Err() == nil {
 		werr = w.prune(wctx, paths, cands)
 	}
+	// Near-duplicate flags depend on the whole corpus, so they are set
+	// once the documents are stored, and always: this also finishes the
+	// flags of a run that was killed before it got here.
+	if err := w.markNearDuplicates(wctx); err != nil && werr == nil {
+		werr = err
+	}
 	if err := w.index.Flush(wctx); err != nil && werr == nil {
 		werr = err
 	}
@@ -201,6 +206,9 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	// reindexing; bring the index up to date with them.
 	if err := d.Heal(wctx); err != nil && werr == nil {
 		werr = err
+	}
+	if werr == nil && ctx.Err() == nil {
+		werr = d.Store.EndIngestRun(wctx)
 	}
 	sum.Duration = time.Since(start)
 	if werr != nil {
@@ -271,7 +279,10 @@ type writer struct {
 	log      *slog.Logger
 	onResult func(Result)
 	sidecars *sidecars
-	dups     *minhash.Index
+	// added holds the documents this run stored.
+	added map[string]bool
+	// runStart stamps the documents of this run (see BeginIngestRun).
+	runStart time.Time
 }
 
 // storeBatch is the most documents stored in one transaction.
@@ -365,22 +376,19 @@ func (w *writer) handle(ctx context.Context, it work) error {
 }
 
 // prepare completes a newly extracted document before it is stored:
-// file facts, sidecar metadata, and its near-duplicate check.
+// file facts, sidecar metadata, and its near-duplicate signature.
 func (w *writer) prepare(it work) *corpus.Document {
 	doc := it.doc
 	doc.Path = it.cand.Path
 	doc.Size = it.cand.Info.Size()
 	doc.ModTime = it.cand.Info.ModTime()
-	doc.IngestedAt = time.Now().UTC()
+	doc.IngestedAt = w.runStart
 	if meta, err := w.sidecars.For(doc.Path); err != nil {
 		w.log.Warn("ignoring metadata sidecar", "err", err)
 	} else {
 		mergeMeta(doc, meta)
 	}
 	doc.Signature = minhash.Signature(passageText(doc))
-	if id, sim := w.dups.Best(doc.ID, doc.Signature); id != "" && sim >= NearDuplicateThreshold {
-		doc.NearDuplicateOf = id
-	}
 	return doc
 }
 
@@ -393,12 +401,8 @@ func (w *writer) stored(ctx context.Context, doc *corpus.Document, res corpus.Pu
 		w.report(Result{Path: doc.Path, DocID: doc.ID, Status: StatusUnchanged})
 		return nil
 	}
-	w.dups.Add(doc.ID, doc.Signature)
+	w.added[doc.ID] = true
 	w.sum.Added++
-	if doc.NearDuplicateOf != "" {
-		w.sum.NearDuplicates++
-		w.log.Info("near-duplicate", "path", doc.Path, "of", doc.NearDuplicateOf)
-	}
 	w.sum.Pages += len(doc.Pages)
 	w.sum.Passages += len(doc.Passages)
 	for _, p := range doc.Passages {
@@ -442,6 +446,22 @@ func mergeMeta(doc *corpus.Document, meta map[string]string) {
 		}
 		doc.Meta[k] = v
 	}
+}
+
+// markNearDuplicates recomputes the corpus's near-duplicate flags (see
+// MarkNearDuplicates) and counts the documents of this run now flagged.
+func (w *writer) markNearDuplicates(ctx context.Context) error {
+	flags, err := MarkNearDuplicates(ctx, w.data.Store)
+	if err != nil {
+		return err
+	}
+	for id, of := range flags {
+		if w.added[id] {
+			w.sum.NearDuplicates++
+			w.log.Info("near-duplicate", "doc", id, "of", of)
+		}
+	}
+	return nil
 }
 
 // passageText is the document's body text, for near-duplicate detection.

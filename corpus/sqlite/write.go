@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -154,4 +155,91 @@ func (s *Store) SetMeta(ctx context.Context, docID string, fields map[string]str
 		_, err := tx.ExecContext(ctx, `UPDATE documents SET meta = ?, title = ?, indexed = 0 WHERE id = ?`, string(out), title, docID)
 		return err
 	})
+}
+
+// NearDuplicates returns the near-duplicate flag of every flagged
+// document: document id → id of the document it nearly repeats.
+func (s *Store) NearDuplicates(ctx context.Context) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, near_dup_of FROM documents WHERE near_dup_of != ''`)
+	if err != nil {
+		return nil, fmt.Errorf("load near-duplicate flags: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, of string
+		if err := rows.Scan(&id, &of); err != nil {
+			return nil, err
+		}
+		out[id] = of
+	}
+	return out, rows.Err()
+}
+
+// SetNearDuplicates sets the near-duplicate flag of the given documents
+// (document id → the id it nearly repeats, "" to clear) in one
+// transaction.
+func (s *Store) SetNearDuplicates(ctx context.Context, flags map[string]string) error {
+	if len(flags) == 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `UPDATE documents SET near_dup_of = ? WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for id, of := range flags {
+			if _, err := stmt.ExecContext(ctx, of, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record near-duplicate flags of %d documents: %w", len(flags), err)
+	}
+	return nil
+}
+
+// ingestRunKey is the settings key holding the start time (Unix
+// nanoseconds) of an ingest run that has not completed.
+const ingestRunKey = "ingest_run_started"
+
+// BeginIngestRun returns the start time of the ingest run that has begun
+// but not completed — one that was interrupted — or else records now as
+// the start of a new one and returns it. A run resumed after an
+// interruption thus carries on as the same run (see EndIngestRun).
+func (s *Store) BeginIngestRun(ctx context.Context, now time.Time) (time.Time, error) {
+	var v int64
+	err := s.db.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?`, ingestRunKey).Scan(&v)
+	switch {
+	case err == nil:
+		return time.Unix(0, v).UTC(), nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return time.Time{}, fmt.Errorf("read ingest run: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES(?, ?)`, ingestRunKey, fmt.Sprint(now.UnixNano())); err != nil {
+		return time.Time{}, fmt.Errorf("record ingest run: %w", err)
+	}
+	return time.Unix(0, now.UnixNano()).UTC(), nil
+}
+
+// EndIngestRun records that the ingest run begun by BeginIngestRun has
+// completed: the next run is a new one.
+func (s *Store) EndIngestRun(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, ingestRunKey); err != nil {
+		return fmt.Errorf("record end of ingest run: %w", err)
+	}
+	return nil
+}
+
+// DocumentOrder lists every document id in the order documents are
+// compared for near-duplicates: by the start of the ingest run that
+// stored them (their ingested_at), then by the first path holding them,
+// then by id.
+func (s *Store) DocumentOrder(ctx context.Context) ([]string, error) {
+	return s.ids(ctx, `SELECT d.id FROM documents d
+		LEFT JOIN (SELECT doc_id, min(path) AS first FROM paths GROUP BY doc_id) p ON p.doc_id = d.id
+		ORDER BY d.ingested_at, p.first, d.id`)
 }
