@@ -64,7 +64,9 @@ type Summary struct {
 // IngestOptions configures Ingest.
 type IngestOptions struct {
 	// Workers bounds concurrent extraction; 0 means runtime.NumCPU().
-	Workers   int
+	Workers int
+	// Extractor parses files. Required: the CLI passes an isolate.Pool;
+	// pipeline.UnsafeInProcess is for trusted input only.
 	Extractor Extractor
 	Tagger    *tag.Tagger
 	Logger    *slog.Logger
@@ -112,7 +114,8 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 		return nil, errors.New("ingest: no tagger")
 	}
 	if opts.Extractor == nil {
-		opts.Extractor = InProcess{}
+		// Parsing untrusted files in process must be a visible choice.
+		return nil, errors.New("ingest: no extractor: pass an isolating one (isolate.Pool) or, for trusted input only, pipeline.UnsafeInProcess")
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()

@@ -19,15 +19,16 @@ type Extractor interface {
 	Extract(ctx context.Context, path string) (*corpus.Document, error)
 }
 
-// InProcess extracts in the calling process. It is the right choice for
-// trusted input and for tools like `normtag extract`; bulk ingest of
-// untrusted files uses an isolating extractor instead.
-type InProcess struct {
+// UnsafeInProcess extracts in the calling process, with no time or memory
+// limit: a hostile PDF can hang or crash the caller. Use it only for input
+// you trust (tests over the repository's own samples); untrusted files go
+// through an isolating extractor such as isolate.Pool.
+type UnsafeInProcess struct {
 	Options extract.Options
 }
 
 // Extract implements Extractor.
-func (e InProcess) Extract(ctx context.Context, path string) (*corpus.Document, error) {
+func (e UnsafeInProcess) Extract(ctx context.Context, path string) (*corpus.Document, error) {
 	return extract.File(ctx, path, e.Options)
 }
 

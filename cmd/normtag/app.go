@@ -42,9 +42,11 @@ func (e usageError) Error() string { return e.msg }
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 // run builds the app and runs it, returning the process exit code. Tests
-// call it directly.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	app := newApp(stdout, stderr)
+// call it directly. extractChild is the normtag binary that parses
+// untrusted files in child processes: main passes its own executable,
+// tests a binary they built.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, extractChild string) int {
+	app := newApp(stdout, stderr, extractChild)
 	err := app.RunContext(ctx, args)
 	switch {
 	case err == nil:
@@ -61,7 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-func newApp(stdout, stderr io.Writer) *cli.App {
+func newApp(stdout, stderr io.Writer, extractChild string) *cli.App {
 	app := &cli.App{
 		Name:  "normtag",
 		Usage: "tag policy submissions with the UN GGE 2015 cyber norms and search them",
@@ -80,7 +82,10 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			if err := lvl.UnmarshalText([]byte(c.String("log-level"))); err != nil {
 				return usagef("bad --log-level %q", c.String("log-level"))
 			}
-			c.App.Metadata = map[string]any{"logger": slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))}
+			c.App.Metadata = map[string]any{
+				"logger":       slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl})),
+				"extractChild": extractChild,
+			}
 			return nil
 		},
 		Commands: []*cli.Command{
@@ -97,6 +102,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			serveCommand(),
 			exportCommand(),
 			reportCommand(),
+			childCommand(),
 		},
 		// Errors are printed once, by run, with the right exit code.
 		ExitErrHandler: func(*cli.Context, error) {},

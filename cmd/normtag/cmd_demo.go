@@ -14,6 +14,7 @@ import (
 	"github.com/normtag/normtag/internal/norms"
 	"github.com/normtag/normtag/internal/textcut"
 	"github.com/normtag/normtag/pipeline"
+	"github.com/normtag/normtag/pipeline/isolate"
 )
 
 // sampleDir is where demo unpacks the embedded sample corpus, inside the
@@ -43,7 +44,13 @@ func demoCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			sum, err := pipeline.Ingest(c.Context, d, []string{dir}, pipeline.IngestOptions{Tagger: tagger, Logger: logger(c)})
+			pool, err := newExtractPool(c, isolate.Options{})
+			if err != nil {
+				d.Close()
+				return err
+			}
+			sum, err := pipeline.Ingest(c.Context, d, []string{dir}, pipeline.IngestOptions{Tagger: tagger, Extractor: pool, Logger: logger(c)})
+			pool.Close()
 			d.Close()
 			if err != nil {
 				return err

@@ -25,8 +25,8 @@ func extractCommand() *cli.Command {
 			path := c.Args().First()
 			// Even one file is parsed in a child process: a hostile PDF
 			// must not take the command down with it.
-			pool, err := isolate.NewPool(isolate.Options{Workers: 1, Timeout: c.Duration("timeout"),
-				Extract: extract.Options{Password: c.String("password")}, Logger: logger(c)})
+			pool, err := newExtractPool(c, isolate.Options{Workers: 1, Timeout: c.Duration("timeout"),
+				Extract: extract.Options{Password: c.String("password")}})
 			if err != nil {
 				return err
 			}

@@ -33,9 +33,9 @@ func ingestCommand() *cli.Command {
 		Flags: []cli.Flag{
 			dataFlag(),
 			&cli.IntFlag{Name: "workers", Value: runtime.NumCPU(), Usage: "files extracted in parallel"},
-			&cli.DurationFlag{Name: "timeout", Value: isolate.DefaultTimeout, Usage: "time limit for extracting one file"},
+			&cli.DurationFlag{Name: "timeout", Value: isolate.DefaultTimeout, Usage: "time limit for extracting one file (CPU time is capped at twice this plus 10s, except on Windows)"},
 			&cli.Int64Flag{Name: "max-file-size", Value: extract.DefaultMaxFileSize, Usage: "skip files larger than this many bytes (reason too-large)"},
-			&cli.Int64Flag{Name: "memory-limit", Value: isolate.DefaultMemoryLimit, Usage: "memory cap in bytes for each extraction process"},
+			&cli.Int64Flag{Name: "memory-limit", Value: isolate.DefaultMemoryLimit, Usage: "memory cap in bytes for each extraction process (address space on Unix, a job object on Windows)"},
 			&cli.StringFlag{Name: "password", Usage: "password for encrypted PDFs", EnvVars: []string{"NORMTAG_PDF_PASSWORD"}},
 			&cli.StringFlag{Name: "rules", Usage: "rules file (default: the embedded rules)"},
 			&cli.BoolFlag{Name: "prune", Usage: "remove stored documents whose files under the given folders are gone"},
@@ -66,12 +66,11 @@ func ingestCommand() *cli.Command {
 				return err
 			}
 			defer d.Close()
-			pool, err := isolate.NewPool(isolate.Options{
+			pool, err := newExtractPool(c, isolate.Options{
 				Workers:     c.Int("workers"),
 				Timeout:     c.Duration("timeout"),
 				MemoryLimit: c.Int64("memory-limit"),
 				Extract:     extract.Options{Password: c.String("password"), MaxFileSize: c.Int64("max-file-size")},
-				Logger:      logger(c),
 			})
 			if err != nil {
 				return err

@@ -50,7 +50,7 @@ func tagCommand() *cli.Command {
 			}
 			out := bufio.NewWriter(c.App.Writer)
 			defer out.Flush()
-			ex, err := isolate.NewPool(isolate.Options{Workers: 1, Extract: extract.Options{Password: c.String("password")}, Logger: logger(c)})
+			ex, err := newExtractPool(c, isolate.Options{Workers: 1, Extract: extract.Options{Password: c.String("password")}})
 			if err != nil {
 				return err
 			}

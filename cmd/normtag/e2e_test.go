@@ -17,19 +17,22 @@ import (
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/norms"
-	"github.com/normtag/normtag/pipeline/isolate"
+	"github.com/normtag/normtag/internal/testbin"
 )
 
 func TestMain(m *testing.M) {
-	isolate.ServeChildIfRequested()
-	os.Exit(m.Run())
+	code := m.Run()
+	testbin.Cleanup()
+	os.Exit(code)
 }
 
 // normtag runs the CLI in-process and returns exit code, stdout, stderr.
+// Untrusted files are still parsed in child processes, by a normtag
+// binary built for the tests.
 func normtag(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(context.Background(), append([]string{"normtag"}, args...), &out, &errb)
+	code := run(context.Background(), append([]string{"normtag"}, args...), &out, &errb, testbin.Normtag(t))
 	return code, out.String(), errb.String()
 }
 

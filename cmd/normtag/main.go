@@ -7,19 +7,22 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
-
-	"github.com/normtag/normtag/pipeline/isolate"
 )
 
 func main() {
-	// A re-executed copy of this binary serves as an isolated extraction
-	// process for the ingest pool; it never returns from here.
-	isolate.ServeChildIfRequested()
+	// Untrusted files are parsed by this same binary, run as a hidden
+	// subcommand (see cmd_child.go).
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "normtag: find own executable:", err)
+		os.Exit(exitFatal)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args, os.Stdout, os.Stderr)
+	code := run(ctx, os.Args, os.Stdout, os.Stderr, self)
 	stop()
 	os.Exit(code)
 }

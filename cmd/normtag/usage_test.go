@@ -103,7 +103,7 @@ func TestEveryNumericFlagHasARange(t *testing.T) {
 			}
 		}
 	}
-	walk("normtag", newApp(io.Discard, io.Discard).Commands)
+	walk("normtag", newApp(io.Discard, io.Discard, "").Commands)
 }
 
 // TestUnknownCommandOrFlagIsOneLine: an unknown command used to answer

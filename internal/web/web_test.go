@@ -9,20 +9,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/normtag/normtag/pipeline"
-	"github.com/normtag/normtag/pipeline/isolate"
 	"github.com/normtag/normtag/pipeline/tag"
 )
-
-func TestMain(m *testing.M) {
-	isolate.ServeChildIfRequested()
-	os.Exit(m.Run())
-}
 
 // sampleServer ingests the repository's sample corpus into a temporary
 // data directory and serves it on a real loopback listener.
@@ -38,7 +31,7 @@ func sampleServer(t *testing.T) (*httptest.Server, *datadir.Dir) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := pipeline.Ingest(ctx, w, []string{"../../examples/corpus"}, pipeline.IngestOptions{Tagger: tg})
+	sum, err := pipeline.Ingest(ctx, w, []string{"../../examples/corpus"}, pipeline.IngestOptions{Tagger: tg, Extractor: pipeline.UnsafeInProcess{}}) // our own samples
 	if err != nil || sum.Added < 4 {
 		t.Fatalf("ingest: %v %+v", err, sum)
 	}

@@ -1,58 +1,77 @@
 package isolate
 
 import (
+	"bufio"
 	"context"
 	"encoding/gob"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
-	"syscall"
+	"strconv"
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/pipeline/extract"
 )
 
-// ServeChildIfRequested turns this process into an extraction child when
-// it was started as one (see Pool), serving requests until its input
-// closes, and then exits. Otherwise it returns at once.
-func ServeChildIfRequested() {
-	if os.Getenv(envWorker) != "1" {
-		return
+// ServeChild runs an extraction child: args are the two protocol handles
+// the parent passed (requests in, responses out), as Pool starts it. It
+// serves until the parent closes the request pipe or dies. The protocol
+// has pipes of its own, so whatever a parser prints on standard output or
+// standard error cannot corrupt it.
+func ServeChild(args []string) error {
+	if len(args) != 2 {
+		return fmt.Errorf("%s is started by normtag itself, with two protocol handles (got %d arguments)", ChildCommand, len(args))
 	}
-	os.Exit(serveChild())
-}
-
-func serveChild() int {
+	in, err := openHandle(args[0], "requests")
+	if err != nil {
+		return err
+	}
+	out, err := openHandle(args[1], "responses")
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	defer out.Close()
+	if _, err := out.WriteString(hello()); err != nil {
+		return fmt.Errorf("%s: write hello: %w", ChildCommand, err)
+	}
+	dec := gob.NewDecoder(bufio.NewReader(in))
+	enc := gob.NewEncoder(out)
 	var cfg childConfig
-	if err := json.Unmarshal([]byte(os.Getenv(envConfig)), &cfg); err != nil {
-		fmt.Fprintln(os.Stderr, "isolate child: bad config:", err)
-		return 2
+	if err := dec.Decode(&cfg); err != nil {
+		return fmt.Errorf("%s: read config: %w", ChildCommand, err)
 	}
 	if cfg.MemoryLimit > 0 {
 		limitMemory(cfg.MemoryLimit)
 	}
-	// The protocol owns the original stdout; anything a library prints
-	// goes to stderr instead of corrupting it.
-	protoFD, err := syscall.Dup(1)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "isolate child:", err)
-		return 2
-	}
-	syscall.Dup2(2, 1)
-	out := os.NewFile(uintptr(protoFD), "protocol")
-	dec := gob.NewDecoder(os.Stdin)
-	enc := gob.NewEncoder(out)
+	// A parent killed outright cannot close the pipe while a parser
+	// loops; the child notices its parent is gone and exits by itself.
+	go exitWhenOrphaned()
+	exitOnCPULimit()
 	for {
 		var req request
 		if err := dec.Decode(&req); err != nil {
-			return 0 // parent closed the pipe
+			return nil // parent closed the pipe
+		}
+		if cfg.CPULimit > 0 {
+			limitCPU(cfg.CPULimit)
 		}
 		if err := enc.Encode(extractOne(req, cfg)); err != nil {
-			return 1
+			return fmt.Errorf("%s: write response: %w", ChildCommand, err)
 		}
 	}
+}
+
+func openHandle(arg, name string) (*os.File, error) {
+	h, err := strconv.ParseUint(arg, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%s: bad %s handle %q: %w", ChildCommand, name, arg, err)
+	}
+	f := os.NewFile(uintptr(h), name)
+	if f == nil {
+		return nil, fmt.Errorf("%s: invalid %s handle %d", ChildCommand, name, h)
+	}
+	return f, nil
 }
 
 // extractOne runs the extractor, turning a panic into a crashed result.
@@ -74,15 +93,4 @@ func extractOne(req request, cfg childConfig) (resp response) {
 		return response{Reason: corpus.ReasonOf(err), Err: msg}
 	}
 	return response{Doc: doc}
-}
-
-// limitMemory caps the address space (so a runaway allocation fails in
-// this process only) and tells the Go runtime to collect harder before
-// reaching it.
-func limitMemory(limit int64) {
-	lim := &syscall.Rlimit{Cur: uint64(limit), Max: uint64(limit)}
-	if err := syscall.Setrlimit(syscall.RLIMIT_AS, lim); err != nil {
-		fmt.Fprintln(os.Stderr, "isolate child: cannot limit memory:", err)
-	}
-	debug.SetMemoryLimit(limit / 2)
 }

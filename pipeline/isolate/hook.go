@@ -1,3 +1,5 @@
+//go:build normtagtest
+
 package isolate
 
 import (
@@ -7,9 +9,10 @@ import (
 	"time"
 )
 
-// testHook lets the package's own tests make a child misbehave the way
-// hostile files make parsers misbehave. It only acts when the test
-// environment variable is set, which production never sets.
+// testHook lets tests make a child misbehave the way hostile files make
+// parsers misbehave. It exists only in binaries built with
+// -tags normtagtest, and even there acts only when the test environment
+// variable is set.
 func testHook(path string) {
 	if os.Getenv("NORMTAG_ISOLATE_TEST") != "1" {
 		return
@@ -17,10 +20,18 @@ func testHook(path string) {
 	switch name := filepath.Base(path); {
 	case strings.HasPrefix(name, "hang"):
 		time.Sleep(time.Hour)
+	case strings.HasPrefix(name, "spin"):
+		for n := 0; ; n++ {
+			_ = n * n
+		}
 	case strings.HasPrefix(name, "panic"):
 		panic("simulated parser panic")
 	case strings.HasPrefix(name, "exit"):
-		os.Exit(3)
+		os.Exit(7)
+	case strings.HasPrefix(name, "print"):
+		// A chatty library must not corrupt the protocol.
+		os.Stdout.WriteString("garbage on stdout\x00\xff")
+		os.Stderr.WriteString("garbage on stderr\n")
 	case strings.HasPrefix(name, "hog"):
 		var keep [][]byte
 		for {

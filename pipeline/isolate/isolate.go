@@ -3,17 +3,20 @@
 // only its child: the document is reported with a reason (crashed,
 // timeout, too-large) and the child is replaced.
 //
-// Children are re-executions of the running binary; main (and TestMain
-// in tests that use a Pool) must call ServeChildIfRequested first thing.
-// They are pooled and reused, so the cost per document is a round trip
-// over a pipe rather than a process start.
+// A child is the normtag binary run with the hidden subcommand
+// ChildCommand, which calls ServeChild. It talks to its parent over two
+// pipes of its own (not standard output), starting with a versioned hello,
+// so a binary that is not a normtag child fails the handshake clearly.
+// Children are pooled and reused, so the cost per document is a round trip
+// over a pipe rather than a process start. They die with their parent and
+// carry a CPU-time limit, so a killed normtag leaves no parser spinning.
 package isolate
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/gob"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -36,55 +39,49 @@ const (
 	// docsPerChild bounds how many documents one child extracts before it
 	// is replaced, so leaks in a parser cannot accumulate.
 	docsPerChild = 200
-)
-
-// Environment variables that turn a process into a child.
-const (
-	envWorker = "NORMTAG_ISOLATE_WORKER"
-	envConfig = "NORMTAG_ISOLATE_CONFIG"
+	// defaultHandshakeTimeout bounds how long a starting child may take
+	// to say hello.
+	defaultHandshakeTimeout = 15 * time.Second
 )
 
 // Options configures a Pool.
 type Options struct {
+	// Executable is the normtag binary whose ChildCommand serves as the
+	// child (the CLI passes its own executable). Required.
+	Executable string
 	// Workers is the most children alive at once (default runtime.NumCPU()).
 	Workers int
 	// Timeout bounds one document's extraction, wall clock.
 	Timeout time.Duration
-	// MemoryLimit caps each child's address space, in bytes.
+	// MemoryLimit caps each child's memory, in bytes: its address space
+	// on Unix, its committed memory (through a job object) on Windows.
 	MemoryLimit int64
+	// CPULimit bounds the CPU time one document may use (default twice
+	// Timeout plus ten seconds). It holds even when the parent is gone.
+	// Not enforced on Windows, where children die with their parent.
+	CPULimit time.Duration
 	// Extract is passed to extract.File in the child.
 	Extract extract.Options
 	Logger  *slog.Logger
 }
 
-// childConfig is what a child needs, passed in its environment.
-type childConfig struct {
-	MemoryLimit int64
-	Extract     extract.Options
-}
-
-type request struct{ Path string }
-
-type response struct {
-	Doc    *corpus.Document
-	Reason corpus.Reason
-	Err    string
-}
-
 // Pool runs extractions in child processes. It is safe for concurrent use.
 type Pool struct {
-	opts   Options
-	log    *slog.Logger
-	exe    string
-	config string
-	slots  chan struct{}
-	mu     sync.Mutex
-	idle   []*child
-	closed bool
+	opts      Options
+	log       *slog.Logger
+	handshake time.Duration
+	jobs      *jobs
+	slots     chan struct{}
+	mu        sync.Mutex
+	idle      []*child
+	closed    bool
 }
 
 // NewPool prepares a pool; children start on first use.
 func NewPool(opts Options) (*Pool, error) {
+	if opts.Executable == "" {
+		return nil, errors.New("isolate: no executable to run extraction children")
+	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
 	}
@@ -94,19 +91,18 @@ func NewPool(opts Options) (*Pool, error) {
 	if opts.MemoryLimit <= 0 {
 		opts.MemoryLimit = DefaultMemoryLimit
 	}
+	if opts.CPULimit <= 0 {
+		opts.CPULimit = 2*opts.Timeout + 10*time.Second
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, fmt.Errorf("isolate: find own executable: %w", err)
-	}
-	cfg, err := json.Marshal(childConfig{MemoryLimit: opts.MemoryLimit, Extract: opts.Extract})
+	j, err := newJobs(opts.MemoryLimit)
 	if err != nil {
 		return nil, err
 	}
-	return &Pool{opts: opts, log: log, exe: exe, config: string(cfg), slots: make(chan struct{}, opts.Workers)}, nil
+	return &Pool{opts: opts, log: log, handshake: defaultHandshakeTimeout, jobs: j, slots: make(chan struct{}, opts.Workers)}, nil
 }
 
 // child is one running extraction process.
@@ -120,32 +116,113 @@ type child struct {
 	served int
 }
 
-func (p *Pool) start() (*child, error) {
-	cmd := exec.Command(p.exe)
-	cmd.Env = append(os.Environ(), envWorker+"=1", envConfig+"="+p.config)
-	in, err := cmd.StdinPipe()
+// start runs a child and completes the handshake with it.
+func (p *Pool) start(ctx context.Context) (*child, error) {
+	reqR, reqW, err := os.Pipe()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("isolate: pipe: %w", err)
 	}
-	out, err := cmd.StdoutPipe()
+	respR, respW, err := os.Pipe()
 	if err != nil {
-		return nil, err
+		reqR.Close()
+		reqW.Close()
+		return nil, fmt.Errorf("isolate: pipe: %w", err)
 	}
-	c := &child{cmd: cmd, in: in, enc: gob.NewEncoder(in), dec: gob.NewDecoder(out), stderr: &tail{max: 4096}, done: make(chan struct{})}
+	cmd := exec.Command(p.opts.Executable, ChildCommand)
+	c := &child{cmd: cmd, in: reqW, stderr: &tail{max: 4096}, done: make(chan struct{})}
+	// Parsers may print; their output is kept for diagnostics only.
+	cmd.Stdout = c.stderr
 	cmd.Stderr = c.stderr
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("isolate: start child: %w", err)
+	err = prepareChild(cmd, reqR, respW)
+	if err == nil {
+		err = cmd.Start()
+	}
+	// The child holds its own copies of its ends; closing ours lets each
+	// side see end-of-file when the other goes away.
+	reqR.Close()
+	respW.Close()
+	if err != nil {
+		reqW.Close()
+		respR.Close()
+		return nil, fmt.Errorf("isolate: start %s %s: %w", p.opts.Executable, ChildCommand, err)
 	}
 	go func() {
 		cmd.Wait()
+		respR.Close()
 		close(c.done)
 	}()
+	if err := p.jobs.add(cmd); err != nil {
+		c.kill()
+		reqW.Close()
+		return nil, err
+	}
+	br := bufio.NewReader(respR)
+	if err := p.greet(ctx, c, br); err != nil {
+		c.kill()
+		reqW.Close()
+		return nil, err
+	}
+	c.enc = gob.NewEncoder(reqW)
+	c.dec = gob.NewDecoder(br)
+	cfg := childConfig{MemoryLimit: p.opts.MemoryLimit, CPULimit: p.opts.CPULimit, Extract: p.opts.Extract}
+	if err := c.enc.Encode(cfg); err != nil {
+		c.kill()
+		reqW.Close()
+		return nil, fmt.Errorf("isolate: configure child: %w", err)
+	}
 	return c, nil
 }
 
-// kill ends a child and waits for it.
+// greet waits for the child's hello and checks its protocol version.
+func (p *Pool) greet(ctx context.Context, c *child, br *bufio.Reader) error {
+	got := make(chan string, 1)
+	go func() {
+		// A stranger may write a lot without a newline: read a bounded line.
+		line, _ := br.ReadSlice('\n')
+		got <- string(line)
+	}()
+	timer := time.NewTimer(p.handshake)
+	defer timer.Stop()
+	var line string
+	select {
+	case line = <-got:
+	case <-timer.C:
+		c.kill()
+		<-got
+		return fmt.Errorf("isolate: %s did not answer as a normtag extraction child within %s; is it a normtag binary of this version?", p.opts.Executable, p.handshake)
+	case <-ctx.Done():
+		c.kill()
+		<-got
+		return ctx.Err()
+	}
+	if line == hello() {
+		return nil
+	}
+	if line == "" {
+		c.kill()
+		return fmt.Errorf("isolate: %s is not a normtag extraction child: it exited (%s) without a hello: %s", p.opts.Executable, c.cmd.ProcessState, lastLine(c.stderr.String()))
+	}
+	if rest, ok := strings.CutPrefix(line, helloPrefix+" "); ok {
+		return fmt.Errorf("isolate: %s speaks extraction protocol %s, this normtag speaks %d: use the binary from the same build", p.opts.Executable, strings.TrimSpace(rest), protocolVersion)
+	}
+	return fmt.Errorf("isolate: %s is not a normtag extraction child: its first line was %q", p.opts.Executable, abbreviate(line, 80))
+}
+
+func abbreviate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// kill ends a child (and anything it started) and waits for it.
 func (c *child) kill() {
-	c.cmd.Process.Kill()
+	select {
+	case <-c.done:
+		return // already reaped: its id may belong to another process now
+	default:
+	}
+	killChild(c.cmd)
 	<-c.done
 }
 
@@ -157,7 +234,7 @@ func (p *Pool) Extract(ctx context.Context, path string) (*corpus.Document, erro
 		return nil, ctx.Err()
 	}
 	defer func() { <-p.slots }()
-	c, err := p.get()
+	c, err := p.get(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -203,6 +280,9 @@ func (p *Pool) classifyDeath(path string, c *child) error {
 	msg := c.stderr.String()
 	state := c.cmd.ProcessState
 	p.log.Warn("extraction process died", "path", path, "state", state, "stderr", lastLine(msg))
+	if state != nil && state.ExitCode() == exitCPULimit {
+		return corpus.Errorf(corpus.ReasonTimeout, "%s: extraction used more than %s of CPU time", path, p.opts.CPULimit)
+	}
 	low := strings.ToLower(msg)
 	if strings.Contains(low, "out of memory") || strings.Contains(low, "cannot allocate memory") {
 		return corpus.Errorf(corpus.ReasonTooLarge, "%s: extraction exceeded the memory limit of %d MiB", path, p.opts.MemoryLimit>>20)
@@ -228,7 +308,7 @@ func lastLine(s string) string {
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
-func (p *Pool) get() (*child, error) {
+func (p *Pool) get(ctx context.Context) (*child, error) {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -241,7 +321,7 @@ func (p *Pool) get() (*child, error) {
 		return c, nil
 	}
 	p.mu.Unlock()
-	return p.start()
+	return p.start(ctx)
 }
 
 func (p *Pool) put(c *child) {
@@ -279,6 +359,7 @@ func (p *Pool) Close() error {
 		go func() { defer wg.Done(); c.stop() }()
 	}
 	wg.Wait()
+	p.jobs.close()
 	return nil
 }
 

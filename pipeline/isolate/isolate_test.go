@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,12 +14,27 @@ import (
 	"time"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/testbin"
 	"github.com/normtag/normtag/pipeline/extract"
 )
 
 func TestMain(m *testing.M) {
-	ServeChildIfRequested()
-	os.Exit(m.Run())
+	code := m.Run()
+	testbin.Cleanup()
+	os.Exit(code)
+}
+
+// newPool starts a pool whose children are a normtag binary built for
+// tests (with the misbehaviour hooks).
+func newPool(t *testing.T, opts Options) *Pool {
+	t.Helper()
+	opts.Executable = testbin.Normtag(t)
+	pool, err := NewPool(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	return pool
 }
 
 func writeFile(t *testing.T, dir, name, content string) string {
@@ -34,11 +50,7 @@ func TestPoolSurvivesMisbehavingParsers(t *testing.T) {
 	t.Setenv("NORMTAG_ISOLATE_TEST", "1")
 	dir := t.TempDir()
 	good := writeFile(t, dir, "good.txt", "Norm 7: we protect critical infrastructure.")
-	pool, err := NewPool(Options{Workers: 2, Timeout: 3 * time.Second, MemoryLimit: 1 << 30})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := newPool(t, Options{Workers: 2, Timeout: 3 * time.Second, MemoryLimit: 256 << 20})
 	ctx := context.Background()
 	for name, want := range map[string]corpus.Reason{
 		"panic.txt": corpus.ReasonCrashed,
@@ -58,6 +70,7 @@ func TestPoolSurvivesMisbehavingParsers(t *testing.T) {
 		if d := time.Since(start); d > 10*time.Second {
 			t.Errorf("%s took %s", name, d)
 		}
+		t.Logf("%s: %s in %s", name, corpus.ReasonOf(err), time.Since(start).Round(time.Millisecond))
 		// The pool keeps working after every failure.
 		doc, err := pool.Extract(ctx, good)
 		if err != nil || !strings.Contains(doc.Pages[0].Text, "critical infrastructure") {
@@ -69,8 +82,7 @@ func TestPoolSurvivesMisbehavingParsers(t *testing.T) {
 func TestPoolReturnsClassifiedExtractErrors(t *testing.T) {
 	dir := t.TempDir()
 	empty := writeFile(t, dir, "empty.txt", "")
-	pool, _ := NewPool(Options{Workers: 1})
-	defer pool.Close()
+	pool := newPool(t, Options{Workers: 1})
 	_, err := pool.Extract(context.Background(), empty)
 	if corpus.ReasonOf(err) != corpus.ReasonEmpty {
 		t.Fatalf("got %v", err)
@@ -84,8 +96,7 @@ func TestPoolReturnsClassifiedExtractErrors(t *testing.T) {
 func TestCancelKillsChild(t *testing.T) {
 	t.Setenv("NORMTAG_ISOLATE_TEST", "1")
 	hang := writeFile(t, t.TempDir(), "hang.txt", "x")
-	pool, _ := NewPool(Options{Workers: 1, Timeout: time.Minute})
-	defer pool.Close()
+	pool := newPool(t, Options{Workers: 1, Timeout: time.Minute})
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -99,20 +110,100 @@ func TestCancelKillsChild(t *testing.T) {
 
 func TestNoChildLeftAfterClose(t *testing.T) {
 	good := writeFile(t, t.TempDir(), "good.txt", "Some text about supply chains.")
-	pool, _ := NewPool(Options{Workers: 2})
+	exe := testbin.Normtag(t)
+	pool, err := NewPool(Options{Executable: exe, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := 0; i < 5; i++ {
 		if _, err := pool.Extract(context.Background(), good); err != nil {
 			t.Fatal(err)
 		}
 	}
 	pool.Close()
-	exe, _ := os.Executable()
+	if _, err := exec.LookPath("pgrep"); err != nil {
+		t.Skip("no pgrep to list processes")
+	}
 	out, _ := exec.Command("pgrep", "-f", exe).Output()
 	for _, pid := range strings.Fields(string(out)) {
-		if pid != "" && pid != strconv.Itoa(os.Getpid()) {
-			// pgrep also lists this test process; anything else is a leak.
-			t.Errorf("child process %s still running", pid)
+		t.Errorf("child process %s still running", pid)
+	}
+}
+
+// TestLibraryOutputDoesNotCorruptProtocol: a parser that prints binary
+// garbage on standard output and error leaves the answers intact, since
+// the protocol has pipes of its own.
+func TestLibraryOutputDoesNotCorruptProtocol(t *testing.T) {
+	t.Setenv("NORMTAG_ISOLATE_TEST", "1")
+	dir := t.TempDir()
+	chatty := writeFile(t, dir, "print.txt", "Norm 13(j): report vulnerabilities responsibly.")
+	pool := newPool(t, Options{Workers: 1})
+	for i := 0; i < 3; i++ {
+		doc, err := pool.Extract(context.Background(), chatty)
+		if err != nil {
+			t.Fatal(err)
 		}
+		if !strings.Contains(doc.Pages[0].Text, "report vulnerabilities") {
+			t.Fatalf("text %q", doc.Pages[0].Text)
+		}
+	}
+}
+
+// TestHandshakeRejectsStrangers points the pool at programs that are not
+// normtag children: each fails with an error saying so, quickly, instead
+// of hanging.
+func TestHandshakeRejectsStrangers(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("uses shell scripts")
+	}
+	dir := t.TempDir()
+	good := writeFile(t, dir, "good.txt", "text")
+	for _, tc := range []struct {
+		name, script, want string
+	}{
+		{"exits", "echo 'unknown command' >&2; exit 2", "not a normtag extraction child: it exited"},
+		{"hangs", "exec sleep 60", "did not answer as a normtag extraction child"},
+		{"other-version", "printf 'normtag-extract-child 999\\n' >&4; sleep 60", "speaks extraction protocol 999"},
+		{"chatty", "printf 'hello there\\n' >&4; sleep 60", "its first line was"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			exe := writeFile(t, dir, tc.name+".sh", "#!/bin/sh\n"+tc.script+"\n")
+			os.Chmod(exe, 0o755)
+			pool, err := NewPool(Options{Executable: exe, Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pool.Close()
+			pool.handshake = time.Second
+			start := time.Now()
+			_, err = pool.Extract(context.Background(), good)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), exe) {
+				t.Fatalf("got %v, want an error naming %s containing %q", err, exe, tc.want)
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Fatalf("took %s", d)
+			}
+		})
+	}
+}
+
+// TestCPULimitStopsSpinningParser: a parser burning CPU is stopped by the
+// child's own CPU-time limit, which also holds when no parent is left to
+// enforce the wall-clock timeout.
+func TestCPULimitStopsSpinningParser(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no CPU-time limit on Windows")
+	}
+	t.Setenv("NORMTAG_ISOLATE_TEST", "1")
+	spin := writeFile(t, t.TempDir(), "spin.txt", "x")
+	pool := newPool(t, Options{Workers: 1, Timeout: 5 * time.Minute, CPULimit: time.Second})
+	start := time.Now()
+	_, err := pool.Extract(context.Background(), spin)
+	if corpus.ReasonOf(err) != corpus.ReasonTimeout || !strings.Contains(err.Error(), "CPU time") {
+		t.Fatalf("got %v, want a timeout for CPU time", err)
+	}
+	if d := time.Since(start); d > time.Minute {
+		t.Fatalf("spinning parser ran %s", d)
 	}
 }
 
@@ -139,8 +230,7 @@ func TestRobustnessCorpus(t *testing.T) {
 		}
 	}
 	const timeout = 20 * time.Second
-	pool, _ := NewPool(Options{Timeout: timeout, Extract: extract.Options{}})
-	defer pool.Close()
+	pool := newPool(t, Options{Timeout: timeout, Extract: extract.Options{}})
 	reasons := map[corpus.Reason]int{}
 	ours, poppler := 0, 0
 	var missed []string
