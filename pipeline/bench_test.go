@@ -73,7 +73,7 @@ func ingestInto(b *testing.B, data, files string, tagger *tag.Tagger) *pipeline.
 		b.Fatal(err)
 	}
 	defer d.Close()
-	sum, err := pipeline.Ingest(ctx, d, []string{files}, pipeline.IngestOptions{Tagger: tagger})
+	sum, err := pipeline.Ingest(ctx, d, []string{files}, pipeline.IngestOptions{Tagger: tagger, Extractor: pipeline.UnsafeInProcess{}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func TestRetagWritesOnlyChangedDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	sum, err := pipeline.Ingest(ctx, d, []string{"../examples/corpus"}, pipeline.IngestOptions{Tagger: tagger})
+	sum, err := pipeline.Ingest(ctx, d, []string{"../examples/corpus"}, pipeline.IngestOptions{Tagger: tagger, Extractor: pipeline.UnsafeInProcess{}})
 	if err != nil {
 		t.Fatal(err)
 	}

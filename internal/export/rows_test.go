@@ -3,21 +3,14 @@ package export
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/pipeline"
-	"github.com/normtag/normtag/pipeline/isolate"
 	"github.com/normtag/normtag/pipeline/tag"
 )
-
-func TestMain(m *testing.M) {
-	isolate.ServeChildIfRequested()
-	os.Exit(m.Run())
-}
 
 // sampleData ingests the repository's sample corpus into a temporary data
 // directory (real extractors, tagger, store and bleve index) and opens it
@@ -34,7 +27,7 @@ func sampleData(t *testing.T) (*datadir.Dir, *index.Index) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := pipeline.Ingest(ctx, w, []string{"../../examples/corpus"}, pipeline.IngestOptions{Tagger: tg})
+	sum, err := pipeline.Ingest(ctx, w, []string{"../../examples/corpus"}, pipeline.IngestOptions{Tagger: tg, Extractor: pipeline.UnsafeInProcess{}}) // our own samples
 	if err != nil || sum.Added < 4 {
 		t.Fatalf("ingest: %v %+v", err, sum)
 	}
