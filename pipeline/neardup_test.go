@@ -91,7 +91,7 @@ func TestNearDuplicateFlagsDoNotDependOnBatchingOrResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer whole.Close()
-	sum, err := pipeline.Ingest(ctx, whole, []string{src}, pipeline.IngestOptions{Tagger: tagger, Workers: 2})
+	sum, err := pipeline.Ingest(ctx, whole, []string{src}, pipeline.IngestOptions{Tagger: tagger, Extractor: pipeline.UnsafeInProcess{}, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestNearDuplicateFlagsDoNotDependOnBatchingOrResume(t *testing.T) {
 		// Interrupted as soon as its one file is stored: the run stays
 		// open and the next call resumes it.
 		cctx, cancel := context.WithCancel(ctx)
-		_, err := pipeline.Ingest(cctx, resumed, []string{f}, pipeline.IngestOptions{Tagger: tagger, Workers: 1,
+		_, err := pipeline.Ingest(cctx, resumed, []string{f}, pipeline.IngestOptions{Tagger: tagger, Extractor: pipeline.UnsafeInProcess{}, Workers: 1,
 			OnResult: func(pipeline.Result) { cancel() }})
 		cancel()
 		if !errors.Is(err, context.Canceled) {
@@ -132,7 +132,7 @@ func TestNearDuplicateFlagsDoNotDependOnBatchingOrResume(t *testing.T) {
 	if got := flags(resumed); !reflect.DeepEqual(got, want) {
 		t.Fatalf("flags depend on how the run was batched and resumed:\none run          %v\nresumed per file %v", want, got)
 	}
-	if _, err := pipeline.Ingest(ctx, resumed, []string{src}, pipeline.IngestOptions{Tagger: tagger}); err != nil {
+	if _, err := pipeline.Ingest(ctx, resumed, []string{src}, pipeline.IngestOptions{Tagger: tagger, Extractor: pipeline.UnsafeInProcess{}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := flags(resumed); !reflect.DeepEqual(got, want) {
@@ -149,7 +149,7 @@ func TestNearDuplicateFlagsDoNotDependOnBatchingOrResume(t *testing.T) {
 	if err := os.WriteFile(first, append(text, []byte("re-saved\n")...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if sum, err = pipeline.Ingest(ctx, resumed, []string{src}, pipeline.IngestOptions{Tagger: tagger}); err != nil {
+	if sum, err = pipeline.Ingest(ctx, resumed, []string{src}, pipeline.IngestOptions{Tagger: tagger, Extractor: pipeline.UnsafeInProcess{}}); err != nil {
 		t.Fatal(err)
 	}
 	got := flags(resumed)

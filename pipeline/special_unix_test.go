@@ -94,7 +94,7 @@ func TestFileSwappedForSpecialFileDuringIngest(t *testing.T) {
 	}
 	var sum *Summary
 	within(t, "Ingest", func() {
-		sum, err = Ingest(ctx, d, []string{src}, IngestOptions{Tagger: tg, OnStart: swap})
+		sum, err = Ingest(ctx, d, []string{src}, IngestOptions{Tagger: tg, Extractor: UnsafeInProcess{}, OnStart: swap})
 	})
 	if err != nil {
 		t.Fatal(err)
