@@ -552,7 +552,8 @@ func (w *writer) fail(ctx context.Context, c Candidate, docID string, err error)
 	}
 	w.sum.Failed++
 	w.sum.Failures = append(w.sum.Failures, f)
-	w.log.Warn("skipped", "path", c.Path, "reason", f.Reason, "detail", f.Detail)
+	// Debug: callers report each failure from OnResult, once.
+	w.log.Debug("skipped", "path", c.Path, "reason", f.Reason, "detail", f.Detail)
 	w.report(Result{Path: c.Path, DocID: docID, Status: StatusFailed, Reason: f.Reason, Error: f.Detail})
 }
 

@@ -84,6 +84,7 @@ func newApp(stdout, stderr io.Writer, extractChild string) *cli.App {
 			}
 			c.App.Metadata = map[string]any{
 				"logger":       slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl})),
+				"level":        lvl,
 				"extractChild": extractChild,
 			}
 			return nil
@@ -120,6 +121,15 @@ func logger(c *cli.Context) *slog.Logger {
 		return l
 	}
 	return slog.New(slog.DiscardHandler)
+}
+
+// loggerTo is a logger like logger(c) that writes to w, at level when
+// the user did not choose one with --log-level.
+func loggerTo(c *cli.Context, w io.Writer, level slog.Level) *slog.Logger {
+	if lvl, ok := c.App.Metadata["level"].(slog.Level); ok && c.IsSet("log-level") {
+		level = lvl
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
 // dataFlag is the --data flag shared by every command that uses a data

@@ -24,6 +24,8 @@ func childCommand() *cli.Command {
 // this CLI was given (normally itself).
 func newExtractPool(c *cli.Context, opts isolate.Options) (*isolate.Pool, error) {
 	opts.Executable, _ = c.App.Metadata["extractChild"].(string)
-	opts.Logger = logger(c)
+	if opts.Logger == nil {
+		opts.Logger = logger(c)
+	}
 	return isolate.NewPool(opts)
 }

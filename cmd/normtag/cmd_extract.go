@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"context"
+	"errors"
 
 	"github.com/urfave/cli/v2"
 
@@ -32,8 +34,11 @@ func extractCommand() *cli.Command {
 			}
 			defer pool.Close()
 			doc, err := pool.Extract(c.Context, path)
-			if err != nil {
+			if errors.Is(err, context.Canceled) {
 				return err
+			}
+			if err != nil {
+				return fileFailure{path: path, err: err}
 			}
 			w := bufio.NewWriter(c.App.Writer)
 			for i, p := range doc.Pages {

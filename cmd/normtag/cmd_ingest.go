@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"runtime"
 	"sort"
@@ -41,7 +42,7 @@ func ingestCommand() *cli.Command {
 			&cli.BoolFlag{Name: "prune", Usage: "remove stored documents whose files under the given folders are gone"},
 			&cli.BoolFlag{Name: "retry-failed", Usage: "re-extract files that failed before even if unchanged"},
 			&cli.BoolFlag{Name: "json", Usage: "print progress and the summary as JSON lines"},
-			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors and the summary"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only the summary and errors that stop the run (no progress, no per-file failures)"},
 			&cli.StringFlag{Name: "report", Usage: "write a JSON report of the run (counts, failures, durations, rules version) to this file"},
 			lockWaitFlag(),
 			formatFlag("text", "json"),
@@ -66,16 +67,6 @@ func ingestCommand() *cli.Command {
 				return err
 			}
 			defer d.Close()
-			pool, err := newExtractPool(c, isolate.Options{
-				Workers:     c.Int("workers"),
-				Timeout:     c.Duration("timeout"),
-				MemoryLimit: c.Int64("memory-limit"),
-				Extract:     extract.Options{Password: c.String("password"), MaxFileSize: c.Int64("max-file-size")},
-			})
-			if err != nil {
-				return err
-			}
-			defer pool.Close()
 			// With --json, status lines, errors and the summary are JSON
 			// lines on standard output, as restic prints them; errors also
 			// go to standard error as for people.
@@ -83,23 +74,49 @@ func ingestCommand() *cli.Command {
 			if format == "json" {
 				progOut = c.App.Writer
 			}
-			prog := progress.New(progOut, progressMode(c, format))
+			mode := progressMode(c, format)
+			prog := progress.New(progOut, mode)
+			// Log lines go through the reporter so that they never land
+			// on the end of a progress bar; --quiet leaves only errors.
+			logLevel := slog.LevelWarn
+			if mode == progress.Quiet {
+				logLevel = slog.LevelError
+			}
+			logOut := io.Writer(prog)
+			if format == "json" {
+				logOut = c.App.ErrWriter
+			}
+			log := loggerTo(c, logOut, logLevel)
+			pool, err := newExtractPool(c, isolate.Options{
+				Workers:     c.Int("workers"),
+				Timeout:     c.Duration("timeout"),
+				MemoryLimit: c.Int64("memory-limit"),
+				Extract:     extract.Options{Password: c.String("password"), MaxFileSize: c.Int64("max-file-size")},
+				Logger:      log,
+			})
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
 			sum, runErr := pipeline.Ingest(c.Context, d, c.Args().Slice(), pipeline.IngestOptions{
 				Workers:     c.Int("workers"),
 				Extractor:   pool,
 				Tagger:      tagger,
-				Logger:      logger(c),
+				Logger:      log,
 				Prune:       c.Bool("prune"),
 				RetryFailed: c.Bool("retry-failed"),
 				MaxFileSize: c.Int64("max-file-size"),
 				OnStart:     prog.SetTotal,
 				OnResult: func(r pipeline.Result) {
+					// Each failure is one line, here; the summary counts
+					// them by reason, which is all --quiet shows.
 					if r.Status == pipeline.StatusFailed {
-						line := fmt.Sprintf("normtag: %s: %s: %s", r.Path, r.Reason, r.Error)
-						if format == "json" {
+						line := "normtag: " + failureLine(r.Path, r.Reason, r.Error)
+						switch {
+						case format == "json":
 							fmt.Fprintln(c.App.ErrWriter, line)
 							prog.Event(map[string]any{"message_type": "error", "path": r.Path, "reason": r.Reason, "error": r.Error})
-						} else {
+						case mode != progress.Quiet:
 							prog.Log(line)
 						}
 					}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -61,9 +63,12 @@ func tagCommand() *cli.Command {
 					return err
 				}
 				doc, err := pipeline.ExtractAndAnalyse(c.Context, ex, tagger, path)
+				if errors.Is(err, context.Canceled) {
+					return err
+				}
 				if err != nil {
 					failed++
-					fmt.Fprintf(c.App.ErrWriter, "normtag: %s: %s: %s\n", path, corpus.ReasonOf(err), err)
+					fmt.Fprintf(c.App.ErrWriter, "normtag: %v\n", fileFailure{path: path, err: err})
 					continue
 				}
 				if format == "jsonl" {

@@ -162,7 +162,7 @@ func TestBadInputsAreReportedAndGoodFilesStored(t *testing.T) {
 	missing := filepath.Join(dir, "does-not-exist.pdf")
 	data := filepath.Join(t.TempDir(), "data")
 
-	code, out, errs := normtag(t, "ingest", "--data", data, "--quiet", dir, missing)
+	code, out, errs := normtag(t, "ingest", "--data", data, dir, missing)
 	if code != 1 {
 		t.Fatalf("want exit 1, got %d\n%s\n%s", code, out, errs)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/pipeline/tag"
 )
@@ -133,5 +134,49 @@ func TestVersionNamesRulesAndIndexLayout(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("--version printed %q, want a line with %q", out, want)
 		}
+	}
+}
+
+// TestFailureSaidOnceWithoutDoubledPrefixes: extract and tag of a missing
+// file said "unreadable: unreadable:" or "not a regular file", and ingest
+// printed each failure twice (a log line and a normtag line) with the path
+// repeated in each.
+func TestFailureSaidOnceWithoutDoubledPrefixes(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "nonexistent.pdf")
+	corrupt := filepath.Join(dir, "corrupt.pdf")
+	write(t, corrupt, "%PDF-1.7\nnot a pdf at all\n%%EOF")
+	write(t, filepath.Join(dir, "good.txt"), "We protect critical infrastructure such as hospitals.")
+	once := func(what, errs, path string, reason corpus.Reason) {
+		t.Helper()
+		if n := strings.Count(errs, path); n != 1 {
+			t.Errorf("%s: %s named %d times, want once:\n%s", what, path, n, errs)
+		}
+		if n := strings.Count(errs, string(reason)); n != 1 {
+			t.Errorf("%s: reason %s said %d times, want once:\n%s", what, reason, n, errs)
+		}
+	}
+	code, _, errs := normtag(t, "extract", missing)
+	if code != 2 || !strings.Contains(errs, missing+": unreadable: no such file") {
+		t.Errorf("extract: exit %d, stderr %q; want 2 and %q", code, errs, missing+": unreadable: no such file")
+	}
+	once("extract", errs, missing, corpus.ReasonUnreadable)
+	code, _, errs = normtag(t, "tag", missing)
+	if code != 1 || !strings.Contains(errs, missing+": unreadable: no such file") {
+		t.Errorf("tag: exit %d, stderr %q", code, errs)
+	}
+	once("tag", errs, missing, corpus.ReasonUnreadable)
+
+	data := filepath.Join(t.TempDir(), "d")
+	code, _, errs = normtag(t, "ingest", "--data", data, dir)
+	if code != 1 {
+		t.Fatalf("ingest: exit %d: %s", code, errs)
+	}
+	once("ingest", errs, corrupt, corpus.ReasonMalformed)
+	// --quiet: the summary (which counts failures by reason) and nothing
+	// per file.
+	code, out, errs := normtag(t, "ingest", "--quiet", "--retry-failed", "--data", data, dir)
+	if code != 1 || strings.Contains(errs, corrupt) || !strings.Contains(out, string(corpus.ReasonMalformed)) {
+		t.Errorf("ingest --quiet: exit %d\nstdout %q\nstderr %q\nwant 1, no per-file line, the summary with the reason", code, out, errs)
 	}
 }

@@ -84,15 +84,31 @@ func (r *Reporter) Add(path string, pages int, failed bool) {
 	}
 }
 
-// Log prints a message (e.g. a failure) without breaking the bar.
+// Log prints a message (e.g. a failure) on a line of its own.
 func (r *Reporter) Log(msg string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.clearBar()
+	fmt.Fprintln(r.w, msg)
+}
+
+// Write prints p as it is, for a logger writing through the reporter:
+// a bar on the screen is cleared first, so that log lines start on a line
+// of their own instead of being glued to the bar's end. The bar comes
+// back at the next update.
+func (r *Reporter) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.clearBar()
+	return r.w.Write(p)
+}
+
+// clearBar erases a drawn bar (the bar is the line the cursor is on).
+func (r *Reporter) clearBar() {
 	if r.mode == Bar && r.drawn {
 		fmt.Fprint(r.w, "\r\x1b[K")
 		r.drawn = false
 	}
-	fmt.Fprintln(r.w, msg)
 }
 
 // Event writes one JSON line (JSON mode only), e.g. an error, between

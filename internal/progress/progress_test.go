@@ -51,3 +51,26 @@ func TestBarLogDoesNotInterleave(t *testing.T) {
 		t.Fatalf("%q", out)
 	}
 }
+
+// TestBarLogWriterStartsOnItsOwnLine: a logger writing to the reporter
+// (its Write) used to write straight to the terminal, after the bar.
+func TestBarLogWriterStartsOnItsOwnLine(t *testing.T) {
+	var buf bytes.Buffer
+	r := New(&buf, Bar)
+	r.SetTotal(3)
+	r.Add("a", 1, false)
+	log := "level=WARN msg=\"ignoring metadata sidecar\"\n"
+	if _, err := r.Write([]byte(log)); err != nil {
+		t.Fatal(err)
+	}
+	r.Finish()
+	out := buf.String()
+	i := strings.Index(out, log)
+	if i < 0 || !strings.HasSuffix(out[:i], "\r\x1b[K") {
+		t.Fatalf("log line not on a cleared line: %q", out)
+	}
+	// The bar is drawn again afterwards, on the next line.
+	if !strings.Contains(out[i+len(log):], "3 files") {
+		t.Fatalf("bar not redrawn after the log line: %q", out)
+	}
+}

@@ -266,7 +266,7 @@ func (p *Pool) Extract(ctx context.Context, path string) (*corpus.Document, erro
 	case <-timer.C:
 		c.kill()
 		<-ch
-		p.log.Warn("extraction timed out; child killed", "path", path, "timeout", p.opts.Timeout)
+		p.log.Debug("extraction timed out; child killed", "path", path, "timeout", p.opts.Timeout)
 		return nil, corpus.Errorf(corpus.ReasonTimeout, "%s: extraction took longer than %s", path, p.opts.Timeout)
 	case <-ctx.Done():
 		c.kill()
@@ -275,11 +275,12 @@ func (p *Pool) Extract(ctx context.Context, path string) (*corpus.Document, erro
 	}
 }
 
-// classifyDeath explains why a child died while extracting path.
+// classifyDeath explains why a child died while extracting path. It
+// logs at debug level only: the caller reports the returned error.
 func (p *Pool) classifyDeath(path string, c *child) error {
 	msg := c.stderr.String()
 	state := c.cmd.ProcessState
-	p.log.Warn("extraction process died", "path", path, "state", state, "stderr", lastLine(msg))
+	p.log.Debug("extraction process died", "path", path, "state", state, "stderr", lastLine(msg))
 	if state != nil && state.ExitCode() == exitCPULimit {
 		return corpus.Errorf(corpus.ReasonTimeout, "%s: extraction used more than %s of CPU time", path, p.opts.CPULimit)
 	}
