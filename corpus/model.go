@@ -27,6 +27,13 @@ const (
 	FormatMarkdown Format = "markdown"
 )
 
+// MaxFieldRunes bounds a document's title, file name and each metadata
+// value as stored and indexed: they come from the file (or a sidecar) and
+// are repeated in every passage of the index and every search hit, so a
+// megabyte <title> must not stay a megabyte. Longer values are cut, ending
+// in an ellipsis, when a document is prepared for storing.
+const MaxFieldRunes = 1000
+
 // Document is one submission: one file's bytes, identified by their SHA-256.
 type Document struct {
 	// ID is the lowercase hex SHA-256 of the file's bytes.

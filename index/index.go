@@ -18,6 +18,7 @@ import (
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/internal/batchgc"
+	"github.com/normtag/normtag/internal/textcut"
 )
 
 // versionFile records the mapping version an index was built with.
@@ -131,22 +132,22 @@ func passageDoc(d *corpus.Document, p corpus.Passage) map[string]any {
 	}
 	doc := map[string]any{
 		FieldText:    p.Text,
-		FieldTitle:   d.Title,
+		FieldTitle:   bound(d.Title),
 		FieldNorm:    norms,
 		FieldDirect:  direct,
 		FieldDoc:     d.ID,
-		FieldFile:    d.FileName,
+		FieldFile:    bound(d.FileName),
 		FieldPath:    d.Path,
 		FieldPage:    float64(p.Page),
 		FieldSeq:     float64(p.Seq),
 		FieldHeading: p.Heading,
 	}
-	if v := d.Submitter(); v != "" {
+	if v := bound(d.Submitter()); v != "" {
 		doc[FieldSubmitter] = v
 		doc[FieldSubmitterName] = v
 	}
 	for field, key := range map[string]string{FieldSubmitterType: "submitter_type", FieldCountry: "country", FieldLang: "language"} {
-		if v := d.Meta[key]; v != "" {
+		if v := bound(d.Meta[key]); v != "" {
 			doc[field] = v
 		}
 	}
@@ -156,6 +157,11 @@ func passageDoc(d *corpus.Document, p corpus.Passage) map[string]any {
 	}
 	return doc
 }
+
+// bound cuts a value from the file to corpus.MaxFieldRunes: ingest does
+// so before storing, and this covers stores written before it did, whose
+// megabyte titles would otherwise be copied into every passage.
+func bound(s string) string { return textcut.Runes(s, corpus.MaxFieldRunes) }
 
 // DocumentDate is the date a document speaks for: its metadata "date"
 // (YYYY, YYYY-MM or YYYY-MM-DD), if any.

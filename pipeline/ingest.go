@@ -18,6 +18,7 @@ import (
 	"github.com/normtag/normtag/internal/batchgc"
 	"github.com/normtag/normtag/internal/minhash"
 	"github.com/normtag/normtag/internal/safefile"
+	"github.com/normtag/normtag/internal/textcut"
 	"github.com/normtag/normtag/pipeline/extract"
 	"github.com/normtag/normtag/pipeline/tag"
 )
@@ -391,6 +392,8 @@ func (w *writer) prepare(it work) *corpus.Document {
 	} else {
 		mergeMeta(doc, meta)
 	}
+	boundFields(doc.Meta)
+	doc.Title, doc.FileName = textcut.Runes(doc.Title, corpus.MaxFieldRunes), textcut.Runes(doc.FileName, corpus.MaxFieldRunes)
 	doc.Signature = minhash.Signature(passageText(doc))
 	return doc
 }
@@ -429,6 +432,7 @@ func (w *writer) applySidecar(ctx context.Context, path, docID string) {
 	if len(meta) == 0 {
 		return
 	}
+	boundFields(meta)
 	if err := w.data.Store.SetMeta(ctx, docID, meta); err != nil {
 		w.log.Warn("update metadata", "path", path, "err", err)
 	}
@@ -465,6 +469,14 @@ func (w *writer) markNearDuplicates(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// boundFields cuts metadata values (authors, submitters, countries...)
+// to corpus.MaxFieldRunes.
+func boundFields(meta map[string]string) {
+	for k, v := range meta {
+		meta[k] = textcut.Runes(v, corpus.MaxFieldRunes)
+	}
 }
 
 // passageText is the document's body text, for near-duplicate detection.

@@ -12,6 +12,7 @@ import (
 	"github.com/normtag/normtag/examples"
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/norms"
+	"github.com/normtag/normtag/internal/termsafe"
 	"github.com/normtag/normtag/internal/textcut"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/isolate"
@@ -74,7 +75,7 @@ func demoCommand() *cli.Command {
 				}
 				fmt.Fprintf(w, "\n(%s) %s — %d passage(s)\n", n.Letter, n.Short, res.Total)
 				for _, h := range res.Hits {
-					fmt.Fprintf(w, "   %s\n   %s\n", citation(h), textcut.Abbreviate(h.Text, 260))
+					fmt.Fprintf(w, "   %s\n   %s\n", citation(h), termsafe.Line(textcut.Abbreviate(h.Text, 260)))
 				}
 			}
 			data := c.String("data")

@@ -13,6 +13,7 @@ import (
 	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/norms"
+	"github.com/normtag/normtag/internal/termsafe"
 )
 
 func searchCommand() *cli.Command {
@@ -160,15 +161,17 @@ func printHits(w io.Writer, res *index.Result, req index.Request, color bool) {
 			}
 			parts := make([]string, len(counts))
 			for i, fc := range counts {
-				parts[i] = fmt.Sprintf("%s %d", fc.Value, fc.Count)
+				parts[i] = fmt.Sprintf("%s %d", termsafe.Line(fc.Value), fc.Count)
 			}
 			fmt.Fprintf(w, "%s: %s\n", f, strings.Join(parts, " · "))
 		}
 	}
 }
 
-// citation renders "Title — submitter, date — file, p. 3, passage 12".
+// citation renders "Title — submitter, date — file, p. 3, passage 12",
+// each value from the file made safe for a terminal.
 func citation(h index.Hit) string {
+	h.Title, h.Submitter, h.File = termsafe.Line(h.Title), termsafe.Line(h.Submitter), termsafe.Line(h.File)
 	var b strings.Builder
 	b.WriteString(h.Title)
 	if h.Submitter != "" || h.Date != "" {
@@ -204,14 +207,22 @@ func describeNorms(all, direct []string) string {
 }
 
 // markSnippet renders the highlight markers: bold on a terminal, «…»
-// otherwise.
+// otherwise. The markers are control characters themselves, so the text
+// between them is made safe piece by piece.
 func markSnippet(s string, color bool) string {
 	open, close := "«", "»"
 	if color {
 		open, close = "\x1b[1;33m", "\x1b[0m"
 	}
-	s = strings.ReplaceAll(s, index.MarkStart, open)
-	return strings.ReplaceAll(s, index.MarkEnd, close)
+	opened := strings.Split(s, index.MarkStart)
+	for i, part := range opened {
+		closed := strings.Split(part, index.MarkEnd)
+		for j := range closed {
+			closed[j] = termsafe.Line(closed[j])
+		}
+		opened[i] = strings.Join(closed, close)
+	}
+	return strings.Join(opened, open)
 }
 
 // isTerminal reports whether w is a character device (a terminal).

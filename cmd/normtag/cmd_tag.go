@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/termsafe"
 	"github.com/normtag/normtag/internal/textcut"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/extract"
@@ -110,7 +111,7 @@ func printTagged(w io.Writer, tagger *tag.Tagger, path string, doc *corpus.Docum
 		if p.Heading {
 			kind = " heading"
 		}
-		fmt.Fprintf(w, "\np. %d, passage %d%s: %s\n", p.Page, p.Seq, kind, textcut.Abbreviate(p.Text, 300))
+		fmt.Fprintf(w, "\np. %d, passage %d%s: %s\n", p.Page, p.Seq, kind, termsafe.Line(textcut.Abbreviate(p.Text, 300)))
 		for _, t := range p.Tags {
 			how := ""
 			if t.Inherited {
