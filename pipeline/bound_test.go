@@ -33,7 +33,7 @@ func TestIngestBoundsTitlesAndMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	sum, err := pipeline.Ingest(ctx, d, []string{src}, pipeline.IngestOptions{Tagger: tagger})
+	sum, err := pipeline.Ingest(ctx, d, []string{src}, pipeline.IngestOptions{Tagger: tagger, Extractor: pipeline.UnsafeInProcess{}}) // HTML and Markdown this test wrote
 	if err != nil {
 		t.Fatal(err)
 	}
