@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -51,13 +52,18 @@ type Dir struct {
 	// indexReleased is when this writer last closed the index, so that
 	// the next batch waits writerPause for readers to get in.
 	indexReleased time.Time
+	// storeID is the store's identity (Store.ID), recorded in the index.
+	storeID string
 }
 
 // Options controls how a data directory is opened.
 type Options struct {
 	// Write takes the directory's writer lock, waiting up to LockWait for
 	// another writer to finish, and heals the index (see Heal).
-	Write    bool
+	Write bool
+	// NoHeal, with Write, leaves the index as it is: check looks at it
+	// before anything repairs it.
+	NoHeal   bool
 	LockWait time.Duration
 	Logger   *slog.Logger
 }
@@ -79,13 +85,21 @@ func Open(ctx context.Context, dir string, opts Options) (*Dir, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if !opts.Write {
-		if _, err := os.Stat(filepath.Join(dir, StoreFile)); err != nil {
+	storePath := filepath.Join(dir, StoreFile)
+	if _, err := os.Stat(storePath); errors.Is(err, fs.ErrNotExist) {
+		if hasIndex(dir) {
+			if !opts.Write || opts.NoHeal {
+				return nil, fmt.Errorf("data directory %s: %w", dir, ErrStoreMissing)
+			}
+			log.Warn("corpus.db is missing but an index exists; a new store is created and the index rebuilt from it", "dir", dir)
+		} else if !opts.Write || opts.NoHeal {
 			return nil, fmt.Errorf("data directory %s has no corpus yet (run `normtag ingest` first): %w", dir, err)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
+	if opts.Write {
+		if err := os.MkdirAll(dir, 0o777); err != nil {
+			return nil, fmt.Errorf("create data directory %s: %w", dir, err)
+		}
 	}
 	d := &Dir{Path: dir, log: log}
 	if opts.Write {
@@ -95,13 +109,21 @@ func Open(ctx context.Context, dir string, opts Options) (*Dir, error) {
 		}
 		d.lock = f
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(dir, StoreFile))
+	open := sqlite.OpenReadOnly
+	if opts.Write {
+		open = sqlite.Open
+	}
+	st, err := open(ctx, storePath)
 	if err != nil {
 		d.Close()
 		return nil, err
 	}
 	d.Store = st
-	if opts.Write {
+	if d.storeID, err = st.ID(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if opts.Write && !opts.NoHeal {
 		if err := d.Heal(ctx); err != nil {
 			d.Close()
 			return nil, err
@@ -152,7 +174,7 @@ const lockPoll = 100 * time.Millisecond
 // until wait has passed. The operating system drops the lock when the
 // process dies, so a killed writer never leaves the directory locked.
 func acquireLock(ctx context.Context, path string, wait time.Duration) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
 	if err != nil {
 		return nil, err
 	}

@@ -54,6 +54,21 @@ func (d *Dir) Heal(ctx context.Context) error {
 		}
 		return nil
 	}
+	if d.foreignIndex(live) {
+		d.log.Warn("the index was built from another corpus store; rebuilding it from this one", "index", live)
+		return d.RebuildIndex(ctx)
+	}
+	if err := d.verifyIndex(ctx); errors.Is(err, index.ErrDamaged) {
+		d.log.Warn("the index is damaged; rebuilding it from the corpus", "err", err)
+		return d.RebuildIndex(ctx)
+	} else if err != nil {
+		return err
+	}
+	if indexStoreID(live) == "" {
+		if err := d.stampIndex(live); err != nil {
+			return err
+		}
+	}
 	dels, err := d.Store.PendingIndexDeletes(ctx)
 	if err != nil {
 		return err
@@ -89,6 +104,16 @@ func (d *Dir) Heal(ctx context.Context) error {
 	return w.Flush(ctx)
 }
 
+// verifyIndex opens the live index read-only, which checks every
+// segment file (index.Open verifies), and closes it.
+func (d *Dir) verifyIndex(ctx context.Context) error {
+	ix, err := d.openIndex(ctx)
+	if err != nil {
+		return err
+	}
+	return ix.Close()
+}
+
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
@@ -111,10 +136,14 @@ func (d *Dir) RebuildIndex(ctx context.Context) error {
 	err = index.Build(ctx, dir, func(yield func(*corpus.Document) error) error {
 		return d.Store.EachDocument(ctx, corpus.WithPassages, yield)
 	})
+	if err == nil {
+		err = d.stampIndex(dir)
+	}
 	if err != nil {
 		os.RemoveAll(dir)
 		return fmt.Errorf("rebuild index: %w", err)
 	}
+	d.shareIndex(dir)
 	if err := d.setLiveIndex(name); err != nil {
 		return err
 	}

@@ -18,6 +18,19 @@ import (
 // The caller closes the index soon: an open handle keeps writers out.
 // Callers that search again and again share one through an IndexReader.
 func (d *Dir) OpenIndex(ctx context.Context) (*index.Index, error) {
+	ix, err := d.openIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.checkIndexOwner(ctx, ix.Dir()); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// openIndex opens the live index read-only, whatever store built it.
+func (d *Dir) openIndex(ctx context.Context) (*index.Index, error) {
 	ctx, cancel := context.WithTimeout(ctx, IndexWait)
 	defer cancel()
 	for retried := false; ; retried = true {

@@ -177,6 +177,12 @@ func (d *Dir) updateIndex(ctx context.Context, fn func(*index.Index) error) erro
 	ferr := fn(ix)
 	cerr := ix.Close()
 	d.indexReleased = time.Now()
+	if indexStoreID(dir) == "" {
+		if err := d.stampIndex(dir); err != nil {
+			return err
+		}
+	}
+	d.shareIndex(dir)
 	if ferr != nil {
 		return ferr
 	}

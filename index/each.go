@@ -79,7 +79,8 @@ type docPassages struct {
 // documentOrder lists every indexed document with its passage count, in
 // the order of sort. It returns nil when some document with passages has
 // no first passage (seq 0) to stand for it.
-func (ix *Index) documentOrder(ctx context.Context, sort string) ([]docPassages, error) {
+func (ix *Index) documentOrder(ctx context.Context, sort string) (_ []docPassages, err error) {
+	defer recoverDamage("list documents", &err)
 	dict, err := ix.bi.FieldDict(FieldDoc)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -80,9 +81,14 @@ func Open(ctx context.Context, dir string, opts OpenOptions) (*Index, error) {
 	// once; the waiting happens here, where ctx can end it.
 	cfg := map[string]any{"read_only": opts.ReadOnly, "bolt_timeout": "1ms"}
 	for {
-		bi, err := bleve.OpenUsing(dir, cfg)
+		bi, err := openBleve(dir, cfg)
 		if err == nil {
-			return &Index{bi: bi, dir: dir}, nil
+			ix := &Index{bi: bi, dir: dir}
+			if err := ix.Verify(); err != nil {
+				ix.Close()
+				return nil, err
+			}
+			return ix, nil
 		}
 		if !errors.Is(err, bbolt.ErrTimeout) {
 			return nil, fmt.Errorf("open index %s: %w", dir, err)
@@ -93,6 +99,18 @@ func Open(ctx context.Context, dir string, opts OpenOptions) (*Index, error) {
 		case <-time.After(busyRetry):
 		}
 	}
+}
+
+// openBleve opens an existing index. An index that exists but does not
+// open, for another reason than a lock held or a permission missing, has
+// damaged files: the error then wraps ErrDamaged.
+func openBleve(dir string, cfg map[string]any) (bi bleve.Index, err error) {
+	defer recoverDamage("open index", &err)
+	bi, err = bleve.OpenUsing(dir, cfg)
+	if err != nil && !errors.Is(err, bbolt.ErrTimeout) && !errors.Is(err, fs.ErrPermission) && !errors.Is(err, ErrDamaged) {
+		err = fmt.Errorf("%w: %w", ErrDamaged, err)
+	}
+	return bi, err
 }
 
 func create(dir string) (*Index, error) {
@@ -179,7 +197,8 @@ func DocumentDate(d *corpus.Document) (time.Time, bool) {
 
 // IndexDocuments adds documents' passages in one batch, replacing what the
 // index held for those documents. A batch is applied atomically.
-func (ix *Index) IndexDocuments(ctx context.Context, docs []*corpus.Document) error {
+func (ix *Index) IndexDocuments(ctx context.Context, docs []*corpus.Document) (err error) {
+	defer recoverDamage("index documents", &err)
 	b := ix.bi.NewBatch()
 	for _, d := range docs {
 		if err := ctx.Err(); err != nil {
@@ -205,7 +224,8 @@ func (ix *Index) IndexDocuments(ctx context.Context, docs []*corpus.Document) er
 }
 
 // DeleteDocuments removes every passage of the given documents.
-func (ix *Index) DeleteDocuments(ctx context.Context, ids []string) error {
+func (ix *Index) DeleteDocuments(ctx context.Context, ids []string) (err error) {
+	defer recoverDamage("delete documents from index", &err)
 	b := ix.bi.NewBatch()
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
@@ -250,10 +270,14 @@ func (ix *Index) passageIDs(docID string) ([]string, error) {
 }
 
 // DocCount is the number of passages in the index.
-func (ix *Index) DocCount() (uint64, error) { return ix.bi.DocCount() }
+func (ix *Index) DocCount() (_ uint64, err error) {
+	defer recoverDamage("count indexed passages", &err)
+	return ix.bi.DocCount()
+}
 
 // DocumentIDs lists the distinct document ids present in the index.
-func (ix *Index) DocumentIDs(ctx context.Context) (map[string]int, error) {
+func (ix *Index) DocumentIDs(ctx context.Context) (_ map[string]int, err error) {
+	defer recoverDamage("list indexed documents", &err)
 	out := map[string]int{}
 	const page = 10000
 	for from := 0; ; from += page {

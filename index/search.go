@@ -171,7 +171,8 @@ func anyTerm(field string, values []string) query.Query {
 // when more follow, the cursor to the next page. Bad requests are
 // *RequestError. An export request runs as one page of MaxLimit hits
 // (export.Rows pages through every match).
-func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+func (ix *Index) Search(ctx context.Context, r Request) (_ *Result, err error) {
+	defer recoverDamage("search", &err)
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
@@ -222,7 +223,8 @@ func ParseDate(s string, end bool) (time.Time, error) {
 
 // SearchBleve runs a bleve request as is, for benchmarks that compare our
 // layers with the bare library.
-func (ix *Index) SearchBleve(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+func (ix *Index) SearchBleve(ctx context.Context, req *bleve.SearchRequest) (_ *bleve.SearchResult, err error) {
+	defer recoverDamage("search", &err)
 	return ix.bi.SearchInContext(ctx, req)
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/datadir"
 )
 
 func checkCommand() *cli.Command {
@@ -23,13 +25,15 @@ func checkCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			d, err := openData(c, true)
+			// The writer lock, but no healing on open: check looks at the
+			// index as it is, and only --repair changes it.
+			d, err := datadir.Open(c.Context, c.String("data"), datadir.Options{Write: true, NoHeal: true, LockWait: c.Duration("lock-wait"), Logger: logger(c)})
 			if err != nil {
 				return err
 			}
 			defer d.Close()
 			rep, err := d.Check(c.Context, c.Bool("repair"))
-			if err != nil {
+			if rep == nil {
 				return err
 			}
 			if format == "json" {
@@ -39,9 +43,18 @@ func checkCommand() *cli.Command {
 					rep.Documents, rep.Passages, rep.IndexedDocuments, rep.IndexedPassages)
 				fmt.Fprintf(c.App.Writer, "missing or incomplete in index: %d; extra in index: %d; pending: %d\n",
 					len(rep.Missing), len(rep.Extra), rep.Unindexed)
+				if rep.Damaged != "" {
+					fmt.Fprintf(c.App.Writer, "index damaged: %s\n", rep.Damaged)
+				}
+				if rep.Foreign {
+					fmt.Fprintln(c.App.Writer, "index built from another corpus store")
+				}
 				if rep.Repaired {
 					fmt.Fprintln(c.App.Writer, "repaired")
 				}
+			}
+			if err != nil {
+				return err
 			}
 			if !rep.OK() && !rep.Repaired {
 				return partialError{failed: len(rep.Missing) + len(rep.Extra) + rep.Unindexed, what: "index differs from the corpus (run check --repair)"}

@@ -4,16 +4,21 @@ package sqlite
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/normtag/normtag/corpus"
 	"net/url"
+	"os"
 	"time"
 
-	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
+	msqlite "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/normtag/normtag/corpus"
 )
 
 // schemaVersion is bumped whenever the schema below changes shape.
@@ -101,10 +106,37 @@ type Store struct {
 	path string
 }
 
-// Open opens or creates the store at path.
+// ErrDamaged is wrapped by errors opening a store file SQLite finds
+// malformed or that is not a database at all.
+var ErrDamaged = errors.New("the corpus store is damaged: restore corpus.db from a copy made by `normtag backup` (then run `normtag reindex`), or try `sqlite3 corpus.db .recover | sqlite3 recovered.db`")
+
+// ErrNotStore is wrapped when a read-only open finds a database without
+// a normtag corpus in it (an empty or foreign file).
+var ErrNotStore = errors.New("the file holds no normtag corpus")
+
+// Open opens or creates the store at path for reading and writing.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, false)
+}
+
+// OpenReadOnly opens an existing store for reading only: nothing is
+// written to the file or beside it (SQLite's mode=ro and query_only), so
+// a corpus on a read-only disk or owned by another user can be read. The
+// schema is checked, never created or migrated.
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, true)
+}
+
+func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(30000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+	pragmas := []string{"journal_mode(WAL)", "busy_timeout(30000)", "foreign_keys(1)", "synchronous(NORMAL)"}
+	if readOnly {
+		// journal_mode would be a write; a store made by normtag is in
+		// WAL mode already.
+		pragmas = []string{"busy_timeout(30000)", "query_only(1)"}
+		q.Set("mode", "ro")
+	}
+	for _, p := range pragmas {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -113,11 +145,48 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path}
-	if err := s.migrate(ctx); err != nil {
+	if readOnly {
+		err = s.checkSchema(ctx)
+	} else {
+		err = s.migrate(ctx)
+	}
+	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return nil, fmt.Errorf("open store %s: %w", path, classify(err))
 	}
 	return s, nil
+}
+
+// classify marks errors that mean a damaged file with ErrDamaged, so
+// that the user is told what to do instead of SQLite's bare words.
+func classify(err error) error {
+	var se *msqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			return fmt.Errorf("%w (%w)", ErrDamaged, err)
+		}
+	}
+	return err
+}
+
+// checkSchema verifies, reading only, that the store holds a corpus of
+// the schema this normtag understands.
+func (s *Store) checkSchema(ctx context.Context) error {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key='schema_version'`).Scan(&v)
+	if err != nil {
+		var se *msqlite.Error
+		if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_ERROR || errors.Is(err, sql.ErrNoRows) {
+			// No settings table or no version: not made by normtag.
+			return fmt.Errorf("%w (%v)", ErrNotStore, err)
+		}
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if v != fmt.Sprint(schemaVersion) {
+		return fmt.Errorf("store has schema version %s, this normtag understands %d: open it once with a writer (ingest, retag, reindex or check) that may write it", v, schemaVersion)
+	}
+	return nil
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -129,11 +198,59 @@ func (s *Store) migrate(ctx context.Context) error {
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		_, err = s.db.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES('schema_version', ?)`, fmt.Sprint(schemaVersion))
-		return err
+		if err != nil {
+			return err
+		}
 	case err != nil:
 		return err
 	case v != fmt.Sprint(schemaVersion):
 		return fmt.Errorf("store has schema version %s, this normtag understands %d", v, schemaVersion)
+	}
+	// Every store has an identity, so that an index can tell whether it
+	// was built from this store or from one that was replaced.
+	var id [16]byte
+	rand.Read(id[:])
+	_, err = s.db.ExecContext(ctx, `INSERT OR IGNORE INTO settings(key, value) VALUES('store_id', ?)`, hex.EncodeToString(id[:]))
+	return err
+}
+
+// ID is the store's identity: random, made when the store was created
+// (or first opened for writing by a normtag that records it), and kept
+// by copies (backups). Empty for an older store opened read-only.
+func (s *Store) ID(ctx context.Context) (string, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key='store_id'`).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read store id: %w", err)
+	}
+	return id, nil
+}
+
+// Backup writes a consistent copy of the store to path, while readers
+// and a writer keep working (SQLite's VACUUM INTO reads one snapshot).
+// The copy is made beside path and renamed into place, so path is
+// either the old file or a complete copy, never a partial one.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	tmp := path + ".tmp"
+	os.Remove(tmp)
+	if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("back up store to %s: %w", path, classify(err))
+	}
+	if f, err := os.Open(tmp); err == nil {
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("back up store to %s: %w", path, err)
+		}
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("back up store to %s: %w", path, err)
 	}
 	return nil
 }
