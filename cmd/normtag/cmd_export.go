@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"os"
 
@@ -38,36 +37,36 @@ func exportCommand() *cli.Command {
 				return index.ErrMissing
 			}
 			defer ix.Close()
-			var w io.Writer = c.App.Writer
-			if path := c.String("out"); path != "" {
-				f, err := os.Create(path)
-				if err != nil {
-					return fmt.Errorf("export: %w", err)
+			n := 0
+			write := func(w io.Writer) error {
+				bw := bufio.NewWriter(w)
+				var write func(export.Row) error
+				flush := func() error { return nil }
+				if format == "csv" {
+					cw, err := export.NewCSV(bw, c.Bool("bom"))
+					if err != nil {
+						return err
+					}
+					write, flush = cw.Write, cw.Flush
+				} else {
+					write = export.NewJSONL(bw).Write
 				}
-				defer f.Close()
-				w = f
-			}
-			bw := bufio.NewWriter(w)
-			var write func(export.Row) error
-			flush := func() error { return nil }
-			if format == "csv" {
-				cw, err := export.NewCSV(bw, c.Bool("bom"))
+				err := export.Rows(c.Context, ix, d.Store, req, func(r export.Row) error { n++; return write(r) })
 				if err != nil {
+					return cliError(err)
+				}
+				if err := flush(); err != nil {
 					return err
 				}
-				write, flush = cw.Write, cw.Flush
+				return bw.Flush()
+			}
+			if path := c.String("out"); path != "" {
+				// A failed export leaves the previous file, not half a one.
+				err = writeAtomic(path, func(f *os.File) error { return write(f) })
 			} else {
-				write = export.NewJSONL(bw).Write
+				err = write(c.App.Writer)
 			}
-			n := 0
-			err = export.Rows(c.Context, ix, d.Store, req, func(r export.Row) error { n++; return write(r) })
 			if err != nil {
-				return cliError(err)
-			}
-			if err := flush(); err != nil {
-				return err
-			}
-			if err := bw.Flush(); err != nil {
 				return err
 			}
 			logger(c).Info("exported", "passages", n)

@@ -167,16 +167,12 @@ func progressMode(c *cli.Context, format string) progress.Mode {
 
 // writeReport writes the run's summary as JSON, atomically.
 func writeReport(path string, sum *pipeline.Summary) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
+	err := writeAtomic(path, func(f *os.File) error {
+		enc := json.NewEncoder(f)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sum)
+	})
 	if err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	writeJSON(f, sum)
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	return nil

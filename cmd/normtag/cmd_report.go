@@ -55,14 +55,7 @@ func reportCommand() *cli.Command {
 	}
 }
 
+// writeFile writes one report file; a failure leaves the previous one.
 func writeFile(path string, fn func(*os.File) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := fn(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return writeAtomic(path, fn)
 }
