@@ -248,6 +248,9 @@ func process(ctx context.Context, d *datadir.Dir, c Candidate, opts IngestOption
 	if err != nil {
 		return work{cand: c, docID: sum, err: err}
 	}
+	// The signature is computed here, in parallel, rather than by the
+	// one writer, which every document waits for.
+	doc.Signature = minhash.Signature(passageText(doc))
 	return work{cand: c, docID: doc.ID, doc: doc}
 }
 
@@ -380,7 +383,8 @@ func (w *writer) handle(ctx context.Context, it work) error {
 }
 
 // prepare completes a newly extracted document before it is stored:
-// file facts, sidecar metadata, and its near-duplicate signature.
+// file facts and sidecar metadata (its near-duplicate signature was
+// computed by the worker).
 func (w *writer) prepare(it work) *corpus.Document {
 	doc := it.doc
 	doc.Path = it.cand.Path
@@ -394,7 +398,6 @@ func (w *writer) prepare(it work) *corpus.Document {
 	}
 	boundFields(doc.Meta)
 	doc.Title, doc.FileName = textcut.Runes(doc.Title, corpus.MaxFieldRunes), textcut.Runes(doc.FileName, corpus.MaxFieldRunes)
-	doc.Signature = minhash.Signature(passageText(doc))
 	return doc
 }
 

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/batchgc"
 	"github.com/normtag/normtag/pipeline/extract"
 )
 
@@ -48,6 +50,13 @@ func ServeChild(args []string) error {
 	// loops; the child notices its parent is gone and exits by itself.
 	go exitWhenOrphaned()
 	exitOnCPULimit()
+	// Parsing allocates heavily and keeps little: collecting at a
+	// fivefold heap instead of twofold saves about a fifth of extraction
+	// CPU, for some tens of MiB per child; the memory limit above still
+	// bounds the heap.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(batchgc.Percent)
+	}
 	for {
 		var req request
 		if err := dec.Decode(&req); err != nil {
