@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -49,15 +48,6 @@ func benchFiles(b *testing.B) string {
 		}
 	}
 	return dir
-}
-
-// cpuTime is the CPU time this process has used so far, every goroutine
-// included (bleve persists and merges in the background). On a shared
-// machine it varies far less than wall time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // reportCPU reports the CPU seconds per iteration since start.
