@@ -56,6 +56,12 @@ var pageSize = index.MaxLimit
 // O(N), where the former growing offset made every page cost all the
 // pages before it.
 func Rows(ctx context.Context, ix Searcher, st *sqlite.Store, req index.Request, emit func(Row) error) error {
+	return RowsPaged(ctx, ix, st, req, pageSize, emit)
+}
+
+// RowsPaged is Rows asking the index for at most size hits at a time: the
+// server holds fewer at once than the command line.
+func RowsPaged(ctx context.Context, ix Searcher, st *sqlite.Store, req index.Request, size int, emit func(Row) error) error {
 	if err := req.Validate(); err != nil {
 		return err
 	}
@@ -64,7 +70,7 @@ func Rows(ctx context.Context, ix Searcher, st *sqlite.Store, req index.Request,
 	}
 	var cacheID string
 	var cache []corpus.Passage
-	return ix.Each(ctx, req, pageSize, func(h index.Hit) error {
+	return ix.Each(ctx, req, size, func(h index.Hit) error {
 		if h.DocID != cacheID {
 			var err error
 			if cache, err = st.Passages(ctx, h.DocID); err != nil {

@@ -14,6 +14,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"strings"
@@ -23,6 +24,7 @@ import (
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/export"
 	"github.com/normtag/normtag/internal/norms"
+	"github.com/normtag/normtag/internal/textcut"
 )
 
 //go:embed assets
@@ -40,6 +42,8 @@ type Server struct {
 	log   *slog.Logger
 	pages *template.Template
 	mux   *http.ServeMux
+	// heavy and light admit expensive and cheap requests (limits.go).
+	heavy, light *limiter
 }
 
 // New returns a server for an open (read-only) data directory.
@@ -51,7 +55,8 @@ func New(d *datadir.Dir, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
-	s := &Server{data: d, cache: d.NewIndexReader(), log: log, pages: tmpl, mux: http.NewServeMux()}
+	s := &Server{data: d, cache: d.NewIndexReader(), log: log, pages: tmpl, mux: http.NewServeMux(),
+		heavy: newLimiter(HeavySlots(), HeavySlots(), QueueWait), light: newLimiter(LightSlots(), LightSlots(), QueueWait)}
 	static, _ := fs.Sub(assets, "assets")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.mux.HandleFunc("GET /api/search", s.apiSearch)
@@ -69,7 +74,8 @@ func New(d *datadir.Dir, log *slog.Logger) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP adds security headers and a time limit to every request.
+// ServeHTTP adds security headers, a time limit, a concurrency limit and
+// a response size limit to every request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
@@ -83,7 +89,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusRequestURITooLong, errors.New("query string too long"))
 		return
 	}
-	s.mux.ServeHTTP(w, r.WithContext(ctx))
+	lim := s.heavy
+	if light(r) {
+		lim = s.light
+	}
+	release, err := lim.acquire(ctx)
+	if err != nil {
+		refuse(w, errBusy)
+		return
+	}
+	defer release()
+	cw := &capWriter{ResponseWriter: w, limit: MaxResponseBytes, log: s.log, path: r.URL.Path}
+	switch {
+	case r.URL.Path == "/api/export":
+		cw.limit = MaxExportBytes
+	case strings.HasPrefix(r.URL.Path, "/api/documents/") && strings.HasSuffix(r.URL.Path, "/file"):
+		// the original file, streamed from disk as ingested: its size is
+		// the file's, known before the first byte
+		cw.limit = math.MaxInt64
+	}
+	s.mux.ServeHTTP(cw, r.WithContext(ctx))
 }
 
 // Run serves on addr until ctx ends, then shuts down gracefully.
@@ -131,7 +156,7 @@ func urlParams(r *http.Request, kind index.Kind) index.Params {
 	p := index.Params{Kind: kind, Query: q.Get("q"), Norms: q["norm"], DirectOnly: q.Get("direct_only"), Submitters: q["submitter"],
 		Langs: q["lang"], Since: q.Get("since"), Until: q.Get("until"), Sort: q.Get("sort")}
 	if kind == index.KindSearch {
-		p.Limit, p.Offset, p.After = q.Get("limit"), q.Get("offset"), q.Get("after")
+		p.Limit, p.Offset, p.After, p.MaxLimit = q.Get("limit"), q.Get("offset"), q.Get("after"), index.APIMaxLimit
 	} else {
 		p.Format = q.Get("format")
 	}
@@ -165,8 +190,14 @@ func (s *Server) search(r *http.Request) (*index.Result, []apiHit, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	for _, counts := range res.Facets {
+		for i := range counts {
+			counts[i].Value = cut(counts[i].Value)
+		}
+	}
 	hits := make([]apiHit, len(res.Hits))
 	for i, h := range res.Hits {
+		h = boundHit(h)
 		hits[i] = apiHit{Hit: h, SnippetHTML: markHTML(h.Snippet), FileURL: fmt.Sprintf("/api/documents/%s/file#page=%d", h.DocID, h.Page)}
 		hits[i].Snippet = strings.NewReplacer(index.MarkStart, "", index.MarkEnd, "").Replace(h.Snippet)
 	}
@@ -219,7 +250,7 @@ func (s *Server) summaries(ctx context.Context) ([]docSummary, error) {
 		if n == nil {
 			n = map[string]int{}
 		}
-		out = append(out, docSummary{ID: d.ID, Title: d.Title, File: d.FileName, Format: d.Format, Pages: d.PageCount, Meta: d.Meta, NearDuplicateOf: d.NearDuplicateOf, Norms: n})
+		out = append(out, docSummary{ID: d.ID, Title: cut(d.Title), File: cut(d.FileName), Format: d.Format, Pages: d.PageCount, Meta: boundMeta(d.Meta), NearDuplicateOf: d.NearDuplicateOf, Norms: n})
 	}
 	return out, nil
 }
@@ -247,6 +278,10 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) (*corpus.Docum
 	if err != nil {
 		s.fail(w, err)
 		return nil, false
+	}
+	d.Title, d.FileName, d.Meta = cut(d.Title), cut(d.FileName), boundMeta(d.Meta)
+	for i := range d.Passages {
+		d.Passages[i].Text = textcut.Runes(d.Passages[i].Text, TextRunes)
 	}
 	return d, true
 }
@@ -355,6 +390,7 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	format := req.FormatOrDefault()
+	capped := capOf(w)
 	err = s.withIndex(r.Context(), func(ix *index.Index) error {
 		var write func(export.Row) error
 		var flush func() error
@@ -371,7 +407,24 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 			jw := export.NewJSONL(w)
 			write, flush = jw.Write, func() error { return nil }
 		}
-		if err := export.Rows(r.Context(), ix, s.data.Store, req, write); err != nil {
+		err := export.RowsPaged(r.Context(), ix, s.data.Store, req, exportPageSize, func(row export.Row) error {
+			// Stop on a whole row while one more surely fits under the cap.
+			if capped != nil && capped.written > capped.limit-exportRowReserve {
+				return errExportCap
+			}
+			return write(boundRow(row))
+		})
+		if errors.Is(err, errExportCap) {
+			s.log.Warn("export stopped at its size limit", "limit", MaxExportBytes)
+			if err := flush(); err != nil {
+				return err
+			}
+			if format == "jsonl" {
+				json.NewEncoder(w).Encode(map[string]string{"error": errExportCap.Error()})
+			}
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 		return flush()
@@ -406,11 +459,20 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 	}
 }
 
+// writeJSON answers v as JSON, or 500 if that would exceed
+// MaxResponseBytes: a cut JSON document would not parse.
 func writeJSON(w http.ResponseWriter, v any) {
+	data, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, errors.New("internal error"))
+		return
+	}
+	if len(data) >= MaxResponseBytes {
+		writeError(w, http.StatusInternalServerError, fmt.Errorf("the response would exceed %d MiB; ask for less", MaxResponseBytes>>20))
+		return
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", " ")
-	enc.Encode(v)
+	w.Write(append(data, '\n'))
 }
 
 func writeError(w http.ResponseWriter, status int, err error) {

@@ -118,7 +118,7 @@ func TestAPISearchWithCitationsAndFacets(t *testing.T) {
 func TestAPISearchCursor(t *testing.T) {
 	ts, _ := sampleServer(t)
 	var all searchResponse
-	getJSON(t, ts.URL+"/api/search?norm=g&limit=1000", &all)
+	getJSON(t, ts.URL+"/api/search?norm=g&limit=100", &all)
 	if len(all.Hits) < 5 || all.Next != "" {
 		t.Fatalf("one page: %d hits, next %q", len(all.Hits), all.Next)
 	}
