@@ -55,7 +55,7 @@ func TestValidateRefusesPatternsWithoutALiteralPrefix(t *testing.T) {
 func TestParamsMaxLimitPerSurface(t *testing.T) {
 	_, err := Params{Limit: "101", MaxLimit: APIMaxLimit}.Request()
 	var re *RequestError
-	if !errors.As(err, &re) || re.Field != "limit" || !strings.Contains(err.Error(), "between 1 and 100") {
+	if !errors.As(err, &re) || re.Field != "limit" || !strings.Contains(err.Error(), "(100 over HTTP), got 101") {
 		t.Fatalf("API limit 101: got %v", err)
 	}
 	if _, err := (Params{Limit: "101"}).Request(); err != nil {

@@ -153,8 +153,8 @@ func (r *Request) Validate() error {
 			return fieldErr("after", "an export writes every match; it takes no cursor")
 		}
 	}
-	if maxLimit := r.maxLimit(); r.Limit < 0 || r.Limit > maxLimit {
-		return fieldErr("limit", "must be between 1 and %d, got %d", maxLimit, r.Limit)
+	if r.Limit < 0 || r.Limit > r.maxLimit() {
+		return limitErr(r.Limit)
 	}
 	if r.Offset < 0 || r.Offset > MaxOffset {
 		return fieldErr("offset", "must be between 0 and %d, got %d (page deeper with the after cursor)", MaxOffset, r.Offset)
@@ -248,9 +248,15 @@ func (p Params) Request() (Request, error) {
 		*f.dst = n
 	}
 	if r.Limit == 0 && p.Limit != "" && r.Kind == KindSearch {
-		return r, fieldErr("limit", "must be between 1 and %d, got 0", r.maxLimit())
+		return r, limitErr(0)
 	}
 	return r, r.Validate()
+}
+
+// limitErr is the one message for a page size out of bounds, naming both
+// surfaces' bounds so that the command line and the API say the same.
+func limitErr(got int) error {
+	return fieldErr("limit", "must be between 1 and %d (%d over HTTP), got %d", MaxLimit, APIMaxLimit, got)
 }
 
 // maxLimit is the largest page size the request's surface allows.
