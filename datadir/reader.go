@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/corpus/sqlite"
 	"github.com/normtag/normtag/index"
 )
 
@@ -19,6 +21,9 @@ import (
 // Callers that search again and again share one through an IndexReader.
 func (d *Dir) OpenIndex(ctx context.Context) (*index.Index, error) {
 	ix, err := d.openIndex(ctx)
+	if errors.Is(err, index.ErrMissing) {
+		return nil, d.missingIndex(ctx, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -27,6 +32,35 @@ func (d *Dir) OpenIndex(ctx context.Context) (*index.Index, error) {
 		return nil, err
 	}
 	return ix, nil
+}
+
+// ErrIndexMissing is returned when the store has documents but the index
+// named by the data directory is gone and no writer is building it.
+var ErrIndexMissing = errors.New("the search index is missing (was its index.N folder deleted?): run `normtag reindex` to rebuild it from the corpus (any ingest, retag or check --repair also does)")
+
+// missingIndex tells an index not built yet (nothing stored, or a writer
+// building it: an empty result is right) from one lost (an error).
+func (d *Dir) missingIndex(ctx context.Context, missing error) error {
+	if d.writing() {
+		return missing
+	}
+	b, err := d.Store.IndexBacklog(ctx)
+	if err != nil {
+		return err
+	}
+	if b.Documents > b.Unindexed {
+		return fmt.Errorf("%s: %w", d.Path, ErrIndexMissing)
+	}
+	return missing
+}
+
+// Backlog says how far the index is behind the store, and whether a
+// writer is running (which then is catching up). Readers warn when the
+// index is behind with no writer running: an interrupted run left it so
+// until the next writer heals it.
+func (d *Dir) Backlog(ctx context.Context) (sqlite.Backlog, bool, error) {
+	b, err := d.Store.IndexBacklog(ctx)
+	return b, d.writing(), err
 }
 
 // openIndex opens the live index read-only, whatever store built it.
@@ -274,4 +308,37 @@ func (r *IndexReader) Close() error {
 		return stale.Close()
 	}
 	return nil
+}
+
+// Stats is the store's statistics and how far the index is behind it.
+type Stats struct {
+	corpus.Stats
+	// IndexBehind counts documents whose indexing or removal from the
+	// index is still to be done: an interrupted run leaves them until
+	// the next writer (or check --repair) catches up.
+	IndexBehind int `json:"index_behind"`
+}
+
+// Stats counts what the store holds and how far the index is behind it.
+func (d *Dir) Stats(ctx context.Context) (Stats, error) {
+	st, err := d.Store.Stats(ctx)
+	if err != nil {
+		return Stats{}, err
+	}
+	b, err := d.Store.IndexBacklog(ctx)
+	if err != nil {
+		return Stats{}, err
+	}
+	return Stats{Stats: st, IndexBehind: b.Unindexed + b.Deletes}, nil
+}
+
+// StaleIndex returns how many documents the index is behind the store
+// when no writer is catching up, 0 otherwise: the number readers warn
+// about.
+func (d *Dir) StaleIndex(ctx context.Context) (int, error) {
+	b, writing, err := d.Backlog(ctx)
+	if err != nil || writing || !b.Behind() {
+		return 0, err
+	}
+	return b.Unindexed + b.Deletes, nil
 }

@@ -170,7 +170,7 @@ func (d *Dir) updateIndex(ctx context.Context, fn func(*index.Index) error) erro
 	}
 	wctx, cancel := context.WithTimeout(ctx, IndexWait)
 	defer cancel()
-	ix, err := index.Open(wctx, dir, index.OpenOptions{})
+	ix, err := index.Open(wctx, dir, index.OpenOptions{NoVerify: true}) // Heal verified it
 	if err != nil {
 		return err
 	}

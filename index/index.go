@@ -35,6 +35,9 @@ type Index struct {
 type OpenOptions struct {
 	// ReadOnly opens an existing index for searching only.
 	ReadOnly bool
+	// NoVerify skips the checksum of the segment files (see Verify): for
+	// a writer's short batches, which its process verified when it began.
+	NoVerify bool
 }
 
 // ErrBusy is returned when the index stayed held by other handles (a
@@ -84,7 +87,7 @@ func Open(ctx context.Context, dir string, opts OpenOptions) (*Index, error) {
 		bi, err := openBleve(dir, cfg)
 		if err == nil {
 			ix := &Index{bi: bi, dir: dir}
-			if err := ix.Verify(); err != nil {
+			if err := ix.verifyUnless(opts.NoVerify); err != nil {
 				ix.Close()
 				return nil, err
 			}
@@ -105,12 +108,19 @@ func Open(ctx context.Context, dir string, opts OpenOptions) (*Index, error) {
 // open, for another reason than a lock held or a permission missing, has
 // damaged files: the error then wraps ErrDamaged.
 func openBleve(dir string, cfg map[string]any) (bi bleve.Index, err error) {
-	defer recoverDamage("open index", &err)
+	defer recoverDamage("read index files", &err)
 	bi, err = bleve.OpenUsing(dir, cfg)
 	if err != nil && !errors.Is(err, bbolt.ErrTimeout) && !errors.Is(err, fs.ErrPermission) && !errors.Is(err, ErrDamaged) {
 		err = fmt.Errorf("%w: %w", ErrDamaged, err)
 	}
 	return bi, err
+}
+
+func (ix *Index) verifyUnless(skip bool) error {
+	if skip {
+		return nil
+	}
+	return ix.Verify()
 }
 
 func create(dir string) (*Index, error) {

@@ -169,5 +169,23 @@ func openData(c *cli.Context, write bool) (*datadir.Dir, error) {
 	if write {
 		wait = c.Duration("lock-wait")
 	}
-	return datadir.Open(c.Context, c.String("data"), datadir.Options{Write: write, LockWait: wait, Logger: logger(c)})
+	d, err := datadir.Open(c.Context, c.String("data"), datadir.Options{Write: write, LockWait: wait, Logger: logger(c)})
+	if err == nil && !write {
+		warnStaleIndex(c, d)
+	}
+	return d, err
+}
+
+// warnStaleIndex tells a reader, on one line of stderr, that an
+// interrupted run left the index behind the corpus: searches miss what
+// stats count until a writer catches up.
+func warnStaleIndex(c *cli.Context, d *datadir.Dir) {
+	n, err := d.StaleIndex(c.Context)
+	if err != nil {
+		logger(c).Warn("cannot tell whether the index is up to date", "err", err)
+		return
+	}
+	if n > 0 {
+		fmt.Fprintf(c.App.ErrWriter, "normtag: warning: index is behind the corpus (%d documents); run normtag check --repair or any ingest\n", n)
+	}
 }

@@ -26,7 +26,7 @@ func statsCommand() *cli.Command {
 				return err
 			}
 			defer d.Close()
-			st, err := d.Store.Stats(c.Context)
+			st, err := d.Stats(c.Context)
 			if err != nil {
 				return err
 			}
@@ -34,7 +34,7 @@ func statsCommand() *cli.Command {
 				writeJSON(c.App.Writer, st)
 				return nil
 			}
-			printStats(c.App.Writer, st)
+			printStats(c.App.Writer, st.Stats)
 			return nil
 		},
 	}

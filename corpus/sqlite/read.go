@@ -382,3 +382,26 @@ func (s *Store) Cooccurrence(ctx context.Context) (map[string]map[string]int, er
 	}
 	return out, rows.Err()
 }
+
+// Backlog is how far the index is behind the store.
+type Backlog struct {
+	Documents int `json:"documents"` // stored
+	Unindexed int `json:"unindexed"` // stored, not yet confirmed in the index
+	Deletes   int `json:"deletes"`   // deleted, not yet removed from the index
+}
+
+// Behind reports whether the index lacks changes the store has.
+func (b Backlog) Behind() bool { return b.Unindexed > 0 || b.Deletes > 0 }
+
+// IndexBacklog counts the stored documents, those the index has not
+// confirmed yet, and the deletes it has not applied: what a reader needs
+// to tell whether the index is behind the store.
+func (s *Store) IndexBacklog(ctx context.Context) (Backlog, error) {
+	var b Backlog
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM documents),
+		(SELECT count(*) FROM documents WHERE indexed = 0), (SELECT count(*) FROM index_deletes)`).Scan(&b.Documents, &b.Unindexed, &b.Deletes)
+	if err != nil {
+		return b, fmt.Errorf("count index backlog: %w", err)
+	}
+	return b, nil
+}

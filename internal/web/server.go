@@ -5,22 +5,25 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/normtag/normtag/datadir"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"math"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/corpus/sqlite"
+	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/export"
 	"github.com/normtag/normtag/internal/norms"
@@ -99,6 +102,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.markStale(ctx, h)
+	}
 	cw := &capWriter{ResponseWriter: w, limit: MaxResponseBytes, log: s.log, path: r.URL.Path}
 	switch {
 	case r.URL.Path == "/api/export":
@@ -109,6 +115,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		cw.limit = math.MaxInt64
 	}
 	s.mux.ServeHTTP(cw, r.WithContext(ctx))
+}
+
+// IndexBehindHeader, on an API response, counts the documents an
+// interrupted run left unindexed (or not yet removed from the index)
+// while no writer is catching up: search results then miss changes the
+// store has. It is absent while the index is up to date.
+const IndexBehindHeader = "X-Normtag-Index-Behind"
+
+func (s *Server) markStale(ctx context.Context, h http.Header) {
+	n, err := s.data.StaleIndex(ctx)
+	if err != nil {
+		s.log.Warn("cannot tell whether the index is up to date", "err", err)
+		return
+	}
+	if n > 0 {
+		h.Set(IndexBehindHeader, strconv.Itoa(n))
+	}
 }
 
 // Run serves on addr until ctx ends, then shuts down gracefully.
@@ -365,7 +388,7 @@ func (s *Server) apiNorms(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) {
-	st, err := s.data.Store.Stats(r.Context())
+	st, err := s.data.Stats(r.Context())
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -391,25 +414,37 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 	}
 	format := req.FormatOrDefault()
 	capped := capOf(w)
+	// Nothing reaches the client until the first rows are ready (or the
+	// export is over), so that a failure found early — a damaged or
+	// missing index, found when it opens — is a 500 with a JSON error.
+	// A failure after rows went out cannot change the status: the JSON
+	// lines stream then ends with an {"error": ...} line, and the
+	// response is aborted so that the client sees a broken transfer, not
+	// a complete export.
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	if format == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="normtag-export.csv"`)
+	}
+	hold := &heldWriter{w: w}
+	out := http.ResponseWriter(hold)
 	err = s.withIndex(r.Context(), func(ix *index.Index) error {
+		w := out
 		var write func(export.Row) error
 		var flush func() error
 		if format == "csv" {
-			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-			w.Header().Set("Content-Disposition", `attachment; filename="normtag-export.csv"`)
 			cw, err := export.NewCSV(w, r.URL.Query().Get("bom") != "false")
 			if err != nil {
 				return err
 			}
 			write, flush = cw.Write, cw.Flush
 		} else {
-			w.Header().Set("Content-Type", "application/x-ndjson")
 			jw := export.NewJSONL(w)
 			write, flush = jw.Write, func() error { return nil }
 		}
 		err := export.RowsPaged(r.Context(), ix, s.data.Store, req, exportPageSize, func(row export.Row) error {
 			// Stop on a whole row while one more surely fits under the cap.
-			if capped != nil && capped.written > capped.limit-exportRowReserve {
+			if capped != nil && capped.written+int64(hold.buf.Len()) > capped.limit-exportRowReserve {
 				return errExportCap
 			}
 			return write(boundRow(row))
@@ -429,9 +464,58 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 		}
 		return flush()
 	})
-	if err != nil && !errors.Is(err, index.ErrMissing) {
-		s.log.Warn("export failed", "err", err)
+	if errors.Is(err, index.ErrMissing) {
+		err = nil // nothing indexed yet: an empty export
 	}
+	if err == nil {
+		if err := hold.flush(); err != nil {
+			s.log.Warn("export not sent", "err", err)
+		}
+		return
+	}
+	if !hold.sent {
+		hold.buf.Reset()
+		w.Header().Del("Content-Disposition")
+		s.fail(w, err)
+		return
+	}
+	s.log.Error("export failed after rows were sent; response aborted", "err", err)
+	if format != "csv" {
+		json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// heldWriter keeps the first bytes of a response (up to heldBytes) so
+// that an error found before then can still be answered with a status.
+type heldWriter struct {
+	w    http.ResponseWriter
+	buf  bytes.Buffer
+	sent bool
+}
+
+const heldBytes = 64 << 10
+
+func (h *heldWriter) Header() http.Header { return h.w.Header() }
+func (h *heldWriter) WriteHeader(int)     {}
+
+func (h *heldWriter) Write(p []byte) (int, error) {
+	if h.sent {
+		return h.w.Write(p)
+	}
+	h.buf.Write(p)
+	if h.buf.Len() >= heldBytes {
+		return len(p), h.flush()
+	}
+	return len(p), nil
+}
+
+// flush sends what is held and passes later writes straight through.
+func (h *heldWriter) flush() error {
+	h.sent = true
+	_, err := h.w.Write(h.buf.Bytes())
+	h.buf.Reset()
+	return err
 }
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
@@ -451,6 +535,11 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 	switch {
 	case errors.As(err, &re) || errors.As(err, &qe):
 		writeError(w, http.StatusBadRequest, err)
+	case errors.Is(err, index.ErrDamaged) || errors.Is(err, datadir.ErrIndexMissing) || errors.Is(err, datadir.ErrForeignIndex) ||
+		errors.Is(err, index.ErrOutdated) || errors.Is(err, sqlite.ErrDamaged):
+		// The operator's to fix; the message says how.
+		s.log.Error("request failed", "err", err)
+		writeError(w, http.StatusInternalServerError, err)
 	case errors.Is(err, context.DeadlineExceeded):
 		writeError(w, http.StatusServiceUnavailable, errors.New("request took too long"))
 	default:
