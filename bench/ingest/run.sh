@@ -149,8 +149,13 @@ measure_row() { # name folder...
 	echo "=== $name: $i PDFs, $(pages "$set") pages; $workers parallel on each side; ${limit}s limit per file"
 	[ "$i" -gt 0 ] || return 0
 
-	# Untimed pass: which files hang either side?
-	run_ref "$set" "$work/hung-ref-$name"
+	# Untimed pass: which files hang either side? It also times pdftotext
+	# on each file: the slowest are shown, since a few slow files that
+	# stay under the limit still weigh on the reference's pages/s.
+	find "$set" -type f -iname '*.pdf' -print0 |
+		xargs -0 -r -P "$workers" -n 1 sh -c 's=$(date +%s%N); timeout "$limit" pdftotext -q "$0" - >/dev/null 2>&1; rc=$?; echo "$(( ($(date +%s%N) - s) / 1000000 )) $rc $0"' > "$work/probe-ref-$name"
+	awk '$2 == 124 { sub(/^[0-9]+ 124 /, ""); print }' "$work/probe-ref-$name" > "$work/hung-ref-$name"
+	sort -n -r "$work/probe-ref-$name" | awk -v lim="$limit" '$2 != 124 && $1 >= 2000 && n < 5 { n++; f = $0; sub(/^[0-9]+ [0-9]+ /, "", f); printf "  slow for pdftotext (kept): %s %.1fs\n", f, $1 / 1000 }' | sed "s#$set/##"
 	run_nt "$work/normtag" "$work/probe-$name" "$set" 2>/dev/null | grep '"message_type":"error"' | grep '"reason":"timeout"' |
 		sed 's/.*"path":"\([^"]*\)".*/\1/' > "$work/hung-nt-$name" || true
 	rm -rf "$work/probe-$name"
