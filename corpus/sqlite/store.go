@@ -128,7 +128,34 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 }
 
 func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
+	s, err := openWith(ctx, path, readOnly, false)
+	if readOnly && err != nil && cannotShare(err) {
+		// A store in WAL mode needs its -shm file, which a reader
+		// cannot create in a read-only directory. No writer can work
+		// there either, so the file is read as immutable: without the
+		// WAL index or locks. What a writer committed but did not
+		// checkpoint into the file (a -wal left by a crash) is not seen.
+		s, err = openWith(ctx, path, true, true)
+	}
+	return s, err
+}
+
+// cannotShare reports whether SQLite could not open the files a shared
+// read needs (SQLITE_READONLY or SQLITE_CANTOPEN and their variants).
+func cannotShare(err error) bool {
+	var se *msqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	c := se.Code() & 0xff
+	return c == sqlite3.SQLITE_READONLY || c == sqlite3.SQLITE_CANTOPEN
+}
+
+func openWith(ctx context.Context, path string, readOnly, immutable bool) (*Store, error) {
 	q := url.Values{}
+	if immutable {
+		q.Set("immutable", "1")
+	}
 	pragmas := []string{"journal_mode(WAL)", "busy_timeout(30000)", "foreign_keys(1)", "synchronous(NORMAL)"}
 	if readOnly {
 		// journal_mode would be a write; a store made by normtag is in
