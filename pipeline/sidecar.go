@@ -63,7 +63,12 @@ func readSidecar(path string) (map[string]map[string]string, error) {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	defer f.Close()
-	r := csv.NewReader(stripBOM(f))
+	return parseSidecar(f, path)
+}
+
+// parseSidecar parses the sidecar text in r; path names it in errors.
+func parseSidecar(in io.Reader, path string) (map[string]map[string]string, error) {
+	r := csv.NewReader(stripBOM(in))
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
 	header, err := r.Read()
@@ -100,7 +105,13 @@ func readSidecar(path string) (map[string]map[string]string, error) {
 				}
 			}
 		}
-		out[filepath.Base(strings.TrimSpace(rec[fileCol]))] = row
+		// Rows are matched by file name; a cell that has none ("/",
+		// "..") can never match and is skipped.
+		name := filepath.Base(strings.TrimSpace(rec[fileCol]))
+		if name == "." || name == ".." || name == string(filepath.Separator) {
+			continue
+		}
+		out[name] = row
 	}
 }
 
