@@ -103,6 +103,7 @@ func newApp(stdout, stderr io.Writer, extractChild string) *cli.App {
 			serveCommand(),
 			exportCommand(),
 			reportCommand(),
+			backupCommand(),
 			childCommand(),
 		},
 		// Errors are printed once, by run, with the right exit code.

@@ -3,14 +3,18 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/normtag/normtag/corpus/sqlite"
 	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/internal/testbin"
 	"github.com/normtag/normtag/internal/web"
 )
 
@@ -188,4 +192,81 @@ func TestLostIndexFolderOrDamagedStoreSayWhatToDo(t *testing.T) {
 			t.Errorf("%s on a truncated store: exit %d, stderr %q", args[0], code, errs)
 		}
 	}
+}
+
+// exportRows runs export --format jsonl and returns its lines by
+// document id.
+func exportRows(t *testing.T, data string) map[string][]string {
+	t.Helper()
+	code, out, errs := normtag(t, "export", "--data", data, "--format", "jsonl")
+	if code != 0 {
+		t.Fatalf("export: exit %d %s", code, errs)
+	}
+	rows := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r struct{ Doc string }
+		if err := json.Unmarshal([]byte(line), &r); err != nil || r.Doc == "" {
+			t.Fatalf("export line %q: %v", line, err)
+		}
+		rows[r.Doc] = append(rows[r.Doc], line)
+	}
+	return rows
+}
+
+func TestBackupDuringIngestRestoresWithReindex(t *testing.T) {
+	docs := t.TempDir()
+	makeCorpus(t, docs, 120)
+	data := filepath.Join(t.TempDir(), "data")
+	bin := testbin.Normtag(t)
+	done := make(chan string, 1)
+	go func() {
+		var out, errb strings.Builder
+		code := run(context.Background(), []string{"normtag", "ingest", "--data", data, "--quiet", "--workers", "1", docs}, &out, &errb, bin)
+		done <- fmt.Sprintf("exit %d %s", code, errb.String())
+	}()
+	// Back up once the ingest has stored some documents, while it runs.
+	backup := filepath.Join(t.TempDir(), "corpus-backup.db")
+	for {
+		if _, err := os.Stat(filepath.Join(data, datadir.StoreFile)); err == nil {
+			if code, out, _ := normtag(t, "stats", "--data", data, "--format", "json"); code == 0 && !strings.Contains(out, `"documents": 0,`) {
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	code, _, errs := normtag(t, "backup", "--data", data, backup)
+	if code != 0 {
+		t.Fatalf("backup during ingest: exit %d %s", code, errs)
+	}
+	running := len(done) == 0
+	if res := <-done; !strings.HasPrefix(res, "exit 0") {
+		t.Fatalf("ingest: %s", res)
+	}
+	if !running {
+		t.Log("the ingest ended before the backup did; the copy is still checked")
+	}
+	if _, err := os.Stat(backup + ".tmp"); err == nil {
+		t.Fatal("backup left its temporary file")
+	}
+	// Restore as the README says: copy to corpus.db, reindex.
+	restored := filepath.Join(t.TempDir(), "restored")
+	os.Mkdir(restored, 0o755)
+	b, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(restored, datadir.StoreFile), string(b))
+	if code, _, errs := normtag(t, "reindex", "--data", restored); code != 0 {
+		t.Fatalf("reindex of the restored store: exit %d %s", code, errs)
+	}
+	orig, copied := exportRows(t, data), exportRows(t, restored)
+	if len(copied) == 0 || len(copied) > len(orig) {
+		t.Fatalf("restored %d documents of %d", len(copied), len(orig))
+	}
+	for doc, rows := range copied {
+		if !reflect.DeepEqual(rows, orig[doc]) {
+			t.Fatalf("document %s exports differently after restore:\n%v\nwant\n%v", doc, rows, orig[doc])
+		}
+	}
+	t.Logf("backup held %d of %d documents", len(copied), len(orig))
 }

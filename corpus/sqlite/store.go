@@ -263,7 +263,17 @@ func (s *Store) ID(ctx context.Context) (string, error) {
 func (s *Store) Backup(ctx context.Context, path string) error {
 	tmp := path + ".tmp"
 	os.Remove(tmp)
-	if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+	// A connection of its own, read-only but not query_only (which
+	// refuses VACUUM INTO even though the store is only read).
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Add("_pragma", "busy_timeout(30000)")
+	db, err := sql.Open("sqlite", "file:"+s.path+"?"+q.Encode())
+	if err != nil {
+		return fmt.Errorf("back up store to %s: %w", path, err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("back up store to %s: %w", path, classify(err))
 	}
