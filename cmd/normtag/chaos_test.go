@@ -77,9 +77,13 @@ func makeMixedCorpus(t *testing.T, dir string, r *rand.Rand) {
 		switch {
 		case i%12 == 0: // an exact copy under a second path
 			write(t, filepath.Join(dir, "copies", fmt.Sprintf("copy-of-sub-%03d.%s", i, kind)), render(kind, i, paras))
-		case i%12 == 6: // re-saved with a small change
+		case i%12 == 6: // re-saved with a small change, beside the first
+			// (the two are usually stored in one batch)
 			paras[len(paras)-1] += " Revised."
-			write(t, filepath.Join(dir, "resaved", fmt.Sprintf("sub-%03d-v2.%s", i, kind)), render(kind, i, paras))
+			write(t, filepath.Join(dir, fmt.Sprintf("sub-%03d-v2.%s", i, kind)), render(kind, i, paras))
+		case i%12 == 9: // re-saved with a small change, in another folder
+			paras[0] = "Revised: " + paras[0]
+			write(t, filepath.Join(dir, "resaved", fmt.Sprintf("sub-%03d.%s", i, kind)), render(kind, i, paras))
 		}
 	}
 	for i := 0; i < 6; i++ {
@@ -288,8 +292,10 @@ func TestChaosKillWritersThenRerunEqualsUninterrupted(t *testing.T) {
 	ingestTime := runTimed(t, bin, "ingest", "--quiet", "--data", base, src)
 	wantBase := takeChaosSnapshot(t, bin, base)
 	var baseStats struct {
-		Documents      int `json:"documents"`
-		NearDuplicates int `json:"near_duplicates"`
+		Documents      int            `json:"documents"`
+		Pages          int            `json:"pages"`
+		NearDuplicates int            `json:"near_duplicates"`
+		Failed         map[string]int `json:"failed"`
 	}
 	if err := json.Unmarshal([]byte(wantBase.Stats), &baseStats); err != nil || baseStats.NearDuplicates == 0 {
 		t.Fatalf("the corpus has no near-duplicates (%v): the test would not cover them\n%s", err, wantBase.Stats)
@@ -310,7 +316,10 @@ func TestChaosKillWritersThenRerunEqualsUninterrupted(t *testing.T) {
 	if got := takeChaosSnapshot(t, bin, repaired); got != wantBase {
 		t.Fatalf("uninterrupted check --repair does not restore the corpus:\n%s", diffSnapshots(got, wantBase))
 	}
-	t.Logf("corpus: %d documents, %d near-duplicates", baseStats.Documents, baseStats.NearDuplicates)
+	t.Logf("corpus: %d documents, %d pages, %d near-duplicates, failures %v", baseStats.Documents, baseStats.Pages, baseStats.NearDuplicates, baseStats.Failed)
+	if len(baseStats.Failed) > 0 {
+		t.Fatalf("files of the test corpus failed: %v", baseStats.Failed)
+	}
 	t.Logf("uninterrupted: ingest %s, retag %s (same rules %s), reindex %s, check --repair %s (setup %s)",
 		ingestTime.Round(time.Millisecond), retagTime.Round(time.Millisecond), retagSameTime.Round(time.Millisecond), reindexTime.Round(time.Millisecond),
 		repairTime.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
