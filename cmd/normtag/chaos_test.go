@@ -211,10 +211,10 @@ func killAfter(t *testing.T, bin string, delay time.Duration, args ...string) bo
 	return false // it finished between the timer and the signal
 }
 
-// damageIndex removes a third of the documents from the live index and
-// adds one the store does not hold, behind the store's back: what a lost
-// or foreign index write looks like to check --repair.
-func damageIndex(t *testing.T, data string, r *rand.Rand) {
+// loseAndForgeIndexDocs removes a third of the documents from the live
+// index and adds one the store does not hold, behind the store's back:
+// what lost or foreign index writes look like to check --repair.
+func loseAndForgeIndexDocs(t *testing.T, data string, r *rand.Rand) {
 	t.Helper()
 	ctx := context.Background()
 	d, err := datadir.Open(ctx, data, datadir.Options{Write: true})
@@ -311,7 +311,7 @@ func TestChaosKillWritersThenRerunEqualsUninterrupted(t *testing.T) {
 	retagSameTime := runTimed(t, bin, "retag", "--all", "--data", copyData(t, base, "retagged-same"))
 	reindexTime := runTimed(t, bin, "reindex", "--data", copyData(t, base, "reindexed"))
 	repaired := copyData(t, base, "repaired")
-	damageIndex(t, repaired, r)
+	loseAndForgeIndexDocs(t, repaired, r)
 	repairTime := runTimed(t, bin, "check", "--repair", "--data", repaired)
 	if got := takeChaosSnapshot(t, bin, repaired); got != wantBase {
 		t.Fatalf("uninterrupted check --repair does not restore the corpus:\n%s", diffSnapshots(got, wantBase))
@@ -369,7 +369,7 @@ func TestChaosKillWritersThenRerunEqualsUninterrupted(t *testing.T) {
 				what += " (nothing damaged)"
 			case 1:
 				what += " (index lost documents and gained one)"
-				setup = func() { damageIndex(t, data, r) }
+				setup = func() { loseAndForgeIndexDocs(t, data, r) }
 			default:
 				what += " (index directory deleted)"
 				setup = func() {
