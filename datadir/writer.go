@@ -46,13 +46,18 @@ const writerPause = 50 * time.Millisecond
 //
 // An IndexWriter belongs to one goroutine of a Dir opened for writing.
 type IndexWriter struct {
-	d         *Dir
-	pending   []*corpus.Document
-	deletes   []string
+	d       *Dir
+	pending []*corpus.Document
+	deletes []string
+	// parts, when set, is the queued batch instead of pending: a run of
+	// the passages of one document too large for a batch (see Add).
+	parts     *part
 	passages  int
 	lastFlush time.Time
 	// passageCap is the passage count that sends a batch (see above).
 	passageCap int
+	// commits counts the batches committed, for tests.
+	commits int
 }
 
 // NewIndexWriter returns a writer of the live index. Only a Dir opened
@@ -67,7 +72,17 @@ func (d *Dir) NewIndexWriter() (*IndexWriter, error) {
 // Add queues a stored document, with its passages, for the index and
 // sends the batch when the flush policy says so. Its pages are not
 // needed.
+//
+// A document with more passages than the cap goes to the index over
+// several batches, the cap's worth at a time, so that memory and each
+// commit stay bounded whatever one document's size. The first batch
+// removes what the index held for it; the document is marked indexed
+// only once its last batch has committed. An interruption in between
+// leaves it unindexed in the store, and Heal indexes it whole again.
 func (w *IndexWriter) Add(ctx context.Context, doc *corpus.Document) error {
+	if len(doc.Passages) > w.passageCap {
+		return w.addInParts(ctx, doc)
+	}
 	w.pending = append(w.pending, doc)
 	w.passages += len(doc.Passages)
 	if w.due() {
@@ -96,6 +111,9 @@ func (w *IndexWriter) due() bool {
 // when the batch fails: its documents stay unindexed in the store, and
 // Heal indexes them.
 func (w *IndexWriter) Flush(ctx context.Context) error {
+	if w.parts != nil {
+		return w.flushPart(ctx)
+	}
 	if len(w.pending) == 0 && len(w.deletes) == 0 {
 		return nil
 	}
@@ -117,6 +135,7 @@ func (w *IndexWriter) Flush(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("index %d documents: %w", len(docs), err)
 	}
+	w.commits++
 	w.adaptCap(passages, took)
 	st := w.d.Store
 	if err := st.ClearIndexDeletes(ctx, dels); err != nil {
@@ -127,6 +146,78 @@ func (w *IndexWriter) Flush(ctx context.Context) error {
 		ids[i] = doc.ID
 	}
 	if err := st.MarkIndexed(ctx, ids, true); err != nil {
+		return fmt.Errorf("mark indexed: %w", err)
+	}
+	return nil
+}
+
+// part is one batch of a document split over several.
+type part struct {
+	// doc is a shallow copy of the document carrying one run of its
+	// passages.
+	doc *corpus.Document
+	// first says the run starts the document: the batch removes what
+	// the index held for it before adding the run.
+	first bool
+	// last says the run ends the document: once committed, the
+	// document is marked indexed.
+	last bool
+}
+
+// addInParts sends what is queued, then doc in batches of at most the
+// passage cap (which may change from one batch to the next).
+func (w *IndexWriter) addInParts(ctx context.Context, doc *corpus.Document) error {
+	if err := w.Flush(ctx); err != nil {
+		return err
+	}
+	for from := 0; from < len(doc.Passages); {
+		to := min(from+w.passageCap, len(doc.Passages))
+		run := *doc
+		run.Passages = doc.Passages[from:to]
+		w.parts = &part{doc: &run, first: from == 0, last: to == len(doc.Passages)}
+		if err := w.Flush(ctx); err != nil {
+			return fmt.Errorf("index passages %d-%d of %s: %w", from, to-1, doc.ID, err)
+		}
+		from = to
+	}
+	return nil
+}
+
+// flushPart sends the queued run of a large document's passages in one
+// batch, with the queued deletes.
+func (w *IndexWriter) flushPart(ctx context.Context) error {
+	p, dels := w.parts, w.deletes
+	w.parts, w.deletes = nil, nil
+	w.lastFlush = time.Now()
+	var took time.Duration
+	err := w.d.updateIndex(ctx, func(ix *index.Index) error {
+		start := time.Now()
+		removed := dels
+		if p.first {
+			removed = append(removed[:len(removed):len(removed)], p.doc.ID)
+		}
+		if err := ix.DeleteDocuments(ctx, removed); err != nil {
+			return err
+		}
+		if err := ix.AppendPassages(ctx, []*corpus.Document{p.doc}); err != nil {
+			return err
+		}
+		took = time.Since(start)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w.commits++
+	w.adaptCap(len(p.doc.Passages), took)
+	st := w.d.Store
+	if err := st.ClearIndexDeletes(ctx, dels); err != nil {
+		return err
+	}
+	if !p.last {
+		return nil
+	}
+	if err := st.MarkIndexed(ctx, []string{p.doc.ID}, true); err != nil {
 		return fmt.Errorf("mark indexed: %w", err)
 	}
 	return nil

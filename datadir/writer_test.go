@@ -2,6 +2,7 @@ package datadir
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -82,4 +83,83 @@ func TestIndexWriterAdaptsItsCap(t *testing.T) {
 	if w.passageCap != minFlushPassages {
 		t.Fatalf("a batch too small to measure changed the cap to %d", w.passageCap)
 	}
+}
+
+// A document with more passages than the cap goes to the index in
+// several batches of at most the cap, and is marked indexed once all
+// have committed; re-adding it replaces its passages rather than adding
+// to them.
+func TestIndexWriterSplitsALargeDocument(t *testing.T) {
+	ctx := context.Background()
+	w := openWriter(t, t.TempDir())
+	small := makeDocs("small", 2, 10)
+	huge := makeDocs("huge", 1, 2500)[0]
+	storeOnly(t, w, append(small, huge))
+	ixw, err := w.NewIndexWriter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ixw.passageCap = 1000
+	for _, doc := range append(small, huge) {
+		if err := ixw.Add(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The small documents went first, then the large one in three runs.
+	if ixw.commits < 4 {
+		t.Fatalf("%d commits, want at least 4 (queued documents, then 2,500 passages by 1,000 at most)", ixw.commits)
+	}
+	if n := indexed(t, w); n != 2520 {
+		t.Fatalf("%d passages indexed, want 2520", n)
+	}
+	agree(t, w)
+	if err := w.Store.MarkIndexed(ctx, []string{huge.ID}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := ixw.Add(ctx, huge); err != nil {
+		t.Fatal(err)
+	}
+	if n := indexed(t, w); n != 2520 {
+		t.Fatalf("after indexing the large document again: %d passages, want 2520", n)
+	}
+	agree(t, w)
+}
+
+// A heal interrupted between two batches of one large document leaves it
+// partly indexed and unindexed in the store; the next writer indexes it
+// whole, without duplicates.
+func TestPartlyIndexedLargeDocumentIsHealed(t *testing.T) {
+	dir := t.TempDir()
+	w := openWriter(t, dir)
+	storeOnly(t, w, makeDocs("seed", 1, 10))
+	if err := w.Heal(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	storeOnly(t, w, makeDocs("huge", 1, 5*maxFlushPassages))
+	r := openReader(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	healed := make(chan error, 1)
+	go func() { healed <- w.Heal(ctx) }()
+	for {
+		if n := indexed(t, r); n > 10 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-healed; !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted heal: %v, want context.Canceled", err)
+	}
+	if n := indexed(t, r); n >= 10+5*maxFlushPassages {
+		t.Fatal("the heal finished before it was interrupted; nothing was tested")
+	}
+	if left, err := w.Store.Unindexed(context.Background()); err != nil || len(left) != 1 {
+		t.Fatalf("unindexed after the interruption: %v %v, want the large document", left, err)
+	}
+	w.Close()
+	w = openWriter(t, dir)
+	if n := indexed(t, w); n != 10+5*maxFlushPassages {
+		t.Fatalf("after the next writer healed: %d passages, want %d", n, 10+5*maxFlushPassages)
+	}
+	agree(t, w)
 }

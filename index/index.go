@@ -233,6 +233,18 @@ func (ix *Index) IndexDocuments(ctx context.Context, docs []*corpus.Document) (e
 	return nil
 }
 
+// AppendPassages adds passages of documents in one batch without looking
+// up what the index already holds for them: it is for a document too
+// large for one batch, whose earlier passages went in earlier batches
+// (after DeleteDocuments removed its old ones). Each *corpus.Document
+// given may carry only a run of its document's passages.
+func (ix *Index) AppendPassages(ctx context.Context, parts []*corpus.Document) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return ix.indexNew(parts)
+}
+
 // DeleteDocuments removes every passage of the given documents.
 func (ix *Index) DeleteDocuments(ctx context.Context, ids []string) (err error) {
 	defer recoverDamage("delete documents from index", &err)
@@ -355,10 +367,17 @@ func Build(ctx context.Context, dir string, each func(yield func(*corpus.Documen
 		return nil
 	}
 	err = each(func(d *corpus.Document) error {
-		batch = append(batch, d)
-		passages += len(d.Passages)
-		if len(batch) >= 256 || passages >= buildBatchPassages {
-			return send()
+		// A document larger than a batch goes in several, as runs of
+		// its passages: one batch's memory is bounded whatever the
+		// size of one document.
+		for _, part := range splitPassages(d, buildBatchPassages) {
+			batch = append(batch, part)
+			passages += len(part.Passages)
+			if len(batch) >= 256 || passages >= buildBatchPassages {
+				if err := send(); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
@@ -394,4 +413,20 @@ func (ix *Index) indexNew(docs []*corpus.Document) error {
 		return fmt.Errorf("index batch of %d documents: %w", len(docs), err)
 	}
 	return nil
+}
+
+// splitPassages returns d itself when it has at most max passages, and
+// otherwise shallow copies of d that each carry a run of at most max of
+// its passages, in order.
+func splitPassages(d *corpus.Document, max int) []*corpus.Document {
+	if len(d.Passages) <= max {
+		return []*corpus.Document{d}
+	}
+	parts := make([]*corpus.Document, 0, (len(d.Passages)+max-1)/max)
+	for from := 0; from < len(d.Passages); from += max {
+		part := *d
+		part.Passages = d.Passages[from:min(from+max, len(d.Passages))]
+		parts = append(parts, &part)
+	}
+	return parts
 }
