@@ -84,6 +84,9 @@ type IngestOptions struct {
 	// MaxFileSize bounds the bytes read of one file (0:
 	// extract.DefaultMaxFileSize); larger files fail as too-large.
 	MaxFileSize int64
+	// MaxPassages bounds the passages of one document (0:
+	// DefaultMaxPassages); a document with more fails as too-large.
+	MaxPassages int
 }
 
 // NearDuplicateThreshold is the estimated share of text two documents
@@ -244,7 +247,7 @@ func process(ctx context.Context, d *datadir.Dir, c Candidate, opts IngestOption
 	if ok, err := d.Store.HasDocument(ctx, sum); err == nil && ok {
 		return work{cand: c, docID: sum, known: true}
 	}
-	doc, err := ExtractAndAnalyse(ctx, opts.Extractor, opts.Tagger, c.Path)
+	doc, err := extractAndAnalyse(ctx, opts.Extractor, opts.Tagger, c.Path, opts.MaxPassages)
 	if err != nil {
 		return work{cand: c, docID: sum, err: err}
 	}

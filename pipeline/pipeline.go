@@ -32,12 +32,32 @@ func (e UnsafeInProcess) Extract(ctx context.Context, path string) (*corpus.Docu
 	return extract.File(ctx, path, e.Options)
 }
 
+// DefaultMaxPassages is the most passages one document may have when no
+// other limit is given. Every passage is held, stored and indexed by the
+// ingesting process; 200,000 is some 20 times the longest real
+// submission and keeps that process within a few hundred MiB.
+const DefaultMaxPassages = 200_000
+
 // Analyse runs the text stages on an extracted document: it splits the
-// pages into passages and tags them, recording the rules version.
+// pages into passages and tags them, recording the rules version. A
+// document with more than DefaultMaxPassages passages fails as too-large.
 func Analyse(doc *corpus.Document, tagger *tag.Tagger) error {
+	return analyse(doc, tagger, DefaultMaxPassages)
+}
+
+// analyse is Analyse with a passage limit (0: DefaultMaxPassages),
+// checked before tagging, the costlier stage.
+func analyse(doc *corpus.Document, tagger *tag.Tagger, maxPassages int) error {
+	if maxPassages <= 0 {
+		maxPassages = DefaultMaxPassages
+	}
 	doc.Passages = segment.Passages(doc.Pages)
 	if len(doc.Passages) == 0 {
 		return corpus.Errorf(corpus.ReasonNoText, "no text found in %d page(s)", doc.PageCount)
+	}
+	if n := len(doc.Passages); n > maxPassages {
+		doc.Passages = nil
+		return corpus.Errorf(corpus.ReasonTooLarge, "%d passages, more than the limit of %d per document (--max-passages)", n, maxPassages)
 	}
 	tagger.Tag(doc.Passages)
 	doc.RulesVersion = tagger.Version()
@@ -46,11 +66,15 @@ func Analyse(doc *corpus.Document, tagger *tag.Tagger) error {
 
 // ExtractAndAnalyse is Extract followed by Analyse, for one file.
 func ExtractAndAnalyse(ctx context.Context, ex Extractor, tagger *tag.Tagger, path string) (*corpus.Document, error) {
+	return extractAndAnalyse(ctx, ex, tagger, path, DefaultMaxPassages)
+}
+
+func extractAndAnalyse(ctx context.Context, ex Extractor, tagger *tag.Tagger, path string, maxPassages int) (*corpus.Document, error) {
 	doc, err := ex.Extract(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	if err := Analyse(doc, tagger); err != nil {
+	if err := analyse(doc, tagger, maxPassages); err != nil {
 		return nil, fmt.Errorf("analyse %s: %w", path, err)
 	}
 	return doc, nil

@@ -36,6 +36,8 @@ func ingestCommand() *cli.Command {
 			&cli.IntFlag{Name: "workers", Value: runtime.NumCPU(), Usage: "files extracted in parallel"},
 			&cli.DurationFlag{Name: "timeout", Value: isolate.DefaultTimeout, Usage: "time limit for extracting one file (CPU time is capped at twice this plus 10s, except on Windows)"},
 			&cli.Int64Flag{Name: "max-file-size", Value: extract.DefaultMaxFileSize, Usage: "skip files larger than this many bytes (reason too-large)"},
+			&cli.Int64Flag{Name: "max-text-size", Value: extract.DefaultMaxTextSize, Usage: "skip documents yielding more than this many bytes of text (reason too-large)"},
+			&cli.IntFlag{Name: "max-passages", Value: pipeline.DefaultMaxPassages, Usage: "skip documents of more than this many passages (reason too-large)"},
 			&cli.Int64Flag{Name: "memory-limit", Value: isolate.DefaultMemoryLimit, Usage: "memory cap in bytes for each extraction process (address space on Unix, a job object on Windows)"},
 			&cli.StringFlag{Name: "password", Usage: "password for encrypted PDFs", EnvVars: []string{"NORMTAG_PDF_PASSWORD"}},
 			&cli.StringFlag{Name: "rules", Usage: "rules file (default: the embedded rules)"},
@@ -91,7 +93,7 @@ func ingestCommand() *cli.Command {
 				Workers:     c.Int("workers"),
 				Timeout:     c.Duration("timeout"),
 				MemoryLimit: c.Int64("memory-limit"),
-				Extract:     extract.Options{Password: c.String("password"), MaxFileSize: c.Int64("max-file-size")},
+				Extract:     extract.Options{Password: c.String("password"), MaxFileSize: c.Int64("max-file-size"), MaxTextSize: c.Int64("max-text-size")},
 				Logger:      log,
 			})
 			if err != nil {
@@ -106,6 +108,7 @@ func ingestCommand() *cli.Command {
 				Prune:       c.Bool("prune"),
 				RetryFailed: c.Bool("retry-failed"),
 				MaxFileSize: c.Int64("max-file-size"),
+				MaxPassages: c.Int("max-passages"),
 				OnStart:     prog.SetTotal,
 				OnResult: func(r pipeline.Result) {
 					// Each failure is one line, here; the summary counts

@@ -35,12 +35,30 @@ import (
 // DefaultMaxFileSize is the largest file read when Options.MaxFileSize is 0.
 const DefaultMaxFileSize = 200 << 20
 
+// DefaultMaxTextSize is the most text, in bytes, one document may yield
+// when Options.MaxTextSize is 0. The text is segmented, tagged, stored
+// and indexed in the ingesting process, whose memory grows with it: 16
+// MiB is some 8,000 pages of prose, beyond any real submission.
+const DefaultMaxTextSize = 16 << 20
+
 // Options tune extraction.
 type Options struct {
 	// Password opens encrypted PDFs (the empty password is always tried).
 	Password string
 	// MaxFileSize bounds the size of a file, in bytes (0: DefaultMaxFileSize).
 	MaxFileSize int64
+	// MaxTextSize bounds the text extracted from one file, in bytes (0:
+	// DefaultMaxTextSize); more fails as too-large. It is checked where
+	// extraction runs, so an isolated child refuses the document before
+	// sending it to the parent.
+	MaxTextSize int64
+}
+
+func (o Options) maxText() int64 {
+	if o.MaxTextSize > 0 {
+		return o.MaxTextSize
+	}
+	return DefaultMaxTextSize
 }
 
 func (o Options) maxSize() int64 {
@@ -131,6 +149,9 @@ func Bytes(ctx context.Context, name string, data []byte, opts Options) (doc *co
 	}
 	if !hasText(doc.Pages) {
 		return nil, corpus.Errorf(corpus.ReasonNoText, "%s: no text in %d page(s) (scanned images?)", name, doc.PageCount)
+	}
+	if n := textSize(doc.Pages); n > opts.maxText() {
+		return nil, corpus.Errorf(corpus.ReasonTooLarge, "%s: %d bytes of text extracted, more than the limit of %d per document (--max-text-size)", name, n, opts.maxText())
 	}
 	return doc, nil
 }
@@ -415,4 +436,13 @@ func normalizeDate(s string) string {
 		}
 	}
 	return ""
+}
+
+// textSize is the bytes of text in pages.
+func textSize(pages []corpus.Page) int64 {
+	var n int64
+	for _, p := range pages {
+		n += int64(len(p.Text))
+	}
+	return n
 }

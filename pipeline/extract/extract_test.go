@@ -140,6 +140,33 @@ func TestTooLarge(t *testing.T) {
 	}
 }
 
+// A file within the size limit whose text exceeds the text limit fails
+// as too-large, naming the file and the limit; a compressed format is
+// held to the text it yields, not to its file size.
+func TestTextSizeLimit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "long.txt")
+	os.WriteFile(path, []byte(strings.Repeat("States cooperate.\n\n", 300)), 0o644)
+	if _, err := File(context.Background(), path, Options{}); err != nil {
+		t.Fatalf("within the default limits: %v", err)
+	}
+	_, err := File(context.Background(), path, Options{MaxTextSize: 1000})
+	if corpus.ReasonOf(err) != corpus.ReasonTooLarge || !strings.Contains(err.Error(), "long.txt") || !strings.Contains(err.Error(), "limit of 1000") {
+		t.Fatalf("text over the limit: %v, want too-large naming the file and the limit", err)
+	}
+	docx := filepath.Join("testdata", "statement.docx")
+	doc, err := File(context.Background(), docx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := textSize(doc.Pages)
+	if _, err := File(context.Background(), docx, Options{MaxTextSize: n}); err != nil {
+		t.Fatalf("DOCX with exactly %d bytes of text under a limit of %d: %v", n, n, err)
+	}
+	if _, err := File(context.Background(), docx, Options{MaxTextSize: n - 1}); corpus.ReasonOf(err) != corpus.ReasonTooLarge {
+		t.Fatalf("DOCX with %d bytes of text under a limit of %d: %v, want too-large", n, n-1, err)
+	}
+}
+
 func TestMissingFile(t *testing.T) {
 	_, err := File(context.Background(), "testdata/nope.pdf", Options{})
 	if corpus.ReasonOf(err) != corpus.ReasonUnreadable || !strings.Contains(err.Error(), "nope.pdf") {
