@@ -24,6 +24,8 @@ var (
 	intBounds = map[string]intBound{
 		"workers":       {min: 1, max: 1024},
 		"max-file-size": {min: 1, max: 1 << 40, unit: "bytes"},
+		"max-text-size": {min: 1, max: 1 << 40, unit: "bytes"},
+		"max-passages":  {min: 1, max: 1 << 31},
 		// Each extraction process is a Go program whose runtime alone
 		// reserves more address space than this floor.
 		"memory-limit": {min: 256 << 20, max: 1 << 50, unit: "bytes"},
