@@ -2,7 +2,10 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -146,4 +149,51 @@ func TestLightRequests(t *testing.T) {
 			t.Errorf("light(%s) = %v", u, got)
 		}
 	}
+}
+
+// TestExportStopsOnAWholeRowAtItsCap lowers the export cap below the
+// sample corpus's export: the JSONL stream stops under the cap, every line
+// is a whole JSON object, and the last says why it stopped.
+func TestExportStopsOnAWholeRowAtItsCap(t *testing.T) {
+	_, d := sampleServer(t)
+	s, err := New(d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.cache.Close() })
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	status, whole := get(t, ts.URL+"/api/export?format=jsonl")
+	if status != 200 || len(whole) < 20000 {
+		t.Fatalf("whole export: status %d, %d bytes", status, len(whole))
+	}
+	s.exportLimit = exportRowReserve + 10000
+	status, cut := get(t, ts.URL+"/api/export?format=jsonl")
+	if status != 200 || int64(len(cut)) > s.exportLimit || len(cut) >= len(whole) {
+		t.Fatalf("capped export: status %d, %d bytes (cap %d, whole %d)", status, len(cut), s.exportLimit, len(whole))
+	}
+	lines := strings.Split(strings.TrimSuffix(string(cut), "\n"), "\n")
+	for i, line := range lines {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Fatalf("line %d is not whole JSON: %v", i+1, err)
+		}
+		if i == len(lines)-1 && !strings.Contains(fmt.Sprint(v["error"]), "limit") {
+			t.Errorf("last line %s does not say the export stopped", line)
+		}
+	}
+}
+
+func get(t *testing.T, u string) (int, []byte) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, body
 }

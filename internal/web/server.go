@@ -47,6 +47,8 @@ type Server struct {
 	mux   *http.ServeMux
 	// heavy and light admit expensive and cheap requests (limits.go).
 	heavy, light *limiter
+	// exportLimit is MaxExportBytes; tests lower it.
+	exportLimit int64
 }
 
 // New returns a server for an open (read-only) data directory.
@@ -59,7 +61,7 @@ func New(d *datadir.Dir, log *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
 	s := &Server{data: d, cache: d.NewIndexReader(), log: log, pages: tmpl, mux: http.NewServeMux(),
-		heavy: newLimiter(HeavySlots(), HeavySlots(), QueueWait), light: newLimiter(LightSlots(), LightSlots(), QueueWait)}
+		heavy: newLimiter(HeavySlots(), HeavySlots(), QueueWait), light: newLimiter(LightSlots(), LightSlots(), QueueWait), exportLimit: MaxExportBytes}
 	static, _ := fs.Sub(assets, "assets")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.mux.HandleFunc("GET /api/search", s.apiSearch)
@@ -108,7 +110,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cw := &capWriter{ResponseWriter: w, limit: MaxResponseBytes, log: s.log, path: r.URL.Path}
 	switch {
 	case r.URL.Path == "/api/export":
-		cw.limit = MaxExportBytes
+		cw.limit = s.exportLimit
 	case strings.HasPrefix(r.URL.Path, "/api/documents/") && strings.HasSuffix(r.URL.Path, "/file"):
 		// the original file, streamed from disk as ingested: its size is
 		// the file's, known before the first byte
@@ -450,7 +452,7 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 			return write(boundRow(row))
 		})
 		if errors.Is(err, errExportCap) {
-			s.log.Warn("export stopped at its size limit", "limit", MaxExportBytes)
+			s.log.Warn("export stopped at its size limit", "limit", capped.limit)
 			if err := flush(); err != nil {
 				return err
 			}
