@@ -98,8 +98,7 @@ func (ix *Index) documentOrder(ctx context.Context, sort string) (_ []docPassage
 		counts[e.Term] = int(e.Count)
 	}
 	dict.Close()
-	zero, incl := 0.0, true
-	first := bleve.NewNumericRangeInclusiveQuery(&zero, &zero, &incl, &incl)
+	first := bleve.NewTermQuery(seqKey(0))
 	first.SetField(FieldSeq)
 	order, err := sortOrder(sort, "")
 	if err != nil {

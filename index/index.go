@@ -167,7 +167,7 @@ func passageDoc(d *corpus.Document, p corpus.Passage) map[string]any {
 		FieldFile:    bound(d.FileName),
 		FieldPath:    d.Path,
 		FieldPage:    float64(p.Page),
-		FieldSeq:     float64(p.Seq),
+		FieldSeq:     seqKey(p.Seq),
 		FieldHeading: p.Heading,
 	}
 	if v := bound(d.Submitter()); v != "" {

@@ -8,6 +8,8 @@
 package index
 
 import (
+	"fmt"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -22,8 +24,11 @@ import (
 // composite _all field, which no query uses (the default field is text):
 // a fifth less index and a third less memory while indexing. 4: no _all
 // composite field at all (version 3 still built an empty one per passage,
-// with term vectors): a fifth less indexing time.
-const MappingVersion = "4"
+// with term vectors): a fifth less indexing time. 5: page is stored only
+// and seq is one zero-padded keyword term (a number was 16 prefix-coded
+// terms with doc values); doc values only where a sort or facet reads
+// them (the text field's were a column of every analysed word).
+const MappingVersion = "5"
 
 // Field names, usable in query strings ("norm:g", "country:examplia").
 const (
@@ -71,7 +76,8 @@ func newMapping() (mapping.IndexMapping, error) {
 	text := bleve.NewTextFieldMapping()
 	text.Analyzer = en.AnalyzerName
 	text.Store = true
-	text.IncludeTermVectors = true // highlighting
+	text.IncludeTermVectors = true // highlighting and phrases
+	text.DocValues = false         // never sorted or faceted
 	text.IncludeInAll = false      // queries default to FieldText, not _all
 	dm.AddFieldMappingsAt(FieldText, text)
 
@@ -81,32 +87,43 @@ func newMapping() (mapping.IndexMapping, error) {
 	title.IncludeInAll = false
 	dm.AddFieldMappingsAt(FieldTitle, title)
 
-	keyword := func(analyzer string) *mapping.FieldMapping {
+	// Doc values (a per-passage column of a field's terms) are kept only
+	// for the fields a sort (sortOrder) or a facet (facets) reads.
+	keyword := func(analyzer string, docValues bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = analyzer
 		f.Store = true
 		f.IncludeInAll = false
-		f.DocValues = true // facets and sorting
+		f.DocValues = docValues
 		return f
 	}
-	for _, name := range []string{FieldNorm, FieldDirect, FieldDoc, FieldFile, FieldPath, FieldYear} {
-		dm.AddFieldMappingsAt(name, keyword("keyword"))
+	for _, name := range []string{FieldNorm, FieldDoc, FieldYear} {
+		dm.AddFieldMappingsAt(name, keyword("keyword", true))
 	}
-	for _, name := range []string{FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang} {
-		dm.AddFieldMappingsAt(name, keyword(lowerKeyword))
+	for _, name := range []string{FieldDirect, FieldFile, FieldPath} {
+		dm.AddFieldMappingsAt(name, keyword("keyword", false))
 	}
-	name := keyword("keyword")
+	dm.AddFieldMappingsAt(FieldSubmitterType, keyword(lowerKeyword, true))
+	for _, name := range []string{FieldSubmitter, FieldCountry, FieldLang} {
+		dm.AddFieldMappingsAt(name, keyword(lowerKeyword, false))
+	}
+	name := keyword("keyword", true)
 	name.Store = false
 	dm.AddFieldMappingsAt(FieldSubmitterName, name)
-	for _, name := range []string{FieldPage, FieldSeq} {
-		f := bleve.NewNumericFieldMapping()
-		f.Store = true
-		f.IncludeInAll = false
-		dm.AddFieldMappingsAt(name, f)
-	}
+	// seq sorts and finds first passages, as one keyword term that sorts
+	// as the number does (seqKey); a numeric field would index 16
+	// prefix-coded terms for it. page is only shown.
+	dm.AddFieldMappingsAt(FieldSeq, keyword("keyword", true))
+	page := bleve.NewNumericFieldMapping()
+	page.Index = false
+	page.Store = true
+	page.IncludeInAll = false
+	page.DocValues = false
+	dm.AddFieldMappingsAt(FieldPage, page)
 	heading := bleve.NewBooleanFieldMapping()
 	heading.Store = true
 	heading.IncludeInAll = false
+	heading.DocValues = false
 	dm.AddFieldMappingsAt(FieldHeading, heading)
 	date := bleve.NewDateTimeFieldMapping()
 	date.Store = true
@@ -121,3 +138,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	im.DefaultField = FieldText
 	return im, nil
 }
+
+// seqKey is the index term of a passage number: zero-padded to a fixed
+// width, so that terms sort as the numbers do.
+func seqKey(seq int) string { return fmt.Sprintf("%010d", seq) }

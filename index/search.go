@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -383,8 +384,14 @@ func str(v any) string {
 }
 
 func num(v any) int {
-	f, _ := v.(float64)
-	return int(f)
+	switch t := v.(type) {
+	case float64:
+		return int(t)
+	case string: // seq, a keyword (seqKey)
+		n, _ := strconv.Atoi(t)
+		return n
+	}
+	return 0
 }
 
 func strs(v any) []string {
