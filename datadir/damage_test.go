@@ -174,3 +174,21 @@ func TestNewStoreOverAnOldIndexLeavesNoGhosts(t *testing.T) {
 		t.Fatalf("index holds %d passages, want the new store's 6 (no ghosts)", n)
 	}
 }
+
+func TestUnstampedIndexOverANewEmptyStoreIsRebuilt(t *testing.T) {
+	// An index made before stores had identities records none; a store
+	// lost and recreated under it must not inherit its documents.
+	dir := t.TempDir()
+	d := indexWith(t, dir, 5, 4)
+	live, _ := d.LiveIndexDir()
+	d.Close()
+	if err := os.Remove(filepath.Join(live, storeIDFile)); err != nil {
+		t.Fatal(err)
+	}
+	removeStore(t, dir)
+	d = openWriter(t, dir)
+	if n := indexed(t, d); n != 0 {
+		t.Fatalf("index over a new empty store holds %d passages", n)
+	}
+	agree(t, d)
+}

@@ -58,13 +58,23 @@ func (d *Dir) Heal(ctx context.Context) error {
 		d.log.Warn("the index was built from another corpus store; rebuilding it from this one", "index", live)
 		return d.RebuildIndex(ctx)
 	}
-	if err := d.verifyIndex(ctx); errors.Is(err, index.ErrDamaged) {
+	passages, err := d.verifyIndex(ctx)
+	if errors.Is(err, index.ErrDamaged) {
 		d.log.Warn("the index is damaged; rebuilding it from the corpus", "err", err)
 		return d.RebuildIndex(ctx)
 	} else if err != nil {
 		return err
 	}
 	if indexStoreID(live) == "" {
+		// An index from before stores had identities is taken as this
+		// store's, unless the store is empty and the index is not: then
+		// the store was lost and recreated, and the index is its ghost.
+		if b, err := d.Store.IndexBacklog(ctx); err != nil {
+			return err
+		} else if b.Documents == 0 && passages > 0 {
+			d.log.Warn("the store is empty but the index is not; rebuilding the index from the store", "index", live)
+			return d.RebuildIndex(ctx)
+		}
 		if err := d.stampIndex(live); err != nil {
 			return err
 		}
@@ -105,13 +115,15 @@ func (d *Dir) Heal(ctx context.Context) error {
 }
 
 // verifyIndex opens the live index read-only, which checks every
-// segment file (index.Open verifies), and closes it.
-func (d *Dir) verifyIndex(ctx context.Context) error {
+// segment file (index.Open verifies), and returns how many passages it
+// holds.
+func (d *Dir) verifyIndex(ctx context.Context) (uint64, error) {
 	ix, err := d.openIndex(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return ix.Close()
+	defer ix.Close()
+	return ix.DocCount()
 }
 
 func exists(path string) bool {
