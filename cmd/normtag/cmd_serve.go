@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net"
+	"strconv"
 
 	"github.com/urfave/cli/v2"
 
@@ -21,9 +22,14 @@ func serveCommand() *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			addr := c.String("addr")
-			host, _, err := net.SplitHostPort(addr)
+			host, port, err := net.SplitHostPort(addr)
 			if err != nil {
 				return usagef("--addr %q: %v", addr, err)
+			}
+			// Checked here, before the data directory is opened, so that
+			// the mistake is a usage error naming the flag (0: any port).
+			if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+				return usagef("--addr %q: the port must be a number from 0 to 65535", addr)
 			}
 			if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 				logger(c).Warn("serving beyond this machine: the corpus is readable by anyone who can reach it", "addr", addr)

@@ -63,6 +63,9 @@ func TestBadFlagValuesAreUsageErrors(t *testing.T) {
 		{"--lock-wait", []string{"check", "--lock-wait", "-1s"}},
 		{"--lock-wait", []string{"demo", "--lock-wait", "-1s"}},
 		{"--workers", []string{"ingest", "--workers", "many"}},
+		{"--addr", []string{"serve", "--addr", "127.0.0.1:99999"}},
+		{"--addr", []string{"serve", "--addr", "127.0.0.1:-1"}},
+		{"--addr", []string{"serve", "--addr", "localhost"}},
 	} {
 		args := append(append([]string(nil), tc.args...), "--data", data)
 		if tc.args[0] == "ingest" {
