@@ -50,7 +50,12 @@ func demoCommand() *cli.Command {
 				d.Close()
 				return err
 			}
-			sum, err := pipeline.Ingest(c.Context, d, []string{dir}, pipeline.IngestOptions{Tagger: tagger, Extractor: pool, Logger: logger(c)})
+			sum, err := pipeline.Ingest(c.Context, d, []string{dir}, pipeline.IngestOptions{Tagger: tagger, Extractor: pool, Logger: logger(c),
+				OnResult: func(r pipeline.Result) {
+					if r.Status == pipeline.StatusFailed {
+						fmt.Fprintln(c.App.ErrWriter, "normtag: "+failureLine(r.Path, r.Reason, r.Error))
+					}
+				}})
 			pool.Close()
 			d.Close()
 			if err != nil {
