@@ -27,8 +27,9 @@ import (
 // with term vectors): a fifth less indexing time. 5: page is stored only
 // and seq is one zero-padded keyword term (a number was 16 prefix-coded
 // terms with doc values); doc values only where a sort or facet reads
-// them (the text field's were a column of every analysed word).
-const MappingVersion = "5"
+// them (the text field's were a column of every analysed word). 6: the
+// sources of the title, date and submitter are stored for citations.
+const MappingVersion = "6"
 
 // Field names, usable in query strings ("norm:g", "country:examplia").
 const (
@@ -51,6 +52,11 @@ const (
 	FieldLang          = "lang"
 	FieldYear          = "year"
 	FieldDate          = "date"
+	// Where the document's title, date and submitter came from
+	// (corpus.Source*): stored for citations, not searchable.
+	FieldTitleSource     = "title_source"
+	FieldDateSource      = "date_source"
+	FieldSubmitterSource = "submitter_source"
 )
 
 // lowerKeyword is an analyser that keeps a whole value as one lower-cased
@@ -129,6 +135,15 @@ func newMapping() (mapping.IndexMapping, error) {
 	date.Store = true
 	date.IncludeInAll = false
 	dm.AddFieldMappingsAt(FieldDate, date)
+
+	for _, name := range []string{FieldTitleSource, FieldDateSource, FieldSubmitterSource} {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = true
+		f.Index = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		dm.AddFieldMappingsAt(name, f)
+	}
 
 	// No composite _all field: no query reads it, and building even an
 	// empty one for every passage cost a fifth of indexing time.
