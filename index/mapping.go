@@ -9,13 +9,19 @@ package index
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
+
+	"github.com/normtag/normtag/internal/textfold"
 )
 
 // MappingVersion changes whenever the mapping below does; an index built
@@ -27,8 +33,12 @@ import (
 // with term vectors): a fifth less indexing time. 5: page is stored only
 // and seq is one zero-padded keyword term (a number was 16 prefix-coded
 // terms with doc values); doc values only where a sort or facet reads
-// them (the text field's were a column of every analysed word). 6: the
-// sources of the title, date and submitter are stored for citations.
+// them (the text field's were a column of every analysed word).
+// 6: accents fold in text, titles, submitters, countries, types, files
+// and languages ("cybersecurite" finds "cybersécurité"); submitters and
+// countries are words ("submitter:paris" finds "Paris Call for Trust and
+// Security"); titles, submitters and countries keep term vectors so
+// phrases match.
 const MappingVersion = "6"
 
 // Field names, usable in query strings ("norm:g", "country:examplia").
@@ -45,34 +55,82 @@ const (
 	FieldHeading   = "heading"
 	FieldSubmitter = "submitter"
 	// FieldSubmitterName is the submitter as written, for facets; the
-	// submitter field is lower-cased for matching.
+	// submitter field holds its folded words for matching.
 	FieldSubmitterName = "submitter_name"
 	FieldSubmitterType = "submitter_type"
 	FieldCountry       = "country"
 	FieldLang          = "lang"
 	FieldYear          = "year"
 	FieldDate          = "date"
-	// Where the document's title, date and submitter came from
-	// (corpus.Source*): stored for citations, not searchable.
-	FieldTitleSource     = "title_source"
-	FieldDateSource      = "date_source"
-	FieldSubmitterSource = "submitter_source"
 )
 
-// lowerKeyword is an analyser that keeps a whole value as one lower-cased
-// term, so "submitter:examplia" matches "Examplia".
-const lowerKeyword = "normtag_lower_keyword"
+// Analysers of the mapping. Every one folds case and accents (package
+// textfold, which lower-cases too) after tokenising, so the offsets of terms stay those of the
+// original text: highlights and snippets show it as written.
+const (
+	// foldedEnglish is bleve's English analyser with accents folded
+	// before stop words and stemming: passage text and titles.
+	foldedEnglish = "normtag_en_folded"
+	// foldedWords splits a name into folded words, without stemming or
+	// stop words: submitters, countries.
+	foldedWords = "normtag_words_folded"
+	// lowerKeyword keeps a whole value as one folded term, so that
+	// "submitter_type:state" matches "State".
+	lowerKeyword = "normtag_lower_keyword"
+	// foldFilter is the token filter that folds.
+	foldFilter = "normtag_fold"
+)
+
+func init() {
+	err := registry.RegisterTokenFilter(foldFilter, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return foldTokens{}, nil
+	})
+	if err != nil {
+		panic(err) // only a second filter of the same name fails
+	}
+}
+
+// foldTokens is a token filter applying textfold.Fold to each term.
+type foldTokens struct{}
+
+func (foldTokens) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		if !lowerASCII(t.Term) {
+			t.Term = []byte(textfold.Fold(string(t.Term)))
+		}
+	}
+	return in
+}
+
+// lowerASCII lower-cases b in place when it is ASCII, the common case,
+// and reports whether it was; other text is left for textfold.
+func lowerASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return true
+}
 
 func newMapping() (mapping.IndexMapping, error) {
 	im := bleve.NewIndexMapping()
-	if err := im.AddCustomAnalyzer(lowerKeyword, map[string]any{
-		"type":          custom.Name,
-		"tokenizer":     single.Name,
-		"token_filters": []string{lowercase.Name},
-	}); err != nil {
-		return nil, err
+	for name, def := range map[string]map[string]any{
+		foldedEnglish: {"type": custom.Name, "tokenizer": unicode.Name,
+			"token_filters": []string{en.PossessiveName, foldFilter, en.StopName, porter.Name}},
+		foldedWords:  {"type": custom.Name, "tokenizer": unicode.Name, "token_filters": []string{foldFilter}},
+		lowerKeyword: {"type": custom.Name, "tokenizer": single.Name, "token_filters": []string{foldFilter}},
+	} {
+		if err := im.AddCustomAnalyzer(name, def); err != nil {
+			return nil, err
+		}
 	}
-	im.DefaultAnalyzer = en.AnalyzerName
+	im.DefaultAnalyzer = foldedEnglish
 	im.StoreDynamic = false
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
@@ -80,7 +138,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	dm := bleve.NewDocumentStaticMapping()
 
 	text := bleve.NewTextFieldMapping()
-	text.Analyzer = en.AnalyzerName
+	text.Analyzer = foldedEnglish
 	text.Store = true
 	text.IncludeTermVectors = true // highlighting and phrases
 	text.DocValues = false         // never sorted or faceted
@@ -88,8 +146,9 @@ func newMapping() (mapping.IndexMapping, error) {
 	dm.AddFieldMappingsAt(FieldText, text)
 
 	title := bleve.NewTextFieldMapping()
-	title.Analyzer = en.AnalyzerName
+	title.Analyzer = foldedEnglish
 	title.Store = true
+	title.IncludeTermVectors = true // phrases
 	title.IncludeInAll = false
 	dm.AddFieldMappingsAt(FieldTitle, title)
 
@@ -106,12 +165,21 @@ func newMapping() (mapping.IndexMapping, error) {
 	for _, name := range []string{FieldNorm, FieldDoc, FieldYear} {
 		dm.AddFieldMappingsAt(name, keyword("keyword", true))
 	}
-	for _, name := range []string{FieldDirect, FieldFile, FieldPath} {
+	for _, name := range []string{FieldDirect, FieldPath} {
 		dm.AddFieldMappingsAt(name, keyword("keyword", false))
 	}
 	dm.AddFieldMappingsAt(FieldSubmitterType, keyword(lowerKeyword, true))
-	for _, name := range []string{FieldSubmitter, FieldCountry, FieldLang} {
+	for _, name := range []string{FieldFile, FieldLang} {
 		dm.AddFieldMappingsAt(name, keyword(lowerKeyword, false))
+	}
+	for _, name := range []string{FieldSubmitter, FieldCountry} {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = foldedWords
+		f.Store = true
+		f.IncludeTermVectors = true // phrases: submitter:"republic of examplia"
+		f.IncludeInAll = false
+		f.DocValues = false // facets read submitter_name
+		dm.AddFieldMappingsAt(name, f)
 	}
 	name := keyword("keyword", true)
 	name.Store = false
@@ -135,15 +203,6 @@ func newMapping() (mapping.IndexMapping, error) {
 	date.Store = true
 	date.IncludeInAll = false
 	dm.AddFieldMappingsAt(FieldDate, date)
-
-	for _, name := range []string{FieldTitleSource, FieldDateSource, FieldSubmitterSource} {
-		f := bleve.NewKeywordFieldMapping()
-		f.Store = true
-		f.Index = false
-		f.IncludeInAll = false
-		f.DocValues = false
-		dm.AddFieldMappingsAt(name, f)
-	}
 
 	// No composite _all field: no query reads it, and building even an
 	// empty one for every passage cost a fifth of indexing time.

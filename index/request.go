@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"github.com/normtag/normtag/internal/norms"
 )
 
@@ -58,9 +56,9 @@ func Formats(k Kind) []string { return append([]string(nil), formats[k]...) }
 // before running.
 type Request struct {
 	Kind Kind
-	// Query is a bleve query string: words, "phrases", +must -not,
-	// field:value (norm:, direct:, submitter:, country:, year:, lang:,
-	// title:, file:). Empty matches every passage.
+	// Query is in normtag's query syntax (package querylang): words,
+	// "phrases", +must -not, AND OR NOT, parentheses, field:value for the
+	// fields of QueryFields. Empty matches every passage.
 	Query string
 	// Norms keeps passages carrying any of these norms (letters a-k).
 	Norms []string
@@ -116,13 +114,7 @@ func (r *Request) Validate() error {
 	if !ok {
 		return fieldErr("kind", "unknown request kind %d", r.Kind)
 	}
-	if len(r.Query) > MaxQueryLength {
-		return &RequestError{Field: "query", Err: &QueryError{Query: r.Query[:40] + "…", Err: fmt.Errorf("longer than %d bytes", MaxQueryLength)}}
-	}
-	if err := checkQuerySyntax(r.Query); err != nil {
-		return &RequestError{Field: "query", Err: err}
-	}
-	if err := checkCost(r.Query); err != nil {
+	if _, err := compileQuery(r.Query); err != nil {
 		return &RequestError{Field: "query", Err: err}
 	}
 	for _, l := range r.Norms {
@@ -392,70 +384,4 @@ func decodeCursor(token string, order []string) (keys []string, pos int, err err
 		keys[i] = string(k)
 	}
 	return keys, 0, nil
-}
-
-// errGrouping explains why parentheses are refused: bleve's query string
-// has no grouping, so "(a b) -c" would quietly search the words "(a" and
-// "b)", and "(((((" would match nothing and exit 0.
-var errGrouping = errors.New("( and ) do not group words; use +word and -word, or quote them")
-
-// checkQuerySyntax parses a query string as Search will and refuses what
-// bleve accepts but cannot mean what the user wrote: a word whose
-// parentheses do not pair up within it, or that is only parentheses.
-// "norm (f)" stays allowed: there the parentheses are only text.
-// Errors are *QueryError.
-func checkQuerySyntax(s string) error {
-	parsed, err := parseQueryString(s)
-	if err != nil || parsed == nil {
-		return err
-	}
-	bad := false
-	walkTerms(parsed, func(term string) {
-		if !strings.ContainsAny(term, "()") {
-			return
-		}
-		depth := 0
-		for _, r := range term {
-			switch r {
-			case '(':
-				depth++
-			case ')':
-				depth--
-			}
-			if depth < 0 {
-				break
-			}
-		}
-		if depth != 0 || strings.Trim(term, "()") == "" {
-			bad = true
-		}
-	})
-	if bad {
-		return &QueryError{Query: strings.TrimSpace(s), Err: errGrouping}
-	}
-	return nil
-}
-
-// walkTerms calls fn with the text of every unquoted word query in q, in
-// order. Phrases, regular expressions, wildcards and ranges are left out:
-// parentheses in them are meant literally or as regexp syntax.
-func walkTerms(q query.Query, fn func(string)) {
-	switch q := q.(type) {
-	case *query.BooleanQuery:
-		for _, sub := range []query.Query{q.Must, q.Should, q.MustNot} {
-			if sub != nil {
-				walkTerms(sub, fn)
-			}
-		}
-	case *query.ConjunctionQuery:
-		for _, sub := range q.Conjuncts {
-			walkTerms(sub, fn)
-		}
-	case *query.DisjunctionQuery:
-		for _, sub := range q.Disjuncts {
-			walkTerms(sub, fn)
-		}
-	case *query.MatchQuery:
-		fn(q.Match)
-	}
 }

@@ -42,12 +42,7 @@ type Hit struct {
 	Country       string   `json:"country,omitempty"`
 	Lang          string   `json:"lang,omitempty"`
 	Date          string   `json:"date,omitempty"`
-	// TitleSource, DateSource and SubmitterSource say where the title,
-	// date and submitter came from (corpus.Source*): what to check.
-	TitleSource     string  `json:"title_source,omitempty"`
-	DateSource      string  `json:"date_source,omitempty"`
-	SubmitterSource string  `json:"submitter_source,omitempty"`
-	Score           float64 `json:"score"`
+	Score         float64  `json:"score"`
 	// Snippet is the best fragment of the passage with matches between
 	// MarkStart and MarkEnd (when highlighting); plain text otherwise.
 	Snippet string `json:"snippet"`
@@ -77,13 +72,16 @@ type Result struct {
 	Next string `json:"next,omitempty"`
 }
 
-// QueryError is a query string that does not parse.
+// QueryError is a query string that does not parse, names a field or
+// norm that does not exist, or asks for a pattern too costly to run. Its
+// message is the reason alone: a RequestError for the "query" field
+// carries it, and the user knows what they typed.
 type QueryError struct {
 	Query string
 	Err   error
 }
 
-func (e *QueryError) Error() string { return fmt.Sprintf("bad query %q: %v", e.Query, e.Err) }
+func (e *QueryError) Error() string { return e.Err.Error() }
 func (e *QueryError) Unwrap() error { return e.Err }
 
 // facets are the facets of every search, by name, and the field each
@@ -92,27 +90,11 @@ var facets = []struct{ name, field string }{
 	{FieldNorm, FieldNorm}, {FieldSubmitter, FieldSubmitterName}, {FieldSubmitterType, FieldSubmitterType}, {FieldYear, FieldYear},
 }
 
-// parseQueryString parses a bleve query string; nil for an empty one.
-func parseQueryString(s string) (query.Query, error) {
-	q := strings.TrimSpace(s)
-	if q == "" {
-		return nil, nil
-	}
-	parsed, err := bleve.NewQueryStringQuery(q).Parse()
-	if err != nil {
-		return nil, &QueryError{Query: q, Err: err}
-	}
-	return parsed, nil
-}
-
 // BuildQuery turns a validated request into a bleve query, reporting
 // query-string errors as *QueryError.
 func BuildQuery(r Request) (query.Query, error) {
-	if len(r.Query) > MaxQueryLength {
-		return nil, &QueryError{Query: r.Query[:40] + "…", Err: fmt.Errorf("longer than %d bytes", MaxQueryLength)}
-	}
 	var must []query.Query
-	parsed, err := parseQueryString(r.Query)
+	parsed, err := compileQuery(r.Query)
 	if err != nil {
 		return nil, err
 	}
@@ -127,21 +109,13 @@ func BuildQuery(r Request) (query.Query, error) {
 		must = append(must, anyTerm(field, r.Norms))
 	}
 	if len(r.Submitters) > 0 {
-		lower := make([]string, len(r.Submitters))
-		for i, s := range r.Submitters {
-			lower[i] = strings.ToLower(s)
-		}
-		must = append(must, anyTerm(FieldSubmitter, lower))
+		must = append(must, submitterQuery(r.Submitters))
 	}
 	if len(r.docs) > 0 {
 		must = append(must, anyTerm(FieldDoc, r.docs))
 	}
 	if len(r.Langs) > 0 {
-		lower := make([]string, len(r.Langs))
-		for i, s := range r.Langs {
-			lower[i] = strings.ToLower(s)
-		}
-		must = append(must, anyTerm(FieldLang, lower))
+		must = append(must, langQuery(r.Langs))
 	}
 	if !r.Since.IsZero() || !r.Until.IsZero() {
 		var start, end time.Time
@@ -256,7 +230,7 @@ func NewSearchRequest(r Request) (*bleve.SearchRequest, error) {
 	}
 	req := bleve.NewSearchRequestOptions(q, limit, offset, false)
 	req.Fields = []string{FieldText, FieldTitle, FieldNorm, FieldDirect, FieldDoc, FieldFile, FieldPath, FieldPage, FieldSeq, FieldHeading,
-		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate, FieldTitleSource, FieldDateSource, FieldSubmitterSource}
+		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate}
 	req.SortBy(order)
 	if r.After != "" {
 		keys, pos, err := decodeCursor(r.After, order)
@@ -291,25 +265,22 @@ func ConvertResult(res *bleve.SearchResult) *Result {
 	out := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {
 		hit := Hit{
-			ID:              h.ID,
-			DocID:           str(h.Fields[FieldDoc]),
-			Title:           str(h.Fields[FieldTitle]),
-			File:            str(h.Fields[FieldFile]),
-			Path:            str(h.Fields[FieldPath]),
-			Page:            num(h.Fields[FieldPage]),
-			Seq:             num(h.Fields[FieldSeq]),
-			Heading:         h.Fields[FieldHeading] == true,
-			Norms:           strs(h.Fields[FieldNorm]),
-			DirectNorms:     strs(h.Fields[FieldDirect]),
-			Submitter:       str(h.Fields[FieldSubmitter]),
-			SubmitterType:   str(h.Fields[FieldSubmitterType]),
-			Country:         str(h.Fields[FieldCountry]),
-			Lang:            str(h.Fields[FieldLang]),
-			TitleSource:     str(h.Fields[FieldTitleSource]),
-			DateSource:      str(h.Fields[FieldDateSource]),
-			SubmitterSource: str(h.Fields[FieldSubmitterSource]),
-			Score:           h.Score,
-			Text:            str(h.Fields[FieldText]),
+			ID:            h.ID,
+			DocID:         str(h.Fields[FieldDoc]),
+			Title:         str(h.Fields[FieldTitle]),
+			File:          str(h.Fields[FieldFile]),
+			Path:          str(h.Fields[FieldPath]),
+			Page:          num(h.Fields[FieldPage]),
+			Seq:           num(h.Fields[FieldSeq]),
+			Heading:       h.Fields[FieldHeading] == true,
+			Norms:         strs(h.Fields[FieldNorm]),
+			DirectNorms:   strs(h.Fields[FieldDirect]),
+			Submitter:     str(h.Fields[FieldSubmitter]),
+			SubmitterType: str(h.Fields[FieldSubmitterType]),
+			Country:       str(h.Fields[FieldCountry]),
+			Lang:          str(h.Fields[FieldLang]),
+			Score:         h.Score,
+			Text:          str(h.Fields[FieldText]),
 		}
 		if d := str(h.Fields[FieldDate]); len(d) >= 10 {
 			hit.Date = d[:10]

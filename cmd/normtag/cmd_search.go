@@ -21,8 +21,11 @@ func searchCommand() *cli.Command {
 		Name:      "search",
 		Usage:     "search passages by words and norms, with citations",
 		ArgsUsage: "[QUERY...]",
-		Description: "QUERY is a bleve query string: words, \"phrases\", +required, -excluded, and fields\n" +
-			"norm:g, direct:g, submitter:…, submitter_type:state, country:…, year:2021, lang:fr, title:…, file:….\n" +
+		Description: "QUERY: words, \"phrases\", +required, -excluded (write -- before a query that starts with -),\n" +
+			"a AND b, a OR b, NOT a, (groups); words side by side are alternatives, best matches first.\n" +
+			"Fields: norm:g, direct:g, submitter:…, submitter_type:state, country:…, year:2021, lang:fr (any fr-…),\n" +
+			"title:…, file:…, doc:…; title:(a OR b) applies a field to a group. cyber* and state~1 need 3 letters.\n" +
+			"Case and accents do not matter: cybersecurite finds cybersécurité.\n" +
 			"An empty query with --norm lists the passages of those norms in document order.\n" +
 			"A page that has more after it ends with the --after value that shows the next one.",
 		Flags: append(filterFlags(),
@@ -88,8 +91,8 @@ func filterFlags() []cli.Flag {
 		dataFlag(),
 		&cli.StringFlag{Name: "norm", Usage: "only passages tagged with any of these norms, e.g. f,g or 6,7"},
 		&cli.BoolFlag{Name: "direct-only", Usage: "with --norm: only tags from the passage's own words, not inherited from its section"},
-		&cli.StringSliceFlag{Name: "submitter", Usage: "only documents from this submitter (repeatable)"},
-		&cli.StringSliceFlag{Name: "lang", Usage: "only documents in this language, e.g. en or fr (repeatable)"},
+		&cli.StringSliceFlag{Name: "submitter", Usage: "only documents from a submitter with all these words in its name, e.g. paris (repeatable)"},
+		&cli.StringSliceFlag{Name: "lang", Usage: "only documents in this language, e.g. en or fr (fr also finds fr-FR) (repeatable)"},
 		&cli.StringFlag{Name: "since", Usage: "only documents dated on or after YYYY[-MM[-DD]]"},
 		&cli.StringFlag{Name: "until", Usage: "only documents dated on or before YYYY[-MM[-DD]]"},
 	}
@@ -179,25 +182,7 @@ func citation(h index.Hit) string {
 		b.WriteString(strings.TrimLeft(strings.Join([]string{h.Submitter, h.Date}, ", "), ", "))
 	}
 	fmt.Fprintf(&b, " — %s, p. %d, passage %d", h.File, h.Page, h.Seq)
-	if s := sourcesNote(h); s != "" {
-		b.WriteString(" [" + s + "]")
-	}
 	return b.String()
-}
-
-// sourcesNote says where the citation's title, date and submitter came
-// from ("title: text; date: file"), so that an analyst knows what to
-// check against the document.
-func sourcesNote(h index.Hit) string {
-	var parts []string
-	for _, f := range []struct{ name, value, source string }{
-		{"title", h.Title, h.TitleSource}, {"date", h.Date, h.DateSource}, {"submitter", h.Submitter, h.SubmitterSource},
-	} {
-		if f.value != "" && f.source != "" {
-			parts = append(parts, f.name+": "+termsafe.Line(f.source))
-		}
-	}
-	return strings.Join(parts, "; ")
 }
 
 // describeNorms lists norms with their short names, marking those only

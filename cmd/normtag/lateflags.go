@@ -19,9 +19,12 @@ func refuseLateFlags(cmds []*cli.Command) {
 			continue
 		}
 		names := map[string]bool{"help": true, "h": true}
+		valued := map[string]bool{}
 		for _, f := range cmd.Flags {
+			df, ok := f.(cli.DocGenerationFlag)
 			for _, n := range f.Names() {
 				names[n] = true
+				valued[n] = ok && df.TakesValue()
 			}
 		}
 		before := cmd.Before
@@ -29,8 +32,12 @@ func refuseLateFlags(cmds []*cli.Command) {
 			args := c.Args().Slice()
 			for _, a := range args {
 				if name, ok := flagName(a); ok && names[name] {
-					return usagef("%s: flag %s comes after the argument %q; flags go before files, folders and query words (normtag %s [flags] ARGS...)",
-						cmd.Name, a, args[0], cmd.Name)
+					what := "the argument"
+					if queryCommands["normtag "+cmd.FullName()] {
+						what = "the query"
+					}
+					return usagef("%s: flag %s comes after %s %q; put flags before it: normtag %s %s",
+						cmd.Name, a, what, args[0], cmd.FullName(), flagsFirst(args, names, valued))
 				}
 			}
 			if before != nil {
@@ -50,4 +57,33 @@ func flagName(token string) (string, bool) {
 	name := strings.TrimPrefix(strings.TrimPrefix(token, "-"), "-")
 	name, _, _ = strings.Cut(name, "=")
 	return name, name != ""
+}
+
+// flagsFirst rewrites arguments with the flags among them (and their
+// values) moved before the rest, quoted for a shell where needed: the
+// command line the user meant.
+func flagsFirst(args []string, names, valued map[string]bool) string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		name, ok := flagName(args[i])
+		if !ok || !names[name] {
+			rest = append(rest, shellQuote(args[i]))
+			continue
+		}
+		flags = append(flags, shellQuote(args[i]))
+		if valued[name] && !strings.Contains(args[i], "=") && i+1 < len(args) {
+			i++
+			flags = append(flags, shellQuote(args[i]))
+		}
+	}
+	return strings.Join(append(flags, rest...), " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but
+// letters, digits and a few safe punctuation marks.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,:/=+@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

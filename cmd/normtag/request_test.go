@@ -87,7 +87,9 @@ func TestCLIAndAPIRejectBadRequestsAlike(t *testing.T) {
 		{"after", []string{"search", "--after", "nonsense!"}, "/api/search", url.Values{"after": {"nonsense!"}}},
 		{"query", []string{"search", `title:"unclosed`}, "/api/search", url.Values{"q": {`title:"unclosed`}}},
 		{"query", []string{"search", "((((("}, "/api/search", url.Values{"q": {"((((("}}},
-		{"query", []string{"export", "(a b)"}, "/api/export", url.Values{"q": {"(a b)"}}},
+		{"query", []string{"export", "foo:bar"}, "/api/export", url.Values{"q": {"foo:bar"}}},
+		{"query", []string{"search", "norm:z"}, "/api/search", url.Values{"q": {"norm:z"}}},
+		{"query", []string{"search", "attribution AND"}, "/api/search", url.Values{"q": {"attribution AND"}}},
 		{"offset", []string{"search", "--offset", "-3"}, "/api/search", url.Values{"offset": {"-3"}}},
 		{"format", []string{"export", "--format", "xml"}, "/api/export", url.Values{"format": {"xml"}}},
 	} {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -62,6 +63,9 @@ func unknownCommand(prefix, name string, cmds []*cli.Command) error {
 func onUsageError(path string) cli.OnUsageErrorFunc {
 	return func(_ *cli.Context, err error, _ bool) error {
 		if cmd, ok := strings.CutPrefix(path, "normtag "); ok {
+			if hint := excludeHint(path, err); hint != "" {
+				return usagef("%s: %s; see %s --help (%s)", cmd, describeFlagError(err), path, hint)
+			}
 			return usagef("%s: %s; see %s --help", cmd, describeFlagError(err), path)
 		}
 		return usagef("%s; see %s --help", describeFlagError(err), path)
@@ -84,6 +88,21 @@ func describeFlagError(err error) string {
 		return before + " for --" + name
 	}
 	return msg
+}
+
+// queryCommands are the commands whose arguments are query words, where
+// "-word" excludes a word.
+var queryCommands = map[string]bool{"normtag search": true, "normtag export": true}
+
+// excludeHint explains, for an unknown flag given to a command that takes
+// a query, how to write an excluded word: the flag parser reads
+// "search -encryption" as a flag before any query word can be seen.
+func excludeHint(path string, err error) string {
+	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
+	if !queryCommands[path] || !ok {
+		return ""
+	}
+	return fmt.Sprintf("to exclude the word %q, end the flags with -- first: %s -- -%s", name, path, name)
 }
 
 // setUsageErrors gives every command (and the app) onUsageError.
