@@ -72,14 +72,32 @@ type Document struct {
 }
 
 // Submitter is who submitted the document: the submitter an analyst gave
-// in metadata.csv, else the author or creator the file itself declares
-// (PDF Info or XMP, DOCX core properties, HTML meta).
+// in metadata.csv or one the document prints ("Submission by ...", a
+// letterhead), else the author or creator the file itself declares (PDF
+// Info or XMP, DOCX core properties, HTML meta). Meta[SubmitterSource]
+// says which.
 func (d *Document) Submitter() string {
 	if s := d.Meta["submitter"]; s != "" {
 		return s
 	}
 	return d.Meta["author"]
 }
+
+// Meta keys that say where a document's title, date and submitter came
+// from, so that an analyst knows which to check: one of the Source values.
+const (
+	TitleSource     = "title_source"
+	DateSource      = "date_source"
+	SubmitterSource = "submitter_source"
+)
+
+// Sources of a title, date or submitter.
+const (
+	SourceSidecar  = "sidecar"   // an analyst's metadata.csv
+	SourceText     = "text"      // printed in the document (cover, dateline, letterhead)
+	SourceFile     = "file"      // the file's own properties (PDF Info, DOCX core, HTML meta)
+	SourceFileName = "file_name" // the file's name, when nothing better was found
+)
 
 // Page is the extracted text of one page. Number is 1-based.
 type Page struct {

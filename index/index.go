@@ -174,7 +174,8 @@ func passageDoc(d *corpus.Document, p corpus.Passage) map[string]any {
 		doc[FieldSubmitter] = v
 		doc[FieldSubmitterName] = v
 	}
-	for field, key := range map[string]string{FieldSubmitterType: "submitter_type", FieldCountry: "country", FieldLang: "language"} {
+	for field, key := range map[string]string{FieldSubmitterType: "submitter_type", FieldCountry: "country", FieldLang: "language",
+		FieldTitleSource: corpus.TitleSource, FieldDateSource: corpus.DateSource, FieldSubmitterSource: corpus.SubmitterSource} {
 		if v := bound(d.Meta[key]); v != "" {
 			doc[field] = v
 		}

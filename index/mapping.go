@@ -33,13 +33,14 @@ import (
 // with term vectors): a fifth less indexing time. 5: page is stored only
 // and seq is one zero-padded keyword term (a number was 16 prefix-coded
 // terms with doc values); doc values only where a sort or facet reads
-// them (the text field's were a column of every analysed word).
-// 6: accents fold in text, titles, submitters, countries, types, files
+// them (the text field's were a column of every analysed word). 6: the
+// sources of the title, date and submitter are stored for citations.
+// 7: accents fold in text, titles, submitters, countries, types, files
 // and languages ("cybersecurite" finds "cybersécurité"); submitters and
 // countries are words ("submitter:paris" finds "Paris Call for Trust and
 // Security"); titles, submitters and countries keep term vectors so
 // phrases match.
-const MappingVersion = "6"
+const MappingVersion = "7"
 
 // Field names, usable in query strings ("norm:g", "country:examplia").
 const (
@@ -62,6 +63,11 @@ const (
 	FieldLang          = "lang"
 	FieldYear          = "year"
 	FieldDate          = "date"
+	// Where the document's title, date and submitter came from
+	// (corpus.Source*): stored for citations, not searchable.
+	FieldTitleSource     = "title_source"
+	FieldDateSource      = "date_source"
+	FieldSubmitterSource = "submitter_source"
 )
 
 // Analysers of the mapping. Every one folds case and accents (package
@@ -203,6 +209,15 @@ func newMapping() (mapping.IndexMapping, error) {
 	date.Store = true
 	date.IncludeInAll = false
 	dm.AddFieldMappingsAt(FieldDate, date)
+
+	for _, name := range []string{FieldTitleSource, FieldDateSource, FieldSubmitterSource} {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = true
+		f.Index = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		dm.AddFieldMappingsAt(name, f)
+	}
 
 	// No composite _all field: no query reads it, and building even an
 	// empty one for every passage cost a fifth of indexing time.

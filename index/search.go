@@ -42,7 +42,12 @@ type Hit struct {
 	Country       string   `json:"country,omitempty"`
 	Lang          string   `json:"lang,omitempty"`
 	Date          string   `json:"date,omitempty"`
-	Score         float64  `json:"score"`
+	// TitleSource, DateSource and SubmitterSource say where the title,
+	// date and submitter came from (corpus.Source*): what to check.
+	TitleSource     string  `json:"title_source,omitempty"`
+	DateSource      string  `json:"date_source,omitempty"`
+	SubmitterSource string  `json:"submitter_source,omitempty"`
+	Score           float64 `json:"score"`
 	// Snippet is the best fragment of the passage with matches between
 	// MarkStart and MarkEnd (when highlighting); plain text otherwise.
 	Snippet string `json:"snippet"`
@@ -230,7 +235,7 @@ func NewSearchRequest(r Request) (*bleve.SearchRequest, error) {
 	}
 	req := bleve.NewSearchRequestOptions(q, limit, offset, false)
 	req.Fields = []string{FieldText, FieldTitle, FieldNorm, FieldDirect, FieldDoc, FieldFile, FieldPath, FieldPage, FieldSeq, FieldHeading,
-		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate}
+		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate, FieldTitleSource, FieldDateSource, FieldSubmitterSource}
 	req.SortBy(order)
 	if r.After != "" {
 		keys, pos, err := decodeCursor(r.After, order)
@@ -265,22 +270,25 @@ func ConvertResult(res *bleve.SearchResult) *Result {
 	out := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {
 		hit := Hit{
-			ID:            h.ID,
-			DocID:         str(h.Fields[FieldDoc]),
-			Title:         str(h.Fields[FieldTitle]),
-			File:          str(h.Fields[FieldFile]),
-			Path:          str(h.Fields[FieldPath]),
-			Page:          num(h.Fields[FieldPage]),
-			Seq:           num(h.Fields[FieldSeq]),
-			Heading:       h.Fields[FieldHeading] == true,
-			Norms:         strs(h.Fields[FieldNorm]),
-			DirectNorms:   strs(h.Fields[FieldDirect]),
-			Submitter:     str(h.Fields[FieldSubmitter]),
-			SubmitterType: str(h.Fields[FieldSubmitterType]),
-			Country:       str(h.Fields[FieldCountry]),
-			Lang:          str(h.Fields[FieldLang]),
-			Score:         h.Score,
-			Text:          str(h.Fields[FieldText]),
+			ID:              h.ID,
+			DocID:           str(h.Fields[FieldDoc]),
+			Title:           str(h.Fields[FieldTitle]),
+			File:            str(h.Fields[FieldFile]),
+			Path:            str(h.Fields[FieldPath]),
+			Page:            num(h.Fields[FieldPage]),
+			Seq:             num(h.Fields[FieldSeq]),
+			Heading:         h.Fields[FieldHeading] == true,
+			Norms:           strs(h.Fields[FieldNorm]),
+			DirectNorms:     strs(h.Fields[FieldDirect]),
+			Submitter:       str(h.Fields[FieldSubmitter]),
+			SubmitterType:   str(h.Fields[FieldSubmitterType]),
+			Country:         str(h.Fields[FieldCountry]),
+			Lang:            str(h.Fields[FieldLang]),
+			TitleSource:     str(h.Fields[FieldTitleSource]),
+			DateSource:      str(h.Fields[FieldDateSource]),
+			SubmitterSource: str(h.Fields[FieldSubmitterSource]),
+			Score:           h.Score,
+			Text:            str(h.Fields[FieldText]),
 		}
 		if d := str(h.Fields[FieldDate]); len(d) >= 10 {
 			hit.Date = d[:10]

@@ -59,7 +59,10 @@ type Summary struct {
 	RulesVersion   string `json:"rules_version"`
 	// Failures lists every failed file with its reason.
 	Failures []corpus.Failure `json:"failures"`
-	Duration time.Duration    `json:"duration_ns"`
+	// MetadataWarnings lists the problems found in metadata.csv files
+	// (unknown files and columns, bad dates, duplicate rows), each once.
+	MetadataWarnings []SidecarWarning `json:"metadata_warnings"`
+	Duration         time.Duration    `json:"duration_ns"`
 }
 
 // IngestOptions configures Ingest.
@@ -128,12 +131,15 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	sum := &Summary{Norms: map[string]int{}, RulesVersion: opts.Tagger.Version(), Failures: []corpus.Failure{}}
+	sum := &Summary{Norms: map[string]int{}, RulesVersion: opts.Tagger.Version(), Failures: []corpus.Failure{}, MetadataWarnings: []SidecarWarning{}}
 	ixw, err := d.NewIndexWriter()
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{data: d, index: ixw, sum: sum, log: log, onResult: opts.OnResult, sidecars: newSidecars(), added: map[string]bool{}}
+	w := &writer{data: d, index: ixw, sum: sum, log: log, onResult: opts.OnResult, sidecars: newSidecars(func(sw SidecarWarning) {
+		log.Warn("metadata.csv: " + sw.String())
+		sum.MetadataWarnings = append(sum.MetadataWarnings, sw)
+	}), added: map[string]bool{}}
 	// Writes must not be torn by cancellation: a document whose extraction
 	// finished is committed whole.
 	wctx := context.WithoutCancel(ctx)
@@ -394,11 +400,7 @@ func (w *writer) prepare(it work) *corpus.Document {
 	doc.Size = it.cand.Info.Size()
 	doc.ModTime = it.cand.Info.ModTime()
 	doc.IngestedAt = w.runStart
-	if meta, err := w.sidecars.For(doc.Path); err != nil {
-		w.log.Warn("ignoring metadata sidecar", "err", err)
-	} else {
-		mergeMeta(doc, meta)
-	}
+	mergeMeta(doc, w.sidecars.For(doc.Path))
 	boundFields(doc.Meta)
 	doc.Title, doc.FileName = textcut.Runes(doc.Title, corpus.MaxFieldRunes), textcut.Runes(doc.FileName, corpus.MaxFieldRunes)
 	return doc
@@ -430,21 +432,19 @@ func (w *writer) stored(ctx context.Context, doc *corpus.Document, res corpus.Pu
 }
 
 func (w *writer) applySidecar(ctx context.Context, path, docID string) {
-	meta, err := w.sidecars.For(path)
-	if err != nil {
-		w.log.Warn("ignoring metadata sidecar", "err", err)
-		return
-	}
+	meta := w.sidecars.For(path)
 	if len(meta) == 0 {
 		return
 	}
+	sidecarSources(meta)
 	boundFields(meta)
 	if err := w.data.Store.SetMeta(ctx, docID, meta); err != nil {
 		w.log.Warn("update metadata", "path", path, "err", err)
 	}
 }
 
-// mergeMeta overrides extracted metadata with the sidecar's.
+// mergeMeta overrides extracted metadata with the sidecar's, which is
+// recorded as the source of the fields it sets.
 func mergeMeta(doc *corpus.Document, meta map[string]string) {
 	if len(meta) == 0 {
 		return
@@ -452,6 +452,7 @@ func mergeMeta(doc *corpus.Document, meta map[string]string) {
 	if doc.Meta == nil {
 		doc.Meta = map[string]string{}
 	}
+	sidecarSources(meta)
 	for k, v := range meta {
 		if k == "title" {
 			doc.Title = v

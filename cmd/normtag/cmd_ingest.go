@@ -14,6 +14,7 @@ import (
 
 	"github.com/normtag/normtag/internal/norms"
 	"github.com/normtag/normtag/internal/progress"
+	"github.com/normtag/normtag/internal/termsafe"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/extract"
 	"github.com/normtag/normtag/pipeline/isolate"
@@ -46,6 +47,7 @@ func ingestCommand() *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print progress and the summary as JSON lines"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only the summary and errors that stop the run (no progress, no per-file failures)"},
 			&cli.StringFlag{Name: "report", Usage: "write a JSON report of the run (counts, failures, durations, rules version) to this file"},
+			&cli.BoolFlag{Name: "check-metadata", Usage: "only check the metadata.csv files under the given paths and report their problems (exit 1 if any); nothing is ingested or written"},
 			lockWaitFlag(),
 			formatFlag("text", "json"),
 		},
@@ -59,6 +61,9 @@ func ingestCommand() *cli.Command {
 			}
 			if c.NArg() == 0 {
 				return usagef("ingest needs at least one file or folder")
+			}
+			if c.Bool("check-metadata") {
+				return checkMetadata(c, format)
 			}
 			tagger, err := loadTagger(c.String("rules"))
 			if err != nil {
@@ -214,6 +219,9 @@ func printIngestSummary(w io.Writer, s *pipeline.Summary) {
 			fmt.Fprintf(w, "  (%s) %-44s %6d\n", n.Letter, n.Short, s.Norms[n.Letter])
 		}
 	}
+	if n := len(s.MetadataWarnings); n > 0 {
+		fmt.Fprintf(w, "metadata.csv: %d warning(s); normtag ingest --check-metadata lists them\n", n)
+	}
 	if s.Failed > 0 {
 		byReason := map[string]int{}
 		for _, f := range s.Failures {
@@ -239,4 +247,30 @@ func writeJSON(w io.Writer, v any) {
 
 func writeJSONLine(w io.Writer, v any) {
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// checkMetadata reports the problems of the metadata.csv files under the
+// command's paths without opening the data directory.
+func checkMetadata(c *cli.Context, format string) error {
+	checked, warnings, errs := pipeline.CheckMetadata(c.Context, c.Args().Slice())
+	if format == "json" {
+		writeJSONLine(c.App.Writer, struct {
+			Type     string                    `json:"message_type"`
+			Checked  []string                  `json:"checked"`
+			Warnings []pipeline.SidecarWarning `json:"warnings"`
+			Errors   int                       `json:"errors"`
+		}{"metadata_check", append([]string{}, checked...), append([]pipeline.SidecarWarning{}, warnings...), len(errs)})
+	} else {
+		for _, w := range warnings {
+			fmt.Fprintln(c.App.Writer, termsafe.Line(w.String()))
+		}
+		fmt.Fprintf(c.App.Writer, "metadata.csv: %d file(s) checked, %d warning(s)\n", len(checked), len(warnings))
+	}
+	for _, err := range errs {
+		fmt.Fprintln(c.App.ErrWriter, "normtag: "+termsafe.Line(err.Error()))
+	}
+	if n := len(errs) + len(warnings); n > 0 {
+		return partialError{failed: n, what: "metadata.csv problems"}
+	}
+	return nil
 }

@@ -182,7 +182,25 @@ func citation(h index.Hit) string {
 		b.WriteString(strings.TrimLeft(strings.Join([]string{h.Submitter, h.Date}, ", "), ", "))
 	}
 	fmt.Fprintf(&b, " — %s, p. %d, passage %d", h.File, h.Page, h.Seq)
+	if s := sourcesNote(h); s != "" {
+		b.WriteString(" [" + s + "]")
+	}
 	return b.String()
+}
+
+// sourcesNote says where the citation's title, date and submitter came
+// from ("title: text; date: file"), so that an analyst knows what to
+// check against the document.
+func sourcesNote(h index.Hit) string {
+	var parts []string
+	for _, f := range []struct{ name, value, source string }{
+		{"title", h.Title, h.TitleSource}, {"date", h.Date, h.DateSource}, {"submitter", h.Submitter, h.SubmitterSource},
+	} {
+		if f.value != "" && f.source != "" {
+			parts = append(parts, f.name+": "+termsafe.Line(f.source))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // describeNorms lists norms with their short names, marking those only

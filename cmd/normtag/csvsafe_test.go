@@ -52,7 +52,8 @@ func assertNoFormulas(t *testing.T, name string, raw []byte) int {
 // the CLI export, the API export and the report.
 func TestCSVNeutralisesFormulasFromFiles(t *testing.T) {
 	src := t.TempDir()
-	write(t, filepath.Join(src, "=evil.html"), `<html><head><title>=HYPERLINK("http://x","y")</title></head><body>
+	// A title of several words: a lone word is not taken as a title.
+	write(t, filepath.Join(src, "=evil.html"), `<html><head><title>=HYPERLINK("http://x","y") national statement on norms</title></head><body>
 <p>States should not conduct or knowingly support ICT activity that intentionally damages critical infrastructure.</p>
 <p>-1+2 is a line of text that starts like a formula.</p></body></html>`)
 	write(t, filepath.Join(src, "metadata.csv"), "file,submitter,submitter_type,country,date\n"+

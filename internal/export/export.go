@@ -22,24 +22,30 @@ import (
 
 // Row is one exported passage.
 type Row struct {
-	DocID          string   `json:"doc"`
-	Title          string   `json:"title"`
-	Submitter      string   `json:"submitter"`
-	SubmitterType  string   `json:"submitter_type"`
-	Country        string   `json:"country"`
-	Date           string   `json:"date"`
-	File           string   `json:"file"`
-	Page           int      `json:"page"`
-	Passage        int      `json:"passage"`
-	DirectNorms    []string `json:"norms_direct"`
-	InheritedNorms []string `json:"norms_inherited"`
+	DocID         string `json:"doc"`
+	Title         string `json:"title"`
+	Submitter     string `json:"submitter"`
+	SubmitterType string `json:"submitter_type"`
+	Country       string `json:"country"`
+	Date          string `json:"date"`
+	// TitleSource, DateSource and SubmitterSource say where the title,
+	// date and submitter came from: sidecar, text, file or file_name.
+	TitleSource     string   `json:"title_source"`
+	DateSource      string   `json:"date_source"`
+	SubmitterSource string   `json:"submitter_source"`
+	File            string   `json:"file"`
+	Page            int      `json:"page"`
+	Passage         int      `json:"passage"`
+	DirectNorms     []string `json:"norms_direct"`
+	InheritedNorms  []string `json:"norms_inherited"`
 	// Evidence is compact: "g.protect-ci: protect critical infrastructure; …".
 	Evidence string `json:"evidence"`
 	Text     string `json:"text"`
 }
 
 // Columns of the CSV export, in order.
-var Columns = []string{"doc", "title", "submitter", "submitter_type", "country", "date", "file", "page", "passage", "norms_direct", "norms_inherited", "evidence", "text"}
+var Columns = []string{"doc", "title", "submitter", "submitter_type", "country", "date", "file", "page", "passage", "norms_direct", "norms_inherited", "evidence", "text",
+	"title_source", "date_source", "submitter_source"}
 
 // Searcher is what export needs of the index.
 type Searcher interface {
@@ -79,7 +85,7 @@ func RowsPaged(ctx context.Context, ix Searcher, st *sqlite.Store, req index.Req
 			cacheID = h.DocID
 		}
 		row := Row{DocID: h.DocID, Title: h.Title, Submitter: h.Submitter, SubmitterType: h.SubmitterType, Country: h.Country,
-			Date: h.Date, File: h.File, Page: h.Page, Passage: h.Seq, Text: h.Text, DirectNorms: []string{}, InheritedNorms: []string{}}
+			Date: h.Date, TitleSource: h.TitleSource, DateSource: h.DateSource, SubmitterSource: h.SubmitterSource, File: h.File, Page: h.Page, Passage: h.Seq, Text: h.Text, DirectNorms: []string{}, InheritedNorms: []string{}}
 		if h.Seq >= 0 && h.Seq < len(cache) {
 			fillTags(&row, cache[h.Seq].Tags)
 		}
@@ -126,7 +132,7 @@ func NewCSV(w io.Writer, bom bool) (*CSVWriter, error) {
 func (c *CSVWriter) Write(r Row) error {
 	return c.w.Write([]string{r.DocID, r.Title, r.Submitter, r.SubmitterType, r.Country, r.Date, r.File,
 		strconv.Itoa(r.Page), strconv.Itoa(r.Passage), strings.Join(r.DirectNorms, ","), strings.Join(r.InheritedNorms, ","),
-		oneLine(r.Evidence), oneLine(r.Text)})
+		oneLine(r.Evidence), oneLine(r.Text), r.TitleSource, r.DateSource, r.SubmitterSource})
 }
 
 // Flush ends the export.

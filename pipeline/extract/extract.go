@@ -6,10 +6,17 @@
 // can report and count it.
 //
 // Document.Meta keys filled when the file declares them: "author",
-// "date" (YYYY-MM-DD, or YYYY-MM / YYYY when that is all it says),
 // "language", "subject", "description", "keywords"; for PDF also
 // "producer" and "creator"; for HTML other Dublin Core fields under their
 // own name ("publisher" from DC.Publisher).
+//
+// The title, "date" (YYYY-MM-DD, or YYYY-MM / YYYY when that is all it
+// says) and "submitter" are what the document itself prints where the
+// file's properties are missing or wrong — a cover page's largest type,
+// a dated line, a "Submission by ..." line or a letterhead — and each
+// records where it came from under corpus.TitleSource, DateSource and
+// SubmitterSource ("text", "file" or "file_name"); "file_date" keeps a
+// file date that a printed date overrode.
 package extract
 
 import (
@@ -121,9 +128,10 @@ func Bytes(ctx context.Context, name string, data []byte, opts Options) (doc *co
 		ModTime:  time.Now(),
 		Meta:     map[string]string{},
 	}
+	var cover []pdf.Line
 	switch format {
 	case corpus.FormatPDF:
-		err = extractPDF(ctx, doc, data, opts)
+		cover, err = extractPDF(ctx, doc, data, opts)
 	case corpus.FormatDOCX:
 		err = extractDOCX(ctx, doc, data, opts)
 	case corpus.FormatHTML:
@@ -144,9 +152,7 @@ func Bytes(ctx context.Context, name string, data []byte, opts Options) (doc *co
 		return nil, corpus.Errorf(corpus.ReasonMalformed, "%s: %w", name, err)
 	}
 	doc.PageCount = max(doc.PageCount, len(doc.Pages))
-	if doc.Title == "" {
-		doc.Title = fallbackTitle(doc)
-	}
+	describe(doc, doc.Title, cover, doc.Meta["date"], time.Now())
 	if !hasText(doc.Pages) {
 		return nil, corpus.Errorf(corpus.ReasonNoText, "%s: no text in %d page(s) (scanned images?)", name, doc.PageCount)
 	}
@@ -156,10 +162,12 @@ func Bytes(ctx context.Context, name string, data []byte, opts Options) (doc *co
 	return doc, nil
 }
 
-func extractPDF(ctx context.Context, doc *corpus.Document, data []byte, opts Options) error {
+// extractPDF fills doc from a PDF and returns the lines of its first
+// page with text, with their type sizes.
+func extractPDF(ctx context.Context, doc *corpus.Document, data []byte, opts Options) ([]pdf.Line, error) {
 	pages, info, err := pdf.Extract(ctx, data, pdf.Options{Password: opts.Password})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for i, p := range pages {
 		doc.Pages = append(doc.Pages, corpus.Page{Number: i + 1, Text: p})
@@ -168,11 +176,14 @@ func extractPDF(ctx context.Context, doc *corpus.Document, data []byte, opts Opt
 	doc.Title = cleanTitle(info.Title)
 	setMeta(doc, "author", info.Author)
 	setMeta(doc, "date", normalizeDate(info.Created))
+	if doc.Meta["date"] == "" {
+		setMeta(doc, "date", normalizeDate(info.Modified))
+	}
 	setMeta(doc, "language", info.Lang)
 	setMeta(doc, "subject", info.Subject)
 	setMeta(doc, "producer", info.Producer)
 	setMeta(doc, "creator", info.Creator)
-	return nil
+	return info.CoverLines, nil
 }
 
 // setMeta records a metadata value when it is not empty.

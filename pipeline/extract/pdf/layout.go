@@ -252,6 +252,14 @@ var layouts = sync.Pool{New: func() any { return &pageLayout{glyphs: make([]glyp
 // contentText extracts the text of a page: content stream(s) interpreted
 // with the page's own resources, Form XObjects followed.
 func contentText(page lpdf.Value, resources lpdf.Value) (string, error) {
+	text, _, err := contentTextLines(page, resources, false)
+	return text, err
+}
+
+// contentTextLines is contentText that also returns the page's lines with
+// their type sizes when withLines is set (for the first pages, where the
+// title is the largest type).
+func contentTextLines(page lpdf.Value, resources lpdf.Value, withLines bool) (string, []Line, error) {
 	l := layouts.Get().(*pageLayout)
 	defer func() {
 		l.glyphs, l.streamErr, l.ops = l.glyphs[:0], nil, 0
@@ -262,9 +270,13 @@ func contentText(page lpdf.Value, resources lpdf.Value) (string, error) {
 	l.annotations(page, resources, st)
 	text := l.assemble()
 	if strings.TrimSpace(text) == "" && l.streamErr != nil {
-		return "", l.streamErr
+		return "", nil, l.streamErr
 	}
-	return text, nil
+	var lines []Line
+	if withLines {
+		lines = l.lines()
+	}
+	return text, lines, nil
 }
 
 // annotations interprets the appearance streams of a page's widget and

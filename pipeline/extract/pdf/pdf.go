@@ -35,9 +35,16 @@ type Info struct {
 	Producer string
 	// Created is the /CreationDate as YYYY-MM-DD, when readable.
 	Created string
-	Lang    string
+	// Modified is the /ModDate as YYYY-MM-DD, when readable.
+	Modified string
+	Lang     string
 	// Pages is the page count of the file.
 	Pages int
+	// CoverLines are the lines of the first page with text (page 1 or 2),
+	// with their type sizes: the title is set in the largest type.
+	CoverLines []Line
+	// CoverPage is the page CoverLines come from (0 when none).
+	CoverPage int
 }
 
 // maxPages bounds the page tree walk.
@@ -129,7 +136,11 @@ func extractPages(ctx context.Context, r *lpdf.Reader) (pages []string, info Inf
 		if ctx.Err() != nil {
 			return false
 		}
-		text, perr := pageText(page, resources)
+		withLines := info.CoverPage == 0 && len(pages) < 2
+		text, lines, perr := pageText(page, resources, withLines)
+		if len(lines) > 0 {
+			info.CoverLines, info.CoverPage = lines, len(pages)+1
+		}
 		if perr != nil {
 			failed++
 			if firstErr == nil {
@@ -166,13 +177,13 @@ func blank(pages []string) bool {
 
 // pageText extracts one page, turning a parser panic into an error so
 // that one bad page does not lose the others.
-func pageText(page, resources lpdf.Value) (text string, err error) {
+func pageText(page, resources lpdf.Value, withLines bool) (text string, lines []Line, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("page content: %v", r)
 		}
 	}()
-	return contentText(page, resources)
+	return contentTextLines(page, resources, withLines)
 }
 
 // open parses the file, repairing it step by step when the parser
@@ -360,6 +371,9 @@ func readInfo(v, root lpdf.Value) Info {
 		if len(d) >= 8 && isDigits(d[:8]) {
 			info.Created = d[:4] + "-" + d[4:6] + "-" + d[6:8]
 		}
+	}
+	if d := strings.TrimPrefix(text("ModDate"), "D:"); len(d) >= 8 && isDigits(d[:8]) {
+		info.Modified = d[:4] + "-" + d[4:6] + "-" + d[6:8]
 	}
 	if l := root.Key("Lang"); l.Kind() == lpdf.String {
 		info.Lang = strings.TrimSpace(l.Text())
