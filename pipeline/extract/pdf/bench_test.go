@@ -3,6 +3,8 @@ package pdf
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -96,4 +98,38 @@ func addRepairSeeds(f *testing.F) {
 	data, _ := generated(f, 1)
 	f.Add(appendUpdate(f, data, map[int]string{}, "/Prev 9"))
 	f.Add(appendUpdate(f, data, map[int]string{90: "<< /Filter /Standard /V 5 /R 6 /StmF /Identity /StrF /Identity >>"}, "/Encrypt 90 0 R"))
+}
+
+// BenchmarkExtractRealDocuments extracts every PDF in NORMTAG_BENCH_DIR
+// (default: the Paris Call PDFs in ../shared), the work an extraction
+// child does per file; run it with -cpuprofile to see where it goes.
+func BenchmarkExtractRealDocuments(b *testing.B) {
+	src := os.Getenv("NORMTAG_BENCH_DIR")
+	if src == "" {
+		src = "../../../../shared/corpora/policy/pariscall"
+	}
+	files, _ := filepath.Glob(filepath.Join(src, "*.pdf"))
+	if len(files) == 0 {
+		b.Skipf("no PDFs in %s (the shared corpora; set NORMTAG_BENCH_DIR)", src)
+	}
+	var docs [][]byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs = append(docs, data)
+	}
+	pages := 0
+	for b.Loop() {
+		pages = 0
+		for i, data := range docs {
+			out, _, err := Extract(context.Background(), data, Options{})
+			if err != nil {
+				b.Fatalf("%s: %v", files[i], err)
+			}
+			pages += len(out)
+		}
+	}
+	b.ReportMetric(float64(pages*b.N)/b.Elapsed().Seconds(), "pages/s")
 }

@@ -57,6 +57,13 @@ func contentBytes(strm lpdf.Value) (data []byte, firstErr error) {
 type lexer struct {
 	b   []byte
 	pos int
+	// scratch collects the elements of the arrays being read (nested
+	// ones after their parent's); arena holds finished arrays until the
+	// operator that takes them has run (see interpret). Reusing both
+	// spares a growing allocation per TJ array, the most common operand
+	// of text-heavy pages.
+	scratch []operand
+	arena   []operand
 }
 
 func isSpace(c byte) bool {
@@ -89,10 +96,12 @@ func interpret(data []byte, do func(op string, args []operand)) {
 		if op == "BI" {
 			lx.skipInlineImage()
 			stack = stack[:0]
+			lx.arena = lx.arena[:0]
 			continue
 		}
 		do(op, stack)
 		stack = stack[:0]
+		lx.arena = lx.arena[:0] // no operator keeps its operands
 	}
 }
 
@@ -301,8 +310,11 @@ func (lx *lexer) name() string {
 	return string(out)
 }
 
+// array reads the elements of an array up to its closing bracket. The
+// result lives in lx.arena: valid until the operator that takes it has
+// run.
 func (lx *lexer) array(depth int) []operand {
-	var out []operand
+	start := len(lx.scratch)
 	for lx.pos < len(lx.b) {
 		lx.skipSpace()
 		if lx.pos >= len(lx.b) {
@@ -310,12 +322,13 @@ func (lx *lexer) array(depth int) []operand {
 		}
 		if lx.b[lx.pos] == ']' {
 			lx.pos++
-			return out
+			break
 		}
 		if lx.b[lx.pos] == '[' {
 			lx.pos++
 			if depth < 32 {
-				out = append(out, operand{kind: '[', arr: lx.array(depth + 1)})
+				inner := lx.array(depth + 1)
+				lx.scratch = append(lx.scratch, operand{kind: '[', arr: inner})
 			}
 			continue
 		}
@@ -326,11 +339,15 @@ func (lx *lexer) array(depth int) []operand {
 		if op != "" {
 			continue // an operator inside an array is malformed: drop it
 		}
-		if len(out) < 100000 {
-			out = append(out, tok)
+		if len(lx.scratch)-start < 100000 {
+			lx.scratch = append(lx.scratch, tok)
 		}
 	}
-	return out
+	from := len(lx.arena)
+	lx.arena = append(lx.arena, lx.scratch[start:]...)
+	clear(lx.scratch[start:]) // drop string references for the collector
+	lx.scratch = lx.scratch[:start]
+	return lx.arena[from:len(lx.arena):len(lx.arena)]
 }
 
 func (lx *lexer) skipDict() {

@@ -243,6 +243,39 @@ type pageLayout struct {
 	streamErr error
 	glyphs    []glyph
 	ops       int
+	fonts     fontCache
+}
+
+// fontCache holds the fonts a document's pages have loaded, by the text
+// of their font dictionary (its direct values and the object numbers it
+// refers to: the same text is the same font). Pages of a document share
+// their fonts, and loading one (widths, encodings, ToUnicode CMaps, each
+// object decompressed again from its object stream) was a third of
+// extraction's allocations. Only one document's pages use a cache, one
+// page at a time.
+type fontCache map[string]*font
+
+// maxCachedFonts bounds a cache for a file that names a new font on
+// every page.
+const maxCachedFonts = 4096
+
+// load returns the font of dictionary v: a copy of the cached one, so
+// that each content stream still has fonts of its own (layout compares
+// fonts by identity: a change of font may start a paragraph).
+func (c fontCache) load(v lpdf.Value) *font {
+	if c == nil {
+		return newFont(v)
+	}
+	key := v.String()
+	f, ok := c[key]
+	if !ok {
+		f = newFont(v)
+		if len(c) < maxCachedFonts {
+			c[key] = f
+		}
+	}
+	cp := *f
+	return &cp
 }
 
 // layouts recycles page layouts, whose glyph buffers are the bulk of
@@ -251,18 +284,19 @@ var layouts = sync.Pool{New: func() any { return &pageLayout{glyphs: make([]glyp
 
 // contentText extracts the text of a page: content stream(s) interpreted
 // with the page's own resources, Form XObjects followed.
-func contentText(page lpdf.Value, resources lpdf.Value) (string, error) {
-	text, _, err := contentTextLines(page, resources, false)
+func contentText(page lpdf.Value, resources lpdf.Value, fonts fontCache) (string, error) {
+	text, _, err := contentTextLines(page, resources, fonts, false)
 	return text, err
 }
 
 // contentTextLines is contentText that also returns the page's lines with
 // their type sizes when withLines is set (for the first pages, where the
 // title is the largest type).
-func contentTextLines(page lpdf.Value, resources lpdf.Value, withLines bool) (string, []Line, error) {
+func contentTextLines(page lpdf.Value, resources lpdf.Value, fonts fontCache, withLines bool) (string, []Line, error) {
 	l := layouts.Get().(*pageLayout)
+	l.fonts = fonts
 	defer func() {
-		l.glyphs, l.streamErr, l.ops = l.glyphs[:0], nil, 0
+		l.glyphs, l.streamErr, l.ops, l.fonts = l.glyphs[:0], nil, 0, nil
 		layouts.Put(l)
 	}()
 	st := textState{ctm: identity, tm: identity, tlm: identity, th: 1}
@@ -374,7 +408,7 @@ func (l *pageLayout) run(strm lpdf.Value, resources resourceChain, st textState,
 		v := resources.lookup("Font", name)
 		var f *font
 		if !v.IsNull() {
-			f = newFont(v)
+			f = l.fonts.load(v)
 		}
 		fonts[name] = f
 		return f

@@ -132,12 +132,13 @@ func extractPages(ctx context.Context, r *lpdf.Reader) (pages []string, info Inf
 	info = readInfo(r.Trailer().Key("Info"), root)
 	var failed int
 	var firstErr error
+	fonts := fontCache{}
 	walkPages(root.Key("Pages"), func(page, resources lpdf.Value) bool {
 		if ctx.Err() != nil {
 			return false
 		}
 		withLines := info.CoverPage == 0 && len(pages) < 2
-		text, lines, perr := pageText(page, resources, withLines)
+		text, lines, perr := pageText(page, resources, fonts, withLines)
 		if len(lines) > 0 {
 			info.CoverLines, info.CoverPage = lines, len(pages)+1
 		}
@@ -177,13 +178,13 @@ func blank(pages []string) bool {
 
 // pageText extracts one page, turning a parser panic into an error so
 // that one bad page does not lose the others.
-func pageText(page, resources lpdf.Value, withLines bool) (text string, lines []Line, err error) {
+func pageText(page, resources lpdf.Value, fonts fontCache, withLines bool) (text string, lines []Line, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("page content: %v", r)
 		}
 	}()
-	return contentTextLines(page, resources, withLines)
+	return contentTextLines(page, resources, fonts, withLines)
 }
 
 // open parses the file, repairing it step by step when the parser
