@@ -30,7 +30,8 @@ func ingestCommand() *cli.Command {
 			"and files whose path, size and modification time are unchanged are not even read again.\n" +
 			"Every PDF and DOCX is parsed in a child process with a time and memory limit; a file that\n" +
 			"cannot be read is reported with a reason code and skipped, and the run goes on.\n" +
-			"A metadata.csv in a folder (file,submitter,submitter_type,country,date,title) sets documents' metadata.\n" +
+			"A metadata.csv in a folder (file,submitter,submitter_type,country,date,title) sets documents' metadata;\n" +
+			"its mistakes are warnings, listed without ingesting by --check-metadata.\n" +
 			"Exit codes: 0 all files stored or unchanged; 1 some files failed; 2 usage or fatal error.",
 		Flags: []cli.Flag{
 			dataFlag(),

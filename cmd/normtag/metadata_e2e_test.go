@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
@@ -8,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/normtag/normtag/internal/pdfgen"
 )
 
 // dataSnapshot is every file under dir with its size, mode, modification
@@ -116,5 +119,41 @@ func TestCitationsSaySources(t *testing.T) {
 	header, _, _ := strings.Cut(csvOut, "\n")
 	if !strings.HasSuffix(strings.TrimSpace(header), "title_source,date_source,submitter_source") || !strings.Contains(csvOut, ",text,text,text") {
 		t.Errorf("CSV export lacks the source columns:\n%s", csvOut[:min(len(csvOut), 2000)])
+	}
+}
+
+// TestPrintedDateFiltersSearch: a 2019 paper whose PDF was made in 2026
+// is found by --since 2019 --until 2020 (its printed date) and not by
+// --since 2026, and its title is the cover's, not the file's boilerplate.
+func TestPrintedDateFiltersSearch(t *testing.T) {
+	src := t.TempDir()
+	var buf bytes.Buffer
+	cover := []pdfgen.Line{
+		{Text: "Hospitals and the Norm on", Size: 24}, {Text: "Critical Infrastructure", Size: 24},
+		{Text: "Submission by the Coastal Cyber Policy Institute", Size: 11}, {Text: "September 2019", Size: 11},
+	}
+	body := []pdfgen.Line{{Text: "States should not conduct or knowingly support ICT activity that intentionally", Size: 11},
+		{Text: "damages critical infrastructure or impairs hospitals.", Size: 11}}
+	info := pdfgen.Info{Title: "Enscript Output", Author: "TREHIOU Marie", CreationDate: "D:20261122093000Z"}
+	if err := pdfgen.WriteStyled(&buf, info, [][]pdfgen.Line{cover, body}); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(src, "paper.pdf"), buf.String())
+	data := filepath.Join(t.TempDir(), "data")
+	if code, out, errs := normtag(t, "ingest", "--data", data, "--quiet", src); code != 0 {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, errs)
+	}
+	res := searchJSON(t, "--data", data, "--since", "2019", "--until", "2020", "hospitals")
+	if len(res.Hits) == 0 {
+		t.Fatal("--since 2019 --until 2020 drops the 2019 paper")
+	}
+	h := res.Hits[0]
+	if h.Title != "Hospitals and the Norm on Critical Infrastructure" || h.TitleSource != "text" ||
+		h.Date != "2019-09-01" || h.DateSource != "text" ||
+		h.Submitter != "Coastal Cyber Policy Institute" || h.SubmitterSource != "text" {
+		t.Errorf("hit %+v", h)
+	}
+	if res := searchJSON(t, "--data", data, "--since", "2026", "hospitals"); len(res.Hits) != 0 {
+		t.Errorf("--since 2026 finds the 2019 paper by its file date: %+v", res.Hits[0])
 	}
 }
