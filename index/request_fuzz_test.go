@@ -19,6 +19,11 @@ func FuzzParams(f *testing.F) {
 	f.Add("norm (f) +hospital -ransom* year:>2019", "6 7", "", "10000", "", "", "", "document", "json", false)
 	f.Add("*a* te?t~1 /re(g)ex/ x^2", "a-k", "0", "1", "bm90IGpzb24", "2024", "2020", "relevance", "", true)
 	f.Add("\x00\xff(", ",,,", " 5 ", "+1", "eyJvIjoiIn0", "0000", "9999-12-31", "", "jsonl", true)
+	// The query language: operators, groups, fields applied to groups,
+	// unknown fields and norms, folding, escapes.
+	f.Add("attribution AND (state OR -private) AND NOT norm:z", "", "", "", "", "", "", "", "", false)
+	f.Add(`title:(rapport OR "énoncé canadien") lang:fr submitter:paris foo:bar \:x cyber\*`, "", "", "", "", "", "", "", "", false)
+	f.Add("NOT NOT -+(a OR) AND ((b)) year:twenty direct:12 file:rep* lang:f*", "", "", "", "", "", "", "", "", true)
 	f.Fuzz(func(t *testing.T, q, norms, limit, offset, after, since, until, sort, format string, export bool) {
 		p := Params{Query: q, Norms: []string{norms}, Limit: limit, Offset: offset, After: after,
 			Since: since, Until: until, Sort: sort, Format: format}
