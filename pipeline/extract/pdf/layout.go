@@ -246,36 +246,65 @@ type pageLayout struct {
 	fonts     fontCache
 }
 
-// fontCache holds the fonts a document's pages have loaded, by the text
-// of their font dictionary (its direct values and the object numbers it
-// refers to: the same text is the same font). Pages of a document share
-// their fonts, and loading one (widths, encodings, ToUnicode CMaps, each
-// object decompressed again from its object stream) was a third of
-// extraction's allocations. Only one document's pages use a cache, one
-// page at a time.
+// fontCache holds the fonts a document's pages have loaded. Pages of a
+// document share their fonts, and loading one (widths, encodings,
+// ToUnicode CMaps) or even finding it (resource dictionaries, each
+// object decompressed again from its object stream by the parser) was
+// most of extraction's work. Keys are the text of dictionaries: their
+// direct values and the numbers of the objects they refer to, so the
+// same text is the same objects. A cache serves one document's pages,
+// one page at a time.
 type fontCache map[string]*font
 
 // maxCachedFonts bounds a cache for a file that names a new font on
 // every page.
 const maxCachedFonts = 4096
 
-// load returns the font of dictionary v: a copy of the cached one, so
-// that each content stream still has fonts of its own (layout compares
-// fonts by identity: a change of font may start a paragraph).
-func (c fontCache) load(v lpdf.Value) *font {
-	if c == nil {
-		return newFont(v)
-	}
-	key := v.String()
+// named returns the font that name refers to in resources (whose
+// dictionaries' text is chainKey), nil if none: a copy of the cached
+// one, so that each content stream still has fonts of its own (layout
+// compares fonts by identity: a change of font may start a paragraph).
+func (c fontCache) named(resources resourceChain, chainKey, name string) *font {
+	key := "r\x00" + chainKey + "\x00" + name
 	f, ok := c[key]
 	if !ok {
-		f = newFont(v)
-		if len(c) < maxCachedFonts {
-			c[key] = f
+		if v := resources.lookup("Font", name); !v.IsNull() {
+			f = c.loaded(v)
 		}
+		c.put(key, f)
+	}
+	if f == nil {
+		return nil
 	}
 	cp := *f
 	return &cp
+}
+
+// loaded returns the font of dictionary v, loading it once.
+func (c fontCache) loaded(v lpdf.Value) *font {
+	key := "d\x00" + v.String()
+	f, ok := c[key]
+	if !ok {
+		f = newFont(v)
+		c.put(key, f)
+	}
+	return f
+}
+
+func (c fontCache) put(key string, f *font) {
+	if c != nil && len(c) < maxCachedFonts {
+		c[key] = f
+	}
+}
+
+// key is the text of a chain's dictionaries, for fontCache.
+func (c resourceChain) key() string {
+	var b strings.Builder
+	for _, d := range c {
+		b.WriteString(d.String())
+		b.WriteByte(0)
+	}
+	return b.String()
 }
 
 // layouts recycles page layouts, whose glyph buffers are the bulk of
@@ -401,15 +430,15 @@ func (l *pageLayout) run(strm lpdf.Value, resources resourceChain, st textState,
 		return
 	}
 	fonts := map[string]*font{}
+	chainKey, keyed := "", false
 	getFont := func(name string) *font {
 		if f, ok := fonts[name]; ok {
 			return f
 		}
-		v := resources.lookup("Font", name)
-		var f *font
-		if !v.IsNull() {
-			f = l.fonts.load(v)
+		if !keyed {
+			chainKey, keyed = resources.key(), true
 		}
+		f := l.fonts.named(resources, chainKey, name)
 		fonts[name] = f
 		return f
 	}
