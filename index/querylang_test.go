@@ -80,7 +80,9 @@ func TestQueryOperators(t *testing.T) {
 		{"state AND attribution OR encryption", "en/0 en/3"},
 		{"+state +protects", "en/2 en/3"},
 		{"state AND protects AND NOT encryption", "en/2"},
-		{"attribution and state", "en/0 en/1 en/2 en/3"}, // lower-case and is a (stop) word
+		{"attribution and state", "en/0 en/1 en/2 en/3"},            // lower-case and is a (stop) word
+		{"the AND attribution AND state", "en/0"},                   // a stop word in a conjunction is skipped
+		{"(attribution AND of) AND NOT (the OR political)", "en/0"}, // and in a group
 		{"title:(practice OR rapport) AND norm:f", "en/2 fr/0"},
 	} {
 		got, err := hitIDs(t, ix, Params{Query: c.q})

@@ -40,7 +40,10 @@ func Compile(n Node, term TermFunc) (query.Query, error) {
 			// Only exclusions: everything but them.
 			must = []query.Query{query.NewMatchAllQuery()}
 		}
-		return query.NewBooleanQuery(must, should, mustNot), nil
+		// The query-string form skips clauses that match nothing because
+		// analysis left no word (stop words): "the AND state" is "state",
+		// where a plain conjunction would match nothing at all.
+		return query.NewBooleanQueryForQueryString(must, should, mustNot), nil
 	}
 	return nil, &Error{Msg: "unknown query node"}
 }
