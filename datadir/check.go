@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/normtag/normtag/corpus/sqlite"
 	"github.com/normtag/normtag/index"
 )
 
@@ -28,13 +29,18 @@ type CheckReport struct {
 	// fails its checksum or bleve fails reading it); empty when it could.
 	Damaged string `json:"damaged,omitempty"`
 	// Foreign is set when the index was built from another store.
-	Foreign  bool `json:"foreign,omitempty"`
-	Repaired bool `json:"repaired"`
+	Foreign bool `json:"foreign,omitempty"`
+	// Unindexable lists stored documents the index could not take, with
+	// why: they are not searchable until they change or a repair
+	// succeeds in indexing them.
+	Unindexable []sqlite.Unindexable `json:"unindexable"`
+	Repaired    bool                 `json:"repaired"`
 }
 
 // OK reports whether store and index agree.
 func (r *CheckReport) OK() bool {
-	return len(r.Missing) == 0 && len(r.Extra) == 0 && r.Unindexed == 0 && r.PendingDeletes == 0 && r.Damaged == "" && !r.Foreign
+	return len(r.Missing) == 0 && len(r.Extra) == 0 && r.Unindexed == 0 && r.PendingDeletes == 0 && r.Damaged == "" && !r.Foreign &&
+		len(r.Unindexable) == 0
 }
 
 // ErrRepairRefused is wrapped when check --repair would empty an index
@@ -91,10 +97,17 @@ func (d *Dir) Check(ctx context.Context, repair bool) (*CheckReport, error) {
 	case err != nil:
 		return nil, err
 	}
+	if rep.Unindexable, err = d.Store.Unindexable(ctx); err != nil {
+		return nil, err
+	}
+	skipped := map[string]bool{}
+	for _, u := range rep.Unindexable {
+		skipped[u.ID] = true
+	}
 	rep.IndexedDocuments = len(inIndex)
 	for id, n := range counts {
 		rep.Passages += n
-		if inIndex[id] != n {
+		if inIndex[id] != n && !skipped[id] {
 			rep.Missing = append(rep.Missing, id)
 		}
 	}
@@ -117,7 +130,7 @@ func (d *Dir) Check(ctx context.Context, repair bool) (*CheckReport, error) {
 			return rep, fmt.Errorf("repair: %w", err)
 		}
 		rep.Repaired = true
-		return rep, nil
+		return rep, d.recheckUnindexable(ctx, rep)
 	}
 	// Documents the store lacks leave the index; documents it lacks or
 	// holds wrongly are marked unindexed, and Heal indexes them anew.
@@ -132,11 +145,27 @@ func (d *Dir) Check(ctx context.Context, repair bool) (*CheckReport, error) {
 	if err := d.Store.MarkIndexed(ctx, rep.Missing, false); err != nil {
 		return rep, fmt.Errorf("repair: %w", err)
 	}
+	// A repair asked for explicitly tries the unindexable documents once
+	// more (a newer normtag, or a higher limit, may take them).
+	if _, err := d.Store.RetryUnindexable(ctx); err != nil {
+		return rep, fmt.Errorf("repair: %w", err)
+	}
 	if err := d.Heal(ctx); err != nil {
 		return rep, fmt.Errorf("repair: %w", err)
 	}
 	rep.Repaired = true
-	return rep, nil
+	return rep, d.recheckUnindexable(ctx, rep)
+}
+
+// recheckUnindexable lists, after a repair, the documents the index
+// still could not take.
+func (d *Dir) recheckUnindexable(ctx context.Context, rep *CheckReport) error {
+	u, err := d.Store.Unindexable(ctx)
+	if err != nil {
+		return fmt.Errorf("repair: %w", err)
+	}
+	rep.Unindexable = u
+	return nil
 }
 
 // indexedDocuments counts the passages of each document in the live

@@ -54,6 +54,8 @@ type Dir struct {
 	indexReleased time.Time
 	// storeID is the store's identity (Store.ID), recorded in the index.
 	storeID string
+	// maxPassages is the most passages of a document the index takes.
+	maxPassages int
 }
 
 // Options controls how a data directory is opened.
@@ -66,6 +68,10 @@ type Options struct {
 	NoHeal   bool
 	LockWait time.Duration
 	Logger   *slog.Logger
+	// MaxPassages is the most passages a stored document may have for a
+	// writer to index it (0: DefaultMaxPassages); one with more is left
+	// out of the index and recorded as unindexable.
+	MaxPassages int
 }
 
 // ErrLocked is returned when another writer holds the data directory.
@@ -101,7 +107,10 @@ func Open(ctx context.Context, dir string, opts Options) (*Dir, error) {
 			return nil, fmt.Errorf("create data directory %s: %w", dir, err)
 		}
 	}
-	d := &Dir{Path: dir, log: log}
+	d := &Dir{Path: dir, log: log, maxPassages: opts.MaxPassages}
+	if d.maxPassages <= 0 {
+		d.maxPassages = DefaultMaxPassages
+	}
 	if opts.Write {
 		f, err := acquireLock(ctx, filepath.Join(dir, LockFile), opts.LockWait)
 		if err != nil {

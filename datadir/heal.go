@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/index"
@@ -100,6 +101,15 @@ func (d *Dir) Heal(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if reason, err := d.tooLarge(ctx, id); err != nil {
+			return err
+		} else if reason != "" {
+			if err := d.skipDocument(ctx, id, reason); err != nil {
+				return err
+			}
+			w.Delete(id) // what the index holds for it is stale
+			continue
+		}
 		doc, err := d.Store.Document(ctx, id, corpus.WithPassages)
 		if errors.Is(err, corpus.ErrNotFound) {
 			continue // deleted meanwhile; its delete is queued
@@ -145,9 +155,29 @@ func (d *Dir) RebuildIndex(ctx context.Context) error {
 		return err
 	}
 	dir := filepath.Join(d.Path, name)
-	err = index.Build(ctx, dir, func(yield func(*corpus.Document) error) error {
-		return d.Store.EachDocument(ctx, corpus.WithPassages, yield)
-	})
+	// Documents the index cannot take are left out (and recorded once
+	// the new index is live), never fail the rebuild: too large ones
+	// before they are loaded, failing ones as bleve finds them.
+	var mu sync.Mutex
+	skipped := map[string]string{}
+	failed := false
+	tooLarge := func(id, reason string) {
+		mu.Lock()
+		defer mu.Unlock()
+		skipped[id] = reason
+	}
+	skip := func(id string, err error) { // from Build's goroutines
+		mu.Lock()
+		defer mu.Unlock()
+		skipped[id] = "indexing failed: " + err.Error()
+		failed = true
+	}
+	err = index.BuildSkipping(ctx, dir, func(yield func(*corpus.Document) error) error {
+		return d.eachIndexable(ctx, tooLarge, yield)
+	}, skip)
+	if err == nil && failed {
+		err = removeFromIndex(ctx, dir, skipped)
+	}
 	if err == nil {
 		err = d.stampIndex(dir)
 	}
@@ -169,6 +199,61 @@ func (d *Dir) RebuildIndex(ctx context.Context) error {
 	if err := d.Store.MarkAllIndexed(ctx, true); err != nil {
 		return err
 	}
+	for id, reason := range skipped {
+		if err := d.skipDocument(ctx, id, reason); err != nil {
+			return err
+		}
+	}
 	d.removeStaleIndexes()
 	return nil
+}
+
+// eachIndexable calls yield with every stored document, loaded with its
+// passages, except those with more passages than the limit: they are
+// given to tooLarge with the reason, without being loaded.
+func (d *Dir) eachIndexable(ctx context.Context, tooLarge func(id, reason string), yield func(*corpus.Document) error) error {
+	ids, err := d.Store.DocumentIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if reason, err := d.tooLarge(ctx, id); err != nil {
+			return err
+		} else if reason != "" {
+			tooLarge(id, reason)
+			continue
+		}
+		doc, err := d.Store.Document(ctx, id, corpus.WithPassages)
+		if errors.Is(err, corpus.ErrNotFound) {
+			continue // deleted meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		if err := yield(doc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// removeFromIndex removes from the index in dir, not yet live, the
+// passages of documents skipped part way through.
+func removeFromIndex(ctx context.Context, dir string, skipped map[string]string) error {
+	ix, err := index.Open(ctx, dir, index.OpenOptions{NoVerify: true})
+	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(skipped))
+	for id := range skipped {
+		ids = append(ids, id)
+	}
+	err = ix.DeleteDocuments(ctx, ids)
+	if cerr := ix.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close new index: %w", cerr)
+	}
+	return err
 }

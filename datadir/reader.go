@@ -317,6 +317,9 @@ type Stats struct {
 	// index is still to be done: an interrupted run leaves them until
 	// the next writer (or check --repair) catches up.
 	IndexBehind int `json:"index_behind"`
+	// Unindexable counts stored documents the index could not take
+	// (check lists them and why).
+	Unindexable int `json:"unindexable"`
 }
 
 // Stats counts what the store holds and how far the index is behind it.
@@ -329,7 +332,7 @@ func (d *Dir) Stats(ctx context.Context) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	return Stats{Stats: st, IndexBehind: b.Unindexed + b.Deletes}, nil
+	return Stats{Stats: st, IndexBehind: b.Unindexed + b.Deletes, Unindexable: b.Unindexable}, nil
 }
 
 // StaleIndex returns how many documents the index is behind the store

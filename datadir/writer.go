@@ -121,13 +121,18 @@ func (w *IndexWriter) Flush(ctx context.Context) error {
 	w.pending, w.deletes, w.passages = nil, nil, 0
 	w.lastFlush = time.Now()
 	var took time.Duration
+	var bad map[string]error // documents the index cannot take
 	err := w.d.updateIndex(ctx, func(ix *index.Index) error {
 		start := time.Now()
 		if err := ix.DeleteDocuments(ctx, dels); err != nil {
 			return err
 		}
 		if err := ix.IndexDocuments(ctx, docs); err != nil {
-			return err
+			// One bad document must not fail the others, nor every
+			// later writer: find it and leave it out.
+			if bad, err = indexEach(ctx, ix, docs, err); err != nil {
+				return err
+			}
 		}
 		took = time.Since(start)
 		return nil
@@ -141,9 +146,15 @@ func (w *IndexWriter) Flush(ctx context.Context) error {
 	if err := st.ClearIndexDeletes(ctx, dels); err != nil {
 		return err
 	}
-	ids := make([]string, len(docs))
-	for i, doc := range docs {
-		ids[i] = doc.ID
+	ids := make([]string, 0, len(docs))
+	for _, doc := range docs {
+		if err, ok := bad[doc.ID]; ok {
+			if err := w.d.skipDocument(ctx, doc.ID, "indexing failed: "+err.Error()); err != nil {
+				return err
+			}
+			continue
+		}
+		ids = append(ids, doc.ID)
 	}
 	if err := st.MarkIndexed(ctx, ids, true); err != nil {
 		return fmt.Errorf("mark indexed: %w", err)
@@ -175,7 +186,9 @@ func (w *IndexWriter) addInParts(ctx context.Context, doc *corpus.Document) erro
 		run := *doc
 		run.Passages = doc.Passages[from:to]
 		w.parts = &part{doc: &run, first: from == 0, last: to == len(doc.Passages)}
-		if err := w.Flush(ctx); err != nil {
+		if err := w.Flush(ctx); errors.Is(err, errSkipped) {
+			return nil
+		} else if err != nil {
 			return fmt.Errorf("index passages %d-%d of %s: %w", from, to-1, doc.ID, err)
 		}
 		from = to
@@ -190,6 +203,7 @@ func (w *IndexWriter) flushPart(ctx context.Context) error {
 	w.parts, w.deletes = nil, nil
 	w.lastFlush = time.Now()
 	var took time.Duration
+	var bad map[string]error
 	err := w.d.updateIndex(ctx, func(ix *index.Index) error {
 		start := time.Now()
 		removed := dels
@@ -200,7 +214,11 @@ func (w *IndexWriter) flushPart(ctx context.Context) error {
 			return err
 		}
 		if err := ix.AppendPassages(ctx, []*corpus.Document{p.doc}); err != nil {
-			return err
+			// Its earlier runs are in: the whole document is left out.
+			bad = map[string]error{p.doc.ID: err}
+			if err := blame(ctx, ix, bad, err); err != nil {
+				return err
+			}
 		}
 		took = time.Since(start)
 		return nil
@@ -214,6 +232,12 @@ func (w *IndexWriter) flushPart(ctx context.Context) error {
 	if err := st.ClearIndexDeletes(ctx, dels); err != nil {
 		return err
 	}
+	if err, ok := bad[p.doc.ID]; ok {
+		if err := w.d.skipDocument(ctx, p.doc.ID, "indexing failed: "+err.Error()); err != nil {
+			return err
+		}
+		return errSkipped
+	}
 	if !p.last {
 		return nil
 	}
@@ -222,6 +246,10 @@ func (w *IndexWriter) flushPart(ctx context.Context) error {
 	}
 	return nil
 }
+
+// errSkipped tells addInParts that its document was left out of the
+// index (see indexEach): the rest of its passages are not sent.
+var errSkipped = errors.New("document left out of the index")
 
 // adaptCap sets the passage cap so that the next batch commits in about
 // commitBudget, judging by the last one.

@@ -327,7 +327,18 @@ func (ix *Index) DocumentIDs(ctx context.Context) (_ map[string]int, err error) 
 // buildBatchPassages passages, several at once: bleve builds a batch's
 // segment in the goroutine that submits it, so concurrent batches use
 // every core. At most workers+1 batches are in memory at a time.
-func Build(ctx context.Context, dir string, each func(yield func(*corpus.Document) error) error) (err error) {
+func Build(ctx context.Context, dir string, each func(yield func(*corpus.Document) error) error) error {
+	return BuildSkipping(ctx, dir, each, nil)
+}
+
+// BuildSkipping is Build that does not fail on one document: when a
+// batch fails, its documents are indexed one by one, and each that fails
+// on its own is given to skip (from any goroutine) and left out. Passages
+// of a skipped document that went in with other batches (a document
+// larger than one batch) stay in the index; the caller removes them. The
+// build still fails when every document of a batch of several fails,
+// which is the index's fault, not theirs. A nil skip makes it Build.
+func BuildSkipping(ctx context.Context, dir string, each func(yield func(*corpus.Document) error) error, skip func(docID string, err error)) (err error) {
 	defer batchgc.Tune()()
 	ix, err := create(dir)
 	if err != nil {
@@ -347,7 +358,12 @@ func Build(ctx context.Context, dir string, each func(yield func(*corpus.Documen
 		go func() {
 			defer wg.Done()
 			for docs := range batches {
-				if err := ix.indexNew(docs); err != nil {
+				if err := ix.indexNew(docs); err != nil && skip != nil && ctx.Err() == nil {
+					err = ix.indexEachNew(docs, err, skip)
+					if err != nil {
+						cancel(err)
+					}
+				} else if err != nil {
 					cancel(err)
 				}
 			}
@@ -401,7 +417,8 @@ const buildBatchPassages = 2000
 
 // indexNew adds the passages of documents the index does not hold yet,
 // in one batch: unlike IndexDocuments, nothing is looked up to replace.
-func (ix *Index) indexNew(docs []*corpus.Document) error {
+func (ix *Index) indexNew(docs []*corpus.Document) (err error) {
+	defer recoverDamage("index documents", &err)
 	b := ix.bi.NewBatch()
 	for _, d := range docs {
 		for _, p := range d.Passages {
@@ -430,4 +447,27 @@ func splitPassages(d *corpus.Document, max int) []*corpus.Document {
 		parts = append(parts, &part)
 	}
 	return parts
+}
+
+// indexEachNew indexes docs, whose batch failed with batchErr, one batch
+// each, and gives skip every one that fails on its own. When all of
+// several fail, the index is at fault: batchErr is returned.
+func (ix *Index) indexEachNew(docs []*corpus.Document, batchErr error, skip func(string, error)) error {
+	type failure struct {
+		id  string
+		err error
+	}
+	var failed []failure
+	for _, d := range docs {
+		if err := ix.indexNew([]*corpus.Document{d}); err != nil {
+			failed = append(failed, failure{d.ID, err})
+		}
+	}
+	if len(docs) > 1 && len(failed) == len(docs) {
+		return batchErr
+	}
+	for _, f := range failed {
+		skip(f.id, f.err)
+	}
+	return nil
 }

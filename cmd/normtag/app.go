@@ -170,7 +170,9 @@ func openData(c *cli.Context, write bool) (*datadir.Dir, error) {
 	if write {
 		wait = c.Duration("lock-wait")
 	}
-	d, err := datadir.Open(c.Context, c.String("data"), datadir.Options{Write: write, LockWait: wait, Logger: logger(c)})
+	// Heal takes ingest's --max-passages (0 where there is none: the
+	// default).
+	d, err := datadir.Open(c.Context, c.String("data"), datadir.Options{Write: write, LockWait: wait, Logger: logger(c), MaxPassages: c.Int("max-passages")})
 	if err == nil && !write {
 		warnStaleIndex(c, d)
 	}

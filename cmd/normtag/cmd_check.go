@@ -52,9 +52,18 @@ func checkCommand() *cli.Command {
 				if rep.Repaired {
 					fmt.Fprintln(c.App.Writer, "repaired")
 				}
+				if len(rep.Unindexable) > 0 {
+					fmt.Fprintf(c.App.Writer, "stored but not searchable (the index cannot take them): %d\n", len(rep.Unindexable))
+					for _, u := range rep.Unindexable {
+						fmt.Fprintf(c.App.Writer, "  %s  %s: %s\n", u.ID, u.Path, u.Reason)
+					}
+				}
 			}
 			if err != nil {
 				return err
+			}
+			if len(rep.Unindexable) > 0 {
+				return partialError{failed: len(rep.Unindexable), what: "documents the index cannot take (fix or remove their files; check --repair tries them again)"}
 			}
 			if !rep.OK() && !rep.Repaired {
 				return partialError{failed: len(rep.Missing) + len(rep.Extra) + rep.Unindexed, what: "index differs from the corpus (run check --repair)"}

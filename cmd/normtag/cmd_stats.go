@@ -35,6 +35,9 @@ func statsCommand() *cli.Command {
 				return nil
 			}
 			printStats(c.App.Writer, st.Stats)
+			if st.Unindexable > 0 {
+				fmt.Fprintf(c.App.Writer, "unindexable: %d (stored but not searchable; see normtag check)\n", st.Unindexable)
+			}
 			return nil
 		},
 	}

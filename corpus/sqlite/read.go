@@ -388,6 +388,9 @@ type Backlog struct {
 	Documents int `json:"documents"` // stored
 	Unindexed int `json:"unindexed"` // stored, not yet confirmed in the index
 	Deletes   int `json:"deletes"`   // deleted, not yet removed from the index
+	// Unindexable counts stored documents the index could not take
+	// (MarkUnindexable); they are not a backlog: no writer retries them.
+	Unindexable int `json:"unindexable"`
 }
 
 // Behind reports whether the index lacks changes the store has.
@@ -399,7 +402,8 @@ func (b Backlog) Behind() bool { return b.Unindexed > 0 || b.Deletes > 0 }
 func (s *Store) IndexBacklog(ctx context.Context) (Backlog, error) {
 	var b Backlog
 	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM documents),
-		(SELECT count(*) FROM documents WHERE indexed = 0), (SELECT count(*) FROM index_deletes)`).Scan(&b.Documents, &b.Unindexed, &b.Deletes)
+		(SELECT count(*) FROM documents WHERE indexed = 0), (SELECT count(*) FROM index_deletes),
+		(SELECT count(*) FROM documents WHERE indexed = ?)`, indexedSkipped).Scan(&b.Documents, &b.Unindexed, &b.Deletes, &b.Unindexable)
 	if err != nil {
 		return b, fmt.Errorf("count index backlog: %w", err)
 	}
