@@ -52,6 +52,9 @@ type Dir struct {
 	// indexReleased is when this writer last closed the index, so that
 	// the next batch waits writerPause for readers to get in.
 	indexReleased time.Time
+	// readersWaited is when this writer last found readers waiting for
+	// the index (see yieldToReaders): its batches are then kept shorter.
+	readersWaited time.Time
 	// storeID is the store's identity (Store.ID), recorded in the index.
 	storeID string
 	// maxPassages is the most passages of a document the index takes.

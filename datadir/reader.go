@@ -75,7 +75,9 @@ func (d *Dir) openIndex(ctx context.Context) (*index.Index, error) {
 		if err != nil {
 			return nil, err
 		}
+		withdraw := d.announceWait()
 		ix, err := index.Open(ctx, filepath.Join(d.Path, name), index.OpenOptions{ReadOnly: true})
+		withdraw()
 		if err != nil && !retried {
 			// A rebuild may have swapped the link and removed the old
 			// index between our reading the link and opening the index.

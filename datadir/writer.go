@@ -30,6 +30,10 @@ const (
 	maxFlushPassages = 2000
 	minFlushPassages = 100
 	commitBudget     = 300 * time.Millisecond
+	// readerCommitBudget replaces commitBudget while readers have been
+	// waiting for the index within readersRecent.
+	readerCommitBudget = 150 * time.Millisecond
+	readersRecent      = 5 * time.Second
 )
 
 // writerPause is how long a writer leaves the index free between two
@@ -259,11 +263,22 @@ func (w *IndexWriter) adaptCap(passages int, took time.Duration) {
 	}
 	fits := maxFlushPassages
 	if perPassage := took / time.Duration(passages); perPassage > 0 {
-		fits = int(commitBudget / perPassage)
+		fits = int(w.budget() / perPassage)
 	}
 	// Shrink at once, grow by half at most: one fast commit on a busy
 	// machine must not make the next one long.
 	w.passageCap = min(max(fits, minFlushPassages), w.passageCap*3/2, maxFlushPassages)
+}
+
+// budget is how long the next commit should take: shorter while readers
+// are waiting for the index, since each may have to wait out a whole
+// commit, and a commit on a loaded machine can take a few times longer
+// than the last one measured.
+func (w *IndexWriter) budget() time.Duration {
+	if w.d != nil && !w.d.readersWaited.IsZero() && time.Since(w.d.readersWaited) < readersRecent {
+		return readerCommitBudget
+	}
+	return commitBudget
 }
 
 // updateIndex opens the live index for writing (creating it and its link
@@ -285,6 +300,9 @@ func (d *Dir) updateIndex(ctx context.Context, fn func(*index.Index) error) erro
 		return err
 	}
 	if err := sleep(ctx, writerPause-time.Since(d.indexReleased)); err != nil {
+		return err
+	}
+	if err := d.yieldToReaders(ctx); err != nil {
 		return err
 	}
 	wctx, cancel := context.WithTimeout(ctx, IndexWait)

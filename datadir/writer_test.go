@@ -83,6 +83,18 @@ func TestIndexWriterAdaptsItsCap(t *testing.T) {
 	if w.passageCap != minFlushPassages {
 		t.Fatalf("a batch too small to measure changed the cap to %d", w.passageCap)
 	}
+	// While readers wait for the index, commits aim at the shorter
+	// readerCommitBudget.
+	w = &IndexWriter{passageCap: maxFlushPassages, d: &Dir{readersWaited: time.Now()}}
+	w.adaptCap(1000, commitBudget)
+	if want := int(1000 * readerCommitBudget / commitBudget); w.passageCap != want {
+		t.Fatalf("with readers waiting the cap is %d, want %d", w.passageCap, want)
+	}
+	w.d.readersWaited = time.Now().Add(-2 * readersRecent)
+	w.adaptCap(1000, commitBudget)
+	if w.passageCap != 750 {
+		t.Fatalf("readers long gone, the cap is %d, want 750 (growing by half)", w.passageCap)
+	}
 }
 
 // A document with more passages than the cap goes to the index in
