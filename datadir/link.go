@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/normtag/normtag/index"
 )
 
 // The live index is a directory index.N beside the store; the file named
@@ -168,7 +170,8 @@ func (d *Dir) removeStaleIndexes() {
 	entries, _ := os.ReadDir(d.Path)
 	for _, e := range entries {
 		name := e.Name()
-		if _, ok := indexNumber(name); !ok || name == live {
+		_, ok := indexNumber(strings.TrimSuffix(name, index.CreatingSuffix))
+		if !ok || name == live {
 			continue
 		}
 		if err := os.RemoveAll(filepath.Join(d.Path, name)); err != nil {

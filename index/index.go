@@ -75,7 +75,10 @@ func Open(ctx context.Context, dir string, opts OpenOptions) (*Index, error) {
 		if opts.ReadOnly {
 			return nil, ErrMissing
 		}
-		return create(dir)
+		if err := create(dir); err != nil {
+			return nil, err
+		}
+		opts.NoVerify = true // nothing written yet
 	}
 	if v, err := os.ReadFile(filepath.Join(dir, versionFile)); err == nil && strings.TrimSpace(string(v)) != MappingVersion {
 		return nil, fmt.Errorf("index %s has mapping version %s, this normtag uses %s: %w", dir, strings.TrimSpace(string(v)), MappingVersion, ErrOutdated)
@@ -123,21 +126,43 @@ func (ix *Index) verifyUnless(skip bool) error {
 	return ix.Verify()
 }
 
-func create(dir string) (*Index, error) {
+func create(dir string) error {
 	m, err := newMapping()
 	if err != nil {
-		return nil, fmt.Errorf("index mapping: %w", err)
+		return fmt.Errorf("index mapping: %w", err)
 	}
-	bi, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
+	// bleve writes a new index's files one after another, and a reader
+	// that opened it in between (or after a kill in between) would find
+	// it damaged. So the index is made under another name, complete with
+	// its mapping and version file, and renamed into place: dir is either
+	// absent or whole.
+	tmp := dir + CreatingSuffix
+	if err := os.RemoveAll(tmp); err != nil {
+		return fmt.Errorf("create index %s: %w", dir, err)
+	}
+	bi, err := bleve.NewUsing(tmp, m, scorch.Name, scorch.Name, nil)
 	if err != nil {
-		return nil, fmt.Errorf("create index %s: %w", dir, err)
+		return fmt.Errorf("create index %s: %w", dir, err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, versionFile), []byte(MappingVersion+"\n"), 0o644); err != nil {
-		bi.Close()
-		return nil, fmt.Errorf("create index %s: %w", dir, err)
+	err = os.WriteFile(filepath.Join(tmp, versionFile), []byte(MappingVersion+"\n"), 0o644)
+	// Closed before the rename: Windows renames no directory with open
+	// files.
+	if cerr := bi.Close(); err == nil {
+		err = cerr
 	}
-	return &Index{bi: bi, dir: dir}, nil
+	if err == nil {
+		err = os.Rename(tmp, dir)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("create index %s: %w", dir, err)
+	}
+	return nil
 }
+
+// CreatingSuffix ends the name of an index directory being created (see
+// create); one left by a killed process is removed by the next writer.
+const CreatingSuffix = ".creating"
 
 // Close closes the index.
 func (ix *Index) Close() error { return ix.bi.Close() }
@@ -340,7 +365,10 @@ func Build(ctx context.Context, dir string, each func(yield func(*corpus.Documen
 // which is the index's fault, not theirs. A nil skip makes it Build.
 func BuildSkipping(ctx context.Context, dir string, each func(yield func(*corpus.Document) error) error, skip func(docID string, err error)) (err error) {
 	defer batchgc.Tune()()
-	ix, err := create(dir)
+	if err := create(dir); err != nil {
+		return err
+	}
+	ix, err := Open(ctx, dir, OpenOptions{NoVerify: true})
 	if err != nil {
 		return err
 	}

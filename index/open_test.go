@@ -3,7 +3,9 @@ package index
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -31,5 +33,73 @@ func TestOpenWaitsForAHeldIndex(t *testing.T) {
 	defer r.Close()
 	if waited := time.Since(start); waited < 150*time.Millisecond {
 		t.Fatalf("reader got in after %v, while the writer still held the index", waited)
+	}
+}
+
+// A reader that opens an index while a writer creates it finds it either
+// absent or whole, never damaged: creation renames a complete index into
+// place. Readers poll as fast as they can while indexes are created.
+func TestReadersNeverSeeAHalfCreatedIndex(t *testing.T) {
+	base := t.TempDir()
+	ctx := context.Background()
+	const creations = 30
+	created := make(chan string)
+	failures := make(chan error, 1)
+	go func() {
+		defer close(failures)
+		for dir := range created {
+			for {
+				ix, err := Open(ctx, dir, OpenOptions{ReadOnly: true})
+				if err == nil {
+					ix.Close()
+					break
+				}
+				if !errors.Is(err, ErrMissing) {
+					failures <- err
+					for range created {
+					}
+					return
+				}
+			}
+		}
+	}()
+	for i := range creations {
+		dir := filepath.Join(base, "index."+strconv.Itoa(i+1))
+		created <- dir
+		w, err := Open(ctx, dir, OpenOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+	}
+	close(created)
+	if err := <-failures; err != nil {
+		t.Fatalf("a reader opening an index being created: %v", err)
+	}
+}
+
+// What a create killed half way leaves is neither taken for the index
+// nor in the way of the next create.
+func TestAKilledCreateLeavesNoIndex(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index.1")
+	if err := os.MkdirAll(dir+CreatingSuffix, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir+CreatingSuffix, "index_meta.json"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(context.Background(), dir, OpenOptions{ReadOnly: true}); !errors.Is(err, ErrMissing) {
+		t.Fatalf("read-only open after a killed create: %v, want ErrMissing", err)
+	}
+	w, err := Open(context.Background(), dir, OpenOptions{})
+	if err != nil {
+		t.Fatalf("create over a killed create's leftovers: %v", err)
+	}
+	defer w.Close()
+	if _, err := os.Stat(dir + CreatingSuffix); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the leftover %s is still there: %v", dir+CreatingSuffix, err)
+	}
+	if n, err := w.DocCount(); err != nil || n != 0 {
+		t.Fatalf("new index holds %d passages, %v", n, err)
 	}
 }

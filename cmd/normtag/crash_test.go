@@ -252,9 +252,12 @@ func TestSearchAnswersDuringIngest(t *testing.T) {
 			running = false
 		default:
 		}
-		out, err := exec.Command(bin, "search", "--data", data, "--format", "json", "Testland").Output()
+		var stderr bytes.Buffer
+		search := exec.Command(bin, "search", "--data", data, "--format", "json", "Testland")
+		search.Stderr = &stderr
+		out, err := search.Output()
 		if err != nil {
-			t.Fatalf("search during ingest failed: %v", err)
+			t.Fatalf("search during ingest failed: %v; stderr:\n%s", err, stderr.Bytes())
 		}
 		var res index.Result
 		if err := json.Unmarshal(out, &res); err != nil {
