@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -50,7 +51,7 @@ func TestSearchByNormAndWords(t *testing.T) {
 		t.Fatalf("want 2 hits with norm g, got %d: %+v", res.Total, res.Hits)
 	}
 	for _, h := range res.Hits {
-		if h.DocID != "d1" || h.Title == "" || h.Page == 0 || !strings.Contains(h.Snippet, MarkStart) {
+		if h.DocID != "d1" || h.Title == "" || h.Page == 0 || len(h.Highlights) == 0 || strings.ContainsAny(h.Snippet, markStart+markEnd) {
 			t.Errorf("bad hit %+v", h)
 		}
 	}
@@ -177,6 +178,26 @@ func TestSnippetsCutAtWords(t *testing.T) {
 	} {
 		if got := wholeWords(c.in, text); got != c.want {
 			t.Errorf("wholeWords(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestSplitMarksGivesByteOffsets: the markers become [start, end) byte
+// offsets into the plain snippet (multi-byte letters before a match
+// count in bytes); an unclosed mark ends at the end, an empty one is
+// dropped, and no marker byte is left.
+func TestSplitMarksGivesByteOffsets(t *testing.T) {
+	for _, c := range []struct {
+		in, plain string
+		spans     [][2]int
+	}{
+		{"…é \x02ICT\x03 and \x02cyber\x03", "…é ICT and cyber", [][2]int{{6, 9}, {14, 19}}},
+		{"no marks", "no marks", [][2]int{}},
+		{"\x02\x03empty then \x02open", "empty then open", [][2]int{{11, 15}}},
+	} {
+		plain, spans := splitMarks(c.in)
+		if plain != c.plain || !reflect.DeepEqual(spans, c.spans) {
+			t.Errorf("splitMarks(%q) = %q %v, want %q %v", c.in, plain, spans, c.plain, c.spans)
 		}
 	}
 }

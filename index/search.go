@@ -48,17 +48,52 @@ type Hit struct {
 	DateSource      string  `json:"date_source,omitempty"`
 	SubmitterSource string  `json:"submitter_source,omitempty"`
 	Score           float64 `json:"score"`
-	// Snippet is the best fragment of the passage with matches between
-	// MarkStart and MarkEnd (when highlighting); plain text otherwise.
+	// Snippet is the best fragment of the passage, plain text: it holds
+	// no markers or control characters of normtag's own.
 	Snippet string `json:"snippet"`
-	Text    string `json:"text"`
+	// Highlights are the matched words of Snippet (when highlighting), as
+	// [start, end) byte offsets into Snippet's UTF-8, in order and not
+	// overlapping. Offsets rather than markers in the text keep JSON
+	// output free of control characters; each surface draws them its own
+	// way (bold on a terminal, <mark> in HTML).
+	Highlights [][2]int `json:"highlights"`
+	Text       string   `json:"text"`
 }
 
-// Highlight markers placed around matched words in snippets.
+// Markers bleve's fragment is rewritten with while its partial words are
+// trimmed; splitMarks turns them into Hit.Highlights.
 const (
-	MarkStart = "\x02"
-	MarkEnd   = "\x03"
+	markStart = "\x02"
+	markEnd   = "\x03"
 )
+
+// splitMarks removes the markers from a snippet and returns the plain
+// text with the byte ranges they enclosed. An unclosed mark ends at the
+// end of the text; an empty range is dropped.
+func splitMarks(marked string) (string, [][2]int) {
+	var b strings.Builder
+	spans := [][2]int{}
+	start := -1
+	for _, r := range marked {
+		switch string(r) {
+		case markStart:
+			if start < 0 {
+				start = b.Len()
+			}
+		case markEnd:
+			if start >= 0 && b.Len() > start {
+				spans = append(spans, [2]int{start, b.Len()})
+			}
+			start = -1
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if start >= 0 && b.Len() > start {
+		spans = append(spans, [2]int{start, b.Len()})
+	}
+	return b.String(), spans
+}
 
 // FacetCount is one value of a facet and how many passages have it.
 type FacetCount struct {
@@ -294,9 +329,9 @@ func ConvertResult(res *bleve.SearchResult) *Result {
 			hit.Date = d[:10]
 		}
 		if frags := h.Fragments[FieldText]; len(frags) > 0 {
-			hit.Snippet = wholeWords(fromHTML(frags[0]), hit.Text)
+			hit.Snippet, hit.Highlights = splitMarks(wholeWords(fromHTML(frags[0]), hit.Text))
 		} else {
-			hit.Snippet = textcut.Abbreviate(hit.Text, 240)
+			hit.Snippet, hit.Highlights = textcut.Abbreviate(hit.Text, 240), [][2]int{}
 		}
 		out.Hits = append(out.Hits, hit)
 	}
@@ -329,7 +364,7 @@ const ellipsis = "…"
 // length begins or ends with ("…uct or knowingly support …"), keeping the
 // ellipsis; text is the passage the fragment comes from.
 func wholeWords(snippet, text string) string {
-	plain := strings.NewReplacer(MarkStart, "", MarkEnd, "").Replace(snippet)
+	plain := strings.NewReplacer(markStart, "", markEnd, "").Replace(snippet)
 	body := strings.TrimSuffix(strings.TrimPrefix(plain, ellipsis), ellipsis)
 	at := strings.Index(text, body)
 	if at < 0 || body == "" {
@@ -341,7 +376,7 @@ func wholeWords(snippet, text string) string {
 		first, _ := utf8.DecodeRuneInString(body)
 		if isWord(before) && isWord(first) {
 			rest := snippet[len(ellipsis):]
-			if i := strings.IndexAny(rest, " \n"); i >= 0 && !strings.ContainsAny(rest[:i], MarkStart+MarkEnd) {
+			if i := strings.IndexAny(rest, " \n"); i >= 0 && !strings.ContainsAny(rest[:i], markStart+markEnd) {
 				snippet = ellipsis + rest[i+1:]
 			}
 		}
@@ -351,7 +386,7 @@ func wholeWords(snippet, text string) string {
 		last, _ := utf8.DecodeLastRuneInString(body)
 		if isWord(after) && isWord(last) {
 			rest := snippet[:len(snippet)-len(ellipsis)]
-			if i := strings.LastIndexAny(rest, " \n"); i >= 0 && !strings.ContainsAny(rest[i:], MarkStart+MarkEnd) {
+			if i := strings.LastIndexAny(rest, " \n"); i >= 0 && !strings.ContainsAny(rest[i:], markStart+markEnd) {
 				snippet = strings.TrimRight(rest[:i], " ,;:") + ellipsis
 			}
 		}
@@ -360,8 +395,8 @@ func wholeWords(snippet, text string) string {
 }
 
 func fromHTML(s string) string {
-	s = strings.ReplaceAll(s, "<mark>", MarkStart)
-	s = strings.ReplaceAll(s, "</mark>", MarkEnd)
+	s = strings.ReplaceAll(s, "<mark>", markStart)
+	s = strings.ReplaceAll(s, "</mark>", markEnd)
 	return html.UnescapeString(s)
 }
 

@@ -151,7 +151,7 @@ func printHits(w io.Writer, res *index.Result, req index.Request, color bool) {
 	for i, h := range res.Hits {
 		fmt.Fprintf(w, "%d. %s\n", req.Offset+i+1, citation(h))
 		fmt.Fprintf(w, "   norms: %s\n", describeNorms(h.Norms, h.DirectNorms))
-		fmt.Fprintf(w, "   %s\n\n", markSnippet(h.Snippet, color))
+		fmt.Fprintf(w, "   %s\n\n", markSnippet(h.Snippet, h.Highlights, color))
 	}
 	if res.Next != "" {
 		fmt.Fprintf(w, "more: --after %s\n", res.Next)
@@ -227,23 +227,27 @@ func describeNorms(all, direct []string) string {
 	return strings.Join(parts, "; ")
 }
 
-// markSnippet renders the highlight markers: bold on a terminal, «…»
-// otherwise. The markers are control characters themselves, so the text
-// between them is made safe piece by piece.
-func markSnippet(s string, color bool) string {
+// markSnippet renders a snippet's highlights: bold on a terminal, «…»
+// otherwise. Each piece between the highlight offsets is made safe for a
+// terminal on its own, so that the offsets still point where they should.
+func markSnippet(s string, highlights [][2]int, color bool) string {
 	open, close := "«", "»"
 	if color {
 		open, close = "\x1b[1;33m", "\x1b[0m"
 	}
-	opened := strings.Split(s, index.MarkStart)
-	for i, part := range opened {
-		closed := strings.Split(part, index.MarkEnd)
-		for j := range closed {
-			closed[j] = termsafe.Line(closed[j])
+	var b strings.Builder
+	at := 0
+	for _, h := range highlights {
+		start, end := h[0], h[1]
+		if start < at || end <= start || end > len(s) {
+			continue // not from this snippet: ignore rather than cut a letter
 		}
-		opened[i] = strings.Join(closed, close)
+		b.WriteString(termsafe.Line(s[at:start]))
+		b.WriteString(open + termsafe.Line(s[start:end]) + close)
+		at = end
 	}
-	return strings.Join(opened, open)
+	b.WriteString(termsafe.Line(s[at:]))
+	return b.String()
 }
 
 // isTerminal reports whether w is a character device (a terminal).

@@ -14,7 +14,7 @@ import (
 func TestSearchTextOutputDropsControlCharacters(t *testing.T) {
 	evil := "\x1b]0;owned\x07\x1b[2J\u202e\r"
 	res := &index.Result{Total: 1, Hits: []index.Hit{{Title: "T" + evil, Submitter: "S" + evil, File: "f" + evil + ".md", Page: 1,
-		Snippet: "before " + evil + index.MarkStart + "match" + evil + index.MarkEnd + " after"}},
+		Snippet: "before " + evil + "match" + evil + " after", Highlights: [][2]int{{7 + len(evil), 7 + 2*len(evil) + 5}}}},
 		Facets: map[string][]index.FacetCount{index.FieldSubmitter: {{Value: "S" + evil, Count: 1}}}}
 	var b strings.Builder
 	printHits(&b, res, index.Request{}, false)

@@ -185,14 +185,23 @@ func boundHit(h index.Hit) index.Hit {
 	h.Title, h.File, h.Submitter, h.SubmitterType, h.Country, h.Lang = cut(h.Title), cut(h.File), cut(h.Submitter), cut(h.SubmitterType), cut(h.Country), cut(h.Lang)
 	h.Path = "" // the server's file system is nobody's business
 	if snip := textcut.Runes(h.Snippet, SnippetRunes); snip != h.Snippet {
-		// keep the highlight markers paired when the cut fell inside one
-		if strings.Count(snip, index.MarkStart) > strings.Count(snip, index.MarkEnd) {
-			snip += index.MarkEnd
-		}
-		h.Snippet = snip
+		h.Snippet, h.Highlights = snip, clipHighlights(h.Highlights, len(snip)-len("…")) // Runes ends a cut in "…"
 	}
 	h.Text = textcut.Runes(h.Text, TextRunes)
 	return h
+}
+
+// clipHighlights keeps the highlights within the first n bytes of a cut
+// snippet, ending one the cut fell inside at the cut.
+func clipHighlights(spans [][2]int, n int) [][2]int {
+	out := [][2]int{}
+	for _, s := range spans {
+		if s[0] >= n {
+			break
+		}
+		out = append(out, [2]int{s[0], min(s[1], n)})
+	}
+	return out
 }
 
 // boundMeta returns a copy of meta with every value bounded.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -115,7 +116,7 @@ func TestWriteJSONRefusesOversizedResponses(t *testing.T) {
 func TestBoundHitCutsEveryFieldFromTheFile(t *testing.T) {
 	big := strings.Repeat("é", 1<<20)
 	h := boundHit(index.Hit{Title: big, File: big, Submitter: big, SubmitterType: big, Country: big, Lang: big, Path: "/srv/secret/x.pdf",
-		Snippet: strings.Repeat("a", SnippetRunes-2) + index.MarkStart + "match" + index.MarkEnd, Text: big})
+		Snippet: strings.Repeat("a", SnippetRunes-2) + "match", Highlights: [][2]int{{0, 1}, {SnippetRunes - 2, SnippetRunes + 3}}, Text: big})
 	for name, v := range map[string]string{"title": h.Title, "file": h.File, "submitter": h.Submitter, "type": h.SubmitterType, "country": h.Country, "lang": h.Lang} {
 		if utf8.RuneCountInString(v) != FieldRunes || !strings.HasSuffix(v, "…") {
 			t.Errorf("%s: %d runes", name, utf8.RuneCountInString(v))
@@ -124,8 +125,12 @@ func TestBoundHitCutsEveryFieldFromTheFile(t *testing.T) {
 	if utf8.RuneCountInString(h.Text) != TextRunes || h.Path != "" {
 		t.Errorf("text %d runes, path %q", utf8.RuneCountInString(h.Text), h.Path)
 	}
-	if strings.Count(h.Snippet, index.MarkStart) != strings.Count(h.Snippet, index.MarkEnd) || utf8.RuneCountInString(h.Snippet) > SnippetRunes+1 {
+	if utf8.RuneCountInString(h.Snippet) > SnippetRunes+1 {
 		t.Errorf("snippet %q", h.Snippet)
+	}
+	// the highlight the cut fell into ends at the cut, inside the snippet
+	if want := [][2]int{{0, 1}, {SnippetRunes - 2, SnippetRunes - 1}}; !reflect.DeepEqual(h.Highlights, want) || h.Snippet[SnippetRunes-2:SnippetRunes-1] != "m" {
+		t.Errorf("highlights %v, want %v, in %q", h.Highlights, want, h.Snippet)
 	}
 }
 

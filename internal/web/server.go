@@ -223,16 +223,26 @@ func (s *Server) search(r *http.Request) (*index.Result, []apiHit, error) {
 	hits := make([]apiHit, len(res.Hits))
 	for i, h := range res.Hits {
 		h = boundHit(h)
-		hits[i] = apiHit{Hit: h, SnippetHTML: markHTML(h.Snippet), FileURL: fmt.Sprintf("/api/documents/%s/file#page=%d", h.DocID, h.Page)}
-		hits[i].Snippet = strings.NewReplacer(index.MarkStart, "", index.MarkEnd, "").Replace(h.Snippet)
+		hits[i] = apiHit{Hit: h, SnippetHTML: markHTML(h.Snippet, h.Highlights), FileURL: fmt.Sprintf("/api/documents/%s/file#page=%d", h.DocID, h.Page)}
 	}
 	return res, hits, nil
 }
 
-// markHTML escapes a snippet and turns highlight markers into <mark>.
-func markHTML(s string) string {
-	s = template.HTMLEscapeString(s)
-	return strings.NewReplacer(index.MarkStart, "<mark>", index.MarkEnd, "</mark>").Replace(s)
+// markHTML escapes a snippet and puts its highlights (byte offsets, see
+// index.Hit) in <mark>; offsets that do not fit the snippet are ignored.
+func markHTML(s string, highlights [][2]int) string {
+	var b strings.Builder
+	at := 0
+	for _, h := range highlights {
+		if h[0] < at || h[1] <= h[0] || h[1] > len(s) {
+			continue
+		}
+		b.WriteString(template.HTMLEscapeString(s[at:h[0]]))
+		b.WriteString("<mark>" + template.HTMLEscapeString(s[h[0]:h[1]]) + "</mark>")
+		at = h[1]
+	}
+	b.WriteString(template.HTMLEscapeString(s[at:]))
+	return b.String()
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {

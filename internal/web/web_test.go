@@ -89,6 +89,19 @@ func TestAPISearchWithCitationsAndFacets(t *testing.T) {
 		if !contains(h.Norms, "g") {
 			t.Errorf("hit without norm g: %+v", h.Norms)
 		}
+		// the snippet is plain text; the highlights are byte offsets of
+		// the searched words in it
+		if strings.ContainsAny(h.Snippet, "\x02\x03") || len(h.Highlights) == 0 {
+			t.Errorf("snippet %q with highlights %v", h.Snippet, h.Highlights)
+		}
+		for _, span := range h.Highlights {
+			if span[0] < 0 || span[1] > len(h.Snippet) || span[0] >= span[1] {
+				t.Fatalf("highlight %v outside snippet %q", span, h.Snippet)
+			}
+			if w := strings.ToLower(h.Snippet[span[0]:span[1]]); !strings.HasPrefix(w, "critical") && !strings.HasPrefix(w, "infrastructure") {
+				t.Errorf("highlight %v is %q in %q", span, w, h.Snippet)
+			}
+		}
 	}
 	if len(res.Facets["norm"]) == 0 || len(res.Facets["submitter"]) == 0 || len(res.Facets["year"]) == 0 {
 		t.Errorf("facets missing: %+v", res.Facets)
