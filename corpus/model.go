@@ -192,6 +192,10 @@ const (
 	ReasonCrashed     Reason = "crashed"     // the parser panicked or its process died
 )
 
+// Reasons lists every failure reason, for validating a reason a user names.
+var Reasons = []Reason{ReasonEncrypted, ReasonMalformed, ReasonTimeout, ReasonTooLarge, ReasonNoText,
+	ReasonUnsupported, ReasonEmpty, ReasonUnreadable, ReasonCrashed}
+
 // Error is an ingest failure with a stable Reason. Stages return it (wrapped
 // or not) so that callers can classify failures with errors.As.
 type Error struct {

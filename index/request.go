@@ -40,12 +40,16 @@ const (
 	KindSearch Kind = iota
 	// KindExport asks for every matching passage; it takes no paging.
 	KindExport
+	// KindDocuments lists documents (normtag docs): of the filters only
+	// submitter, lang, since and until apply, matched against the store.
+	KindDocuments
 )
 
 // Output formats, by kind; the first is the default.
 var formats = map[Kind][]string{
-	KindSearch: {"text", "json"},
-	KindExport: {"csv", "jsonl"},
+	KindSearch:    {"text", "json"},
+	KindExport:    {"csv", "jsonl"},
+	KindDocuments: {"text", "json"},
 }
 
 // Formats lists the output formats of a kind, the default first.

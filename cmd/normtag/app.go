@@ -97,6 +97,8 @@ func newApp(stdout, stderr io.Writer, extractChild string) *cli.App {
 			extractCommand(),
 			reindexCommand(),
 			statsCommand(),
+			docsCommand(),
+			failuresCommand(),
 			retagCommand(),
 			checkCommand(),
 			rulesCommand(),

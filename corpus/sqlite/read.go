@@ -339,7 +339,19 @@ func (s *Store) Stats(ctx context.Context) (corpus.Stats, error) {
 // Coverage counts, for every document, the passages carrying each norm
 // (direct or inherited): document id → norm letter → passages.
 func (s *Store) Coverage(ctx context.Context) (map[string]map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT doc_id, norm, count(*) FROM tags GROUP BY doc_id, norm`)
+	return s.countPerDocNorm(ctx, `SELECT doc_id, norm, count(*) FROM tags GROUP BY doc_id, norm`)
+}
+
+// BodyCoverage is Coverage counting body passages only, not headings: a
+// heading's norms are inherited by the passages under it, so counting
+// them too would count a section's norm once more than it is argued.
+func (s *Store) BodyCoverage(ctx context.Context) (map[string]map[string]int, error) {
+	return s.countPerDocNorm(ctx, `SELECT t.doc_id, t.norm, count(*) FROM tags t
+		JOIN passages p ON p.doc_id = t.doc_id AND p.seq = t.seq WHERE p.heading = 0 GROUP BY t.doc_id, t.norm`)
+}
+
+func (s *Store) countPerDocNorm(ctx context.Context, q string) (map[string]map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("coverage: %w", err)
 	}

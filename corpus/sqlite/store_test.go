@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/normtag/normtag/corpus"
+	"maps"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -228,5 +229,30 @@ func TestStorePutDocumentsGroup(t *testing.T) {
 	}
 	if st, _ := s.Stats(ctx); st.Documents != 2 {
 		t.Fatalf("part of a failed group was stored: %+v", st)
+	}
+}
+
+// TestBodyCoverageLeavesOutHeadings: the heading tagged (g) and the
+// passage under it that inherits (g) count twice in Coverage, once in
+// BodyCoverage; body passages' own norms count the same in both.
+func TestBodyCoverageLeavesOutHeadings(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	if _, err := s.PutDocument(ctx, testDoc("aa", "/in/a.txt")); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Coverage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := s.BodyCoverage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all["aa"]["g"] != 2 || all["aa"]["j"] != 1 {
+		t.Errorf("coverage %v", all)
+	}
+	if want := map[string]int{"g": 1, "i": 1, "j": 1}; !maps.Equal(body["aa"], want) {
+		t.Errorf("body coverage %v, want %v", body["aa"], want)
 	}
 }
