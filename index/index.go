@@ -206,7 +206,7 @@ func passageDoc(d *corpus.Document, p corpus.Passage) map[string]any {
 		}
 	}
 	if t, ok := DocumentDate(d); ok {
-		doc[FieldDate] = t
+		doc[FieldDate] = dayKey(t)
 		doc[FieldYear] = strconv.Itoa(t.Year())
 	}
 	return doc

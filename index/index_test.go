@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/normtag/normtag/corpus"
 )
@@ -255,5 +256,55 @@ func TestBuildInConcurrentBatches(t *testing.T) {
 	stop := errors.New("store went away")
 	if err := Build(ctx, filepath.Join(t.TempDir(), "index"), source(stop)); !errors.Is(err, stop) {
 		t.Fatalf("build with a failing source: %v, want %v", err, stop)
+	}
+}
+
+// TestDateBoundsAndOrder checks the date filter at the edges of a day
+// (dates are indexed as days) and the newest-first order.
+func TestDateBoundsAndOrder(t *testing.T) {
+	ctx := context.Background()
+	ix := openTest(t) // d1 dated 2021-03-04 (3 passages), d2 dated 2023 (1)
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	parse := func(s string, end bool) time.Time {
+		v, err := ParseDate(s, end)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, c := range []struct {
+		name         string
+		since, until time.Time
+		want         uint64
+	}{
+		{"since the day itself", at("2021-03-04T00:00:00Z"), time.Time{}, 4},
+		{"since within the day", at("2021-03-04T12:00:00Z"), time.Time{}, 1},
+		{"until within the day", time.Time{}, at("2021-03-04T12:00:00Z"), 3},
+		{"until the day before", time.Time{}, at("2021-03-03T23:59:59Z"), 0},
+		{"one month", parse("2021-03", false), parse("2021-03", true), 3},
+		{"one year", parse("2023", false), parse("2023", true), 1},
+		{"a year with none", parse("2022", false), parse("2022", true), 0},
+		{"in another zone", at("2021-03-04T01:00:00+02:00"), time.Time{}, 4},
+	} {
+		res, err := ix.Search(ctx, Request{Since: c.since, Until: c.until})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if res.Total != c.want {
+			t.Errorf("%s: %d hits, want %d", c.name, res.Total, c.want)
+		}
+	}
+	res, err := ix.Search(ctx, Request{Sort: SortDate, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 4 || res.Hits[0].DocID != "d2" || res.Hits[0].Date != "2023-01-01" || res.Hits[1].Date != "2021-03-04" {
+		t.Fatalf("newest first: %+v", res.Hits)
 	}
 }

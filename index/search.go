@@ -158,12 +158,7 @@ func BuildQuery(r Request) (query.Query, error) {
 		must = append(must, langQuery(r.Langs))
 	}
 	if !r.Since.IsZero() || !r.Until.IsZero() {
-		var start, end time.Time
-		start, end = r.Since, r.Until
-		incl := true
-		q := bleve.NewDateRangeInclusiveQuery(start, end, &incl, &incl)
-		q.SetField(FieldDate)
-		must = append(must, q)
+		must = append(must, dateRange(r.Since, r.Until))
 	}
 	switch len(must) {
 	case 0:
@@ -172,6 +167,29 @@ func BuildQuery(r Request) (query.Query, error) {
 		return must[0], nil
 	}
 	return bleve.NewConjunctionQuery(must...), nil
+}
+
+// dateRange matches the passages whose document date (a day, dayKey) is
+// within since and until, either of which may be zero (open). A bound
+// inside a day counts only the days wholly within the range, as the
+// date-time field this replaced did for dates at midnight: since rounds
+// up to the next day, until down to its own.
+func dateRange(since, until time.Time) query.Query {
+	var lo, hi string
+	if !since.IsZero() {
+		day := since.UTC().Truncate(24 * time.Hour)
+		if day.Before(since) {
+			day = day.AddDate(0, 0, 1)
+		}
+		lo = dayKey(day)
+	}
+	if !until.IsZero() {
+		hi = dayKey(until)
+	}
+	incl := true
+	q := bleve.NewTermRangeInclusiveQuery(lo, hi, &incl, &incl)
+	q.SetField(FieldDate)
+	return q
 }
 
 func anyTerm(field string, values []string) query.Query {
