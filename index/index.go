@@ -29,6 +29,10 @@ const versionFile = "normtag-mapping-version"
 type Index struct {
 	bi  bleve.Index
 	dir string
+
+	buildOnce sync.Once // makes docs on the first write
+	docs      *documentBuilder
+	docsErr   error
 }
 
 // OpenOptions control how an index is opened.
@@ -173,8 +177,17 @@ func (ix *Index) Dir() string { return ix.dir }
 // passageID is the bleve document id of a passage.
 func passageID(docID string, seq int) string { return docID + "/" + strconv.Itoa(seq) }
 
-// passageDoc is what the index stores of a passage.
+// passageDoc is what the index stores of a passage, as a value for
+// bleve's mapping (the reference documentBuilder is tested against).
 func passageDoc(d *corpus.Document, p corpus.Passage) map[string]any {
+	doc := map[string]any{}
+	passageValues(d, p, func(field string, v any) { doc[field] = v })
+	return doc
+}
+
+// passageValues gives put each field of a passage's index document with
+// its value: a string, a []string, a float64 or a bool.
+func passageValues(d *corpus.Document, p corpus.Passage, put func(field string, v any)) {
 	norms := make([]string, 0, len(p.Tags))
 	direct := make([]string, 0, len(p.Tags))
 	for _, t := range p.Tags {
@@ -183,33 +196,35 @@ func passageDoc(d *corpus.Document, p corpus.Passage) map[string]any {
 			direct = append(direct, t.Norm)
 		}
 	}
-	doc := map[string]any{
-		FieldText:    p.Text,
-		FieldTitle:   bound(d.Title),
-		FieldNorm:    norms,
-		FieldDirect:  direct,
-		FieldDoc:     d.ID,
-		FieldFile:    bound(d.FileName),
-		FieldPath:    d.Path,
-		FieldPage:    float64(p.Page),
-		FieldSeq:     seqKey(p.Seq),
-		FieldHeading: p.Heading,
-	}
+	put(FieldText, p.Text)
+	put(FieldTitle, bound(d.Title))
+	put(FieldNorm, norms)
+	put(FieldDirect, direct)
+	put(FieldDoc, d.ID)
+	put(FieldFile, bound(d.FileName))
+	put(FieldPath, d.Path)
+	put(FieldPage, float64(p.Page))
+	put(FieldSeq, seqKey(p.Seq))
+	put(FieldHeading, p.Heading)
 	if v := bound(d.Submitter()); v != "" {
-		doc[FieldSubmitter] = v
-		doc[FieldSubmitterName] = v
+		put(FieldSubmitter, v)
+		put(FieldSubmitterName, v)
 	}
-	for field, key := range map[string]string{FieldSubmitterType: "submitter_type", FieldCountry: "country", FieldLang: "language",
-		FieldTitleSource: corpus.TitleSource, FieldDateSource: corpus.DateSource, FieldSubmitterSource: corpus.SubmitterSource} {
-		if v := bound(d.Meta[key]); v != "" {
-			doc[field] = v
+	for _, f := range metaFields {
+		if v := bound(d.Meta[f.key]); v != "" {
+			put(f.field, v)
 		}
 	}
 	if t, ok := DocumentDate(d); ok {
-		doc[FieldDate] = dayKey(t)
-		doc[FieldYear] = strconv.Itoa(t.Year())
+		put(FieldDate, dayKey(t))
+		put(FieldYear, strconv.Itoa(t.Year()))
 	}
-	return doc
+}
+
+// metaFields are the index fields copied from a document's metadata.
+var metaFields = []struct{ field, key string }{
+	{FieldSubmitterType, "submitter_type"}, {FieldCountry, "country"}, {FieldLang, "language"},
+	{FieldTitleSource, corpus.TitleSource}, {FieldDateSource, corpus.DateSource}, {FieldSubmitterSource, corpus.SubmitterSource},
 }
 
 // bound cuts a value from the file to corpus.MaxFieldRunes: ingest does
@@ -248,8 +263,8 @@ func (ix *Index) IndexDocuments(ctx context.Context, docs []*corpus.Document) (e
 			b.Delete(id)
 		}
 		for _, p := range d.Passages {
-			if err := b.Index(passageID(d.ID, p.Seq), passageDoc(d, p)); err != nil {
-				return fmt.Errorf("index passage %d of %s: %w", p.Seq, d.ID, err)
+			if err := ix.add(b, d, p); err != nil {
+				return err
 			}
 		}
 	}
@@ -257,6 +272,19 @@ func (ix *Index) IndexDocuments(ctx context.Context, docs []*corpus.Document) (e
 		return fmt.Errorf("index batch of %d documents: %w", len(docs), err)
 	}
 	return nil
+}
+
+// add puts passage p of d into batch b.
+func (ix *Index) add(b *bleve.Batch, d *corpus.Document, p corpus.Passage) error {
+	builder, err := ix.builder()
+	if err != nil {
+		return err
+	}
+	doc, err := builder.document(d, p)
+	if err != nil {
+		return fmt.Errorf("index %w", err)
+	}
+	return b.IndexAdvanced(doc)
 }
 
 // AppendPassages adds passages of documents in one batch without looking
@@ -450,8 +478,8 @@ func (ix *Index) indexNew(docs []*corpus.Document) (err error) {
 	b := ix.bi.NewBatch()
 	for _, d := range docs {
 		for _, p := range d.Passages {
-			if err := b.Index(passageID(d.ID, p.Seq), passageDoc(d, p)); err != nil {
-				return fmt.Errorf("index passage %d of %s: %w", p.Seq, d.ID, err)
+			if err := ix.add(b, d, p); err != nil {
+				return err
 			}
 		}
 	}

@@ -1,0 +1,182 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/normtag/normtag/corpus"
+)
+
+// directSampleDocs are sampleDocs plus passages that reach every field
+// and value kind: accents to fold, every metadata field, no tags, an
+// empty path, a date with a time and zone.
+func directSampleDocs() []*corpus.Document {
+	return append(sampleDocs(), &corpus.Document{
+		ID: "d3", Title: "Rapport sur la cybersécurité — Œuvre", FileName: "Rapport É.PDF", Path: "",
+		Meta: map[string]string{"submitter": "République d'Examplia", "submitter_type": "État", "country": "Examplia",
+			"language": "fr-FR", "date": "2019-05-01T23:30:00-05:00",
+			corpus.TitleSource: "pdf-title", corpus.DateSource: "sidecar", corpus.SubmitterSource: "first-page"},
+		Passages: []corpus.Passage{
+			{Seq: 0, Page: 4, Text: "La cybersécurité des hôpitaux est une priorité de l'État.", Tags: []corpus.Tag{{Norm: "f", Score: 0.7}, {Norm: "g", Score: 0.8, Inherited: true}}},
+			{Seq: 7, Page: 9, Text: ""},
+		},
+	})
+}
+
+// describeFields lists a document's fields as text, sorted: name, array
+// positions, options, value and, for analysed fields, every term with
+// its positions and offsets.
+func describeFields(t *testing.T, doc *document.Document) []string {
+	t.Helper()
+	var out []string
+	doc.VisitFields(func(f bindex.Field) {
+		f.Analyze()
+		var terms []string
+		for term, tf := range f.AnalyzedTokenFrequencies() {
+			var locs []string
+			for _, l := range tf.Locations {
+				locs = append(locs, fmt.Sprintf("%s%v@%d[%d:%d]", l.Field, l.ArrayPositions, l.Position, l.Start, l.End))
+			}
+			terms = append(terms, fmt.Sprintf("%q:%s", term, strings.Join(locs, ",")))
+		}
+		sort.Strings(terms)
+		out = append(out, fmt.Sprintf("%s %v %d %T %q len=%d %s", f.Name(), f.ArrayPositions(), f.Options(), f, f.Value(), f.AnalyzedLength(), strings.Join(terms, " ")))
+	})
+	sort.Strings(out)
+	return out
+}
+
+// TestDirectDocumentsMatchMapping proves that the documents built
+// without bleve's mapping walk are the ones the walk makes: the same
+// fields with the same options, values and analysed terms, and an
+// index with the same terms per field and the same stored fields.
+func TestDirectDocumentsMatchMapping(t *testing.T) {
+	ctx := context.Background()
+	open := func(name string) *Index {
+		ix, err := Open(ctx, filepath.Join(t.TempDir(), name), OpenOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		return ix
+	}
+	walked, direct := open("walked"), open("direct")
+	builder, err := direct.builder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, db := walked.bi.NewBatch(), direct.bi.NewBatch()
+	fields := map[string]bool{}
+	for _, d := range directSampleDocs() {
+		for _, p := range d.Passages {
+			id := passageID(d.ID, p.Seq)
+			ref := document.NewDocument(id)
+			if err := walked.bi.Mapping().MapDocument(ref, passageDoc(d, p)); err != nil {
+				t.Fatal(err)
+			}
+			got, err := builder.document(d, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, have := describeFields(t, ref), describeFields(t, got)
+			if !slices.Equal(want, have) || ref.HasComposite() != got.HasComposite() || ref.Indexed() != got.Indexed() {
+				t.Fatalf("%s: walked\n%s\ndirect\n%s", id, strings.Join(want, "\n"), strings.Join(have, "\n"))
+			}
+			for _, line := range want {
+				fields[strings.Fields(line)[0]] = true
+			}
+			if err := wb.Index(id, passageDoc(d, p)); err != nil {
+				t.Fatal(err)
+			}
+			if err := direct.add(db, d, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(fields) < 18 {
+		t.Fatalf("the sample reaches only %d fields: %v", len(fields), fields)
+	}
+	if err := walked.bi.Batch(wb); err != nil {
+		t.Fatal(err)
+	}
+	if err := direct.bi.Batch(db); err != nil {
+		t.Fatal(err)
+	}
+	dict := func(bi bleve.Index, field string) []string {
+		fd, err := bi.FieldDict(field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer fd.Close()
+		var out []string
+		for {
+			e, err := fd.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e == nil {
+				return out
+			}
+			out = append(out, fmt.Sprintf("%q=%d", e.Term, e.Count))
+		}
+	}
+	for field := range builder.fields {
+		w, d := dict(walked.bi, field), dict(direct.bi, field)
+		if !slices.Equal(w, d) {
+			t.Errorf("field %s: walked terms %v, direct %v", field, w, d)
+		}
+	}
+	stored := func(bi bleve.Index, id string) []string {
+		doc, err := bi.Document(id)
+		if err != nil || doc == nil {
+			t.Fatalf("document %s: %v", id, err)
+		}
+		var out []string
+		doc.VisitFields(func(f bindex.Field) {
+			out = append(out, fmt.Sprintf("%s %v %q", f.Name(), f.ArrayPositions(), f.Value()))
+		})
+		sort.Strings(out)
+		return out
+	}
+	wn, _ := walked.bi.DocCount()
+	dn, _ := direct.bi.DocCount()
+	if wn != dn || wn != 6 {
+		t.Fatalf("doc counts: walked %d, direct %d, want 6", wn, dn)
+	}
+	for _, d := range directSampleDocs() {
+		for _, p := range d.Passages {
+			id := passageID(d.ID, p.Seq)
+			if w, g := stored(walked.bi, id), stored(direct.bi, id); !slices.Equal(w, g) {
+				t.Errorf("%s stored: walked %v, direct %v", id, w, g)
+			}
+		}
+	}
+	// Searches, facets and highlights through the whole request layer.
+	for _, r := range []Request{
+		{Query: "cybersecurite", Highlight: true, Facets: true},
+		{Query: "critical infrastructure", Norms: []string{"g"}, Highlight: true, Facets: true},
+		{Query: `submitter:"republique d'examplia"`}, {Query: "lang:fr"}, {Query: "submitter_type:etat"},
+		{Sort: SortDate, Limit: 10, Facets: true}, {Sort: SortDocument, Limit: 10},
+	} {
+		w, err := walked.Search(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := direct.Search(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.Total == 0 || fmt.Sprintf("%+v %+v", w.Hits, w.Facets) != fmt.Sprintf("%+v %+v", g.Hits, g.Facets) {
+			t.Errorf("%+v: walked %d hits %+v %+v, direct %d hits %+v %+v", r, w.Total, w.Hits, w.Facets, g.Total, g.Hits, g.Facets)
+		}
+	}
+}
