@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
@@ -54,6 +55,9 @@ func newDocumentBuilder(m mapping.IndexMapping) (*documentBuilder, error) {
 			}
 			if f.analyzer = im.AnalyzerNamed(analyzer); f.analyzer == nil {
 				return nil, fmt.Errorf("field %s: no analyser %q", name, analyzer)
+			}
+			if documentLevel[name] {
+				f.analyzer = &memoAnalyzer{inner: f.analyzer, seen: map[string]analysis.TokenStream{}}
 			}
 		case "number", "boolean":
 		default:
@@ -109,4 +113,40 @@ func (b *documentBuilder) add(doc *document.Document, field string, f fieldBuild
 	if f.kind == "text" {
 		doc.AddField(document.NewTextFieldCustom(field, positions, []byte(v), f.options, f.analyzer))
 	}
+}
+
+// documentLevel are the analysed fields whose value is the document's,
+// the same in each of its passages: their analysis is remembered
+// (memoAnalyzer) rather than repeated per passage.
+var documentLevel = map[string]bool{FieldTitle: true, FieldSubmitter: true, FieldCountry: true}
+
+// memoAnalyzer is an analyser that remembers what it made of recent
+// inputs and gives the same tokens for the same input again. The tokens
+// are shared between fields, which is safe since bleve only reads them
+// (analysis.TokenFrequency copies what it keeps); analysis runs on
+// several goroutines, hence the lock.
+type memoAnalyzer struct {
+	inner analysis.Analyzer
+	mu    sync.Mutex
+	seen  map[string]analysis.TokenStream
+}
+
+// memoSize bounds a memoAnalyzer's inputs: the documents of a few batches.
+const memoSize = 1024
+
+func (m *memoAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	m.mu.Lock()
+	tokens, ok := m.seen[string(input)]
+	m.mu.Unlock()
+	if ok {
+		return tokens
+	}
+	tokens = m.inner.Analyze(input)
+	m.mu.Lock()
+	if len(m.seen) >= memoSize {
+		clear(m.seen)
+	}
+	m.seen[string(input)] = tokens
+	m.mu.Unlock()
+	return tokens
 }

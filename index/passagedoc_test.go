@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	bindex "github.com/blevesearch/bleve_index_api"
 
@@ -177,6 +178,29 @@ func TestDirectDocumentsMatchMapping(t *testing.T) {
 		}
 		if w.Total == 0 || fmt.Sprintf("%+v %+v", w.Hits, w.Facets) != fmt.Sprintf("%+v %+v", g.Hits, g.Facets) {
 			t.Errorf("%+v: walked %d hits %+v %+v, direct %d hits %+v %+v", r, w.Total, w.Hits, w.Facets, g.Total, g.Hits, g.Facets)
+		}
+	}
+}
+
+// TestMemoAnalyzerSameTokensBounded checks that a remembered analysis is
+// the analyser's own, first time and again, and that memory stays bounded.
+func TestMemoAnalyzerSameTokensBounded(t *testing.T) {
+	m, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner := m.AnalyzerNamed(foldedEnglish)
+	memo := &memoAnalyzer{inner: inner, seen: map[string]analysis.TokenStream{}}
+	for round := range 2 {
+		for i := range memoSize + 10 {
+			in := fmt.Sprintf("Rapport %d sur la Cybersécurité des États", i%(memoSize/2+round*memoSize))
+			want, got := inner.Analyze([]byte(in)), memo.Analyze([]byte(in))
+			if fmt.Sprint(want) != fmt.Sprint(got) {
+				t.Fatalf("%q: analysed %v, remembered %v", in, want, got)
+			}
+			if len(memo.seen) > memoSize {
+				t.Fatalf("%d inputs remembered, bound %d", len(memo.seen), memoSize)
+			}
 		}
 	}
 }
