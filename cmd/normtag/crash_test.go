@@ -311,7 +311,9 @@ func TestIngestRobustnessCorpus(t *testing.T) {
 	}
 	data := filepath.Join(t.TempDir(), "data")
 	report := filepath.Join(t.TempDir(), "report.json")
-	cmd := exec.Command(bin, "ingest", "--quiet", "--timeout", "20s", "--data", data, "--report", report, root)
+	// Not --quiet: quiet prints only the summary, and every failure must
+	// be said on stderr.
+	cmd := exec.Command(bin, "ingest", "--timeout", "20s", "--data", data, "--report", report, root)
 	out, err := cmd.CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
 		t.Fatalf("want exit code 1 (some files failed), got %v\n%.2000s", err, out)
