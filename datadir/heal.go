@@ -97,29 +97,16 @@ func (d *Dir) Heal(ctx context.Context) error {
 		return err
 	}
 	w.Delete(dels...)
-	for _, id := range ids {
-		if err := ctx.Err(); err != nil {
+	tooLarge := func(id, reason string) error {
+		if err := d.skipDocument(ctx, id, reason); err != nil {
 			return err
 		}
-		if reason, err := d.tooLarge(ctx, id); err != nil {
-			return err
-		} else if reason != "" {
-			if err := d.skipDocument(ctx, id, reason); err != nil {
-				return err
-			}
-			w.Delete(id) // what the index holds for it is stale
-			continue
-		}
-		doc, err := d.Store.Document(ctx, id, corpus.WithPassages)
-		if errors.Is(err, corpus.ErrNotFound) {
-			continue // deleted meanwhile; its delete is queued
-		}
-		if err != nil {
-			return err
-		}
-		if err := w.Add(ctx, doc); err != nil {
-			return err
-		}
+		w.Delete(id) // what the index holds for it is stale
+		return nil
+	}
+	add := func(doc *corpus.Document) error { return w.Add(ctx, doc) }
+	if err := d.eachIndexable(ctx, ids, tooLarge, add); err != nil {
+		return err
 	}
 	return w.Flush(ctx)
 }
@@ -161,10 +148,11 @@ func (d *Dir) RebuildIndex(ctx context.Context) error {
 	var mu sync.Mutex
 	skipped := map[string]string{}
 	failed := false
-	tooLarge := func(id, reason string) {
+	tooLarge := func(id, reason string) error {
 		mu.Lock()
 		defer mu.Unlock()
 		skipped[id] = reason
+		return nil
 	}
 	skip := func(id string, err error) { // from Build's goroutines
 		mu.Lock()
@@ -173,7 +161,11 @@ func (d *Dir) RebuildIndex(ctx context.Context) error {
 		failed = true
 	}
 	err = index.BuildSkipping(ctx, dir, func(yield func(*corpus.Document) error) error {
-		return d.eachIndexable(ctx, tooLarge, yield)
+		ids, err := d.Store.DocumentIDs(ctx)
+		if err != nil {
+			return err
+		}
+		return d.eachIndexable(ctx, ids, tooLarge, yield)
 	}, skip)
 	if err == nil && failed {
 		err = removeFromIndex(ctx, dir, skipped)
@@ -208,14 +200,11 @@ func (d *Dir) RebuildIndex(ctx context.Context) error {
 	return nil
 }
 
-// eachIndexable calls yield with every stored document, loaded with its
-// passages, except those with more passages than the limit: they are
-// given to tooLarge with the reason, without being loaded.
-func (d *Dir) eachIndexable(ctx context.Context, tooLarge func(id, reason string), yield func(*corpus.Document) error) error {
-	ids, err := d.Store.DocumentIDs(ctx)
-	if err != nil {
-		return err
-	}
+// eachIndexable calls yield with each of the documents ids, loaded with
+// its passages, except those with more passages than the limit: they are
+// given to tooLarge with the reason, without being loaded. Heal's
+// catch-up and RebuildIndex share it so both skip alike.
+func (d *Dir) eachIndexable(ctx context.Context, ids []string, tooLarge func(id, reason string) error, yield func(*corpus.Document) error) error {
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -223,12 +212,14 @@ func (d *Dir) eachIndexable(ctx context.Context, tooLarge func(id, reason string
 		if reason, err := d.tooLarge(ctx, id); err != nil {
 			return err
 		} else if reason != "" {
-			tooLarge(id, reason)
+			if err := tooLarge(id, reason); err != nil {
+				return err
+			}
 			continue
 		}
 		doc, err := d.Store.Document(ctx, id, corpus.WithPassages)
 		if errors.Is(err, corpus.ErrNotFound) {
-			continue // deleted meanwhile
+			continue // deleted meanwhile; its index delete is queued
 		}
 		if err != nil {
 			return err
