@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/pipeline/extract"
 	"github.com/normtag/normtag/pipeline/segment"
 	"github.com/normtag/normtag/pipeline/tag"
@@ -35,8 +36,10 @@ func (e UnsafeInProcess) Extract(ctx context.Context, path string) (*corpus.Docu
 // DefaultMaxPassages is the most passages one document may have when no
 // other limit is given. Every passage is held, stored and indexed by the
 // ingesting process; 200,000 is some 20 times the longest real
-// submission and keeps that process within a few hundred MiB.
-const DefaultMaxPassages = 200_000
+// submission and keeps that process within a few hundred MiB. It is the
+// index's limit too (datadir.DefaultMaxPassages), defined there once so
+// the two cannot drift apart.
+const DefaultMaxPassages = datadir.DefaultMaxPassages
 
 // Analyse runs the text stages on an extracted document: it splits the
 // pages into passages and tags them, recording the rules version. A
