@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -36,7 +35,7 @@ func Discover(ctx context.Context, roots []string) ([]Candidate, []corpus.Failur
 		}
 		info, err := os.Stat(root) // follows a link given on the command line
 		if err != nil {
-			d.fail(root, corpus.ReasonUnreadable, unwrapPathError(err))
+			d.fail(root, corpus.ReasonUnreadable, safefile.UnwrapPath(err))
 			continue
 		}
 		switch {
@@ -88,7 +87,7 @@ func (d *discovery) add(path string, info fs.FileInfo) {
 func (d *discovery) walk(dir string, ancestors []fs.FileInfo, batch *[]Candidate) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		d.fail(dir, corpus.ReasonUnreadable, unwrapPathError(err))
+		d.fail(dir, corpus.ReasonUnreadable, safefile.UnwrapPath(err))
 		if len(entries) == 0 {
 			return
 		}
@@ -106,7 +105,7 @@ func (d *discovery) walk(dir string, ancestors []fs.FileInfo, batch *[]Candidate
 		if mode&fs.ModeSymlink != 0 {
 			info, err = os.Stat(path)
 			if err != nil {
-				d.fail(path, corpus.ReasonUnreadable, fmt.Errorf("symbolic link to %s: %w", linkTarget(path), unwrapPathError(err)))
+				d.fail(path, corpus.ReasonUnreadable, fmt.Errorf("symbolic link to %s: %w", linkTarget(path), safefile.UnwrapPath(err)))
 				continue
 			}
 			mode = info.Mode().Type()
@@ -115,7 +114,7 @@ func (d *discovery) walk(dir string, ancestors []fs.FileInfo, batch *[]Candidate
 		case mode.IsDir():
 			if info == nil {
 				if info, err = e.Info(); err != nil {
-					d.fail(path, corpus.ReasonUnreadable, unwrapPathError(err))
+					d.fail(path, corpus.ReasonUnreadable, safefile.UnwrapPath(err))
 					continue
 				}
 			}
@@ -130,7 +129,7 @@ func (d *discovery) walk(dir string, ancestors []fs.FileInfo, batch *[]Candidate
 			}
 			if info == nil {
 				if info, err = e.Info(); err != nil {
-					d.fail(path, corpus.ReasonUnreadable, unwrapPathError(err))
+					d.fail(path, corpus.ReasonUnreadable, safefile.UnwrapPath(err))
 					continue
 				}
 			}
@@ -170,14 +169,4 @@ func isSidecar(name string) bool {
 		return true
 	}
 	return false
-}
-
-// unwrapPathError drops the *fs.PathError wrapper, whose path the caller
-// already reports, keeping the reason ("no such file or directory").
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

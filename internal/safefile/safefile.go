@@ -27,12 +27,12 @@ const chunk = 1 << 20
 func Open(path string, max int64) (*os.File, fs.FileInfo, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
 	if err != nil {
-		return nil, nil, corpus.Errorf(corpus.ReasonUnreadable, "%w", unwrapPath(err))
+		return nil, nil, corpus.Errorf(corpus.ReasonUnreadable, "%w", UnwrapPath(err))
 	}
 	info, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, nil, corpus.Errorf(corpus.ReasonUnreadable, "%w", unwrapPath(err))
+		return nil, nil, corpus.Errorf(corpus.ReasonUnreadable, "%w", UnwrapPath(err))
 	}
 	if !info.Mode().IsRegular() {
 		f.Close()
@@ -68,7 +68,7 @@ func Copy(ctx context.Context, dst io.Writer, f *os.File, max int64) (int64, err
 			return n, nil
 		}
 		if err != nil {
-			return n, corpus.Errorf(corpus.ReasonUnreadable, "%w", unwrapPath(err))
+			return n, corpus.Errorf(corpus.ReasonUnreadable, "%w", UnwrapPath(err))
 		}
 	}
 }
@@ -117,8 +117,9 @@ func (s *sizedBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// unwrapPath drops the *fs.PathError wrapper: callers name the path.
-func unwrapPath(err error) error {
+// UnwrapPath drops the *fs.PathError wrapper, whose path the caller
+// already reports, keeping the reason ("no such file or directory").
+func UnwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
