@@ -60,6 +60,19 @@ func storeOnly(t *testing.T, d *Dir, docs []*corpus.Document) {
 	}
 }
 
+// healedWriter opens a writer on dir, stores docs and heals, so the
+// store and the live index both hold them: the starting point of most
+// tests here.
+func healedWriter(t *testing.T, dir string, docs []*corpus.Document) *Dir {
+	t.Helper()
+	w := openWriter(t, dir)
+	storeOnly(t, w, docs)
+	if err := w.Heal(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
 // indexed counts the passages in the live index.
 func indexed(t *testing.T, d *Dir) uint64 {
 	t.Helper()
@@ -158,11 +171,7 @@ func TestHealAppliesPendingIndexDeletes(t *testing.T) {
 // removed; the live one is kept.
 func TestHealRemovesStaleIndexes(t *testing.T) {
 	dir := t.TempDir()
-	w := openWriter(t, dir)
-	storeOnly(t, w, makeDocs("doc", 2, 3))
-	if err := w.Heal(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	w := healedWriter(t, dir, makeDocs("doc", 2, 3))
 	live, err := w.LiveIndexDir()
 	if err != nil {
 		t.Fatal(err)
@@ -195,11 +204,7 @@ func TestHealRemovesStaleIndexes(t *testing.T) {
 // interrupted) makes the next writer rebuild it from the store.
 func TestHealRebuildsAMissingIndex(t *testing.T) {
 	dir := t.TempDir()
-	w := openWriter(t, dir)
-	storeOnly(t, w, makeDocs("doc", 3, 3))
-	if err := w.Heal(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	w := healedWriter(t, dir, makeDocs("doc", 3, 3))
 	live, _ := w.LiveIndexDir()
 	w.Close()
 	if err := os.RemoveAll(live); err != nil {
@@ -217,11 +222,7 @@ func TestHealRebuildsAMissingIndex(t *testing.T) {
 // the portable link file.
 func TestSymbolicIndexLinkIsReadAndReplaced(t *testing.T) {
 	dir := t.TempDir()
-	w := openWriter(t, dir)
-	storeOnly(t, w, makeDocs("doc", 2, 3))
-	if err := w.Heal(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	w := healedWriter(t, dir, makeDocs("doc", 2, 3))
 	live, _ := w.LiveIndexDir()
 	w.Close()
 	link := filepath.Join(dir, IndexLink)
@@ -264,11 +265,7 @@ func TestBadIndexLinkIsRefused(t *testing.T) {
 func TestRebuildSwapsTheLiveIndex(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	w := openWriter(t, dir)
-	storeOnly(t, w, makeDocs("doc", 2, 3))
-	if err := w.Heal(ctx); err != nil {
-		t.Fatal(err)
-	}
+	w := healedWriter(t, dir, makeDocs("doc", 2, 3))
 	before, _ := w.LiveIndexDir()
 	ix, err := openReader(t, dir).OpenIndex(ctx)
 	if err != nil {
@@ -312,11 +309,7 @@ func TestWriterLock(t *testing.T) {
 func TestCheckReadsWhileAReaderHoldsTheIndex(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	w := openWriter(t, dir)
-	storeOnly(t, w, makeDocs("doc", 2, 3))
-	if err := w.Heal(ctx); err != nil {
-		t.Fatal(err)
-	}
+	w := healedWriter(t, dir, makeDocs("doc", 2, 3))
 	ix, err := openReader(t, dir).OpenIndex(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -368,11 +361,7 @@ func TestCheckRepairs(t *testing.T) {
 // nothing inconsistent; the next writer finishes it.
 func TestInterruptedHealIsFinishedByTheNextWriter(t *testing.T) {
 	dir := t.TempDir()
-	w := openWriter(t, dir)
-	storeOnly(t, w, makeDocs("seed", 1, 10))
-	if err := w.Heal(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	w := healedWriter(t, dir, makeDocs("seed", 1, 10))
 	storeOnly(t, w, makeDocs("backlog", 100, 100))
 	r := openReader(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())

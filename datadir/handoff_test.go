@@ -14,11 +14,7 @@ import (
 func TestWriterYieldsToAWaitingReader(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	w := openWriter(t, dir)
-	storeOnly(t, w, makeDocs("seed", 2, 3))
-	if err := w.Heal(ctx); err != nil {
-		t.Fatal(err)
-	}
+	w := healedWriter(t, dir, makeDocs("seed", 2, 3))
 	r := openReader(t, dir)
 	if w.readersWaiting() {
 		t.Fatal("readers seen waiting before any announced it")
@@ -59,11 +55,7 @@ func TestWriterYieldsToAWaitingReader(t *testing.T) {
 func TestWriterYieldsOnlyForAWhile(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	w := openWriter(t, dir)
-	storeOnly(t, w, makeDocs("seed", 2, 3))
-	if err := w.Heal(ctx); err != nil {
-		t.Fatal(err)
-	}
+	w := healedWriter(t, dir, makeDocs("seed", 2, 3))
 	withdraw := openReader(t, dir).announceWait()
 	defer withdraw()
 	start := time.Now()

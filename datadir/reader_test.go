@@ -29,11 +29,7 @@ func search(ctx context.Context, r *IndexReader) (uint64, error) {
 func TestIndexReaderLetsAWriterIn(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	w := openWriter(t, dir)
-	storeOnly(t, w, makeDocs("first", 2, 3))
-	if err := w.Heal(ctx); err != nil {
-		t.Fatal(err)
-	}
+	w := healedWriter(t, dir, makeDocs("first", 2, 3))
 	w.Close()
 	reader := openReader(t, dir).NewIndexReader()
 	defer reader.Close()
@@ -63,11 +59,7 @@ func TestIndexReaderLetsAWriterIn(t *testing.T) {
 func TestIndexReaderDrainsABusyHandle(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	w := openWriter(t, dir)
-	storeOnly(t, w, makeDocs("doc", 2, 3))
-	if err := w.Heal(ctx); err != nil {
-		t.Fatal(err)
-	}
+	healedWriter(t, dir, makeDocs("doc", 2, 3)) // stays open until the test ends
 	reader := openReader(t, dir).NewIndexReader()
 	defer reader.Close()
 	reader.maxAge = 50 * time.Millisecond
@@ -96,11 +88,7 @@ func TestIndexReaderDrainsABusyHandle(t *testing.T) {
 func TestIndexReaderWaitsWithContext(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	w := openWriter(t, dir)
-	storeOnly(t, w, makeDocs("doc", 2, 3))
-	if err := w.Heal(ctx); err != nil {
-		t.Fatal(err)
-	}
+	w := healedWriter(t, dir, makeDocs("doc", 2, 3))
 	reader := openReader(t, dir).NewIndexReader()
 	defer reader.Close()
 	hold := make(chan struct{})
@@ -152,11 +140,7 @@ func TestSearchesAnswerWhileAWriterHealsABacklog(t *testing.T) {
 	const bound = 2 * time.Second
 	ctx := context.Background()
 	dir := t.TempDir()
-	w := openWriter(t, dir)
-	storeOnly(t, w, makeDocs("seed", 1, 10))
-	if err := w.Heal(ctx); err != nil {
-		t.Fatal(err)
-	}
+	w := healedWriter(t, dir, makeDocs("seed", 1, 10))
 	storeOnly(t, w, makeDocs("backlog", 500, 100))
 	const total = 50010
 

@@ -143,11 +143,7 @@ func TestIndexWriterSplitsALargeDocument(t *testing.T) {
 // whole, without duplicates.
 func TestPartlyIndexedLargeDocumentIsHealed(t *testing.T) {
 	dir := t.TempDir()
-	w := openWriter(t, dir)
-	storeOnly(t, w, makeDocs("seed", 1, 10))
-	if err := w.Heal(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	w := healedWriter(t, dir, makeDocs("seed", 1, 10))
 	storeOnly(t, w, makeDocs("huge", 1, 3*maxFlushPassages))
 	r := openReader(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())
