@@ -37,12 +37,14 @@ func reportCommand() *cli.Command {
 			if err := os.MkdirAll(c.String("out"), 0o755); err != nil {
 				return err
 			}
+			// Each file is written beside its name and renamed into place:
+			// a failure leaves the previous one.
 			for name, write := range map[string]func() error{
 				"coverage.csv": func() error {
-					return writeFile(filepath.Join(c.String("out"), "coverage.csv"), func(f *os.File) error { return export.CoverageCSV(c.Context, f, d.Store) })
+					return writeAtomic(filepath.Join(c.String("out"), "coverage.csv"), func(f *os.File) error { return export.CoverageCSV(c.Context, f, d.Store) })
 				},
 				"cooccurrence.csv": func() error {
-					return writeFile(filepath.Join(c.String("out"), "cooccurrence.csv"), func(f *os.File) error { return export.CooccurrenceCSV(c.Context, f, d.Store) })
+					return writeAtomic(filepath.Join(c.String("out"), "cooccurrence.csv"), func(f *os.File) error { return export.CooccurrenceCSV(c.Context, f, d.Store) })
 				},
 			} {
 				if err := write(); err != nil {
@@ -53,9 +55,4 @@ func reportCommand() *cli.Command {
 			return nil
 		},
 	}
-}
-
-// writeFile writes one report file; a failure leaves the previous one.
-func writeFile(path string, fn func(*os.File) error) error {
-	return writeAtomic(path, fn)
 }
