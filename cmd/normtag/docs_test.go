@@ -247,21 +247,8 @@ func TestFailuresListsReasonsAndDetails(t *testing.T) {
 // TestDocsFailedListsUnindexableDocuments: a stored document the index
 // could not take is listed by docs --failed, with why.
 func TestDocsFailedListsUnindexableDocuments(t *testing.T) {
-	ctx := context.Background()
 	data := filepath.Join(t.TempDir(), "data")
-	d, err := datadir.Open(ctx, data, datadir.Options{Write: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	big := &corpus.Document{ID: "big-legacy-document", FileName: "legacy.txt", Path: "/old/legacy.txt", Title: "Legacy",
-		Format: corpus.FormatText, PageCount: 1}
-	for s := range 30 {
-		big.Passages = append(big.Passages, corpus.Passage{Seq: s, Page: 1, Text: fmt.Sprintf("States should cooperate, point %d.", s)})
-	}
-	if _, err := d.Store.PutDocuments(ctx, []*corpus.Document{big}); err != nil {
-		t.Fatal(err)
-	}
-	d.Close()
+	big := storeLegacyDocument(t, data, 30)
 	src := t.TempDir()
 	write(t, filepath.Join(src, "one.txt"), "States should not knowingly allow their territory to be used for internationally wrongful acts using ICTs.\n")
 	if code, out, errs := normtag(t, "ingest", "--data", data, "--max-passages", "20", src); code != 0 {

@@ -16,21 +16,8 @@ import (
 // instead of dying on it, and goes on; check lists it and exits 1; stats
 // counts it; a later ingest does not try it again.
 func TestIngestSkipsAStoredDocumentOverThePassageLimit(t *testing.T) {
-	ctx := context.Background()
 	data := filepath.Join(t.TempDir(), "data")
-	d, err := datadir.Open(ctx, data, datadir.Options{Write: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	big := &corpus.Document{ID: "big-legacy-document", FileName: "legacy.txt", Path: "/old/legacy.txt", Title: "Legacy",
-		Format: corpus.FormatText, PageCount: 1}
-	for s := range 40 {
-		big.Passages = append(big.Passages, corpus.Passage{Seq: s, Page: 1, Text: fmt.Sprintf("States should cooperate on norm %d of responsible behaviour.", s)})
-	}
-	if _, err := d.Store.PutDocuments(ctx, []*corpus.Document{big}); err != nil {
-		t.Fatal(err)
-	}
-	d.Close()
+	big := storeLegacyDocument(t, data, 40)
 
 	src := t.TempDir()
 	write(t, filepath.Join(src, "one.txt"), "States should not knowingly allow their territory to be used for internationally wrongful acts using ICTs.\n")
@@ -64,4 +51,26 @@ func TestIngestSkipsAStoredDocumentOverThePassageLimit(t *testing.T) {
 	if res := searchJSON(t, "--data", data, "assistance"); res.Total == 0 {
 		t.Fatalf("the second file is not searchable: %+v", res)
 	}
+}
+
+// storeLegacyDocument stores, straight into a new data directory, a text
+// document of n passages (as one stored before ingest's --max-passages
+// existed) and returns it; nothing is indexed.
+func storeLegacyDocument(t *testing.T, data string, n int) *corpus.Document {
+	t.Helper()
+	ctx := context.Background()
+	d, err := datadir.Open(ctx, data, datadir.Options{Write: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	big := &corpus.Document{ID: "big-legacy-document", FileName: "legacy.txt", Path: "/old/legacy.txt", Title: "Legacy",
+		Format: corpus.FormatText, PageCount: 1}
+	for s := range n {
+		big.Passages = append(big.Passages, corpus.Passage{Seq: s, Page: 1, Text: fmt.Sprintf("States should cooperate on norm %d of responsible behaviour.", s)})
+	}
+	if _, err := d.Store.PutDocuments(ctx, []*corpus.Document{big}); err != nil {
+		t.Fatal(err)
+	}
+	return big
 }
