@@ -3,41 +3,19 @@ package export
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/index"
-	"github.com/normtag/normtag/pipeline"
-	"github.com/normtag/normtag/pipeline/tag"
+	"github.com/normtag/normtag/internal/sampledata"
 )
 
-// sampleData ingests the repository's sample corpus into a temporary data
-// directory (real extractors, tagger, store and bleve index) and opens it
-// for reading.
+// sampleData opens a data directory holding the sample corpus
+// (sampledata.Open) and its index.
 func sampleData(t *testing.T) (*datadir.Dir, *index.Index) {
 	t.Helper()
-	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "data")
-	w, err := datadir.Open(ctx, dir, datadir.Options{Write: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg, err := tag.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := pipeline.Ingest(ctx, w, []string{"../../examples/corpus"}, pipeline.IngestOptions{Tagger: tg, Extractor: pipeline.UnsafeInProcess{}}) // our own samples
-	if err != nil || sum.Added < 4 {
-		t.Fatalf("ingest: %v %+v", err, sum)
-	}
-	w.Close()
-	d, err := datadir.Open(ctx, dir, datadir.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	ix, err := d.OpenIndex(ctx)
+	d := sampledata.Open(t, "../../examples/corpus")
+	ix, err := d.OpenIndex(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,46 +1,24 @@
 package web
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
-	"github.com/normtag/normtag/datadir"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/normtag/normtag/pipeline"
-	"github.com/normtag/normtag/pipeline/tag"
+	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/internal/sampledata"
 )
 
 // sampleServer ingests the repository's sample corpus into a temporary
 // data directory and serves it on a real loopback listener.
 func sampleServer(t *testing.T) (*httptest.Server, *datadir.Dir) {
 	t.Helper()
-	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "data")
-	w, err := datadir.Open(ctx, dir, datadir.Options{Write: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg, err := tag.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := pipeline.Ingest(ctx, w, []string{"../../examples/corpus"}, pipeline.IngestOptions{Tagger: tg, Extractor: pipeline.UnsafeInProcess{}}) // our own samples
-	if err != nil || sum.Added < 4 {
-		t.Fatalf("ingest: %v %+v", err, sum)
-	}
-	w.Close()
-	d, err := datadir.Open(ctx, dir, datadir.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d := sampledata.Open(t, "../../examples/corpus")
 	s, err := New(d, nil)
 	if err != nil {
 		t.Fatal(err)
