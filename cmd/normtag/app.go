@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/normtag/normtag/datadir"
 	"io"
 	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/datadir"
 )
 
 // Exit codes, documented in the README.
