@@ -51,7 +51,7 @@ func (d *Dir) tooLarge(ctx context.Context, id string) (string, error) {
 // several fails, the batch was cancelled, or the index fails its
 // checksums), batchErr is returned instead.
 func indexEach(ctx context.Context, ix *index.Index, docs []*corpus.Document, batchErr error) (map[string]error, error) {
-	if ctx.Err() != nil || errors.Is(batchErr, context.Canceled) || errors.Is(batchErr, context.DeadlineExceeded) {
+	if interrupted(ctx, batchErr) {
 		return nil, batchErr
 	}
 	bad := map[string]error{}
@@ -79,7 +79,7 @@ func blame(ctx context.Context, ix *index.Index, bad map[string]error, batchErr 
 	if len(bad) == 0 {
 		return nil
 	}
-	if ctx.Err() != nil || errors.Is(batchErr, context.Canceled) || errors.Is(batchErr, context.DeadlineExceeded) {
+	if interrupted(ctx, batchErr) {
 		return batchErr
 	}
 	if err := ix.Verify(); err != nil {
@@ -90,4 +90,11 @@ func blame(ctx context.Context, ix *index.Index, bad map[string]error, batchErr 
 		ids = append(ids, id)
 	}
 	return ix.DeleteDocuments(ctx, ids)
+}
+
+// interrupted reports whether a batch failed because it was cancelled or
+// ran out of time rather than because of what it held: then no document
+// is to blame, and indexEach and blame hand batchErr back.
+func interrupted(ctx context.Context, batchErr error) bool {
+	return ctx.Err() != nil || errors.Is(batchErr, context.Canceled) || errors.Is(batchErr, context.DeadlineExceeded)
 }
