@@ -248,10 +248,8 @@ func DocumentDate(d *corpus.Document) (time.Time, bool) {
 
 // IndexDocuments adds documents' passages in one batch, replacing what the
 // index held for those documents. A batch is applied atomically.
-func (ix *Index) IndexDocuments(ctx context.Context, docs []*corpus.Document) (err error) {
-	defer recoverDamage("index documents", &err)
-	b := ix.bi.NewBatch()
-	for _, d := range docs {
+func (ix *Index) IndexDocuments(ctx context.Context, docs []*corpus.Document) error {
+	return ix.indexBatch(docs, func(b *bleve.Batch, d *corpus.Document) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -261,6 +259,22 @@ func (ix *Index) IndexDocuments(ctx context.Context, docs []*corpus.Document) (e
 		}
 		for _, id := range old {
 			b.Delete(id)
+		}
+		return nil
+	})
+}
+
+// indexBatch puts the passages of docs into one batch and applies it.
+// before, when not nil, is called for each document ahead of its
+// passages (IndexDocuments deletes the old ones there).
+func (ix *Index) indexBatch(docs []*corpus.Document, before func(*bleve.Batch, *corpus.Document) error) (err error) {
+	defer recoverDamage("index documents", &err)
+	b := ix.bi.NewBatch()
+	for _, d := range docs {
+		if before != nil {
+			if err := before(b, d); err != nil {
+				return err
+			}
 		}
 		for _, p := range d.Passages {
 			if err := ix.add(b, d, p); err != nil {
@@ -473,21 +487,7 @@ const buildBatchPassages = 2000
 
 // indexNew adds the passages of documents the index does not hold yet,
 // in one batch: unlike IndexDocuments, nothing is looked up to replace.
-func (ix *Index) indexNew(docs []*corpus.Document) (err error) {
-	defer recoverDamage("index documents", &err)
-	b := ix.bi.NewBatch()
-	for _, d := range docs {
-		for _, p := range d.Passages {
-			if err := ix.add(b, d, p); err != nil {
-				return err
-			}
-		}
-	}
-	if err := ix.bi.Batch(b); err != nil {
-		return fmt.Errorf("index batch of %d documents: %w", len(docs), err)
-	}
-	return nil
-}
+func (ix *Index) indexNew(docs []*corpus.Document) error { return ix.indexBatch(docs, nil) }
 
 // splitPassages returns d itself when it has at most max passages, and
 // otherwise shallow copies of d that each carry a run of at most max of
