@@ -273,14 +273,13 @@ func NewSearchRequest(r Request) (*bleve.SearchRequest, error) {
 	if err != nil {
 		return nil, err
 	}
-	limit := r.Limit
-	if limit <= 0 || r.Kind == KindExport {
+	limit := min(r.Limit, MaxLimit)
+	switch {
+	case r.Kind == KindExport:
+		limit = MaxLimit
+	case limit <= 0:
 		limit = DefaultLimit
-		if r.Kind == KindExport {
-			limit = MaxLimit
-		}
 	}
-	limit = min(limit, MaxLimit)
 	offset := max(r.Offset, 0)
 	order, err := sortOrder(r.Sort, r.Query)
 	if err != nil {
