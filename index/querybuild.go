@@ -107,6 +107,13 @@ func termQuery(t querylang.Term) (query.Query, error) {
 	if err := checkPattern(t); err != nil {
 		return nil, err
 	}
+	if t.Kind == querylang.Regexp {
+		// Any field: the expression is matched against its terms as
+		// indexed, unchanged.
+		q := query.NewRegexpQuery(t.Text)
+		q.SetField(field)
+		return q, nil
+	}
 	if kind == analysedField || kind == wordsField {
 		return analysedQuery(field, t, kind == wordsField)
 	}
@@ -124,10 +131,6 @@ func termQuery(t querylang.Term) (query.Query, error) {
 		q := query.NewWildcardQuery(value)
 		q.SetField(field)
 		return q, nil
-	case querylang.Regexp:
-		q := query.NewRegexpQuery(t.Text)
-		q.SetField(field)
-		return q, nil
 	}
 	return nil, fmt.Errorf("%s: takes whole values or patterns, not fuzzy words", field)
 }
@@ -142,10 +145,6 @@ func analysedQuery(field string, t querylang.Term, allWords bool) (query.Query, 
 	case querylang.Wildcard:
 		// Patterns are not analysed: fold them as the indexed terms are.
 		q := query.NewWildcardQuery(textfold.Fold(t.Text))
-		q.SetField(field)
-		return q, nil
-	case querylang.Regexp:
-		q := query.NewRegexpQuery(t.Text)
 		q.SetField(field)
 		return q, nil
 	}
