@@ -339,21 +339,23 @@ func (s *Store) Stats(ctx context.Context) (corpus.Stats, error) {
 // Coverage counts, for every document, the passages carrying each norm
 // (direct or inherited): document id → norm letter → passages.
 func (s *Store) Coverage(ctx context.Context) (map[string]map[string]int, error) {
-	return s.countPerDocNorm(ctx, `SELECT doc_id, norm, count(*) FROM tags GROUP BY doc_id, norm`)
+	return s.countPairs(ctx, "coverage", `SELECT doc_id, norm, count(*) FROM tags GROUP BY doc_id, norm`)
 }
 
 // BodyCoverage is Coverage counting body passages only, not headings: a
 // heading's norms are inherited by the passages under it, so counting
 // them too would count a section's norm once more than it is argued.
 func (s *Store) BodyCoverage(ctx context.Context) (map[string]map[string]int, error) {
-	return s.countPerDocNorm(ctx, `SELECT t.doc_id, t.norm, count(*) FROM tags t
+	return s.countPairs(ctx, "coverage", `SELECT t.doc_id, t.norm, count(*) FROM tags t
 		JOIN passages p ON p.doc_id = t.doc_id AND p.seq = t.seq WHERE p.heading = 0 GROUP BY t.doc_id, t.norm`)
 }
 
-func (s *Store) countPerDocNorm(ctx context.Context, q string) (map[string]map[string]int, error) {
+// countPairs runs q, which yields (key, key, count) rows, into a nested
+// map key → key → count; what names the query in its error.
+func (s *Store) countPairs(ctx context.Context, what, q string) (map[string]map[string]int, error) {
 	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("coverage: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	out := map[string]map[string]int{}
@@ -374,25 +376,8 @@ func (s *Store) countPerDocNorm(ctx context.Context, q string) (map[string]map[s
 // Cooccurrence counts passages carrying both norms of each pair (a pair
 // of the same norm counts passages carrying it): "a" → "b" → passages.
 func (s *Store) Cooccurrence(ctx context.Context) (map[string]map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT x.norm, y.norm, count(*) FROM tags x
+	return s.countPairs(ctx, "co-occurrence", `SELECT x.norm, y.norm, count(*) FROM tags x
 		JOIN tags y ON x.doc_id = y.doc_id AND x.seq = y.seq GROUP BY x.norm, y.norm`)
-	if err != nil {
-		return nil, fmt.Errorf("co-occurrence: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]map[string]int{}
-	for rows.Next() {
-		var a, b string
-		var n int
-		if err := rows.Scan(&a, &b, &n); err != nil {
-			return nil, err
-		}
-		if out[a] == nil {
-			out[a] = map[string]int{}
-		}
-		out[a][b] = n
-	}
-	return out, rows.Err()
 }
 
 // Backlog is how far the index is behind the store.
