@@ -48,12 +48,10 @@ func (d *Dir) Heal(ctx context.Context) error {
 			d.log.Info("index missing; rebuilding it from the corpus", "documents", len(ids))
 			return d.RebuildIndex(ctx)
 		}
-		if err == nil {
-			// A link to a directory whose creation was interrupted: the
-			// next batch starts a fresh one.
-			return d.pointAtNewIndex()
-		}
-		return nil
+		// An empty store: point the link at a fresh directory (for a new
+		// data directory, or past one whose creation was interrupted),
+		// which the next batch creates.
+		return d.pointAtNewIndex()
 	}
 	if d.foreignIndex(live) {
 		d.log.Warn("the index was built from another corpus store; rebuilding it from this one", "index", live)
