@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"time"
 
 	msqlite "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
@@ -221,22 +222,46 @@ func (s *Store) checkSchema(ctx context.Context) error {
 	return nil
 }
 
+// upgrades[i] brings a store from schema version i+1 to i+2. A step runs
+// before schema (which creates the newest shape of every table that does
+// not exist yet), so a step may add columns that schema's indexes use.
+// Changing the schema means: add the new shape to schema, append a step
+// that turns the previous version's tables into it, bump schemaVersion.
+var upgrades = []string{}
+
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, schema); err != nil {
+	if len(upgrades) != schemaVersion-1 {
+		return fmt.Errorf("internal: %d schema upgrade steps for version %d", len(upgrades), schemaVersion)
+	}
+	v, err := s.storedVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if v > schemaVersion {
+		return fmt.Errorf("store has schema version %d, this normtag understands up to %d: use a newer normtag", v, schemaVersion)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for from := max(v, 1); v > 0 && from < schemaVersion; from++ {
+		if _, err := tx.ExecContext(ctx, upgrades[from-1]); err != nil {
+			return fmt.Errorf("upgrade schema from version %d to %d: %w", from, from+1, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, schema); err != nil {
 		return fmt.Errorf("create schema: %w", err)
 	}
-	var v string
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key='schema_version'`).Scan(&v)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		_, err = s.db.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES('schema_version', ?)`, fmt.Sprint(schemaVersion))
+	if v != schemaVersion {
+		_, err = tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES('schema_version', ?)
+			ON CONFLICT(key) DO UPDATE SET value=excluded.value`, fmt.Sprint(schemaVersion))
 		if err != nil {
-			return err
+			return fmt.Errorf("record schema version: %w", err)
 		}
-	case err != nil:
-		return err
-	case v != fmt.Sprint(schemaVersion):
-		return fmt.Errorf("store has schema version %s, this normtag understands %d", v, schemaVersion)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit schema: %w", err)
 	}
 	// Every store has an identity, so that an index can tell whether it
 	// was built from this store or from one that was replaced.
@@ -244,6 +269,25 @@ func (s *Store) migrate(ctx context.Context) error {
 	rand.Read(id[:])
 	_, err = s.db.ExecContext(ctx, `INSERT OR IGNORE INTO settings(key, value) VALUES('store_id', ?)`, hex.EncodeToString(id[:]))
 	return err
+}
+
+// storedVersion is the schema version the store records, 0 for a store
+// being created (no settings table, or no version in it).
+func (s *Store) storedVersion(ctx context.Context) (int, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key='schema_version'`).Scan(&v)
+	var se *msqlite.Error
+	switch {
+	case errors.Is(err, sql.ErrNoRows), errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_ERROR:
+		return 0, nil
+	case err != nil:
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("store has schema version %q, not a version normtag writes", v)
+	}
+	return n, nil
 }
 
 // ID is the store's identity: random, made when the store was created

@@ -2,13 +2,17 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
-	"github.com/normtag/normtag/corpus"
+	"fmt"
 	"maps"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/normtag/normtag/corpus"
 )
 
 func testDoc(id, path string) *corpus.Document {
@@ -254,5 +258,46 @@ func TestBodyCoverageLeavesOutHeadings(t *testing.T) {
 	}
 	if want := map[string]int{"g": 1, "i": 1, "j": 1}; !maps.Equal(body["aa"], want) {
 		t.Errorf("body coverage %v, want %v", body["aa"], want)
+	}
+}
+
+// A store written by a newer normtag is refused by name, not opened and
+// half understood; reopening a current store keeps its version and data.
+func TestSchemaVersionIsCheckedOnOpen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "corpus.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := testDoc("v", "/in/a.txt")
+	if _, err := s.PutDocument(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE settings SET value=? WHERE key='schema_version'`, fmt.Sprint(schemaVersion+1)); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "newer normtag") {
+		t.Fatalf("opening a newer store: got %v, want an error asking for a newer normtag", err)
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE settings SET value=? WHERE key='schema_version'`, fmt.Sprint(schemaVersion)); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, err := s.storedVersion(ctx); err != nil || v != schemaVersion {
+		t.Fatalf("version after reopening: %d, %v", v, err)
+	}
+	if _, err := s.Document(ctx, doc.ID, 0); err != nil {
+		t.Fatalf("document lost on reopening: %v", err)
 	}
 }
