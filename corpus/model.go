@@ -107,6 +107,11 @@ type Page struct {
 	// headings from the file's structure (DOCX styles, HTML h1-h6). Segment
 	// trusts them and falls back to heuristics where they are absent.
 	Headings []Span `json:"headings,omitempty"`
+	// Notes are byte ranges of Text that the extractor knows to be
+	// footnotes or endnotes (DOCX footnotes.xml, small type at a PDF page's
+	// foot), one span per note. Segment makes each a note passage, never a
+	// heading.
+	Notes []Span `json:"notes,omitempty"`
 }
 
 // Span is a byte range [Start, End) of a text, with a heading Level (1 = top).
@@ -116,27 +121,128 @@ type Span struct {
 	Level int `json:"level"`
 }
 
+// Kind says what part of a document a passage is. Only body text and
+// headings carry a section's norms and are counted by default; notes,
+// reference lists, contents lines and page furniture are kept (they are
+// searchable and can be tagged from their own words) but stand aside.
+type Kind string
+
+// Passage kinds.
+const (
+	KindBody      Kind = "body"      // running text: paragraphs, list items
+	KindHeading   Kind = "heading"   // a section title
+	KindNote      Kind = "note"      // a footnote or endnote
+	KindReference Kind = "reference" // an item of a reference or URL list, a "See ..." pointer
+	KindTOC       Kind = "toc"       // a table-of-contents line
+	KindFurniture Kind = "furniture" // running header or footer, page number, copyright line
+)
+
+// Kinds lists every passage kind, for validating a kind a user names.
+var Kinds = []Kind{KindBody, KindHeading, KindNote, KindReference, KindTOC, KindFurniture}
+
+// CountedKinds are the kinds that report, coverage and norm counts count
+// unless asked for all: the document's own argument, not its apparatus.
+var CountedKinds = []Kind{KindBody, KindHeading}
+
+// ParseKind returns the Kind named s, or an error listing the kinds.
+func ParseKind(s string) (Kind, error) {
+	for _, k := range Kinds {
+		if string(k) == s {
+			return k, nil
+		}
+	}
+	return "", fmt.Errorf("unknown passage kind %q (kinds: body, heading, note, reference, toc, furniture)", s)
+}
+
+// Sectional reports whether passages of kind k take part in sections:
+// a heading passes its norms on, body text inherits them. Notes,
+// references, contents lines and furniture do neither: an endnote under
+// "Norm 11" is not about norm (k) because of where the notes were put.
+func (k Kind) Sectional() bool { return k == KindBody || k == KindHeading || k == "" }
+
+// Piece is one page's part of a passage: bytes [Start, End) of page
+// Page's text.
+type Piece struct {
+	Page  int `json:"page"`
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
 // Passage is a paragraph or heading: the unit that is tagged, stored,
 // indexed and cited.
 type Passage struct {
 	// Seq is the passage's 0-based position in the document.
 	Seq int `json:"passage"`
-	// Page is the 1-based page the passage starts on.
+	// Page is the 1-based page the passage starts on; 0 for a document
+	// without pages (a text file without form feeds), which is cited
+	// without a page.
 	Page int `json:"page"`
+	// PageEnd is the last page the passage runs onto; Page when it lies
+	// on one page.
+	PageEnd int `json:"page_end"`
 	// Start and End are byte offsets of the passage in its page's text
 	// (before normalisation); End is exclusive. segment.Normalize of that
 	// range is Text, except where a line-end hyphen was removed or page
 	// furniture inside was dropped; a passage that runs onto the next
-	// page ends, here, at the end of its part on page Page.
+	// page ends, here, at the end of its part on page Page (its first
+	// piece).
 	Start int `json:"start"`
 	End   int `json:"end"`
-	// Heading marks a heading; Level is its level (1 = top), 0 for body text.
+	// Pieces are the passage's parts on each page, in order, when it runs
+	// over more than one page; nil when it lies on one page (Start and End
+	// say it all). See Spans.
+	Pieces []Piece `json:"pieces,omitempty"`
+	// Kind is what the passage is; empty is read as body, or heading when
+	// Heading is set (passages made before kinds existed).
+	Kind Kind `json:"kind"`
+	// Heading marks a heading (always Kind == KindHeading); Level is its
+	// level (1 = top), 0 for other passages.
 	Heading bool `json:"heading,omitempty"`
 	Level   int  `json:"level,omitempty"`
+	// HeadingPath holds the titles of the headings the passage lies
+	// under, outermost first (a heading's own path excludes itself).
+	HeadingPath []string `json:"heading_path,omitempty"`
 	// Text is the normalised text (NFKC, de-hyphenated, whitespace folded).
 	Text string `json:"text"`
 	// Tags are sorted by score, best first.
 	Tags []Tag `json:"norms"`
+}
+
+// KindOf is the passage's kind, reading an empty Kind as body or heading.
+func (p Passage) KindOf() Kind {
+	switch {
+	case p.Kind != "":
+		return p.Kind
+	case p.Heading:
+		return KindHeading
+	}
+	return KindBody
+}
+
+// LastPage is the last page the passage runs onto (PageEnd, or Page when
+// PageEnd is not set).
+func (p Passage) LastPage() int { return max(p.Page, p.PageEnd) }
+
+// Spans returns the passage's parts on each page: Pieces, or the one
+// piece Page, Start, End.
+func (p Passage) Spans() []Piece {
+	if len(p.Pieces) > 0 {
+		return p.Pieces
+	}
+	return []Piece{{Page: p.Page, Start: p.Start, End: p.End}}
+}
+
+// PageCite is how a citation names the passage's pages: "p. 6", "pp. 6–7",
+// or "" for a document without pages.
+func (p Passage) PageCite() string {
+	switch last := p.LastPage(); {
+	case p.Page <= 0:
+		return ""
+	case last > p.Page:
+		return fmt.Sprintf("pp. %d–%d", p.Page, last)
+	default:
+		return fmt.Sprintf("p. %d", p.Page)
+	}
 }
 
 // Norms returns the letters of the passage's tags, in tag order.

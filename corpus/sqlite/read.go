@@ -69,7 +69,7 @@ func (s *Store) loadParts(ctx context.Context, d *corpus.Document, parts corpus.
 }
 
 func (s *Store) pages(ctx context.Context, id string) ([]corpus.Page, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT number, text, headings FROM pages WHERE doc_id = ? ORDER BY number`, id)
+	rows, err := s.db.QueryContext(ctx, `SELECT number, text, headings, notes FROM pages WHERE doc_id = ? ORDER BY number`, id)
 	if err != nil {
 		return nil, fmt.Errorf("load pages of %s: %w", id, err)
 	}
@@ -77,12 +77,18 @@ func (s *Store) pages(ctx context.Context, id string) ([]corpus.Page, error) {
 	var out []corpus.Page
 	for rows.Next() {
 		var p corpus.Page
-		var h string
-		if err := rows.Scan(&p.Number, &p.Text, &h); err != nil {
+		var h, n string
+		if err := rows.Scan(&p.Number, &p.Text, &h, &n); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(h), &p.Headings); err != nil {
 			return nil, fmt.Errorf("page %d headings: %w", p.Number, err)
+		}
+		if err := json.Unmarshal([]byte(n), &p.Notes); err != nil {
+			return nil, fmt.Errorf("page %d notes: %w", p.Number, err)
+		}
+		if len(p.Notes) == 0 {
+			p.Notes = nil
 		}
 		out = append(out, p)
 	}
@@ -91,7 +97,8 @@ func (s *Store) pages(ctx context.Context, id string) ([]corpus.Page, error) {
 
 // Passages loads a document's passages with their tags, in order.
 func (s *Store) Passages(ctx context.Context, id string) ([]corpus.Passage, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, page, start, "end", heading, level, text FROM passages WHERE doc_id = ? ORDER BY seq`, id)
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, page, start, "end", heading, level, text, kind, heading_path, page_end, pieces
+		FROM passages WHERE doc_id = ? ORDER BY seq`, id)
 	if err != nil {
 		return nil, fmt.Errorf("load passages of %s: %w", id, err)
 	}
@@ -99,11 +106,27 @@ func (s *Store) Passages(ctx context.Context, id string) ([]corpus.Passage, erro
 	for rows.Next() {
 		var p corpus.Passage
 		var h int
-		if err := rows.Scan(&p.Seq, &p.Page, &p.Start, &p.End, &h, &p.Level, &p.Text); err != nil {
+		var kind, path, pieces string
+		if err := rows.Scan(&p.Seq, &p.Page, &p.Start, &p.End, &h, &p.Level, &p.Text, &kind, &path, &p.PageEnd, &pieces); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		p.Heading = h != 0
+		p.Kind = corpus.Kind(kind)
+		p.Heading = p.Kind == corpus.KindHeading
+		if err := json.Unmarshal([]byte(path), &p.HeadingPath); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("heading path of %s/%d: %w", id, p.Seq, err)
+		}
+		if err := json.Unmarshal([]byte(pieces), &p.Pieces); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("pieces of %s/%d: %w", id, p.Seq, err)
+		}
+		if len(p.HeadingPath) == 0 {
+			p.HeadingPath = nil
+		}
+		if len(p.Pieces) == 0 {
+			p.Pieces = nil
+		}
 		p.Tags = []corpus.Tag{}
 		out = append(out, p)
 	}

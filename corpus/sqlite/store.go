@@ -23,7 +23,7 @@ import (
 )
 
 // schemaVersion is bumped whenever the schema below changes shape.
-const schemaVersion = 1
+const schemaVersion = 2
 
 const schema = `
 CREATE TABLE IF NOT EXISTS documents (
@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS pages (
 	number   INTEGER NOT NULL,
 	text     TEXT NOT NULL,
 	headings TEXT NOT NULL DEFAULT '[]',
+	notes    TEXT NOT NULL DEFAULT '[]',
 	PRIMARY KEY (doc_id, number)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS passages (
@@ -66,6 +67,10 @@ CREATE TABLE IF NOT EXISTS passages (
 	heading INTEGER NOT NULL,
 	level   INTEGER NOT NULL,
 	text    TEXT NOT NULL,
+	kind         TEXT NOT NULL DEFAULT 'body',
+	heading_path TEXT NOT NULL DEFAULT '[]',
+	page_end     INTEGER NOT NULL DEFAULT 0,
+	pieces       TEXT NOT NULL DEFAULT '[]',
 	PRIMARY KEY (doc_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tags (
@@ -227,7 +232,17 @@ func (s *Store) checkSchema(ctx context.Context) error {
 // not exist yet), so a step may add columns that schema's indexes use.
 // Changing the schema means: add the new shape to schema, append a step
 // that turns the previous version's tables into it, bump schemaVersion.
-var upgrades = []string{}
+var upgrades = []string{
+	// 1 → 2: passage kinds, heading paths and page spans. Passages stored
+	// before are body text or headings on one page.
+	`ALTER TABLE pages ADD COLUMN notes TEXT NOT NULL DEFAULT '[]';
+	ALTER TABLE passages ADD COLUMN kind TEXT NOT NULL DEFAULT 'body';
+	ALTER TABLE passages ADD COLUMN heading_path TEXT NOT NULL DEFAULT '[]';
+	ALTER TABLE passages ADD COLUMN page_end INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE passages ADD COLUMN pieces TEXT NOT NULL DEFAULT '[]';
+	UPDATE passages SET kind = 'heading' WHERE heading != 0;
+	UPDATE passages SET page_end = page;`,
+}
 
 func (s *Store) migrate(ctx context.Context) error {
 	if len(upgrades) != schemaVersion-1 {
@@ -419,17 +434,13 @@ func insertDocument(ctx context.Context, tx *sql.Tx, doc *corpus.Document) error
 		doc.NearDuplicateOf, encodeSignature(doc.Signature)); err != nil {
 		return fmt.Errorf("insert document: %w", err)
 	}
-	pageStmt, err := tx.PrepareContext(ctx, `INSERT INTO pages(doc_id, number, text, headings) VALUES(?,?,?,?)`)
+	pageStmt, err := tx.PrepareContext(ctx, `INSERT INTO pages(doc_id, number, text, headings, notes) VALUES(?,?,?,?,?)`)
 	if err != nil {
 		return err
 	}
 	defer pageStmt.Close()
 	for _, p := range doc.Pages {
-		h, _ := json.Marshal(p.Headings)
-		if p.Headings == nil {
-			h = []byte("[]")
-		}
-		if _, err := pageStmt.ExecContext(ctx, doc.ID, p.Number, p.Text, string(h)); err != nil {
+		if _, err := pageStmt.ExecContext(ctx, doc.ID, p.Number, p.Text, spansJSON(p.Headings), spansJSON(p.Notes)); err != nil {
 			return fmt.Errorf("insert page %d: %w", p.Number, err)
 		}
 	}
@@ -437,13 +448,25 @@ func insertDocument(ctx context.Context, tx *sql.Tx, doc *corpus.Document) error
 }
 
 func insertPassages(ctx context.Context, tx *sql.Tx, docID string, passages []corpus.Passage) error {
-	psStmt, err := tx.PrepareContext(ctx, `INSERT INTO passages(doc_id, seq, page, start, "end", heading, level, text) VALUES(?,?,?,?,?,?,?,?)`)
+	psStmt, err := tx.PrepareContext(ctx, `INSERT INTO passages(doc_id, seq, page, start, "end", heading, level, text, kind, heading_path, page_end, pieces)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
 		return err
 	}
 	defer psStmt.Close()
 	for _, p := range passages {
-		if _, err := psStmt.ExecContext(ctx, docID, p.Seq, p.Page, p.Start, p.End, boolInt(p.Heading), p.Level, p.Text); err != nil {
+		path, pieces := "[]", "[]"
+		if len(p.HeadingPath) > 0 {
+			b, _ := json.Marshal(p.HeadingPath)
+			path = string(b)
+		}
+		if len(p.Pieces) > 0 {
+			b, _ := json.Marshal(p.Pieces)
+			pieces = string(b)
+		}
+		kind := p.KindOf()
+		if _, err := psStmt.ExecContext(ctx, docID, p.Seq, p.Page, p.Start, p.End, boolInt(kind == corpus.KindHeading), p.Level, p.Text,
+			string(kind), path, p.LastPage(), pieces); err != nil {
 			return fmt.Errorf("insert passage %d: %w", p.Seq, err)
 		}
 	}
@@ -643,6 +666,15 @@ func decodeSignature(b []byte) []uint64 {
 		out[i] = binary.LittleEndian.Uint64(b[8*i:])
 	}
 	return out
+}
+
+// spansJSON is the stored form of a page's spans: a JSON array, "[]" for none.
+func spansJSON(spans []corpus.Span) string {
+	if len(spans) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(spans)
+	return string(b)
 }
 
 func boolInt(b bool) int {

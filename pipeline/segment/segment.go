@@ -69,11 +69,11 @@ func passages(pages []corpus.Page, furniture map[string]bool, dropNumbers bool) 
 		}
 		start, end := b.span()
 		if b.heading {
-			out = append(out, corpus.Passage{Page: b.page, Start: start, End: end, Heading: true, Level: b.level, Text: text})
+			out = append(out, corpus.Passage{Page: b.page, PageEnd: b.page, Start: start, End: end, Kind: corpus.KindHeading, Heading: true, Level: b.level, Text: text})
 			continue
 		}
 		if len(text) <= MaxPassageBytes {
-			out = append(out, corpus.Passage{Page: b.page, Start: start, End: end, Text: text})
+			out = append(out, corpus.Passage{Page: b.page, PageEnd: b.page, Start: start, End: end, Kind: corpus.KindBody, Text: text})
 			continue
 		}
 		// A long paragraph is cut in pieces; each piece's offsets are its
@@ -120,7 +120,7 @@ func piecePassage(text string, src []srcRange, r [2]int) corpus.Passage {
 			break
 		}
 	}
-	return corpus.Passage{Page: first.page, Start: first.start, End: end, Text: text[r[0]:r[1]]}
+	return corpus.Passage{Page: first.page, PageEnd: first.page, Start: first.start, End: end, Kind: corpus.KindBody, Text: text[r[0]:r[1]]}
 }
 
 // Normalize applies the text normalisation used for passages to a single
