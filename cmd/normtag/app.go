@@ -103,6 +103,7 @@ func newApp(stdout, stderr io.Writer, extractChild string) *cli.App {
 			retagCommand(),
 			checkCommand(),
 			rulesCommand(),
+			evalCommand(),
 			serveCommand(),
 			exportCommand(),
 			reportCommand(),

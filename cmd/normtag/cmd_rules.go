@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/rules"
 )
 
 func rulesCommand() *cli.Command {
@@ -77,6 +79,19 @@ func rulesCommand() *cli.Command {
 					}
 					ex.WriteText(c.App.Writer)
 					return nil
+				},
+			},
+			{
+				Name:  "dump",
+				Usage: "print the built-in rules file, to start a custom one from (load it back with --rules)",
+				Action: func(c *cli.Context) error {
+					if c.NArg() > 0 {
+						return usagef("rules dump takes no arguments")
+					}
+					// The embedded file itself, comments included: its
+					// bytes, and so its rules version, are the default's.
+					_, err := c.App.Writer.Write(rules.Default)
+					return err
 				},
 			},
 			{
