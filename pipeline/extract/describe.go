@@ -163,10 +163,18 @@ func coverTitle(cover []pdf.Line) string {
 	if i == len(lines) {
 		return ""
 	}
-	title, i := run(lines, i, big)
+	// A title set well above the body size may wrap over four or five
+	// lines on a narrow page (a long report title in 21 pt); on a cover
+	// of lines all in one size, more than three would be the text after
+	// the title.
+	maxLines := 3
+	if largest >= 1.2*body {
+		maxLines = 5
+	}
+	title, i := run(lines, i, maxLines, big)
 	if strings.HasSuffix(title[len(title)-1], ":") && i < len(lines) {
 		size := lines[i].Size
-		sub, _ := run(lines, i, func(l pdf.Line) bool { return l.Size == size && !dateLine(l.Text) })
+		sub, _ := run(lines, i, 3, func(l pdf.Line) bool { return l.Size == size && !dateLine(l.Text) })
 		title = append(title, sub...)
 	}
 	t := tidy(strings.Join(title, " "))
@@ -176,10 +184,10 @@ func coverTitle(cover []pdf.Line) string {
 	return textcut.Abbreviate(t, 300)
 }
 
-// run collects up to three consecutive lines from i that satisfy keep.
-func run(lines []pdf.Line, i int, keep func(pdf.Line) bool) ([]string, int) {
+// run collects up to most consecutive lines from i that satisfy keep.
+func run(lines []pdf.Line, i, most int, keep func(pdf.Line) bool) ([]string, int) {
 	var out []string
-	for ; i < len(lines) && keep(lines[i]) && len(out) < 3; i++ {
+	for ; i < len(lines) && keep(lines[i]) && len(out) < most; i++ {
 		out = append(out, lines[i].Text)
 	}
 	if len(out) == 0 && i < len(lines) {
@@ -235,18 +243,24 @@ func validSpan(h corpus.Span, text string) bool {
 	return h.Start >= 0 && h.End <= len(text) && h.Start < h.End
 }
 
-// titleLine is the document's first line when it stands alone as a
-// title does: a paragraph of one short line, not a sentence.
+// titleLine is the document's first paragraph when it stands alone as a
+// title does: a line, or a title wrapped over up to four lines of a text
+// file, of at most 25 words and not a sentence.
 func titleLine(doc *corpus.Document) string {
 	if len(doc.Pages) == 0 {
 		return ""
 	}
 	text := strings.TrimLeft(doc.Pages[0].Text, " \t\r\n\ufeff")
-	first, rest, _ := strings.Cut(text, "\n")
-	first = tidy(first)
-	if strings.TrimSpace(strings.SplitN(rest, "\n", 2)[0]) != "" && strings.TrimSpace(rest) != "" {
-		return "" // the paragraph goes on: the line is the start of a sentence
+	var para []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) == "" {
+			break
+		}
+		if para = append(para, l); len(para) > 4 {
+			return "" // a paragraph of prose
+		}
 	}
+	first := tidy(strings.Join(para, " "))
 	if n := len(strings.Fields(first)); n > 25 || strings.HasSuffix(first, ".") {
 		return ""
 	}

@@ -294,6 +294,24 @@ func TestTextSubmitter(t *testing.T) {
 	}
 }
 
+// TestTitleLine: a text file's title is its first paragraph when that
+// is short and no sentence, also when it wraps over a few lines.
+func TestTitleLine(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"Northern Regional Forum: contribution\n\nBody.\n", "Northern Regional Forum: contribution"},
+		{"National Report of the Republic of Estavia on the Implementation of the GGE\nNorms of Responsible State Behaviour in Cyberspace\n\nSubmission by the Republic\n",
+			"National Report of the Republic of Estavia on the Implementation of the GGE Norms of Responsible State Behaviour in Cyberspace"},
+		{"The Republic welcomes the report.\n\nMore.\n", ""},
+		{"one\ntwo\nthree\nfour\nfive\n\nsix\n", ""},
+		{"A paragraph of prose that goes on for a while, as a paragraph does when\nit has something to say and does not stop after a few words but keeps\ngoing past the point where a title would end\n\n", ""},
+	} {
+		doc := &corpus.Document{Pages: []corpus.Page{{Number: 1, Text: tc.text}}}
+		if got := titleLine(doc); got != tc.want {
+			t.Errorf("titleLine(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
 func TestJunkTitle(t *testing.T) {
 	for _, title := range []string{"", "Advancing", "big", "Enscript Output", "untitled", "Slide 1", "PowerPoint Presentation",
 		"Microsoft Word - draft3.docx", "report_final.pdf", "Executive Summary", "paris call", "Page 2 / 43"} {
@@ -321,6 +339,11 @@ func TestCoverTitle(t *testing.T) {
 		{"a wrapped title over body text", append([]pdf.Line{{Text: "2", Size: 9}, {Text: "Paris Call for Trust and", Size: 30}, {Text: "Security in Cyberspace", Size: 30}, {Text: "Working Group 5:", Size: 22}}, body...), "Paris Call for Trust and Security in Cyberspace"},
 		{"a colon brings the subtitle", []pdf.Line{{Text: "Advancing", Size: 48}, {Text: "Cyber Norms:", Size: 48}, {Text: "Multistakeholder", Size: 22}, {Text: "Recommendations", Size: 22}, {Text: "Other", Size: 12}}, "Advancing Cyber Norms: Multistakeholder Recommendations"},
 		{"a cover of a few same-size lines stops at its date", []pdf.Line{{Text: "1", Size: 16}, {Text: "A study by a working group on the", Size: 12}, {Text: "future of the dialogue", Size: 12}, {Text: "November 2021", Size: 12}}, "A study by a working group on the future of the dialogue"},
+		{"a long title in large type wraps over four lines", append([]pdf.Line{{Text: "National Report of the Republic of", Size: 21}, {Text: "Estavia on the Implementation of the", Size: 21},
+			{Text: "GGE Norms of Responsible State", Size: 21}, {Text: "Behaviour in Cyberspace", Size: 21}, {Text: "14 March 2022", Size: 12}}, body...),
+			"National Report of the Republic of Estavia on the Implementation of the GGE Norms of Responsible State Behaviour in Cyberspace"},
+		{"same-size lines: at most three", []pdf.Line{{Text: "Note verbale from the mission", Size: 12}, {Text: "to the secretariat of the", Size: 12},
+			{Text: "working group on the dialogue", Size: 12}, {Text: "The mission presents its compliments", Size: 12}}, "Note verbale from the mission to the secretariat of the working group on the dialogue"},
 		{"body text only", body, ""},
 		{"a single large word is no title", append([]pdf.Line{{Text: "Advancing", Size: 48}}, body...), ""},
 	} {
