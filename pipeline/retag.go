@@ -25,13 +25,46 @@ type RetagSummary struct {
 	Removed      map[string]int `json:"removed"`
 	RulesVersion string         `json:"rules_version"`
 	Duration     time.Duration  `json:"duration_ns"`
+	// DryRun says nothing was written: the figures are what a real run
+	// would change.
+	DryRun bool `json:"dry_run,omitempty"`
+	// Examples holds, per norm, a few passages that gained or lost it.
+	Examples map[string]*RetagExamples `json:"examples,omitempty"`
 }
+
+// RetagExamples are sample passages that gained (Added) or lost (Removed)
+// a norm, the first found in document order.
+type RetagExamples struct {
+	Added   []RetagExample `json:"added,omitempty"`
+	Removed []RetagExample `json:"removed,omitempty"`
+}
+
+// RetagExample is one passage whose norms changed.
+type RetagExample struct {
+	Doc     string   `json:"doc"`
+	Title   string   `json:"title"`
+	Page    int      `json:"page"`
+	Passage int      `json:"passage"`
+	Text    string   `json:"text"`
+	Before  []string `json:"before"`
+	After   []string `json:"after"`
+}
+
+// DefaultRetagExamples is how many passages per norm and direction a
+// summary shows when RetagOptions.Examples is 0.
+const DefaultRetagExamples = 3
 
 // RetagOptions configures Retag.
 type RetagOptions struct {
 	// All re-tags documents already tagged by this rules version too.
-	All    bool
-	Logger *slog.Logger
+	All bool
+	// DryRun tags and counts but writes nothing, to the store or the
+	// index: the summary says what a real run would change.
+	DryRun bool
+	// Examples is how many passages per norm and direction the summary
+	// keeps (0: DefaultRetagExamples; negative: none).
+	Examples int
+	Logger   *slog.Logger
 }
 
 // Retag re-tags every stored passage with tagger, without re-extracting,
@@ -48,23 +81,35 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	sum := &RetagSummary{Added: map[string]int{}, Removed: map[string]int{}, RulesVersion: tagger.Version()}
+	sum := &RetagSummary{Added: map[string]int{}, Removed: map[string]int{}, RulesVersion: tagger.Version(),
+		DryRun: opts.DryRun, Examples: map[string]*RetagExamples{}}
+	keep := opts.Examples
+	if keep == 0 {
+		keep = DefaultRetagExamples
+	}
 	// Writes must not be torn by cancellation; the run stops between
 	// documents.
 	wctx := context.WithoutCancel(ctx)
-	ixw, err := d.NewIndexWriter()
-	if err != nil {
-		return nil, fmt.Errorf("retag: %w", err)
+	var ixw *datadir.IndexWriter
+	if !opts.DryRun {
+		var err error
+		if ixw, err = d.NewIndexWriter(); err != nil {
+			return nil, fmt.Errorf("retag: %w", err)
+		}
 	}
 	// Documents whose tags did not change but whose rules version did are
 	// recorded in batches: one transaction each, not one per document.
 	var sameTags []string
 	recordSame := func() error {
+		if opts.DryRun || len(sameTags) == 0 {
+			sameTags = sameTags[:0]
+			return nil
+		}
 		err := d.Store.SetRulesVersion(wctx, sameTags, sum.RulesVersion)
 		sameTags = sameTags[:0]
 		return err
 	}
-	err = d.Store.EachDocument(ctx, corpus.WithPassages, func(doc *corpus.Document) error {
+	err := d.Store.EachDocument(ctx, corpus.WithPassages, func(doc *corpus.Document) error {
 		if doc.RulesVersion == sum.RulesVersion && !opts.All {
 			sum.Skipped++
 			return nil
@@ -92,11 +137,13 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 				after[t.Norm] = true
 				if !before[t.Norm] {
 					sum.Added[t.Norm]++
+					sum.example(keep, t.Norm, true, doc, p, old[i])
 				}
 			}
-			for n := range before {
-				if !after[n] {
-					sum.Removed[n]++
+			for _, t := range old[i] {
+				if !after[t.Norm] {
+					sum.Removed[t.Norm]++
+					sum.example(keep, t.Norm, false, doc, p, old[i])
 				}
 			}
 		}
@@ -109,24 +156,51 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 			}
 			return nil
 		}
+		sum.Changed++
+		if opts.DryRun {
+			return nil
+		}
 		if err := d.Store.ReplaceTags(wctx, doc.ID, doc.Passages, sum.RulesVersion); err != nil {
 			return err
 		}
-		sum.Changed++
 		log.Debug("retagged", "doc", doc.ID, "passages", len(doc.Passages))
 		return ixw.Add(wctx, doc)
 	})
 	if rerr := recordSame(); rerr != nil && err == nil {
 		err = rerr
 	}
-	if ferr := ixw.Flush(wctx); ferr != nil && err == nil {
-		err = ferr
+	if ixw != nil {
+		if ferr := ixw.Flush(wctx); ferr != nil && err == nil {
+			err = ferr
+		}
 	}
 	sum.Duration = time.Since(start)
 	if err != nil {
 		return sum, fmt.Errorf("retag: %w", err)
 	}
 	return sum, nil
+}
+
+// example keeps passage p of doc as an example of norm gaining (added)
+// or losing it, while fewer than keep are kept.
+func (s *RetagSummary) example(keep int, norm string, added bool, doc *corpus.Document, p corpus.Passage, old []corpus.Tag) {
+	ex := s.Examples[norm]
+	if ex == nil {
+		ex = &RetagExamples{}
+		s.Examples[norm] = ex
+	}
+	list := &ex.Removed
+	if added {
+		list = &ex.Added
+	}
+	if len(*list) >= keep {
+		return
+	}
+	before := make([]string, len(old))
+	for i, t := range old {
+		before[i] = t.Norm
+	}
+	*list = append(*list, RetagExample{Doc: doc.ID, Title: doc.Title, Page: p.Page, Passage: p.Seq, Text: p.Text, Before: before, After: p.Norms()})
 }
 
 // sameTagsBatch is the most unchanged documents whose new rules version

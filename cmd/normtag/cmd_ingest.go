@@ -18,7 +18,6 @@ import (
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/extract"
 	"github.com/normtag/normtag/pipeline/isolate"
-	"github.com/normtag/normtag/pipeline/tag"
 )
 
 func ingestCommand() *cli.Command {
@@ -42,7 +41,7 @@ func ingestCommand() *cli.Command {
 			&cli.IntFlag{Name: "max-passages", Value: pipeline.DefaultMaxPassages, Usage: "skip documents of more than this many passages (reason too-large)"},
 			&cli.Int64Flag{Name: "memory-limit", Value: isolate.DefaultMemoryLimit, Usage: "memory cap in bytes for each extraction process (address space on Unix, a job object on Windows)"},
 			&cli.StringFlag{Name: "password", Usage: "password for encrypted PDFs", EnvVars: []string{"NORMTAG_PDF_PASSWORD"}},
-			&cli.StringFlag{Name: "rules", Usage: "rules file (default: the embedded rules)"},
+			&cli.StringFlag{Name: "rules", Usage: "rules file, or \"default\" for the built-in rules (default: the rules the data directory remembers from retag --rules, else the built-in rules)"},
 			&cli.BoolFlag{Name: "prune", Usage: "remove stored documents whose files under the given folders are gone"},
 			&cli.BoolFlag{Name: "retry-failed", Usage: "re-extract files that failed before even if unchanged"},
 			&cli.BoolFlag{Name: "json", Usage: "print progress and the summary as JSON lines"},
@@ -66,15 +65,25 @@ func ingestCommand() *cli.Command {
 			if c.Bool("check-metadata") {
 				return checkMetadata(c, format)
 			}
-			tagger, err := loadTagger(c.String("rules"))
-			if err != nil {
-				return err
+			// A bad rules file is reported before the data directory is
+			// locked and healed.
+			var rs *ruleSet
+			if c.IsSet("rules") {
+				if rs, err = readRules(c.String("rules")); err != nil {
+					return err
+				}
 			}
 			d, err := openData(c, true)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
+			if rs == nil {
+				if rs, err = rulesFor(c, d); err != nil {
+					return err
+				}
+			}
+			tagger := rs.tagger
 			// With --json, status lines, errors and the summary are JSON
 			// lines on standard output, as restic prints them; errors also
 			// go to standard error as for people.
@@ -185,22 +194,6 @@ func writeReport(path string, sum *pipeline.Summary) error {
 		return fmt.Errorf("write report: %w", err)
 	}
 	return nil
-}
-
-// loadTagger returns the embedded rules, or those of path when given.
-func loadTagger(path string) (*tag.Tagger, error) {
-	if path == "" {
-		t, err := tag.Default()
-		if err != nil {
-			return nil, fmt.Errorf("load embedded rules: %w", err)
-		}
-		return t, nil
-	}
-	t, err := tag.LoadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("load rules %s: %w", path, err)
-	}
-	return t, nil
 }
 
 func printIngestSummary(w io.Writer, s *pipeline.Summary) {

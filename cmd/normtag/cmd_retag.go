@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/internal/norms"
+	"github.com/normtag/normtag/internal/termsafe"
+	"github.com/normtag/normtag/internal/textcut"
 	"github.com/normtag/normtag/pipeline"
 )
 
@@ -16,11 +21,15 @@ func retagCommand() *cli.Command {
 		Name:  "retag",
 		Usage: "re-tag every stored passage with the current (or given) rules, without re-extracting, and update the index",
 		Description: "Documents already tagged by the same rules version are skipped unless --all.\n" +
-			"Prints, per norm, how many passages gained or lost it.",
+			"Prints, per norm, how many passages gained or lost it, with examples.\n" +
+			"--rules FILE is remembered by the data directory (a copy of the file): later ingest and retag runs\n" +
+			"without --rules use it, until retag --rules default returns to the built-in rules.\n" +
+			"--dry-run shows what would change and changes nothing (not even the remembered rules).",
 		Flags: []cli.Flag{
 			dataFlag(),
-			&cli.StringFlag{Name: "rules", Usage: "rules file (default: the embedded rules)"},
+			&cli.StringFlag{Name: "rules", Usage: "rules file, or \"default\" for the built-in rules (default: the rules the data directory remembers, else the built-in rules)"},
 			&cli.BoolFlag{Name: "all", Usage: "re-tag documents already tagged by this rules version too"},
+			&cli.BoolFlag{Name: "dry-run", Usage: "print what would change, per norm with sample passages, and change nothing"},
 			lockWaitFlag(),
 			formatFlag("text", "json"),
 		},
@@ -29,16 +38,32 @@ func retagCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			tagger, err := loadTagger(c.String("rules"))
-			if err != nil {
-				return err
+			dry := c.Bool("dry-run")
+			var rs *ruleSet
+			if c.IsSet("rules") {
+				if rs, err = readRules(c.String("rules")); err != nil {
+					return err
+				}
 			}
-			d, err := openData(c, true)
+			// A dry run reads only: it takes no lock, heals nothing and
+			// runs beside an ingest.
+			d, err := openData(c, !dry)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			sum, err := pipeline.Retag(c.Context, d, tagger, pipeline.RetagOptions{All: c.Bool("all"), Logger: logger(c)})
+			if rs == nil {
+				if rs, err = rulesFor(c, d); err != nil {
+					return err
+				}
+			} else if !dry {
+				// Remembered before re-tagging, so that an interrupted run
+				// is finished by a plain `retag` with the same rules.
+				if err := rememberRules(c.Context, c.App.ErrWriter, d, rs); err != nil {
+					return err
+				}
+			}
+			sum, err := pipeline.Retag(c.Context, d, rs.tagger, pipeline.RetagOptions{All: c.Bool("all"), DryRun: dry, Logger: logger(c)})
 			if sum != nil {
 				if format == "json" {
 					writeJSON(c.App.Writer, sum)
@@ -51,11 +76,74 @@ func retagCommand() *cli.Command {
 	}
 }
 
+// rememberRules makes rs the rules the data directory tags with from now
+// on (forgetting any it remembered, for the built-in rules) and says so
+// when that changes anything.
+func rememberRules(ctx context.Context, w io.Writer, d *datadir.Dir, rs *ruleSet) error {
+	mem, err := d.RememberedRules(ctx)
+	if err != nil {
+		return err
+	}
+	if rs.builtin() {
+		if mem == nil {
+			return nil
+		}
+		if err := d.RememberRules(ctx, nil); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "normtag: %s forgets the rules %s (version %s): ingest and retag use the built-in rules again\n", d.Path, mem.Source, mem.Version)
+		return nil
+	}
+	if mem != nil && mem.Version == rs.tagger.Version() {
+		return nil
+	}
+	src := rs.source
+	if abs, err := filepath.Abs(src); err == nil {
+		src = abs
+	}
+	if err := d.RememberRules(ctx, &datadir.Rules{Data: rs.data, Version: rs.tagger.Version(), Source: src}); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "normtag: %s remembers the rules %s (version %s): ingest and retag without --rules use them; retag --rules default returns to the built-in rules\n", d.Path, src, rs.tagger.Version())
+	return nil
+}
+
 func printRetag(w io.Writer, s *pipeline.RetagSummary) {
-	fmt.Fprintf(w, "re-tagged %d documents (%d passages) with rules %s, %d with changed tags; %d already up to date (%s)\n",
-		s.Documents, s.Passages, s.RulesVersion, s.Changed, s.Skipped, s.Duration.Round(time.Millisecond))
+	if s.DryRun {
+		fmt.Fprintf(w, "dry run, nothing changed: re-tagging %d documents (%d passages) with rules %s would change the tags of %d; %d already up to date (%s)\n",
+			s.Documents, s.Passages, s.RulesVersion, s.Changed, s.Skipped, s.Duration.Round(time.Millisecond))
+	} else {
+		fmt.Fprintf(w, "re-tagged %d documents (%d passages) with rules %s, %d with changed tags; %d already up to date (%s)\n",
+			s.Documents, s.Passages, s.RulesVersion, s.Changed, s.Skipped, s.Duration.Round(time.Millisecond))
+	}
 	fmt.Fprintln(w, "passages per norm: +added / -removed")
 	for _, n := range norms.All {
 		fmt.Fprintf(w, "  (%s) %-44s +%d / -%d\n", n.Letter, n.Short, s.Added[n.Letter], s.Removed[n.Letter])
+		ex := s.Examples[n.Letter]
+		if ex == nil {
+			continue
+		}
+		for _, e := range ex.Added {
+			printRetagExample(w, "+", e)
+		}
+		for _, e := range ex.Removed {
+			printRetagExample(w, "-", e)
+		}
 	}
+}
+
+func printRetagExample(w io.Writer, sign string, e pipeline.RetagExample) {
+	fmt.Fprintf(w, "      %s %s p. %d, passage %d [%s -> %s]: %s\n", sign, termsafe.Line(textcut.Abbreviate(e.Title, 40)), e.Page, e.Passage,
+		normList(e.Before), normList(e.After), termsafe.Line(textcut.Abbreviate(e.Text, 110)))
+}
+
+func normList(ns []string) string {
+	if len(ns) == 0 {
+		return "-"
+	}
+	out := ns[0]
+	for _, n := range ns[1:] {
+		out += "," + n
+	}
+	return out
 }

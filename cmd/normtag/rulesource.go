@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/pipeline/tag"
+	"github.com/normtag/normtag/rules"
+)
+
+// builtinRules is the --rules value that names the embedded rules, for
+// going back to them from rules a data directory remembers.
+const builtinRules = "default"
+
+// loadTagger returns the embedded rules ("" or "default"), or those of
+// path.
+func loadTagger(path string) (*tag.Tagger, error) {
+	r, err := readRules(path)
+	if err != nil {
+		return nil, err
+	}
+	return r.tagger, nil
+}
+
+// ruleSet is a loaded rules file and where it came from.
+type ruleSet struct {
+	tagger *tag.Tagger
+	// data is the file's bytes; nil for the embedded rules.
+	data   []byte
+	source string
+	// remembered says the data directory supplied them.
+	remembered bool
+}
+
+// builtin reports whether these are the embedded rules, also when a file
+// holds exactly them (a `rules dump` not edited).
+func (r *ruleSet) builtin() bool {
+	return r.data == nil || string(r.data) == string(rules.Default)
+}
+
+// readRules loads the rules file at path, or the embedded rules for "" and
+// "default".
+func readRules(path string) (*ruleSet, error) {
+	if path == "" || path == builtinRules {
+		t, err := tag.Default()
+		if err != nil {
+			return nil, fmt.Errorf("load embedded rules: %w", err)
+		}
+		return &ruleSet{tagger: t, source: "built-in"}, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load rules: %w", err)
+	}
+	t, err := tag.Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("load rules %s: %w", path, err)
+	}
+	return &ruleSet{tagger: t, data: data, source: path}, nil
+}
+
+// rulesFor picks the rules of a command that tags a data directory's
+// documents: --rules when given ("default" for the built-in rules), else
+// the rules the directory remembers, said in one line on stderr, else the
+// built-in rules.
+func rulesFor(c *cli.Context, d *datadir.Dir) (*ruleSet, error) {
+	if c.IsSet("rules") {
+		return readRules(c.String("rules"))
+	}
+	mem, err := d.RememberedRules(c.Context)
+	if err != nil {
+		return nil, err
+	}
+	if mem == nil {
+		return readRules("")
+	}
+	t, err := tag.Load(mem.Data)
+	if err != nil {
+		return nil, fmt.Errorf("load the rules %s remembers (from %s): %w", d.Path, mem.Source, err)
+	}
+	fmt.Fprintf(c.App.ErrWriter, "normtag: tagging with the rules this data directory remembers: %s (version %s, from retag --rules on %s); --rules default returns to the built-in rules\n",
+		mem.Source, t.Version(), mem.Since.Format("2006-01-02"))
+	return &ruleSet{tagger: t, data: mem.Data, source: mem.Source, remembered: true}, nil
+}
