@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/normtag/normtag/corpus"
@@ -109,7 +110,11 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 		sameTags = sameTags[:0]
 		return err
 	}
-	err := d.Store.EachDocument(ctx, corpus.WithPassages, func(doc *corpus.Document) error {
+	judged, err := d.Store.JudgedDocuments(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("retag: %w", err)
+	}
+	err = d.Store.EachDocument(ctx, corpus.WithPassages, func(doc *corpus.Document) error {
 		if doc.RulesVersion == sum.RulesVersion && !opts.All {
 			sum.Skipped++
 			return nil
@@ -122,8 +127,13 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 		tagger.Tag(doc.Passages)
 		sum.Documents++
 		sum.Passages += len(doc.Passages)
-		changed := false
-		for i, p := range doc.Passages {
+		// The store holds the tags passages carry once analysts' judgements
+		// override the rules: compare like with like.
+		carried, changed, err := applyJudgements(ctx, d, doc, judged[doc.ID])
+		if err != nil {
+			return err
+		}
+		for i, p := range carried {
 			if tagsEqual(old[i], p.Tags) {
 				continue
 			}
@@ -226,4 +236,31 @@ func tagsEqual(a, b []corpus.Tag) bool {
 		}
 	}
 	return true
+}
+
+// applyJudgements returns the tags doc's passages (as the rules tagged
+// them) carry once the store applies the analysts' judgements on them,
+// and whether what the judgements record of the rules changes, which
+// must then be stored even if the carried tags stay the same.
+func applyJudgements(ctx context.Context, d *datadir.Dir, doc *corpus.Document, judged bool) ([]corpus.Passage, bool, error) {
+	if !judged {
+		return doc.Passages, false, nil
+	}
+	js, err := d.Store.Judgements(ctx, doc.ID)
+	if err != nil {
+		return nil, false, err
+	}
+	before := make([]corpus.Judgement, len(js))
+	for i, j := range js {
+		before[i] = *j
+	}
+	carried := slices.Clone(doc.Passages)
+	corpus.JudgePassages(carried, js)
+	for i, j := range js {
+		b := before[i]
+		if b.Seq != j.Seq || (b.RuleTag == nil) != (j.RuleTag == nil) || b.RuleTag != nil && !tagsEqual([]corpus.Tag{*b.RuleTag}, []corpus.Tag{*j.RuleTag}) {
+			return carried, true, nil
+		}
+	}
+	return carried, false, nil
 }

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/tag"
@@ -114,6 +116,84 @@ func TestRetagWritesOnlyChangedDocuments(t *testing.T) {
 	}
 	if st.Norms["g"] != statsBefore.Norms["g"]+rs.Added["g"] {
 		t.Fatalf("(g) passages %d, want %d + %d", st.Norms["g"], statsBefore.Norms["g"], rs.Added["g"])
+	}
+	if ids, err := d.Store.Unindexed(ctx); err != nil || len(ids) != 0 {
+		t.Fatalf("unindexed after retag: %v %v", ids, err)
+	}
+}
+
+// TestRetagKeepsJudgements rejects (g) on the passage that a new rule
+// for (g) will tag, then re-tags: with the same rules nothing is written,
+// and with the new rule the passage still lacks (g) while the judgement
+// now names the rule it overrides.
+func TestRetagKeepsJudgements(t *testing.T) {
+	ctx := context.Background()
+	tagger, err := tag.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := datadir.Open(ctx, t.TempDir(), datadir.Options{Write: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := pipeline.Ingest(ctx, d, []string{"../examples/corpus"}, pipeline.IngestOptions{Tagger: tagger, Extractor: pipeline.UnsafeInProcess{}}); err != nil {
+		t.Fatal(err)
+	}
+	var docID string
+	seq := -1
+	err = d.Store.EachDocument(ctx, corpus.WithPassages, func(doc *corpus.Document) error {
+		for _, p := range doc.Passages {
+			if strings.Contains(p.Text, "tabletop exercise") && !slices.Contains(p.Norms(), "g") {
+				docID, seq = doc.ID, p.Seq
+			}
+		}
+		return nil
+	})
+	if err != nil || seq < 0 {
+		t.Fatalf("no sample passage about a tabletop exercise without (g): %v", err)
+	}
+	if _, err := d.Judge(ctx, corpus.Judgement{DocID: docID, Seq: seq, Norm: "g", Verdict: corpus.Reject, By: "ana"}); err != nil {
+		t.Fatal(err)
+	}
+	before := indexFingerprint(t, d)
+	rs, err := pipeline.Retag(ctx, d, tagger, pipeline.RetagOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.Changed != 0 || indexFingerprint(t, d) != before {
+		t.Fatalf("retag with the same rules rewrote %d documents: a judgement must not look like a change", rs.Changed)
+	}
+
+	custom := strings.Replace(string(rules.Default), "  h:\n", `    - name: exercises
+      lang: en
+      weight: 0.9
+      any: ["tabletop exercise(s)"]
+      examples:
+        match: ["We run a tabletop exercise every year."]
+
+  h:
+`, 1)
+	other, err := tag.Load([]byte(custom))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pipeline.Retag(ctx, d, other, pipeline.RetagOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := d.Store.Passages(ctx, docID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(ps[seq].Norms(), "g") {
+		t.Errorf("after retag with a rule for it, the rejected (g) is back: %+v", ps[seq].Tags)
+	}
+	js, err := d.Store.Judgements(ctx, docID)
+	if err != nil || len(js) != 1 {
+		t.Fatalf("judgements: %v %v", js, err)
+	}
+	if o := js[0].Overrides(); !js[0].Disagrees() || !slices.ContainsFunc(o, func(r string) bool { return strings.Contains(r, "exercises") }) {
+		t.Errorf("the rejection must name the new rule it overrides: %v (rule tag %+v)", o, js[0].RuleTag)
 	}
 	if ids, err := d.Store.Unindexed(ctx); err != nil || len(ids) != 0 {
 		t.Fatalf("unindexed after retag: %v %v", ids, err)

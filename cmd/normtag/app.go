@@ -107,6 +107,7 @@ func newApp(stdout, stderr io.Writer, extractChild string) *cli.App {
 			serveCommand(),
 			exportCommand(),
 			reportCommand(),
+			reviewCommand(),
 			backupCommand(),
 			childCommand(),
 		},

@@ -26,6 +26,7 @@ var (
 		"max-file-size": {min: 1, max: 1 << 40, unit: "bytes"},
 		"max-text-size": {min: 1, max: 1 << 40, unit: "bytes"},
 		"max-passages":  {min: 1, max: 1 << 31},
+		"limit":         {min: 1, max: 10000},
 		// Each extraction process is a Go program whose runtime alone
 		// reserves more address space than this floor.
 		"memory-limit": {min: 256 << 20, max: 1 << 50, unit: "bytes"},

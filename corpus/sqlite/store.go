@@ -23,7 +23,7 @@ import (
 )
 
 // schemaVersion is bumped whenever the schema below changes shape.
-const schemaVersion = 2
+const schemaVersion = 3
 
 const schema = `
 CREATE TABLE IF NOT EXISTS documents (
@@ -106,7 +106,7 @@ CREATE TABLE IF NOT EXISTS settings (
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL
 );
-`
+` + judgementsSchema
 
 // Store is the SQLite system of record: documents, their paths, pages,
 // passages and tags, and the failures of past runs. It is safe for
@@ -242,6 +242,8 @@ var upgrades = []string{
 	ALTER TABLE passages ADD COLUMN pieces TEXT NOT NULL DEFAULT '[]';
 	UPDATE passages SET kind = 'heading' WHERE heading != 0;
 	UPDATE passages SET page_end = page;`,
+	// 2 → 3: analysts' judgements.
+	judgementsSchema,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -364,7 +366,10 @@ func (s *Store) Path() string { return s.path }
 
 // PutDocument stores doc — pages, passages and tags — in one transaction,
 // so a document is either fully stored or absent. doc.Path is recorded as
-// one of its paths.
+// one of its paths. The passages' tags are taken as the rules gave them:
+// analysts' judgements on passages with the same text (see Judge) are
+// applied before they are stored, and once stored doc.Passages carry
+// them, so that what is indexed next is what is stored.
 func (s *Store) PutDocument(ctx context.Context, doc *corpus.Document) (corpus.PutResult, error) {
 	res, err := s.PutDocuments(ctx, []*corpus.Document{doc})
 	if err != nil {
@@ -380,40 +385,80 @@ func (s *Store) PutDocument(ctx context.Context, doc *corpus.Document) (corpus.P
 // or absent.
 func (s *Store) PutDocuments(ctx context.Context, docs []*corpus.Document) ([]corpus.PutResult, error) {
 	res := make([]corpus.PutResult, len(docs))
+	judged := make([][]corpus.Passage, len(docs))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for i, doc := range docs {
-			r, err := putDocument(ctx, tx, doc)
+			r, ps, err := putDocument(ctx, tx, doc)
 			if err != nil {
 				return fmt.Errorf("store document %s (%s): %w", doc.ID, doc.Path, err)
 			}
-			res[i] = r
+			res[i], judged[i] = r, ps
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	for i, doc := range docs {
+		if judged[i] != nil {
+			doc.Passages = judged[i]
+		}
+	}
 	return res, nil
 }
 
-func putDocument(ctx context.Context, tx *sql.Tx, doc *corpus.Document) (corpus.PutResult, error) {
+// putDocument stores doc unless it is stored already. Passages judged by
+// analysts are stored with the tags they carry, which it returns (nil
+// when no judgement applies) for PutDocuments to give doc once stored.
+func putDocument(ctx context.Context, tx *sql.Tx, doc *corpus.Document) (corpus.PutResult, []corpus.Passage, error) {
 	var res corpus.PutResult
+	var judged []corpus.Passage
 	var exists int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE id = ?`, doc.ID).Scan(&exists); err != nil {
-		return res, err
+		return res, nil, err
 	}
 	if exists == 0 {
-		if err := insertDocument(ctx, tx, doc); err != nil {
-			return res, err
+		if err := carryFromPath(ctx, tx, doc); err != nil {
+			return res, nil, err
+		}
+		var err error
+		if judged, err = judgeInTx(ctx, tx, doc.ID, doc.Passages); err != nil {
+			return res, nil, err
+		}
+		stored := doc
+		if judged != nil {
+			copied := *doc
+			copied.Passages = judged
+			stored = &copied
+		}
+		if err := insertDocument(ctx, tx, stored); err != nil {
+			return res, nil, err
 		}
 		res.Added = true
 	}
 	if doc.Path == "" {
-		return res, nil
+		return res, judged, nil
 	}
 	removed, err := setPath(ctx, tx, corpus.PathInfo{Path: doc.Path, DocID: doc.ID, Size: doc.Size, MTime: doc.ModTime})
 	res.Removed = removed
-	return res, err
+	return res, judged, err
+}
+
+// carryFromPath gives a new document the judgements made on the
+// document its path held before, where their passages' text is unchanged.
+func carryFromPath(ctx context.Context, tx *sql.Tx, doc *corpus.Document) error {
+	if doc.Path == "" {
+		return nil
+	}
+	var old string
+	err := tx.QueryRowContext(ctx, `SELECT doc_id FROM paths WHERE path = ?`, doc.Path).Scan(&old)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && old == doc.ID {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return carryJudgements(ctx, tx, old, doc)
 }
 
 func insertDocument(ctx context.Context, tx *sql.Tx, doc *corpus.Document) error {

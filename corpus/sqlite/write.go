@@ -73,19 +73,33 @@ func (s *Store) RecordFailure(ctx context.Context, f corpus.Failure) error {
 // ReplaceTags replaces the tags of a document's passages (as re-tagged by
 // a new rule set) and records the rules version, in one transaction. The
 // document is marked unindexed so that the index picks up the change.
+// Analysts' judgements are applied to the rules' tags: once stored, the
+// passages' Tags are the tags they carry.
 func (s *Store) ReplaceTags(ctx context.Context, docID string, passages []corpus.Passage, rulesVersion string) error {
+	var judged []corpus.Passage
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE doc_id = ?`, docID); err != nil {
 			return err
 		}
-		if err := insertTags(ctx, tx, docID, passages); err != nil {
+		var err error
+		if judged, err = judgeInTx(ctx, tx, docID, passages); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE documents SET rules_version = ?, indexed = 0 WHERE id = ?`, rulesVersion, docID)
+		stored := passages
+		if judged != nil {
+			stored = judged
+		}
+		if err := insertTags(ctx, tx, docID, stored); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE documents SET rules_version = ?, indexed = 0 WHERE id = ?`, rulesVersion, docID)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("replace tags of %s: %w", docID, err)
+	}
+	for i := range judged {
+		passages[i].Tags = judged[i].Tags
 	}
 	return nil
 }
