@@ -35,11 +35,15 @@ type RuleFire struct {
 	Matches []string `json:"matches"`
 	// Spans are the byte offsets [start, end) of Matches in the text.
 	Spans [][2]int `json:"spans"`
+	// Dropped says why a rule that fired does not count (no ICT context,
+	// inside a quote of another norm, yields to another rule); its
+	// weight is then left out of the score.
+	Dropped string `json:"dropped,omitempty"`
 }
 
 // Explain tags text alone (no section context) and says why.
 func (t *Tagger) Explain(text string) *Explanation {
-	res := t.match(text, "")
+	res := t.match(text, "", false)
 	ex := &Explanation{Text: text, Lang: res.lang, Threshold: t.file.Threshold}
 	by := map[string]*NormExplanation{}
 	get := func(n string) *NormExplanation {
@@ -65,6 +69,14 @@ func (t *Tagger) Explain(text string) *Explanation {
 			miss[r.norm] = 1
 		}
 		miss[r.norm] *= 1 - r.Weight
+	}
+	for _, d := range res.dropped {
+		r := &t.rules[d.rule]
+		e := get(r.norm)
+		e.Rules = append(e.Rules, RuleFire{Rule: r.full, Weight: r.Weight, Dropped: d.reason})
+		if _, ok := miss[r.norm]; !ok {
+			miss[r.norm] = 1
+		}
 	}
 	for i, q := range res.quotes {
 		if q.runs == 0 {
@@ -123,10 +135,16 @@ func (e *Explanation) WriteText(w io.Writer) {
 		}
 		var parts []string
 		for _, r := range n.Rules {
-			parts = append(parts, fmt.Sprintf("%.2f", r.Weight))
+			if r.Dropped == "" {
+				parts = append(parts, fmt.Sprintf("%.2f", r.Weight))
+			}
 		}
 		fmt.Fprintf(w, "  (%s) %.3f %s = 1 - Π(1 - [%s])\n", n.Norm, n.Score, verdict, strings.Join(parts, ", "))
 		for _, r := range n.Rules {
+			if r.Dropped != "" {
+				fmt.Fprintf(w, "      %-36s w=%.2f  not counted: %s\n", r.Rule, r.Weight, r.Dropped)
+				continue
+			}
 			var ms []string
 			for i, m := range r.Matches {
 				ms = append(ms, fmt.Sprintf("%q@%d-%d", m, r.Spans[i][0], r.Spans[i][1]))

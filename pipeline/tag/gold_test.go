@@ -107,7 +107,11 @@ func TestGoldWholeDocument(t *testing.T) {
 }
 
 // TestGoldPassagesAlone tags every body passage on its own, without
-// section context: the rules' vocabulary alone must find the norm.
+// section context: the rules' vocabulary alone must find the norm. Before
+// theme words needed ICT context (issue 14) it carried 1.00, top-scored
+// 0.88, mean 1.80 norms; since, 0.84, 0.76, 1.56. In the whole document
+// (TestGoldWholeDocument) the section headings carry the norm to those
+// passages: 0.96 before and after.
 func TestGoldPassagesAlone(t *testing.T) {
 	gold := loadGold(t)
 	tg := mustDefault(t)

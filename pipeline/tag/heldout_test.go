@@ -124,9 +124,12 @@ func (s heldoutStats) check(t *testing.T, minCarry, minTop, maxMean, minClean fl
 // French 10/11, Spanish 8/11). Its misses were then closed with general
 // vocabulary of the field (0.97 carried, 0.96 top-scored, mean 1.12), so
 // it has become a development set; the fresh sets below measure
-// generalisation.
+// generalisation. Since theme words need ICT context (issue 14), passages
+// that state a norm in general words alone lose it ("requests for
+// assistance" with no ICT word, capacity building): 0.98 carried, 0.98
+// top-scored, extra norms 0.15 before; 0.90, 0.90, 0.06 after.
 func TestHeldoutPassages(t *testing.T) {
-	measureHeldout(t, "testdata/heldout.jsonl").check(t, 0.92, 0.90, 2.0, 0.80)
+	measureHeldout(t, "testdata/heldout.jsonl").check(t, 0.88, 0.88, 2.0, 0.80)
 }
 
 // TestHeldoutFreshPassages measures the rules on a second set of 63
@@ -137,9 +140,11 @@ func TestHeldoutPassages(t *testing.T) {
 // 1.00 (the rules before the improvement: 0.31, 0.31, 0.40, 1.00). It is
 // harder than heldout.jsonl, being mostly paraphrase. Its misses were then
 // closed with general vocabulary too (0.93, 0.93, mean 1.00), so it is a
-// development set now as well.
+// development set now as well. Requiring ICT context cost it most (0.75,
+// 0.75, extra norms 0.07 -> 0.04): its paraphrases often speak of vendors,
+// flaws and requests without a word of ICTs.
 func TestHeldoutFreshPassages(t *testing.T) {
-	measureHeldout(t, "testdata/heldout-fresh.jsonl").check(t, 0.85, 0.85, 2.0, 0.80)
+	measureHeldout(t, "testdata/heldout-fresh.jsonl").check(t, 0.70, 0.70, 2.0, 0.80)
 }
 
 // TestHeldoutFinalPassages measures the rules on a third set of 39
@@ -152,9 +157,10 @@ func TestHeldoutFreshPassages(t *testing.T) {
 // section headings carry the norm to them. Its misses then showed general
 // gaps (French and Spanish one-word "cyberattaque", more infrastructure
 // objects, the French and Spanish wording of (b)...); closing them gave
-// 0.76, 0.76, mean 0.79.
+// 0.76, 0.76, mean 0.79 (0.79 before issue 14); with ICT context
+// required, 0.70, 0.70.
 func TestHeldoutFinalPassages(t *testing.T) {
-	measureHeldout(t, "testdata/heldout-final.jsonl").check(t, 0.78, 0.78, 2.0, 0.80)
+	measureHeldout(t, "testdata/heldout-final.jsonl").check(t, 0.65, 0.65, 2.0, 0.80)
 }
 
 // TestHeldoutBlindSets measures the rules on sets written by helpers that
@@ -163,6 +169,15 @@ func TestHeldoutFinalPassages(t *testing.T) {
 // honest measure of how the rules generalise; it is recorded per set.
 // The vocabulary added after a set is general (themes, synonyms), not
 // its sentences; a set learnt from is a regression set like the others.
+//
+// Issue 14 made theme words count only with ICT context (rules/README.md,
+// "ICT context") and quotes of a norm exclusive. Carried / top-scored /
+// extra norms before -> after: blind 1.00/0.99/0.11 -> 0.98/0.98/0.05,
+// blind2 0.99/0.97/0.14 -> 0.96/0.95/0.11, blind3 0.95/0.88/0.15 ->
+// 0.89/0.83/0.12, blind4 0.98/0.96/0.10 -> 0.96/0.94/0.05, blind5
+// 0.98/0.97/0.08 -> 0.89/0.89/0.05, blind6 0.82/0.82/0.12 ->
+// 0.76/0.76/0.03, blind7 0.85/0.83/0.14 -> 0.82/0.79/0.08; off-topic
+// no-norm passages untagged 0.70 -> 0.98.
 func TestHeldoutBlindSets(t *testing.T) {
 	for _, c := range []struct {
 		file                          string
@@ -177,11 +192,11 @@ func TestHeldoutBlindSets(t *testing.T) {
 		{"testdata/heldout-blind2.jsonl", 0.95, 0.90, 2.0, 0.95, 0},
 		// Long report paragraphs; measured first against the rules of
 		// the fifth round: 0.78, 0.75, 0.91; no-norm untagged 1.00.
-		{"testdata/heldout-blind3.jsonl", 0.92, 0.85, 2.0, 0.95, 0},
+		{"testdata/heldout-blind3.jsonl", 0.85, 0.80, 2.0, 0.95, 0},
 		// Short interventions: first run 0.82, 0.80, 0.92; 0.95.
 		{"testdata/heldout-blind4.jsonl", 0.95, 0.90, 2.0, 0.95, 0},
 		// First run 0.67, 0.65, 0.74; 1.00.
-		{"testdata/heldout-blind5.jsonl", 0.95, 0.90, 2.0, 0.95, 0},
+		{"testdata/heldout-blind5.jsonl", 0.85, 0.85, 2.0, 0.95, 0},
 		// Measured against the rules that had learnt from blind3 and
 		// never learnt from: 0.82, 0.82, 0.94; no-norm untagged 0.91 (a
 		// French logistics supply chain tagged (i), since excluded).
@@ -196,7 +211,7 @@ func TestHeldoutBlindSets(t *testing.T) {
 		// figures rounded to 0.05; issue 14 will require top-1 >= 0.80,
 		// extra norms <= 0.15 and no-norm untagged >= 0.95 on NEW blind
 		// sets, not on this one once it has been learnt from.
-		{"testdata/heldout-blind7.jsonl", 0.85, 0.80, 1.0, 0, 0.15},
+		{"testdata/heldout-blind7.jsonl", 0.80, 0.75, 1.0, 0, 0.10},
 		// Written blind; 60 passages on no norm: 30 from cyber-policy
 		// papers (procedure, thanks, contents, budget lines, footers)
 		// and 30 using likely trigger words in other senses (compiler
@@ -204,8 +219,10 @@ func TestHeldoutBlindSets(t *testing.T) {
 		// budgets, groceries...). Only the no-norm figure applies.
 		// First run, 2026-11-30: untagged 0.70 (policy text 27/30,
 		// other senses 15/30); floor rounded down to 0.05, far below
-		// the 0.95 issue 14 will require of new blind sets.
-		{"testdata/heldout-offtopic.jsonl", 0, 0, 0, 0.70, 0},
+		// the 0.95 issue 14 will require of new blind sets. With ICT
+		// context required: 0.98 (59/60; left: a list of abbreviations
+		// that spells out "ICT" next to "CBM").
+		{"testdata/heldout-offtopic.jsonl", 0, 0, 0, 0.95, 0},
 	} {
 		t.Run(strings.TrimPrefix(c.file, "testdata/"), func(t *testing.T) {
 			s := measureHeldout(t, c.file)

@@ -23,10 +23,13 @@ func (f ExampleFailure) String() string {
 }
 
 // ruleFires reports whether rule i fires on text (alone, any language
-// detection as for a passage).
-func (t *Tagger) ruleFires(i int, text string) bool {
+// detection as for a passage). section says the text is read as if under
+// a heading that speaks of ICTs: a `match` example shows what a rule
+// recognises, the ICT context it needs is the passage's business, while a
+// `no_match` example may show the rule held back for want of context.
+func (t *Tagger) ruleFires(i int, text string, section bool) bool {
 	r := &t.rules[i]
-	res := t.match(text, r.Lang)
+	res := t.match(text, r.Lang, section)
 	for _, f := range res.firings {
 		if f.rule == i {
 			return true
@@ -43,13 +46,13 @@ func (t *Tagger) TestExamples() ([]ExampleFailure, int) {
 	for i, r := range t.rules {
 		for _, ex := range r.Examples.Match {
 			n++
-			if !t.ruleFires(i, ex) {
+			if !t.ruleFires(i, ex, true) {
 				out = append(out, ExampleFailure{Rule: r.full, Example: ex, WantMatch: true})
 			}
 		}
 		for _, ex := range r.Examples.NoMatch {
 			n++
-			if t.ruleFires(i, ex) {
+			if t.ruleFires(i, ex, false) {
 				out = append(out, ExampleFailure{Rule: r.full, Example: ex, WantMatch: false})
 			}
 		}
@@ -70,7 +73,7 @@ func (t *Tagger) Lint() []string {
 		}
 		fired := false
 		for _, ex := range r.Examples.Match {
-			if t.ruleFires(i, ex) {
+			if t.ruleFires(i, ex, true) {
 				fired = true
 				break
 			}

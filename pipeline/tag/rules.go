@@ -31,8 +31,30 @@ type File struct {
 	// QuoteWeight is the weight of each six-word run of a norm's official
 	// text quoted in a passage (default 0.45; negative turns quotes off).
 	QuoteWeight float64 `yaml:"quote_weight"`
+	// Context is the ICT vocabulary that theme rules need in or near a
+	// passage before their words count.
+	Context Context `yaml:"context"`
 	// Norms maps a norm letter (a–k) to its rules.
 	Norms map[string][]Rule `yaml:"norms"`
+}
+
+// Context is the vocabulary that says a passage is about ICTs. Theme words
+// ("privacy", "patches", "the accused") are common in every field; they
+// count as evidence of a norm only where the passage, or the heading it
+// sits under, speaks of ICTs.
+type Context struct {
+	// Window is how many words from a `near` rule's match a context
+	// phrase may be (default 30).
+	Window int `yaml:"window"`
+	// Phrases maps a language to its context phrases. Rules of a
+	// language listed here need context (see Rule.Context); rules of
+	// other languages are not gated. A phrase of any language counts as
+	// context in a passage of any language.
+	Phrases map[string][]string `yaml:"phrases"`
+	// Weak maps a language to words that in this field mostly speak of
+	// ICTs without saying so ("incident", "operations", "systems"):
+	// they satisfy `passage` rules but not `near` ones.
+	Weak map[string][]string `yaml:"weak"`
 }
 
 // Rule is one named way of recognising a norm.
@@ -49,7 +71,20 @@ type Rule struct {
 	All    [][]string `yaml:"all"`
 	Within int        `yaml:"within"`
 	// Not vetoes the rule when one of its phrases occurs in the passage.
-	Not      []string `yaml:"not"`
+	Not []string `yaml:"not"`
+	// Context says what ICT context the rule needs when its language has
+	// context phrases: "passage" (the default: a context phrase anywhere
+	// in the passage, or in a heading above it, or an explicit reference
+	// or quote of a norm), "near" (a context phrase within Context.Window
+	// words of one of its matches, or in a heading above it), "own" (its
+	// phrases are ICT vocabulary themselves: it needs no context and is
+	// context for the other rules) or "none".
+	Context string `yaml:"context"`
+	// YieldTo names rules ("f.damage-ci") that, when they fire on the
+	// same passage, cancel this one: a weaker reading gives way to one
+	// that states the intent (attacking infrastructure rather than
+	// protecting it, asking for help rather than describing a CERT).
+	YieldTo  []string `yaml:"yield_to"`
 	Examples Examples `yaml:"examples"`
 
 	line int // position in the file, for messages
@@ -78,6 +113,9 @@ type Tagger struct {
 	lexLang []int8
 	quotes  *quoteModel // nil when quotes are off
 	version string
+	// filters says some rule is gated by context or yields to another,
+	// or quotes are on: firings need a second look after evaluation.
+	filters bool
 }
 
 type compiledRule struct {
@@ -85,7 +123,28 @@ type compiledRule struct {
 	norm   string
 	full   string // "g.protect-critical-infrastructure"
 	groups int
+	gate   gate
+	yield  []int // rules that cancel this one
 }
+
+// gate is the ICT context a rule needs to count.
+type gate int8
+
+const (
+	gateNone    gate = iota // needs no context
+	gatePassage             // context in the passage or its section
+	gateNear                // context within the window, or in its section
+	gateOwn                 // needs none and is context itself
+)
+
+// Levels of pattern.context.
+const (
+	contextWeak   = 1
+	contextStrong = 2
+)
+
+// gates maps Rule.Context to a gate.
+var gates = map[string]gate{"": gatePassage, "passage": gatePassage, "near": gateNear, "own": gateOwn, "none": gateNone}
 
 // slot says what part of a rule a pattern belongs to.
 const (
@@ -108,6 +167,9 @@ type pattern struct {
 	anchor anchorKind
 	// seeds say where in the norms' official texts this pattern occurs.
 	seeds []seedRef
+	// context marks a context phrase (File.Context): contextStrong or
+	// contextWeak.
+	context int8
 	// lang is 1 + the index in lang.Languages of the language this
 	// pattern is a function word of, or 0.
 	lang int8
@@ -163,6 +225,9 @@ func Load(data []byte, opts ...Option) (*Tagger, error) {
 	if f.QuoteWeight == 0 {
 		f.QuoteWeight = 0.45
 	}
+	if f.Context.Window == 0 {
+		f.Context.Window = 30
+	}
 	for _, o := range opts {
 		o(&f)
 	}
@@ -217,11 +282,19 @@ func Load(data []byte, opts ...Option) (*Tagger, error) {
 				errs = append(errs, fmt.Errorf("%s: unknown lang %q (want en, fr or es)", where, r.Lang))
 				continue
 			}
+			g, ok := gates[r.Context]
+			if !ok {
+				errs = append(errs, fmt.Errorf("%s: context %q (want passage, near, own or none)", where, r.Context))
+				continue
+			}
+			if g != gateOwn && len(f.Context.Phrases[r.Lang]) == 0 && (r.Lang != "" || len(f.Context.Phrases) == 0) {
+				g = gateNone // no context vocabulary for its language
+			}
 			if len(r.All) > 0 && r.Within <= 0 {
 				r.Within = 12
 			}
 			id := len(t.rules)
-			t.rules = append(t.rules, compiledRule{Rule: r, norm: l, full: l + "." + r.Name, groups: len(r.All)})
+			t.rules = append(t.rules, compiledRule{Rule: r, norm: l, full: l + "." + r.Name, groups: len(r.All), gate: g})
 			compile := func(phrases []string, slot int) {
 				for _, p := range phrases {
 					variants, prefix, err := expandPhrase(p)
@@ -244,6 +317,33 @@ func Load(data []byte, opts ...Option) (*Tagger, error) {
 			}
 		}
 	}
+	byName := map[string]int{}
+	for i, r := range t.rules {
+		byName[r.full] = i
+	}
+	for i := range t.rules {
+		r := &t.rules[i]
+		for _, y := range r.YieldTo {
+			j, ok := byName[y]
+			if !ok || j == i {
+				errs = append(errs, fmt.Errorf("line %d: rule %s: yield_to %q is not another rule (write norm.name)", r.line, r.full, y))
+				continue
+			}
+			r.yield = append(r.yield, j)
+		}
+		if r.gate != gateNone || len(r.yield) > 0 {
+			t.filters = true
+		}
+	}
+	for _, class := range []struct {
+		byLang map[string][]string
+		level  int8
+	}{{f.Context.Phrases, contextStrong}, {f.Context.Weak, contextWeak}} {
+		errs = append(errs, t.addContext(index, class.byLang, class.level)...)
+	}
+	if f.Context.Window < 0 {
+		errs = append(errs, fmt.Errorf("context: window must be positive, got %d", f.Context.Window))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
@@ -251,6 +351,7 @@ func Load(data []byte, opts ...Option) (*Tagger, error) {
 		add(a.text, false, patternUse{}, a.text, a.kind)
 	}
 	if f.QuoteWeight > 0 {
+		t.filters = true
 		t.quotes = newQuoteModel()
 		for sd, refs := range t.quotes.seeds() {
 			i, ok := index[sd]
@@ -296,6 +397,43 @@ func Load(data []byte, opts ...Option) (*Tagger, error) {
 		t.walker = &w
 	}
 	return t, nil
+}
+
+// addContext adds context phrases of one level to the automaton's patterns.
+func (t *Tagger) addContext(index map[string]int, byLang map[string][]string, level int8) []error {
+	var errs []error
+	langs := make([]string, 0, len(byLang))
+	for l := range byLang {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	for _, l := range langs {
+		if !lang.Known(l) {
+			errs = append(errs, fmt.Errorf("context: unknown lang %q (want en, fr or es)", l))
+			continue
+		}
+		for _, p := range byLang[l] {
+			variants, prefix, err := expandPhrase(p)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("context %s: %w", l, err))
+				continue
+			}
+			for _, v := range variants {
+				key := v
+				if prefix {
+					key += "*"
+				}
+				i, ok := index[key]
+				if !ok {
+					i = len(t.pats)
+					index[key] = i
+					t.pats = append(t.pats, pattern{text: v, prefix: prefix, phrase: p})
+				}
+				t.pats[i].context = max(t.pats[i].context, level)
+			}
+		}
+	}
+	return errs
 }
 
 // ruleLines finds the line of every rule in the YAML tree, by "letter.name".
@@ -424,7 +562,7 @@ func (t *Tagger) Threshold() float64 { return t.file.Threshold }
 func (t *Tagger) Phrases() []string {
 	out := make([]string, 0, len(t.pats))
 	for _, p := range t.pats {
-		if len(p.uses) > 0 || p.anchor != 0 || len(p.seeds) > 0 {
+		if len(p.uses) > 0 || p.anchor != 0 || len(p.seeds) > 0 || p.context != 0 {
 			out = append(out, p.text)
 		}
 	}

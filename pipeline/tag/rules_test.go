@@ -157,7 +157,7 @@ func TestLanguageChoosesRules(t *testing.T) {
 	for _, tc := range []struct{ text, lang, norm string }{
 		{"Los Estados deben proteger sus infraestructuras críticas contra las amenazas.", "es", "g"},
 		{"Les États doivent protéger les infrastructures critiques contre les menaces.", "fr", "g"},
-		{"States must protect their critical infrastructure against the threats that are growing.", "en", "g"},
+		{"States must protect their critical infrastructure against the ICT threats that are growing.", "en", "g"},
 		{"Infraestructuras críticas", "", "g"}, // too short to tell: every rule set applies
 	} {
 		ex := tg.Explain(tc.text)

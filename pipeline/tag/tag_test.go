@@ -71,7 +71,7 @@ func TestExplicitReferences(t *testing.T) {
 		"Article 13 a State may invoke.":                           "",
 		"Norm 12 does not exist and 2015 norms are voluntary.":     "",
 	} {
-		res := tg.match(text, "")
+		res := tg.match(text, "", false)
 		var got []string
 		for i, r := range res.refs {
 			got = append(got, r.norms...)
@@ -101,9 +101,9 @@ func TestEvidenceOffsetsPointAtMatches(t *testing.T) {
 func TestHyphenAndInflectionVariants(t *testing.T) {
 	tg := mustDefault(t)
 	for text, want := range map[string]string{
-		"We audit our ICT supply-chains every year.":       "i",
-		"Vulnerabilities are disclosed through a program.": "j",
-		"Les CERT nationaux coopèrent.":                    "k",
+		"We audit our ICT supply-chains every year.":                       "i",
+		"Vulnerabilities in our software are disclosed through a program.": "j",
+		"Les CERT nationaux coopèrent.":                                    "k",
 	} {
 		if got := letters(tg.TagText(text)); !strings.Contains(got, want) {
 			t.Errorf("%q: tags %q, want %s among them", text, got, want)

@@ -6,6 +6,7 @@ package tag
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -48,6 +49,13 @@ type scan struct {
 	// is returned to the pool.
 	evidence []corpus.Evidence
 	firings  []firing
+	// at[i] is the folded start of evidence[i]; context the folded
+	// starts of context phrases, in order; drops the firings filter
+	// removed.
+	at      []int32
+	context []int32
+	drops   []drop
+	yields  []int // scratch for filter
 }
 
 var scans = sync.Pool{New: func() any { return new(scan) }}
@@ -56,6 +64,13 @@ var scans = sync.Pool{New: func() any { return new(scan) }}
 type firing struct {
 	rule     int
 	evidence []corpus.Evidence
+	at       int // index of its first evidence in scan.at
+}
+
+// drop is a rule that fired but does not count, and why.
+type drop struct {
+	rule   int
+	reason string
 }
 
 // result is what matching found in one passage.
@@ -64,6 +79,10 @@ type result struct {
 	firings []firing
 	refs    []reference
 	quotes  [11]quoted
+	// context says the passage itself speaks of ICTs: a (strong) context
+	// phrase, an explicit reference or a quote of a norm.
+	context bool
+	dropped []drop
 }
 
 // quoted is a norm's official wording found in a passage.
@@ -73,11 +92,12 @@ type quoted struct {
 }
 
 // match runs the automaton over text and evaluates every rule.
-func (t *Tagger) match(text string, langHint string) result {
+func (t *Tagger) match(text string, langHint string, section bool) result {
 	sc := scans.Get().(*scan)
 	defer scans.Put(sc)
-	res := t.matchInto(sc, text, langHint)
+	res := t.matchInto(sc, text, langHint, section)
 	// The result outlives the scan: copy what points into it.
+	res.dropped = slices.Clone(res.dropped)
 	res.firings = slices.Clone(res.firings)
 	for i := range res.firings {
 		res.firings[i].evidence = slices.Clone(res.firings[i].evidence)
@@ -87,8 +107,9 @@ func (t *Tagger) match(text string, langHint string) result {
 
 // matchInto is match with the caller's scan, whose buffers hold the
 // result's firings and their evidence until the scan is reused: the hot
-// path scores the result before then and copies nothing.
-func (t *Tagger) matchInto(sc *scan, text string, langHint string) result {
+// path scores the result before then and copies nothing. section says a
+// heading above the passage speaks of ICTs.
+func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool) result {
 	if t.walker != nil {
 		sc.matches = foldMatch(text, &sc.f, t.walker, sc.matches[:0])
 	} else {
@@ -97,11 +118,13 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string) result {
 	}
 	sc.hits, sc.anchors, sc.quotes = sc.hits[:0], sc.anchors[:0], sc.quotes[:0]
 	sc.evidence, sc.firings = sc.evidence[:0], sc.firings[:0]
+	sc.at, sc.context, sc.drops = sc.at[:0], sc.context[:0], sc.drops[:0]
 	if len(sc.seen) < len(t.rules) {
 		sc.seen = make([]uint64, len(t.rules))
 	}
 	ft := sc.f.text
 	var counts lang.Counts
+	weak := false // a weak context word occurred
 	for _, mt := range sc.matches {
 		if int(mt.ID) >= t.lexOnly {
 			counts[t.lexLang[mt.ID]-1]++
@@ -132,6 +155,12 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string) result {
 		if p.anchor != 0 {
 			sc.anchors = append(sc.anchors, anchorHit{kind: p.anchor, start: start, end: end})
 		}
+		switch p.context {
+		case contextStrong:
+			sc.context = append(sc.context, int32(start))
+		case contextWeak:
+			weak = true
+		}
 		for _, u := range p.uses {
 			sc.hits = append(sc.hits, hit{start: start, end: end, use: u})
 			if sc.seen[u.rule] == 0 {
@@ -161,6 +190,7 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string) result {
 			}
 		}
 	}
+	res.context = len(sc.context) > 0 || len(res.refs) > 0 || res.hasQuotes()
 	if len(sc.hits) == 0 {
 		return res
 	}
@@ -171,13 +201,147 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string) result {
 		for j < len(sc.hits) && sc.hits[j].use.rule == sc.hits[i].use.rule {
 			j++
 		}
+		at := len(sc.at)
 		if ev := t.evaluate(sc, sc.hits[i:j], res.lang, text); ev != nil {
-			res.firings = append(res.firings, firing{rule: sc.hits[i].use.rule, evidence: ev})
+			res.firings = append(res.firings, firing{rule: sc.hits[i].use.rule, evidence: ev, at: at})
 		}
 		i = j
 	}
+	if t.filters && len(res.firings) > 0 {
+		// A passage that names or quotes a norm is in the field as a
+		// whole, as one under a heading that speaks of ICTs is.
+		field := section || len(res.refs) > 0 || res.hasQuotes()
+		res.firings = t.filter(sc, res.firings, res.context || weak || field, field)
+		res.dropped = sc.drops
+	}
 	sc.firings = res.firings
 	return res
+}
+
+// filter removes the firings that do not count, in place: evidence inside
+// a quote of another norm's official text (a quote carries its own norm
+// only), rules without the ICT context they need, and rules that yield
+// to another rule that fired. passageContext says the passage has ICT
+// context for `passage` rules; field that every match is near context.
+func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field bool) []firing {
+	kept := firings[:0]
+	for _, f := range firings {
+		r := &t.rules[f.rule]
+		if len(sc.quotes) > 0 {
+			n := int8(r.norm[0] - 'a')
+			ev, at := f.evidence[:0], f.at
+			for k, e := range f.evidence {
+				if !insideQuote(sc.quotes, n, int(sc.at[f.at+k])) {
+					sc.at[at] = sc.at[f.at+k]
+					ev = append(ev, e)
+					at++
+				}
+			}
+			// An all rule needs every one of its parts.
+			if len(ev) == 0 || r.groups > 0 && len(r.Any) == 0 && len(ev) < len(f.evidence) {
+				sc.drops = append(sc.drops, drop{rule: f.rule, reason: "inside a quote of another norm"})
+				continue
+			}
+			f.evidence = ev
+		}
+		kept = append(kept, f)
+	}
+	// Rules of ICT vocabulary are context for the others.
+	for _, f := range kept {
+		if t.rules[f.rule].gate == gateOwn {
+			passageContext = true
+			sc.context = append(sc.context, sc.at[f.at:f.at+len(f.evidence)]...)
+		}
+	}
+	gated := kept[:0]
+	for _, f := range kept {
+		r := &t.rules[f.rule]
+		switch r.gate {
+		case gatePassage:
+			if !passageContext {
+				sc.drops = append(sc.drops, drop{rule: f.rule, reason: "no ICT context in the passage or its heading"})
+				continue
+			}
+		case gateNear:
+			if !field && !t.nearContext(sc, sc.at[f.at:f.at+len(f.evidence)]) {
+				sc.drops = append(sc.drops, drop{rule: f.rule, reason: fmt.Sprintf("no ICT context within %d words", t.file.Context.Window)})
+				continue
+			}
+		}
+		gated = append(gated, f)
+	}
+	kept = gated
+	if len(kept) < 2 {
+		return kept
+	}
+	// Yields are decided against every rule left, before any is removed.
+	ys := sc.yields[:0]
+	for _, f := range kept {
+		ys = append(ys, t.yielded(f.rule, kept))
+	}
+	sc.yields = ys
+	out := kept[:0]
+	for i, f := range kept {
+		if ys[i] >= 0 {
+			sc.drops = append(sc.drops, drop{rule: f.rule, reason: "yields to " + t.rules[ys[i]].full})
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// yielded returns a rule among firings that rule i yields to, or -1.
+func (t *Tagger) yielded(i int, firings []firing) int {
+	for _, y := range t.rules[i].yield {
+		for _, f := range firings {
+			if f.rule == y {
+				return y
+			}
+		}
+	}
+	return -1
+}
+
+// insideQuote reports whether folded offset at lies in a quote of the
+// official text of a norm other than n.
+func insideQuote(quotes []quoteHit, n int8, at int) bool {
+	for _, q := range quotes {
+		if q.norm != n && q.windows > 0 && q.start <= at && at < q.end {
+			return true
+		}
+	}
+	return false
+}
+
+// nearContext reports whether a context phrase starts within the window
+// of one of the folded offsets at.
+func (t *Tagger) nearContext(sc *scan, at []int32) bool {
+	ctx := sc.context
+	if len(ctx) == 0 {
+		return false
+	}
+	if !slices.IsSorted(ctx) {
+		slices.Sort(ctx)
+	}
+	w := t.file.Context.Window
+	ft := sc.f.text
+	for _, a := range at {
+		k, _ := slices.BinarySearch(ctx, a)
+		for _, c := range []int{k - 1, k} {
+			if c < 0 || c >= len(ctx) {
+				continue
+			}
+			// A word and its space take at least two bytes, so a short
+			// gap is near without counting, and one of more than 64
+			// bytes a word is far.
+			gap := int(max(ctx[c], a) - min(ctx[c], a))
+			if gap <= 2*w || gap <= 64*w && bytes.Count(ft[min(ctx[c], a):max(ctx[c], a)], space) <= w {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Bits of scan.seen: an All group's index is its bit.
@@ -316,6 +480,7 @@ func (t *Tagger) evaluate(sc *scan, hits []hit, passageLang, text string) []corp
 	}
 	from := len(sc.evidence)
 	for _, h := range chosen {
+		sc.at = append(sc.at, int32(h.start))
 		s := sc.f.offsets[h.start]
 		e := endOfWord(text, int(sc.f.offsets[h.end-1]))
 		sc.evidence = append(sc.evidence, corpus.Evidence{Rule: r.full, Match: text[s:e], Start: int(s), End: int(e)})
@@ -498,7 +663,7 @@ func sortTags(tags []corpus.Tag) {
 func (t *Tagger) TagText(text string) []corpus.Tag {
 	sc := scans.Get().(*scan)
 	defer scans.Put(sc)
-	return t.score(t.matchInto(sc, text, ""))
+	return t.score(t.matchInto(sc, text, "", false))
 }
 
 // Tag tags passages in place, in document order, with section context: a
@@ -514,11 +679,12 @@ func (t *Tagger) Tag(passages []corpus.Passage) {
 		norms []string
 	}
 	var stack []section
+	var headings []headingContext
 	sc := scans.Get().(*scan)
 	defer scans.Put(sc)
 	for i := range passages {
 		p := &passages[i]
-		res := t.matchInto(sc, p.Text, docLang) // valid until the next passage
+		res := t.matchInto(sc, p.Text, docLang, inContext(headings) || len(stack) > 0) // valid until the next passage
 		tags := t.score(res)
 		level, opens := 0, false
 		switch {
@@ -526,6 +692,9 @@ func (t *Tagger) Tag(passages []corpus.Passage) {
 			level, opens = max(p.Level, 1), true
 		case isOpener(p.Text, res):
 			level, opens = openerLevel, true
+		}
+		if p.Heading {
+			headings = enterHeading(headings, max(p.Level, 1), res.context)
 		}
 		if opens {
 			for len(stack) > 0 && stack[len(stack)-1].level >= level {
@@ -559,6 +728,32 @@ func (t *Tagger) Tag(passages []corpus.Passage) {
 		}
 		p.Tags = tags
 	}
+}
+
+// headingContext is a heading above the current passage and whether it
+// speaks of ICTs.
+type headingContext struct {
+	level   int
+	context bool
+}
+
+// enterHeading updates the headings above the passages that follow a
+// heading of level.
+func enterHeading(hs []headingContext, level int, context bool) []headingContext {
+	for len(hs) > 0 && hs[len(hs)-1].level >= level {
+		hs = hs[:len(hs)-1]
+	}
+	return append(hs, headingContext{level: level, context: context})
+}
+
+// inContext reports whether a heading above speaks of ICTs.
+func inContext(hs []headingContext) bool {
+	for _, h := range hs {
+		if h.context {
+			return true
+		}
+	}
+	return false
 }
 
 // openerLevel ranks a norm-opening paragraph below every real heading.

@@ -27,21 +27,32 @@ type floor struct {
 const floorMargin = 0.02
 
 // floors were measured on main at 5ba6d3035d05 (rules version), 2026-11-30,
-// with `normtag eval --gold pipeline/tag/testdata/FILE` (isolated mode).
-// ar, ru and zh are the sets of languages the rules barely cover yet.
+// with `normtag eval --gold pipeline/tag/testdata/FILE` (isolated mode),
+// then again at 230520bfddbb once theme words needed ICT context and
+// quotes of a norm became exclusive (issue 14): micro precision and extra
+// norms improved everywhere and off-topic passages untagged went from
+// 0.700 to 0.983, while passages that state a norm without any ICT word
+// lost it. Top-1 / carried / micro P / extra before that change: heldout
+// 0.982/0.982/0.871/0.145, fresh 0.927/0.927/0.927/0.073, final
+// 0.788/0.788/0.963/0.030, blind 0.992/1.000/0.903/0.107, blind2
+// 0.973/0.991/0.879/0.136, blind3 0.879/0.949/0.862/0.152, blind4
+// 0.960/0.980/0.907/0.101, blind5 0.970/0.985/0.929/0.076, blind6
+// 0.818/0.818/0.871/0.121, blind7 0.827/0.855/0.862/0.136, written
+// 1.000/1.000/0.853/0.172. ar, ru and zh are the sets of languages the
+// rules barely cover yet.
 var floors = []floor{
-	{"heldout.jsonl", 0.982, 0.982, 0.871, 0.930, 0.145, 1.000},
-	{"heldout-fresh.jsonl", 0.927, 0.927, 0.927, 0.928, 0.073, 1.000},
-	{"heldout-final.jsonl", 0.788, 0.788, 0.963, 0.851, 0.030, 1.000},
-	{"heldout-blind.jsonl", 0.992, 1.000, 0.903, 0.953, 0.107, 1.000},
-	{"heldout-blind2.jsonl", 0.973, 0.991, 0.879, 0.937, 0.136, 1.000},
-	{"heldout-blind3.jsonl", 0.879, 0.949, 0.862, 0.907, 0.152, 1.000},
-	{"heldout-blind4.jsonl", 0.960, 0.980, 0.907, 0.948, 0.101, 1.000},
-	{"heldout-blind5.jsonl", 0.970, 0.985, 0.929, 0.958, 0.076, 1.000},
-	{"heldout-blind6.jsonl", 0.818, 0.818, 0.871, 0.842, 0.121, 1.000},
-	{"heldout-blind7.jsonl", 0.827, 0.855, 0.862, 0.858, 0.136, -1},
-	{"heldout-offtopic.jsonl", 0, 0, 0, 0, 0, 0.700},
-	{"written.jsonl", 1.000, 1.000, 0.853, 0.942, 0.172, -1},
+	{"heldout.jsonl", 0.900, 0.900, 0.934, 0.914, 0.064, 1.000},
+	{"heldout-fresh.jsonl", 0.745, 0.745, 0.953, 0.820, 0.036, 1.000},
+	{"heldout-final.jsonl", 0.697, 0.697, 0.958, 0.779, 0.030, 1.000},
+	{"heldout-blind.jsonl", 0.975, 0.983, 0.952, 0.968, 0.050, 1.000},
+	{"heldout-blind2.jsonl", 0.945, 0.964, 0.898, 0.934, 0.109, 1.000},
+	{"heldout-blind3.jsonl", 0.828, 0.889, 0.880, 0.885, 0.121, 1.000},
+	{"heldout-blind4.jsonl", 0.939, 0.960, 0.950, 0.955, 0.051, 1.000},
+	{"heldout-blind5.jsonl", 0.894, 0.894, 0.952, 0.921, 0.045, 1.000},
+	{"heldout-blind6.jsonl", 0.758, 0.758, 0.962, 0.831, 0.030, 1.000},
+	{"heldout-blind7.jsonl", 0.791, 0.818, 0.909, 0.859, 0.082, -1},
+	{"heldout-offtopic.jsonl", 0, 0, 0, 0, 0, 0.983},
+	{"written.jsonl", 0.897, 0.897, 0.963, 0.920, 0.034, -1},
 	// ar and ru: micro precision was 1.000 on 2 and 5 tags, too few to
 	// hold as a floor; it is not asserted.
 	{"heldout-ar.jsonl", 0.030, 0.030, 0, 0.045, 0.000, 1.000},
