@@ -206,6 +206,10 @@ func passageValues(d *corpus.Document, p corpus.Passage, put func(field string, 
 	put(FieldPage, float64(p.Page))
 	put(FieldSeq, seqKey(p.Seq))
 	put(FieldHeading, p.Heading)
+	put(FieldDup, copyKey(p.Text))
+	if c := lengthClass(p.Text); c != "" {
+		put(FieldLength, c)
+	}
 	if v := bound(d.Submitter()); v != "" {
 		put(FieldSubmitter, v)
 		put(FieldSubmitterName, v)

@@ -42,8 +42,10 @@ import (
 // Security"); titles, submitters and countries keep term vectors so
 // phrases match. 8: date is one keyword term "YYYY-MM-DD" (dayKey),
 // found by a term range: as a date-time number it was 16 prefix-coded
-// terms per passage, a tenth of indexing time.
-const MappingVersion = "8"
+// terms per passage, a tenth of indexing time. 9: each passage carries
+// its copy key (dup), for collapsing copies, and a passage shorter than
+// a paragraph its length class (length), for ranking.
+const MappingVersion = "9"
 
 // Field names, usable in query strings ("norm:g", "country:examplia").
 const (
@@ -71,6 +73,14 @@ const (
 	FieldTitleSource     = "title_source"
 	FieldDateSource      = "date_source"
 	FieldSubmitterSource = "submitter_source"
+	// FieldDup is the passage's copy key (copyKey): passages with the
+	// same text, give or take case, accents, spacing and punctuation,
+	// share it, and search collapses them into one hit.
+	FieldDup = "dup"
+	// FieldLength holds the length class of a passage of fewer than
+	// pivotWords words (lengthClass), and nothing otherwise: ranking
+	// reads it.
+	FieldLength = "length"
 )
 
 // Analysers of the mapping. Every one folds case and accents (package
@@ -174,7 +184,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	for _, name := range []string{FieldNorm, FieldDoc, FieldYear} {
 		dm.AddFieldMappingsAt(name, keyword("keyword", true))
 	}
-	for _, name := range []string{FieldDirect, FieldPath} {
+	for _, name := range []string{FieldDirect, FieldPath, FieldLength} {
 		dm.AddFieldMappingsAt(name, keyword("keyword", false))
 	}
 	dm.AddFieldMappingsAt(FieldSubmitterType, keyword(lowerKeyword, true))
@@ -211,6 +221,9 @@ func newMapping() (mapping.IndexMapping, error) {
 	// date filters (a term range) and sorts (doc values) as one
 	// keyword term that sorts as the day does (dayKey).
 	dm.AddFieldMappingsAt(FieldDate, keyword("keyword", true))
+
+	// The copy key is stored: a hit carries it, to find its copies.
+	dm.AddFieldMappingsAt(FieldDup, keyword("keyword", false))
 
 	for _, name := range []string{FieldTitleSource, FieldDateSource, FieldSubmitterSource} {
 		f := bleve.NewKeywordFieldMapping()

@@ -48,6 +48,7 @@ var queryFields = map[string]fieldKind{
 	FieldLang:          langField,
 	FieldYear:          exactField,
 	FieldDoc:           exactField,
+	FieldDup:           exactField,
 }
 
 // QueryFields lists the field names a query may use, sorted.

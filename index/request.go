@@ -26,6 +26,8 @@ const (
 	MaxQueryLength = 2000
 	// MaxValues bounds how many submitters or languages one request names.
 	MaxValues = 50
+	// MaxPerDocument bounds Request.PerDocument.
+	MaxPerDocument = 1000
 	// APIMaxLimit is the HTTP API's page size bound (Params.MaxLimit):
 	// with every field of a hit bounded it keeps a page of JSON under a
 	// few megabytes, where the command line may print MaxLimit hits.
@@ -91,6 +93,14 @@ type Request struct {
 	// MaxLimit lowers the largest page size this surface allows (the HTTP
 	// API's is APIMaxLimit); 0 means MaxLimit.
 	MaxLimit int
+	// Collapse shows passages whose text is the same (give or take case,
+	// accents, spacing and punctuation) as one hit that carries their
+	// count and places (Hit.Copies). Searches only; Params sets it
+	// unless told not to.
+	Collapse bool
+	// PerDocument keeps at most this many hits per document, the best
+	// ones; 0 keeps all. Searches only.
+	PerDocument int
 
 	// docs keeps passages of these documents only (Each's groups).
 	docs []string
@@ -149,6 +159,16 @@ func (r *Request) Validate() error {
 			return fieldErr("after", "an export writes every match; it takes no cursor")
 		}
 	}
+	if r.Kind != KindSearch && (r.Collapse || r.PerDocument != 0) {
+		field := "collapse"
+		if r.PerDocument != 0 {
+			field = "per_document"
+		}
+		return fieldErr(field, "applies to a search's pages only")
+	}
+	if r.PerDocument < 0 || r.PerDocument > MaxPerDocument {
+		return fieldErr("per_document", "must be between 1 and %d, got %d", MaxPerDocument, r.PerDocument)
+	}
 	if r.Limit < 0 || r.Limit > r.maxLimit() {
 		return limitErr(r.Limit)
 	}
@@ -192,6 +212,10 @@ type Params struct {
 	Format     string
 	// MaxLimit is the surface's largest page size (Request.MaxLimit).
 	MaxLimit int
+	// Collapse is true/false/1/0; "" collapses a search (the default).
+	Collapse string
+	// PerDocument is a whole number of hits per document; "" is no bound.
+	PerDocument string
 }
 
 // Request parses the parameters and validates the result. Errors are
@@ -229,11 +253,19 @@ func (p Params) Request() (Request, error) {
 		}
 		*f.dst = t
 	}
+	r.Collapse = r.Kind == KindSearch
+	if p.Collapse != "" {
+		b, err := strconv.ParseBool(p.Collapse)
+		if err != nil {
+			return r, fieldErr("collapse", "want true or false, got %q", p.Collapse)
+		}
+		r.Collapse = b
+	}
 	for _, f := range []struct {
 		name string
 		text string
 		dst  *int
-	}{{"limit", p.Limit, &r.Limit}, {"offset", p.Offset, &r.Offset}} {
+	}{{"limit", p.Limit, &r.Limit}, {"offset", p.Offset, &r.Offset}, {"per_document", p.PerDocument, &r.PerDocument}} {
 		if f.text == "" {
 			continue
 		}
@@ -245,6 +277,9 @@ func (p Params) Request() (Request, error) {
 	}
 	if r.Limit == 0 && p.Limit != "" && r.Kind == KindSearch {
 		return r, limitErr(0)
+	}
+	if r.PerDocument == 0 && p.PerDocument != "" {
+		return r, fieldErr("per_document", "must be between 1 and %d, got 0", MaxPerDocument)
 	}
 	return r, r.Validate()
 }

@@ -58,6 +58,35 @@ type Hit struct {
 	// way (bold on a terminal, <mark> in HTML).
 	Highlights [][2]int `json:"highlights"`
 	Text       string   `json:"text"`
+	// Dup is the passage's copy key: the query dup:KEY with collapsing
+	// off lists every passage with the same text.
+	Dup string `json:"dup,omitempty"`
+	// Copies are the other matching passages with the same text, which
+	// a collapsing search folded into this hit; nil when there are none.
+	Copies *Copies `json:"copies,omitempty"`
+}
+
+// Copies are the passages a hit stands for: their text is the hit's,
+// give or take case, accents, spacing and punctuation.
+type Copies struct {
+	// Count is how many other passages matching the search have the text.
+	Count int `json:"count"`
+	// Documents is how many documents hold them (the hit's own counts
+	// when it holds the text twice).
+	Documents int `json:"documents"`
+	// Passages are the first MaxListedCopies of them, by document and
+	// passage; list them all with dup:KEY and collapsing off.
+	Passages []CopyRef `json:"passages"`
+}
+
+// CopyRef is where a copy of a hit's text is.
+type CopyRef struct {
+	ID    string `json:"id"`
+	DocID string `json:"doc"`
+	Title string `json:"title"`
+	File  string `json:"file"`
+	Page  int    `json:"page"`
+	Seq   int    `json:"passage"`
 }
 
 // Markers bleve's fragment is rewritten with while its partial words are
@@ -218,6 +247,9 @@ func (ix *Index) Search(ctx context.Context, r Request) (_ *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.Collapse || r.PerDocument > 0 {
+		return ix.searchGrouped(ctx, r, req)
+	}
 	limit := req.Size
 	req.Size++ // one more tells whether a next page exists
 	res, err := ix.bi.SearchInContext(ctx, req)
@@ -285,9 +317,12 @@ func NewSearchRequest(r Request) (*bleve.SearchRequest, error) {
 	if err != nil {
 		return nil, err
 	}
+	if byPosition(order) {
+		q = ranked(q)
+	}
 	req := bleve.NewSearchRequestOptions(q, limit, offset, false)
 	req.Fields = []string{FieldText, FieldTitle, FieldNorm, FieldDirect, FieldDoc, FieldFile, FieldPath, FieldPage, FieldSeq, FieldHeading,
-		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate, FieldTitleSource, FieldDateSource, FieldSubmitterSource}
+		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate, FieldTitleSource, FieldDateSource, FieldSubmitterSource, FieldDup}
 	req.SortBy(order)
 	if r.After != "" {
 		keys, pos, err := decodeCursor(r.After, order)
@@ -341,6 +376,7 @@ func ConvertResult(res *bleve.SearchResult) *Result {
 			SubmitterSource: str(h.Fields[FieldSubmitterSource]),
 			Score:           h.Score,
 			Text:            str(h.Fields[FieldText]),
+			Dup:             str(h.Fields[FieldDup]),
 		}
 		if d := str(h.Fields[FieldDate]); len(d) >= 10 {
 			hit.Date = d[:10]

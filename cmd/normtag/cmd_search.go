@@ -27,18 +27,26 @@ func searchCommand() *cli.Command {
 			"title:…, file:…, doc:…; title:(a OR b) applies a field to a group. cyber* and state~1 need 3 letters.\n" +
 			"Case and accents do not matter: cybersecurite finds cybersécurité.\n" +
 			"An empty query with --norm lists the passages of those norms in document order.\n" +
-			"A page that has more after it ends with the --after value that shows the next one.",
+			"A page that has more after it ends with the --after value that shows the next one.\n" +
+			"Passages with the same text (case, accents, spacing and punctuation aside) are one hit, \"+N copies in M documents\";\n" +
+			"list them with --no-collapse dup:KEY (KEY printed with the hit).",
 		Flags: append(filterFlags(),
 			&cli.StringFlag{Name: "sort", Value: index.SortRelevance, Usage: "relevance, date or document"},
 			&cli.StringFlag{Name: "limit", Value: strconv.Itoa(index.DefaultLimit), Usage: fmt.Sprintf("hits to show (1-%d)", index.MaxLimit)},
 			&cli.StringFlag{Name: "offset", Value: "0", Usage: fmt.Sprintf("hits to skip (at most %d; page deeper with --after)", index.MaxOffset)},
 			&cli.StringFlag{Name: "after", Usage: "show the page after the one that printed this cursor"},
 			&cli.BoolFlag{Name: "facets", Usage: "also print counts per norm, submitter, submitter type and year"},
+			&cli.BoolFlag{Name: "no-collapse", Usage: "show every copy of a text as its own hit (by default passages with the same text are one hit, \"+N copies in M documents\")"},
+			&cli.StringFlag{Name: "per-document", Usage: fmt.Sprintf("keep only the best N passages of each document (1-%d)", index.MaxPerDocument)},
 			formatFlag(index.Formats(index.KindSearch)...),
 		),
 		Action: func(c *cli.Context) error {
 			p := filterParams(c, index.KindSearch)
 			p.Limit, p.Offset, p.After = c.String("limit"), c.String("offset"), c.String("after")
+			p.PerDocument = c.String("per-document")
+			if c.Bool("no-collapse") {
+				p.Collapse = "false"
+			}
 			req, err := cliRequest(p)
 			if err != nil {
 				return err
@@ -147,11 +155,19 @@ func printHits(w io.Writer, res *index.Result, req index.Request, color bool) {
 		return
 	}
 	shown := len(res.Hits)
-	fmt.Fprintf(w, "%d passage(s) found, showing %d–%d\n\n", res.Total, req.Offset+1, req.Offset+shown)
+	fmt.Fprintf(w, "%d passage(s) found, showing %d–%d", res.Total, req.Offset+1, req.Offset+shown)
+	if req.Collapse {
+		fmt.Fprint(w, " (copies of a text are one hit)")
+	}
+	fmt.Fprint(w, "\n\n")
 	for i, h := range res.Hits {
 		fmt.Fprintf(w, "%d. %s\n", req.Offset+i+1, citation(h))
 		fmt.Fprintf(w, "   norms: %s\n", describeNorms(h.Norms, h.DirectNorms))
-		fmt.Fprintf(w, "   %s\n\n", markSnippet(h.Snippet, h.Highlights, color))
+		fmt.Fprintf(w, "   %s\n", markSnippet(h.Snippet, h.Highlights, color))
+		if c := h.Copies; c != nil {
+			fmt.Fprintf(w, "   +%d %s in %d %s (list: --no-collapse dup:%s)\n", c.Count, plural(c.Count, "copy", "copies"), c.Documents, plural(c.Documents, "document", "documents"), h.Dup)
+		}
+		fmt.Fprintln(w)
 	}
 	if res.Next != "" {
 		fmt.Fprintf(w, "more: --after %s\n", res.Next)
@@ -169,6 +185,13 @@ func printHits(w io.Writer, res *index.Result, req index.Request, color bool) {
 			fmt.Fprintf(w, "%s: %s\n", f, strings.Join(parts, " · "))
 		}
 	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // citation renders "Title — submitter, date — file, p. 3, passage 12",

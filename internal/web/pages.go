@@ -55,7 +55,7 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 		r.URL.RawQuery = q.Encode()
 	}
 	res, hits, err := s.search(r)
-	data := map[string]any{"Query": q.Get("q"), "Hits": hits, "Error": "", "Total": 0, "Sort": q.Get("sort"), "DirectOnly": q.Get("direct_only") != ""}
+	data := map[string]any{"Query": q.Get("q"), "Hits": hits, "Error": "", "Total": 0, "Sort": q.Get("sort"), "DirectOnly": q.Get("direct_only") != "", "NoCollapse": q.Get("collapse") == "false"}
 	counts := map[string]int{}
 	if err != nil {
 		data["Error"] = err.Error()

@@ -182,6 +182,7 @@ func urlParams(r *http.Request, kind index.Kind) index.Params {
 		Langs: q["lang"], Since: q.Get("since"), Until: q.Get("until"), Sort: q.Get("sort")}
 	if kind == index.KindSearch {
 		p.Limit, p.Offset, p.After, p.MaxLimit = q.Get("limit"), q.Get("offset"), q.Get("after"), index.APIMaxLimit
+		p.Collapse, p.PerDocument = q.Get("collapse"), q.Get("per_document")
 	} else {
 		p.Format = q.Get("format")
 	}

@@ -1,0 +1,70 @@
+package index
+
+import (
+	"encoding/hex"
+	"hash/fnv"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/normtag/normtag/internal/textfold"
+)
+
+// copyKey is the key passages share when their text is the same once
+// case and accents are folded and everything but letters and digits is
+// dropped: the same sentence extracted from a PDF, a DOCX and a text
+// file differs in spacing, hyphenation, quotes and dashes, not in words.
+// It is a 64-bit FNV-1a hash in hex; a collision between different texts
+// (about one in 10^19 per pair) would collapse two unrelated hits.
+func copyKey(text string) string {
+	kept := make([]byte, 0, len(text))
+	for _, r := range textfold.Fold(text) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			kept = utf8.AppendRune(kept, r)
+		}
+	}
+	h := fnv.New64a()
+	h.Write(kept)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// pivotWords is the length in words from which ranking stops putting
+// short passages down (lengthDemotions): about a short paragraph.
+const pivotWords = 20
+
+// lengthClasses bucket the lengths under pivotWords: a passage of at
+// least words words (and fewer than the next class's) holds term in
+// FieldLength. Ranking reads the class from postings, so classes are few.
+var lengthClasses = []struct {
+	words int
+	term  string
+}{{1, "w1"}, {2, "w2"}, {3, "w3"}, {4, "w4"}, {6, "w6"}, {8, "w8"}, {12, "w12"}, {16, "w16"}}
+
+// lengthClass is the FieldLength term of a text, "" from pivotWords words.
+func lengthClass(text string) string {
+	n := countWords(text, pivotWords)
+	class := ""
+	for _, c := range lengthClasses {
+		if n >= c.words && n < pivotWords {
+			class = c.term
+		}
+	}
+	return class
+}
+
+// countWords counts the runs of letters and digits of text, stopping at
+// limit.
+func countWords(text string, limit int) int {
+	words := 0
+	inWord := false
+	for _, r := range text {
+		letter := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if letter && !inWord {
+			words++
+			if words >= limit {
+				return words
+			}
+		}
+		inWord = letter
+	}
+	return words
+}
