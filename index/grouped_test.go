@@ -2,8 +2,10 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/normtag/normtag/corpus"
@@ -246,5 +248,59 @@ func TestCollapseAppliesToSearchesOnly(t *testing.T) {
 	r, err = Params{Kind: KindExport}.Request()
 	if err != nil || r.Collapse {
 		t.Errorf("an export does not collapse: %+v %v", r, err)
+	}
+}
+
+// TestKindsRankSearchAndCount: a note, a contents line and a running
+// footer that hold the query's words rank below the body paragraph that
+// does; kind: selects a kind, names a wrong one, and is a facet.
+func TestKindsRankSearchAndCount(t *testing.T) {
+	ix, err := Open(context.Background(), filepath.Join(t.TempDir(), "index"), OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	text := "Coordinated vulnerability disclosure lets researchers report flaws to vendors, who fix them before attackers learn of them."
+	docs := []*corpus.Document{{ID: "d1", Title: "Report", FileName: "r.pdf", Passages: []corpus.Passage{
+		{Seq: 0, Page: 1, Kind: corpus.KindTOC, Text: "Vulnerability disclosure ........ 4"},
+		{Seq: 1, Page: 4, Kind: corpus.KindBody, Text: text, HeadingPath: []string{"Norm 10", "Disclosure"}, PageEnd: 5},
+		{Seq: 2, Page: 5, Kind: corpus.KindNote, Text: "12 On vulnerability disclosure, see the vendor's policy on vulnerability disclosure at https://example.org/vdp."},
+		{Seq: 3, Page: 5, Kind: corpus.KindFurniture, Text: "Vulnerability disclosure report 2021 — page 5"},
+	}}}
+	if err := ix.IndexDocuments(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), Request{Query: "vulnerability disclosure", Facets: true, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 4 || res.Hits[0].Kind != string(corpus.KindBody) {
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, fmt.Sprintf("%.3f %s %q", h.Score, h.Kind, h.Text))
+		}
+		t.Fatalf("body text must come first:\n%v", got)
+	}
+	if h := res.Hits[0]; h.PageEnd != 5 || len(h.HeadingPath) != 2 || h.HeadingPath[1] != "Disclosure" {
+		t.Errorf("citation fields: page_end %d, heading path %q", h.PageEnd, h.HeadingPath)
+	}
+	kinds := map[string]int{}
+	for _, f := range res.Facets[FieldKind] {
+		kinds[f.Value] = f.Count
+	}
+	if len(kinds) != 4 || kinds["note"] != 1 || kinds["body"] != 1 {
+		t.Errorf("kind facet %v", res.Facets[FieldKind])
+	}
+	notes, err := ix.Search(context.Background(), Request{Query: "disclosure AND kind:note"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes.Total != 1 || notes.Hits[0].Seq != 2 {
+		t.Errorf("kind:note: %+v", notes.Hits)
+	}
+	_, err = ix.Search(context.Background(), Request{Query: "kind:footnote"})
+	var qe *RequestError
+	if !errors.As(err, &qe) || !strings.Contains(err.Error(), `"footnote"`) {
+		t.Errorf("kind:footnote: %v, want an error naming it", err)
 	}
 }

@@ -206,6 +206,17 @@ func passageValues(d *corpus.Document, p corpus.Passage, put func(field string, 
 	put(FieldPage, float64(p.Page))
 	put(FieldSeq, seqKey(p.Seq))
 	put(FieldHeading, p.Heading)
+	put(FieldKind, string(p.KindOf()))
+	if len(p.HeadingPath) > 0 {
+		path := make([]string, len(p.HeadingPath))
+		for i, h := range p.HeadingPath {
+			path[i] = bound(h)
+		}
+		put(FieldHeadingPath, path)
+	}
+	if p.PageEnd > p.Page {
+		put(FieldPageEnd, float64(p.PageEnd))
+	}
 	put(FieldDup, copyKey(p.Text))
 	if c := lengthClass(p.Text); c != "" {
 		put(FieldLength, c)

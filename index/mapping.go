@@ -44,7 +44,10 @@ import (
 // found by a term range: as a date-time number it was 16 prefix-coded
 // terms per passage, a tenth of indexing time. 9: each passage carries
 // its copy key (dup), for collapsing copies, and a passage shorter than
-// a paragraph its length class (length), for ranking.
+// a paragraph its length class (length), for ranking; each passage its
+// kind (body, heading, note, reference, toc, furniture), searched,
+// counted and ranked by, its heading path and the last page it runs
+// onto, for citations.
 const MappingVersion = "9"
 
 // Field names, usable in query strings ("norm:g", "country:examplia").
@@ -77,6 +80,14 @@ const (
 	// same text, give or take case, accents, spacing and punctuation,
 	// share it, and search collapses them into one hit.
 	FieldDup = "dup"
+	// FieldKind is the passage's kind (corpus.Kind): body, heading,
+	// note, reference, toc or furniture.
+	FieldKind = "kind"
+	// FieldHeadingPath holds the titles of the headings the passage lies
+	// under, outermost first: stored for citations.
+	FieldHeadingPath = "heading_path"
+	// FieldPageEnd is the last page a passage runs onto: stored only.
+	FieldPageEnd = "page_end"
 	// FieldLength holds the length class of a passage of fewer than
 	// pivotWords words (lengthClass), and nothing otherwise: ranking
 	// reads it.
@@ -181,7 +192,7 @@ func newMapping() (mapping.IndexMapping, error) {
 		f.DocValues = docValues
 		return f
 	}
-	for _, name := range []string{FieldNorm, FieldDoc, FieldYear} {
+	for _, name := range []string{FieldNorm, FieldDoc, FieldYear, FieldKind} {
 		dm.AddFieldMappingsAt(name, keyword("keyword", true))
 	}
 	for _, name := range []string{FieldDirect, FieldPath, FieldLength} {
@@ -213,6 +224,12 @@ func newMapping() (mapping.IndexMapping, error) {
 	page.IncludeInAll = false
 	page.DocValues = false
 	dm.AddFieldMappingsAt(FieldPage, page)
+	pageEnd := bleve.NewNumericFieldMapping()
+	pageEnd.Index = false
+	pageEnd.Store = true
+	pageEnd.IncludeInAll = false
+	pageEnd.DocValues = false
+	dm.AddFieldMappingsAt(FieldPageEnd, pageEnd)
 	heading := bleve.NewBooleanFieldMapping()
 	heading.Store = true
 	heading.IncludeInAll = false
@@ -225,7 +242,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	// The copy key is stored: a hit carries it, to find its copies.
 	dm.AddFieldMappingsAt(FieldDup, keyword("keyword", false))
 
-	for _, name := range []string{FieldTitleSource, FieldDateSource, FieldSubmitterSource} {
+	for _, name := range []string{FieldTitleSource, FieldDateSource, FieldSubmitterSource, FieldHeadingPath} {
 		f := bleve.NewKeywordFieldMapping()
 		f.Store = true
 		f.Index = false

@@ -8,6 +8,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/internal/norms"
 	"github.com/normtag/normtag/internal/querylang"
 	"github.com/normtag/normtag/internal/textfold"
@@ -31,6 +32,8 @@ const (
 	exactField
 	// langField values are language tags; "fr" also matches "fr-FR".
 	langField
+	// kindField values are passage kinds (corpus.Kinds).
+	kindField
 )
 
 // queryFields are the fields a query may name. Fields that hold only
@@ -49,6 +52,7 @@ var queryFields = map[string]fieldKind{
 	FieldYear:          exactField,
 	FieldDoc:           exactField,
 	FieldDup:           exactField,
+	FieldKind:          kindField,
 }
 
 // QueryFields lists the field names a query may use, sorted.
@@ -99,6 +103,15 @@ func termQuery(t querylang.Term) (query.Query, error) {
 			return nil, fmt.Errorf("%s: empty norm", field)
 		}
 		return anyTerm(field, letters), nil
+	case kindField:
+		if t.Kind != querylang.Word && t.Kind != querylang.Phrase {
+			return nil, fmt.Errorf("%s: takes a passage kind, not a pattern", field)
+		}
+		k, err := corpus.ParseKind(strings.ToLower(strings.TrimSpace(t.Text)))
+		if err != nil {
+			return nil, err
+		}
+		return anyTerm(field, []string{string(k)}), nil
 	case langField:
 		if t.Kind != querylang.Word && t.Kind != querylang.Phrase {
 			return nil, fmt.Errorf("%s: takes a language such as en or fr-CA, not a pattern", field)

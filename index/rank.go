@@ -10,6 +10,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/normtag/normtag/corpus"
 )
 
 // demotion is a class of passages that rank below body text matching as
@@ -21,8 +23,21 @@ type demotion struct {
 }
 
 // demotions are the classes ranking puts down: passages shorter than a
-// paragraph (lengthClasses).
-var demotions = lengthDemotions()
+// paragraph (lengthClasses), and the kinds of passage that are a
+// document's apparatus rather than its argument.
+var demotions = append(lengthDemotions(), kindDemotions...)
+
+// kindDemotions rank notes and reference lists below body text, contents
+// lines and page furniture (running headers, page numbers, copyright
+// lines) further still: "9 of the top 10 were footnote lines". The
+// factors apply on top of the length class, and a note that is all
+// about the query still shows among paragraphs that mention it once.
+var kindDemotions = []demotion{
+	{FieldKind, string(corpus.KindNote), 0.5},
+	{FieldKind, string(corpus.KindReference), 0.5},
+	{FieldKind, string(corpus.KindTOC), 0.3},
+	{FieldKind, string(corpus.KindFurniture), 0.2},
+}
 
 // lengthDemotions undo, below pivotWords words, the length norm of
 // bleve's tf-idf (a word's weight times 1/sqrt(length)): a fragment such

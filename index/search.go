@@ -27,14 +27,23 @@ const (
 
 // Hit is one passage found, with what a citation needs.
 type Hit struct {
-	ID            string   `json:"id"`
-	DocID         string   `json:"doc"`
-	Title         string   `json:"title"`
-	File          string   `json:"file"`
-	Path          string   `json:"path"`
-	Page          int      `json:"page"`
-	Seq           int      `json:"passage"`
-	Heading       bool     `json:"heading,omitempty"`
+	ID      string `json:"id"`
+	DocID   string `json:"doc"`
+	Title   string `json:"title"`
+	File    string `json:"file"`
+	Path    string `json:"path"`
+	Page    int    `json:"page"`
+	Seq     int    `json:"passage"`
+	Heading bool   `json:"heading,omitempty"`
+	// Kind is the passage's kind: body, heading, note, reference, toc or
+	// furniture (corpus.Kind).
+	Kind string `json:"kind"`
+	// PageEnd is the last page the passage runs onto, when it runs over
+	// a page break (a citation says pp. Page–PageEnd); 0 otherwise.
+	PageEnd int `json:"page_end,omitempty"`
+	// HeadingPath holds the titles of the headings the passage lies
+	// under, outermost first.
+	HeadingPath   []string `json:"heading_path,omitempty"`
 	Norms         []string `json:"norms"`
 	DirectNorms   []string `json:"direct_norms"`
 	Submitter     string   `json:"submitter,omitempty"`
@@ -157,6 +166,7 @@ func (e *QueryError) Unwrap() error { return e.Err }
 // counts: submitters as written, not lower-cased.
 var facets = []struct{ name, field string }{
 	{FieldNorm, FieldNorm}, {FieldSubmitter, FieldSubmitterName}, {FieldSubmitterType, FieldSubmitterType}, {FieldYear, FieldYear},
+	{FieldKind, FieldKind},
 }
 
 // BuildQuery turns a validated request into a bleve query, reporting
@@ -322,7 +332,7 @@ func NewSearchRequest(r Request) (*bleve.SearchRequest, error) {
 	}
 	req := bleve.NewSearchRequestOptions(q, limit, offset, false)
 	req.Fields = []string{FieldText, FieldTitle, FieldNorm, FieldDirect, FieldDoc, FieldFile, FieldPath, FieldPage, FieldSeq, FieldHeading,
-		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate, FieldTitleSource, FieldDateSource, FieldSubmitterSource, FieldDup}
+		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate, FieldTitleSource, FieldDateSource, FieldSubmitterSource, FieldDup, FieldKind, FieldPageEnd, FieldHeadingPath}
 	req.SortBy(order)
 	if r.After != "" {
 		keys, pos, err := decodeCursor(r.After, order)
@@ -377,6 +387,11 @@ func ConvertResult(res *bleve.SearchResult) *Result {
 			Score:           h.Score,
 			Text:            str(h.Fields[FieldText]),
 			Dup:             str(h.Fields[FieldDup]),
+			Kind:            str(h.Fields[FieldKind]),
+			PageEnd:         num(h.Fields[FieldPageEnd]),
+		}
+		if path := h.Fields[FieldHeadingPath]; path != nil {
+			hit.HeadingPath = strs(path)
 		}
 		if d := str(h.Fields[FieldDate]); len(d) >= 10 {
 			hit.Date = d[:10]

@@ -24,7 +24,8 @@ func searchCommand() *cli.Command {
 		Description: "QUERY: words, \"phrases\", +required, -excluded (write -- before a query that starts with -),\n" +
 			"a AND b, a OR b, NOT a, (groups); words side by side are alternatives, best matches first.\n" +
 			"Fields: norm:g, direct:g, submitter:…, submitter_type:state, country:…, year:2021, lang:fr (any fr-…),\n" +
-			"title:…, file:…, doc:…; title:(a OR b) applies a field to a group. cyber* and state~1 need 3 letters.\n" +
+			"title:…, file:…, doc:…, kind:note (body, heading, note, reference, toc, furniture), dup:KEY;\n" +
+			"title:(a OR b) applies a field to a group. cyber* and state~1 need 3 letters.\n" +
 			"Case and accents do not matter: cybersecurite finds cybersécurité.\n" +
 			"An empty query with --norm lists the passages of those norms in document order.\n" +
 			"A page that has more after it ends with the --after value that shows the next one.\n" +
@@ -35,7 +36,7 @@ func searchCommand() *cli.Command {
 			&cli.StringFlag{Name: "limit", Value: strconv.Itoa(index.DefaultLimit), Usage: fmt.Sprintf("hits to show (1-%d)", index.MaxLimit)},
 			&cli.StringFlag{Name: "offset", Value: "0", Usage: fmt.Sprintf("hits to skip (at most %d; page deeper with --after)", index.MaxOffset)},
 			&cli.StringFlag{Name: "after", Usage: "show the page after the one that printed this cursor"},
-			&cli.BoolFlag{Name: "facets", Usage: "also print counts per norm, submitter, submitter type and year"},
+			&cli.BoolFlag{Name: "facets", Usage: "also print counts per norm, passage kind, submitter, submitter type and year"},
 			&cli.BoolFlag{Name: "no-collapse", Usage: "show every copy of a text as its own hit (by default passages with the same text are one hit, \"+N copies in M documents\")"},
 			&cli.StringFlag{Name: "per-document", Usage: fmt.Sprintf("keep only the best N passages of each document (1-%d)", index.MaxPerDocument)},
 			formatFlag(index.Formats(index.KindSearch)...),
@@ -173,7 +174,7 @@ func printHits(w io.Writer, res *index.Result, req index.Request, color bool) {
 		fmt.Fprintf(w, "more: --after %s\n", res.Next)
 	}
 	if len(res.Facets) > 0 {
-		for _, f := range []string{index.FieldNorm, index.FieldSubmitter, index.FieldSubmitterType, index.FieldYear} {
+		for _, f := range []string{index.FieldNorm, index.FieldKind, index.FieldSubmitter, index.FieldSubmitterType, index.FieldYear} {
 			counts := res.Facets[f]
 			if len(counts) == 0 {
 				continue

@@ -67,6 +67,7 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		data["Submitters"] = res.Facets[index.FieldSubmitter]
 		data["Years"] = res.Facets[index.FieldYear]
+		data["Kinds"] = res.Facets[index.FieldKind]
 		if res.Next != "" {
 			more := url.Values{}
 			for k, v := range q {
