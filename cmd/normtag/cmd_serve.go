@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
+	"os"
 	"strconv"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/internal/web"
 )
 
@@ -19,6 +23,7 @@ func serveCommand() *cli.Command {
 		Flags: []cli.Flag{
 			dataFlag(),
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "address to listen on"},
+			&cli.BoolFlag{Name: "review", Usage: "let analysts record judgements from the page (needs the review token: $" + web.ReviewTokenEnv + ", else one is generated and printed once to stderr)"},
 		},
 		Action: func(c *cli.Context) error {
 			addr := c.String("addr")
@@ -43,9 +48,37 @@ func serveCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			if c.Bool("review") {
+				if err := enableReview(c, srv); err != nil {
+					return err
+				}
+			}
 			return srv.Run(c.Context, addr, func(bound string) {
 				fmt.Fprintf(c.App.Writer, "normtag serving %s on http://%s/ (Ctrl-C to stop)\n", c.String("data"), bound)
 			})
 		},
 	}
+}
+
+// reviewLockWait is how long a judgement made in the page waits for
+// another writer of the data directory before it is refused (503).
+const reviewLockWait = 5 * time.Second
+
+// enableReview turns on the server's review mode with the token from the
+// environment, or a new one printed once to stderr (never in a URL, so
+// that it stays out of logs and browser history).
+func enableReview(c *cli.Context, srv *web.Server) error {
+	token := os.Getenv(web.ReviewTokenEnv)
+	if token != "" && len(token) < web.MinReviewTokenLength {
+		return usagef("%s must be at least %d characters", web.ReviewTokenEnv, web.MinReviewTokenLength)
+	}
+	if token == "" {
+		token = web.GenerateReviewToken()
+		fmt.Fprintf(c.App.ErrWriter, "normtag: review token (give it at /review to record judgements): %s\n", token)
+	}
+	data := c.String("data")
+	log := logger(c)
+	return srv.EnableReview(web.ReviewOptions{Token: token, OpenWriter: func(ctx context.Context) (*datadir.Dir, error) {
+		return datadir.Open(ctx, data, datadir.Options{Write: true, LockWait: reviewLockWait, Logger: log})
+	}})
 }

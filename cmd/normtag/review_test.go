@@ -1,18 +1,26 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/normtag/normtag/corpus/sqlite"
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/export"
+	"github.com/normtag/normtag/internal/testbin"
 )
 
 // reviewFile is the sample document the review tests judge passages of.
@@ -228,5 +236,101 @@ func TestReviewUsageErrors(t *testing.T) {
 	}
 	if code, _, errs := normtag(t, "review", "accept", "--data", data, "--by", "ana", "ffffff", "1", "g"); code == 0 || !strings.Contains(errs, "no such document") {
 		t.Errorf("unknown document: exit %d %q", code, errs)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a server goroutine and a test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// serveReview runs normtag serve --review until the test ends and
+// returns its base URL and its stderr.
+func serveReview(t *testing.T, data string) (string, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"normtag", "serve", "--review", "--addr", "127.0.0.1:0", "--data", data}, &out, &errb, testbin.Normtag(t))
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	addr := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)/`)
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := addr.FindStringSubmatch(out.String()); m != nil {
+			return m[1], &errb
+		}
+	}
+	t.Fatalf("serve --review did not start: %s %s", out.String(), errb.String())
+	return "", nil
+}
+
+func bearerJudge(t *testing.T, base, token, body string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/judgements", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestServeReviewToken: serve --review prints a new token once to
+// stderr, or takes the one in NORMTAG_REVIEW_TOKEN and prints none; the
+// token admits a judgement, which the command line then sees.
+func TestServeReviewToken(t *testing.T) {
+	src := copySample(t, reviewFile)
+	data := filepath.Join(t.TempDir(), "data")
+	mustRun(t, "ingest", "--data", data, "--quiet", src)
+	var queue []sqlite.ReviewItem
+	if err := json.Unmarshal([]byte(mustRun(t, "review", "list", "--data", data, "--format", "json")), &queue); err != nil || len(queue) == 0 {
+		t.Fatalf("queue: %v %v", queue, err)
+	}
+	it := queue[0]
+	body := fmt.Sprintf(`{"doc":%q,"passage":%d,"norm":%q,"verdict":"reject","by":"script"}`, it.DocID, it.Seq, it.Tags[0].Norm)
+
+	t.Setenv("NORMTAG_REVIEW_TOKEN", "")
+	base, stderr := serveReview(t, data)
+	m := regexp.MustCompile(`review token[^:]*: (\S+)`).FindAllStringSubmatch(stderr.String(), -1)
+	if len(m) != 1 || len(m[0][1]) < 32 {
+		t.Fatalf("the generated token must be printed once to stderr: %q", stderr.String())
+	}
+	if code := bearerJudge(t, base, "not-the-token-0123456789", body); code != http.StatusUnauthorized {
+		t.Errorf("a wrong token: %d", code)
+	}
+	if code := bearerJudge(t, base, m[0][1], body); code != http.StatusOK {
+		t.Fatalf("the printed token: %d", code)
+	}
+	if out := mustRun(t, "review", "list", "--data", data, "--judged"); !strings.Contains(out, "reject ("+it.Tags[0].Norm+") by script") {
+		t.Errorf("review list --judged after a judgement over HTTP: %q", out)
+	}
+
+	t.Setenv("NORMTAG_REVIEW_TOKEN", "an-operator-chosen-token-42")
+	base, stderr = serveReview(t, data)
+	if strings.Contains(stderr.String(), "review token") {
+		t.Errorf("a token from the environment must not be printed: %q", stderr.String())
+	}
+	if code := bearerJudge(t, base, "an-operator-chosen-token-42", strings.Replace(body, "reject", "accept", 1)); code != http.StatusOK {
+		t.Errorf("the environment's token: %d", code)
+	}
+	t.Setenv("NORMTAG_REVIEW_TOKEN", "short")
+	if code, _, errs := normtag(t, "serve", "--review", "--addr", "127.0.0.1:0", "--data", data); code != 2 || !strings.Contains(errs, "NORMTAG_REVIEW_TOKEN") {
+		t.Errorf("a too short token: exit %d %q", code, errs)
 	}
 }

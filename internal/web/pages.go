@@ -107,7 +107,24 @@ func (s *Server) pageDocument(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.render(w, "document.html", map[string]any{"Doc": d, "Norms": norms.All})
+	data := map[string]any{"Doc": d, "Norms": norms.All}
+	if enabled, rv := s.reviewFor(r); enabled {
+		sameOriginReferrers(w)
+		data["ReviewEnabled"], data["Review"] = true, rv
+		if rv != nil {
+			js, err := s.data.Store.Judgements(r.Context(), d.ID)
+			if err != nil {
+				s.fail(w, err)
+				return
+			}
+			bySeq := map[int][]*corpus.Judgement{}
+			for _, j := range js {
+				bySeq[j.Seq] = append(bySeq[j.Seq], j)
+			}
+			data["Judgements"] = bySeq
+		}
+	}
+	s.render(w, "document.html", data)
 }
 
 func (s *Server) pageCoverage(w http.ResponseWriter, r *http.Request) {

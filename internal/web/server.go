@@ -49,6 +49,8 @@ type Server struct {
 	heavy, light *limiter
 	// exportLimit is MaxExportBytes; tests lower it.
 	exportLimit int64
+	// review is review mode's state (review.go), nil while read-only.
+	review *reviewMode
 }
 
 // New returns a server for an open (read-only) data directory.
