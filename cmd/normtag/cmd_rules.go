@@ -15,6 +15,7 @@ func rulesCommand() *cli.Command {
 		Name:  "rules",
 		Usage: "check and explain the tagging rules",
 		Subcommands: []*cli.Command{
+			suggestCommand(),
 			{
 				Name:  "test",
 				Usage: "check every rule against its own examples (match / no_match)",

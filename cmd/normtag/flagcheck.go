@@ -30,6 +30,9 @@ var (
 		// Each extraction process is a Go program whose runtime alone
 		// reserves more address space than this floor.
 		"memory-limit": {min: 256 << 20, max: 1 << 50, unit: "bytes"},
+		// rules suggest
+		"min-support": {min: 1, max: 1 << 31},
+		"top":         {min: 1, max: 1000},
 	}
 	durationBounds = map[string]durationBound{
 		"timeout":   {min: time.Second, max: 24 * time.Hour},

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/norms"
+	"github.com/normtag/normtag/pipeline/tag/suggest"
+)
+
+// errNoJudgements is the answer to --from judgements while normtag has no
+// review: there are no judgements to learn from.
+var errNoJudgements = errors.New("no judgements recorded: this normtag has no review yet, so --from judgements has nothing to learn from; use --from sections")
+
+func suggestCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "suggest",
+		Usage: "mine candidate rules from the corpus and print them as YAML with estimated precision and recall (changes nothing)",
+		Description: "--from sections labels every body passage under a heading that names a norm explicitly\n" +
+			"(\"Norm 7\", \"13 (g)\", or its official text) and looks for phrases of one to four words that occur\n" +
+			"in one norm's passages and seldom in the others'. The candidates are printed, never applied.",
+		Flags: []cli.Flag{
+			dataFlag(),
+			&cli.StringFlag{Name: "norm", Usage: "only these norms (letters or numbers: g or 7, f,g)"},
+			&cli.StringFlag{Name: "from", Value: "sections", Usage: "where labels come from: sections, judgements or both"},
+			&cli.IntFlag{Name: "min-support", Value: 3, Usage: "fewest passages of the norm a phrase must occur in"},
+			&cli.Float64Flag{Name: "min-precision", Value: 0.6, Usage: "lowest estimated precision of a candidate"},
+			&cli.IntFlag{Name: "top", Value: 5, Usage: "most candidates per norm"},
+			formatFlag("yaml", "json"),
+		},
+		Action: func(c *cli.Context) error {
+			format, err := checkFormat(c, "yaml", "json")
+			if err != nil {
+				return err
+			}
+			opts := suggest.Options{MinSupport: c.Int("min-support"), MinPrecision: c.Float64("min-precision"), PerNorm: c.Int("top")}
+			if opts.MinPrecision <= 0 || opts.MinPrecision > 1 {
+				return usagef("--min-precision must be in (0, 1], got %g", opts.MinPrecision)
+			}
+			if s := c.String("norm"); s != "" {
+				if opts.Norms, err = norms.ParseList(s); err != nil {
+					return usagef("norm: %v", err)
+				}
+			}
+			switch c.String("from") {
+			case "sections":
+			case "judgements":
+				return errNoJudgements
+			case "both":
+				fmt.Fprintln(c.App.ErrWriter, "normtag: no judgements recorded (this normtag has no review yet); suggesting from sections only")
+			default:
+				return usagef("--from must be sections, judgements or both, not %q", c.String("from"))
+			}
+			d, err := openData(c, false)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			each := func(ctx context.Context, fn func(*corpus.Document) error) error {
+				return d.Store.EachDocument(ctx, corpus.WithPassages, fn)
+			}
+			res, err := suggest.Mine(c.Context, each, opts)
+			if err != nil {
+				return fmt.Errorf("rules suggest: %w", err)
+			}
+			if format == "json" {
+				writeJSON(c.App.Writer, res)
+				return nil
+			}
+			res.WriteYAML(c.App.Writer, fmt.Sprintf("the sections of %s", d.Path))
+			return nil
+		},
+	}
+}
