@@ -12,17 +12,19 @@ import (
 	"github.com/normtag/normtag/pipeline/tag/suggest"
 )
 
-// errNoJudgements is the answer to --from judgements while normtag has no
-// review: there are no judgements to learn from.
-var errNoJudgements = errors.New("no judgements recorded: this normtag has no review yet, so --from judgements has nothing to learn from; use --from sections")
+// errNoJudgements is the answer to --from judgements on a corpus where no
+// analyst has judged a passage.
+var errNoJudgements = errors.New("no judgements recorded (normtag review records them); use --from sections")
 
 func suggestCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "suggest",
 		Usage: "mine candidate rules from the corpus and print them as YAML with estimated precision and recall (changes nothing)",
 		Description: "--from sections labels every body passage under a heading that names a norm explicitly\n" +
-			"(\"Norm 7\", \"13 (g)\", or its official text) and looks for phrases of one to four words that occur\n" +
-			"in one norm's passages and seldom in the others'. The candidates are printed, never applied.",
+			"(\"Norm 7\", \"13 (g)\", or its official text); --from judgements labels the passages analysts judged\n" +
+			"(normtag review) with the norms they accepted or added; both combines them. It then looks for\n" +
+			"phrases of one to four words that occur in one norm's passages and seldom in the others'.\n" +
+			"The candidates are printed, never applied.",
 		Flags: []cli.Flag{
 			dataFlag(),
 			&cli.StringFlag{Name: "norm", Usage: "only these norms (letters or numbers: g or 7, f,g)"},
@@ -46,20 +48,36 @@ func suggestCommand() *cli.Command {
 					return usagef("norm: %v", err)
 				}
 			}
-			switch c.String("from") {
-			case "sections":
-			case "judgements":
-				return errNoJudgements
-			case "both":
-				fmt.Fprintln(c.App.ErrWriter, "normtag: no judgements recorded (this normtag has no review yet); suggesting from sections only")
+			from := c.String("from")
+			switch from {
+			case "sections", "judgements", "both":
 			default:
-				return usagef("--from must be sections, judgements or both, not %q", c.String("from"))
+				return usagef("--from must be sections, judgements or both, not %q", from)
 			}
 			d, err := openData(c, false)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
+			source := "the sections of " + d.Path
+			if from != "sections" {
+				js, err := d.Store.Judgements(c.Context, "")
+				if err != nil {
+					return err
+				}
+				switch {
+				case len(js) == 0 && from == "judgements":
+					return fmt.Errorf("rules suggest --from judgements on %s: %w", d.Path, errNoJudgements)
+				case len(js) == 0:
+					fmt.Fprintf(c.App.ErrWriter, "normtag: no judgements recorded in %s; suggesting from the sections only\n", d.Path)
+				case from == "judgements":
+					opts.Labeler = suggest.JudgementLabels(js)
+					source = fmt.Sprintf("%d judgements in %s", len(js), d.Path)
+				default:
+					opts.Labeler = suggest.Both(js)
+					source = fmt.Sprintf("the sections of %s and its %d judgements", d.Path, len(js))
+				}
+			}
 			each := func(ctx context.Context, fn func(*corpus.Document) error) error {
 				return d.Store.EachDocument(ctx, corpus.WithPassages, fn)
 			}
@@ -71,7 +89,7 @@ func suggestCommand() *cli.Command {
 				writeJSON(c.App.Writer, res)
 				return nil
 			}
-			res.WriteYAML(c.App.Writer, fmt.Sprintf("the sections of %s", d.Path))
+			res.WriteYAML(c.App.Writer, source)
 			return nil
 		},
 	}

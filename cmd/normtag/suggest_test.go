@@ -113,6 +113,7 @@ func TestRulesSuggestFromSections(t *testing.T) {
 		t.Errorf("--from judgements: exit %d, %q", code, errs)
 	}
 	sameSnapshot(t, "rules suggest", before, snapshotDir(t, data))
+	testSuggestFromJudgements(t, data)
 
 	// The built-in rules plus each norm's top candidate.
 	_, dumped, _ := normtag(t, "rules", "dump")
@@ -173,5 +174,44 @@ func TestRulesSuggestFromSections(t *testing.T) {
 	t.Logf("%d candidates added; eval: carried %.2f -> %.2f, top-1 %.2f -> %.2f, %d passages better", added, b.Carried, a.Carried, b.Top1, a.Top1, better)
 	if better < 8 || a.Carried < b.Carried+0.5 || a.Micro.F1 <= b.Micro.F1 {
 		t.Errorf("adding the top candidates: %d passages better, carried %.2f -> %.2f, micro F1 %.2f -> %.2f", better, b.Carried, a.Carried, b.Micro.F1, a.Micro.F1)
+	}
+}
+
+// testSuggestFromJudgements: an analyst adds norm (b) to three passages
+// on tabletop diplomacy (the same sentence in three documents); suggest
+// --from judgements learns (b) candidates from their words, and --from
+// both from them and the sections.
+func testSuggestFromJudgements(t *testing.T, data string) {
+	res := searchJSON(t, "--data", data, "--limit", "3", `"tabletop diplomacy"`)
+	if len(res.Hits) != 3 {
+		t.Fatalf("%d hits for tabletop diplomacy, want 3", len(res.Hits))
+	}
+	for _, h := range res.Hits {
+		if code, _, errs := normtag(t, "review", "add", "--data", data, "--by", "ana", h.DocID, fmt.Sprint(h.Seq), "b"); code != 0 {
+			t.Fatalf("review add: exit %d: %s", code, errs)
+		}
+	}
+	for _, from := range []string{"judgements", "both"} {
+		code, out, errs := normtag(t, "rules", "suggest", "--data", data, "--from", from, "--norm", "b", "--top", "100", "--format", "json")
+		var sr suggest.Result
+		if err := json.Unmarshal([]byte(out), &sr); code != 0 || err != nil {
+			t.Fatalf("suggest --from %s: exit %d, %v: %s", from, code, err, errs)
+		}
+		judged := " " + strings.Join(tag.Words(res.Hits[0].Text), " ") + " "
+		found := false
+		for _, c := range sr.Candidates {
+			if c.Norm != "b" {
+				t.Errorf("--norm b gave a (%s) candidate", c.Norm)
+			}
+			if strings.Contains(judged, " "+c.Phrase+" ") && c.Support == 3 && c.Precision == 1 {
+				found = true
+			}
+		}
+		if !found || sr.Labelled["b"] < 3 {
+			t.Errorf("--from %s: no (b) candidate of support 3 from the judged sentence %q among %d (labelled %v)", from, judged, len(sr.Candidates), sr.Labelled)
+		}
+		if from == "both" && sr.Labelled["b"] != 9 {
+			t.Errorf("--from both: (b) labelled %d, want 6 from sections and 3 from judgements", sr.Labelled["b"])
+		}
 	}
 }

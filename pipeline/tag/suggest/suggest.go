@@ -33,6 +33,10 @@ type Options struct {
 	PerNorm int
 	// MaxWords is the longest phrase, in words (default 4).
 	MaxWords int
+	// Labeler labels a document's body passages (default Labels, the
+	// sections): a passage in its map is labelled, with the norms listed
+	// (none: a passage known to be on none of them).
+	Labeler func(*corpus.Document) map[int][]string
 }
 
 func (o *Options) defaults() {
@@ -47,6 +51,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxWords <= 0 || o.MaxWords > 4 {
 		o.MaxWords = 4
+	}
+	if o.Labeler == nil {
+		o.Labeler = Labels
 	}
 }
 
@@ -124,13 +131,13 @@ func Mine(ctx context.Context, each Each, opts Options) (*Result, error) {
 	var lab []labelled
 	err := each(ctx, func(d *corpus.Document) error {
 		res.Documents++
-		labels := Labels(d)
+		labels := opts.Labeler(d)
 		for i, p := range d.Passages {
 			if p.KindOf() != corpus.KindBody {
 				continue
 			}
 			res.Passages++
-			if ns := labels[i]; len(ns) > 0 {
+			if ns, ok := labels[i]; ok {
 				l := labelled{doc: d.ID, title: d.Title, page: p.Page, text: p.Text, norms: ns}
 				for _, t := range p.Tags {
 					if !t.Inherited {
@@ -193,7 +200,7 @@ func Mine(ctx context.Context, each Each, opts Options) (*Result, error) {
 		}
 	}
 	grams = nil
-	if err := countUnlabelled(ctx, each, cands, opts.MaxWords); err != nil {
+	if err := countUnlabelled(ctx, each, cands, opts); err != nil {
 		return nil, err
 	}
 	res.Candidates = pick(cands, opts.PerNorm)
@@ -285,7 +292,7 @@ func sharedShare(a, b []int32) float64 {
 
 // countUnlabelled counts, for each candidate, the body passages under no
 // norm heading that contain it.
-func countUnlabelled(ctx context.Context, each Each, cands []Candidate, maxWords int) error {
+func countUnlabelled(ctx context.Context, each Each, cands []Candidate, opts Options) error {
 	if len(cands) == 0 {
 		return nil
 	}
@@ -294,12 +301,12 @@ func countUnlabelled(ctx context.Context, each Each, cands []Candidate, maxWords
 		want[c.Phrase] = append(want[c.Phrase], i)
 	}
 	return each(ctx, func(d *corpus.Document) error {
-		labels := Labels(d)
+		labels := opts.Labeler(d)
 		for i, p := range d.Passages {
-			if p.KindOf() != corpus.KindBody || len(labels[i]) > 0 {
+			if _, ok := labels[i]; ok || p.KindOf() != corpus.KindBody {
 				continue
 			}
-			for _, g := range passageGrams(p.Text, maxWords) {
+			for _, g := range passageGrams(p.Text, opts.MaxWords) {
 				for _, i := range want[g] {
 					cands[i].Unlabelled++
 				}
