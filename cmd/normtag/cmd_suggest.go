@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/urfave/cli/v2"
 
@@ -30,7 +31,9 @@ func suggestCommand() *cli.Command {
 			&cli.StringFlag{Name: "norm", Usage: "only these norms (letters or numbers: g or 7, f,g)"},
 			&cli.StringFlag{Name: "from", Value: "sections", Usage: "where labels come from: sections, judgements or both"},
 			&cli.IntFlag{Name: "min-support", Value: 3, Usage: "fewest passages of the norm a phrase must occur in"},
-			&cli.Float64Flag{Name: "min-precision", Value: 0.6, Usage: "lowest estimated precision of a candidate"},
+			// A string, checked below: the flag checks know whole numbers
+			// and durations only.
+			&cli.StringFlag{Name: "min-precision", Value: "0.6", Usage: "lowest estimated precision of a candidate, in (0, 1]"},
 			&cli.IntFlag{Name: "top", Value: 5, Usage: "most candidates per norm"},
 			formatFlag("yaml", "json"),
 		},
@@ -39,10 +42,11 @@ func suggestCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			opts := suggest.Options{MinSupport: c.Int("min-support"), MinPrecision: c.Float64("min-precision"), PerNorm: c.Int("top")}
-			if opts.MinPrecision <= 0 || opts.MinPrecision > 1 {
-				return usagef("--min-precision must be in (0, 1], got %g", opts.MinPrecision)
+			minPrec, err := strconv.ParseFloat(c.String("min-precision"), 64)
+			if err != nil || !(minPrec > 0 && minPrec <= 1) {
+				return usagef("--min-precision must be a number in (0, 1], got %q", c.String("min-precision"))
 			}
+			opts := suggest.Options{MinSupport: c.Int("min-support"), MinPrecision: minPrec, PerNorm: c.Int("top")}
 			if s := c.String("norm"); s != "" {
 				if opts.Norms, err = norms.ParseList(s); err != nil {
 					return usagef("norm: %v", err)
