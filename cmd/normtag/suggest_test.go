@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,7 +19,8 @@ import (
 // normVocabulary gives each norm two sentences built on a phrase of its
 // own, which the built-in rules need not know. Three submissions use them
 // under "Norm N" headings, with sentences shared by every section around
-// them; the gold passages below use the same phrases in other sentences.
+// them; the gold passages below use the same phrases in other sentences,
+// which speak of ICTs as the rules' context requires of a passage alone.
 var normVocabulary = map[string][2]string{
 	"a": {"%s hosted two rounds of tabletop diplomacy with its neighbours this year.", "Tabletop diplomacy lets officials rehearse a crisis before one happens."},
 	"b": {"%s applies an evidentiary threshold before it names anyone in public.", "Meeting the evidentiary threshold takes months of careful work."},
@@ -141,17 +143,17 @@ func TestRulesSuggestFromSections(t *testing.T) {
 	gold := filepath.Join(t.TempDir(), "gold.jsonl")
 	var g strings.Builder
 	golden := map[string]string{
-		"a": "Regional tabletop diplomacy should become a standing practice.",
-		"b": "No accusation may be made before the evidentiary threshold is met.",
-		"c": "Complaints about hosting abuse go to a single national desk.",
-		"d": "Prosecutors asked to widen the digital evidence exchange to new partners.",
-		"e": "Civic watchdog groups must be able to work without fear.",
-		"f": "Destructive wiper campaigns cross a line that must not be crossed.",
-		"g": "Grid operators have to test their backup control rooms.",
-		"h": "Surge support teams can be requested through the embassy.",
-		"i": "Buyers should insist on a software bill of materials.",
-		"j": "A safe harbour for researchers encourages honest disclosure.",
-		"k": "Response team neutrality must be respected by all sides.",
+		"a": "Regional tabletop diplomacy on cyber matters should become a standing practice.",
+		"b": "No accusation over a cyber operation may be made before the evidentiary threshold is met.",
+		"c": "Complaints about hosting abuse by cyber criminals go to a single national desk.",
+		"d": "Prosecutors asked to widen the digital evidence exchange on cyber fraud to new partners.",
+		"e": "Civic watchdog groups must be able to work online without fear.",
+		"f": "Destructive wiper campaigns in cyberspace cross a line that must not be crossed.",
+		"g": "Grid operators have to test their cyber backup control rooms.",
+		"h": "Surge support teams for cyber emergencies can be requested through the embassy.",
+		"i": "Buyers of ICT equipment should insist on a software bill of materials.",
+		"j": "A safe harbour for researchers encourages honest disclosure of cyber flaws.",
+		"k": "Response team neutrality must be respected by all sides in cyberspace.",
 	}
 	for _, n := range norms.All {
 		line, _ := json.Marshal(map[string]string{"norm": n.Letter, "lang": "en", "text": golden[n.Letter]})
@@ -172,7 +174,11 @@ func TestRulesSuggestFromSections(t *testing.T) {
 	}
 	b, a := cmp.Before.Figures, cmp.After.Figures
 	t.Logf("%d candidates added; eval: carried %.2f -> %.2f, top-1 %.2f -> %.2f, %d passages better", added, b.Carried, a.Carried, b.Top1, a.Top1, better)
-	if better < 8 || a.Carried < b.Carried+0.5 || a.Micro.F1 <= b.Micro.F1 {
+	// Every gold passage the built-in rules miss is one the candidates
+	// should find (they found all 11 when this was written; the built-in
+	// rules 4).
+	missed := b.Normed - int(math.Round(b.Carried*float64(b.Normed)))
+	if better < missed || missed < 3 || a.Carried < 0.9 || a.Micro.F1 <= b.Micro.F1 {
 		t.Errorf("adding the top candidates: %d passages better, carried %.2f -> %.2f, micro F1 %.2f -> %.2f", better, b.Carried, a.Carried, b.Micro.F1, a.Micro.F1)
 	}
 }
