@@ -89,9 +89,10 @@ func rulesCommand() *cli.Command {
 					if c.NArg() > 0 {
 						return usagef("rules dump takes no arguments")
 					}
-					// The embedded file itself, comments included: its
-					// bytes, and so its rules version, are the default's.
-					_, err := c.App.Writer.Write(rules.Default)
+					// The embedded files themselves, comments included, as
+					// one YAML stream: its bytes, and so its rules version,
+					// are the default's.
+					_, err := c.App.Writer.Write(rules.All())
 					return err
 				},
 			},

@@ -38,7 +38,7 @@ type ruleSet struct {
 // builtin reports whether these are the embedded rules, also when a file
 // holds exactly them (a `rules dump` not edited).
 func (r *ruleSet) builtin() bool {
-	return r.data == nil || string(r.data) == string(rules.Default)
+	return r.data == nil || string(r.data) == string(rules.All())
 }
 
 // readRules loads the rules file at path, or the embedded rules for "" and

@@ -1,24 +1,30 @@
-// Package lang tells English, French and Spanish text apart by counting
-// frequent function words: cheap, deterministic, and good enough to choose
-// a rule set for a paragraph of policy prose in the UN languages normtag
-// has rules for.
+// Package lang tells the six official UN languages apart: Arabic, Russian
+// and Chinese by their script, then English, French and Spanish by
+// counting frequent function words. Cheap, deterministic, and good enough
+// to choose a rule set and an analyser for a paragraph of policy prose.
 package lang
 
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
-// Languages with function-word lists, as ISO 639-1 codes.
+// The six languages, as ISO 639-1 codes. English, French and Spanish
+// share the Latin script and are told apart by function words; the
+// others by their script.
 const (
 	English = "en"
 	French  = "fr"
 	Spanish = "es"
+	Arabic  = "ar"
+	Russian = "ru"
+	Chinese = "zh"
 )
 
 // Languages lists the codes Detect can return, in a fixed order that
-// Counts uses as its index.
-var Languages = [...]string{English, French, Spanish}
+// Counts and ScriptBytes use as their index.
+var Languages = [...]string{English, French, Spanish, Arabic, Russian, Chinese}
 
 // Known reports whether code is one of Languages.
 func Known(code string) bool { return Index(code) >= 0 }
@@ -94,7 +100,8 @@ func (c Counts) Decided() bool {
 
 // Best returns the language with the most function words, or hint (and
 // failing that English) when the text has too few to tell. Ties go to the
-// earlier language in Languages.
+// earlier language in Languages. It looks at words only: Decide puts the
+// script first.
 func (c Counts) Best(hint string) string {
 	best, n := -1, 0
 	for i, k := range c {
@@ -111,14 +118,113 @@ func (c Counts) Best(hint string) string {
 	return Languages[best]
 }
 
-// Detect guesses text's language: English, French or Spanish, or hint
+// ScriptBytes counts the UTF-8 bytes of a text's letters in the scripts
+// that name a language (Arabic, Cyrillic, Han), indexed like Languages;
+// the Latin entries stay zero.
+type ScriptBytes [len(Languages)]int
+
+// Script is the index in Languages of the language r's script names
+// (Arabic, Russian for Cyrillic, Chinese for Han), or -1 for Latin,
+// digits, punctuation and every other script.
+func Script(r rune) int {
+	switch {
+	case r < 0x400:
+		return -1
+	case r <= 0x52F:
+		return 4 // Cyrillic
+	case 0x600 <= r && r <= 0x6FF, 0x750 <= r && r <= 0x77F, 0x8A0 <= r && r <= 0x8FF,
+		0xFB50 <= r && r <= 0xFDFF, 0xFE70 <= r && r <= 0xFEFF:
+		return 3 // Arabic, with its presentation forms
+	case r >= 0x2E80 && unicode.Is(unicode.Han, r):
+		return 5
+	}
+	return -1
+}
+
+// Add counts the letter r, of UTF-8 length size.
+func (s *ScriptBytes) Add(r rune, size int) {
+	if i := Script(r); i >= 0 {
+		s[i] += size
+	}
+}
+
+// MinScriptShare is the part of a text's bytes that letters of one
+// script must make up for the script to decide its language: enough that
+// a Russian name or a Chinese title quoted in English prose does not, low
+// enough that Arabic prose full of "ICT", "CERT" and numbers still does.
+const MinScriptShare = 0.3
+
+// Decide returns the language of a text of total bytes: the language of
+// its script when Arabic, Cyrillic or Han letters make up at least
+// MinScriptShare of it, else what its function words say (Counts.Best).
+func Decide(s ScriptBytes, total int, c Counts, hint string) string {
+	best, n := -1, 0
+	for i, k := range s {
+		if k > n {
+			best, n = i, k
+		}
+	}
+	if best >= 0 && float64(n) >= MinScriptShare*float64(total) {
+		return Languages[best]
+	}
+	// A short Latin line (a name, "ICT") in an Arabic document takes
+	// the document's language: Best returns the hint without evidence.
+	return c.Best(hint)
+}
+
+// DecidedBy reports whether Decide's answer comes from the text itself
+// (its script or enough function words) rather than from the hint.
+func DecidedBy(s ScriptBytes, total int, c Counts) bool {
+	for _, k := range s {
+		if k > 0 && float64(k) >= MinScriptShare*float64(total) {
+			return true
+		}
+	}
+	return c.Decided()
+}
+
+// Detect guesses text's language: by script first (Arabic, Russian,
+// Chinese), then by function words (English, French, Spanish), or hint
 // (English when hint is empty) when the text is too short to tell.
 func Detect(text, hint string) string {
 	var c Counts
+	var s ScriptBytes
+	for _, r := range text {
+		if r >= 0x400 {
+			s.Add(r, utf8.RuneLen(r))
+		}
+	}
 	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
 		if len(w) <= 7 {
 			c.AddWord(strings.ToLower(w))
 		}
 	}
-	return c.Best(hint)
+	return Decide(s, len(text), c, hint)
+}
+
+// Normalize turns a language as metadata writes it ("ru-RU", "AR",
+// "zh-Hans", "Russian") into one of Languages, or "" when it is none.
+func Normalize(code string) string {
+	c := strings.ToLower(strings.TrimSpace(code))
+	if i := strings.IndexAny(c, "-_"); i > 0 {
+		c = c[:i]
+	}
+	switch c {
+	case "english", "eng":
+		return English
+	case "french", "francais", "français", "fra", "fre":
+		return French
+	case "spanish", "espanol", "español", "spa":
+		return Spanish
+	case "arabic", "ara":
+		return Arabic
+	case "russian", "rus":
+		return Russian
+	case "chinese", "zho", "chi":
+		return Chinese
+	}
+	if Known(c) {
+		return c
+	}
+	return ""
 }

@@ -29,7 +29,34 @@ func TestFunctionWordsAreFoldedAndDistinct(t *testing.T) {
 			}
 		}
 	}
-	if Known("de") || Index("xx") != -1 || Index(Spanish) != 2 {
+	if Known("de") || Index("xx") != -1 || Index(Spanish) != 2 || Index(Chinese) != 5 || Script('ж') != Index(Russian) || Script('ز') != Index(Arabic) || Script('网') != Index(Chinese) || Script('é') != -1 {
 		t.Error("Known/Index")
+	}
+}
+
+func TestDetectByScript(t *testing.T) {
+	for _, tc := range []struct{ text, hint, want string }{
+		{"ينبغي للدول أن تتخذ التدابير المناسبة لحماية بنيتها التحتية الحيوية من تهديدات تكنولوجيا المعلومات والاتصالات.", "", Arabic},
+		{"Государствам следует принимать надлежащие меры для защиты своей критически важной инфраструктуры от угроз в сфере ИКТ.", "", Russian},
+		{"各国应采取适当措施，保护本国关键基础设施免受信通技术威胁。", "", Chinese},
+		{"各國應採取適當措施，保護本國關鍵基礎設施。", "", Chinese}, // traditional characters
+		{"Россия и ЕС: the Russian Federation and the European Union discussed the report of the group.", "", English},
+		{"CERT", Arabic, Arabic}, // too short: the document's language
+		{"الفريق CERT-EU و ENISA و ICT", "", Arabic},
+	} {
+		if got := Detect(tc.text, tc.hint); got != tc.want {
+			t.Errorf("Detect(%q, %q) = %s, want %s", tc.text, tc.hint, got, tc.want)
+		}
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	for in, want := range map[string]string{
+		"ru-RU": Russian, "AR": Arabic, "zh-Hans": Chinese, "zh_TW": Chinese, "Russian": Russian,
+		"en": English, "fr-CA": French, "de": "", "": "",
+	} {
+		if got := Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -1,7 +1,10 @@
 // Package textfold folds text for matching: lower case, the accents and
 // other marks of Latin letters removed, and the Latin letters that have no
 // decomposition (ß, æ, œ, ø, ł, đ, þ) spelled out in ASCII, so that
-// "Cybersécurité" and "cybersecurite" compare equal. It changes what is
+// "Cybersécurité" and "cybersecurite" compare equal. The other UN scripts
+// fold too (Letter): ё as е, Arabic without harakat and tatweel and with
+// its letter variants unified, Arabic-Indic and full-width digits as
+// ASCII, traditional Chinese characters as simplified. It changes what is
 // matched, never what is shown: callers keep the original for display.
 package textfold
 
@@ -20,8 +23,9 @@ var spelled = map[rune]string{
 }
 
 // Fold returns s in lower case with the combining marks of Latin letters
-// removed (other scripts keep theirs: й is not и). ASCII input
-// is only lower-cased, without allocating when it already is.
+// and Arabic removed (other scripts keep theirs: й is not и), and the
+// letters of other scripts folded by Letter. ASCII input is only
+// lower-cased, without allocating when it already is.
 func Fold(s string) string {
 	if isASCII(s) {
 		for i := 0; i < len(s); i++ {
@@ -34,13 +38,25 @@ func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	latinBase := false
-	for _, r := range norm.NFD.String(s) {
+	// Letter first, on whole letters: decomposed, ё would be е and a
+	// diaeresis, and ؤ a waw and a hamza that would be dropped.
+	pre := strings.Map(func(r rune) rune {
+		if l, keep := Letter(r); keep {
+			return l
+		}
+		return -1
+	}, s)
+	for _, r := range norm.NFD.String(pre) {
 		if unicode.Is(unicode.Mn, r) {
 			if latinBase {
 				continue
 			}
 		} else {
-			latinBase = unicode.Is(unicode.Latin, r)
+			latinBase = unicode.Is(unicode.Latin, r) || unicode.Is(unicode.Arabic, r)
+		}
+		if IsPresentationForm(r) {
+			b.WriteString(Presentation(r))
+			continue
 		}
 		r = unicode.ToLower(r)
 		if sp, ok := spelled[r]; ok {

@@ -22,3 +22,23 @@ func TestFold(t *testing.T) {
 		}
 	}
 }
+
+func TestFoldScripts(t *testing.T) {
+	for in, want := range map[string]string{
+		"Ёлка ЕЩЁ":        "елка еще",
+		"الأمْنُ":         "الامن", // harakat and hamza on alef
+		"إنترنت":          "انترنت",
+		"الحمايـــة":      "الحمايه", // tatweel, ta marbuta
+		"مستوى":           "مستوي",
+		"مسؤولية مسئولية": "مسءوليه مسءوليه",
+		"٧ ۷ ١٣":          "7 7 13",
+		"ﻻ":               "لا", // presentation form of lam-alef
+		"ＩＣＴ１３":           "ict13",
+		"網絡安全 關鍵基礎設施":     "网络安全 关键基础设施",
+		"网络安全":            "网络安全",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

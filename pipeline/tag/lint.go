@@ -68,7 +68,7 @@ func (t *Tagger) Lint() []string {
 	var out []string
 	for i, r := range t.rules {
 		if len(r.Examples.Match) == 0 {
-			out = append(out, fmt.Sprintf("line %d: %s has no `match` examples", r.line, r.full))
+			out = append(out, fmt.Sprintf("%s: %s has no `match` examples", r.at(), r.full))
 			continue
 		}
 		fired := false
@@ -79,7 +79,7 @@ func (t *Tagger) Lint() []string {
 			}
 		}
 		if !fired {
-			out = append(out, fmt.Sprintf("line %d: %s never fires on its examples", r.line, r.full))
+			out = append(out, fmt.Sprintf("%s: %s never fires on its examples", r.at(), r.full))
 		}
 	}
 	// Duplicates: the same folded pattern used twice by one norm in the
@@ -117,7 +117,7 @@ func (t *Tagger) Lint() []string {
 		for _, a := range folded {
 			for _, b := range folded {
 				if a != b && strings.Contains(" "+a+" ", " "+b+" ") {
-					out = append(out, fmt.Sprintf("line %d: %s: %q is shadowed by the shorter %q", r.line, r.full, a, b))
+					out = append(out, fmt.Sprintf("%s: %s: %q is shadowed by the shorter %q", r.at(), r.full, a, b))
 				}
 			}
 		}

@@ -6,17 +6,24 @@ import (
 	"unicode/utf8"
 
 	"github.com/normtag/normtag/internal/ahocorasick"
+	"github.com/normtag/normtag/internal/lang"
+	"github.com/normtag/normtag/internal/textfold"
 )
 
 // folded is text prepared for matching: lower case, accents removed, and
 // every run of characters other than letters and digits replaced by one
 // space, so that "Critical-Infrastructure" and "critical infrastructure"
-// read alike. It starts and ends with a space, so that patterns written
+// read alike. Other scripts fold by textfold.Letter (ё, Arabic letter
+// variants, Arabic-Indic and full-width digits, traditional Chinese), and
+// every Chinese character stands between spaces as a word of its own. It starts and ends with a space, so that patterns written
 // " word " match whole words only, inside the automaton. offsets maps each
 // byte of text back to the original.
 type folded struct {
 	text    []byte
 	offsets []int32 // len(text)+1 entries
+	// scripts counts the bytes of Arabic, Cyrillic and Han letters, for
+	// telling the passage's language.
+	scripts lang.ScriptBytes
 }
 
 // asciiTable folds an ASCII byte: lower-case letters and digits, 0 for
@@ -54,6 +61,7 @@ func foldMatch(s string, buf *folded, w *ahocorasick.Walker, ms []ahocorasick.Ma
 	text := buf.text[:need]
 	offs := buf.offsets[:need+1]
 	text[0], offs[0] = ' ', 0
+	buf.scripts = lang.ScriptBytes{}
 	n := 1
 	var st uint32
 	if w != nil {
@@ -85,6 +93,46 @@ func foldMatch(s string, buf *folded, w *ahocorasick.Walker, ms []ahocorasick.Ma
 		r, size := utf8.DecodeRuneInString(s[i:])
 		var tmp [2 * utf8.UTFMax]byte
 		k := 0
+		if r >= 0x400 {
+			buf.scripts.Add(r, size)
+			if textfold.IsPresentationForm(r) {
+				// A shaped Arabic letter or ligature: its base letters,
+				// when they fit the worst case the buffers are sized for.
+				if p := textfold.Presentation(r); p != "" && len(p) <= 2*size {
+					k = copy(tmp[:], p)
+					space = false
+				}
+				goto write
+			}
+			var keep bool
+			if r, keep = textfold.Letter(r); !keep {
+				goto write // tatweel
+			}
+			if r < utf8.RuneSelf { // a full-width or Arabic-Indic digit, a full-width letter
+				if f := asciiTable[r]; f != 0 {
+					tmp[0], k = f, 1
+					space = false
+				} else if !space {
+					tmp[0], k = ' ', 1
+					space = true
+				}
+				goto write
+			}
+			if r >= 0x2E80 && unicode.Is(unicode.Han, r) {
+				// Chinese has no spaces between words: each character is
+				// a word of its own, so that phrases (folded alike) match
+				// as character sequences wherever they occur.
+				if !space {
+					tmp[k] = ' '
+					k++
+				}
+				k += utf8.EncodeRune(tmp[k:], r)
+				tmp[k] = ' '
+				k++
+				space = true
+				goto write
+			}
+		}
 		switch {
 		case r == '\u00ad': // soft hyphen: invisible
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
@@ -102,6 +150,7 @@ func foldMatch(s string, buf *folded, w *ahocorasick.Walker, ms []ahocorasick.Ma
 				space = true
 			}
 		}
+	write:
 		for _, b := range tmp[:k] {
 			text[n], offs[n] = b, int32(i)
 			n++

@@ -1,12 +1,14 @@
 package tag
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/internal/norms"
+	"github.com/normtag/normtag/internal/textfold"
 )
 
 // anchorKind is a word that may start an explicit reference to norms.
@@ -18,6 +20,9 @@ const (
 	anchorParagraph            // "paragraph", "para", "párrafo"…: "13 (f)" follows
 	anchorThirteen             // "13": letters follow
 	anchorOrdinal              // "eleventh norm": the anchor is the reference
+	// anchorSubparagraph is "подпункт", "الفقرة الفرعية": letters follow,
+	// then paragraph 13 ("подпункт (f) пункта 13").
+	anchorSubparagraph
 )
 
 type anchorDef struct {
@@ -53,14 +58,76 @@ var anchors = func() []anchorDef {
 			anchorDef{text: "norma " + words[2], kind: anchorOrdinal, letter: l},
 		)
 	}
-	return out
+	return append(out, unAnchors()...)
 }()
+
+// unAnchors are the anchors of Russian, Arabic and Chinese, folded as
+// the text is (ة as ه, ى as ي, each Chinese character a word).
+func unAnchors() []anchorDef {
+	var out []anchorDef
+	add := func(kind anchorKind, letter string, words ...string) {
+		for _, w := range words {
+			out = append(out, anchorDef{text: foldString(w), kind: kind, letter: letter})
+		}
+	}
+	// Russian: every case of норма and пункт.
+	add(anchorNorm, "", "норма", "нормы", "норме", "норму", "нормой", "норм", "нормам", "нормами", "нормах")
+	add(anchorParagraph, "", "пункт", "пункта", "пункте", "пунктом", "пункты", "пунктов", "пунктах", "пунктами")
+	add(anchorSubparagraph, "", "подпункт", "подпункта", "подпункте", "подпунктом", "подпункты", "подпунктах", "подпунктами")
+	// Arabic: قاعدة (rule) and معيار (norm), singular, dual and plural;
+	// Load lets them follow the clitics Arabic attaches (للقاعدة,
+	// بالقاعدة, والقاعدة).
+	for _, w := range []string{"القاعدة", "قاعدة", "القاعدتين", "القاعدتان", "القواعد", "قواعد",
+		"المعيار", "معيار", "المعيارين", "المعايير", "معايير"} {
+		add(anchorNorm, "", w)
+	}
+	for _, w := range []string{"الفقرة", "فقرة", "الفقرات", "الفقرتين"} {
+		add(anchorParagraph, "", w)
+	}
+	add(anchorSubparagraph, "", "الفقرة الفرعية", "الفقرات الفرعية")
+	// Chinese: 规范 and 准则 take a number or letter after them
+	// ("规范(g)", "准则7"); "十三段" is paragraph 13 in words.
+	add(anchorNorm, "", "规范", "准则", "規範", "準則")
+	add(anchorThirteen, "", "十三段")
+
+	ruOrdinals := []string{"перв", "втор", "трет", "четверт", "пят", "шест", "седьм", "восьм", "девят", "десят", "одиннадцат"}
+	arFeminine := []string{"الأولى", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة", "السابعة", "الثامنة", "التاسعة", "العاشرة", "الحادية عشرة"}
+	arMasculine := []string{"الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر", "الحادي عشر"}
+	zhNumbers := []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一"}
+	for i := range ruOrdinals {
+		l := string(rune('a' + i))
+		// седьмая норма, седьмой нормы, седьмую норму, норма седьмая
+		endings := []string{"ая", "ой", "ую"}
+		if ruOrdinals[i] == "трет" {
+			endings = []string{"ья", "ьей", "ью"}
+		}
+		for _, e := range endings {
+			for _, n := range []string{"норма", "нормы", "норме", "норму", "нормой"} {
+				add(anchorOrdinal, l, ruOrdinals[i]+e+" "+n, n+" "+ruOrdinals[i]+e)
+			}
+		}
+		// القاعدة السابعة, المعيار السابع
+		add(anchorOrdinal, l, "القاعدة "+arFeminine[i], "المعيار "+arMasculine[i])
+		// 第七项规范, 第7条准则, 第七规范
+		for _, num := range []string{zhNumbers[i], strconv.Itoa(i + 1)} {
+			for _, unit := range []string{"项", "条", "个", ""} {
+				for _, noun := range []string{"规范", "准则"} {
+					add(anchorOrdinal, l, "第"+num+unit+noun)
+				}
+			}
+		}
+	}
+	return out
+}
 
 var ordinalLetter = func() map[string]string {
 	m := map[string]string{}
 	for _, a := range anchors {
 		if a.kind == anchorOrdinal {
 			m[a.text] = a.letter
+			if rest, ok := strings.CutPrefix(a.text, "ال"); ok {
+				m["ل"+rest] = a.letter // the pattern Load adds for للقاعدة
+			}
 		}
 	}
 	return m
@@ -80,7 +147,12 @@ type reference struct {
 
 // references parses the explicit references that start at anchors.
 func (t *Tagger) references(text string, sc *scan) []reference {
+	if len(sc.anchors) == 0 {
+		return nil
+	}
 	var out []reference
+	v := newRefView(text)
+	s := v.text
 	covered := 0 // end of the last reference: anchors inside it are part of it
 	for _, a := range sc.anchors {
 		start := int(sc.f.offsets[a.start])
@@ -89,31 +161,168 @@ func (t *Tagger) references(text string, sc *scan) []reference {
 			continue
 		}
 		var letters []string
-		stop := end
+		vstart, vend := v.at(start), v.at(end)
+		stop := vend
 		switch a.kind {
 		case anchorOrdinal:
 			letters = []string{ordinalLetter[string(sc.f.text[a.start:a.end])]}
 		case anchorNorm:
-			letters, stop = parseNormList(text, end)
+			letters, stop = parseNormList(s, vend)
 		case anchorParagraph:
-			p := skipSpace(text, end)
-			p = skipByte(text, p, '.')
-			p = skipSpace(text, p)
-			if strings.HasPrefix(text[p:], "13") && !isDigitAt(text, p+2) {
-				letters, stop = parseLetterList(text, p+2)
+			p := skipSpace(s, vend)
+			p = skipByte(s, p, '.')
+			p = skipSpace(s, p)
+			if strings.HasPrefix(s[p:], "13") && !isDigitAt(s, p+2) {
+				letters, stop = parseLetterList(s, p+2)
+			}
+		case anchorSubparagraph:
+			letters, stop = parseLetterList(s, vend)
+			if !thirteenFollows(s, stop) {
+				letters = nil
 			}
 		case anchorThirteen:
-			if start > 0 && (isDigitAt(text, start-1) || text[start-1] == '/' || text[start-1] == '.') {
+			if vstart > 0 && (isDigitAt(s, vstart-1) || s[vstart-1] == '/' || s[vstart-1] == '.') {
 				continue // part of "2013", "A/70/13", "1.13"
 			}
-			letters, stop = parseLetterList(text, end)
+			p := vend
+			// 第13段(g)项, 第13段第(g)项: the paragraph's character
+			// between the number and the letter.
+			if q, ok := strings.CutPrefix(s[skipSpace(s, p):], "段"); ok {
+				p = len(s) - len(q)
+				p = skipSpace(s, p)
+				if strings.HasPrefix(s[p:], "第") {
+					p += len("第")
+				}
+			}
+			letters, stop = parseLetterList(s, p)
 		}
 		if len(letters) > 0 {
-			out = append(out, reference{norms: letters, match: text[start:stop], start: start, end: stop})
-			covered = stop
+			ostop := v.orig(stop)
+			out = append(out, reference{norms: letters, match: text[start:ostop], start: start, end: ostop})
+			covered = ostop
 		}
 	}
 	return out
+}
+
+// thirteenFollows reports whether paragraph 13 is named shortly after p:
+// "(f) пункта 13", "(ز) من الفقرة 13".
+func thirteenFollows(s string, p int) bool {
+	tail := s[p:min(len(s), p+40)]
+	for i := 0; i+2 <= len(tail); i++ {
+		if tail[i] == '1' && tail[i+1] == '3' && (i == 0 || !isDigitAt(tail, i-1)) && !isDigitAt(tail, i+2) {
+			return true
+		}
+	}
+	return false
+}
+
+// refView is a passage's text as the reference parser reads it: digits
+// of every script as ASCII, full-width forms as ASCII, Arabic and Chinese
+// commas as commas, and an Arabic letter between parentheses as the Latin
+// letter of its place in the abjad order ("(ز)" → "(g)"), with a map
+// back to the text's offsets. The parser then reads one notation for all
+// six languages.
+type refView struct {
+	text     string
+	toOrig   []int // len(text)+1 entries; nil when text is the original
+	fromOrig []int // view offset of each original offset
+}
+
+// abjad are the Arabic letters that enumerate subparagraphs, in order:
+// (أ) (ب) (ج) (د) (هـ) (و) (ز) (ح) (ط) (ي) (ك) are (a) to (k).
+var abjad = map[rune]byte{'أ': 'a', 'ا': 'a', 'ب': 'b', 'ج': 'c', 'د': 'd', 'ه': 'e', 'و': 'f', 'ز': 'g',
+	'ح': 'h', 'ط': 'i', 'ي': 'j', 'ى': 'j', 'ك': 'k'}
+
+func newRefView(text string) refView {
+	plain := true
+	for i := 0; i < len(text); i++ {
+		if text[i] >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return refView{text: text}
+	}
+	var b strings.Builder
+	to := make([]int, 0, len(text)+1)
+	from := make([]int, len(text)+1)
+	emit := func(s string, at int) {
+		for i := 0; i < len(s); i++ {
+			to = append(to, at)
+		}
+		b.WriteString(s)
+	}
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		from[i] = b.Len()
+		for k := 1; k < size; k++ {
+			from[i+k] = b.Len()
+		}
+		if r == '(' || r == '（' {
+			if l, n := abjadLetter(text[i+size:]); l != 0 {
+				emit("("+string(l)+")", i)
+				for k := i + size; k < i+size+n; k++ {
+					from[k] = b.Len()
+				}
+				i += size + n
+				continue
+			}
+		}
+		switch m, keep := textfold.Letter(r); {
+		case !keep:
+			emit("", i)
+		case r == '،' || r == '、' || r == '，':
+			emit(",", i)
+		case r == '؛':
+			emit(";", i)
+		case m != r && m < utf8.RuneSelf:
+			emit(string(m), i)
+		default:
+			emit(text[i:i+size], i)
+		}
+		i += size
+	}
+	from[len(text)] = b.Len()
+	to = append(to, len(text))
+	return refView{text: b.String(), toOrig: to, fromOrig: from}
+}
+
+// abjadLetter reads an Arabic letter (with tatweel, as in "هـ") and the
+// closing parenthesis after an opening one: the Latin letter it stands
+// for and the bytes read.
+func abjadLetter(s string) (byte, int) {
+	r, n := utf8.DecodeRuneInString(s)
+	l, ok := abjad[r]
+	if !ok {
+		return 0, 0
+	}
+	for strings.HasPrefix(s[n:], "ـ") {
+		n += len("ـ")
+	}
+	for _, closing := range []string{")", "）"} {
+		if strings.HasPrefix(s[n:], closing) {
+			return l, n + len(closing)
+		}
+	}
+	return 0, 0
+}
+
+// at is the view offset of original offset i.
+func (v refView) at(i int) int {
+	if v.fromOrig == nil {
+		return i
+	}
+	return v.fromOrig[i]
+}
+
+// orig is the original offset of view offset i.
+func (v refView) orig(i int) int {
+	if v.toOrig == nil {
+		return i
+	}
+	return v.toOrig[i]
 }
 
 // parseNormList reads what follows "norm(s)": numbers 1–11, letters in
@@ -264,17 +473,25 @@ func parseLetterList(s string, p int) ([]string, int) {
 	return dedupe(out), stop
 }
 
+// rangeWords and listWords separate the items of a list of norms, in
+// the six languages ("до", "إلى", "至"; "и", "или", "و", "和", "及").
+// Arabic writes و joined to the next word ("و(ز)").
+var (
+	rangeWords = []string{"–", "—", "-", "to ", "à ", "a ", "through ", "до ", "по ", "إلى ", "الى ", "حتى ", "至", "到"}
+	listWords  = []string{",", ";", "&", "/", "and ", "et ", "y ", "or ", "ou ", "o ", "и ", "или ", "أو ", "و", "和", "及", "与", "或"}
+)
+
 // parseSeparator reads a list or range separator.
 func parseSeparator(s string, p int) (int, string) {
 	if p >= len(s) {
 		return p, ""
 	}
-	for _, r := range []string{"–", "—", "-", "to ", "à ", "a ", "through "} {
+	for _, r := range rangeWords {
 		if strings.HasPrefix(s[p:], r) {
 			return p + len(r), "range"
 		}
 	}
-	for _, l := range []string{",", ";", "&", "/", "and ", "et ", "y ", "or ", "ou ", "o "} {
+	for _, l := range listWords {
 		if strings.HasPrefix(s[p:], l) {
 			q := p + len(l)
 			if l == "," {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -60,7 +61,8 @@ type Context struct {
 // Rule is one named way of recognising a norm.
 type Rule struct {
 	Name string `yaml:"name"`
-	// Lang restricts the rule to passages in one language (en, fr, es);
+	// Lang restricts the rule to passages in one language (en, fr, es,
+	// ar, ru, zh);
 	// empty means every language.
 	Lang   string  `yaml:"lang"`
 	Weight float64 `yaml:"weight"`
@@ -87,7 +89,17 @@ type Rule struct {
 	YieldTo  []string `yaml:"yield_to"`
 	Examples Examples `yaml:"examples"`
 
-	line int // position in the file, for messages
+	line int    // position in the file, for messages
+	file string // the file, when not the main one
+}
+
+// at says where the rule is written, for messages: "line 12", or
+// "ru.yaml line 12" for a rule of a further file.
+func (r *Rule) at() string {
+	if r.file != "" {
+		return fmt.Sprintf("%s line %d", r.file, r.line)
+	}
+	return fmt.Sprintf("line %d", r.line)
 }
 
 // Examples are texts a rule must and must not fire on; `normtag rules
@@ -112,6 +124,12 @@ type Tagger struct {
 	lexOnly int
 	lexLang []int8
 	quotes  *quoteModel // nil when quotes are off
+	seqs    []sequence  // phrases found as chains of their words
+	// scripts finds the patterns written in Arabic, Cyrillic and Han, in
+	// a second pass run only over passages with such letters: kept out
+	// of matcher, they leave the automaton that every passage steps
+	// through as small as the English, French and Spanish rules make it.
+	scripts *ahocorasick.Matcher
 	version string
 	// filters says some rule is gated by context or yields to another,
 	// or quotes are on: firings need a second look after evaluation.
@@ -173,6 +191,13 @@ type pattern struct {
 	// lang is 1 + the index in lang.Languages of the language this
 	// pattern is a function word of, or 0.
 	lang int8
+	// parts are the sequence phrases this pattern is a word of.
+	parts []partRef
+	// clitic marks an Arabic pattern that may follow an attached clitic
+	// inside its word (cliticAny), or that stands for a word with the
+	// article after ل (cliticLam: "لبنيه" in "للبنيه"); 0 for a pattern
+	// that starts a word.
+	clitic cliticKind
 }
 
 // Option adjusts a tagger while it is built; a built Tagger never changes.
@@ -184,8 +209,15 @@ func WithThreshold(v float64) Option {
 	return func(f *File) { f.Threshold = v }
 }
 
-// Default returns a tagger with the embedded default rules.
-func Default(opts ...Option) (*Tagger, error) { return Load(rules.Default, opts...) }
+// Default returns a tagger with the embedded default rules: default.yaml
+// and the rules of each further language (rules.Languages) merged.
+func Default(opts ...Option) (*Tagger, error) {
+	names := []string{""}
+	for _, l := range rules.Languages {
+		names = append(names, l.Name)
+	}
+	return load(rules.All(), names, opts)
+}
 
 // LoadFile reads a rules file.
 func LoadFile(path string, opts ...Option) (*Tagger, error) {
@@ -201,18 +233,121 @@ func LoadFile(path string, opts ...Option) (*Tagger, error) {
 }
 
 // Load compiles a rules file's bytes; opts override settings of the file.
+// A file may hold several YAML documents separated by "---" lines: the
+// first has the settings and rules, the others only add rules under
+// `norms` (as the embedded rules do for each further language).
 func Load(data []byte, opts ...Option) (*Tagger, error) {
+	return load(data, nil, opts)
+}
+
+// source is one document of a rules file: the first holds the settings
+// and rules, the others only add rules under `norms`.
+type source struct {
+	name string // for messages: the embedded file it is; "" in a user's file
+	data []byte
+	line int // lines of the file before it, for messages in a user's file
+}
+
+// splitDocuments cuts a rules file at its "---" lines. names, when
+// given, name the documents in order (the embedded files); then their
+// lines are counted from each document's start.
+func splitDocuments(data []byte, names []string) []source {
+	var out []source
+	start, line, startLine := 0, 0, 0
+	flush := func(end int) {
+		d := source{data: data[start:end], line: startLine}
+		if len(out) < len(names) {
+			d.name, d.line = names[len(out)], 0
+		}
+		if hasContent(d.data) || len(out) > 0 {
+			out = append(out, d)
+		}
+	}
+	for i := 0; i < len(data); {
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			j = len(data) - i
+		} else {
+			j++
+		}
+		line++
+		if string(bytes.TrimRight(data[i:i+j], "\r\n")) == "---" {
+			flush(i)
+			start, startLine = i+j, line
+		}
+		i += j
+	}
+	flush(len(data))
+	if len(out) == 0 {
+		out = append(out, source{data: data})
+	}
+	return out
+}
+
+// hasContent reports whether a YAML document has anything but blank
+// lines and comments.
+func hasContent(doc []byte) bool {
+	for _, l := range bytes.Split(doc, []byte("\n")) {
+		l = bytes.TrimSpace(l)
+		if len(l) > 0 && l[0] != '#' {
+			return true
+		}
+	}
+	return false
+}
+
+// decode reads one source, noting where each of its rules is.
+func (src source) decode() (File, error) {
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("rules: %w", err)
+	if err := yaml.Unmarshal(src.data, &root); err != nil {
+		return File{}, err
 	}
 	var f File
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec := yaml.NewDecoder(bytes.NewReader(src.data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("rules: %w", err)
+		return File{}, err
 	}
 	lines := ruleLines(&root)
+	for l, rs := range f.Norms {
+		for i := range rs {
+			rs[i].line = src.line + lines[l+"."+rs[i].Name]
+			rs[i].file = src.name
+		}
+	}
+	return f, nil
+}
+
+// where names a document for an error: its file, or its first line.
+func (src source) where() string {
+	if src.name != "" {
+		return src.name
+	}
+	return fmt.Sprintf("document at line %d", src.line+1)
+}
+
+func load(data []byte, names []string, opts []Option) (*Tagger, error) {
+	srcs := splitDocuments(data, names)
+	f, err := srcs[0].decode()
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	for _, src := range srcs[1:] {
+		more, err := src.decode()
+		if err != nil {
+			return nil, fmt.Errorf("rules %s: %w", src.where(), err)
+		}
+		if more.Threshold != 0 || more.SectionScore != 0 || more.HeadingThreshold != 0 || more.QuoteWeight != 0 ||
+			more.Context.Window != 0 || len(more.Context.Phrases) > 0 || len(more.Context.Weak) > 0 {
+			return nil, fmt.Errorf("rules %s: only `norms` may be set here; settings belong to the first document", src.where())
+		}
+		if f.Norms == nil {
+			f.Norms = map[string][]Rule{}
+		}
+		for l, rs := range more.Norms {
+			f.Norms[l] = append(f.Norms[l], rs...)
+		}
+	}
 	if f.Threshold == 0 {
 		f.Threshold = 0.5
 	}
@@ -243,34 +378,60 @@ func Load(data []byte, opts ...Option) (*Tagger, error) {
 	sort.Strings(letters)
 	var errs []error
 	index := map[string]int{}
-	add := func(text string, prefix bool, use patternUse, phrase string, anchor anchorKind) {
+	// addPattern puts a pattern in the automaton (once) and records its
+	// use by a rule; an anchor records its kind instead, and a sequence's
+	// word (anchor -1) nothing, its caller recording the part.
+	addPattern := func(text string, prefix bool, clitic cliticKind, use patternUse, phrase string, anchor anchorKind) int {
 		key := text
 		if prefix {
 			key += "*"
+		}
+		if clitic != 0 {
+			key = fmt.Sprint(clitic) + "<" + key
 		}
 		i, ok := index[key]
 		if !ok {
 			i = len(t.pats)
 			index[key] = i
-			t.pats = append(t.pats, pattern{text: text, prefix: prefix, phrase: phrase, anchor: anchor})
+			t.pats = append(t.pats, pattern{text: text, prefix: prefix, phrase: phrase, clitic: clitic})
 		}
-		if anchor != 0 {
+		switch {
+		case anchor > 0:
 			t.pats[i].anchor = anchor
-			return
+		case anchor == 0:
+			t.pats[i].uses = append(t.pats[i].uses, use)
 		}
-		t.pats[i].uses = append(t.pats[i].uses, use)
+		return i
+	}
+	add := func(text string, prefix bool, use patternUse, phrase string, anchor anchorKind) int {
+		return addPattern(text, prefix, 0, use, phrase, anchor)
+	}
+	// addClitic adds an Arabic word as it starts a phrase: where it
+	// starts a word or follows a clitic, and with the article after ل.
+	addClitic := func(text string, prefix bool, use patternUse, phrase string, anchor anchorKind) []int {
+		if !isArabicWord(text) {
+			return []int{add(text, prefix, use, phrase, anchor)}
+		}
+		ids := []int{addPattern(text, prefix, cliticAny, use, phrase, anchor)}
+		if rest, ok := strings.CutPrefix(text, "ال"); ok {
+			ids = append(ids, addPattern("ل"+rest, prefix, cliticLam, use, phrase, anchor))
+		}
+		return ids
 	}
 	for _, l := range letters {
 		if _, ok := norms.ByLetter(l); !ok || l != strings.ToLower(l) {
 			errs = append(errs, fmt.Errorf("norms: %q is not a norm letter a–k", l))
 			continue
 		}
+		names := map[string]bool{}
 		for _, r := range f.Norms[l] {
-			r.line = lines[l+"."+r.Name]
-			where := fmt.Sprintf("line %d: rule %s.%s", r.line, l, r.Name)
+			where := fmt.Sprintf("%s: rule %s.%s", r.at(), l, r.Name)
 			switch {
 			case r.Name == "":
-				errs = append(errs, fmt.Errorf("line %d: a rule of norm %s has no name", r.line, l))
+				errs = append(errs, fmt.Errorf("%s: a rule of norm %s has no name", r.at(), l))
+				continue
+			case names[r.Name]:
+				errs = append(errs, fmt.Errorf("%s: a second rule named %s.%s", r.at(), l, r.Name))
 				continue
 			case r.Weight <= 0 || r.Weight > 1:
 				errs = append(errs, fmt.Errorf("%s: weight must be in (0,1], got %v", where, r.Weight))
@@ -279,9 +440,10 @@ func Load(data []byte, opts ...Option) (*Tagger, error) {
 				errs = append(errs, fmt.Errorf("%s: needs `any` or `all` phrases", where))
 				continue
 			case r.Lang != "" && !lang.Known(r.Lang):
-				errs = append(errs, fmt.Errorf("%s: unknown lang %q (want en, fr or es)", where, r.Lang))
+				errs = append(errs, fmt.Errorf("%s: unknown lang %q (want en, fr, es, ar, ru or zh)", where, r.Lang))
 				continue
 			}
+			names[r.Name] = true
 			g, ok := gates[r.Context]
 			if !ok {
 				errs = append(errs, fmt.Errorf("%s: context %q (want passage, near, own or none)", where, r.Context))
@@ -297,13 +459,34 @@ func Load(data []byte, opts ...Option) (*Tagger, error) {
 			t.rules = append(t.rules, compiledRule{Rule: r, norm: l, full: l + "." + r.Name, groups: len(r.All), gate: g})
 			compile := func(phrases []string, slot int) {
 				for _, p := range phrases {
+					if isSequencePhrase(p) {
+						forms, prefix, err := sequenceWords(p)
+						if err != nil {
+							errs = append(errs, fmt.Errorf("%s: %w", where, err))
+							continue
+						}
+						seq := int32(len(t.seqs))
+						t.seqs = append(t.seqs, sequence{use: patternUse{rule: id, slot: slot}, words: len(forms)})
+						for k, fs := range forms {
+							for _, f := range fs {
+								ids := []int{add(f, prefix[k], patternUse{}, p, -1)}
+								if k == 0 {
+									ids = addClitic(f, prefix[k], patternUse{}, p, -1)
+								}
+								for _, i := range ids {
+									t.pats[i].parts = append(t.pats[i].parts, partRef{seq: seq, idx: int16(k)})
+								}
+							}
+						}
+						continue
+					}
 					variants, prefix, err := expandPhrase(p)
 					if err != nil {
 						errs = append(errs, fmt.Errorf("%s: %w", where, err))
 						continue
 					}
 					for _, v := range variants {
-						add(v, prefix, patternUse{rule: id, slot: slot}, p, 0)
+						addClitic(v, prefix, patternUse{rule: id, slot: slot}, p, 0)
 					}
 				}
 			}
@@ -348,7 +531,7 @@ func Load(data []byte, opts ...Option) (*Tagger, error) {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
 	for _, a := range anchors {
-		add(a.text, false, patternUse{}, a.text, a.kind)
+		addClitic(a.text, false, patternUse{}, a.text, a.kind)
 	}
 	if f.QuoteWeight > 0 {
 		t.filters = true
@@ -382,15 +565,30 @@ func Load(data []byte, opts ...Option) (*Tagger, error) {
 	// Framing every pattern with spaces (the folded text has them too)
 	// makes the automaton itself enforce word boundaries: no hit in the
 	// middle of a word ever reaches the tagger.
+	// An Arabic pattern that may follow a clitic has no leading space:
+	// cliticOK checks what precedes it in its word. Patterns in other
+	// scripts than Latin go to the second automaton (Tagger.scripts);
+	// both report a pattern by its index in t.pats.
 	raw := make([][]byte, len(t.pats))
+	script := make([][]byte, len(t.pats))
+	other := false
 	for i, p := range t.pats {
 		b := make([]byte, 0, len(p.text)+2)
-		b = append(b, ' ')
+		if p.clitic == 0 {
+			b = append(b, ' ')
+		}
 		b = append(b, p.text...)
 		if !p.prefix {
 			b = append(b, ' ')
 		}
-		raw[i] = b
+		if isASCII(p.text) {
+			raw[i] = b
+		} else {
+			script[i], other = b, true
+		}
+	}
+	if other {
+		t.scripts = ahocorasick.New(script)
 	}
 	t.matcher = ahocorasick.New(raw)
 	if w, ok := t.matcher.Walker(); ok {
@@ -482,8 +680,8 @@ func expandPhrase(p string) ([]string, bool, error) {
 		var forms []string
 		if base, ok := strings.CutSuffix(w, "*"); ok {
 			// Inside a phrase the automaton cannot leave a word open, so a
-			// star stands for the common English and Romance endings.
-			for _, end := range wordEndings {
+			// star stands for the common endings of the word's script.
+			for _, end := range endingsFor(base) {
 				forms = append(forms, base+end)
 			}
 		} else if strings.Contains(w, "*") {
@@ -540,6 +738,88 @@ const maxVariants = 1024
 var wordEndings = []string{"", "s", "e", "es", "ed", "ing", "ion", "ions", "y", "ies", "ive", "er", "ers",
 	"ity", "ities", "al", "ally", "ly", "ment", "ments", "ation", "ations", "or", "ors"}
 
+// russianEndings are what a * inside a Cyrillic word stands for: the
+// case endings of Russian nouns and adjectives, so that "критическ*
+// инфраструктур*" matches every case and number of the phrase.
+var russianEndings = []string{"", "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "ой", "ей", "ом", "ем",
+	"ам", "ям", "ах", "ях", "ами", "ями", "ов", "ев", "ий", "ый", "ая", "ое", "ые", "ие", "ого", "его",
+	"ому", "ему", "ым", "им", "ых", "их", "ую", "ию", "ия", "ии"}
+
+// arabicEndings are what a * inside an Arabic word stands for: feminine
+// (ة, folded to ه), dual and plural endings, the nisba ي and its
+// feminine, and common attached pronouns.
+var arabicEndings = []string{"", "ه", "ات", "ان", "ين", "ون", "ي", "يه", "يات", "يين", "ها", "هم", "نا"}
+
+// endingsFor returns the endings a * after base stands for, by base's
+// script.
+func endingsFor(base string) []string {
+	for _, r := range base {
+		switch lang.Script(r) {
+		case lang.Index(lang.Russian):
+			return russianEndings
+		case lang.Index(lang.Arabic):
+			return arabicEndings
+		}
+	}
+	return wordEndings
+}
+
+func isArabicWord(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return lang.Script(r) == lang.Index(lang.Arabic)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// cliticKind says how an Arabic pattern may sit inside its word.
+type cliticKind int8
+
+const (
+	// cliticAny: at the start of the word or after an attached clitic.
+	// Arabic writes "and", "so", "with", "as" and "for" as prefixes of
+	// the next word (و ف ب ك ل, and the pairs وب فب ول فل وك): "والبنية",
+	// "بالبنية" are "البنية" too.
+	cliticAny cliticKind = 1 + iota
+	// cliticLam: the pattern is a word with the article written after
+	// ل, which absorbs the article's alef (للبنية is ل + البنية): it
+	// must follow a clitic ending in ل.
+	cliticLam
+)
+
+// arabicClitics are the clitic prefixes a cliticAny pattern may follow,
+// folded; those ending in ل are the ones a cliticLam pattern needs.
+var arabicClitics = []string{"و", "ف", "ب", "ك", "ل", "وب", "فب", "ول", "فل", "وك"}
+
+// cliticOK reports whether a clitic pattern matched at folded offset
+// start sits where it may: the bytes of its word before it must be
+// nothing or a clitic (cliticAny), or a clitic ending in ل (cliticLam).
+func cliticOK(ft []byte, start int, kind cliticKind) bool {
+	ws := start
+	for ws > 0 && ft[ws-1] != ' ' && start-ws <= len("وب") {
+		ws--
+	}
+	if ws > 0 && ft[ws-1] != ' ' {
+		return false // too far inside a word
+	}
+	before := string(ft[ws:start])
+	if kind == cliticAny && before == "" {
+		return true
+	}
+	for _, c := range arabicClitics {
+		if before == c && (kind == cliticAny || strings.HasSuffix(c, "ل")) {
+			return true
+		}
+	}
+	return false
+}
+
 // cutParen reads an optional part in parentheses: "attack(er)",
 // "behavio(u)r". It returns the word without and with that part.
 func cutParen(w string) (without, with string, ok bool) {
@@ -562,7 +842,7 @@ func (t *Tagger) Threshold() float64 { return t.file.Threshold }
 func (t *Tagger) Phrases() []string {
 	out := make([]string, 0, len(t.pats))
 	for _, p := range t.pats {
-		if len(p.uses) > 0 || p.anchor != 0 || len(p.seeds) > 0 || p.context != 0 {
+		if len(p.uses) > 0 || p.anchor != 0 || len(p.seeds) > 0 || p.context != 0 || len(p.parts) > 0 {
 			out = append(out, p.text)
 		}
 	}

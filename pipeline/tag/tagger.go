@@ -31,6 +31,7 @@ type scan struct {
 	hits    []hit
 	anchors []anchorHit
 	quotes  []quoteHit
+	parts   []partHit // words of sequence phrases
 	matches []ahocorasick.Match
 	words   []int32 // word index of each hit of the rule being evaluated
 	// scratch for sortHits
@@ -116,7 +117,16 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 		fold(text, &sc.f)
 		sc.matches = t.matcher.AppendMatches(sc.matches[:0], sc.f.text)
 	}
-	sc.hits, sc.anchors, sc.quotes = sc.hits[:0], sc.anchors[:0], sc.quotes[:0]
+	if t.scripts != nil && sc.f.scripts != (lang.ScriptBytes{}) {
+		// Arabic, Cyrillic or Chinese letters: their patterns too, in
+		// one order by end with the first pass's, as references expect.
+		n := len(sc.matches)
+		sc.matches = t.scripts.AppendMatches(sc.matches, sc.f.text)
+		if n > 0 && len(sc.matches) > n {
+			slices.SortStableFunc(sc.matches, func(a, b ahocorasick.Match) int { return int(a.End - b.End) })
+		}
+	}
+	sc.hits, sc.anchors, sc.quotes, sc.parts = sc.hits[:0], sc.anchors[:0], sc.quotes[:0], sc.parts[:0]
 	sc.evidence, sc.firings = sc.evidence[:0], sc.firings[:0]
 	sc.at, sc.context, sc.drops = sc.at[:0], sc.context[:0], sc.drops[:0]
 	if len(sc.seen) < len(t.rules) {
@@ -132,6 +142,15 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 		}
 		p := &t.pats[mt.ID]
 		end := int(mt.End)
+		if p.clitic != 0 {
+			s := end - len(p.text)
+			if !p.prefix {
+				s--
+			}
+			if !cliticOK(ft, s, p.clitic) {
+				continue
+			}
+		}
 		// The automaton matched " text " (or " text" for a prefix): the
 		// word boundaries are already checked.
 		var start int
@@ -168,12 +187,18 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 			}
 			sc.seen[u.rule] |= slotBit(u.slot)
 		}
+		for _, pr := range p.parts {
+			sc.parts = append(sc.parts, partHit{seq: pr.seq, idx: pr.idx, start: start, end: end})
+		}
+	}
+	if len(sc.parts) > 0 {
+		t.findSequences(sc)
 	}
 	t.dropHopeless(sc)
 	// A passage too short to tell, with no document to ask, gets every
 	// rule set: phrases are language-specific enough not to collide.
-	res := result{lang: counts.Best(langHint)}
-	if langHint == "" && !counts.Decided() {
+	res := result{lang: lang.Decide(sc.f.scripts, len(text), counts, langHint)}
+	if langHint == "" && !lang.DecidedBy(sc.f.scripts, len(text), counts) {
 		res.lang = ""
 	}
 	res.refs = t.references(text, sc)

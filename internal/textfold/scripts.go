@@ -1,0 +1,103 @@
+package textfold
+
+import (
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Letter maps one rune of a non-Latin script to the form it is matched
+// in, and reports false for a rune to drop: Cyrillic ё as е; Arabic
+// alef, ya and ta marbuta variants unified (أ إ آ ٱ → ا, ى ی → ي, ة → ه,
+// ؤ ئ → ء, ک → ك) and tatweel dropped; Arabic-Indic and Eastern
+// Arabic-Indic digits as ASCII digits; full-width ASCII as ASCII;
+// traditional Chinese characters as simplified ones where Simplified
+// knows them. Marks (Arabic harakat) are left to the caller, which drops
+// every combining mark anyway. Other runes come back unchanged.
+func Letter(r rune) (rune, bool) {
+	switch {
+	case r < 0x400:
+		return r, true
+	case r == 'ё' || r == 'Ё':
+		return 'е', true
+	case r < 0x600:
+		return r, true
+	case r <= 0x6FF:
+		switch r {
+		case 'أ', 'إ', 'آ', 'ٱ':
+			return 'ا', true
+		case 'ى', 'ی':
+			return 'ي', true
+		case 'ة':
+			return 'ه', true
+		case 'ؤ', 'ئ':
+			return 'ء', true
+		case 'ک':
+			return 'ك', true
+		case 'ـ': // tatweel: stretches a word, is no letter
+			return 0, false
+		}
+		if '٠' <= r && r <= '٩' {
+			return '0' + r - '٠', true
+		}
+		if '۰' <= r && r <= '۹' {
+			return '0' + r - '۰', true
+		}
+		return r, true
+	case 0xFF01 <= r && r <= 0xFF5E: // full-width ASCII
+		return r - 0xFEE0, true
+	case r == '\u3000': // ideographic space
+		return ' ', true
+	}
+	if s, ok := simplified[r]; ok {
+		return s, true
+	}
+	return r, true
+}
+
+// IsPresentationForm reports an Arabic presentation form (a letter as
+// shaped for display, or a ligature of several), which Presentation
+// spells in base letters.
+func IsPresentationForm(r rune) bool {
+	return 0xFB50 <= r && r <= 0xFDFF || 0xFE70 <= r && r <= 0xFEFF
+}
+
+// Presentation returns the base letters of an Arabic presentation form
+// (ﻻ → لا), folded by Letter and without marks; "" for a form that
+// stands for no letters.
+func Presentation(r rune) string {
+	var out []rune
+	for _, d := range norm.NFKC.String(string(r)) {
+		if unicode.IsMark(d) {
+			continue
+		}
+		if l, ok := Letter(d); ok && unicode.IsLetter(l) {
+			out = append(out, l)
+		}
+	}
+	return string(out)
+}
+
+// simplified maps traditional Chinese characters to their simplified
+// forms. It is not a full conversion table: it holds the characters of
+// the vocabulary normtag's rules and reference parser use (cyber
+// security, infrastructure, norms, incidents, cooperation…), so that a
+// submission written in traditional characters matches the same rules.
+var simplified = func() map[rune]rune {
+	const pairs = "國国際际網网絡络資资訊讯護护關关鍵键礎础設设應应對对緊紧響响隊队計计機机組组織织" +
+		"權权責责務务協协調调報报惡恶軟软體体鏈链產产認认歸归屬属領领動动為为規规範范則则準准" +
+		"項项條条請请減减緩缓災灾維维穩稳與与聯联區区標标據据隱隐論论決决議议義义換换數数庫库" +
+		"傳传輸输濫滥擴扩後后門门負负損损壞坏擊击營营險险處处團团電电腦脑統统確确採采適适當当" +
+		"驟骤許许錯错誤误經经驗验實实踐践預预審审證证嚴严獲获補补廠厂紀纪錄录測测試试檢检監监" +
+		"視视聽听戶户醫医療疗銀银業业衛卫選选舉举該该會会員员發发進进夥伙個个們们這这從从來来" +
+		"時时間间將将並并於于繼继續续強强點点態态問问題题戰战術术線线關关歷历環环義义務务" +
+		"銷销毀毁漢汉語语聲声稱称說说話话總总體体構构詞词類类歐欧據据儲储" +
+		"蘭兰雜杂親亲愛爱濟济導导趨趋勢势勵励風风險险減减輕轻傷伤術术員员練练訓训" +
+		"務务級级別别責责專专業业門门軍军隊队罰罚懲惩違违規规範范協协約约邊边貿贸"
+	m := map[rune]rune{}
+	rs := []rune(pairs)
+	for i := 0; i+1 < len(rs); i += 2 {
+		m[rs[i]] = rs[i+1]
+	}
+	return m
+}()
