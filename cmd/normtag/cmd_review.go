@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -284,6 +285,16 @@ func runReviewExport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	// eval reads doc as a path relative to the gold file's folder (in
+	// --mode document it tags the whole document): give it so where the
+	// file is still where it was ingested from.
+	base := "."
+	if path := c.Args().First(); path != "-" {
+		base = filepath.Dir(path)
+	}
+	for i := range gold {
+		gold[i].Doc = relativeDoc(base, gold[i])
+	}
 	write := func(w io.Writer) error {
 		for _, g := range gold {
 			writeJSONLine(w, g)
@@ -298,4 +309,25 @@ func runReviewExport(c *cli.Context) error {
 		return nil
 	}
 	return write(c.App.Writer)
+}
+
+// relativeDoc is a gold passage's document as a path from the folder
+// base, when its file is still where it was ingested from; else its file
+// name.
+func relativeDoc(base string, g sqlite.GoldPassage) string {
+	if g.Path == "" {
+		return g.Doc
+	}
+	if _, err := os.Stat(g.Path); err != nil {
+		return g.Doc
+	}
+	abs, err := filepath.Abs(base)
+	if err != nil {
+		return g.Doc
+	}
+	rel, err := filepath.Rel(abs, g.Path)
+	if err != nil {
+		return g.Doc
+	}
+	return filepath.ToSlash(rel)
 }

@@ -177,15 +177,45 @@ func TestReviewJudgementsOverrideEverywhere(t *testing.T) {
 	if err := json.Unmarshal([]byte(strings.TrimSpace(gold)), &g); err != nil {
 		t.Fatalf("gold export %q: %v", gold, err)
 	}
-	if g.Doc != reviewFile || !slices.Equal(g.Gold, []string{added}) || g.Text != item.Text || g.Kind != "body" && g.Kind != "header" {
+	if wd, _ := os.Getwd(); g.Doc != filepath.ToSlash(mustRel(t, wd, filepath.Join(src, reviewFile))) || !slices.Equal(g.Gold, []string{added}) || g.Text != item.Text || g.Kind != "body" && g.Kind != "header" {
 		t.Errorf("gold line: %+v", g)
 	}
+	// Beside the documents, the gold file names them by file name, and
+	// eval reads it in both modes.
+	goldFile := filepath.Join(src, "judged.gold.jsonl")
+	mustRun(t, "review", "export", "--data", data, goldFile)
+	b, err := os.ReadFile(goldFile)
+	if err != nil || !strings.Contains(string(b), `"doc":"`+reviewFile+`"`) {
+		t.Fatalf("gold file: %s %v", b, err)
+	}
+	for _, mode := range []string{"isolated", "document"} {
+		var res struct {
+			Figures struct {
+				Passages int `json:"passages"`
+				Normed   int `json:"normed"`
+			} `json:"figures"`
+		}
+		out := mustRun(t, "eval", "--gold", goldFile, "--mode", mode, "--format", "json")
+		if err := json.Unmarshal([]byte(out), &res); err != nil || res.Figures.Passages != 1 || res.Figures.Normed != 1 {
+			t.Errorf("eval --mode %s of the exported judgements: %v\n%s", mode, err, out)
+		}
+	}
+	os.Remove(goldFile)
 
 	// Withdrawing the rejection gives the rule's tag back.
 	mustRun(t, "review", "withdraw", "--data", data, doc, seq, rejected)
 	if _, ok := hitAt(searchJSON(t, "--data", data, "--norm", rejected, "--limit", "1000"), item.DocID, item.Seq); !ok {
 		t.Error("after withdrawing the rejection, search does not find the rule's tag again")
 	}
+}
+
+func mustRel(t *testing.T, base, target string) string {
+	t.Helper()
+	rel, err := filepath.Rel(base, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rel
 }
 
 // coverageOf reads the passages of doc carrying norm from the coverage

@@ -409,6 +409,9 @@ type GoldPassage struct {
 	// Kind is "header" for a heading, else "body".
 	Kind string `json:"kind"`
 	Text string `json:"text"`
+	// Path is where the document was ingested from (its first path), ""
+	// once it is no longer stored: a writer may make Doc relative to it.
+	Path string `json:"-"`
 }
 
 // Gold turns the judgements into gold passages, one per judged passage
@@ -418,18 +421,20 @@ func (s *Store) Gold(ctx context.Context) ([]GoldPassage, error) {
 	if err != nil {
 		return nil, err
 	}
-	names := map[string]string{}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, file_name FROM documents WHERE id IN (SELECT doc_id FROM judgements)`)
+	type named struct{ name, path string }
+	names := map[string]named{}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, file_name, coalesce((SELECT min(path) FROM paths WHERE doc_id = documents.id), '')
+		FROM documents WHERE id IN (SELECT doc_id FROM judgements)`)
 	if err != nil {
 		return nil, fmt.Errorf("export judgements: %w", err)
 	}
 	for rows.Next() {
-		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
+		var id, name, path string
+		if err := rows.Scan(&id, &name, &path); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		names[id] = name
+		names[id] = named{name, path}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -442,7 +447,7 @@ func (s *Store) Gold(ctx context.Context) ([]GoldPassage, error) {
 		k := key{j.DocID, j.TextHash}
 		i, ok := at[k]
 		if !ok {
-			doc := names[j.DocID]
+			doc := names[j.DocID].name
 			if doc == "" {
 				doc = j.DocID
 			}
@@ -452,7 +457,7 @@ func (s *Store) Gold(ctx context.Context) ([]GoldPassage, error) {
 			}
 			i = len(out)
 			at[k] = i
-			out = append(out, GoldPassage{Doc: doc, Gold: []string{}, Kind: kind, Text: j.Text})
+			out = append(out, GoldPassage{Doc: doc, Gold: []string{}, Kind: kind, Text: j.Text, Path: names[j.DocID].path})
 		}
 		if j.Verdict != corpus.Reject {
 			out[i].Gold = append(out[i].Gold, j.Norm)

@@ -243,8 +243,8 @@ func TestReviewQueueAndGold(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []GoldPassage{
-		{Doc: "a.txt", Gold: []string{}, Kind: "header", Text: "Norm 7"},
-		{Doc: "a.txt", Gold: []string{"j"}, Kind: "body", Text: "Report vulnerabilities."},
+		{Doc: "a.txt", Gold: []string{}, Kind: "header", Text: "Norm 7", Path: "/in/a.txt"},
+		{Doc: "a.txt", Gold: []string{"j"}, Kind: "body", Text: "Report vulnerabilities.", Path: "/in/a.txt"},
 	}
 	if fmt.Sprint(gold) != fmt.Sprint(want) {
 		t.Errorf("gold:\n got %+v\nwant %+v", gold, want)
