@@ -694,7 +694,9 @@ func (t *Tagger) TagText(text string) []corpus.Tag {
 // Tag tags passages in place, in document order, with section context: a
 // heading (or a paragraph that opens with a norm's marker and quotes it)
 // that names norms opens a section whose passages inherit those norms
-// until the next heading of the same or a higher level.
+// until the next heading of the same or a higher level. Only body text
+// and headings take part (corpus.Kind.Sectional); other kinds carry the
+// tags of their own words alone.
 func (t *Tagger) Tag(passages []corpus.Passage) {
 	docLang := t.documentLang(passages)
 	type section struct {
@@ -711,6 +713,14 @@ func (t *Tagger) Tag(passages []corpus.Passage) {
 		p := &passages[i]
 		res := t.matchInto(sc, p.Text, docLang, inContext(headings) || len(stack) > 0) // valid until the next passage
 		tags := t.score(res)
+		if !p.KindOf().Sectional() {
+			// A note, reference, contents line or page furniture stands
+			// outside the sections: an endnote placed under "Norm 11" is
+			// not about (k) for that, and a footnote taken for a heading
+			// must not pass its norms on. Its own words still tag it.
+			p.Tags = tags
+			continue
+		}
 		level, opens := 0, false
 		switch {
 		case p.Heading:
