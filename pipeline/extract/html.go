@@ -52,7 +52,8 @@ func extractHTML(doc *corpus.Document, data []byte) error {
 	}
 	w := &htmlText{}
 	w.walk(root, 0)
-	doc.Pages = []corpus.Page{{Number: 1, Text: w.b.String(), Headings: w.heads}}
+	// An HTML page has no pages: its passages are cited without one.
+	doc.Pages = []corpus.Page{{Number: 0, Text: w.b.String(), Headings: w.heads}}
 	doc.PageCount = 1
 	doc.Title = cleanTitle(w.title)
 	if doc.Title == "" {

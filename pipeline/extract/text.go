@@ -70,10 +70,21 @@ func extractText(doc *corpus.Document, data []byte) error {
 		return corpus.Errorf(corpus.ReasonUnsupported, "binary content")
 	}
 	text = normalizeNewlines(text)
-	for i, p := range strings.Split(text, "\f") {
-		doc.Pages = append(doc.Pages, corpus.Page{Number: i + 1, Text: p})
+	parts := strings.Split(text, "\f")
+	for i, p := range parts {
+		doc.Pages = append(doc.Pages, corpus.Page{Number: pageNumber(i, len(parts)), Text: p})
 	}
 	return nil
+}
+
+// pageNumber numbers the i-th of n form-feed separated parts of a text:
+// from 1 when form feeds cut it into pages, 0 when there is one part, a
+// text without pages, whose passages are cited without a page.
+func pageNumber(i, n int) int {
+	if n == 1 {
+		return 0
+	}
+	return i + 1
 }
 
 // extractMarkdown reads Markdown as text, recording ATX (# …) and setext
@@ -86,7 +97,8 @@ func extractMarkdown(doc *corpus.Document, data []byte) error {
 	text = normalizeNewlines(text)
 	text = strings.TrimPrefix(text, "\ufeff")
 	text = frontMatter(doc, text)
-	for i, raw := range strings.Split(text, "\f") {
+	parts := strings.Split(text, "\f")
+	for i, raw := range parts {
 		var b strings.Builder
 		var heads []corpus.Span
 		lines := strings.Split(raw, "\n")
@@ -120,7 +132,7 @@ func extractMarkdown(doc *corpus.Document, data []byte) error {
 			b.WriteString(l)
 			b.WriteString("\n")
 		}
-		doc.Pages = append(doc.Pages, corpus.Page{Number: i + 1, Text: b.String(), Headings: heads})
+		doc.Pages = append(doc.Pages, corpus.Page{Number: pageNumber(i, len(parts)), Text: b.String(), Headings: heads})
 	}
 	return nil
 }

@@ -29,6 +29,13 @@ type line struct {
 	start, end int
 	off        int    // where text starts in the page text
 	text       string // trimmed
+	// kind is set for lines that are not body text or headings (notes,
+	// contents lines, references, furniture); "" leaves it to shape.
+	kind corpus.Kind
+	// item marks the first line of a note or list item of such a kind.
+	item bool
+	// structural marks a line inside a heading span of the extractor.
+	structural bool
 }
 
 // block is a run of lines that will become one passage.
@@ -39,9 +46,14 @@ type block struct {
 	level      int
 	structural bool // heading known from the file's structure
 	weak       bool // heading guessed from shortness alone
+	// kind is set for notes, contents lines, references and furniture;
+	// "" for body text and headings.
+	kind corpus.Kind
 }
 
 // Passages splits pages into passages numbered from 0 in document order.
+// A page numbered 0 is the text of a document without pages (a text
+// file without form feeds), and its passages are on page 0.
 func Passages(pages []corpus.Page) []corpus.Passage {
 	out := passages(pages, repeatedFurniture(pages), true)
 	if len(out) == 0 {
@@ -53,9 +65,23 @@ func Passages(pages []corpus.Page) []corpus.Passage {
 }
 
 func passages(pages []corpus.Page, furniture map[string]bool, dropNumbers bool) []corpus.Passage {
+	all := make([][]line, len(pages))
+	for i, p := range pages {
+		lines := splitLines(p.Text)
+		for j := range lines {
+			lines[j].page = p.Number
+			_, lines[j].structural = structuralHeading(p.Headings, lines[j])
+		}
+		if dropNumbers {
+			dropFurniture(lines, furniture)
+		}
+		markNotes(lines, p.Notes)
+		all[i] = lines
+	}
+	markKinds(all)
 	var blocks []block
-	for _, p := range pages {
-		blocks = append(blocks, pageBlocks(p, furniture, dropNumbers)...)
+	for i, p := range pages {
+		blocks = append(blocks, pageBlocks(p, all[i])...)
 	}
 	if dropNumbers {
 		blocks = dropBare(blocks)
@@ -67,40 +93,94 @@ func passages(pages []corpus.Page, furniture map[string]bool, dropNumbers bool) 
 		if text == "" {
 			continue
 		}
-		start, end := b.span()
-		if b.heading {
-			out = append(out, corpus.Passage{Page: b.page, PageEnd: b.page, Start: start, End: end, Kind: corpus.KindHeading, Heading: true, Level: b.level, Text: text})
-			continue
+		pieces := b.pieces()
+		base := corpus.Passage{Page: pieces[0].Page, PageEnd: pieces[len(pieces)-1].Page, Start: pieces[0].Start, End: pieces[0].End, Text: text}
+		if len(pieces) > 1 {
+			base.Pieces = pieces
 		}
-		if len(text) <= MaxPassageBytes {
-			out = append(out, corpus.Passage{Page: b.page, PageEnd: b.page, Start: start, End: end, Kind: corpus.KindBody, Text: text})
+		switch {
+		case b.kind != "":
+			base.Kind = b.kind
+		case b.heading:
+			base.Kind, base.Heading, base.Level = corpus.KindHeading, true, b.level
+		default:
+			base.Kind = bodyKind(text)
+		}
+		if len(text) <= MaxPassageBytes || base.Heading {
+			out = append(out, base)
 			continue
 		}
 		// A long paragraph is cut in pieces; each piece's offsets are its
 		// own, found through the map from normalised text back to the page.
 		text, src := joinLinesMapped(b.lines)
 		for _, r := range splitLong(text, MaxPassageBytes) {
-			out = append(out, piecePassage(text, src, r))
+			p := piecePassage(text, src, r)
+			p.Kind = base.Kind
+			out = append(out, p)
 		}
 	}
+	setHeadingPaths(out)
 	for i := range out {
 		out[i].Seq = i
 	}
 	return out
 }
 
-// span returns the block's byte range on its first page: from the first
-// character of its first line to the last character of its last line on
-// that page (a paragraph joined across a page break ends there).
-func (b block) span() (start, end int) {
-	first := b.lines[0]
-	start, end = first.off, first.off+len(first.text)
-	for _, l := range b.lines[1:] {
-		if l.page == first.page {
-			end = l.off + len(l.text)
+// bodyKind is the kind of a passage that is neither heading nor marked by
+// its lines: a reference when it is a pointer (URLs, "See …"), a note when
+// it opens with a note marker and points somewhere, else body.
+func bodyKind(text string) corpus.Kind {
+	switch {
+	case isReference(text) && noteMarker(text):
+		return corpus.KindNote
+	case isReference(text):
+		return corpus.KindReference
+	case isCopyright(text) && len(text) < 200:
+		return corpus.KindFurniture
+	}
+	return corpus.KindBody
+}
+
+// setHeadingPaths records under which headings each passage lies: the
+// titles of the enclosing headings, outermost first.
+func setHeadingPaths(ps []corpus.Passage) {
+	type open struct {
+		level int
+		title string
+	}
+	var stack []open
+	for i := range ps {
+		p := &ps[i]
+		if p.Heading {
+			for len(stack) > 0 && stack[len(stack)-1].level >= p.Level {
+				stack = stack[:len(stack)-1]
+			}
+		}
+		if len(stack) > 0 {
+			p.HeadingPath = make([]string, len(stack))
+			for j, o := range stack {
+				p.HeadingPath[j] = o.title
+			}
+		}
+		if p.Heading {
+			stack = append(stack, open{p.Level, p.Text})
 		}
 	}
-	return start, end
+}
+
+// pieces returns the block's parts on each page it runs onto: from the
+// first character of its first line there to the last character of its
+// last line there.
+func (b block) pieces() []corpus.Piece {
+	var out []corpus.Piece
+	for _, l := range b.lines {
+		if n := len(out); n > 0 && out[n-1].Page == l.page {
+			out[n-1].End = l.off + len(l.text)
+			continue
+		}
+		out = append(out, corpus.Piece{Page: l.page, Start: l.off, End: l.off + len(l.text)})
+	}
+	return out
 }
 
 // srcRange is the page byte range that produced a byte of normalised text.
@@ -109,18 +189,22 @@ type srcRange struct {
 }
 
 // piecePassage makes the passage of text[r[0]:r[1]], a piece of a long
-// paragraph: its page and offsets are those of the bytes it came from,
-// ending on the page it starts on.
+// paragraph: its pages and offsets are those of the bytes it came from.
 func piecePassage(text string, src []srcRange, r [2]int) corpus.Passage {
-	first := src[r[0]]
-	end := first.end
-	for i := r[1] - 1; i >= r[0]; i-- {
-		if src[i].page == first.page {
-			end = src[i].end
-			break
+	var pieces []corpus.Piece
+	for i := r[0]; i < r[1]; i++ {
+		s := src[i]
+		if n := len(pieces); n > 0 && pieces[n-1].Page == s.page {
+			pieces[n-1].End = max(pieces[n-1].End, s.end)
+			continue
 		}
+		pieces = append(pieces, corpus.Piece{Page: s.page, Start: s.start, End: s.end})
 	}
-	return corpus.Passage{Page: first.page, PageEnd: first.page, Start: first.start, End: end, Kind: corpus.KindBody, Text: text[r[0]:r[1]]}
+	p := corpus.Passage{Page: pieces[0].Page, PageEnd: pieces[len(pieces)-1].Page, Start: pieces[0].Start, End: pieces[0].End, Text: text[r[0]:r[1]]}
+	if len(pieces) > 1 {
+		p.Pieces = pieces
+	}
+	return p
 }
 
 // Normalize applies the text normalisation used for passages to a single
@@ -219,17 +303,11 @@ func splitLines(text string) []line {
 	return out
 }
 
-// pageBlocks splits one page into blocks: structural headings first, then
-// blank-line separated paragraphs, with heuristics for headings and for
-// pages that carry no blank lines at all.
-func pageBlocks(p corpus.Page, furniture map[string]bool, dropNumbers bool) []block {
-	lines := splitLines(p.Text)
-	for i := range lines {
-		lines[i].page = p.Number
-	}
-	if dropNumbers {
-		dropFurniture(lines, furniture)
-	}
+// pageBlocks splits one page's lines into blocks: structural headings
+// first, lines of a marked kind (notes, contents lines, references,
+// furniture) apart, then blank-line separated paragraphs, with heuristics
+// for headings and for pages that carry no blank lines at all.
+func pageBlocks(p corpus.Page, lines []line) []block {
 	var out []block
 	var cur *block
 	flush := func() {
@@ -239,9 +317,26 @@ func pageBlocks(p corpus.Page, furniture map[string]bool, dropNumbers bool) []bl
 		cur = nil
 	}
 	for _, l := range lines {
-		if l.text == "" {
+		switch {
+		case l.text == "":
+			if cur != nil && cur.kind == corpus.KindNote {
+				// A note's lines may be spaced apart; the next marker
+				// starts the next note.
+				continue
+			}
 			flush()
 			continue
+		case l.kind != "":
+			// Contents lines and furniture are one line each; a note or
+			// reference runs on until the next item.
+			if cur == nil || cur.kind != l.kind || l.item || l.kind == corpus.KindTOC || l.kind == corpus.KindFurniture {
+				flush()
+				cur = &block{page: p.Number, kind: l.kind}
+			}
+			cur.lines = append(cur.lines, l)
+			continue
+		case cur != nil && cur.kind != "":
+			flush()
 		}
 		if lvl, ok := structuralHeading(p.Headings, l); ok {
 			flush()
@@ -256,7 +351,7 @@ func pageBlocks(p corpus.Page, furniture map[string]bool, dropNumbers bool) []bl
 	flush()
 	var res []block
 	for _, b := range out {
-		if b.structural {
+		if b.structural || b.kind != "" {
 			res = append(res, b)
 			continue
 		}
@@ -296,10 +391,10 @@ func refineBlock(b block, hasStructure bool) []block {
 		}
 		cur = block{page: b.page}
 	}
-	skip := false
+	skip := 0
 	for i, ln := range b.lines {
-		if skip {
-			skip = false
+		if skip > 0 {
+			skip--
 			continue
 		}
 		l := ln.text
@@ -312,10 +407,14 @@ func refineBlock(b block, hasStructure bool) []block {
 				emit()
 				lines := []line{ln}
 				// A heading too long for one line continues on the next:
-				// a short line starting in lower case.
-				if i+1 < len(b.lines) && headingContinues(b.lines[i+1].text, maxLen) {
-					lines = append(lines, b.lines[i+1])
-					skip = true
+				// a short line starting in lower case, or for a numbered
+				// or norm heading, any lines in lower case that run it on.
+				for j := i + 1; j < len(b.lines) && !endsSentence(lines[len(lines)-1].text); j++ {
+					if !headingContinues(b.lines[j].text, maxLen) && (lvl >= weakLevel || !lowerStart(b.lines[j].text) || !headingRunsOn(lines, b.lines[j:j+1])) {
+						break
+					}
+					lines = append(lines, b.lines[j])
+					skip++
 				}
 				out = append(out, block{page: b.page, lines: lines, heading: true, level: lvl, weak: lvl == weakLevel})
 				continue
@@ -363,6 +462,12 @@ func headingContinues(next string, maxLen int) bool {
 	r, _ := utf8.DecodeRuneInString(next)
 	last, _ := utf8.DecodeLastRuneInString(next)
 	return unicode.IsLower(r) && !strings.ContainsRune(".,;:", last)
+}
+
+// lowerStart reports a line starting with a lower-case letter.
+func lowerStart(l string) bool {
+	r, _ := utf8.DecodeRuneInString(l)
+	return unicode.IsLower(r)
 }
 
 // weakLevel is the level given to a line judged a heading only because it
@@ -545,23 +650,59 @@ func dropBare(blocks []block) []block {
 
 // joinBroken merges a block into the previous body block when the previous
 // one stops mid-sentence and this one starts in lower case: a page break
-// or a stray blank line cut the paragraph.
+// or a stray blank line cut the paragraph. Notes, references and
+// furniture between the two (a page's footnotes, the next page's running
+// header) are stepped over. A heading cut the same way is joined into one
+// heading.
 func joinBroken(blocks []block) []block {
 	var out []block
+	lastFlow := -1 // index in out of the last body or heading block
 	for _, b := range blocks {
-		if n := len(out); n > 0 && (!b.heading || b.weak) && (!out[n-1].heading || out[n-1].weak) && len(b.lines) > 0 {
-			prev := &out[n-1]
+		if b.kind == "" && lastFlow >= 0 && len(b.lines) > 0 {
+			prev := &out[lastFlow]
 			last := prev.lines[len(prev.lines)-1].text
 			first, _ := utf8.DecodeRuneInString(b.lines[0].text)
-			if !endsSentence(last) && unicode.IsLower(first) {
+			cut := !endsSentence(last) && unicode.IsLower(first)
+			switch {
+			case cut && (!b.heading || b.weak) && (!prev.heading || prev.weak):
 				prev.lines = append(prev.lines, b.lines...)
 				prev.heading, prev.weak, prev.level = false, false, 0
+				continue
+			case cut && prev.heading && !b.heading && headingRunsOn(prev.lines, b.lines):
+				prev.lines = append(prev.lines, b.lines...)
 				continue
 			}
 		}
 		out = append(out, b)
+		if b.kind == "" {
+			lastFlow = len(out) - 1
+		}
 	}
 	return out
+}
+
+// maxHeadingWords bounds a heading joined from several lines: a norm's
+// heading may quote the norm, a paragraph is longer.
+const maxHeadingWords = 45
+
+// headingRunsOn reports whether next, starting in lower case after a
+// heading that does not end a sentence, is the rest of that heading: a
+// line or three, no sentence ending inside, the whole not too long.
+func headingRunsOn(heading, next []line) bool {
+	if len(heading)+len(next) > 4 {
+		return false
+	}
+	words := 0
+	for _, l := range heading {
+		words += len(strings.Fields(l.text))
+	}
+	for i, l := range next {
+		words += len(strings.Fields(l.text))
+		if strings.Contains(l.text, ". ") || i < len(next)-1 && endsSentence(l.text) {
+			return false
+		}
+	}
+	return words <= maxHeadingWords
 }
 
 // joinLines joins a paragraph's lines, undoing end-of-line hyphenation,

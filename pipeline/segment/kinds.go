@@ -1,0 +1,236 @@
+package segment
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/normtag/normtag/corpus"
+)
+
+// This file decides the kind of the lines that are not body text or
+// headings: notes, reference lists, table-of-contents lines and page
+// furniture. Lines are marked before blocks are built, so that a contents
+// line shaped like a numbered heading or a note shaped like "Norm 7 (g)"
+// never becomes a heading.
+
+// sectionTitles name the sections whose items are of one kind.
+var sectionTitles = map[string]corpus.Kind{
+	"contents": corpus.KindTOC, "table of contents": corpus.KindTOC, "table des matières": corpus.KindTOC,
+	"sommaire": corpus.KindTOC, "índice": corpus.KindTOC, "indice": corpus.KindTOC, "contenido": corpus.KindTOC,
+	"inhalt": corpus.KindTOC, "inhaltsverzeichnis": corpus.KindTOC, "table of content": corpus.KindTOC,
+
+	"notes": corpus.KindNote, "endnotes": corpus.KindNote, "end notes": corpus.KindNote, "footnotes": corpus.KindNote,
+	"notes and references": corpus.KindNote, "references and notes": corpus.KindNote, "notas": corpus.KindNote,
+
+	"references": corpus.KindReference, "bibliography": corpus.KindReference, "sources": corpus.KindReference,
+	"works cited": corpus.KindReference, "further reading": corpus.KindReference, "références": corpus.KindReference,
+	"bibliographie": corpus.KindReference, "referencias": corpus.KindReference, "bibliografía": corpus.KindReference,
+	"literatur": corpus.KindReference, "reference list": corpus.KindReference,
+}
+
+// sectionKind is the kind of the items under a heading line l: a
+// contents, notes or references title ("Notes", "3. References",
+// "CONTENTS"), or "" for any other line.
+func sectionKind(l string) corpus.Kind {
+	t := strings.ToLower(strings.TrimSpace(l))
+	if f := strings.Fields(t); len(f) > 1 {
+		if _, numbered := numberingLevel(f[0]); numbered {
+			t = strings.Join(f[1:], " ")
+		}
+	}
+	t = strings.TrimRight(t, ": ")
+	return sectionTitles[t]
+}
+
+// leaders are the dots, dashes or rules that run from a contents entry to
+// its page number.
+var leaders = regexp.MustCompile(`(?:\.\s?){4,}|…{2,}|_{4,}|(?:·\s?){4,}|-{4,}`)
+
+// trailingPage matches a page number (arabic or roman) ending a line.
+var trailingPage = regexp.MustCompile(`(?:\s|\.)(?:\d{1,4}|[ivxlc]{1,6})$`)
+
+// isTOCLine reports a table-of-contents line found by its shape: an
+// entry, leaders, a page number.
+func isTOCLine(l string) bool {
+	return leaders.MatchString(l) && trailingPage.MatchString(strings.TrimSpace(l))
+}
+
+// tocKey reduces a contents entry or a heading to its words, so that the
+// heading an entry points at is recognised when the body reaches it.
+func tocKey(l string) string {
+	l = leaders.ReplaceAllString(l, " ")
+	l = strings.TrimSpace(l)
+	if m := trailingPage.FindStringIndex(l); m != nil {
+		l = l[:m[0]]
+	}
+	var b strings.Builder
+	for _, r := range strings.ToLower(l) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isCopyright reports a copyright line: "© 2021 …", "Copyright …",
+// "… All rights reserved."
+func isCopyright(l string) bool {
+	if len(l) > 300 {
+		return false
+	}
+	lower := strings.ToLower(l)
+	return strings.HasPrefix(lower, "©") || strings.HasPrefix(lower, "copyright ") || strings.HasPrefix(lower, "(c) ") ||
+		strings.Contains(lower, "all rights reserved") || strings.Contains(lower, "tous droits réservés") ||
+		strings.Contains(lower, "todos los derechos reservados")
+}
+
+// superscripts are the characters a note marker is printed in when the
+// extractor keeps them.
+const superscripts = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+// noteMarker reports a line that starts with a note marker: "12 ", "12.",
+// "[12]", "(12)", "¹²", "*", "†", followed by the note's text.
+func noteMarker(l string) bool {
+	l = strings.TrimSpace(l)
+	r, size := utf8.DecodeRuneInString(l)
+	switch {
+	case strings.ContainsRune(superscripts, r), strings.ContainsRune("*†‡§", r) && len(l) > size && l[size] != '*':
+		return true
+	case r == '[' || r == '(':
+		end := strings.IndexAny(l, "])")
+		return end > 1 && end <= 4 && isDigits(l[1:end]) && len(l) > end+1
+	}
+	n := 0
+	for n < len(l) && n < 4 && l[n] >= '0' && l[n] <= '9' {
+		n++
+	}
+	if n == 0 || n == 4 || n == len(l) {
+		return false
+	}
+	rest := l[n:]
+	if rest[0] == '.' || rest[0] == ')' {
+		rest = rest[1:]
+	}
+	// "2015 report" is a year, "13 (k)" could be a paragraph: a marker is
+	// followed by a space and a word.
+	if rest == "" || (rest[0] != ' ' && rest[0] != '\t') {
+		return false
+	}
+	rest = strings.TrimSpace(rest)
+	nr, _ := utf8.DecodeRuneInString(rest)
+	return unicode.IsLetter(nr) || nr == '<' || nr == '"' || nr == '“'
+}
+
+// urlish finds URLs and bare web addresses.
+var urlish = regexp.MustCompile(`(?i)<?(?:https?://|www\.)[^\s>]+>?`)
+
+// isReference reports a passage that is a pointer rather than prose: it
+// is mostly URLs, or it sends the reader elsewhere ("See …", "Available
+// at …") and gives an address.
+func isReference(text string) bool {
+	urls := urlish.FindAllStringIndex(text, -1)
+	if len(urls) == 0 {
+		return false
+	}
+	n := 0
+	for _, u := range urls {
+		n += u[1] - u[0]
+	}
+	if n*2 >= len(strings.TrimSpace(text)) {
+		return true
+	}
+	lower := strings.ToLower(strings.TrimLeft(text, "0123456789.[]() "))
+	for _, p := range []string{"see ", "available at", "retrieved from", "accessed", "voir ", "cf. ", "source:", "ver "} {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
+	return len(strings.Fields(text)) <= 25 && (strings.Contains(lower, "accessed") || strings.Contains(lower, "retrieved"))
+}
+
+// markKinds sets the kind of every line of the document that is not body
+// text or a heading, in document order: contents, notes and references
+// sections (after their titles, until the section ends), contents lines
+// found by their leaders, copyright lines, and note lines the extractor
+// marked (pages' Notes spans).
+func markKinds(pages [][]line) {
+	var section corpus.Kind
+	var entries map[string]bool // contents entries seen, by tocKey
+	tocLines := 0
+	for pi := range pages {
+		lines := pages[pi]
+		for i := range lines {
+			l := &lines[i]
+			if l.text == "" || l.kind == corpus.KindNote {
+				continue
+			}
+			alone := (i == 0 || lines[i-1].text == "") && (i+1 == len(lines) || lines[i+1].text == "")
+			if k := sectionKind(l.text); k != "" && (alone || l.structural) {
+				section, entries, tocLines = k, map[string]bool{}, 0
+				continue
+			}
+			switch section {
+			case corpus.KindTOC:
+				key := tocKey(l.text)
+				words := len(strings.Fields(l.text))
+				if entries[key] || words > 25 || tocLines > 120 || endsSentence(l.text) && !isTOCLine(l.text) && words > 8 {
+					// The body has begun: a heading the contents listed,
+					// or a paragraph.
+					section = ""
+					break
+				}
+				entries[key] = true
+				tocLines++
+				l.kind = corpus.KindTOC
+				continue
+			case corpus.KindNote, corpus.KindReference:
+				if l.structural || alone && !noteMarker(l.text) && endsSection(l.text) {
+					section = ""
+					break
+				}
+				l.kind = section
+				l.item = noteMarker(l.text) || section == corpus.KindReference && alone
+				continue
+			}
+			switch {
+			case isTOCLine(l.text):
+				l.kind = corpus.KindTOC
+			case isCopyright(l.text):
+				l.kind = corpus.KindFurniture
+			}
+		}
+	}
+}
+
+// endsSection reports a line standing alone that is shaped like a
+// heading: the end of a notes or references section.
+func endsSection(l string) bool {
+	if looksLikeReference(l) {
+		return false
+	}
+	lvl, ok := headingShape(l, true, false)
+	return ok && lvl < weakLevel
+}
+
+// markNotes marks the lines of a page inside its Notes spans; the first
+// line of each span starts a note.
+func markNotes(lines []line, spans []corpus.Span) {
+	for _, s := range spans {
+		first := true
+		for i := range lines {
+			l := &lines[i]
+			if l.start < s.End && s.Start < l.end || l.start == s.Start && s.Start == s.End {
+				if l.text == "" {
+					continue
+				}
+				l.kind = corpus.KindNote
+				if first {
+					l.item = true
+					first = false
+				}
+			}
+		}
+	}
+}
