@@ -101,6 +101,15 @@ func writeTagJSONL(w io.Writer, path string, doc *corpus.Document) error {
 	return nil
 }
 
+// pageCite names a passage's pages in a citation ("p. 6", "pp. 6–7"), or
+// says it has none: text files without form feeds and HTML have no pages.
+func pageCite(p corpus.Passage) string {
+	if c := p.PageCite(); c != "" {
+		return c
+	}
+	return "no page"
+}
+
 func printTagged(w io.Writer, tagger *tag.Tagger, path string, doc *corpus.Document, explain, all bool) {
 	fmt.Fprintf(w, "== %s (%s, %d pages, %d passages)\n", path, doc.Format, doc.PageCount, len(doc.Passages))
 	for _, p := range doc.Passages {
@@ -108,10 +117,10 @@ func printTagged(w io.Writer, tagger *tag.Tagger, path string, doc *corpus.Docum
 			continue
 		}
 		kind := ""
-		if p.Heading {
-			kind = " heading"
+		if k := p.KindOf(); k != corpus.KindBody {
+			kind = " " + string(k)
 		}
-		fmt.Fprintf(w, "\np. %d, passage %d%s: %s\n", p.Page, p.Seq, kind, termsafe.Line(textcut.Abbreviate(p.Text, 300)))
+		fmt.Fprintf(w, "\n%s, passage %d%s: %s\n", pageCite(p), p.Seq, kind, termsafe.Line(textcut.Abbreviate(p.Text, 300)))
 		for _, t := range p.Tags {
 			how := ""
 			if t.Inherited {

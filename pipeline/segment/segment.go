@@ -410,7 +410,9 @@ func refineBlock(b block, hasStructure bool) []block {
 				// a short line starting in lower case, or for a numbered
 				// or norm heading, any lines in lower case that run it on.
 				for j := i + 1; j < len(b.lines) && !endsSentence(lines[len(lines)-1].text); j++ {
-					if !headingContinues(b.lines[j].text, maxLen) && (lvl >= weakLevel || !lowerStart(b.lines[j].text) || !headingRunsOn(lines, b.lines[j:j+1])) {
+					next := b.lines[j].text
+					runsOn := lowerStart(next) || endsOpen(lines[len(lines)-1].text) || j == len(b.lines)-1 && len(strings.Fields(next)) <= 3 && !endsSentence(next)
+					if !headingContinues(next, maxLen) && (lvl >= weakLevel || !runsOn || !headingRunsOn(lines, b.lines[j:j+1])) {
 						break
 					}
 					lines = append(lines, b.lines[j])
@@ -462,6 +464,24 @@ func headingContinues(next string, maxLen int) bool {
 	r, _ := utf8.DecodeRuneInString(next)
 	last, _ := utf8.DecodeLastRuneInString(next)
 	return unicode.IsLower(r) && !strings.ContainsRune(".,;:", last)
+}
+
+// openEnds are the words and marks a heading line cannot end on unless it
+// runs on: articles, prepositions, conjunctions, dashes.
+var openEnds = map[string]bool{"the": true, "a": true, "an": true, "of": true, "to": true, "in": true, "on": true, "for": true,
+	"and": true, "or": true, "by": true, "with": true, "from": true, "at": true, "another": true, "their": true, "its": true,
+	"de": true, "des": true, "du": true, "la": true, "le": true, "les": true, "et": true, "en": true, "del": true, "y": true,
+	"–": true, "—": true, "-": true}
+
+// endsOpen reports a line that stops on a word or mark that needs what
+// follows ("… of", "… and", "… –", "…,").
+func endsOpen(l string) bool {
+	f := strings.Fields(l)
+	if len(f) == 0 {
+		return false
+	}
+	last := strings.ToLower(f[len(f)-1])
+	return openEnds[last] || strings.HasSuffix(last, ",")
 }
 
 // lowerStart reports a line starting with a lower-case letter.
@@ -662,13 +682,17 @@ func joinBroken(blocks []block) []block {
 			prev := &out[lastFlow]
 			last := prev.lines[len(prev.lines)-1].text
 			first, _ := utf8.DecodeRuneInString(b.lines[0].text)
-			cut := !endsSentence(last) && unicode.IsLower(first)
+			// A page break inside a sentence: the next page goes on with
+			// it whatever the case of its first letter.
+			newPage := b.lines[0].page != prev.lines[len(prev.lines)-1].page
+			cut := !endsSentence(last) && (unicode.IsLower(first) || newPage && !prev.heading && !b.heading && lastOpen(last))
 			switch {
 			case cut && (!b.heading || b.weak) && (!prev.heading || prev.weak):
 				prev.lines = append(prev.lines, b.lines...)
 				prev.heading, prev.weak, prev.level = false, false, 0
 				continue
-			case cut && prev.heading && !b.heading && headingRunsOn(prev.lines, b.lines):
+			case (cut || prev.heading && !endsSentence(last) && endsOpen(last)) && prev.heading && (!b.heading || b.weak) && headingRunsOn(prev.lines, b.lines):
+				prev.heading, prev.weak = true, false
 				prev.lines = append(prev.lines, b.lines...)
 				continue
 			}
@@ -679,6 +703,13 @@ func joinBroken(blocks []block) []block {
 		}
 	}
 	return out
+}
+
+// lastOpen reports a body line that cannot end a paragraph: it ends on
+// a letter or a comma, not on a full stop, colon or closing mark.
+func lastOpen(l string) bool {
+	r, _ := utf8.DecodeLastRuneInString(l)
+	return unicode.IsLetter(r) || r == ','
 }
 
 // maxHeadingWords bounds a heading joined from several lines: a norm's

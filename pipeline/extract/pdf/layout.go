@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -12,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	lpdf "github.com/ledongthuc/pdf"
+
+	"github.com/normtag/normtag/corpus"
 )
 
 // Limits that keep a hostile content stream from running away; the
@@ -314,14 +317,15 @@ var layouts = sync.Pool{New: func() any { return &pageLayout{glyphs: make([]glyp
 // contentText extracts the text of a page: content stream(s) interpreted
 // with the page's own resources, Form XObjects followed.
 func contentText(page lpdf.Value, resources lpdf.Value, fonts fontCache) (string, error) {
-	text, _, err := contentTextLines(page, resources, fonts, false)
+	text, _, _, err := contentTextLines(page, resources, fonts, false)
 	return text, err
 }
 
-// contentTextLines is contentText that also returns the page's lines with
-// their type sizes when withLines is set (for the first pages, where the
-// title is the largest type).
-func contentTextLines(page lpdf.Value, resources lpdf.Value, fonts fontCache, withLines bool) (string, []Line, error) {
+// contentTextLines is contentText that also returns the byte ranges of
+// the page's footnotes in its text, and the page's lines with their type
+// sizes when withLines is set (for the first pages, where the title is
+// the largest type).
+func contentTextLines(page lpdf.Value, resources lpdf.Value, fonts fontCache, withLines bool) (string, []Line, []corpus.Span, error) {
 	l := layouts.Get().(*pageLayout)
 	l.fonts = fonts
 	defer func() {
@@ -331,15 +335,16 @@ func contentTextLines(page lpdf.Value, resources lpdf.Value, fonts fontCache, wi
 	st := textState{ctm: identity, tm: identity, tlm: identity, th: 1}
 	l.run(page.Key("Contents"), resourceChain{resources}, st, 0)
 	l.annotations(page, resources, st)
-	text := l.assemble()
+	raw, infos := l.assemble()
+	text, notes := pageNotes(raw, infos)
 	if strings.TrimSpace(text) == "" && l.streamErr != nil {
-		return "", nil, l.streamErr
+		return "", nil, nil, l.streamErr
 	}
 	var lines []Line
 	if withLines {
 		lines = l.lines()
 	}
-	return text, lines, nil
+	return text, lines, notes, nil
 }
 
 // annotations interprets the appearance streams of a page's widget and
@@ -620,10 +625,10 @@ func (f *font) decode(code int, raw string) string {
 // between glyphs is wider than a fraction of the font size, and a blank
 // line where the vertical gap is wider than the usual line spacing or the
 // text jumps up (a new column or a new block).
-func (l *pageLayout) assemble() string {
+func (l *pageLayout) assemble() (string, []lineInfo) {
 	gs := l.glyphs
 	if len(gs) == 0 {
-		return ""
+		return "", nil
 	}
 	// Typical line spacing: the median positive baseline step.
 	var steps []float64
@@ -649,6 +654,35 @@ func (l *pageLayout) assemble() string {
 	prev := gs[0]
 	b.WriteString(prev.text)
 	lineStart, lineFont := gs[0].x0, gs[0].font
+	var infos []lineInfo
+	var cur lineInfo
+	var sizes []float64
+	see := func(g glyph) {
+		if strings.TrimSpace(g.text) == "" {
+			return
+		}
+		if len(sizes) == 0 {
+			cur.first, cur.firstY = g.size, g.y
+		}
+		sizes = append(sizes, g.size)
+		cur.y = g.y
+		cur.x1 = max(cur.x1, g.x1)
+	}
+	endLine := func(blank bool) {
+		if len(sizes) > 0 {
+			slices.Sort(sizes)
+			cur.size = sizes[len(sizes)/2]
+			cur.chars = len(sizes)
+		}
+		infos = append(infos, cur)
+		if blank {
+			infos = append(infos, lineInfo{})
+		}
+		cur, sizes = lineInfo{}, sizes[:0]
+	}
+	see(prev)
+	// tail holds the last visible glyphs of the line being assembled.
+	tail := prev.text
 	for _, g := range gs[1:] {
 		size := math.Max(math.Max(g.size, prev.size), 1)
 		dy := prev.y - g.y
@@ -664,10 +698,16 @@ func (l *pageLayout) assemble() string {
 			// is a heading (bold, say) over its paragraph.
 			shortLine := prev.x1-lineStart < 0.7*(right-left)
 			fontChange := lineFont != nil && g.font != lineFont && shortLine
-			if dy < 0 || (lineStep > 0 && dy > lineStep*1.45) || dy > size*2.5 || sizeChange || fontChange {
+			// Paragraph spacing can be slight (a fifth of a line, as
+			// word processors set it): after a line that ends a sentence,
+			// a little more than the usual step is enough.
+			paraGap := lineStep > 0 && (dy > lineStep*1.45 || dy > lineStep*1.2 && sentenceEnd(tail))
+			if dy < 0 || paraGap || dy > size*2.5 || sizeChange || fontChange {
 				b.WriteString("\n\n")
+				endLine(true)
 			} else {
 				b.WriteString("\n")
+				endLine(false)
 			}
 			lineStart, lineFont = g.x0, g.font
 		default:
@@ -677,6 +717,7 @@ func (l *pageLayout) assemble() string {
 			} else if gap < -size*3 {
 				// moved far back on the same baseline: another column
 				b.WriteString("\n")
+				endLine(false)
 			}
 		}
 		if g.font != lineFont && g.text != " " {
@@ -687,9 +728,25 @@ func (l *pageLayout) assemble() string {
 			continue
 		}
 		b.WriteString(g.text)
+		see(g)
+		if strings.TrimSpace(g.text) != "" {
+			tail += g.text
+			if len(tail) > 8 {
+				tail = tail[len(tail)-8:]
+			}
+		}
 		prev = g
 	}
-	return cleanText(b.String())
+	endLine(false)
+	return b.String(), infos
+}
+
+// sentenceEnd reports whether the end of a line ends a sentence: a full
+// stop, question or exclamation mark, possibly followed by a closing
+// quote or bracket or a note number.
+func sentenceEnd(tail string) bool {
+	t := strings.TrimRight(tail, "0123456789\"'”’)]")
+	return strings.HasSuffix(t, ".") || strings.HasSuffix(t, "?") || strings.HasSuffix(t, "!")
 }
 
 func endsWithSpace(b *strings.Builder) bool {
@@ -713,6 +770,13 @@ func trimSpace(b *strings.Builder) {
 // cleanText drops control characters a font maps glyphs to and trims
 // trailing spaces on lines.
 func cleanText(s string) string {
+	text, _, _ := cleanTextLines(s)
+	return text
+}
+
+// cleanTextLines is cleanText that also says where each line of s ended
+// up in the result: line i is text[starts[i]:ends[i]].
+func cleanTextLines(s string) (text string, starts, ends []int) {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
@@ -724,22 +788,26 @@ func cleanText(s string) string {
 	for i, ln := range lines {
 		lines[i] = strings.TrimRight(ln, " \t")
 	}
+	starts, ends = make([]int, len(lines)), make([]int, len(lines))
 	// Join words hyphenated at a line end ("discus-" / "sions"), as
 	// poppler does: the hyphen is the typesetter's, not the word's.
 	var out strings.Builder
 	out.Grow(len(s))
 	for i := 0; i < len(lines); i++ {
 		ln := lines[i]
+		starts[i] = out.Len()
 		if i+1 < len(lines) && brokenWord(ln, lines[i+1]) {
 			out.WriteString(ln[:len(ln)-1])
+			ends[i] = out.Len()
 			continue
 		}
 		out.WriteString(ln)
+		ends[i] = out.Len()
 		if i+1 < len(lines) {
 			out.WriteByte('\n')
 		}
 	}
-	return out.String()
+	return out.String(), starts, ends
 }
 
 // brokenWord reports a line ending in a letter and a hyphen whose next

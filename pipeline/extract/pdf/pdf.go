@@ -45,6 +45,10 @@ type Info struct {
 	CoverLines []Line
 	// CoverPage is the page CoverLines come from (0 when none).
 	CoverPage int
+	// Notes are the byte ranges of footnotes (small type at a page's foot,
+	// each starting with its marker) in the text of the pages that have
+	// them, by page number.
+	Notes map[int][]corpus.Span
 }
 
 // maxPages bounds the page tree walk.
@@ -138,7 +142,13 @@ func extractPages(ctx context.Context, r *lpdf.Reader) (pages []string, info Inf
 			return false
 		}
 		withLines := info.CoverPage == 0 && len(pages) < 2
-		text, lines, perr := pageText(page, resources, fonts, withLines)
+		text, lines, notes, perr := pageText(page, resources, fonts, withLines)
+		if len(notes) > 0 {
+			if info.Notes == nil {
+				info.Notes = map[int][]corpus.Span{}
+			}
+			info.Notes[len(pages)+1] = notes
+		}
 		if len(lines) > 0 {
 			info.CoverLines, info.CoverPage = lines, len(pages)+1
 		}
@@ -178,7 +188,7 @@ func blank(pages []string) bool {
 
 // pageText extracts one page, turning a parser panic into an error so
 // that one bad page does not lose the others.
-func pageText(page, resources lpdf.Value, fonts fontCache, withLines bool) (text string, lines []Line, err error) {
+func pageText(page, resources lpdf.Value, fonts fontCache, withLines bool) (text string, lines []Line, notes []corpus.Span, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("page content: %v", r)
