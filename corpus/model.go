@@ -112,6 +112,11 @@ type Page struct {
 	// foot), one span per note. Segment makes each a note passage, never a
 	// heading.
 	Notes []Span `json:"notes,omitempty"`
+	// RunsOn says the extractor saw the page's last paragraph run on to
+	// the next page (its last line reaches the right margin of justified
+	// text), so segment joins it with the next page's first even after a
+	// full stop. Used while segmenting; not stored.
+	RunsOn bool `json:"runs_on,omitempty"`
 }
 
 // Span is a byte range [Start, End) of a text, with a heading Level (1 = top).

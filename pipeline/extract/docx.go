@@ -38,6 +38,14 @@ type docx struct {
 	pages     []corpus.Page
 	cur       strings.Builder
 	heads     []corpus.Span
+	// notes are the current page's footnotes and endnotes; noteNumbers
+	// number them in the order the body refers to them ("f2" is the
+	// footnote of id 2, "e2" the endnote), as Word prints them.
+	notes       []corpus.Span
+	noteNumbers map[string]int
+	noteCounts  [2]int // footnotes, endnotes referred to so far
+	noteStart   int    // where the note being read began in cur
+	noteNumber  int    // its number, 0 when the body never refers to it
 }
 
 // para is a paragraph being read. Paragraphs nest (text boxes, and
@@ -58,7 +66,7 @@ func extractDOCX(ctx context.Context, doc *corpus.Document, data []byte, opts Op
 	if len(zr.File) > maxZipEntries {
 		return corpus.Errorf(corpus.ReasonTooLarge, "docx has %d entries, more than the limit of %d", len(zr.File), maxZipEntries)
 	}
-	d := &docx{zr: zr, budget: min(opts.maxSize()*maxUnzipFactor, maxUnzipBytes), headingOf: map[string]int{}}
+	d := &docx{zr: zr, budget: min(opts.maxSize()*maxUnzipFactor, maxUnzipBytes), headingOf: map[string]int{}, noteNumbers: map[string]int{}}
 	if err := d.readStyles(); err != nil {
 		return err
 	}
@@ -298,6 +306,16 @@ func (d *docx) readBody(ctx context.Context, part string) error {
 				}
 			case "t":
 				inText = p != nil
+			case "footnoteReference", "endnoteReference":
+				d.referNote(t)
+			case "footnote", "endnote":
+				d.noteStart = d.cur.Len()
+				d.noteNumber = d.noteNumbers[t.Name.Local[:1]+wAttr(t, "id")]
+			case "footnoteRef", "endnoteRef":
+				// The note's own mark: its number, as the reader sees it.
+				if p != nil && d.noteNumber > 0 {
+					fmt.Fprintf(&p.text, "%d ", d.noteNumber)
+				}
 			case "tab", "ptab":
 				if p != nil {
 					p.text.WriteByte('\t')
@@ -331,6 +349,8 @@ func (d *docx) readBody(ctx context.Context, part string) error {
 			switch t.Name.Local {
 			case "t":
 				inText = false
+			case "footnote", "endnote":
+				d.endNote()
 			case "p":
 				if p := top(); p != nil {
 					stack = stack[:len(stack)-1]
@@ -349,6 +369,32 @@ func (d *docx) readBody(ctx context.Context, part string) error {
 				}
 			}
 		}
+	}
+}
+
+// referNote numbers a footnote or endnote the first time the body refers
+// to it: footnotes and endnotes are numbered apart, in reference order.
+func (d *docx) referNote(t xml.StartElement) {
+	kind := 0
+	if t.Name.Local == "endnoteReference" {
+		kind = 1
+	}
+	key := t.Name.Local[:1] + wAttr(t, "id")
+	if _, ok := d.noteNumbers[key]; !ok && len(d.noteNumbers) < maxNotes {
+		d.noteCounts[kind]++
+		d.noteNumbers[key] = d.noteCounts[kind]
+	}
+}
+
+// maxNotes bounds the notes numbered in one document.
+const maxNotes = 100_000
+
+// endNote records the footnote or endnote just read, if it had text, as
+// a note span of the current page: notes follow the body text.
+func (d *docx) endNote() {
+	end := len(strings.TrimRight(d.cur.String(), "\n"))
+	if end > d.noteStart {
+		d.notes = append(d.notes, corpus.Span{Start: d.noteStart, End: end})
 	}
 }
 
@@ -383,9 +429,9 @@ func (d *docx) endPage() {
 			return
 		}
 	}
-	d.pages = append(d.pages, corpus.Page{Number: len(d.pages) + 1, Text: d.cur.String(), Headings: d.heads})
+	d.pages = append(d.pages, corpus.Page{Number: len(d.pages) + 1, Text: d.cur.String(), Headings: d.heads, Notes: d.notes})
 	d.cur.Reset()
-	d.heads = nil
+	d.heads, d.notes = nil, nil
 }
 
 // readCore reads docProps/core.xml: title, author, date, language.

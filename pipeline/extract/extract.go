@@ -170,7 +170,7 @@ func extractPDF(ctx context.Context, doc *corpus.Document, data []byte, opts Opt
 		return nil, err
 	}
 	for i, p := range pages {
-		doc.Pages = append(doc.Pages, corpus.Page{Number: i + 1, Text: p, Notes: info.Notes[i+1]})
+		doc.Pages = append(doc.Pages, corpus.Page{Number: i + 1, Text: p, Notes: info.Notes[i+1], RunsOn: info.RunsOn[i+1]})
 	}
 	doc.PageCount = info.Pages
 	doc.Title = cleanTitle(info.Title)

@@ -30,6 +30,7 @@ type goldenPage struct {
 	Number   int             `json:"number"`
 	Text     string          `json:"text"`
 	Headings []goldenHeading `json:"headings,omitempty"`
+	Notes    []string        `json:"notes,omitempty"`
 }
 
 type goldenHeading struct {
@@ -49,6 +50,12 @@ func toGolden(t *testing.T, d *corpus.Document) goldenDoc {
 		gp := goldenPage{Number: p.Number, Text: p.Text}
 		for _, h := range p.Headings {
 			gp.Headings = append(gp.Headings, goldenHeading{Level: h.Level, Text: p.Text[h.Start:h.End]})
+		}
+		for _, n := range p.Notes {
+			if n.Start < 0 || n.End <= n.Start || n.End > len(p.Text) {
+				t.Fatalf("page %d: bad note span %+v (text %d bytes)", p.Number, n, len(p.Text))
+			}
+			gp.Notes = append(gp.Notes, p.Text[n.Start:n.End])
 		}
 		g.Pages = append(g.Pages, gp)
 	}

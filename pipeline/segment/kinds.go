@@ -110,7 +110,8 @@ func noteMarker(l string) bool {
 		return false
 	}
 	rest := l[n:]
-	if rest[0] == '.' || rest[0] == ')' {
+	marked := rest[0] == '.' || rest[0] == ')'
+	if marked {
 		rest = rest[1:]
 	}
 	// "2015 report" is a year, "13 (k)" could be a paragraph: a marker is
@@ -120,7 +121,19 @@ func noteMarker(l string) bool {
 	}
 	rest = strings.TrimSpace(rest)
 	nr, _ := utf8.DecodeRuneInString(rest)
-	return unicode.IsLetter(nr) || nr == '<' || nr == '"' || nr == '“'
+	return unicode.IsLetter(nr) || nr == '<' || nr == '"' || nr == '“' || marked && unicode.IsDigit(nr)
+}
+
+// markerNumber is the number a note line starts with ("12 ", "12.",
+// "[12]"), if any.
+func markerNumber(l string) (int, bool) {
+	l = strings.TrimLeft(strings.TrimSpace(l), "[(")
+	n, digits := 0, 0
+	for digits < len(l) && digits < 4 && l[digits] >= '0' && l[digits] <= '9' {
+		n = n*10 + int(l[digits]-'0')
+		digits++
+	}
+	return n, digits > 0
 }
 
 // urlish finds URLs and bare web addresses.
@@ -159,16 +172,28 @@ func markKinds(pages [][]line) {
 	var section corpus.Kind
 	var entries map[string]bool // contents entries seen, by tocKey
 	tocLines := 0
+	lastNote := 0        // number of the last numbered note of a notes section
+	inFurniture := false // in the lines of a copyright notice
 	for pi := range pages {
 		lines := pages[pi]
 		for i := range lines {
 			l := &lines[i]
-			if l.text == "" || l.kind == corpus.KindNote {
+			if l.text == "" {
+				inFurniture = false
+				continue
+			}
+			if l.kind == corpus.KindNote {
 				continue
 			}
 			alone := (i == 0 || lines[i-1].text == "") && (i+1 == len(lines) || lines[i+1].text == "")
 			if k := sectionKind(l.text); k != "" && (alone || l.structural) {
-				section, entries, tocLines = k, map[string]bool{}, 0
+				section, entries, tocLines, lastNote = k, map[string]bool{}, 0, 0
+				continue
+			}
+			if isCopyright(l.text) || inFurniture {
+				// A copyright notice, with the lines it wraps onto.
+				l.kind, l.item = corpus.KindFurniture, !inFurniture
+				inFurniture = true
 				continue
 			}
 			switch section {
@@ -192,13 +217,19 @@ func markKinds(pages [][]line) {
 				}
 				l.kind = section
 				l.item = noteMarker(l.text) || section == corpus.KindReference && alone
+				if n, ok := markerNumber(l.text); l.item && ok && section == corpus.KindNote {
+					// Notes are numbered in order: "12 products sold" in
+					// the middle of note 19 does not start a note.
+					if lastNote > 0 && (n <= lastNote || n > lastNote+3) {
+						l.item = false
+					} else {
+						lastNote = n
+					}
+				}
 				continue
 			}
-			switch {
-			case isTOCLine(l.text):
+			if isTOCLine(l.text) {
 				l.kind = corpus.KindTOC
-			case isCopyright(l.text):
-				l.kind = corpus.KindFurniture
 			}
 		}
 	}

@@ -86,7 +86,13 @@ func passages(pages []corpus.Page, furniture map[string]bool, dropNumbers bool) 
 	if dropNumbers {
 		blocks = dropBare(blocks)
 	}
-	blocks = joinBroken(blocks)
+	runsOn := map[int]bool{}
+	for _, p := range pages {
+		if p.RunsOn {
+			runsOn[p.Number] = true
+		}
+	}
+	blocks = joinBroken(blocks, runsOn)
 	var out []corpus.Passage
 	for _, b := range blocks {
 		text := joinLines(b.lines)
@@ -327,9 +333,9 @@ func pageBlocks(p corpus.Page, lines []line) []block {
 			flush()
 			continue
 		case l.kind != "":
-			// Contents lines and furniture are one line each; a note or
-			// reference runs on until the next item.
-			if cur == nil || cur.kind != l.kind || l.item || l.kind == corpus.KindTOC || l.kind == corpus.KindFurniture {
+			// Contents lines are one line each; a note, reference or
+			// copyright notice runs on until the next item.
+			if cur == nil || cur.kind != l.kind || l.item || l.kind == corpus.KindTOC {
 				flush()
 				cur = &block{page: p.Number, kind: l.kind}
 			}
@@ -673,8 +679,9 @@ func dropBare(blocks []block) []block {
 // or a stray blank line cut the paragraph. Notes, references and
 // furniture between the two (a page's footnotes, the next page's running
 // header) are stepped over. A heading cut the same way is joined into one
-// heading.
-func joinBroken(blocks []block) []block {
+// heading. runsOn holds the pages whose last paragraph the extractor saw
+// run on to the next page.
+func joinBroken(blocks []block, runsOn map[int]bool) []block {
 	var out []block
 	lastFlow := -1 // index in out of the last body or heading block
 	for _, b := range blocks {
@@ -684,8 +691,10 @@ func joinBroken(blocks []block) []block {
 			first, _ := utf8.DecodeRuneInString(b.lines[0].text)
 			// A page break inside a sentence: the next page goes on with
 			// it whatever the case of its first letter.
-			newPage := b.lines[0].page != prev.lines[len(prev.lines)-1].page
-			cut := !endsSentence(last) && (unicode.IsLower(first) || newPage && !prev.heading && !b.heading && lastOpen(last))
+			prevPage := prev.lines[len(prev.lines)-1].page
+			newPage := b.lines[0].page != prevPage
+			cut := !endsSentence(last) && (unicode.IsLower(first) || newPage && !prev.heading && !b.heading && lastOpen(last)) ||
+				runsOn[prevPage] && b.lines[0].page == prevPage+1 && !prev.heading && !b.heading
 			switch {
 			case cut && (!b.heading || b.weak) && (!prev.heading || prev.weak):
 				prev.lines = append(prev.lines, b.lines...)

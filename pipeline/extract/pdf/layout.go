@@ -321,11 +321,16 @@ func contentText(page lpdf.Value, resources lpdf.Value, fonts fontCache) (string
 	return text, err
 }
 
-// contentTextLines is contentText that also returns the byte ranges of
-// the page's footnotes in its text, and the page's lines with their type
-// sizes when withLines is set (for the first pages, where the title is
-// the largest type).
-func contentTextLines(page lpdf.Value, resources lpdf.Value, fonts fontCache, withLines bool) (string, []Line, []corpus.Span, error) {
+// pageMarks is what layout tells segment about a page beyond its text.
+type pageMarks struct {
+	notes  []corpus.Span // footnotes' byte ranges in the text
+	runsOn bool          // the last paragraph runs on to the next page
+}
+
+// contentTextLines is contentText that also returns the page's marks, and
+// the page's lines with their type sizes when withLines is set (for the
+// first pages, where the title is the largest type).
+func contentTextLines(page lpdf.Value, resources lpdf.Value, fonts fontCache, withLines bool) (string, []Line, pageMarks, error) {
 	l := layouts.Get().(*pageLayout)
 	l.fonts = fonts
 	defer func() {
@@ -336,15 +341,16 @@ func contentTextLines(page lpdf.Value, resources lpdf.Value, fonts fontCache, wi
 	l.run(page.Key("Contents"), resourceChain{resources}, st, 0)
 	l.annotations(page, resources, st)
 	raw, infos := l.assemble()
-	text, notes := pageNotes(raw, infos)
+	text, notes, runsOn := pageNotes(raw, infos)
+	marks := pageMarks{notes: notes, runsOn: runsOn}
 	if strings.TrimSpace(text) == "" && l.streamErr != nil {
-		return "", nil, nil, l.streamErr
+		return "", nil, pageMarks{}, l.streamErr
 	}
 	var lines []Line
 	if withLines {
 		lines = l.lines()
 	}
-	return text, lines, notes, nil
+	return text, lines, marks, nil
 }
 
 // annotations interprets the appearance streams of a page's widget and
@@ -631,17 +637,19 @@ func (l *pageLayout) assemble() (string, []lineInfo) {
 		return "", nil
 	}
 	// Typical line spacing: the median positive baseline step.
-	var steps []float64
+	var steps, stepSizes []float64
 	for i := 1; i < len(gs); i++ {
 		d := gs[i-1].y - gs[i].y
 		if d > gs[i].size*0.5 && d < gs[i].size*4 {
 			steps = append(steps, d)
+			stepSizes = append(stepSizes, gs[i].size)
 		}
 	}
 	sort.Float64s(steps)
-	lineStep := 0.0
+	sort.Float64s(stepSizes)
+	lineStep, stepSize := 0.0, 0.0
 	if len(steps) > 0 {
-		lineStep = steps[len(steps)/2]
+		lineStep, stepSize = steps[len(steps)/2], stepSizes[len(stepSizes)/2]
 	}
 	// The width of the text block, to tell short lines (headings) from
 	// full ones.
@@ -701,7 +709,13 @@ func (l *pageLayout) assemble() (string, []lineInfo) {
 			// Paragraph spacing can be slight (a fifth of a line, as
 			// word processors set it): after a line that ends a sentence,
 			// a little more than the usual step is enough.
-			paraGap := lineStep > 0 && (dy > lineStep*1.45 || dy > lineStep*1.2 && sentenceEnd(tail))
+			// Lines of larger type (a title over several lines) are
+			// further apart in proportion.
+			step := lineStep
+			if stepSize > 0 && g.size == prev.size && g.size > stepSize*1.15 {
+				step *= g.size / stepSize
+			}
+			paraGap := step > 0 && (dy > step*1.45 || dy > step*1.2 && sentenceEnd(tail))
 			if dy < 0 || paraGap || dy > size*2.5 || sizeChange || fontChange {
 				b.WriteString("\n\n")
 				endLine(true)

@@ -24,21 +24,55 @@ type lineInfo struct {
 // run of lines at the foot of the page set in type smaller than the
 // page's body text, split into notes at the lines that start with a
 // marker. It returns the text and the notes' byte ranges in it.
-func pageNotes(raw string, infos []lineInfo) (string, []corpus.Span) {
+//
+// It also reports whether the page's body text runs on to the next page:
+// in justified text, a paragraph's last line stops short of the right
+// margin, so a page whose last body line reaches it ends mid-paragraph,
+// even where that line ends a sentence.
+func pageNotes(raw string, infos []lineInfo) (text string, notes []corpus.Span, runsOn bool) {
 	text, starts, ends := cleanTextLines(raw)
 	if len(starts) != len(infos) {
 		// A glyph decoded to a line break: lines and infos disagree.
-		return text, nil
+		return text, nil, false
 	}
 	lines := make([]string, len(starts))
 	for i := range starts {
 		lines[i] = strings.TrimSpace(text[starts[i]:ends[i]])
 	}
-	var out []corpus.Span
-	for _, r := range footnotes(lines, infos) {
-		out = append(out, corpus.Span{Start: starts[r[0]], End: ends[r[1]-1]})
+	found := footnotes(lines, infos)
+	for _, r := range found {
+		notes = append(notes, corpus.Span{Start: starts[r[0]], End: ends[r[1]-1]})
 	}
-	return text, out
+	bodyEnd := len(infos)
+	if len(found) > 0 {
+		bodyEnd = found[0][0]
+	}
+	return text, notes, fullLastLine(infos[:bodyEnd])
+}
+
+// fullLastLine reports whether the last line in body type is as wide as
+// the text block, on a page set justified (most of its body lines are).
+func fullLastLine(infos []lineInfo) bool {
+	body := bodySize(infos)
+	isBody := func(in lineInfo) bool { return in.chars > 0 && math.Abs(in.size-body) <= body*0.1 }
+	right, n := 0.0, 0
+	for _, in := range infos {
+		if isBody(in) {
+			right = math.Max(right, in.x1)
+			n++
+		}
+	}
+	full := 0
+	last := -1
+	for i, in := range infos {
+		if isBody(in) {
+			if in.x1 >= right-1 {
+				full++
+			}
+			last = i
+		}
+	}
+	return n >= 6 && full*2 >= n && last >= 0 && infos[last].x1 >= right-1
 }
 
 // bodySize is the type size most of a page's characters are set in.
@@ -109,11 +143,22 @@ func footnotes(lines []string, infos []lineInfo) [][2]int {
 		return nil
 	}
 	var out [][2]int
+	last := 0 // number of the last numbered note
 	for i := from; i < end; i++ {
 		if infos[i].chars == 0 {
 			continue
 		}
-		if markerLine(lines[i], infos[i]) || len(out) == 0 {
+		starts := markerLine(lines[i], infos[i])
+		if n, ok := leadingNumber(lines[i]); starts && ok {
+			// Notes on a page are numbered in order: a line of note 2
+			// that begins "2021 …" or "12 products" starts none.
+			if last > 0 && (n <= last || n > last+3) {
+				starts = false
+			} else {
+				last = n
+			}
+		}
+		if starts || len(out) == 0 {
 			out = append(out, [2]int{i, i + 1})
 			continue
 		}
@@ -136,8 +181,11 @@ func markerLine(l string, in lineInfo) bool {
 		return true // superscript number
 	}
 	n := size
-	for n < len(l) && n < 4 && l[n] >= '0' && l[n] <= '9' {
+	for n < len(l) && l[n] >= '0' && l[n] <= '9' {
 		n++
+	}
+	if n > 3 {
+		return false // a year or a figure, not a note number
 	}
 	rest := strings.TrimPrefix(strings.TrimPrefix(l[n:], "."), ")")
 	if rest == "" || rest[0] != ' ' && rest[0] != '\t' {
@@ -145,6 +193,16 @@ func markerLine(l string, in lineInfo) bool {
 	}
 	nr, _ := utf8.DecodeRuneInString(strings.TrimSpace(rest))
 	return unicode.IsLetter(nr) || nr == '<' || nr == '"' || nr == '“'
+}
+
+// leadingNumber is the number a line starts with, if any.
+func leadingNumber(l string) (int, bool) {
+	n, digits := 0, 0
+	for digits < len(l) && digits < 4 && l[digits] >= '0' && l[digits] <= '9' {
+		n = n*10 + int(l[digits]-'0')
+		digits++
+	}
+	return n, digits > 0
 }
 
 // pageNumber reports a line that is only a number (or "Page n").

@@ -49,6 +49,9 @@ type Info struct {
 	// each starting with its marker) in the text of the pages that have
 	// them, by page number.
 	Notes map[int][]corpus.Span
+	// RunsOn holds the pages whose last paragraph runs on to the next
+	// page (see corpus.Page.RunsOn).
+	RunsOn map[int]bool
 }
 
 // maxPages bounds the page tree walk.
@@ -142,12 +145,18 @@ func extractPages(ctx context.Context, r *lpdf.Reader) (pages []string, info Inf
 			return false
 		}
 		withLines := info.CoverPage == 0 && len(pages) < 2
-		text, lines, notes, perr := pageText(page, resources, fonts, withLines)
-		if len(notes) > 0 {
+		text, lines, marks, perr := pageText(page, resources, fonts, withLines)
+		if len(marks.notes) > 0 {
 			if info.Notes == nil {
 				info.Notes = map[int][]corpus.Span{}
 			}
-			info.Notes[len(pages)+1] = notes
+			info.Notes[len(pages)+1] = marks.notes
+		}
+		if marks.runsOn {
+			if info.RunsOn == nil {
+				info.RunsOn = map[int]bool{}
+			}
+			info.RunsOn[len(pages)+1] = true
 		}
 		if len(lines) > 0 {
 			info.CoverLines, info.CoverPage = lines, len(pages)+1
@@ -188,7 +197,7 @@ func blank(pages []string) bool {
 
 // pageText extracts one page, turning a parser panic into an error so
 // that one bad page does not lose the others.
-func pageText(page, resources lpdf.Value, fonts fontCache, withLines bool) (text string, lines []Line, notes []corpus.Span, err error) {
+func pageText(page, resources lpdf.Value, fonts fontCache, withLines bool) (text string, lines []Line, marks pageMarks, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("page content: %v", r)
