@@ -11,6 +11,8 @@ package corpus
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -159,6 +161,29 @@ func ParseKind(s string) (Kind, error) {
 	return "", fmt.Errorf("unknown passage kind %q (kinds: body, heading, note, reference, toc, furniture)", s)
 }
 
+// ParseKinds reads which passage kinds to count, as a user writes them:
+// "" for CountedKinds (body and headings), "all" for every kind, or a
+// comma-separated list of kinds ("body,note").
+func ParseKinds(s string) ([]Kind, error) {
+	switch s = strings.TrimSpace(s); s {
+	case "":
+		return CountedKinds, nil
+	case "all":
+		return Kinds, nil
+	}
+	var out []Kind
+	for _, f := range strings.Split(s, ",") {
+		k, err := ParseKind(strings.TrimSpace(f))
+		if err != nil {
+			return nil, fmt.Errorf("%w, or all", err)
+		}
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
 // Sectional reports whether passages of kind k take part in sections:
 // a heading passes its norms on, body text inherits them. Notes,
 // references, contents lines and furniture do neither: an endnote under
@@ -237,16 +262,19 @@ func (p Passage) Spans() []Piece {
 	return []Piece{{Page: p.Page, Start: p.Start, End: p.End}}
 }
 
-// PageCite is how a citation names the passage's pages: "p. 6", "pp. 6–7",
-// or "" for a document without pages.
-func (p Passage) PageCite() string {
-	switch last := p.LastPage(); {
-	case p.Page <= 0:
+// PageCite is how a citation names the passage's pages (see PageCite).
+func (p Passage) PageCite() string { return PageCite(p.Page, p.PageEnd) }
+
+// PageCite names the pages a passage runs over in a citation: "p. 6",
+// "pp. 6–7", or "" for a document without pages (page 0).
+func PageCite(page, pageEnd int) string {
+	switch {
+	case page <= 0:
 		return ""
-	case last > p.Page:
-		return fmt.Sprintf("pp. %d–%d", p.Page, last)
+	case pageEnd > page:
+		return fmt.Sprintf("pp. %d–%d", page, pageEnd)
 	default:
-		return fmt.Sprintf("p. %d", p.Page)
+		return fmt.Sprintf("p. %d", page)
 	}
 }
 

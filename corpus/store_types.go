@@ -47,6 +47,11 @@ type Stats struct {
 	Failed         map[Reason]int `json:"failed"`
 	Pages          int            `json:"pages"`
 	Passages       int            `json:"passages"`
+	// Kinds counts passages of each kind.
+	Kinds map[Kind]int `json:"kinds"`
+	// CountedKinds are the kinds of passage Norms and DirectNorms count
+	// (body and headings unless asked otherwise).
+	CountedKinds []Kind `json:"counted_kinds"`
 	// Norms counts passages carrying each norm (direct or inherited).
 	Norms map[string]int `json:"norms"`
 	// DirectNorms counts passages whose own words carry each norm.

@@ -324,9 +324,11 @@ type Stats struct {
 	Unindexable int `json:"unindexable"`
 }
 
-// Stats counts what the store holds and how far the index is behind it.
-func (d *Dir) Stats(ctx context.Context) (Stats, error) {
-	st, err := d.Store.Stats(ctx)
+// Stats counts what the store holds and how far the index is behind it;
+// norms are counted in passages of the given kinds (body text and
+// headings when none are given).
+func (d *Dir) Stats(ctx context.Context, kinds ...corpus.Kind) (Stats, error) {
+	st, err := d.Store.Stats(ctx, kinds...)
 	if err != nil {
 		return Stats{}, err
 	}

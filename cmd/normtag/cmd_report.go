@@ -7,8 +7,14 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/internal/export"
 )
+
+// kindsFlag chooses the passage kinds that norm counts count.
+func kindsFlag() cli.Flag {
+	return &cli.StringFlag{Name: "kinds", Usage: "passage kinds to count: all, or a list of body, heading, note, reference, toc, furniture (default: body,heading)"}
+}
 
 func reportCommand() *cli.Command {
 	return &cli.Command{
@@ -18,6 +24,7 @@ func reportCommand() *cli.Command {
 			dataFlag(),
 			&cli.StringFlag{Name: "out", Value: ".", Usage: "folder for coverage.csv and cooccurrence.csv"},
 			&cli.StringFlag{Name: "kind", Usage: "print only one matrix to standard output: coverage or cooccurrence"},
+			kindsFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			d, err := openData(c, false)
@@ -25,11 +32,15 @@ func reportCommand() *cli.Command {
 				return err
 			}
 			defer d.Close()
+			kinds, err := corpus.ParseKinds(c.String("kinds"))
+			if err != nil {
+				return usagef("--kinds: %v", err)
+			}
 			switch c.String("kind") {
 			case "coverage":
-				return export.CoverageCSV(c.Context, c.App.Writer, d.Store)
+				return export.CoverageCSV(c.Context, c.App.Writer, d.Store, kinds...)
 			case "cooccurrence":
-				return export.CooccurrenceCSV(c.Context, c.App.Writer, d.Store)
+				return export.CooccurrenceCSV(c.Context, c.App.Writer, d.Store, kinds...)
 			case "":
 			default:
 				return usagef("--kind must be coverage or cooccurrence")
@@ -41,10 +52,10 @@ func reportCommand() *cli.Command {
 			// a failure leaves the previous one.
 			for name, write := range map[string]func() error{
 				"coverage.csv": func() error {
-					return writeAtomic(filepath.Join(c.String("out"), "coverage.csv"), func(f *os.File) error { return export.CoverageCSV(c.Context, f, d.Store) })
+					return writeAtomic(filepath.Join(c.String("out"), "coverage.csv"), func(f *os.File) error { return export.CoverageCSV(c.Context, f, d.Store, kinds...) })
 				},
 				"cooccurrence.csv": func() error {
-					return writeAtomic(filepath.Join(c.String("out"), "cooccurrence.csv"), func(f *os.File) error { return export.CooccurrenceCSV(c.Context, f, d.Store) })
+					return writeAtomic(filepath.Join(c.String("out"), "cooccurrence.csv"), func(f *os.File) error { return export.CooccurrenceCSV(c.Context, f, d.Store, kinds...) })
 				},
 			} {
 				if err := write(); err != nil {

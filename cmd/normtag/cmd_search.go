@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/norms"
@@ -195,8 +196,9 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// citation renders "Title — submitter, date — file, p. 3, passage 12",
-// each value from the file made safe for a terminal.
+// citation renders "Title — submitter, date — file, pp. 3–4, passage 12
+// (Norm 7 › Operational measures)", each value from the file made safe
+// for a terminal.
 func citation(h index.Hit) string {
 	h.Title, h.Submitter, h.File = termsafe.Line(h.Title), termsafe.Line(h.Submitter), termsafe.Line(h.File)
 	var b strings.Builder
@@ -205,7 +207,15 @@ func citation(h index.Hit) string {
 		b.WriteString(" — ")
 		b.WriteString(strings.TrimLeft(strings.Join([]string{h.Submitter, h.Date}, ", "), ", "))
 	}
-	fmt.Fprintf(&b, " — %s, p. %d, passage %d", h.File, h.Page, h.Seq)
+	if pages := corpus.PageCite(h.Page, h.PageEnd); pages != "" {
+		fmt.Fprintf(&b, " — %s, %s, passage %d", h.File, pages, h.Seq)
+	} else {
+		// A text or HTML file has no pages: cite the passage alone.
+		fmt.Fprintf(&b, " — %s (no pages), passage %d", h.File, h.Seq)
+	}
+	if len(h.HeadingPath) > 0 {
+		b.WriteString(" (" + termsafe.Line(strings.Join(h.HeadingPath, " › ")) + ")")
+	}
 	if s := sourcesNote(h); s != "" {
 		b.WriteString(" [" + s + "]")
 	}

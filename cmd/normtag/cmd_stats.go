@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -15,18 +16,22 @@ func statsCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "stats",
 		Usage: "count stored documents, pages, passages, tags per norm and failures per reason",
-		Flags: []cli.Flag{dataFlag(), formatFlag("text", "json")},
+		Flags: []cli.Flag{dataFlag(), formatFlag("text", "json"), kindsFlag()},
 		Action: func(c *cli.Context) error {
 			format, err := checkFormat(c, "text", "json")
 			if err != nil {
 				return err
+			}
+			kinds, err := corpus.ParseKinds(c.String("kinds"))
+			if err != nil {
+				return usagef("--kinds: %v", err)
 			}
 			d, err := openData(c, false)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			st, err := d.Stats(c.Context)
+			st, err := d.Stats(c.Context, kinds...)
 			if err != nil {
 				return err
 			}
@@ -43,9 +48,18 @@ func statsCommand() *cli.Command {
 	}
 }
 
+// kindList names passage kinds for a reader: "body, heading".
+func kindList(kinds []corpus.Kind) string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}
+
 func printStats(w io.Writer, st corpus.Stats) {
 	fmt.Fprintf(w, "documents: %d\npages:     %d\npassages:  %d\n", st.Documents, st.Pages, st.Passages)
-	fmt.Fprintln(w, "passages per norm (all / own words):")
+	fmt.Fprintf(w, "passages per norm (all / own words), counting %s passages:\n", kindList(st.CountedKinds))
 	for _, n := range norms.All {
 		fmt.Fprintf(w, "  (%s) %-44s %6d / %d\n", n.Letter, n.Short, st.Norms[n.Letter], st.DirectNorms[n.Letter])
 	}

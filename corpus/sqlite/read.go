@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/normtag/normtag/corpus"
@@ -312,8 +314,15 @@ func (s *Store) PassageCounts(ctx context.Context) (map[string]int, error) {
 // Stats counts documents, pages, passages, tags per norm and failures per
 // reason. Every norm appears in Norms and DirectNorms, zero or not. It is
 // the one source of `normtag stats` and /api/stats, so both give the same.
-func (s *Store) Stats(ctx context.Context) (corpus.Stats, error) {
-	st := corpus.Stats{Failed: map[corpus.Reason]int{}, Norms: map[string]int{}, DirectNorms: map[string]int{}, RulesVersions: map[string]int{}}
+//
+// Norms and DirectNorms count passages of the given kinds, body text and
+// headings when none are given (corpus.CountedKinds): a paper's endnotes
+// and contents lines would count its norms again.
+func (s *Store) Stats(ctx context.Context, kinds ...corpus.Kind) (corpus.Stats, error) {
+	kinds = countedKinds(kinds)
+	st := corpus.Stats{Failed: map[corpus.Reason]int{}, Norms: map[string]int{}, DirectNorms: map[string]int{}, RulesVersions: map[string]int{},
+		Kinds: map[corpus.Kind]int{}, CountedKinds: kinds}
+	join, where, args := kindFilter(kinds, "t")
 	for q, dst := range map[string]*int{
 		`SELECT count(*) FROM documents`:                         &st.Documents,
 		`SELECT count(*) FROM pages`:                             &st.Pages,
@@ -325,16 +334,18 @@ func (s *Store) Stats(ctx context.Context) (corpus.Stats, error) {
 		}
 	}
 	groups := []struct {
-		q   string
-		add func(k string, n int)
+		q    string
+		args []any
+		add  func(k string, n int)
 	}{
-		{`SELECT reason, count(*) FROM failures GROUP BY reason`, func(k string, n int) { st.Failed[corpus.Reason(k)] = n }},
-		{`SELECT norm, count(*) FROM tags GROUP BY norm`, func(k string, n int) { st.Norms[k] = n }},
-		{`SELECT norm, count(*) FROM tags WHERE inherited = 0 GROUP BY norm`, func(k string, n int) { st.DirectNorms[k] = n }},
-		{`SELECT rules_version, count(*) FROM documents GROUP BY rules_version`, func(k string, n int) { st.RulesVersions[k] = n }},
+		{`SELECT reason, count(*) FROM failures GROUP BY reason`, nil, func(k string, n int) { st.Failed[corpus.Reason(k)] = n }},
+		{`SELECT t.norm, count(*) FROM tags t` + join + ` WHERE 1` + where + ` GROUP BY t.norm`, args, func(k string, n int) { st.Norms[k] = n }},
+		{`SELECT t.norm, count(*) FROM tags t` + join + ` WHERE t.inherited = 0` + where + ` GROUP BY t.norm`, args, func(k string, n int) { st.DirectNorms[k] = n }},
+		{`SELECT rules_version, count(*) FROM documents GROUP BY rules_version`, nil, func(k string, n int) { st.RulesVersions[k] = n }},
+		{`SELECT kind, count(*) FROM passages GROUP BY kind`, nil, func(k string, n int) { st.Kinds[corpus.Kind(k)] = n }},
 	}
 	for _, g := range groups {
-		rows, err := s.db.QueryContext(ctx, g.q)
+		rows, err := s.db.QueryContext(ctx, g.q, g.args...)
 		if err != nil {
 			return st, fmt.Errorf("stats: %w", err)
 		}
@@ -360,23 +371,63 @@ func (s *Store) Stats(ctx context.Context) (corpus.Stats, error) {
 }
 
 // Coverage counts, for every document, the passages carrying each norm
-// (direct or inherited): document id → norm letter → passages.
-func (s *Store) Coverage(ctx context.Context) (map[string]map[string]int, error) {
-	return s.countPairs(ctx, "coverage", `SELECT doc_id, norm, count(*) FROM tags GROUP BY doc_id, norm`)
+// (direct or inherited): document id → norm letter → passages. It counts
+// passages of the given kinds, body text and headings when none are given.
+func (s *Store) Coverage(ctx context.Context, kinds ...corpus.Kind) (map[string]map[string]int, error) {
+	join, where, args := kindFilter(countedKinds(kinds), "t")
+	return s.countPairs(ctx, "coverage", `SELECT t.doc_id, t.norm, count(*) FROM tags t`+join+` WHERE 1`+where+` GROUP BY t.doc_id, t.norm`, args...)
 }
 
-// BodyCoverage is Coverage counting body passages only, not headings: a
-// heading's norms are inherited by the passages under it, so counting
-// them too would count a section's norm once more than it is argued.
-func (s *Store) BodyCoverage(ctx context.Context) (map[string]map[string]int, error) {
+// BodyCoverage is Coverage counting no headings: a heading's norms are
+// inherited by the passages under it, so counting them too would count a
+// section's norm once more than it is argued. With no kinds given it
+// counts body text.
+func (s *Store) BodyCoverage(ctx context.Context, kinds ...corpus.Kind) (map[string]map[string]int, error) {
+	var body []corpus.Kind
+	for _, k := range countedKinds(kinds) {
+		if k != corpus.KindHeading {
+			body = append(body, k)
+		}
+	}
+	if len(body) == 0 {
+		return map[string]map[string]int{}, nil
+	}
+	_, where, args := kindFilter(body, "t") // never every kind: no heading
 	return s.countPairs(ctx, "coverage", `SELECT t.doc_id, t.norm, count(*) FROM tags t
-		JOIN passages p ON p.doc_id = t.doc_id AND p.seq = t.seq WHERE p.heading = 0 GROUP BY t.doc_id, t.norm`)
+		JOIN passages p ON p.doc_id = t.doc_id AND p.seq = t.seq WHERE 1`+where+` GROUP BY t.doc_id, t.norm`, args...)
+}
+
+// countedKinds is kinds, or corpus.CountedKinds when none are given.
+func countedKinds(kinds []corpus.Kind) []corpus.Kind {
+	if len(kinds) == 0 {
+		return corpus.CountedKinds
+	}
+	return kinds
+}
+
+// kindFilter restricts a query over tags (aliased tags) to passages of
+// the given kinds: a join with passages (aliased p) and a condition
+// starting with AND, with its arguments. Every kind needs no filter.
+func kindFilter(kinds []corpus.Kind, tags string) (join, where string, args []any) {
+	all := true
+	for _, k := range corpus.Kinds {
+		all = all && slices.Contains(kinds, k)
+	}
+	if all {
+		return "", "", nil
+	}
+	marks := make([]string, len(kinds))
+	for i, k := range kinds {
+		marks[i], args = "?", append(args, string(k))
+	}
+	join = " JOIN passages p ON p.doc_id = " + tags + ".doc_id AND p.seq = " + tags + ".seq"
+	return join, " AND p.kind IN (" + strings.Join(marks, ",") + ")", args
 }
 
 // countPairs runs q, which yields (key, key, count) rows, into a nested
 // map key → key → count; what names the query in its error.
-func (s *Store) countPairs(ctx context.Context, what, q string) (map[string]map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, q)
+func (s *Store) countPairs(ctx context.Context, what, q string, args ...any) (map[string]map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
@@ -398,9 +449,12 @@ func (s *Store) countPairs(ctx context.Context, what, q string) (map[string]map[
 
 // Cooccurrence counts passages carrying both norms of each pair (a pair
 // of the same norm counts passages carrying it): "a" → "b" → passages.
-func (s *Store) Cooccurrence(ctx context.Context) (map[string]map[string]int, error) {
+// It counts passages of the given kinds, body text and headings when none
+// are given.
+func (s *Store) Cooccurrence(ctx context.Context, kinds ...corpus.Kind) (map[string]map[string]int, error) {
+	join, where, args := kindFilter(countedKinds(kinds), "x")
 	return s.countPairs(ctx, "co-occurrence", `SELECT x.norm, y.norm, count(*) FROM tags x
-		JOIN tags y ON x.doc_id = y.doc_id AND x.seq = y.seq GROUP BY x.norm, y.norm`)
+		JOIN tags y ON x.doc_id = y.doc_id AND x.seq = y.seq`+join+` WHERE 1`+where+` GROUP BY x.norm, y.norm`, args...)
 }
 
 // Backlog is how far the index is behind the store.

@@ -30,14 +30,21 @@ type Row struct {
 	Date          string `json:"date"`
 	// TitleSource, DateSource and SubmitterSource say where the title,
 	// date and submitter came from: sidecar, text, file or file_name.
-	TitleSource     string   `json:"title_source"`
-	DateSource      string   `json:"date_source"`
-	SubmitterSource string   `json:"submitter_source"`
-	File            string   `json:"file"`
-	Page            int      `json:"page"`
-	Passage         int      `json:"passage"`
-	DirectNorms     []string `json:"norms_direct"`
-	InheritedNorms  []string `json:"norms_inherited"`
+	TitleSource     string `json:"title_source"`
+	DateSource      string `json:"date_source"`
+	SubmitterSource string `json:"submitter_source"`
+	File            string `json:"file"`
+	// Page is the first page of the passage, 0 for a document without
+	// pages; PageEnd the last it runs onto.
+	Page    int `json:"page"`
+	PageEnd int `json:"page_end"`
+	// Kind is the passage's kind (body, heading, note, reference, toc,
+	// furniture); HeadingPath the headings above it, outermost first.
+	Kind           corpus.Kind `json:"kind"`
+	HeadingPath    []string    `json:"heading_path"`
+	Passage        int         `json:"passage"`
+	DirectNorms    []string    `json:"norms_direct"`
+	InheritedNorms []string    `json:"norms_inherited"`
 	// Evidence is compact: "g.protect-ci: protect critical infrastructure; …".
 	Evidence string `json:"evidence"`
 	Text     string `json:"text"`
@@ -45,7 +52,7 @@ type Row struct {
 
 // Columns of the CSV export, in order.
 var Columns = []string{"doc", "title", "submitter", "submitter_type", "country", "date", "file", "page", "passage", "norms_direct", "norms_inherited", "evidence", "text",
-	"title_source", "date_source", "submitter_source"}
+	"title_source", "date_source", "submitter_source", "page_end", "kind", "heading_path"}
 
 // Searcher is what export needs of the index.
 type Searcher interface {
@@ -85,9 +92,15 @@ func RowsPaged(ctx context.Context, ix Searcher, st *sqlite.Store, req index.Req
 			cacheID = h.DocID
 		}
 		row := Row{DocID: h.DocID, Title: h.Title, Submitter: h.Submitter, SubmitterType: h.SubmitterType, Country: h.Country,
-			Date: h.Date, TitleSource: h.TitleSource, DateSource: h.DateSource, SubmitterSource: h.SubmitterSource, File: h.File, Page: h.Page, Passage: h.Seq, Text: h.Text, DirectNorms: []string{}, InheritedNorms: []string{}}
+			Date: h.Date, TitleSource: h.TitleSource, DateSource: h.DateSource, SubmitterSource: h.SubmitterSource, File: h.File, Page: h.Page, PageEnd: max(h.Page, h.PageEnd), Passage: h.Seq, Text: h.Text, DirectNorms: []string{}, InheritedNorms: []string{},
+			HeadingPath: []string{}}
 		if h.Seq >= 0 && h.Seq < len(cache) {
-			fillTags(&row, cache[h.Seq].Tags)
+			p := cache[h.Seq]
+			fillTags(&row, p.Tags)
+			row.Kind, row.PageEnd = p.KindOf(), p.LastPage()
+			if p.HeadingPath != nil {
+				row.HeadingPath = p.HeadingPath
+			}
 		}
 		return emit(row)
 	})
@@ -132,7 +145,8 @@ func NewCSV(w io.Writer, bom bool) (*CSVWriter, error) {
 func (c *CSVWriter) Write(r Row) error {
 	return c.w.Write([]string{r.DocID, r.Title, r.Submitter, r.SubmitterType, r.Country, r.Date, r.File,
 		strconv.Itoa(r.Page), strconv.Itoa(r.Passage), strings.Join(r.DirectNorms, ","), strings.Join(r.InheritedNorms, ","),
-		oneLine(r.Evidence), oneLine(r.Text), r.TitleSource, r.DateSource, r.SubmitterSource})
+		oneLine(r.Evidence), oneLine(r.Text), r.TitleSource, r.DateSource, r.SubmitterSource,
+		strconv.Itoa(r.PageEnd), string(r.Kind), oneLine(strings.Join(r.HeadingPath, " › "))})
 }
 
 // Flush ends the export.
@@ -206,9 +220,11 @@ func NewJSONL(w io.Writer) *JSONLWriter { return &JSONLWriter{enc: json.NewEncod
 func (j *JSONLWriter) Write(r Row) error { return j.enc.Encode(r) }
 
 // CoverageCSV writes the document × norm matrix: one row per document
-// (id, title, file) with the number of passages carrying each norm.
-func CoverageCSV(ctx context.Context, w io.Writer, st *sqlite.Store) error {
-	cov, err := st.Coverage(ctx)
+// (id, title, file) with the number of passages carrying each norm,
+// counting passages of the given kinds (body text and headings when none
+// are given).
+func CoverageCSV(ctx context.Context, w io.Writer, st *sqlite.Store, kinds ...corpus.Kind) error {
+	cov, err := st.Coverage(ctx, kinds...)
 	if err != nil {
 		return err
 	}
@@ -234,9 +250,11 @@ func CoverageCSV(ctx context.Context, w io.Writer, st *sqlite.Store) error {
 	return cw.Flush()
 }
 
-// CooccurrenceCSV writes the norm × norm matrix of passages carrying both.
-func CooccurrenceCSV(ctx context.Context, w io.Writer, st *sqlite.Store) error {
-	co, err := st.Cooccurrence(ctx)
+// CooccurrenceCSV writes the norm × norm matrix of passages carrying both,
+// counting passages of the given kinds (body text and headings when none
+// are given).
+func CooccurrenceCSV(ctx context.Context, w io.Writer, st *sqlite.Store, kinds ...corpus.Kind) error {
+	co, err := st.Cooccurrence(ctx, kinds...)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/index"
@@ -18,7 +19,8 @@ var funcs = template.FuncMap{
 		}
 		return letter
 	},
-	"raw": func(s string) template.HTML { return template.HTML(s) },
+	"raw":  func(s string) template.HTML { return template.HTML(s) },
+	"join": strings.Join,
 	"heat": func(n, max int) string {
 		if n == 0 || max == 0 {
 			return "h0"
@@ -128,7 +130,11 @@ func (s *Server) pageDocument(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pageCoverage(w http.ResponseWriter, r *http.Request) {
-	docs, err := s.summaries(r.Context())
+	kinds, ok := kindsParam(w, r)
+	if !ok {
+		return
+	}
+	docs, err := s.summaries(r.Context(), kinds...)
 	if err != nil {
 		s.fail(w, err)
 		return

@@ -198,6 +198,17 @@ type apiHit struct {
 	SnippetHTML string `json:"snippet_html"`
 	// FileURL opens the original at the passage's page.
 	FileURL string `json:"file_url"`
+	// Pages cites the passage's pages: "p. 6", "pp. 6–7", or "" for a
+	// document without pages (a text or HTML file).
+	Pages string `json:"pages"`
+}
+
+// fileURL opens a hit's original file at its first page, if it has pages.
+func fileURL(h index.Hit) string {
+	if h.Page <= 0 {
+		return fmt.Sprintf("/api/documents/%s/file", h.DocID)
+	}
+	return fmt.Sprintf("/api/documents/%s/file#page=%d", h.DocID, h.Page)
 }
 
 func (s *Server) search(r *http.Request) (*index.Result, []apiHit, error) {
@@ -226,7 +237,7 @@ func (s *Server) search(r *http.Request) (*index.Result, []apiHit, error) {
 	hits := make([]apiHit, len(res.Hits))
 	for i, h := range res.Hits {
 		h = boundHit(h)
-		hits[i] = apiHit{Hit: h, SnippetHTML: markHTML(h.Snippet, h.Highlights), FileURL: fmt.Sprintf("/api/documents/%s/file#page=%d", h.DocID, h.Page)}
+		hits[i] = apiHit{Hit: h, SnippetHTML: markHTML(h.Snippet, h.Highlights), FileURL: fileURL(h), Pages: corpus.PageCite(h.Page, h.PageEnd)}
 	}
 	return res, hits, nil
 }
@@ -273,12 +284,14 @@ type docSummary struct {
 	Norms           map[string]int    `json:"norms"`
 }
 
-func (s *Server) summaries(ctx context.Context) ([]docSummary, error) {
+// summaries lists the documents with their norm counts in passages of
+// the given kinds (body text and headings when none are given).
+func (s *Server) summaries(ctx context.Context, kinds ...corpus.Kind) ([]docSummary, error) {
 	docs, err := s.data.Store.Documents(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cov, err := s.data.Store.Coverage(ctx)
+	cov, err := s.data.Store.Coverage(ctx, kinds...)
 	if err != nil {
 		return nil, err
 	}
@@ -402,8 +415,23 @@ func (s *Server) apiNorms(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{"source": norms.Source, "norms": out})
 }
 
+// kindsParam reads the kinds parameter (see corpus.ParseKinds), answering
+// 400 when it names no kind.
+func kindsParam(w http.ResponseWriter, r *http.Request) ([]corpus.Kind, bool) {
+	kinds, err := corpus.ParseKinds(r.URL.Query().Get("kinds"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, fmt.Errorf("kinds: %w", err))
+		return nil, false
+	}
+	return kinds, true
+}
+
 func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) {
-	st, err := s.data.Stats(r.Context())
+	kinds, ok := kindsParam(w, r)
+	if !ok {
+		return
+	}
+	st, err := s.data.Stats(r.Context(), kinds...)
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -412,12 +440,16 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
-	docs, err := s.summaries(r.Context())
+	kinds, ok := kindsParam(w, r)
+	if !ok {
+		return
+	}
+	docs, err := s.summaries(r.Context(), kinds...)
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	writeJSON(w, map[string]any{"norms": norms.Letters(), "documents": docs})
+	writeJSON(w, map[string]any{"norms": norms.Letters(), "kinds": kinds, "documents": docs})
 }
 
 // apiExport streams every passage matching the search parameters.
