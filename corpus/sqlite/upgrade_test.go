@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/normtag/normtag/corpus"
@@ -185,5 +186,72 @@ func TestUpgradeFromVersion1KeepsData(t *testing.T) {
 	}
 	if len(got.Pages[1].Notes) != 1 || got.Pages[1].Notes[0].End != 23 {
 		t.Errorf("page notes read back: %+v", got.Pages[1].Notes)
+	}
+}
+
+// Norm counts count body text and headings unless asked for other kinds:
+// a note's direct tag and a contents line's are left out by default and
+// counted with every kind.
+func TestCountsByKind(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	doc := testDoc("aa", "/in/a.txt")
+	doc.Passages = append(doc.Passages,
+		corpus.Passage{Seq: 3, Page: 2, Kind: corpus.KindNote, Text: "1. See the g report.", Tags: []corpus.Tag{{Norm: "g", Score: 0.7}}},
+		corpus.Passage{Seq: 4, Page: 2, Kind: corpus.KindTOC, Text: "Norm 10 ..... 4", Tags: []corpus.Tag{{Norm: "j", Score: 1}}},
+	)
+	if _, err := s.PutDocument(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	cov, err := s.Coverage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Coverage(ctx, corpus.Kinds...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes, err := s.Coverage(ctx, corpus.KindNote)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cov["aa"]["g"] != 2 || cov["aa"]["j"] != 1 || all["aa"]["g"] != 3 || all["aa"]["j"] != 2 || notes["aa"]["g"] != 1 || notes["aa"]["j"] != 0 {
+		t.Errorf("coverage: default %v, all %v, notes %v", cov["aa"], all["aa"], notes["aa"])
+	}
+	body, err := s.BodyCoverage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body["aa"]["g"] != 1 || body["aa"]["j"] != 1 {
+		t.Errorf("body coverage %v", body["aa"])
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stAll, err := s.Stats(ctx, corpus.Kinds...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Norms["g"] != 2 || st.DirectNorms["g"] != 1 || stAll.Norms["g"] != 3 || stAll.DirectNorms["j"] != 2 ||
+		st.Kinds[corpus.KindNote] != 1 || st.Kinds[corpus.KindBody] != 2 || len(st.CountedKinds) != 2 {
+		t.Errorf("stats: default %+v, all %+v", st, stAll)
+	}
+	co, err := s.Cooccurrence(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	coAll, err := s.Cooccurrence(ctx, corpus.Kinds...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if co["j"]["j"] != 1 || coAll["j"]["j"] != 2 {
+		t.Errorf("co-occurrence: default %v, all %v", co["j"], coAll["j"])
+	}
+	if _, err := corpus.ParseKinds("body,gossip"); err == nil || !strings.Contains(err.Error(), `"gossip"`) {
+		t.Errorf("an unknown kind: %v", err)
+	}
+	if k, err := corpus.ParseKinds("note, toc,note"); err != nil || !slices.Equal(k, []corpus.Kind{corpus.KindNote, corpus.KindTOC}) {
+		t.Errorf("ParseKinds: %v %v", k, err)
 	}
 }

@@ -278,3 +278,40 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// Coverage and stats count body and heading passages unless kinds= asks
+// for more; a kind that does not exist is a 400 naming it.
+func TestCoverageKinds(t *testing.T) {
+	ts, _ := sampleServer(t)
+	var def, all struct {
+		Kinds     []string `json:"kinds"`
+		Documents []struct {
+			Norms map[string]int `json:"norms"`
+		} `json:"documents"`
+	}
+	if code := getJSON(t, ts.URL+"/api/coverage", &def); code != 200 || strings.Join(def.Kinds, ",") != "body,heading" {
+		t.Fatalf("coverage: status %d, kinds %v", code, def.Kinds)
+	}
+	if code := getJSON(t, ts.URL+"/api/coverage?kinds=all", &all); code != 200 || len(all.Kinds) != len(corpus.Kinds) || len(all.Documents) != len(def.Documents) {
+		t.Fatalf("coverage of all kinds: status %d, kinds %v", code, all.Kinds)
+	}
+	for i := range def.Documents {
+		for n, c := range def.Documents[i].Norms {
+			if all.Documents[i].Norms[n] < c {
+				t.Errorf("document %d: (%s) counted %d in all kinds, %d in body and headings", i, n, all.Documents[i].Norms[n], c)
+			}
+		}
+	}
+	var st struct {
+		CountedKinds []string `json:"counted_kinds"`
+	}
+	if code := getJSON(t, ts.URL+"/api/stats?kinds=note", &st); code != 200 || strings.Join(st.CountedKinds, ",") != "note" {
+		t.Errorf("stats of notes: status %d, %v", code, st.CountedKinds)
+	}
+	var bad struct {
+		Error string `json:"error"`
+	}
+	if code := getJSON(t, ts.URL+"/api/coverage?kinds=gossip", &bad); code != 400 || !strings.Contains(bad.Error, "gossip") {
+		t.Errorf("unknown kind: status %d, %q", code, bad.Error)
+	}
+}
