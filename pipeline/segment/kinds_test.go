@@ -143,8 +143,8 @@ func TestHeadingOverPageBreakAndHeadingPath(t *testing.T) {
 		t.Fatalf("heading over the page break: %+v", h)
 	}
 	for prefix, want := range map[string][]string{
-		"1. Norms":        nil,
-		"Our teams":       {"1. Norms", h.Text},
+		"1. Norms":  nil,
+		"Our teams": {"1. Norms", h.Text},
 		// A norm heading and a 1.1 heading are both second-level.
 		"We train others": {"1. Norms", "1.1 Capacity building"},
 		"A table":         {"2. Annex"},
