@@ -158,11 +158,13 @@ func carryJudgements(ctx context.Context, tx *sql.Tx, from string, to *corpus.Do
 }
 
 // Judge records a judgement on the passage at j.Seq of document j.DocID
-// and re-tags that passage: the store's tags (and so the index, exports
-// and counts) carry judgements instead of the rules' word. A judgement on
-// the same passage and norm is replaced. The passage's text, the
-// document's rules version and, when unset, the time are filled in. The
-// document is marked unindexed so the index picks up the change.
+// and re-tags the document's judged passages: the store's tags (and so
+// the index, exports and counts) carry judgements instead of the rules'
+// word. A judgement on the same passage text and norm is replaced (and
+// leaves the passage it was on, should that be another copy of the
+// text). The passage's text, the document's rules version and, when
+// unset, the time are filled in. The document is marked unindexed so the
+// index picks up the change.
 func (s *Store) Judge(ctx context.Context, j corpus.Judgement) (*corpus.Judgement, error) {
 	if _, ok := norms.ByLetter(j.Norm); !ok {
 		return nil, fmt.Errorf("judge: %q is not a norm letter (a to k)", j.Norm)
@@ -176,15 +178,15 @@ func (s *Store) Judge(ctx context.Context, j corpus.Judgement) (*corpus.Judgemen
 	if j.At.IsZero() {
 		j.At = time.Now().UTC()
 	}
-	err := s.rejudge(ctx, j.DocID, j.Seq, func(p corpus.Passage, rulesVersion string, on []*corpus.Judgement) []*corpus.Judgement {
+	err := s.rejudge(ctx, j.DocID, j.Seq, func(p corpus.Passage, rulesVersion string, js []*corpus.Judgement) []*corpus.Judgement {
 		j.TextHash, j.Text, j.Heading, j.RulesVersion = corpus.PassageHash(p.Text), p.Text, p.Heading, rulesVersion
-		for i, o := range on {
-			if o.Norm == j.Norm {
-				on[i] = &j
-				return on
+		for i, o := range js {
+			if o.TextHash == j.TextHash && o.Norm == j.Norm {
+				js[i] = &j
+				return js
 			}
 		}
-		return append(on, &j)
+		return append(js, &j)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("judge %s/%d (%s): %w", j.DocID, j.Seq, j.Norm, err)
@@ -196,14 +198,15 @@ func (s *Store) Judge(ctx context.Context, j corpus.Judgement) (*corpus.Judgemen
 // passage carries the rules' tag again. It reports whether there was one.
 func (s *Store) Unjudge(ctx context.Context, docID string, seq int, norm string) (bool, error) {
 	found := false
-	err := s.rejudge(ctx, docID, seq, func(_ corpus.Passage, _ string, on []*corpus.Judgement) []*corpus.Judgement {
-		for i, o := range on {
-			if o.Norm == norm {
+	err := s.rejudge(ctx, docID, seq, func(p corpus.Passage, _ string, js []*corpus.Judgement) []*corpus.Judgement {
+		hash := corpus.PassageHash(p.Text)
+		for i, o := range js {
+			if o.TextHash == hash && o.Norm == norm && o.Seq == seq {
 				found = true
-				return append(on[:i:i], on[i+1:]...)
+				return append(js[:i:i], js[i+1:]...)
 			}
 		}
-		return on
+		return js
 	})
 	if err != nil {
 		return false, fmt.Errorf("withdraw judgement %s/%d (%s): %w", docID, seq, norm, err)
@@ -211,64 +214,68 @@ func (s *Store) Unjudge(ctx context.Context, docID string, seq int, norm string)
 	return found, nil
 }
 
-// rejudge changes the judgements on one passage, in one transaction:
-// change gets the passage, the document's rules version and the
-// judgements now applied to the passage and returns the new set; the
-// passage's rule tags are recovered from its stored tags and the new set
-// applied to them.
+// rejudge changes a document's judgements in one transaction: change
+// gets the passage at seq, the document's rules version and the
+// document's judgements, and returns the new set. The rules' tags of
+// every passage are recovered from the stored tags and the judgements
+// applied to them, the new set is applied (each judgement to its
+// passage, the copy at its Seq when a text is there twice), and the
+// passages whose tags change are written.
 func (s *Store) rejudge(ctx context.Context, docID string, seq int, change func(corpus.Passage, string, []*corpus.Judgement) []*corpus.Judgement) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var p corpus.Passage
-		var heading int
 		var rulesVersion string
-		err := tx.QueryRowContext(ctx, `SELECT p.seq, p.heading, p.text, d.rules_version FROM passages p JOIN documents d ON d.id = p.doc_id
-			WHERE p.doc_id = ? AND p.seq = ?`, docID, seq).Scan(&p.Seq, &heading, &p.Text, &rulesVersion)
+		err := tx.QueryRowContext(ctx, `SELECT rules_version FROM documents WHERE id = ?`, docID).Scan(&rulesVersion)
 		if errors.Is(err, sql.ErrNoRows) {
-			if ok, err := docExists(ctx, tx, docID); err != nil {
-				return err
-			} else if !ok {
-				return fmt.Errorf("document %s: %w", docID, corpus.ErrNotFound)
-			}
+			return fmt.Errorf("document %s: %w", docID, corpus.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		passages, err := judgedPassages(ctx, tx, docID)
+		if err != nil {
+			return err
+		}
+		at := slices.IndexFunc(passages, func(p corpus.Passage) bool { return p.Seq == seq })
+		if at < 0 {
 			return fmt.Errorf("passage %d: %w", seq, ErrNoPassage)
 		}
+		js, err := queryJudgements(ctx, tx, `WHERE doc_id = ?`, docID)
 		if err != nil {
 			return err
 		}
-		p.Heading = heading != 0
-		if p.Tags, err = passageTags(ctx, tx, docID, seq); err != nil {
-			return err
+		bySeq := map[int][]*corpus.Judgement{}
+		for _, j := range js {
+			bySeq[j.Seq] = append(bySeq[j.Seq], j)
 		}
-		hash := corpus.PassageHash(p.Text)
-		all, err := queryJudgements(ctx, tx, `WHERE doc_id = ? AND text_hash = ?`, docID, hash)
-		if err != nil {
-			return err
+		carried := make([][]corpus.Tag, len(passages))
+		for i := range passages {
+			carried[i] = passages[i].Tags
+			passages[i].Tags = corpus.RuleTags(passages[i].Tags, bySeq[passages[i].Seq])
 		}
-		var on []*corpus.Judgement
-		for _, j := range all {
-			if j.Seq == seq {
-				on = append(on, j)
-			}
-		}
-		rules := corpus.RuleTags(p.Tags, on)
-		next := change(p, rulesVersion, on)
-		p.Tags = corpus.ApplyJudgements(rules, next)
+		next := change(passages[at], rulesVersion, slices.Clone(js))
+		corpus.JudgePassages(passages, next)
 		for _, j := range next {
-			j.Seq = seq
 			if err := saveJudgement(ctx, tx, j); err != nil {
 				return err
 			}
 		}
-		for _, j := range on {
-			if !containsNorm(next, j.Norm) {
-				if _, err := tx.ExecContext(ctx, `DELETE FROM judgements WHERE doc_id = ? AND text_hash = ? AND norm = ?`, docID, hash, j.Norm); err != nil {
+		for _, j := range js {
+			if !slices.ContainsFunc(next, func(n *corpus.Judgement) bool { return n.TextHash == j.TextHash && n.Norm == j.Norm }) {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM judgements WHERE doc_id = ? AND text_hash = ? AND norm = ?`, docID, j.TextHash, j.Norm); err != nil {
 					return fmt.Errorf("delete judgement: %w", err)
 				}
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE doc_id = ? AND seq = ?`, docID, seq); err != nil {
-			return err
+		var changed []corpus.Passage
+		for i, p := range passages {
+			if !sameTags(carried[i], p.Tags) {
+				changed = append(changed, p)
+				if _, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE doc_id = ? AND seq = ?`, docID, p.Seq); err != nil {
+					return err
+				}
+			}
 		}
-		if err := insertTags(ctx, tx, docID, []corpus.Passage{p}); err != nil {
+		if err := insertTags(ctx, tx, docID, changed); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE documents SET indexed = 0 WHERE id = ?`, docID)
@@ -276,19 +283,58 @@ func (s *Store) rejudge(ctx context.Context, docID string, seq int, change func(
 	})
 }
 
-func containsNorm(js []*corpus.Judgement, norm string) bool {
-	for _, j := range js {
-		if j.Norm == norm {
-			return true
+// judgedPassages loads a document's passages (position, heading, text)
+// with the tags they carry, reading inside tx.
+func judgedPassages(ctx context.Context, tx *sql.Tx, docID string) ([]corpus.Passage, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT seq, heading, text FROM passages WHERE doc_id = ? ORDER BY seq`, docID)
+	if err != nil {
+		return nil, fmt.Errorf("load passages of %s: %w", docID, err)
+	}
+	var out []corpus.Passage
+	index := map[int]int{}
+	for rows.Next() {
+		var p corpus.Passage
+		var heading int
+		if err := rows.Scan(&p.Seq, &heading, &p.Text); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.Heading = heading != 0
+		index[p.Seq] = len(out)
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	tr, err := tx.QueryContext(ctx, `SELECT seq, norm, score, inherited, evidence FROM tags WHERE doc_id = ? ORDER BY seq, rank`, docID)
+	if err != nil {
+		return nil, fmt.Errorf("load tags of %s: %w", docID, err)
+	}
+	defer tr.Close()
+	for tr.Next() {
+		var t corpus.Tag
+		var seq, inh int
+		var ev string
+		if err := tr.Scan(&seq, &t.Norm, &t.Score, &inh, &ev); err != nil {
+			return nil, err
+		}
+		t.Inherited = inh != 0
+		if err := json.Unmarshal([]byte(ev), &t.Evidence); err != nil {
+			return nil, fmt.Errorf("tag evidence of %s/%d: %w", docID, seq, err)
+		}
+		if i, ok := index[seq]; ok {
+			out[i].Tags = append(out[i].Tags, t)
 		}
 	}
-	return false
+	return out, tr.Err()
 }
 
-func docExists(ctx context.Context, tx *sql.Tx, id string) (bool, error) {
-	var n int
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE id = ?`, id).Scan(&n)
-	return n > 0, err
+// sameTags reports whether two tag lists are equal, evidence and all.
+func sameTags(a, b []corpus.Tag) bool {
+	return slices.EqualFunc(a, b, func(x, y corpus.Tag) bool {
+		return x.Norm == y.Norm && x.Score == y.Score && x.Inherited == y.Inherited && slices.Equal(x.Evidence, y.Evidence)
+	})
 }
 
 // passageTags loads the tags one passage carries, best first.

@@ -318,3 +318,48 @@ func TestUpgradeAddsJudgements(t *testing.T) {
 		t.Errorf("schema version after upgrade: %q %v", v, err)
 	}
 }
+
+// TestJudgementOnACopyOfAText: a document holding the same text twice
+// (a repeated heading) keeps one judgement per text and norm; judging the
+// other copy moves it there, and the first copy carries the rules' tags
+// again.
+func TestJudgementOnACopyOfAText(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	doc := testDoc("aa", "/in/a.txt")
+	repeat := doc.Passages[0]
+	repeat.Seq = 3
+	doc.Passages = append(doc.Passages, repeat)
+	if _, err := s.PutDocument(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	judge(t, s, "aa", 0, "g", corpus.Reject)
+	if a, b := storedNorms(t, s, "aa", 0), storedNorms(t, s, "aa", 3); len(a) != 0 || !slices.Equal(b, []string{"g"}) {
+		t.Fatalf("after rejecting (g) on the first copy: %v, %v", a, b)
+	}
+	judge(t, s, "aa", 3, "g", corpus.Reject)
+	if a, b := storedNorms(t, s, "aa", 0), storedNorms(t, s, "aa", 3); !slices.Equal(a, []string{"g"}) || len(b) != 0 {
+		t.Errorf("after rejecting (g) on the second copy: %v, %v", a, b)
+	}
+	if js, _ := s.Judgements(ctx, "aa"); len(js) != 1 || js[0].Seq != 3 {
+		t.Errorf("judgements: %+v", js)
+	}
+	// A retag applies it to the copy it was made on.
+	fresh := testDoc("aa", "/in/a.txt").Passages
+	fresh = append(fresh, repeat)
+	if err := s.ReplaceTags(ctx, "aa", fresh, "v2"); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := storedNorms(t, s, "aa", 0), storedNorms(t, s, "aa", 3); !slices.Equal(a, []string{"g"}) || len(b) != 0 {
+		t.Errorf("after retag: %v, %v", a, b)
+	}
+	if found, err := s.Unjudge(ctx, "aa", 0, "g"); err != nil || found {
+		t.Errorf("withdrawing from the copy without the judgement: %v %v", found, err)
+	}
+	if found, err := s.Unjudge(ctx, "aa", 3, "g"); err != nil || !found {
+		t.Errorf("withdraw: %v %v", found, err)
+	}
+	if b := storedNorms(t, s, "aa", 3); !slices.Equal(b, []string{"g"}) {
+		t.Errorf("after withdrawing, the second copy: %v", b)
+	}
+}

@@ -212,6 +212,17 @@ func TestReviewWritesNeedTokenAndSameOrigin(t *testing.T) {
 	if len(listed.Judgements) != 2 {
 		t.Errorf("judgements listed: %+v", listed.Judgements)
 	}
+	// Withdrawing the rejection gives the passage the rules' norm again,
+	// in the index too.
+	withdraw := strings.Replace(body, `"verdict":"reject"`, `"verdict":"withdraw"`, 1)
+	if code, msg := postJudgement(t, c, ts.URL, withdraw, map[string]string{"Authorization": "Bearer " + testToken}); code != http.StatusOK || !strings.Contains(msg, `"withdrawn": true`) {
+		t.Fatalf("withdraw: %d %s", code, msg)
+	}
+	var res searchResponse
+	getJSON(t, ts.URL+"/api/search?limit=100&norm="+tg.reject, &res)
+	if !slices.ContainsFunc(res.Hits, func(h apiHit) bool { return h.DocID == tg.doc && h.Seq == tg.seq }) {
+		t.Errorf("after withdrawing the rejection, search norm=%s misses the passage", tg.reject)
+	}
 }
 
 func getBody(t *testing.T, c *http.Client, u string) string {
