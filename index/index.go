@@ -19,6 +19,7 @@ import (
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/internal/batchgc"
+	"github.com/normtag/normtag/internal/lang"
 	"github.com/normtag/normtag/internal/textcut"
 )
 
@@ -197,6 +198,10 @@ func passageValues(d *corpus.Document, p corpus.Passage, put func(field string, 
 		}
 	}
 	put(FieldText, p.Text)
+	// The passage's own language: a document may mix them (a French
+	// summary in an English report), and the metadata language, when
+	// there is one, only settles passages too short to tell.
+	put(FieldLang, lang.Detect(p.Text, lang.Normalize(d.Meta["language"])))
 	put(FieldTitle, bound(d.Title))
 	put(FieldNorm, norms)
 	put(FieldDirect, direct)
@@ -238,7 +243,7 @@ func passageValues(d *corpus.Document, p corpus.Passage, put func(field string, 
 
 // metaFields are the index fields copied from a document's metadata.
 var metaFields = []struct{ field, key string }{
-	{FieldSubmitterType, "submitter_type"}, {FieldCountry, "country"}, {FieldLang, "language"},
+	{FieldSubmitterType, "submitter_type"}, {FieldCountry, "country"}, {FieldDocLang, "language"},
 	{FieldTitleSource, corpus.TitleSource}, {FieldDateSource, corpus.DateSource}, {FieldSubmitterSource, corpus.SubmitterSource},
 }
 

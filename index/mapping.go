@@ -15,8 +15,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -47,8 +47,11 @@ import (
 // a paragraph its length class (length), for ranking; each passage its
 // kind (body, heading, note, reference, toc, furniture), searched,
 // counted and ranked by, its heading path and the last page it runs
-// onto, for citations.
-const MappingVersion = "9"
+// onto, for citations. 10: text and titles are analysed per script
+// (scriptStems): Arabic and Russian words stemmed, Chinese as bigrams of
+// characters, Latin as before; each passage's language is detected (lang,
+// a facet) and the document's metadata language kept apart (doc_lang).
+const MappingVersion = "10"
 
 // Field names, usable in query strings ("norm:g", "country:examplia").
 const (
@@ -68,9 +71,14 @@ const (
 	FieldSubmitterName = "submitter_name"
 	FieldSubmitterType = "submitter_type"
 	FieldCountry       = "country"
-	FieldLang          = "lang"
-	FieldYear          = "year"
-	FieldDate          = "date"
+	// FieldLang is the passage's language as detected (lang.Detect: en,
+	// fr, es, ar, ru, zh), the document's metadata language helping
+	// short passages; FieldDocLang that metadata as read ("fr-CA").
+	// "lang:fr" matches either.
+	FieldLang    = "lang"
+	FieldDocLang = "doc_lang"
+	FieldYear    = "year"
+	FieldDate    = "date"
 	// Where the document's title, date and submitter came from
 	// (corpus.Source*): stored for citations, not searchable.
 	FieldTitleSource     = "title_source"
@@ -98,9 +106,12 @@ const (
 // textfold, which lower-cases too) after tokenising, so the offsets of terms stay those of the
 // original text: highlights and snippets show it as written.
 const (
-	// foldedEnglish is bleve's English analyser with accents folded
-	// before stop words and stemming: passage text and titles.
-	foldedEnglish = "normtag_en_folded"
+	// textAnalyzer is for passage text and titles, in any of the six
+	// languages: bleve's English analyser with accents folded before stop
+	// words and stemming for Latin words, Chinese characters paired in
+	// bigrams, and Arabic and Cyrillic words stemmed for their language
+	// (scriptStems).
+	textAnalyzer = "normtag_text"
 	// foldedWords splits a name into folded words, without stemming or
 	// stop words: submitters, countries.
 	foldedWords = "normtag_words_folded"
@@ -151,8 +162,8 @@ func lowerASCII(b []byte) bool {
 func newMapping() (mapping.IndexMapping, error) {
 	im := bleve.NewIndexMapping()
 	for name, def := range map[string]map[string]any{
-		foldedEnglish: {"type": custom.Name, "tokenizer": unicode.Name,
-			"token_filters": []string{en.PossessiveName, foldFilter, en.StopName, porter.Name}},
+		textAnalyzer: {"type": custom.Name, "tokenizer": unicode.Name,
+			"token_filters": []string{en.PossessiveName, foldFilter, cjk.BigramName, scriptFilter}},
 		foldedWords:  {"type": custom.Name, "tokenizer": unicode.Name, "token_filters": []string{foldFilter}},
 		lowerKeyword: {"type": custom.Name, "tokenizer": single.Name, "token_filters": []string{foldFilter}},
 	} {
@@ -160,7 +171,7 @@ func newMapping() (mapping.IndexMapping, error) {
 			return nil, err
 		}
 	}
-	im.DefaultAnalyzer = foldedEnglish
+	im.DefaultAnalyzer = textAnalyzer
 	im.StoreDynamic = false
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
@@ -168,7 +179,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	dm := bleve.NewDocumentStaticMapping()
 
 	text := bleve.NewTextFieldMapping()
-	text.Analyzer = foldedEnglish
+	text.Analyzer = textAnalyzer
 	text.Store = true
 	text.IncludeTermVectors = true // highlighting and phrases
 	text.DocValues = false         // never sorted or faceted
@@ -176,7 +187,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	dm.AddFieldMappingsAt(FieldText, text)
 
 	title := bleve.NewTextFieldMapping()
-	title.Analyzer = foldedEnglish
+	title.Analyzer = textAnalyzer
 	title.Store = true
 	title.IncludeTermVectors = true // phrases
 	title.IncludeInAll = false
@@ -199,9 +210,10 @@ func newMapping() (mapping.IndexMapping, error) {
 		dm.AddFieldMappingsAt(name, keyword("keyword", false))
 	}
 	dm.AddFieldMappingsAt(FieldSubmitterType, keyword(lowerKeyword, true))
-	for _, name := range []string{FieldFile, FieldLang} {
+	for _, name := range []string{FieldFile, FieldDocLang} {
 		dm.AddFieldMappingsAt(name, keyword(lowerKeyword, false))
 	}
+	dm.AddFieldMappingsAt(FieldLang, keyword(lowerKeyword, true)) // a facet
 	for _, name := range []string{FieldSubmitter, FieldCountry} {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = foldedWords

@@ -195,7 +195,7 @@ func TestMemoAnalyzerSameTokensBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inner := m.AnalyzerNamed(foldedEnglish)
+	inner := m.AnalyzerNamed(textAnalyzer)
 	memo := &memoAnalyzer{inner: inner, seen: map[string]analysis.TokenStream{}}
 	for round := range 2 {
 		for i := range memoSize + 10 {

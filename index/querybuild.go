@@ -9,6 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/lang"
 	"github.com/normtag/normtag/internal/norms"
 	"github.com/normtag/normtag/internal/querylang"
 	"github.com/normtag/normtag/internal/textfold"
@@ -162,6 +163,14 @@ func analysedQuery(field string, t querylang.Term, allWords bool) (query.Query, 
 		q.SetField(field)
 		return q, nil
 	}
+	if t.Kind == querylang.Word && hasHan(t.Text) {
+		// Chinese writes no spaces: a word is a run of characters,
+		// analysed into overlapping bigrams, which must all occur in
+		// order for the word to be there, not any one of them.
+		q := query.NewMatchPhraseQuery(t.Text)
+		q.SetField(field)
+		return q, nil
+	}
 	q := query.NewMatchQuery(t.Text)
 	q.SetField(field)
 	if t.Kind == querylang.Fuzzy {
@@ -172,6 +181,15 @@ func analysedQuery(field string, t querylang.Term, allWords bool) (query.Query, 
 		q.SetOperator(query.MatchQueryOperatorAnd)
 	}
 	return q, nil
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if lang.Script(r) == lang.Index(lang.Chinese) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkPattern refuses patterns that would walk the whole term
@@ -197,19 +215,22 @@ func checkPattern(t querylang.Term) error {
 	return nil
 }
 
-// langQuery matches documents in any of the languages: a bare language
+// langQuery matches passages in any of the languages: detected in the
+// passage, or the document's metadata language, where a bare language
 // ("fr") also matches its regional forms ("fr-FR", "fr-CA"), which is how
 // ingest stores languages read from files.
 func langQuery(langs []string) query.Query {
 	var qs []query.Query
 	for _, l := range langs {
 		l = textfold.Fold(strings.TrimSpace(l))
-		t := query.NewTermQuery(l)
-		t.SetField(FieldLang)
-		qs = append(qs, t)
+		for _, field := range []string{FieldLang, FieldDocLang} {
+			t := query.NewTermQuery(l)
+			t.SetField(field)
+			qs = append(qs, t)
+		}
 		if !strings.Contains(l, "-") {
 			p := query.NewPrefixQuery(l + "-")
-			p.SetField(FieldLang)
+			p.SetField(FieldDocLang)
 			qs = append(qs, p)
 		}
 	}

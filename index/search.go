@@ -166,7 +166,7 @@ func (e *QueryError) Unwrap() error { return e.Err }
 // counts: submitters as written, not lower-cased.
 var facets = []struct{ name, field string }{
 	{FieldNorm, FieldNorm}, {FieldSubmitter, FieldSubmitterName}, {FieldSubmitterType, FieldSubmitterType}, {FieldYear, FieldYear},
-	{FieldKind, FieldKind},
+	{FieldKind, FieldKind}, {FieldLang, FieldLang},
 }
 
 // BuildQuery turns a validated request into a bleve query, reporting
