@@ -62,6 +62,23 @@ type scriptStems struct {
 }
 
 func (s *scriptStems) Filter(in analysis.TokenStream) analysis.TokenStream {
+	if len(in) == 0 {
+		return in
+	}
+	first := s.chain(in[0].Term)
+	one := true
+	for _, t := range in[1:] {
+		if !sameChain(s.chain(t.Term), first) {
+			one = false
+			break
+		}
+	}
+	if one { // text in one script, the common case: no copying
+		for _, f := range first {
+			in = f.Filter(in)
+		}
+		return in
+	}
 	out := in[:0]
 	for i := 0; i < len(in); {
 		chain := s.chain(in[i].Term)

@@ -189,16 +189,36 @@ func DecidedBy(s ScriptBytes, total int, c Counts) bool {
 func Detect(text, hint string) string {
 	var c Counts
 	var s ScriptBytes
+	// One pass, no allocation: words are lower-cased into buf, and only
+	// words short enough to be function words are looked up.
+	var buf [7]byte
+	n, long := 0, false
+	flush := func() {
+		if n > 0 && !long {
+			if l, ok := functionWords[string(buf[:n])]; ok { // no allocation
+				c[Index(l)]++
+			}
+		}
+		n, long = 0, false
+	}
 	for _, r := range text {
 		if r >= 0x400 {
 			s.Add(r, utf8.RuneLen(r))
 		}
-	}
-	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if len(w) <= 7 {
-			c.AddWord(strings.ToLower(w))
+		if !unicode.IsLetter(r) {
+			flush()
+			continue
 		}
+		r = unicode.ToLower(r)
+		if long || r >= utf8.RuneSelf || n == len(buf) {
+			// function words are short ASCII words: this one is not
+			long = true
+			continue
+		}
+		buf[n] = byte(r)
+		n++
 	}
+	flush()
 	return Decide(s, len(text), c, hint)
 }
 
