@@ -2,12 +2,16 @@ package tag
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"sort"
 	"testing"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/pipeline/extract"
+	"github.com/normtag/normtag/pipeline/segment"
 )
 
 // TestOfftopicCorpus re-tags passages extracted from a corpus that is not
@@ -89,5 +93,52 @@ func TestOfftopicCorpus(t *testing.T) {
 	t.Logf("%d documents, %d passages: %d tagged = %.2f%%", len(docs), total, tagged, 100*share)
 	if share > 0.002 {
 		t.Errorf("%.2f%% of off-topic passages tagged, want at most 0.20%%", 100*share)
+	}
+}
+
+// offtopicSample are the PDFs of ../shared/corpora/robustness with the
+// most text (about 3,800 passages together): a German mathematics
+// textbook, a PDF library's manual, a paper on differential privacy and
+// two more manuals. They are known to extract in-process.
+var offtopicSample = []string{
+	"py-pdf-sample-files/009-pdflatex-geotopo/GeoTopo-komprimiert.pdf",
+	"qpdf/qpdf/deterministic-id-in.pdf",
+	"pdfminer.six/contrib/issue-1061-colour-space-stack.pdf",
+	"qpdf/qpdf/overlay-copy-annotations.pdf",
+	"qpdf/qpdf/issue-202.pdf",
+}
+
+// TestOfftopicSample extracts, segments and tags the off-topic sample as
+// ingest would, and fails if more than 0.2% of its passages get a tag
+// (before ICT context was required: 148 of 3,826, 3.9%).
+func TestOfftopicSample(t *testing.T) {
+	const dir = "../../../shared/corpora/robustness"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("skipping: %s absent (../shared is not checked out)", dir)
+	}
+	tg := mustDefault(t)
+	total, tagged := 0, 0
+	for _, name := range offtopicSample {
+		doc, err := extract.File(context.Background(), filepath.Join(dir, name), extract.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		passages := segment.Passages(doc.Pages)
+		tg.Tag(passages)
+		for _, p := range passages {
+			total++
+			if len(p.Tags) > 0 {
+				tagged++
+				t.Logf("%s: tagged %q: %.120q", name, letters(p.Tags), p.Text)
+			}
+		}
+	}
+	share := float64(tagged) / float64(max(total, 1))
+	t.Logf("%d passages, %d tagged = %.2f%%", total, tagged, 100*share)
+	if total < 1000 {
+		t.Errorf("only %d passages extracted from the sample", total)
+	}
+	if share > 0.002 {
+		t.Errorf("%.2f%% of the off-topic sample's passages tagged, want at most 0.20%%", 100*share)
 	}
 }

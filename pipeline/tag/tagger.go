@@ -235,8 +235,9 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 	if t.filters && len(res.firings) > 0 {
 		// A passage that names or quotes a norm is in the field as a
 		// whole, as one under a heading that speaks of ICTs is.
-		field := section || len(res.refs) > 0 || res.hasQuotes()
-		res.firings = t.filter(sc, res.firings, res.context || weak || field, field)
+		quoted := res.hasQuotes()
+		field := section || len(res.refs) > 0 || quoted
+		res.firings = t.filter(sc, res.firings, res.context || weak || field, field, quoted)
 		res.dropped = sc.drops
 	}
 	sc.firings = res.firings
@@ -248,11 +249,11 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 // only), rules without the ICT context they need, and rules that yield
 // to another rule that fired. passageContext says the passage has ICT
 // context for `passage` rules; field that every match is near context.
-func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field bool) []firing {
+func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field, quoted bool) []firing {
 	kept := firings[:0]
 	for _, f := range firings {
 		r := &t.rules[f.rule]
-		if len(sc.quotes) > 0 {
+		if quoted {
 			n := int8(r.norm[0] - 'a')
 			ev, at := f.evidence[:0], f.at
 			for k, e := range f.evidence {
@@ -300,9 +301,15 @@ func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field bool) 
 		return kept
 	}
 	// Yields are decided against every rule left, before any is removed.
-	ys := sc.yields[:0]
+	ys, yielding := sc.yields[:0], false
 	for _, f := range kept {
-		ys = append(ys, t.yielded(f.rule, kept))
+		y := t.yielded(f.rule, kept)
+		ys = append(ys, y)
+		yielding = yielding || y >= 0
+	}
+	if !yielding {
+		sc.yields = ys
+		return kept
 	}
 	sc.yields = ys
 	out := kept[:0]
