@@ -73,7 +73,7 @@ func (t *Tagger) Explain(text string) *Explanation {
 	for _, d := range res.dropped {
 		r := &t.rules[d.rule]
 		e := get(r.norm)
-		e.Rules = append(e.Rules, RuleFire{Rule: r.full, Weight: r.Weight, Dropped: d.reason})
+		e.Rules = append(e.Rules, RuleFire{Rule: r.full, Weight: r.Weight, Dropped: t.reason(d)})
 		if _, ok := miss[r.norm]; !ok {
 			miss[r.norm] = 1
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -119,12 +120,18 @@ type Tagger struct {
 	walker *ahocorasick.Walker
 	pats   []pattern
 	// Patterns from lexOnly on are function words that no rule uses;
-	// lexLang[id] is their language. The match loop counts them without
-	// touching the (much larger) pattern records.
-	lexOnly int
-	lexLang []int8
-	quotes  *quoteModel // nil when quotes are off
-	seqs    []sequence  // phrases found as chains of their words
+	// lexLang[id] is their language. Patterns from ctxOnly to lexOnly are
+	// context phrases and nothing else: ctxLevel[id-ctxOnly] is their
+	// level, ctxBack[id-ctxOnly] how far before a match's end they start.
+	// The match loop handles both without touching the (much larger)
+	// pattern records.
+	lexOnly  int
+	lexLang  []int8
+	ctxOnly  int
+	ctxLevel []int8
+	ctxBack  []int32
+	quotes   *quoteModel // nil when quotes are off
+	seqs     []sequence  // phrases found as chains of their words
 	// scripts finds the patterns written in Arabic, Cyrillic and Han, in
 	// a second pass run only over passages with such letters: kept out
 	// of matcher, they leave the automaton that every passage steps
@@ -548,7 +555,6 @@ func load(data []byte, names []string, opts []Option) (*Tagger, error) {
 	}
 	// Function words go into the same automaton, so that detecting a
 	// passage's language costs no second pass.
-	t.lexOnly = len(t.pats)
 	for w, l := range lang.FunctionWords() {
 		i, ok := index[w]
 		if !ok {
@@ -558,10 +564,7 @@ func load(data []byte, names []string, opts []Option) (*Tagger, error) {
 		}
 		t.pats[i].lang = int8(lang.Index(l) + 1)
 	}
-	t.lexLang = make([]int8, len(t.pats))
-	for i := range t.pats {
-		t.lexLang[i] = t.pats[i].lang
-	}
+	t.partition()
 	// Framing every pattern with spaces (the folded text has them too)
 	// makes the automaton itself enforce word boundaries: no hit in the
 	// middle of a word ever reaches the tagger.
@@ -595,6 +598,45 @@ func load(data []byte, names []string, opts []Option) (*Tagger, error) {
 		t.walker = &w
 	}
 	return t, nil
+}
+
+// partition orders the patterns as the match loop expects them: those
+// rules, sequences, references or quotes use first, then context phrases that
+// nothing else uses, then function words that nothing else uses.
+func (t *Tagger) partition() {
+	class := func(p *pattern) int {
+		switch {
+		case len(p.uses) > 0 || p.anchor != 0 || len(p.seeds) > 0 || len(p.parts) > 0 || p.clitic != 0:
+			return 0
+		case p.context != 0 && p.lang == 0:
+			return 1
+		case p.context == 0 && p.lang != 0:
+			return 2
+		}
+		return 0 // a function word and a context phrase, or a pattern nothing uses
+	}
+	slices.SortStableFunc(t.pats, func(a, b pattern) int { return class(&a) - class(&b) })
+	t.ctxOnly, t.lexOnly = len(t.pats), len(t.pats)
+	for i := len(t.pats) - 1; i >= 0; i-- {
+		switch class(&t.pats[i]) {
+		case 1:
+			t.ctxOnly = i
+		case 2:
+			t.ctxOnly, t.lexOnly = i, i
+		}
+	}
+	t.lexLang = make([]int8, len(t.pats))
+	for i := range t.pats {
+		t.lexLang[i] = t.pats[i].lang
+	}
+	for _, p := range t.pats[t.ctxOnly:t.lexOnly] {
+		back := int32(len(p.text))
+		if !p.prefix {
+			back++ // the space after it
+		}
+		t.ctxLevel = append(t.ctxLevel, p.context)
+		t.ctxBack = append(t.ctxBack, back)
+	}
 }
 
 // addContext adds context phrases of one level to the automaton's patterns.

@@ -56,7 +56,11 @@ type scan struct {
 	at      []int32
 	context []int32
 	drops   []drop
-	yields  []int // scratch for filter
+	yields  []int       // scratch for filter
+	spans   []quoteSpan // scratch for filter
+	// counts[rule] marks the rules that count, while filter decides
+	// yields.
+	counts []bool
 }
 
 var scans = sync.Pool{New: func() any { return new(scan) }}
@@ -70,8 +74,33 @@ type firing struct {
 
 // drop is a rule that fired but does not count, and why.
 type drop struct {
-	rule   int
-	reason string
+	rule int
+	why  dropReason
+	// yieldTo is the rule it yielded to, for dropYield.
+	yieldTo int
+}
+
+// dropReason says why a rule that fired does not count.
+type dropReason int8
+
+const (
+	dropQuote   dropReason = iota // inside a quote of another norm
+	dropPassage                   // no context in the passage or its section
+	dropNear                      // no context within the window
+	dropYield                     // yields to another rule
+)
+
+// reason explains d in words.
+func (t *Tagger) reason(d drop) string {
+	switch d.why {
+	case dropQuote:
+		return "inside a quote of another norm"
+	case dropPassage:
+		return "no ICT context in the passage or its heading"
+	case dropNear:
+		return fmt.Sprintf("no ICT context within %d words", t.file.Context.Window)
+	}
+	return "yields to " + t.rules[d.yieldTo].full
 }
 
 // result is what matching found in one passage.
@@ -136,8 +165,16 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 	var counts lang.Counts
 	weak := false // a weak context word occurred
 	for _, mt := range sc.matches {
-		if int(mt.ID) >= t.lexOnly {
-			counts[t.lexLang[mt.ID]-1]++
+		if id := int(mt.ID); id >= t.ctxOnly {
+			if id >= t.lexOnly {
+				counts[t.lexLang[id]-1]++
+				continue
+			}
+			if k := id - t.ctxOnly; t.ctxLevel[k] == contextStrong {
+				sc.context = append(sc.context, int32(mt.End)-t.ctxBack[k])
+			} else {
+				weak = true
+			}
 			continue
 		}
 		p := &t.pats[mt.ID]
@@ -215,7 +252,8 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 			}
 		}
 	}
-	res.context = len(sc.context) > 0 || len(res.refs) > 0 || res.hasQuotes()
+	quoted := res.hasQuotes()
+	res.context = len(sc.context) > 0 || len(res.refs) > 0 || quoted
 	if len(sc.hits) == 0 {
 		return res
 	}
@@ -235,7 +273,6 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 	if t.filters && len(res.firings) > 0 {
 		// A passage that names or quotes a norm is in the field as a
 		// whole, as one under a heading that speaks of ICTs is.
-		quoted := res.hasQuotes()
 		field := section || len(res.refs) > 0 || quoted
 		res.firings = t.filter(sc, res.firings, res.context || weak || field, field, quoted)
 		res.dropped = sc.drops
@@ -250,25 +287,24 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 // to another rule that fired. passageContext says the passage has ICT
 // context for `passage` rules; field that every match is near context.
 func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field, quoted bool) []firing {
+	spans := sc.spans[:0]
+	if quoted {
+		for _, q := range sc.quotes {
+			if q.windows > 0 {
+				spans = append(spans, quoteSpan{start: int32(q.start), end: int32(q.end), norm: q.norm})
+			}
+		}
+		slices.SortFunc(spans, func(a, b quoteSpan) int { return int(a.start - b.start) })
+		sc.spans = spans
+	}
 	kept := firings[:0]
 	for _, f := range firings {
-		r := &t.rules[f.rule]
-		if quoted {
-			n := int8(r.norm[0] - 'a')
-			ev, at := f.evidence[:0], f.at
-			for k, e := range f.evidence {
-				if !insideQuote(sc.quotes, n, int(sc.at[f.at+k])) {
-					sc.at[at] = sc.at[f.at+k]
-					ev = append(ev, e)
-					at++
-				}
-			}
-			// An all rule needs every one of its parts.
-			if len(ev) == 0 || r.groups > 0 && len(r.Any) == 0 && len(ev) < len(f.evidence) {
-				sc.drops = append(sc.drops, drop{rule: f.rule, reason: "inside a quote of another norm"})
+		if len(spans) > 0 {
+			var ok bool
+			if f, ok = t.outsideQuotes(sc, f, spans); !ok {
+				sc.drops = append(sc.drops, drop{rule: f.rule, why: dropQuote})
 				continue
 			}
-			f.evidence = ev
 		}
 		kept = append(kept, f)
 	}
@@ -285,12 +321,12 @@ func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field, quote
 		switch r.gate {
 		case gatePassage:
 			if !passageContext {
-				sc.drops = append(sc.drops, drop{rule: f.rule, reason: "no ICT context in the passage or its heading"})
+				sc.drops = append(sc.drops, drop{rule: f.rule, why: dropPassage})
 				continue
 			}
 		case gateNear:
 			if !field && !t.nearContext(sc, sc.at[f.at:f.at+len(f.evidence)]) {
-				sc.drops = append(sc.drops, drop{rule: f.rule, reason: fmt.Sprintf("no ICT context within %d words", t.file.Context.Window)})
+				sc.drops = append(sc.drops, drop{rule: f.rule, why: dropNear})
 				continue
 			}
 		}
@@ -301,21 +337,36 @@ func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field, quote
 		return kept
 	}
 	// Yields are decided against every rule left, before any is removed.
+	if len(sc.counts) < len(t.rules) {
+		sc.counts = make([]bool, len(t.rules))
+	}
+	for _, f := range kept {
+		sc.counts[f.rule] = true
+	}
 	ys, yielding := sc.yields[:0], false
 	for _, f := range kept {
-		y := t.yielded(f.rule, kept)
+		y := -1
+		for _, o := range t.rules[f.rule].yield {
+			if sc.counts[o] {
+				y = o
+				break
+			}
+		}
 		ys = append(ys, y)
 		yielding = yielding || y >= 0
 	}
+	for _, f := range kept {
+		sc.counts[f.rule] = false
+	}
+	sc.yields = ys
 	if !yielding {
-		sc.yields = ys
 		return kept
 	}
 	sc.yields = ys
 	out := kept[:0]
 	for i, f := range kept {
 		if ys[i] >= 0 {
-			sc.drops = append(sc.drops, drop{rule: f.rule, reason: "yields to " + t.rules[ys[i]].full})
+			sc.drops = append(sc.drops, drop{rule: f.rule, why: dropYield, yieldTo: ys[i]})
 			continue
 		}
 		out = append(out, f)
@@ -323,23 +374,53 @@ func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field, quote
 	return out
 }
 
-// yielded returns a rule among firings that rule i yields to, or -1.
-func (t *Tagger) yielded(i int, firings []firing) int {
-	for _, y := range t.rules[i].yield {
-		for _, f := range firings {
-			if f.rule == y {
-				return y
-			}
+// outsideQuotes removes from f the evidence that lies inside a quote of
+// another norm's official text, and reports whether f still fires: an all
+// rule needs every one of its parts.
+func (t *Tagger) outsideQuotes(sc *scan, f firing, spans []quoteSpan) (firing, bool) {
+	r := &t.rules[f.rule]
+	n := int8(r.norm[0] - 'a')
+	at := sc.at[f.at : f.at+len(f.evidence)]
+	inside := 0
+	for _, a := range at {
+		if insideQuote(spans, n, a) {
+			inside++
 		}
 	}
-	return -1
+	switch {
+	case inside == 0:
+		return f, true
+	case inside == len(at) || r.groups > 0 && len(r.Any) == 0:
+		return f, false
+	}
+	// Keep the evidence outside, and its offsets in step with it.
+	ev, k := f.evidence[:0], 0
+	for i, e := range f.evidence {
+		if !insideQuote(spans, n, at[i]) {
+			at[k] = at[i]
+			ev = append(ev, e)
+			k++
+		}
+	}
+	f.evidence = ev
+	return f, true
+}
+
+// quoteSpan is where a distinctive quote of a norm lies, in folded
+// offsets.
+type quoteSpan struct {
+	start, end int32
+	norm       int8
 }
 
 // insideQuote reports whether folded offset at lies in a quote of the
-// official text of a norm other than n.
-func insideQuote(quotes []quoteHit, n int8, at int) bool {
-	for _, q := range quotes {
-		if q.norm != n && q.windows > 0 && q.start <= at && at < q.end {
+// official text of a norm other than n; spans are sorted by start.
+func insideQuote(spans []quoteSpan, n int8, at int32) bool {
+	for _, q := range spans {
+		if q.start > at {
+			break
+		}
+		if q.norm != n && at < q.end {
 			return true
 		}
 	}
@@ -365,10 +446,10 @@ func (t *Tagger) nearContext(sc *scan, at []int32) bool {
 				continue
 			}
 			// A word and its space take at least two bytes, so a short
-			// gap is near without counting, and one of more than 64
-			// bytes a word is far.
+			// gap is near without counting; one of more than 16 bytes a
+			// word is taken as far (words that long are not prose).
 			gap := int(max(ctx[c], a) - min(ctx[c], a))
-			if gap <= 2*w || gap <= 64*w && bytes.Count(ft[min(ctx[c], a):max(ctx[c], a)], space) <= w {
+			if gap <= 2*w || gap <= 16*w && bytes.Count(ft[min(ctx[c], a):max(ctx[c], a)], space) <= w {
 				return true
 			}
 		}

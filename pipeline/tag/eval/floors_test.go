@@ -28,7 +28,7 @@ const floorMargin = 0.02
 
 // floors were measured on main at 5ba6d3035d05 (rules version), 2026-11-30,
 // with `normtag eval --gold pipeline/tag/testdata/FILE` (isolated mode),
-// then again at 230520bfddbb once theme words needed ICT context and
+// then again at db9a671c70b4 once theme words needed ICT context and
 // quotes of a norm became exclusive (issue 14): micro precision and extra
 // norms improved everywhere and off-topic passages untagged went from
 // 0.700 to 0.983, while passages that state a norm without any ICT word
