@@ -54,7 +54,71 @@ var trailingPage = regexp.MustCompile(`(?:\s|\.)(?:\d{1,4}|[ivxlc]{1,6})$`)
 // isTOCLine reports a table-of-contents line found by its shape: an
 // entry, leaders, a page number.
 func isTOCLine(l string) bool {
+	if !strings.Contains(l, "..") && !strings.Contains(l, ". .") && !strings.Contains(l, "…") && !strings.Contains(l, "__") &&
+		!strings.Contains(l, "·") && !strings.Contains(l, "--") {
+		return false // no leaders: spare the regular expressions
+	}
 	return leaders.MatchString(l) && trailingPage.MatchString(strings.TrimSpace(l))
+}
+
+// months are month names a dateline is written with.
+var months = func() map[string]bool {
+	out := map[string]bool{}
+	for _, m := range strings.Fields("january february march april may june july august september october november december " +
+		"janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre décembre decembre " +
+		"enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre") {
+		out[m] = true
+	}
+	return out
+}()
+
+// isDateLine reports a line that is only a date ("14 March 2022",
+// "September 2019", "le 12 novembre 2018"): a dateline, not a heading.
+func isDateLine(words []string) bool {
+	if len(words) < 2 || len(words) > 5 {
+		return false
+	}
+	month, year := false, false
+	for _, w := range words {
+		w = strings.ToLower(strings.Trim(w, ",."))
+		switch {
+		case months[w]:
+			month = true
+		case len(w) == 4 && isDigitsN(w) && (w[:2] == "19" || w[:2] == "20"):
+			year = true
+		case isDigitsN(w) && len(w) <= 2, w == "le", w == "de", w == "del", w == "the", w == "of":
+		default:
+			return false
+		}
+	}
+	return month && year
+}
+
+// isDigitsN reports a string of ASCII digits.
+func isDigitsN(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// tocRunsOn reports whether line i of a contents block goes on with the
+// entry above it: that line had neither leaders nor a page number, and
+// this one has them.
+func tocRunsOn(lines []line, i int) bool {
+	if i == 0 || lines[i-1].kind != corpus.KindTOC || !isTOCLine(lines[i].text) {
+		return false
+	}
+	prev := strings.TrimSpace(lines[i-1].text)
+	return !isTOCLine(prev) && !trailingPage.MatchString(prev)
+}
+
+// entryStart reports a line that may be the first line of a contents
+// entry wrapped onto the next: short, not a sentence.
+func entryStart(l string) bool {
+	return len(strings.Fields(l)) <= 20 && !endsSentence(l) && !isCopyright(l)
 }
 
 // tocKey reduces a contents entry or a heading to its words, so that the
@@ -143,6 +207,9 @@ var urlish = regexp.MustCompile(`(?i)<?(?:https?://|www\.)[^\s>]+>?`)
 // is mostly URLs, or it sends the reader elsewhere ("See …", "Available
 // at …") and gives an address.
 func isReference(text string) bool {
+	if !strings.Contains(text, "://") && !strings.Contains(text, "www.") && !strings.Contains(text, "WWW.") {
+		return false
+	}
 	urls := urlish.FindAllStringIndex(text, -1)
 	if len(urls) == 0 {
 		return false
@@ -208,7 +275,7 @@ func markKinds(pages [][]line) {
 				}
 				entries[key] = true
 				tocLines++
-				l.kind = corpus.KindTOC
+				l.kind, l.item = corpus.KindTOC, !tocRunsOn(lines, i)
 				continue
 			case corpus.KindNote, corpus.KindReference:
 				if l.structural || alone && !noteMarker(l.text) && endsSection(l.text) {
@@ -229,7 +296,12 @@ func markKinds(pages [][]line) {
 				continue
 			}
 			if isTOCLine(l.text) {
-				l.kind = corpus.KindTOC
+				l.kind, l.item = corpus.KindTOC, true
+				// An entry wrapped over two lines: the first, without
+				// leaders, is its start.
+				if i > 0 && lines[i-1].kind == "" && entryStart(lines[i-1].text) && (i < 2 || lines[i-2].text == "" || lines[i-2].kind == corpus.KindTOC) {
+					lines[i-1].kind, lines[i-1].item, l.item = corpus.KindTOC, true, false
+				}
 			}
 		}
 	}

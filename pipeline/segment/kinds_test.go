@@ -165,3 +165,20 @@ func TestPagelessDocument(t *testing.T) {
 		}
 	}
 }
+
+// A dateline is not a heading; a contents entry wrapped over two lines
+// is one contents passage, never a heading.
+func TestDatelineAndWrappedContentsEntry(t *testing.T) {
+	text := "National report\n\n14 March 2022\n\n5.1 United Nations Programme of Action on Small Arms -\n(Direct Participation) ........................ 18\n" +
+		"5.2 Internet Governance Forum ........................ 19\n\nThe report follows.\n"
+	ps := Passages([]corpus.Page{{Number: 1, Text: text}})
+	if p := find(t, ps, "14 March"); p.Kind != corpus.KindBody {
+		t.Errorf("dateline: %+v", p)
+	}
+	if p := find(t, ps, "5.1 United"); p.Kind != corpus.KindTOC || !strings.HasSuffix(p.Text, "18") {
+		t.Errorf("wrapped contents entry: %+v", p)
+	}
+	if p := find(t, ps, "5.2 Internet"); p.Kind != corpus.KindTOC {
+		t.Errorf("contents entry: %+v", p)
+	}
+}

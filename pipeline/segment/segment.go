@@ -333,9 +333,9 @@ func pageBlocks(p corpus.Page, lines []line) []block {
 			flush()
 			continue
 		case l.kind != "":
-			// Contents lines are one line each; a note, reference or
-			// copyright notice runs on until the next item.
-			if cur == nil || cur.kind != l.kind || l.item || l.kind == corpus.KindTOC {
+			// A note, reference, contents entry or copyright notice runs
+			// on until the next item.
+			if cur == nil || cur.kind != l.kind || l.item {
 				flush()
 				cur = &block{page: p.Number, kind: l.kind}
 			}
@@ -512,7 +512,7 @@ func headingShape(l string, alone, followed bool) (int, bool) {
 		return 0, false
 	}
 	lvl, numbered := numberingLevel(words[0])
-	if isPageNumber(l) || looksLikeReference(l) {
+	if isPageNumber(l) || looksLikeReference(l) || isDateLine(words) {
 		return 0, false
 	}
 	last, _ := utf8.DecodeLastRuneInString(l)
@@ -700,7 +700,9 @@ func joinBroken(blocks []block, runsOn map[int]bool) []block {
 				prev.lines = append(prev.lines, b.lines...)
 				prev.heading, prev.weak, prev.level = false, false, 0
 				continue
-			case (cut || prev.heading && !endsSentence(last) && endsOpen(last)) && prev.heading && (!b.heading || b.weak) && headingRunsOn(prev.lines, b.lines):
+			case (cut || prev.heading && !endsSentence(last) && endsOpen(last)) && prev.heading && (!b.heading || b.weak) && headingRunsOn(prev.lines, b.lines) &&
+				sectionKind(joinLines(prev.lines)) == "":
+				// ("Contents", "Notes" and "References" are whole titles.)
 				prev.heading, prev.weak = true, false
 				prev.lines = append(prev.lines, b.lines...)
 				continue
