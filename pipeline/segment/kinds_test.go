@@ -182,3 +182,22 @@ func TestDatelineAndWrappedContentsEntry(t *testing.T) {
 		t.Errorf("contents entry: %+v", p)
 	}
 }
+
+// A heading the file marks (Markdown, DOCX) is whole even when it ends on
+// an open word, and a paragraph that ends a sentence is never a heading's
+// rest.
+func TestHeadingsDoNotSwallowParagraphs(t *testing.T) {
+	text := "Norm 7: protecting what society runs on\n\nHospitals and power grids now keep offline backups.\n\n" +
+		"Norm 5 (paragraph 13 (e)) – Rights of\n\nevery person online are protected by law.\n"
+	heading := len("Norm 7: protecting what society runs on")
+	ps := Passages([]corpus.Page{{Number: 1, Text: text, Headings: []corpus.Span{{Start: 0, End: heading, Level: 2}}}})
+	if p := find(t, ps, "Hospitals"); p.Kind != corpus.KindBody {
+		t.Errorf("paragraph under a structural heading: %+v", p)
+	}
+	ps = Passages([]corpus.Page{{Number: 1, Text: text}})
+	for _, prefix := range []string{"Hospitals", "every person"} {
+		if p := find(t, ps, prefix); p.Kind != corpus.KindBody {
+			t.Errorf("paragraph taken into a heading: %+v", p)
+		}
+	}
+}

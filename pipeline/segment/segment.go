@@ -417,7 +417,7 @@ func refineBlock(b block, hasStructure bool) []block {
 				// or norm heading, any lines in lower case that run it on.
 				for j := i + 1; j < len(b.lines) && !endsSentence(lines[len(lines)-1].text); j++ {
 					next := b.lines[j].text
-					runsOn := lowerStart(next) || endsOpen(lines[len(lines)-1].text) || j == len(b.lines)-1 && len(strings.Fields(next)) <= 3 && !endsSentence(next)
+					runsOn := !endsSentence(next) && (lowerStart(next) || endsOpen(lines[len(lines)-1].text) || j == len(b.lines)-1 && len(strings.Fields(next)) <= 3)
 					if !headingContinues(next, maxLen) && (lvl >= weakLevel || !runsOn || !headingRunsOn(lines, b.lines[j:j+1])) {
 						break
 					}
@@ -700,8 +700,10 @@ func joinBroken(blocks []block, runsOn map[int]bool) []block {
 				prev.lines = append(prev.lines, b.lines...)
 				prev.heading, prev.weak, prev.level = false, false, 0
 				continue
-			case (cut || prev.heading && !endsSentence(last) && endsOpen(last)) && prev.heading && (!b.heading || b.weak) && headingRunsOn(prev.lines, b.lines) &&
-				sectionKind(joinLines(prev.lines)) == "":
+			case (cut || prev.heading && !endsSentence(last) && endsOpen(last)) && prev.heading && !prev.structural && (!b.heading || b.weak) &&
+				headingRunsOn(prev.lines, b.lines) && !endsSentence(b.lines[len(b.lines)-1].text) && sectionKind(joinLines(prev.lines)) == "":
+				// A heading whose extent the file gives is whole, and a
+				// heading's rest ends no sentence.
 				// ("Contents", "Notes" and "References" are whole titles.)
 				prev.heading, prev.weak = true, false
 				prev.lines = append(prev.lines, b.lines...)
