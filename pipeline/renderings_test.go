@@ -2,15 +2,21 @@ package pipeline_test
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/index"
+	"github.com/normtag/normtag/internal/norms"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/tag"
 )
@@ -252,3 +258,221 @@ func TestParisCallCited(t *testing.T) {
 	defer ix.Close()
 	checkCited(t, ix, docs, want)
 }
+
+// paperSource is what the Estavia paper's source (src/paper.src, the
+// markup gen reads) says each rendering should show: its headings, the
+// entries of its contents, its footnotes, its running header and its
+// copyright line.
+type paperSource struct {
+	headings  []string
+	contents  []string
+	notes     []string
+	header    string
+	copyright string
+}
+
+func readPaperSource(t *testing.T) paperSource {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(renderingsDir, "src", "paper.src"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src paperSource
+	for _, line := range strings.Split(string(data), "\n") {
+		switch {
+		case strings.HasPrefix(line, "@header "):
+			src.header = strings.TrimPrefix(line, "@header ")
+		case strings.HasPrefix(line, "@copyright "):
+			src.copyright = strings.TrimPrefix(line, "@copyright ")
+		case strings.HasPrefix(line, "## "):
+			src.headings = append(src.headings, line[3:])
+		case strings.HasPrefix(line, "# "):
+			heading, entry, ok := strings.Cut(line[2:], " || ")
+			if !ok {
+				entry = heading
+			}
+			src.headings = append(src.headings, heading)
+			src.contents = append(src.contents, entry)
+		}
+		for rest := line; ; {
+			at := strings.Index(rest, "{fn: ")
+			if at < 0 {
+				break
+			}
+			end := strings.Index(rest[at:], "}")
+			src.notes = append(src.notes, rest[at+5:at+end])
+			rest = rest[at+end+1:]
+		}
+	}
+	if len(src.headings) < 10 || len(src.notes) < 20 || src.header == "" || src.copyright == "" {
+		t.Fatalf("paper.src: %d headings, %d notes, header %q, copyright %q: not the paper the renderings show", len(src.headings), len(src.notes), src.header, src.copyright)
+	}
+	return src
+}
+
+// letters folds text to its lowercase letters and digits, so that
+// renderings compare alike whatever their dashes, hyphenation, spacing
+// and ligatures.
+func letters(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// counted reports a passage that report and coverage count by default.
+func counted(p corpus.Passage) bool {
+	return slices.Contains(corpus.CountedKinds, p.KindOf())
+}
+
+// TestRenderingsPassageKinds is issue 13's acceptance on the Estavia
+// paper, for each rendering: no note, reference, contents line or page
+// furniture carries a norm by inheritance; every heading is one passage;
+// and the norms of body and heading passages are counted alike (within
+// 15%) in every rendering and the text version. That the notes, contents
+// and furniture are recognised at all is checked too: otherwise the
+// first check would hold of a rendering whose notes were all body text.
+func TestRenderingsPassageKinds(t *testing.T) {
+	src := readPaperSource(t)
+	_, docs := ingestFiles(t, renderingPaths(t))
+	for _, file := range renderings {
+		if docs[file] == nil {
+			t.Fatalf("%s: not stored", file)
+		}
+	}
+	// folded holds each passage's letters, by file.
+	folded := map[string][]string{}
+	for _, file := range renderings {
+		for _, p := range docs[file].Passages {
+			folded[file] = append(folded[file], letters(p.Text))
+		}
+	}
+
+	t.Run("no inherited norms outside sections", func(t *testing.T) {
+		for _, file := range renderings {
+			for _, p := range docs[file].Passages {
+				k := p.KindOf()
+				for _, tg := range p.Tags {
+					if tg.Inherited && !k.Sectional() {
+						t.Errorf("%s: %s passage %d (p. %d) inherits (%s) from passage %d: %.80q", file, k, p.Seq, p.Page, tg.Norm, tg.Evidence[0].HeadingSeq, p.Text)
+					}
+				}
+			}
+		}
+	})
+
+	t.Run("notes, contents and furniture recognised", func(t *testing.T) {
+		for _, file := range renderings {
+			doc, folded := docs[file], folded[file]
+			for i, p := range doc.Passages {
+				if !counted(p) {
+					continue
+				}
+				for _, furniture := range []string{src.header, src.copyright} {
+					if strings.Contains(folded[i], letters(furniture)) {
+						t.Errorf("%s: %s passage %d (p. %d) holds page furniture %.40q: %.80q", file, p.KindOf(), p.Seq, p.Page, furniture, p.Text)
+					}
+				}
+				if pageFooter.MatchString(p.Text) {
+					t.Errorf("%s: %s passage %d (p. %d) holds a page footer: %.80q", file, p.KindOf(), p.Seq, p.Page, p.Text)
+				}
+			}
+			// kindOf finds the passage holding want, else the one that
+			// starts with its first 40 letters after a note's number (a
+			// note may run onto the next page), else a passage of one of
+			// the kinds in also holding those letters (a note run into
+			// the one before); and says its kind.
+			kindOf := func(want string, also ...corpus.Kind) (corpus.Kind, int) {
+				key := letters(want)
+				for i, f := range folded {
+					if strings.Contains(f, key) {
+						return doc.Passages[i].KindOf(), i
+					}
+				}
+				key = key[:min(len(key), 40)]
+				for i, f := range folded {
+					if strings.HasPrefix(strings.TrimLeftFunc(f, unicode.IsDigit), key) {
+						return doc.Passages[i].KindOf(), i
+					}
+				}
+				for i, f := range folded {
+					if k := doc.Passages[i].KindOf(); slices.Contains(also, k) && strings.Contains(f, key) {
+						return k, i
+					}
+				}
+				return "", -1
+			}
+			for _, note := range src.notes {
+				if k, seq := kindOf(note, corpus.KindNote, corpus.KindReference); k != corpus.KindNote && k != corpus.KindReference {
+					t.Errorf("%s: footnote %.60q is in a %q passage (%d), want note", file, note, k, seq)
+				}
+			}
+			for _, entry := range src.contents {
+				if k, seq := kindOf(entry); k != corpus.KindTOC {
+					t.Errorf("%s: contents entry %.60q is in a %q passage (%d), want toc", file, entry, k, seq)
+				}
+			}
+		}
+	})
+
+	t.Run("every heading one passage", func(t *testing.T) {
+		for _, file := range renderings {
+			for _, h := range src.headings {
+				n := 0
+				for i, f := range folded[file] {
+					p := docs[file].Passages[i]
+					switch {
+					case p.KindOf() != corpus.KindHeading || f == "":
+					case f == letters(h):
+						n++
+					case strings.Contains(letters(h), f):
+						t.Errorf("%s: heading passage %d (p. %d) is a piece of the heading %.60q: %q", file, p.Seq, p.Page, h, p.Text)
+					}
+				}
+				if n != 1 {
+					t.Errorf("%s: heading %.60q is %d heading passages, want 1", file, h, n)
+				}
+			}
+		}
+	})
+
+	t.Run("norm counts agree", func(t *testing.T) {
+		// Body and heading passages per norm, each rendering against
+		// the text version, which has no layout to get wrong.
+		counts := map[string]map[string]int{}
+		for _, file := range renderings {
+			counts[file] = map[string]int{}
+			for _, p := range docs[file].Passages {
+				if counted(p) {
+					for _, tg := range p.Tags {
+						counts[file][tg.Norm]++
+					}
+				}
+			}
+		}
+		var table strings.Builder
+		fmt.Fprintf(&table, "%-5s", "norm")
+		for _, file := range renderings {
+			fmt.Fprintf(&table, " %16s", strings.TrimPrefix(file, "estavia-"))
+		}
+		ref := counts["estavia.txt"]
+		for _, n := range norms.Letters() {
+			fmt.Fprintf(&table, "\n%-5s", n)
+			for _, file := range renderings {
+				got := counts[file][n]
+				fmt.Fprintf(&table, " %16d", got)
+				if diff := math.Abs(float64(got - ref[n])); diff > 0.15*float64(ref[n]) {
+					t.Errorf("%s: %d body and heading passages tagged (%s), the text version %d: more than 15%% apart", file, got, n, ref[n])
+				}
+			}
+		}
+		t.Logf("body and heading passages per norm:\n%s", table.String())
+	})
+}
+
+// pageFooter is the footer the paged renderings print ("Page 3 of 8",
+// groff's "Page 3").
+var pageFooter = regexp.MustCompile(`\bPage \d+( of \d+)?\b`)

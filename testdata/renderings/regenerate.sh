@@ -21,7 +21,7 @@
 # Needs go, chromium, groff, ghostscript (ps2pdf), LibreOffice (Debian:
 # libreoffice-writer-nogui) and poppler-utils (pdftotext). The outputs are
 # committed and CI does not run this: run it after editing src/ or gen/,
-# then run the tests that read them (go test ./cmd/normtag -run Renderings).
+# then run the tests that read them (go test ./pipeline -run Renderings).
 # The renderings carry today's date as their creation date on purpose: the
 # tests check that the date printed on the first page wins over it.
 set -euo pipefail
