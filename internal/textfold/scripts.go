@@ -79,10 +79,12 @@ func Presentation(r rune) string {
 }
 
 // simplified maps traditional Chinese characters to their simplified
-// forms. It is not a full conversion table: it holds the characters of
-// the vocabulary normtag's rules and reference parser use (cyber
-// security, infrastructure, norms, incidents, cooperation…), so that a
-// submission written in traditional characters matches the same rules.
+// forms. It is not a full conversion table: it holds about 270
+// characters, those of the vocabulary normtag's rules and reference
+// parser use (cyber security, infrastructure, norms, incidents,
+// cooperation…) and other frequent ones of policy prose, so that a
+// submission written in traditional characters matches the same rules
+// and searches.
 var simplified = func() map[rune]rune {
 	const pairs = "國国際际網网絡络資资訊讯護护關关鍵键礎础設设應应對对緊紧響响隊队計计機机組组織织" +
 		"權权責责務务協协調调報报惡恶軟软體体鏈链產产認认歸归屬属領领動动為为規规範范則则準准" +
@@ -93,11 +95,14 @@ var simplified = func() map[rune]rune {
 		"時时間间將将並并於于繼继續续強强點点態态問问題题戰战術术線线關关歷历環环義义務务" +
 		"銷销毀毁漢汉語语聲声稱称說说話话總总體体構构詞词類类歐欧據据儲储" +
 		"蘭兰雜杂親亲愛爱濟济導导趨趋勢势勵励風风險险減减輕轻傷伤術术員员練练訓训" +
-		"務务級级別别責责專专業业門门軍军隊队罰罚懲惩違违規规範范協协約约邊边貿贸"
+		"務务級级別别責责專专業业門门軍军隊队罰罚懲惩違违規规範范協协約约邊边貿贸" +
+		"與与為为們们個个對对說说會会於于從从將将還还這这進进過过現现發发經经動动實实體体點点當当無无問问題题長长開开關关東东車车書书學学國国內内際际義义務务權权責责應应該该處处機机構构組组織织議议決决協协調调參参員员報报資资訊讯數数據据網网絡络電电腦脑軟软設设備备產产業业銀银險险衛卫醫医療疗環环氣气運运輸输輛辆鐵铁線线緊紧響响隊队團团區区鄰邻領领導导軍军戰战爭争擊击護护隱隐論论聞闻記记錄录檢检測测監监視视聽听濫滥罰罚違违規规範范則则準准標标條条項项節节維维穩稳擴扩惡恶傳传鏈链質质認认證证歸归屬属獲获請请緩缓減减輕轻災灾難难損损壞坏斷断癱瘫瘓痪襲袭擾扰亂乱補补復复負负廠厂鑑鉴別别驗验審审計计劃划礎础鍵键級级統统係系聯联號号屆届歡欢謝谢爾尔萬万億亿總总黨党選选舉举狀状況况態态勢势縣县鎮镇鄉乡壓压倫伦禮礼儀仪齊齐濟济貿贸價价錢钱買买賣卖貨货幣币稅税費费積积極极觀观圖图畫画樂乐藝艺術术語语詞词譯译讀读寫写課课館馆廳厅場场莊庄園园繫系紐纽約约聯联盟盟歐欧亞亚洲洲亂乱權权衝冲突突災灾侵侵犯犯遞递徑径蹤踪跡迹竊窃駭骇竄窜暫暂時时間间務务啟启動动準准備备確确認认據据識识別别"
 	m := map[rune]rune{}
 	rs := []rune(pairs)
 	for i := 0; i+1 < len(rs); i += 2 {
-		m[rs[i]] = rs[i+1]
+		if rs[i] != rs[i+1] { // a character written alike in both
+			m[rs[i]] = rs[i+1]
+		}
 	}
 	return m
 }()

@@ -56,14 +56,18 @@ var floors = []floor{
 	// ar, ru and zh: raised when the rules for those languages landed
 	// (issue 16; rules/ar.yaml, ru.yaml, zh.yaml), measured without
 	// reading the sets; before, micro precision was 1.000 on 2 and 5 tags
-	// and not asserted.
-	{"heldout-ar.jsonl", 0.515, 0.515, 0.895, 0.637, 0.061, 1.000},
-	{"heldout-ru.jsonl", 0.530, 0.530, 0.946, 0.649, 0.030, 1.000},
-	{"heldout-zh.jsonl", 0.591, 0.591, 0.929, 0.717, 0.045, 1.000},
+	// and not asserted. The broad rules (paraphrase wording beside ICT
+	// words) then raised top-1 (ar 0.515 -> 0.530, ru 0.530 -> 0.621, zh
+	// 0.591 -> 0.636) and macro F1 (0.637 -> 0.642, 0.649 -> 0.716, 0.717
+	// -> 0.720) for more extra norms (0.061 -> 0.121, 0.030 -> 0.061,
+	// 0.045 -> 0.136) and a lower micro precision.
+	{"heldout-ar.jsonl", 0.530, 0.530, 0.814, 0.642, 0.121, 1.000},
+	{"heldout-ru.jsonl", 0.621, 0.621, 0.911, 0.716, 0.061, 1.000},
+	{"heldout-zh.jsonl", 0.636, 0.636, 0.824, 0.720, 0.136, 1.000},
 	// Passages written with the ar, ru and zh rules (regression guards).
-	{"written-ar.jsonl", 1.000, 1.000, 0.895, 0.957, 0.118, 1.000},
-	{"written-ru.jsonl", 1.000, 1.000, 0.919, 0.964, 0.088, 1.000},
-	{"written-zh.jsonl", 1.000, 1.000, 0.919, 0.970, 0.088, 1.000},
+	{"written-ar.jsonl", 0.982, 1.000, 0.889, 0.947, 0.125, 1.000},
+	{"written-ru.jsonl", 1.000, 1.000, 0.949, 0.977, 0.054, 1.000},
+	{"written-zh.jsonl", 1.000, 1.000, 0.903, 0.957, 0.107, 1.000},
 }
 
 // TestGoldSetFloors runs eval on the project's own gold sets
