@@ -665,10 +665,14 @@ func (l *pageLayout) assemble() (string, []lineInfo) {
 	var infos []lineInfo
 	var cur lineInfo
 	var sizes []float64
+	// tail holds the last visible glyphs of the line being assembled,
+	// the latest last: no copying, they are the glyphs' own strings.
+	var tail [4]string
 	see := func(g glyph) {
-		if strings.TrimSpace(g.text) == "" {
+		if !visible(g.text) {
 			return
 		}
+		tail = [4]string{tail[1], tail[2], tail[3], g.text}
 		if len(sizes) == 0 {
 			cur.first, cur.firstY = g.size, g.y
 		}
@@ -689,8 +693,6 @@ func (l *pageLayout) assemble() (string, []lineInfo) {
 		cur, sizes = lineInfo{}, sizes[:0]
 	}
 	see(prev)
-	// tail holds the last visible glyphs of the line being assembled.
-	tail := prev.text
 	for _, g := range gs[1:] {
 		size := math.Max(math.Max(g.size, prev.size), 1)
 		dy := prev.y - g.y
@@ -715,7 +717,7 @@ func (l *pageLayout) assemble() (string, []lineInfo) {
 			if stepSize > 0 && g.size == prev.size && g.size > stepSize*1.15 {
 				step *= g.size / stepSize
 			}
-			paraGap := step > 0 && (dy > step*1.45 || dy > step*1.2 && sentenceEnd(tail))
+			paraGap := step > 0 && (dy > step*1.45 || dy > step*1.2 && sentenceEnd(tail[0]+tail[1]+tail[2]+tail[3]))
 			if dy < 0 || paraGap || dy > size*2.5 || sizeChange || fontChange {
 				b.WriteString("\n\n")
 				endLine(true)
@@ -743,12 +745,6 @@ func (l *pageLayout) assemble() (string, []lineInfo) {
 		}
 		b.WriteString(g.text)
 		see(g)
-		if strings.TrimSpace(g.text) != "" {
-			tail += g.text
-			if len(tail) > 8 {
-				tail = tail[len(tail)-8:]
-			}
-		}
 		prev = g
 	}
 	endLine(false)
@@ -761,6 +757,20 @@ func (l *pageLayout) assemble() (string, []lineInfo) {
 func sentenceEnd(tail string) bool {
 	t := strings.TrimRight(tail, "0123456789\"'”’)]")
 	return strings.HasSuffix(t, ".") || strings.HasSuffix(t, "?") || strings.HasSuffix(t, "!")
+}
+
+// visible reports whether a glyph's text has a character that is not a
+// space.
+func visible(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			if c < utf8.RuneSelf {
+				return true
+			}
+			return strings.TrimSpace(s[i:]) != ""
+		}
+	}
+	return false
 }
 
 func endsWithSpace(b *strings.Builder) bool {
