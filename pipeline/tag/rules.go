@@ -141,6 +141,11 @@ type Tagger struct {
 	// filters says some rule is gated by context or yields to another,
 	// or quotes are on: firings need a second look after evaluation.
 	filters bool
+	// gates[rule] is the rule's gate, kept apart from the (large) rule
+	// records for filter's sake; owns says some rule is gateOwn.
+	gates []gate
+	norms []int8 // norms[rule] is the rule's norm, 0 for (a)
+	owns  bool
 }
 
 type compiledRule struct {
@@ -524,6 +529,9 @@ func load(data []byte, names []string, opts []Option) (*Tagger, error) {
 		if r.gate != gateNone || len(r.yield) > 0 {
 			t.filters = true
 		}
+		t.gates = append(t.gates, r.gate)
+		t.norms = append(t.norms, int8(r.norm[0]-'a'))
+		t.owns = t.owns || r.gate == gateOwn
 	}
 	for _, class := range []struct {
 		byLang map[string][]string

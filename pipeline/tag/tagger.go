@@ -288,37 +288,43 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 // context for `passage` rules; field that every match is near context.
 func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field, quoted bool) []firing {
 	spans := sc.spans[:0]
+	var quotedNorms uint16 // a bit per norm quoted
 	if quoted {
 		for _, q := range sc.quotes {
 			if q.windows > 0 {
 				spans = append(spans, quoteSpan{start: int32(q.start), end: int32(q.end), norm: q.norm})
+				quotedNorms |= 1 << q.norm
 			}
 		}
-		slices.SortFunc(spans, func(a, b quoteSpan) int { return int(a.start - b.start) })
+		// Few spans, mostly in order already.
+		for i := 1; i < len(spans); i++ {
+			for j := i; j > 0 && spans[j].start < spans[j-1].start; j-- {
+				spans[j], spans[j-1] = spans[j-1], spans[j]
+			}
+		}
 		sc.spans = spans
 	}
-	kept := firings[:0]
+	gates := t.gates
+	// Rules of ICT vocabulary are context for the others.
+	if t.owns {
+		for _, f := range firings {
+			if gates[f.rule] == gateOwn {
+				passageContext = true
+				sc.context = append(sc.context, sc.at[f.at:f.at+len(f.evidence)]...)
+			}
+		}
+	}
+	kept, yields := firings[:0], false
 	for _, f := range firings {
-		if len(spans) > 0 {
+		// Only quotes of another norm hold a rule back.
+		if quotedNorms&^(1<<t.norms[f.rule]) != 0 {
 			var ok bool
 			if f, ok = t.outsideQuotes(sc, f, spans); !ok {
 				sc.drops = append(sc.drops, drop{rule: f.rule, why: dropQuote})
 				continue
 			}
 		}
-		kept = append(kept, f)
-	}
-	// Rules of ICT vocabulary are context for the others.
-	for _, f := range kept {
-		if t.rules[f.rule].gate == gateOwn {
-			passageContext = true
-			sc.context = append(sc.context, sc.at[f.at:f.at+len(f.evidence)]...)
-		}
-	}
-	gated := kept[:0]
-	for _, f := range kept {
-		r := &t.rules[f.rule]
-		switch r.gate {
+		switch gates[f.rule] {
 		case gatePassage:
 			if !passageContext {
 				sc.drops = append(sc.drops, drop{rule: f.rule, why: dropPassage})
@@ -330,10 +336,10 @@ func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field, quote
 				continue
 			}
 		}
-		gated = append(gated, f)
+		yields = yields || len(t.rules[f.rule].yield) > 0
+		kept = append(kept, f)
 	}
-	kept = gated
-	if len(kept) < 2 {
+	if !yields || len(kept) < 2 {
 		return kept
 	}
 	// Yields are decided against every rule left, before any is removed.
@@ -362,7 +368,6 @@ func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field, quote
 	if !yielding {
 		return kept
 	}
-	sc.yields = ys
 	out := kept[:0]
 	for i, f := range kept {
 		if ys[i] >= 0 {
