@@ -16,7 +16,6 @@ import (
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/internal/batchgc"
-	"github.com/normtag/normtag/internal/minhash"
 	"github.com/normtag/normtag/internal/safefile"
 	"github.com/normtag/normtag/internal/textcut"
 	"github.com/normtag/normtag/pipeline/extract"
@@ -90,6 +89,44 @@ type IngestOptions struct {
 	// MaxPassages bounds the passages of one document (0:
 	// DefaultMaxPassages); a document with more fails as too-large.
 	MaxPassages int
+	// Analyser, if set, extracts and analyses the files that need it
+	// instead of Extractor and Tagger in this process (pipeline/remote
+	// sends them to workers); Workers then bounds the files in flight.
+	// Everything else — discovery, the "already stored?" checks, the
+	// writes — is the same.
+	Analyser Analyser
+}
+
+// Analyser turns one file that is not stored yet into a document ready
+// for the writer: extracted, segmented, tagged, with its near-duplicate
+// signature (see AnalyseExtracted). sum is the SHA-256 of the file's
+// bytes. Errors are *corpus.Error for failures that belong to the file;
+// ctx's error leaves the file for the next run.
+type Analyser interface {
+	Analyse(ctx context.Context, c Candidate, sum string) (*corpus.Document, error)
+}
+
+// ErrAnalyserUnavailable is wrapped by an Analyser's errors that are not
+// a file's fault (its workers cannot be reached): the file is left for the
+// next run, as when the run is cancelled, and the run ends with the error.
+var ErrAnalyserUnavailable = errors.New("analyser unavailable")
+
+// localAnalyser extracts with the run's Extractor and tags in process.
+type localAnalyser struct {
+	ex          Extractor
+	tagger      *tag.Tagger
+	maxPassages int
+}
+
+func (a localAnalyser) Analyse(ctx context.Context, c Candidate, _ string) (*corpus.Document, error) {
+	doc, err := a.ex.Extract(ctx, c.Path)
+	if err != nil {
+		return nil, err
+	}
+	if err := AnalyseExtracted(doc, a.tagger, c.Path, a.maxPassages); err != nil {
+		return nil, err
+	}
+	return doc, nil
 }
 
 // NearDuplicateThreshold is the estimated share of text two documents
@@ -120,12 +157,15 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	if opts.Tagger == nil {
 		return nil, errors.New("ingest: no tagger")
 	}
-	if opts.Extractor == nil {
+	if opts.Analyser == nil && opts.Extractor == nil {
 		// Parsing untrusted files in process must be a visible choice.
 		return nil, errors.New("ingest: no extractor: pass an isolating one (isolate.Pool) or, for trusted input only, pipeline.UnsafeInProcess")
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
+	}
+	if opts.Analyser == nil {
+		opts.Analyser = localAnalyser{ex: opts.Extractor, tagger: opts.Tagger, maxPassages: opts.MaxPassages}
 	}
 	log := opts.Logger
 	if log == nil {
@@ -253,13 +293,10 @@ func process(ctx context.Context, d *datadir.Dir, c Candidate, opts IngestOption
 	if ok, err := d.Store.HasDocument(ctx, sum); err == nil && ok {
 		return work{cand: c, docID: sum, known: true}
 	}
-	doc, err := extractAndAnalyse(ctx, opts.Extractor, opts.Tagger, c.Path, opts.MaxPassages)
+	doc, err := opts.Analyser.Analyse(ctx, c, sum)
 	if err != nil {
 		return work{cand: c, docID: sum, err: err}
 	}
-	// The signature is computed here, in parallel, rather than by the
-	// one writer, which every document waits for.
-	doc.Signature = minhash.Signature(passageText(doc))
 	return work{cand: c, docID: doc.ID, doc: doc}
 }
 
@@ -364,6 +401,9 @@ func (w *writer) handle(ctx context.Context, it work) error {
 	case it.err != nil:
 		if errors.Is(it.err, context.Canceled) || errors.Is(it.err, context.DeadlineExceeded) {
 			return nil // not a property of the file: it is simply left for the next run
+		}
+		if errors.Is(it.err, ErrAnalyserUnavailable) {
+			return it.err // not the file's fault either, but the run cannot go on as if all were well
 		}
 		w.fail(ctx, it.cand, it.docID, it.err)
 		return nil
@@ -562,7 +602,7 @@ func underAny(path string, prefixes []string) bool {
 }
 
 func (w *writer) fail(ctx context.Context, c Candidate, docID string, err error) {
-	f := corpus.Failure{Path: c.Path, DocID: docID, Reason: corpus.ReasonOf(err), Detail: detail(err), At: time.Now().UTC()}
+	f := corpus.Failure{Path: c.Path, DocID: docID, Reason: corpus.ReasonOf(err), Detail: FailureDetail(err), At: time.Now().UTC()}
 	if c.Info != nil {
 		f.Size, f.ModTime = c.Info.Size(), c.Info.ModTime()
 	}
@@ -582,9 +622,9 @@ func (w *writer) report(r Result) {
 	}
 }
 
-// detail is the failure's cause without the reason prefix that
+// FailureDetail is a failure's cause without the reason prefix that
 // corpus.Error adds, since the reason is reported separately.
-func detail(err error) string {
+func FailureDetail(err error) string {
 	var ce *corpus.Error
 	if errors.As(err, &ce) && ce.Err != nil {
 		return ce.Err.Error()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/internal/minhash"
 	"github.com/normtag/normtag/pipeline/extract"
 	"github.com/normtag/normtag/pipeline/segment"
 	"github.com/normtag/normtag/pipeline/tag"
@@ -81,4 +82,19 @@ func extractAndAnalyse(ctx context.Context, ex Extractor, tagger *tag.Tagger, pa
 		return nil, fmt.Errorf("analyse %s: %w", path, err)
 	}
 	return doc, nil
+}
+
+// AnalyseExtracted is everything ingest does to an extracted document
+// before storing it: passages (at most maxPassages, 0 for
+// DefaultMaxPassages), tags, and the near-duplicate signature. name is the
+// file's path, for messages. A local ingest and a remote worker both call
+// it, so the two cannot drift apart.
+func AnalyseExtracted(doc *corpus.Document, tagger *tag.Tagger, name string, maxPassages int) error {
+	if err := analyse(doc, tagger, maxPassages); err != nil {
+		return fmt.Errorf("analyse %s: %w", name, err)
+	}
+	// The signature is computed here, by whoever extracted, rather than
+	// by the one writer, which every document waits for.
+	doc.Signature = minhash.Signature(passageText(doc))
+	return nil
 }

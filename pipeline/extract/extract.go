@@ -77,6 +77,13 @@ func (o Options) maxSize() int64 {
 
 // File reads and extracts the file at path.
 func File(ctx context.Context, path string, opts Options) (*corpus.Document, error) {
+	return FileAs(ctx, path, path, opts)
+}
+
+// FileAs reads the file at path and extracts it as if it were at name,
+// which messages and the document's file name show: a remote worker
+// extracts a local copy of a file that lives elsewhere.
+func FileAs(ctx context.Context, path, name string, opts Options) (*corpus.Document, error) {
 	// Opened once and checked on the handle: the name may by now be a
 	// named pipe or a link to a device (see safefile).
 	data, info, err := safefile.ReadFile(ctx, path, opts.maxSize())
@@ -86,9 +93,9 @@ func File(ctx context.Context, path string, opts Options) (*corpus.Document, err
 		if errors.As(err, &ce) {
 			reason, cause = ce.Reason, ce.Err
 		}
-		return nil, corpus.Errorf(reason, "%s: %w", path, cause)
+		return nil, corpus.Errorf(reason, "%s: %w", name, cause)
 	}
-	doc, err := Bytes(ctx, path, data, opts)
+	doc, err := Bytes(ctx, name, data, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -87,11 +87,14 @@ func openHandle(arg, name string) (*os.File, error) {
 func extractOne(req request, cfg childConfig) (resp response) {
 	defer func() {
 		if r := recover(); r != nil {
-			resp = response{Reason: corpus.ReasonCrashed, Err: fmt.Sprintf("%s: parser panic: %v", req.Path, r)}
+			resp = response{Reason: corpus.ReasonCrashed, Err: fmt.Sprintf("%s: parser panic: %v", req.Name, r)}
 		}
 	}()
-	testHook(req.Path)
-	doc, err := extract.File(context.Background(), req.Path, cfg.Extract)
+	if req.Name == "" {
+		req.Name = req.Path
+	}
+	testHook(req.Name)
+	doc, err := extract.FileAs(context.Background(), req.Path, req.Name, cfg.Extract)
 	if err != nil {
 		// The reason travels apart; send the cause without its prefix.
 		msg := err.Error()

@@ -228,6 +228,13 @@ func (c *child) kill() {
 
 // Extract extracts the file at path in a child process.
 func (p *Pool) Extract(ctx context.Context, path string) (*corpus.Document, error) {
+	return p.ExtractAs(ctx, path, path)
+}
+
+// ExtractAs extracts the file at path in a child process as if it were
+// at name (see extract.FileAs): messages, reasons and the document's
+// file name are those a local extraction of name gives.
+func (p *Pool) ExtractAs(ctx context.Context, path, name string) (*corpus.Document, error) {
 	select {
 	case p.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -245,7 +252,7 @@ func (p *Pool) Extract(ctx context.Context, path string) (*corpus.Document, erro
 	ch := make(chan answer, 1)
 	go func() {
 		var a answer
-		if a.err = c.enc.Encode(request{Path: path}); a.err == nil {
+		if a.err = c.enc.Encode(request{Path: path, Name: name}); a.err == nil {
 			a.err = c.dec.Decode(&a.resp)
 		}
 		ch <- a
@@ -256,7 +263,7 @@ func (p *Pool) Extract(ctx context.Context, path string) (*corpus.Document, erro
 	case a := <-ch:
 		if a.err != nil {
 			c.kill()
-			return nil, p.classifyDeath(path, c)
+			return nil, p.classifyDeath(name, c)
 		}
 		p.put(c)
 		if a.resp.Err != "" {
@@ -266,8 +273,8 @@ func (p *Pool) Extract(ctx context.Context, path string) (*corpus.Document, erro
 	case <-timer.C:
 		c.kill()
 		<-ch
-		p.log.Debug("extraction timed out; child killed", "path", path, "timeout", p.opts.Timeout)
-		return nil, corpus.Errorf(corpus.ReasonTimeout, "%s: extraction took longer than %s", path, p.opts.Timeout)
+		p.log.Debug("extraction timed out; child killed", "path", name, "timeout", p.opts.Timeout)
+		return nil, corpus.Errorf(corpus.ReasonTimeout, "%s: extraction took longer than %s", name, p.opts.Timeout)
 	case <-ctx.Done():
 		c.kill()
 		<-ch

@@ -15,7 +15,7 @@ const ChildCommand = "__extract-child"
 
 // protocolVersion changes whenever the messages below change, so that a
 // parent never talks to a child built from other sources.
-const protocolVersion = 1
+const protocolVersion = 2
 
 // helloPrefix starts the one line a child writes before anything else.
 const helloPrefix = "normtag-extract-child"
@@ -40,7 +40,9 @@ type childConfig struct {
 	Extract  extract.Options
 }
 
-type request struct{ Path string }
+// request asks for the file at Path, extracted as if it were at Name
+// (Name empty: Path).
+type request struct{ Path, Name string }
 
 type response struct {
 	Doc    *corpus.Document
