@@ -109,6 +109,7 @@ func newApp(stdout, stderr io.Writer, extractChild string) *cli.App {
 			reportCommand(),
 			reviewCommand(),
 			backupCommand(),
+			workerCommand(),
 			childCommand(),
 		},
 		// Errors are printed once, by run, with the right exit code.

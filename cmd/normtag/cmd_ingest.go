@@ -18,7 +18,17 @@ import (
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/extract"
 	"github.com/normtag/normtag/pipeline/isolate"
+	"github.com/normtag/normtag/pipeline/remote"
 )
+
+// analyser is ingest's extraction: the coordinator's workers with --nats,
+// else (nil) the local extraction pool.
+func analyser(coord *remote.Coordinator) pipeline.Analyser {
+	if coord == nil {
+		return nil
+	}
+	return coord
+}
 
 func ingestCommand() *cli.Command {
 	return &cli.Command{
@@ -32,7 +42,7 @@ func ingestCommand() *cli.Command {
 			"A metadata.csv in a folder (file,submitter,submitter_type,country,date,title) sets documents' metadata;\n" +
 			"its mistakes are warnings, listed without ingesting by --check-metadata.\n" +
 			"Exit codes: 0 all files stored or unchanged; 1 some files failed; 2 usage or fatal error.",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			dataFlag(),
 			&cli.IntFlag{Name: "workers", Value: runtime.NumCPU(), Usage: "files extracted in parallel"},
 			&cli.DurationFlag{Name: "timeout", Value: isolate.DefaultTimeout, Usage: "time limit for extracting one file (CPU time is capped at twice this plus 10s, except on Windows)"},
@@ -50,7 +60,11 @@ func ingestCommand() *cli.Command {
 			&cli.BoolFlag{Name: "check-metadata", Usage: "only check the metadata.csv files under the given paths and report their problems (exit 1 if any); nothing is ingested or written"},
 			lockWaitFlag(),
 			formatFlag("text", "json"),
-		},
+			&cli.BoolFlag{Name: "shared-fs", Usage: "with --nats: send workers paths instead of file bytes (every worker sees the files at the same paths)"},
+			&cli.IntFlag{Name: "jobs", Value: 256, Usage: "with --nats: the most files sent to workers and not yet answered"},
+			&cli.IntFlag{Name: "nats-max-deliveries", Value: remote.DefaultMaxDeliveries, Usage: "with --nats: a file whose workers died this many times less one is recorded as crashed"},
+			&cli.DurationFlag{Name: "nats-ack-wait", Value: 30 * time.Second, Usage: "with --nats: how long a job may go without word from its worker before another gets it"},
+		}, natsFlags("NATS server URL(s): extract and tag on `normtag worker` processes instead of here; this process stays the one writer")...),
 		Action: func(c *cli.Context) error {
 			format, err := checkFormat(c, "text", "json")
 			if err != nil {
@@ -115,8 +129,23 @@ func ingestCommand() *cli.Command {
 				return err
 			}
 			defer pool.Close()
+			workers := c.Int("workers")
+			var coord *remote.Coordinator
+			if c.String("nats") != "" {
+				var stop func()
+				coord, stop, err = startCoordinator(c, rs, remote.Limits{
+					MaxFileSize: c.Int64("max-file-size"), MaxTextSize: c.Int64("max-text-size"), MaxPassages: c.Int("max-passages"),
+					Timeout: c.Duration("timeout"), MemoryLimit: c.Int64("memory-limit"),
+				}, prog, mode, log)
+				if err != nil {
+					return err
+				}
+				defer stop()
+				workers = c.Int("jobs")
+			}
 			sum, runErr := pipeline.Ingest(c.Context, d, c.Args().Slice(), pipeline.IngestOptions{
-				Workers:     c.Int("workers"),
+				Workers:     workers,
+				Analyser:    analyser(coord),
 				Extractor:   pool,
 				Tagger:      tagger,
 				Logger:      log,
@@ -142,6 +171,12 @@ func ingestCommand() *cli.Command {
 				},
 			})
 			prog.Finish()
+			if coord != nil && runErr == nil {
+				// Committed: the uploaded bytes are no longer needed.
+				if err := coord.Cleanup(c.Context); err != nil {
+					log.Warn("delete uploaded files from NATS", "err", err)
+				}
+			}
 			if sum != nil {
 				if path := c.String("report"); path != "" {
 					if err := writeReport(path, sum); err != nil && runErr == nil {

@@ -33,10 +33,14 @@ var (
 		// rules suggest
 		"min-support": {min: 1, max: 1 << 31},
 		"top":         {min: 1, max: 1000},
+		// ingest --nats
+		"jobs":                {min: 1, max: 1 << 16},
+		"nats-max-deliveries": {min: 2, max: 100},
 	}
 	durationBounds = map[string]durationBound{
-		"timeout":   {min: time.Second, max: 24 * time.Hour},
-		"lock-wait": {min: 0, max: 7 * 24 * time.Hour},
+		"timeout":       {min: time.Second, max: 24 * time.Hour},
+		"lock-wait":     {min: 0, max: 7 * 24 * time.Hour},
+		"nats-ack-wait": {min: time.Second, max: time.Hour},
 	}
 )
 

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/internal/progress"
+	"github.com/normtag/normtag/pipeline"
+	"github.com/normtag/normtag/pipeline/remote"
+)
+
+// natsFlags are the flags of every command that talks to NATS. Secrets
+// come from flags or the environment and are never printed.
+func natsFlags(urlUsage string) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "nats", Usage: urlUsage, EnvVars: []string{"NORMTAG_NATS_URL"}},
+		&cli.StringFlag{Name: "nats-prefix", Value: remote.DefaultPrefix, Usage: "prefix of the NATS streams, buckets and subjects of this corpus (coordinator and workers must agree)", EnvVars: []string{"NORMTAG_NATS_PREFIX"}},
+		&cli.StringFlag{Name: "nats-creds", Usage: "NATS credentials file (JWT and seed)", EnvVars: []string{"NORMTAG_NATS_CREDS"}},
+		&cli.StringFlag{Name: "nats-nkey", Usage: "file holding a NATS nkey seed", EnvVars: []string{"NORMTAG_NATS_NKEY"}},
+		&cli.StringFlag{Name: "nats-user", Usage: "NATS user name", EnvVars: []string{"NORMTAG_NATS_USER"}},
+		&cli.StringFlag{Name: "nats-password", Usage: "NATS password (better through the environment variable)", EnvVars: []string{"NORMTAG_NATS_PASSWORD"}},
+		&cli.StringFlag{Name: "nats-ca", Usage: "CA certificate file to trust for NATS TLS", EnvVars: []string{"NORMTAG_NATS_CA"}},
+		&cli.StringFlag{Name: "nats-cert", Usage: "client certificate file for NATS TLS", EnvVars: []string{"NORMTAG_NATS_CERT"}},
+		&cli.StringFlag{Name: "nats-key", Usage: "client key file for NATS TLS", EnvVars: []string{"NORMTAG_NATS_KEY"}},
+	}
+}
+
+// natsConnect connects with the command's NATS flags.
+func natsConnect(c *cli.Context, role string) (*remote.Names, *remoteConn, error) {
+	names, err := remote.NewNames(c.String("nats-prefix"))
+	if err != nil {
+		return nil, nil, usagef("%v", err)
+	}
+	nc, js, err := remote.Connect(remote.ConnOptions{
+		URL: c.String("nats"), Name: "normtag " + role,
+		CredsFile: c.String("nats-creds"), NkeySeedFile: c.String("nats-nkey"),
+		User: c.String("nats-user"), Password: c.String("nats-password"),
+		CAFile: c.String("nats-ca"), CertFile: c.String("nats-cert"), KeyFile: c.String("nats-key"),
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &names, &remoteConn{nc: nc, js: js}, nil
+}
+
+func workerCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "worker",
+		Usage: "extract and tag files for `normtag ingest --nats` coordinators, pulling jobs from NATS JetStream",
+		Description: "A worker holds no state: it pulls jobs from the corpus's work queue, fetches the file's bytes from\n" +
+			"the object store (or reads the path given with the coordinator's --shared-fs), parses it in a child\n" +
+			"process under the coordinator's limits, tags it with the coordinator's rules and stores the result.\n" +
+			"It runs until interrupted; a job it was working on then goes to another worker.",
+		Flags: append(natsFlags("NATS server URL(s), comma-separated (required)"),
+			&cli.IntFlag{Name: "workers", Value: runtime.NumCPU(), Usage: "jobs worked on at once"},
+			&cli.StringFlag{Name: "password", Usage: "password for encrypted PDFs", EnvVars: []string{"NORMTAG_PDF_PASSWORD"}},
+			&cli.StringFlag{Name: "temp-dir", Usage: "folder for the local copies of files being parsed (default: the system's)"},
+		),
+		Action: func(c *cli.Context) error {
+			if c.String("nats") == "" {
+				return usagef("worker needs --nats URL")
+			}
+			names, conn, err := natsConnect(c, "worker")
+			if err != nil {
+				return err
+			}
+			defer conn.nc.Close()
+			exe, _ := c.App.Metadata["extractChild"].(string)
+			log := loggerTo(c, c.App.ErrWriter, slog.LevelInfo)
+			w := remote.NewWorker(conn.nc, conn.js, remote.WorkerOptions{
+				Names: *names, Workers: c.Int("workers"), Executable: exe,
+				Password: c.String("password"), TempDir: c.String("temp-dir"), Logger: log,
+			})
+			if err := w.Run(c.Context); err != nil && c.Context.Err() == nil {
+				return err
+			}
+			return nil
+		},
+	}
+}
+
+// startCoordinator connects to NATS and prepares the corpus's queue for an
+// ingest run; stop reports progress no more and closes the connection.
+func startCoordinator(c *cli.Context, rs *ruleSet, limits remote.Limits, prog *progress.Reporter, mode progress.Mode, log *slog.Logger) (coord *remote.Coordinator, stop func(), err error) {
+	names, conn, err := natsConnect(c, "coordinator")
+	if err != nil {
+		return nil, nil, err
+	}
+	var rules []byte
+	if !rs.builtin() {
+		rules = rs.data
+	}
+	coord, err = remote.NewCoordinator(c.Context, conn.nc, conn.js, remote.CoordinatorOptions{
+		Names: *names, SharedFS: c.Bool("shared-fs"), Limits: limits,
+		Rules: rules, RulesVersion: rs.tagger.Version(), Logger: log,
+		MaxDeliveries: c.Int("nats-max-deliveries"), AckWait: c.Duration("nats-ack-wait"),
+	})
+	if err != nil {
+		conn.nc.Close()
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithCancel(c.Context)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		reportWorkers(ctx, coord, prog, mode)
+	}()
+	return coord, func() {
+		cancel()
+		<-done
+		coord.Close()
+		conn.nc.Close()
+	}, nil
+}
+
+// reportWorkers shows now and then how many workers were heard from and
+// where the jobs stand.
+func reportWorkers(ctx context.Context, coord *remote.Coordinator, prog *progress.Reporter, mode progress.Mode) {
+	if mode == progress.Quiet {
+		return
+	}
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		p := coord.Progress(ctx)
+		if mode == progress.JSON {
+			prog.Event(struct {
+				Type string `json:"message_type"`
+				remote.Progress
+			}{"workers", p})
+			continue
+		}
+		prog.Log(fmt.Sprintf("workers: %d seen; jobs: %d queued, %d running, %d done", p.Workers, p.Queued, p.Running, p.Done))
+	}
+}
+
+// remoteConn is a NATS connection with its JetStream context.
+type remoteConn struct {
+	nc *nats.Conn
+	js jetstream.JetStream
+}
+
+// A coordinator takes the place of local extraction in ingest --nats.
+var _ pipeline.Analyser = (*remote.Coordinator)(nil)

@@ -1,0 +1,384 @@
+package remote
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/safefile"
+	"github.com/normtag/normtag/pipeline"
+	"github.com/normtag/normtag/pipeline/extract"
+)
+
+// ErrUnavailable is wrapped by the coordinator's errors that are not a
+// file's fault (NATS unreachable, a result that cannot be read); it
+// wraps pipeline.ErrAnalyserUnavailable, so the file is left for the
+// next run instead of being recorded as failed.
+var ErrUnavailable = fmt.Errorf("workers unreachable: %w", pipeline.ErrAnalyserUnavailable)
+
+// CoordinatorOptions configures a Coordinator.
+type CoordinatorOptions struct {
+	Names Names
+	// SharedFS sends paths instead of bytes: every worker sees the files
+	// at the coordinator's paths.
+	SharedFS bool
+	// Limits are the run's limits, applied by every worker.
+	Limits Limits
+	// Rules is the rules file; nil for the built-in rules.
+	Rules []byte
+	// RulesVersion is the tagger's version, which results must carry.
+	RulesVersion string
+	// Replicas of the streams and buckets (1 for a single server).
+	Replicas int
+	// MaxDeliveries bounds the deliveries of one job (default
+	// DefaultMaxDeliveries).
+	MaxDeliveries int
+	// AckWait is how long a job may go without word from its worker
+	// before it is handed to another (default 30s); workers say "in
+	// progress" three times per AckWait.
+	AckWait time.Duration
+	Logger  *slog.Logger
+}
+
+// Coordinator sends a run's files to workers and collects the results.
+// It implements pipeline.Analyser; pipeline.Ingest stays the one writer.
+type Coordinator struct {
+	opts  CoordinatorOptions
+	nc    *nats.Conn
+	js    jetstream.JetStream
+	log   *slog.Logger
+	files jetstream.ObjectStore
+	res   jetstream.ObjectStore
+	cons  jetstream.Consumer
+	rules string // SHA-256 of the rules file, "" for the built-in rules
+	key   string
+
+	watcher jetstream.ObjectWatcher
+	sub     *nats.Subscription
+
+	mu      sync.Mutex
+	waiters map[string][]chan struct{}
+	workers map[string]time.Time
+	used    map[string]bool // files uploaded or used this run
+
+	outstanding atomic.Int64
+	done        atomic.Int64
+}
+
+// NewCoordinator creates (or updates) the corpus's queue and buckets and
+// starts watching for results.
+func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, opts CoordinatorOptions) (*Coordinator, error) {
+	if opts.Replicas <= 0 {
+		opts.Replicas = 1
+	}
+	if opts.MaxDeliveries <= 0 {
+		opts.MaxDeliveries = DefaultMaxDeliveries
+	}
+	if opts.AckWait <= 0 {
+		opts.AckWait = ackWait
+	}
+	if opts.Limits.MaxFileSize <= 0 {
+		opts.Limits.MaxFileSize = extract.DefaultMaxFileSize
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	c := &Coordinator{opts: opts, nc: nc, js: js, log: log, waiters: map[string][]chan struct{}{}, workers: map[string]time.Time{}, used: map[string]bool{}}
+	n := opts.Names
+	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:       n.JobStream(),
+		Subjects:   []string{n.JobSubject()},
+		Retention:  jetstream.WorkQueuePolicy,
+		Storage:    jetstream.FileStorage,
+		Replicas:   opts.Replicas,
+		Duplicates: dedupWindow,
+		// A job names a file; its bytes travel in the files bucket.
+		MaxMsgSize: 64 << 10,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create job stream %s: %w", n.JobStream(), err)
+	}
+	if c.cons, err = js.CreateOrUpdateConsumer(ctx, n.JobStream(), jetstream.ConsumerConfig{
+		Durable:    n.Consumer(),
+		AckPolicy:  jetstream.AckExplicitPolicy,
+		AckWait:    opts.AckWait,
+		MaxDeliver: opts.MaxDeliveries,
+	}); err != nil {
+		return nil, fmt.Errorf("create consumer %s: %w", n.Consumer(), err)
+	}
+	if c.files, err = js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: n.Files(), TTL: resultTTL, Replicas: opts.Replicas, Storage: jetstream.FileStorage}); err != nil {
+		return nil, fmt.Errorf("create object store %s: %w", n.Files(), err)
+	}
+	if c.res, err = js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: n.Results(), TTL: resultTTL, Replicas: opts.Replicas, Storage: jetstream.FileStorage}); err != nil {
+		return nil, fmt.Errorf("create object store %s: %w", n.Results(), err)
+	}
+	if opts.Rules != nil {
+		sum := sha256.Sum256(opts.Rules)
+		c.rules = hex.EncodeToString(sum[:])
+		if _, err := c.files.GetInfo(ctx, c.rules); errors.Is(err, jetstream.ErrObjectNotFound) {
+			if _, err := c.files.PutBytes(ctx, c.rules, opts.Rules); err != nil {
+				return nil, fmt.Errorf("upload rules: %w", err)
+			}
+		} else if err != nil {
+			return nil, fmt.Errorf("look up rules: %w", err)
+		}
+	}
+	c.key = jobKey(c.rules, opts.Limits)
+	// Watching starts before the first job is published, so that no
+	// result can be missed.
+	if c.watcher, err = c.res.Watch(ctx, jetstream.UpdatesOnly(), jetstream.IgnoreDeletes()); err != nil {
+		return nil, fmt.Errorf("watch results: %w", err)
+	}
+	go c.dispatch()
+	if c.sub, err = nc.Subscribe(n.Heartbeats(), func(m *nats.Msg) {
+		c.mu.Lock()
+		c.workers[string(m.Data)] = time.Now()
+		c.mu.Unlock()
+	}); err != nil {
+		return nil, fmt.Errorf("subscribe %s: %w", n.Heartbeats(), err)
+	}
+	return c, nil
+}
+
+// dispatch wakes the callers waiting for each result that arrives.
+func (c *Coordinator) dispatch() {
+	for info := range c.watcher.Updates() {
+		if info == nil || info.Deleted {
+			continue
+		}
+		c.mu.Lock()
+		ws := c.waiters[info.Name]
+		delete(c.waiters, info.Name)
+		c.mu.Unlock()
+		for _, ch := range ws {
+			close(ch)
+		}
+	}
+}
+
+// Close stops watching. It leaves the queue and buckets in place.
+func (c *Coordinator) Close() {
+	if c.sub != nil {
+		c.sub.Unsubscribe()
+	}
+	if c.watcher != nil {
+		c.watcher.Stop()
+	}
+}
+
+// Analyse implements pipeline.Analyser: it uploads the file unless its
+// bytes are there already, publishes its job unless a result is there
+// already (from a run that was killed), and waits for the result.
+func (c *Coordinator) Analyse(ctx context.Context, cand pipeline.Candidate, sum string) (*corpus.Document, error) {
+	wake := make(chan struct{})
+	c.mu.Lock()
+	c.waiters[sum] = append(c.waiters[sum], wake)
+	c.mu.Unlock()
+	defer c.forget(sum, wake)
+
+	if res, err := c.result(ctx, sum); err != nil || res != nil {
+		return c.finish(cand, res, err)
+	}
+	job := Job{SHA256: sum, Name: cand.Path, Size: cand.Info.Size(), Rules: c.rules, Limits: c.opts.Limits, Key: c.key}
+	if c.opts.SharedFS {
+		job.Path = cand.Path
+	} else if err := c.upload(ctx, cand.Path, sum); err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(job)
+	if err != nil {
+		return nil, err
+	}
+	c.outstanding.Add(1)
+	defer c.outstanding.Add(-1)
+	// The id is the document's SHA-256 with the rules and limits it is
+	// analysed under: a publish retried (by a coordinator started again)
+	// is the same job, while the same bytes under new rules are another.
+	if _, err := c.js.PublishMsg(ctx, &nats.Msg{Subject: c.opts.Names.JobSubject(), Data: data}, jetstream.WithMsgID(sum+"-"+c.key)); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%w: publish job for %s: %w", ErrUnavailable, cand.Path, err)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-wake:
+		case <-time.After(time.Minute):
+			// The watcher may have been interrupted by a reconnect:
+			// look again now and then rather than wait forever.
+		}
+		res, err := c.result(ctx, sum)
+		if err != nil || res != nil {
+			return c.finish(cand, res, err)
+		}
+		wake = make(chan struct{})
+		c.mu.Lock()
+		c.waiters[sum] = append(c.waiters[sum], wake)
+		c.mu.Unlock()
+		defer c.forget(sum, wake)
+	}
+}
+
+func (c *Coordinator) forget(sum string, wake chan struct{}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ws := c.waiters[sum]
+	for i, w := range ws {
+		if w == wake {
+			c.waiters[sum] = append(ws[:i:i], ws[i+1:]...)
+			break
+		}
+	}
+	if len(c.waiters[sum]) == 0 {
+		delete(c.waiters, sum)
+	}
+}
+
+// result returns this job's stored result, or nil when there is none
+// yet. A result made under other rules or limits is not this job's.
+func (c *Coordinator) result(ctx context.Context, sum string) (*Result, error) {
+	data, err := c.res.GetBytes(ctx, sum)
+	if errors.Is(err, jetstream.ErrObjectNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%w: read result %s: %w", ErrUnavailable, sum[:12], err)
+	}
+	// Text is bounded by --max-text-size; passages, tags and gob framing
+	// add a few times that.
+	max := 8*c.opts.Limits.MaxTextSize + 64<<20
+	res, err := decodeResult(data, max)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	if res.Key != c.key || res.SHA256 != sum {
+		return nil, nil
+	}
+	return res, nil
+}
+
+// finish turns a worker's result into what a local analysis of cand
+// returns.
+func (c *Coordinator) finish(cand pipeline.Candidate, res *Result, err error) (*corpus.Document, error) {
+	if err != nil {
+		return nil, err
+	}
+	c.done.Add(1)
+	c.mu.Lock()
+	c.used[res.SHA256] = true
+	c.mu.Unlock()
+	if res.Reason != "" {
+		detail := res.Detail
+		if res.Name != cand.Path {
+			// The same bytes under another path were analysed: say
+			// which file this is, as a local run would.
+			detail = strings.ReplaceAll(detail, res.Name, cand.Path)
+		}
+		return nil, &corpus.Error{Reason: corpus.Reason(res.Reason), Err: errors.New(detail)}
+	}
+	if res.Doc == nil {
+		return nil, fmt.Errorf("%w: result for %s holds no document", ErrUnavailable, cand.Path)
+	}
+	res.Doc.FileName = filepath.Base(cand.Path)
+	return res.Doc, nil
+}
+
+// upload sends the file's bytes to the files bucket unless an object of
+// that SHA-256 is there already.
+func (c *Coordinator) upload(ctx context.Context, path, sum string) error {
+	c.mu.Lock()
+	c.used[sum] = true
+	c.mu.Unlock()
+	if _, err := c.files.GetInfo(ctx, sum); err == nil {
+		return nil
+	} else if !errors.Is(err, jetstream.ErrObjectNotFound) {
+		return fmt.Errorf("%w: look up %s: %w", ErrUnavailable, path, err)
+	}
+	f, _, err := safefile.Open(path, c.opts.Limits.MaxFileSize)
+	if err != nil {
+		return err // a *corpus.Error naming the file
+	}
+	defer f.Close()
+	info, err := c.files.Put(ctx, jetstream.ObjectMeta{Name: sum}, &limitedReader{ctx: ctx, r: f, left: c.opts.Limits.MaxFileSize})
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w: upload %s: %w", ErrUnavailable, path, err)
+	}
+	if info.Digest != "SHA-256="+digestOf(sum) {
+		// Changed since it was hashed: the worker would extract other
+		// bytes than the document's id says.
+		_ = c.files.Delete(ctx, sum)
+		return corpus.Errorf(corpus.ReasonUnreadable, "%s: the file changed while it was being ingested", path)
+	}
+	return nil
+}
+
+// Progress is what the coordinator knows of the workers.
+type Progress struct {
+	Workers int `json:"workers"`
+	Queued  int `json:"queued"`
+	Running int `json:"running"`
+	Done    int `json:"done"`
+}
+
+// Progress counts workers heard from lately, jobs waiting, jobs being
+// worked on and results received this run.
+func (c *Coordinator) Progress(ctx context.Context) Progress {
+	var p Progress
+	c.mu.Lock()
+	for id, at := range c.workers {
+		if time.Since(at) < 5*heartbeatEvery {
+			p.Workers++
+		} else {
+			delete(c.workers, id)
+		}
+	}
+	c.mu.Unlock()
+	if info, err := c.cons.Info(ctx); err == nil {
+		p.Running = info.NumAckPending
+	}
+	p.Queued = max(0, int(c.outstanding.Load())-p.Running)
+	p.Done = int(c.done.Load())
+	return p
+}
+
+// Cleanup deletes the uploaded files of this run, once their documents
+// are committed. Results stay until they expire: a job published again
+// within the stream's de-duplication window is not run again, and its
+// result must still be there.
+func (c *Coordinator) Cleanup(ctx context.Context) error {
+	c.mu.Lock()
+	used := make([]string, 0, len(c.used))
+	for sum := range c.used {
+		used = append(used, sum)
+	}
+	c.mu.Unlock()
+	var errs []error
+	for _, sum := range used {
+		if err := c.files.Delete(ctx, sum); err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,190 @@
+// Package remote spreads ingest's costly stages — extraction, segmenting,
+// tagging — over worker processes through NATS JetStream, while one
+// coordinator stays the single writer of the store and the index.
+//
+// The coordinator (Coordinator, a pipeline.Analyser) uploads a file's
+// bytes once to an object store, named by their SHA-256, and publishes one
+// job per document to a work-queue stream with the SHA-256 as message id,
+// so a retried publish is not a second job. A worker (Worker) pulls a job,
+// extracts the bytes in an isolated child exactly as a local ingest does,
+// stores the analysed document (or its failure) in a results object store
+// under the same name and only then acknowledges the job. Results are
+// durable: a coordinator killed and started again finds the results of
+// jobs it published before, and the corpus is written by pipeline.Ingest
+// either way, so nothing is lost and nothing is stored twice.
+package remote
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/normtag/normtag/corpus"
+)
+
+// DefaultPrefix names the streams, buckets and subjects of a corpus when
+// --nats-prefix is not given. Two corpora sharing one NATS cluster need
+// different prefixes.
+const DefaultPrefix = "normtag"
+
+// Defaults of the work queue.
+const (
+	// DefaultMaxDeliveries bounds how often one job is handed to a
+	// worker. A worker that receives a job for the last time records it
+	// as crashed without parsing it: the earlier deliveries each ended
+	// with their worker gone, so the file is taken to kill workers.
+	DefaultMaxDeliveries = 4
+	// ackWait is how long a worker may hold a job without a word; a
+	// worker sends "in progress" every ackWait/3 while it parses.
+	ackWait = 30 * time.Second
+	// dedupWindow is how long a job's id is remembered by the stream.
+	dedupWindow = 30 * time.Minute
+	// resultTTL bounds how long results and uploaded files wait for a
+	// coordinator that never comes back.
+	resultTTL = 7 * 24 * time.Hour
+)
+
+var prefixPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// Names are the JetStream resources of one corpus.
+type Names struct {
+	Prefix string
+}
+
+// NewNames checks a prefix: one subject token that is also a valid
+// stream and bucket name.
+func NewNames(prefix string) (Names, error) {
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
+	if !prefixPattern.MatchString(prefix) {
+		return Names{}, fmt.Errorf("--nats-prefix %q: use 1 to 64 letters, digits, '-' or '_'", prefix)
+	}
+	return Names{Prefix: prefix}, nil
+}
+
+// JobStream is the work-queue stream of jobs.
+func (n Names) JobStream() string { return n.Prefix + "_jobs" }
+
+// JobSubject is where jobs are published.
+func (n Names) JobSubject() string { return n.Prefix + ".jobs" }
+
+// Consumer is the durable pull consumer all workers share.
+func (n Names) Consumer() string { return n.Prefix + "_workers" }
+
+// Files is the object store of file bytes (and rules files), by SHA-256.
+func (n Names) Files() string { return n.Prefix + "_files" }
+
+// Results is the object store of analysed documents, by SHA-256.
+func (n Names) Results() string { return n.Prefix + "_results" }
+
+// Heartbeats is the subject workers announce themselves on.
+func (n Names) Heartbeats() string { return n.Prefix + ".workers" }
+
+// ConnOptions says how to reach and authenticate to NATS. Secrets are
+// read from here only; they are never printed.
+type ConnOptions struct {
+	URL string
+	// Name identifies the connection in the server's monitoring.
+	Name string
+	// CredsFile is a JWT + seed credentials file.
+	CredsFile string
+	// NkeySeedFile is a file holding an nkey seed.
+	NkeySeedFile string
+	User         string
+	Password     string
+	// CAFile, CertFile and KeyFile set up TLS: a CA to trust and a client
+	// certificate. A tls:// URL alone asks for TLS with the system roots.
+	CAFile, CertFile, KeyFile string
+}
+
+// Connect opens a NATS connection with JetStream.
+func Connect(o ConnOptions) (*nats.Conn, jetstream.JetStream, error) {
+	if o.URL == "" {
+		return nil, nil, errors.New("no NATS server URL")
+	}
+	opts := []nats.Option{nats.Name(o.Name), nats.MaxReconnects(-1)}
+	if o.CredsFile != "" {
+		opts = append(opts, nats.UserCredentials(o.CredsFile))
+	}
+	if o.NkeySeedFile != "" {
+		opt, err := nats.NkeyOptionFromSeed(o.NkeySeedFile)
+		if err != nil {
+			return nil, nil, fmt.Errorf("nkey seed %s: %w", o.NkeySeedFile, err)
+		}
+		opts = append(opts, opt)
+	}
+	if o.User != "" {
+		opts = append(opts, nats.UserInfo(o.User, o.Password))
+	}
+	if o.CAFile != "" {
+		opts = append(opts, nats.RootCAs(o.CAFile))
+	}
+	if o.CertFile != "" || o.KeyFile != "" {
+		opts = append(opts, nats.ClientCert(o.CertFile, o.KeyFile))
+	}
+	nc, err := nats.Connect(o.URL, opts...)
+	if err != nil {
+		// The URL may carry a user and password: name only its host.
+		return nil, nil, fmt.Errorf("connect to NATS at %s: %w", redact(o.URL), err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, nil, fmt.Errorf("JetStream: %w", err)
+	}
+	return nc, js, nil
+}
+
+var userInfoPattern = regexp.MustCompile(`//[^@/]*@`)
+
+// redact removes user information from server URLs.
+func redact(url string) string {
+	return userInfoPattern.ReplaceAllString(url, "//***@")
+}
+
+// Limits are the limits a local ingest applies, sent with each job so that
+// every worker applies the coordinator's.
+type Limits struct {
+	MaxFileSize int64
+	MaxTextSize int64
+	MaxPassages int
+	Timeout     time.Duration
+	MemoryLimit int64
+}
+
+// Job asks a worker to analyse one document.
+type Job struct {
+	// SHA256 names the document, its bytes in the files bucket and its
+	// result.
+	SHA256 string `json:"sha256"`
+	// Name is the file's path on the coordinator, for messages and the
+	// document's file name.
+	Name string `json:"name"`
+	// Path is set with --shared-fs: workers read the file there instead
+	// of from the object store.
+	Path string `json:"path,omitempty"`
+	Size int64  `json:"size"`
+	// Rules is the SHA-256 of the rules file in the files bucket; empty
+	// for the built-in rules.
+	Rules  string `json:"rules,omitempty"`
+	Limits Limits `json:"limits"`
+	// Key is jobKey(Rules, Limits), copied into the result.
+	Key string `json:"key"`
+}
+
+// Result is what a worker stores for a job: a document, or a failure.
+type Result struct {
+	SHA256 string
+	Name   string
+	Key    string
+	Doc    *corpus.Document
+	// Reason and Detail describe a failure (corpus.Failure's fields).
+	Reason string
+	Detail string
+	Worker string
+}

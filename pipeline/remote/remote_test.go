@@ -1,0 +1,419 @@
+package remote_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/normtag/normtag/internal/pdfgen"
+	"github.com/normtag/normtag/internal/testbin"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testbin.Cleanup()
+	os.Exit(code)
+}
+
+// binary is a normtag built with the test hooks, or a skip with -short.
+func binary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs real normtag processes and a NATS server; skipped with -short")
+	}
+	return testbin.Normtag(t)
+}
+
+// startNATS runs a JetStream server on a free loopback port, storing in a
+// temporary folder.
+func startNATS(t *testing.T) string {
+	t.Helper()
+	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Start()
+	if !s.ReadyForConnections(10 * time.Second) {
+		t.Fatal("NATS server not ready")
+	}
+	t.Cleanup(s.Shutdown)
+	return s.ClientURL()
+}
+
+var themes = []string{
+	"States should not conduct or support ICT activity that damages critical infrastructure.",
+	"Our national CERT cooperates with other computer emergency response teams.",
+	"Integrity of the supply chain of ICT products is essential for trust.",
+	"We encourage responsible reporting of ICT vulnerabilities and share remedies.",
+	"Human rights online, including the right to privacy, must be respected.",
+	"Before attributing an ICT incident, all relevant information should be considered.",
+	"The committee met on a Tuesday and discussed its budget and staffing.",
+}
+
+// makeFolder writes a dozen small submissions: texts, a PDF, a
+// near-duplicate, an empty file and a
+// file whose parser process dies (the isolate test hook).
+func makeFolder(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	r := rand.New(rand.NewPCG(17, 3))
+	text := func(i int) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "Submission %d of the Republic of Testland\n\n", i)
+		for p := 0; p < 4+r.IntN(6); p++ {
+			for s := 0; s < 2+r.IntN(3); s++ {
+				b.WriteString(themes[r.IntN(len(themes))])
+				fmt.Fprintf(&b, " Reference %d-%d. ", i, p)
+			}
+			b.WriteString("\n\n")
+		}
+		return b.String()
+	}
+	for i := range 8 {
+		write(t, filepath.Join(dir, fmt.Sprintf("sub-%02d.txt", i)), text(i))
+	}
+	// No byte-identical copy: which of two copies names their document
+	// depends on which finishes first, in a local run too.
+	first, _ := os.ReadFile(filepath.Join(dir, "sub-00.txt"))
+	write(t, filepath.Join(dir, "sub-00-edited.md"), string(first)+"\nOne more closing line.\n")
+	write(t, filepath.Join(dir, "empty.txt"), "")
+	write(t, filepath.Join(dir, "exit-parser.txt"), text(99))
+	var pdf bytes.Buffer
+	if err := pdfgen.Write(&pdf, [][]string{{"Submission of Pdfland", themes[0], themes[2]}, {themes[3], themes[4]}}); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "pdfland.pdf"), pdf.String())
+	return dir
+}
+
+func write(t *testing.T, path, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// env is the test environment of every normtag process: the parser
+// hooks on, so exit-*.txt kills its parser in a local and a remote run.
+func env() []string {
+	return append(os.Environ(), "NORMTAG_ISOLATE_TEST=1", "NORMTAG_REMOTE_TEST=1")
+}
+
+func run(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = env()
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	// Exit code 1 means some files failed, which the folders here expect.
+	if ee, ok := err.(*exec.ExitError); err != nil && !(ok && ee.ExitCode() == 1) {
+		t.Fatalf("normtag %s: %v\n%s%s", strings.Join(args, " "), err, out.String(), errb.String())
+	}
+	return out.String()
+}
+
+// startWorker runs a worker process; it is killed at the end of the test.
+func startWorker(t *testing.T, bin, url string, extra ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"--log-level", "debug", "worker", "--nats", url, "--workers", "1"}, extra...)...)
+	cmd.Env = env()
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("worker %d log:\n%s", cmd.Process.Pid, logs.String())
+		}
+	})
+	return cmd
+}
+
+// corpusView is what a user can observe of a data directory: every
+// exported passage, the stats and the failures, without run times.
+type corpusView struct {
+	Export   []string
+	Stats    map[string]any
+	Failures []string
+}
+
+func view(t *testing.T, bin, data string) corpusView {
+	t.Helper()
+	var v corpusView
+	for _, line := range strings.Split(strings.TrimSpace(run(t, bin, "export", "--data", data, "--format", "jsonl")), "\n") {
+		v.Export = append(v.Export, line)
+	}
+	sort.Strings(v.Export)
+	if err := json.Unmarshal([]byte(run(t, bin, "stats", "--data", data, "--format", "json")), &v.Stats); err != nil {
+		t.Fatal(err)
+	}
+	var failures []map[string]any
+	if err := json.Unmarshal([]byte(run(t, bin, "failures", "--data", data, "--format", "json")), &failures); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range failures {
+		v.Failures = append(v.Failures, fmt.Sprintf("%v %v %v %v", f["path"], f["doc_id"], f["reason"], f["detail"]))
+	}
+	sort.Strings(v.Failures)
+	run(t, bin, "check", "--data", data)
+	return v
+}
+
+func sameView(t *testing.T, want, got corpusView) {
+	t.Helper()
+	if len(want.Export) < 10 {
+		t.Fatalf("the local run exported only %d passages", len(want.Export))
+	}
+	if w, g := strings.Join(want.Export, "\n"), strings.Join(got.Export, "\n"); w != g {
+		t.Errorf("exports differ:\nlocal  %d passages\nremote %d passages\nfirst difference: %s", len(want.Export), len(got.Export), firstDiff(want.Export, got.Export))
+	}
+	wj, _ := json.Marshal(want.Stats)
+	gj, _ := json.Marshal(got.Stats)
+	if string(wj) != string(gj) {
+		t.Errorf("stats differ:\nlocal  %s\nremote %s", wj, gj)
+	}
+	if w, g := strings.Join(want.Failures, "\n"), strings.Join(got.Failures, "\n"); w != g {
+		t.Errorf("failures differ:\nlocal\n%s\nremote\n%s", w, g)
+	}
+}
+
+func firstDiff(a, b []string) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return fmt.Sprintf("\n%s\n%s", a[i], b[i])
+		}
+	}
+	return "one is a prefix of the other"
+}
+
+// local ingests the folder without NATS, the reference.
+func local(t *testing.T, bin, src string, extra ...string) corpusView {
+	t.Helper()
+	data := filepath.Join(t.TempDir(), "local")
+	run(t, bin, append([]string{"ingest", "--quiet", "--data", data}, append(extra, src)...)...)
+	return view(t, bin, data)
+}
+
+func TestCoordinatorWithTwoWorkersEqualsLocalIngest(t *testing.T) {
+	bin := binary(t)
+	src := makeFolder(t)
+	want := local(t, bin, src)
+	if len(want.Failures) != 2 || !strings.Contains(strings.Join(want.Failures, "\n"), " crashed ") {
+		t.Fatalf("the folder should give an empty and a crashed failure locally, got %q", want.Failures)
+	}
+
+	url := startNATS(t)
+	startWorker(t, bin, url)
+	startWorker(t, bin, url)
+	data := filepath.Join(t.TempDir(), "remote")
+	out := run(t, bin, "ingest", "--data", data, "--nats", url, "--json", src)
+	sameView(t, want, view(t, bin, data))
+	if !strings.Contains(out, `"message_type":"summary"`) {
+		t.Errorf("no summary in the coordinator's output:\n%s", out)
+	}
+
+	// Again: nothing changed, nothing is sent to workers.
+	again := run(t, bin, "ingest", "--data", data, "--nats", url, "--json", src)
+	if !strings.Contains(again, `"added":0`) {
+		t.Errorf("a second run added documents:\n%s", again)
+	}
+	sameView(t, want, view(t, bin, data))
+
+	// The uploaded bytes are gone once committed; results stay (see
+	// Coordinator.Cleanup).
+	js := connect(t, url)
+	files, err := js.ObjectStore(context.Background(), "normtag_files")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := files.List(context.Background()); len(list) != 0 {
+		t.Errorf("%d uploaded files left after the run", len(list))
+	}
+}
+
+func TestSharedFSEqualsLocalIngest(t *testing.T) {
+	bin := binary(t)
+	src := makeFolder(t)
+	want := local(t, bin, src)
+	url := startNATS(t)
+	startWorker(t, bin, url, "--nats-prefix", "corpus2")
+	data := filepath.Join(t.TempDir(), "remote")
+	run(t, bin, "ingest", "--quiet", "--data", data, "--nats", url, "--nats-prefix", "corpus2", "--shared-fs", src)
+	sameView(t, want, view(t, bin, data))
+}
+
+func connect(t *testing.T, url string) jetstream.JetStream {
+	t.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
+}
+
+// waitFor polls cond every 50 ms for up to 30 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// running is the number of jobs a worker holds.
+func running(js jetstream.JetStream) int {
+	c, err := js.Consumer(context.Background(), "normtag_jobs", "normtag_workers")
+	if err != nil {
+		return 0
+	}
+	info, err := c.Info(context.Background())
+	if err != nil {
+		return 0
+	}
+	return info.NumAckPending
+}
+
+func results(js jetstream.JetStream) int {
+	obs, err := js.ObjectStore(context.Background(), "normtag_results")
+	if err != nil {
+		return 0
+	}
+	list, _ := obs.List(context.Background())
+	return len(list)
+}
+
+func TestKillWorkerMidJob(t *testing.T) {
+	bin := binary(t)
+	src := makeFolder(t)
+	// A parse that hangs until the time limit keeps the job in a worker's
+	// hands long enough to kill the worker.
+	write(t, filepath.Join(src, "hang-slow.txt"), "States should not knowingly allow their territory to be used for wrongful acts.\n")
+	args := []string{"--timeout", "3s"}
+	want := local(t, bin, src, args...)
+
+	url := startNATS(t)
+	js := connect(t, url)
+	victim := startWorker(t, bin, url)
+	data := filepath.Join(t.TempDir(), "remote")
+	coord := exec.Command(bin, append(append([]string{"ingest", "--quiet", "--data", data, "--nats", url, "--nats-ack-wait", "2s"}, args...), src)...)
+	coord.Env = env()
+	var out bytes.Buffer
+	coord.Stdout, coord.Stderr = &out, &out
+	if err := coord.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the worker to hold a job", func() bool { return running(js) > 0 })
+	if err := victim.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	startWorker(t, bin, url)
+	startWorker(t, bin, url)
+	if err := coord.Wait(); err != nil {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			t.Fatalf("coordinator: %v\n%s", err, out.String())
+		}
+	}
+	sameView(t, want, view(t, bin, data))
+}
+
+func TestKillCoordinatorThenRunAgain(t *testing.T) {
+	bin := binary(t)
+	src := makeFolder(t)
+	write(t, filepath.Join(src, "hang-slow.txt"), "States should not knowingly allow their territory to be used for wrongful acts.\n")
+	args := []string{"--timeout", "2s"}
+	want := local(t, bin, src, args...)
+
+	url := startNATS(t)
+	js := connect(t, url)
+	startWorker(t, bin, url)
+	data := filepath.Join(t.TempDir(), "remote")
+	cmdline := append(append([]string{"ingest", "--quiet", "--data", data, "--nats", url}, args...), src)
+	coord := exec.Command(bin, cmdline...)
+	coord.Env = env()
+	if err := coord.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "some results", func() bool { return results(js) >= 3 })
+	coord.Process.Signal(syscall.SIGKILL)
+	coord.Wait()
+	if n := results(js); n >= 13 {
+		t.Logf("the coordinator was killed late: %d results in", n)
+	}
+	startWorker(t, bin, url)
+	run(t, bin, cmdline...)
+	sameView(t, want, view(t, bin, data))
+}
+
+func TestFileThatKillsEveryWorkerEndsCrashed(t *testing.T) {
+	bin := binary(t)
+	src := t.TempDir()
+	write(t, filepath.Join(src, "ok.txt"), themes[0]+"\n\n"+themes[1]+"\n")
+	write(t, filepath.Join(src, "killworker.txt"), themes[2]+"\n")
+	url := startNATS(t)
+	// Workers die on the file; a supervisor restarts them, as systemd
+	// would.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int)
+	go func() {
+		restarts := 0
+		for ctx.Err() == nil {
+			cmd := exec.CommandContext(ctx, bin, "worker", "--nats", url, "--workers", "1")
+			cmd.Env = env()
+			cmd.Run()
+			restarts++
+		}
+		done <- restarts
+	}()
+	data := filepath.Join(t.TempDir(), "remote")
+	out := run(t, bin, "ingest", "--data", data, "--nats", url, "--nats-ack-wait", "1s", "--nats-max-deliveries", "3", "--json", src)
+	cancel()
+	restarts := <-done
+	var failures []map[string]any
+	if err := json.Unmarshal([]byte(run(t, bin, "failures", "--data", data, "--format", "json")), &failures); err != nil {
+		t.Fatal(err)
+	}
+	if len(failures) != 1 || failures[0]["reason"] != "crashed" || !strings.HasSuffix(fmt.Sprint(failures[0]["path"]), "killworker.txt") {
+		t.Fatalf("want killworker.txt failed as crashed, got %v\n%s", failures, out)
+	}
+	if !strings.Contains(fmt.Sprint(failures[0]["detail"]), "2 worker processes ended") {
+		t.Errorf("detail should say how many workers died: %v", failures[0]["detail"])
+	}
+	if !strings.Contains(out, `"added":1`) {
+		t.Errorf("ok.txt should be added:\n%s", out)
+	}
+	if restarts < 2 {
+		t.Errorf("workers restarted %d times, want at least 2 (killed by the file)", restarts)
+	}
+}

@@ -1,0 +1,354 @@
+package remote
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/pipeline"
+	"github.com/normtag/normtag/pipeline/extract"
+	"github.com/normtag/normtag/pipeline/isolate"
+	"github.com/normtag/normtag/pipeline/tag"
+)
+
+// WorkerOptions configures a Worker.
+type WorkerOptions struct {
+	Names Names
+	// Workers is how many jobs run at once (default runtime.NumCPU()).
+	Workers int
+	// Executable is the normtag binary run as extraction child.
+	Executable string
+	// Password opens encrypted PDFs; it stays on the worker.
+	Password string
+	// TempDir holds the local copies of files being extracted.
+	TempDir string
+	// ID names this worker in the coordinator's progress.
+	ID     string
+	Logger *slog.Logger
+}
+
+// Worker pulls jobs and stores their results. It keeps no state beyond
+// caches: extraction pools per set of limits and taggers per rules file.
+type Worker struct {
+	opts  WorkerOptions
+	nc    *nats.Conn
+	js    jetstream.JetStream
+	log   *slog.Logger
+	files jetstream.ObjectStore
+	res   jetstream.ObjectStore
+
+	mu      sync.Mutex
+	pools   map[Limits]*isolate.Pool
+	taggers map[string]*tag.Tagger
+}
+
+// NewWorker prepares a worker on a connection.
+func NewWorker(nc *nats.Conn, js jetstream.JetStream, opts WorkerOptions) *Worker {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.NumCPU()
+	}
+	if opts.TempDir == "" {
+		opts.TempDir = os.TempDir()
+	}
+	if opts.ID == "" {
+		host, _ := os.Hostname()
+		opts.ID = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Worker{opts: opts, nc: nc, js: js, log: log, pools: map[Limits]*isolate.Pool{}, taggers: map[string]*tag.Tagger{}}
+}
+
+// Run serves jobs until ctx is cancelled. It waits for a coordinator to
+// create the queue if there is none yet.
+func (w *Worker) Run(ctx context.Context) error {
+	defer w.closePools()
+	cons, err := w.await(ctx)
+	if err != nil {
+		return err
+	}
+	info := cons.CachedInfo()
+	maxDeliver := info.Config.MaxDeliver
+	wait := info.Config.AckWait
+	if wait <= 0 {
+		wait = ackWait
+	}
+	w.log.Info("worker ready", "id", w.opts.ID, "queue", w.opts.Names.JobStream(), "jobs at once", w.opts.Workers)
+	go w.heartbeat(ctx)
+	var wg sync.WaitGroup
+	for range w.opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				msg, err := cons.Next(jetstream.FetchMaxWait(2 * time.Second))
+				if err != nil {
+					if !errors.Is(err, nats.ErrTimeout) && ctx.Err() == nil {
+						w.log.Debug("fetch job", "err", err)
+						sleep(ctx, time.Second)
+					}
+					continue
+				}
+				w.serve(ctx, msg, maxDeliver, wait)
+			}
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// await returns the shared consumer once a coordinator has created it,
+// along with the buckets.
+func (w *Worker) await(ctx context.Context) (jetstream.Consumer, error) {
+	n := w.opts.Names
+	said := false
+	for {
+		cons, err := w.js.Consumer(ctx, n.JobStream(), n.Consumer())
+		if err == nil {
+			if w.files, err = w.js.ObjectStore(ctx, n.Files()); err == nil {
+				if w.res, err = w.js.ObjectStore(ctx, n.Results()); err == nil {
+					return cons, nil
+				}
+			}
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if !said {
+			w.log.Info("waiting for a coordinator to create the job queue", "queue", n.JobStream(), "err", err)
+			said = true
+		}
+		sleep(ctx, time.Second)
+	}
+}
+
+func (w *Worker) heartbeat(ctx context.Context) {
+	t := time.NewTicker(heartbeatEvery)
+	defer t.Stop()
+	for {
+		_ = w.nc.Publish(w.opts.Names.Heartbeats(), []byte(w.opts.ID))
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// heartbeatEvery is how often a worker announces itself.
+const heartbeatEvery = 2 * time.Second
+
+// serve runs one job and acknowledges it once its result is stored.
+func (w *Worker) serve(ctx context.Context, msg jetstream.Msg, maxDeliver int, wait time.Duration) {
+	var job Job
+	if err := json.Unmarshal(msg.Data(), &job); err != nil || len(job.SHA256) != 64 {
+		w.log.Error("dropping a malformed job", "err", err)
+		_ = msg.Term()
+		return
+	}
+	meta, err := msg.Metadata()
+	if err != nil {
+		_ = msg.Nak()
+		return
+	}
+	var res *Result
+	if maxDeliver > 0 && int(meta.NumDelivered) >= maxDeliver {
+		// Every earlier delivery ended without an answer: the workers
+		// that had it died. Parsing it again would kill this one too.
+		res = &Result{Reason: string(corpus.ReasonCrashed),
+			Detail: fmt.Sprintf("%s: %d worker processes ended while extracting it", job.Name, meta.NumDelivered-1)}
+	} else {
+		workerTestHook(job.Name)
+		res, err = w.keepAlive(ctx, msg, wait, func() (*Result, error) { return w.analyse(ctx, job) })
+		if err != nil {
+			// Not the file's fault (the worker is stopping, NATS is
+			// unreachable): another delivery will do it.
+			w.log.Warn("job left for another delivery", "file", job.Name, "err", err)
+			_ = msg.NakWithDelay(2 * time.Second)
+			return
+		}
+	}
+	res.SHA256, res.Name, res.Key, res.Worker = job.SHA256, job.Name, job.Key, w.opts.ID
+	data, err := encodeResult(res)
+	if err == nil {
+		_, err = w.res.PutBytes(context.WithoutCancel(ctx), job.SHA256, data)
+	}
+	if err != nil {
+		w.log.Error("store result", "file", job.Name, "err", err)
+		_ = msg.NakWithDelay(2 * time.Second)
+		return
+	}
+	if err := msg.DoubleAck(context.WithoutCancel(ctx)); err != nil {
+		// The job will come again and its result be stored again: the
+		// same bytes, so no harm.
+		w.log.Warn("acknowledge job", "file", job.Name, "err", err)
+	}
+	w.log.Debug("job done", "file", job.Name, "reason", res.Reason)
+}
+
+// keepAlive runs f, telling the server every wait/3 that the job is
+// still in progress, so a long parse is not handed to another worker.
+func (w *Worker) keepAlive(ctx context.Context, msg jetstream.Msg, wait time.Duration, f func() (*Result, error)) (*Result, error) {
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		t := time.NewTicker(wait / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				_ = msg.InProgress()
+			}
+		}
+	}()
+	return f()
+}
+
+// analyse extracts and analyses one file as a local ingest does. Errors
+// are those that are not the file's: the job should run again.
+func (w *Worker) analyse(ctx context.Context, job Job) (*Result, error) {
+	tagger, err := w.tagger(ctx, job.Rules)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := w.pool(job.Limits)
+	if err != nil {
+		return nil, err
+	}
+	path := job.Path
+	if path == "" {
+		dir, err := os.MkdirTemp(w.opts.TempDir, "normtag-job-")
+		if err != nil {
+			return nil, fmt.Errorf("temporary folder: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		// The copy keeps the file's base name: formats that cannot be
+		// sniffed (Markdown) are told by it.
+		path = filepath.Join(dir, filepath.Base(job.Name))
+		if err := w.fetch(ctx, job, path); err != nil {
+			return nil, err
+		}
+	}
+	doc, err := pool.ExtractAs(ctx, path, job.Name)
+	if err == nil {
+		err = pipeline.AnalyseExtracted(doc, tagger, job.Name, job.Limits.MaxPassages)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return &Result{Reason: string(corpus.ReasonOf(err)), Detail: pipeline.FailureDetail(err)}, nil
+	}
+	return &Result{Doc: doc}, nil
+}
+
+// fetch copies a file's bytes from the object store to path, checking
+// their size and SHA-256.
+func (w *Worker) fetch(ctx context.Context, job Job, path string) error {
+	obj, err := w.files.Get(ctx, job.SHA256)
+	if err != nil {
+		return fmt.Errorf("fetch %s (%s): %w", job.Name, job.SHA256[:12], err)
+	}
+	defer obj.Close()
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("local copy of %s: %w", job.Name, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	max := job.Limits.MaxFileSize
+	if max <= 0 {
+		max = extract.DefaultMaxFileSize
+	}
+	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(obj, max+1))
+	if err != nil {
+		return fmt.Errorf("fetch %s: %w", job.Name, err)
+	}
+	if n > max || hex.EncodeToString(h.Sum(nil)) != job.SHA256 {
+		return fmt.Errorf("fetch %s: the stored object is not the file's bytes (%d bytes)", job.Name, n)
+	}
+	return f.Close()
+}
+
+func (w *Worker) tagger(ctx context.Context, rules string) (*tag.Tagger, error) {
+	w.mu.Lock()
+	t := w.taggers[rules]
+	w.mu.Unlock()
+	if t != nil {
+		return t, nil
+	}
+	var err error
+	if rules == "" {
+		t, err = tag.Default()
+	} else {
+		var data []byte
+		if data, err = w.files.GetBytes(ctx, rules); err == nil {
+			t, err = tag.Load(data)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load rules %s: %w", rules, err)
+	}
+	w.mu.Lock()
+	w.taggers[rules] = t
+	w.mu.Unlock()
+	return t, nil
+}
+
+func (w *Worker) pool(l Limits) (*isolate.Pool, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if p := w.pools[l]; p != nil {
+		return p, nil
+	}
+	p, err := isolate.NewPool(isolate.Options{
+		Executable:  w.opts.Executable,
+		Workers:     w.opts.Workers,
+		Timeout:     l.Timeout,
+		MemoryLimit: l.MemoryLimit,
+		Extract:     extract.Options{Password: w.opts.Password, MaxFileSize: l.MaxFileSize, MaxTextSize: l.MaxTextSize},
+		Logger:      w.log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	w.pools[l] = p
+	return p, nil
+}
+
+func (w *Worker) closePools() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, p := range w.pools {
+		p.Close()
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
