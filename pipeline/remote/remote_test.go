@@ -19,6 +19,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/normtag/normtag/corpus/sqlite"
 	"github.com/normtag/normtag/internal/pdfgen"
 	"github.com/normtag/normtag/internal/testbin"
 )
@@ -254,15 +255,61 @@ func TestCoordinatorWithTwoWorkersEqualsLocalIngest(t *testing.T) {
 	}
 }
 
-func TestSharedFSEqualsLocalIngest(t *testing.T) {
+// With --shared-fs, another prefix and a rules file of its own, the
+// workers read the files in place and tag with the coordinator's rules.
+func TestSharedFSAndRulesFileEqualLocalIngest(t *testing.T) {
 	bin := binary(t)
 	src := makeFolder(t)
-	want := local(t, bin, src)
+	rules := filepath.Join(t.TempDir(), "rules.yaml")
+	write(t, rules, run(t, bin, "rules", "dump")+"# edited: no longer the built-in rules\n")
+	want := local(t, bin, src, "--rules", rules)
 	url := startNATS(t)
 	startWorker(t, bin, url, "--nats-prefix", "corpus2")
 	data := filepath.Join(t.TempDir(), "remote")
-	run(t, bin, "ingest", "--quiet", "--data", data, "--nats", url, "--nats-prefix", "corpus2", "--shared-fs", src)
+	run(t, bin, "ingest", "--quiet", "--data", data, "--nats", url, "--nats-prefix", "corpus2", "--shared-fs", "--rules", rules, src)
 	sameView(t, want, view(t, bin, data))
+
+	builtin := builtinRulesVersion(t, filepath.Join(t.TempDir(), "builtin"), bin, src)
+	got := storedRulesVersions(t, data)
+	if len(got) != 1 || got[0] == builtin {
+		t.Errorf("documents tagged with rules %v, want the rules file's one version (not the built-in %s)", got, builtin)
+	}
+}
+
+// builtinRulesVersion ingests src with the built-in rules into data and
+// returns their version.
+func builtinRulesVersion(t *testing.T, data, bin, src string) string {
+	t.Helper()
+	run(t, bin, "ingest", "--quiet", "--data", data, src)
+	v := storedRulesVersions(t, data)
+	if len(v) != 1 {
+		t.Fatalf("built-in rules: versions %v", v)
+	}
+	return v[0]
+}
+
+// storedRulesVersions lists the rules versions of a data directory's
+// documents.
+func storedRulesVersions(t *testing.T, data string) []string {
+	t.Helper()
+	st, err := sqlite.OpenReadOnly(context.Background(), filepath.Join(data, "corpus.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	docs, err := st.Documents(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, d := range docs {
+		if !seen[d.RulesVersion] {
+			seen[d.RulesVersion] = true
+			out = append(out, d.RulesVersion)
+		}
+	}
+	return out
 }
 
 func connect(t *testing.T, url string) jetstream.JetStream {

@@ -167,6 +167,13 @@ func (w *Worker) serve(ctx context.Context, msg jetstream.Msg, maxDeliver int, w
 		_ = msg.Nak()
 		return
 	}
+	if w.answered(ctx, job) {
+		// Delivered again after its result was stored (the worker that
+		// stored it died before acknowledging, or a coordinator
+		// published it again): the result stands.
+		_ = msg.DoubleAck(context.WithoutCancel(ctx))
+		return
+	}
 	var res *Result
 	if maxDeliver > 0 && int(meta.NumDelivered) >= maxDeliver {
 		// Every earlier delivery ended without an answer: the workers
@@ -200,6 +207,16 @@ func (w *Worker) serve(ctx context.Context, msg jetstream.Msg, maxDeliver int, w
 		w.log.Warn("acknowledge job", "file", job.Name, "err", err)
 	}
 	w.log.Debug("job done", "file", job.Name, "reason", res.Reason)
+}
+
+// answered reports whether the job's result is stored already.
+func (w *Worker) answered(ctx context.Context, job Job) bool {
+	data, err := w.res.GetBytes(ctx, job.SHA256)
+	if err != nil {
+		return false
+	}
+	res, err := decodeResult(data, 1<<30)
+	return err == nil && res.Key == job.Key
 }
 
 // keepAlive runs f, telling the server every wait/3 that the job is
