@@ -3,11 +3,16 @@ package index
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"sort"
+	"strings"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/normtag/normtag/internal/textfold"
 )
 
 // MaxListedCopies bounds the copies a collapsed hit lists (Copies.Passages).
@@ -15,16 +20,20 @@ const MaxListedCopies = 20
 
 // Collapsing reads a window of the best raw hits, larger than the page,
 // and folds it into groups; a page needing more groups than the window
-// gave reads a window windowGrowth times larger, up to maxWindow hits.
-// Copies are rare among the best hits of most searches, so the first
-// window nearly always suffices and a search costs one bleve query and a
-// few postings lookups more.
+// gave reads a larger window, sized from the copies the first one held,
+// up to maxWindow hits. The window's hits carry only the fields grouping
+// and copy lists read, without highlighting; the hits shown are then
+// read whole by a second query restricted to them. Copies are rare among
+// the best hits of most searches, so the first window nearly always
+// suffices.
 const (
 	windowFactor = 4
 	minWindow    = 40
-	windowGrowth = 4
 	maxWindow    = 50000
 )
+
+// windowFields are the fields the hits of a window carry.
+var windowFields = []string{FieldDup, FieldDoc, FieldTitle, FieldFile, FieldPage, FieldSeq, FieldText}
 
 // hitGroup is one hit of a grouped page: its best passage (first) and
 // the other passages of the window with the same copy key.
@@ -46,20 +55,23 @@ func (ix *Index) searchGrouped(ctx context.Context, r Request, req *bleve.Search
 	// where a group's best hit may be a copy of one shown before.
 	afterKeys := r.Collapse && r.After != "" && !byPosition(order)
 	req.From = 0
+	// The window: ids and grouping fields only.
+	wreq := *req
+	wreq.Fields, wreq.Highlight = windowFields, nil
 	var (
 		res    *bleve.SearchResult
 		facets search.FacetResults
 		groups []hitGroup
 	)
 	for {
-		req.Size = window
+		wreq.Size = window
 		var err error
-		res, err = ix.bi.SearchInContext(ctx, req)
+		res, err = ix.bi.SearchInContext(ctx, &wreq)
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
-		if req.Facets != nil {
-			facets, req.Facets = res.Facets, nil // the same on every window
+		if wreq.Facets != nil {
+			facets, wreq.Facets = res.Facets, nil // the same on every window
 		}
 		groups = groupHits(res.Hits, r.Collapse, r.PerDocument)
 		if afterKeys {
@@ -70,16 +82,19 @@ func (ix *Index) searchGrouped(ctx context.Context, r Request, req *bleve.Search
 		if len(groups) >= want || len(res.Hits) < window || window >= maxWindow {
 			break
 		}
-		window = min(window*windowGrowth, maxWindow)
+		// Read as many more hits as the groups found so far suggest a
+		// page needs, with room to spare.
+		perGroup := (len(res.Hits) + len(groups) - 1) / max(len(groups), 1)
+		window = min(max(2*window, 2*want*perGroup), maxWindow)
 	}
 	more := len(groups) > skip+limit
 	var page []hitGroup
 	if skip < len(groups) {
 		page = groups[skip:min(skip+limit, len(groups))]
 	}
-	reps := make(search.DocumentMatchCollection, len(page))
-	for i, g := range page {
-		reps[i] = g.hits[0]
+	reps, err := ix.loadHits(ctx, req, page)
+	if err != nil {
+		return nil, err
 	}
 	shown := *res
 	shown.Hits, shown.Facets = reps, facets
@@ -103,18 +118,61 @@ func (ix *Index) searchGrouped(ctx context.Context, r Request, req *bleve.Search
 	return out, nil
 }
 
-// groupHits folds hits, best first, into groups: with collapse, hits of
-// the same copy key join the group of the first; with perDocument > 0, a
-// document's groups after its perDocument-th are dropped.
+// loadHits reads the best hit of each group whole, with highlights, by
+// req's query restricted to their ids; scores and sort keys stay those
+// of the window. A hit deleted in between is left out.
+func (ix *Index) loadHits(ctx context.Context, req *bleve.SearchRequest, page []hitGroup) (search.DocumentMatchCollection, error) {
+	if len(page) == 0 {
+		return search.DocumentMatchCollection{}, nil
+	}
+	ids := make([]string, len(page))
+	for i, g := range page {
+		ids[i] = g.hits[0].ID
+	}
+	lreq := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(req.Query, query.NewDocIDQuery(ids)), len(ids), 0, false)
+	lreq.Fields, lreq.Highlight = req.Fields, req.Highlight
+	res, err := ix.bi.SearchInContext(ctx, lreq)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	byID := make(map[string]*search.DocumentMatch, len(res.Hits))
+	for _, h := range res.Hits {
+		byID[h.ID] = h
+	}
+	out := make(search.DocumentMatchCollection, 0, len(page))
+	for _, g := range page {
+		h, ok := byID[g.hits[0].ID]
+		if !ok {
+			continue
+		}
+		h.Score, h.Sort = g.hits[0].Score, g.hits[0].Sort
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// groupHits folds hits, best first, into groups: with collapse, a hit
+// joins the group of the first hit with its copy key or, failing that,
+// of the first whose text it nearly repeats (nearCopy); with
+// perDocument > 0, a document's groups after its perDocument-th are
+// dropped.
 func groupHits(hits search.DocumentMatchCollection, collapse bool, perDocument int) []hitGroup {
 	var groups []hitGroup
+	var shingles []map[uint64]bool // of each group's first hit, for nearCopy
 	byKey := map[string]int{}
 	perDoc := map[string]int{}
 	for i, h := range hits {
 		key := str(h.Fields[FieldDup])
+		var sh map[uint64]bool
 		if collapse && key != "" {
-			if g, ok := byKey[key]; ok {
+			g, ok := byKey[key]
+			if !ok {
+				sh = wordPairs(str(h.Fields[FieldText]))
+				g, ok = nearGroup(shingles, sh)
+			}
+			if ok {
 				groups[g].hits = append(groups[g].hits, h)
+				byKey[key] = g
 				continue
 			}
 		}
@@ -129,8 +187,66 @@ func groupHits(hits search.DocumentMatchCollection, collapse bool, perDocument i
 			byKey[key] = len(groups)
 		}
 		groups = append(groups, hitGroup{hits: []*search.DocumentMatch{h}, first: i})
+		shingles = append(shingles, sh)
 	}
 	return groups
+}
+
+// Near copies: a passage whose pairs of consecutive words are at least
+// nearShare the same as an earlier hit's (Jaccard) is a copy of it, the
+// same paragraph with a footnote number, a page header or a typo inside.
+// Only passages of at least nearMinPairs pairs are compared (a heading
+// that differs in one word of three is another heading), and only with
+// the first nearMaxGroups groups of a window, to bound the work.
+const (
+	nearShare     = 0.8
+	nearMinPairs  = 10
+	nearMaxGroups = 200
+)
+
+// nearGroup is the first group whose first hit's word pairs sh nearly
+// repeats.
+func nearGroup(groups []map[uint64]bool, sh map[uint64]bool) (int, bool) {
+	if len(sh) < nearMinPairs {
+		return 0, false
+	}
+	for g, other := range groups[:min(len(groups), nearMaxGroups)] {
+		if len(other) < nearMinPairs {
+			continue
+		}
+		small, large := sh, other
+		if len(small) > len(large) {
+			small, large = large, small
+		}
+		if float64(len(small)) < nearShare*float64(len(large)) {
+			continue // too different in length to share enough
+		}
+		common := 0
+		for p := range small {
+			if large[p] {
+				common++
+			}
+		}
+		if float64(common) >= nearShare*float64(len(sh)+len(other)-common) {
+			return g, true
+		}
+	}
+	return 0, false
+}
+
+// wordPairs is the set of hashed pairs of consecutive folded words of
+// text.
+func wordPairs(text string) map[uint64]bool {
+	words := strings.FieldsFunc(textfold.Fold(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	pairs := make(map[uint64]bool, len(words))
+	for i := 1; i < len(words); i++ {
+		h := fnv.New64a()
+		h.Write([]byte(words[i-1]))
+		h.Write([]byte{0})
+		h.Write([]byte(words[i]))
+		pairs[h.Sum64()] = true
+	}
+	return pairs
 }
 
 // dropShownBefore removes, from groups of a page that starts after a
@@ -189,31 +305,59 @@ func (ix *Index) firstCopy(ctx context.Context, r Request, order []string, key s
 }
 
 // addCopies fills in Copies for the hits of a page from their groups.
-// A group holds the copies within the window; the passages with its key
-// that the index holds beyond them are counted only when there are any
-// (the key's posting count says so), by one query for that key within
-// the search.
+// A group holds the copies within the window, under one or more copy
+// keys; the passages with one of its keys that the index holds beyond
+// them are counted only when there are any (the key's posting count says
+// so), by one query for that key within the search. Near copies are
+// thus found among the window's hits, exact ones everywhere.
 func (ix *Index) addCopies(ctx context.Context, r Request, hits []Hit, page []hitGroup) error {
-	keys := make([]string, len(hits))
-	for i, h := range hits {
-		keys[i] = h.Dup
+	var keys []string
+	for _, g := range page {
+		for _, h := range g.hits {
+			keys = append(keys, str(h.Fields[FieldDup]))
+		}
 	}
 	counts, err := ix.keyCounts(ctx, keys)
 	if err != nil {
 		return err
 	}
 	for i, g := range page {
-		key := hits[i].Dup
-		if key == "" {
+		if hits[i].Dup == "" || hits[i].ID != g.hits[0].ID {
 			continue
 		}
-		var c *Copies
-		if counts[key] > uint64(len(g.hits)) {
-			if c, err = ix.searchCopies(ctx, r, hits[i]); err != nil {
-				return err
+		inWindow := map[string][]*search.DocumentMatch{}
+		var order []string
+		for _, h := range g.hits {
+			key := str(h.Fields[FieldDup])
+			if inWindow[key] == nil {
+				order = append(order, key)
 			}
-		} else {
-			c = windowCopies(g)
+			inWindow[key] = append(inWindow[key], h)
+		}
+		c := &Copies{Passages: []CopyRef{}}
+		docs := map[string]bool{}
+		for _, key := range order {
+			members := inWindow[key]
+			if counts[key] > uint64(len(members)) {
+				if err := ix.searchCopies(ctx, r, key, hits[i].ID, c, docs); err != nil {
+					return err
+				}
+				continue
+			}
+			for _, h := range members {
+				if h.ID == hits[i].ID {
+					continue
+				}
+				ref := copyRef(h.ID, h.Fields)
+				c.Count++
+				docs[ref.DocID] = true
+				c.Passages = append(c.Passages, ref)
+			}
+		}
+		c.Documents = len(docs)
+		sortRefs(c.Passages)
+		if len(c.Passages) > MaxListedCopies {
+			c.Passages = c.Passages[:MaxListedCopies]
 		}
 		if c.Count > 0 {
 			hits[i].Copies = c
@@ -249,55 +393,38 @@ func (ix *Index) keyCounts(ctx context.Context, keys []string) (map[string]uint6
 	return counts, nil
 }
 
-// windowCopies are a group's copies when the window held all of them.
-func windowCopies(g hitGroup) *Copies {
-	c := &Copies{Passages: []CopyRef{}}
-	docs := map[string]bool{}
-	for _, h := range g.hits[1:] {
-		ref := copyRef(h.ID, h.Fields)
-		c.Count++
-		docs[ref.DocID] = true
-		c.Passages = append(c.Passages, ref)
-	}
-	c.Documents = len(docs)
-	sortRefs(c.Passages)
-	if len(c.Passages) > MaxListedCopies {
-		c.Passages = c.Passages[:MaxListedCopies]
-	}
-	return c
-}
-
-// searchCopies finds the passages that match r and share hit's copy key,
-// other than hit: their number, their documents (a facet on the document,
-// so a text in thousands of documents costs no stored field per copy)
-// and the first MaxListedCopies of them.
-func (ix *Index) searchCopies(ctx context.Context, r Request, hit Hit) (*Copies, error) {
+// searchCopies adds to c the passages that match r and have the copy
+// key, other than the hit self: their number, their documents (a facet
+// on the document, so a text in thousands of documents costs no stored
+// field per copy) and the first MaxListedCopies of them.
+func (ix *Index) searchCopies(ctx context.Context, r Request, key, self string, c *Copies, docs map[string]bool) error {
 	q, err := BuildQuery(r)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	key := bleve.NewTermQuery(hit.Dup)
-	key.SetField(FieldDup)
-	self := query.NewDocIDQuery([]string{hit.ID})
+	k := bleve.NewTermQuery(key)
+	k.SetField(FieldDup)
 	bq := bleve.NewBooleanQuery()
-	bq.AddMust(q, key)
-	bq.AddMustNot(self)
+	bq.AddMust(q, k)
+	bq.AddMustNot(query.NewDocIDQuery([]string{self}))
 	req := bleve.NewSearchRequestOptions(bq, MaxListedCopies, 0, false)
 	req.Fields = []string{FieldDoc, FieldTitle, FieldFile, FieldPage, FieldSeq}
 	req.SortBy([]string{FieldDoc, FieldSeq})
 	req.AddFacet("docs", bleve.NewFacetRequest(FieldDoc, maxCopyDocuments))
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("copies of %s: %w", hit.ID, err)
+		return fmt.Errorf("copies of %s: %w", self, err)
 	}
-	c := &Copies{Count: int(res.Total), Passages: make([]CopyRef, 0, len(res.Hits))}
+	c.Count += int(res.Total)
 	for _, h := range res.Hits {
 		c.Passages = append(c.Passages, copyRef(h.ID, h.Fields))
 	}
 	if f := res.Facets["docs"]; f != nil && f.Terms != nil {
-		c.Documents = len(f.Terms.Terms())
+		for _, t := range f.Terms.Terms() {
+			docs[t.Term] = true
+		}
 	}
-	return c, nil
+	return nil
 }
 
 // maxCopyDocuments bounds the documents counted for one hit's copies;

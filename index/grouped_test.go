@@ -304,3 +304,51 @@ func TestKindsRankSearchAndCount(t *testing.T) {
 		t.Errorf("kind:footnote: %v, want an error naming it", err)
 	}
 }
+
+// TestNearCopiesCollapse: the same paragraph with a footnote number in
+// it, or one word changed, is a copy; a different paragraph on the same
+// words is not, nor is a short heading that differs in one word.
+func TestNearCopiesCollapse(t *testing.T) {
+	ix, err := Open(context.Background(), filepath.Join(t.TempDir(), "index"), OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	base := "Attribution of a malicious operation to a State should rest on evidence that other governments can examine, " +
+		"and accusations made without it erode the trust on which restraint between States depends."
+	texts := []string{
+		base,
+		strings.Replace(base, "examine,", "examine,12", 1),
+		strings.Replace(base, "erode", "undermine", 1),
+		"Governments should examine the evidence of attribution together before any State answers a malicious operation, so that restraint holds.",
+		"Attribution of operations",
+		"Attribution of States",
+	}
+	var docs []*corpus.Document
+	for i, text := range texts {
+		docs = append(docs, &corpus.Document{ID: fmt.Sprintf("d%d", i), Title: "Paper", FileName: fmt.Sprintf("p%d.txt", i),
+			Passages: []corpus.Passage{{Seq: 0, Page: 1, Text: text}}})
+	}
+	if err := ix.IndexDocuments(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), Request{Query: "attribution", Collapse: true, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 4 {
+		t.Fatalf("%d hits, want 4 (the paragraph with its 2 near copies, the other paragraph, 2 headings)", len(res.Hits))
+	}
+	for _, h := range res.Hits {
+		switch h.DocID {
+		case "d0", "d1", "d2":
+			if c := h.Copies; c == nil || c.Count != 2 || c.Documents != 2 {
+				t.Errorf("%s: copies %+v, want 2 in 2 documents", h.DocID, c)
+			}
+		default:
+			if h.Copies != nil {
+				t.Errorf("%s %q: copies %+v, want none", h.DocID, h.Text, h.Copies)
+			}
+		}
+	}
+}
