@@ -30,6 +30,9 @@ const (
 	windowFactor = 4
 	minWindow    = 40
 	maxWindow    = 50000
+	// largePage is the page size (with its offset) above which the
+	// first window is twice the page rather than windowFactor times.
+	largePage = 250
 )
 
 // windowFields are the fields the hits of a window carry.
@@ -50,6 +53,9 @@ func (ix *Index) searchGrouped(ctx context.Context, r Request, req *bleve.Search
 	skip, limit := req.From, req.Size
 	want := skip + limit + 1 // one more tells whether a next page exists
 	window := min(max(want*windowFactor, minWindow), maxWindow)
+	if want > largePage {
+		window = min(2*want, maxWindow) // a large page reads enough hits to fill itself by the first window
+	}
 	order, _ := sortOrder(r.Sort, r.Query) // validated before
 	// A page after a sort-key cursor starts in the middle of the order,
 	// where a group's best hit may be a copy of one shown before.
@@ -72,6 +78,9 @@ func (ix *Index) searchGrouped(ctx context.Context, r Request, req *bleve.Search
 		}
 		if wreq.Facets != nil {
 			facets, wreq.Facets = res.Facets, nil // the same on every window
+		}
+		if byPosition(order) {
+			equalScoresByID(res.Hits)
 		}
 		groups = groupHits(res.Hits, r.Collapse, r.PerDocument)
 		if afterKeys {
@@ -151,6 +160,19 @@ func (ix *Index) loadHits(ctx context.Context, req *bleve.SearchRequest, page []
 	return out, nil
 }
 
+// equalScoresByID orders hits of equal score by id. Copies of a text score
+// alike, and bleve returns ties in the order the index happened to store
+// them, so without this, which copy stands for the text could change
+// from one build of the same corpus to the next.
+func equalScoresByID(hits search.DocumentMatchCollection) {
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].ID < hits[j].ID
+	})
+}
+
 // groupHits folds hits, best first, into groups: with collapse, a hit
 // joins the group of the first hit with its copy key or, failing that,
 // of the first whose text it nearly repeats (nearCopy); with
@@ -199,7 +221,7 @@ func groupHits(hits search.DocumentMatchCollection, collapse bool, perDocument i
 // that differs in one word of three is another heading), and only with
 // the first nearMaxGroups groups of a window, to bound the work.
 const (
-	nearShare     = 0.8
+	nearShare     = 0.75
 	nearMinPairs  = 10
 	nearMaxGroups = 200
 )
@@ -338,20 +360,25 @@ func (ix *Index) addCopies(ctx context.Context, r Request, hits []Hit, page []hi
 		docs := map[string]bool{}
 		for _, key := range order {
 			members := inWindow[key]
-			if counts[key] > uint64(len(members)) {
-				if err := ix.searchCopies(ctx, r, key, hits[i].ID, c, docs); err != nil {
-					return err
-				}
-				continue
-			}
 			for _, h := range members {
 				if h.ID == hits[i].ID {
 					continue
 				}
 				ref := copyRef(h.ID, h.Fields)
-				c.Count++
 				docs[ref.DocID] = true
 				c.Passages = append(c.Passages, ref)
+			}
+			if counts[key] > uint64(len(members)) {
+				// More passages hold the key than the window: count
+				// those matching the search.
+				if err := ix.countCopies(ctx, r, key, hits[i].ID, c, docs); err != nil {
+					return err
+				}
+				continue
+			}
+			c.Count += len(members)
+			if contains(idsOf(members), hits[i].ID) {
+				c.Count--
 			}
 		}
 		c.Documents = len(docs)
@@ -393,11 +420,12 @@ func (ix *Index) keyCounts(ctx context.Context, keys []string) (map[string]uint6
 	return counts, nil
 }
 
-// searchCopies adds to c the passages that match r and have the copy
-// key, other than the hit self: their number, their documents (a facet
-// on the document, so a text in thousands of documents costs no stored
-// field per copy) and the first MaxListedCopies of them.
-func (ix *Index) searchCopies(ctx context.Context, r Request, key, self string, c *Copies, docs map[string]bool) error {
+// countCopies adds to c the number of passages that match r and have
+// the copy key, other than the hit self, and their documents (a facet on
+// the document, so a text in thousands of documents costs no stored
+// field per copy). The copies listed are those among the window's hits:
+// the query reads no hit, and dup:KEY lists them all.
+func (ix *Index) countCopies(ctx context.Context, r Request, key, self string, c *Copies, docs map[string]bool) error {
 	q, err := BuildQuery(r)
 	if err != nil {
 		return err
@@ -407,24 +435,27 @@ func (ix *Index) searchCopies(ctx context.Context, r Request, key, self string, 
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(q, k)
 	bq.AddMustNot(query.NewDocIDQuery([]string{self}))
-	req := bleve.NewSearchRequestOptions(bq, MaxListedCopies, 0, false)
-	req.Fields = []string{FieldDoc, FieldTitle, FieldFile, FieldPage, FieldSeq}
-	req.SortBy([]string{FieldDoc, FieldSeq})
+	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 	req.AddFacet("docs", bleve.NewFacetRequest(FieldDoc, maxCopyDocuments))
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return fmt.Errorf("copies of %s: %w", self, err)
 	}
 	c.Count += int(res.Total)
-	for _, h := range res.Hits {
-		c.Passages = append(c.Passages, copyRef(h.ID, h.Fields))
-	}
 	if f := res.Facets["docs"]; f != nil && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
 			docs[t.Term] = true
 		}
 	}
 	return nil
+}
+
+func idsOf(hits []*search.DocumentMatch) []string {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	return ids
 }
 
 // maxCopyDocuments bounds the documents counted for one hit's copies;

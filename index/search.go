@@ -83,8 +83,9 @@ type Copies struct {
 	// Documents is how many documents hold them (the hit's own counts
 	// when it holds the text twice).
 	Documents int `json:"documents"`
-	// Passages are the first MaxListedCopies of them, by document and
-	// passage; list them all with dup:KEY and collapsing off.
+	// Passages are up to MaxListedCopies of them, those among the best
+	// hits the search read, by document and passage; dup:KEY with
+	// collapsing off lists them all.
 	Passages []CopyRef `json:"passages"`
 }
 

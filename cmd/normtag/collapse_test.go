@@ -267,9 +267,12 @@ func TestPerDocumentKeepsTheBestPassages(t *testing.T) {
 			t.Fatalf("states: %d hits in %s, want several per document for this test", n, doc)
 		}
 	}
+	// A document's best passage: the highest score, of equal scores the
+	// first by id.
 	best := map[string]index.Hit{}
 	for _, h := range all.Hits {
-		if _, ok := best[h.DocID]; !ok {
+		b, ok := best[h.DocID]
+		if !ok || h.Score > b.Score || h.Score == b.Score && h.ID < b.ID {
 			best[h.DocID] = h
 		}
 	}

@@ -81,7 +81,9 @@ func takeSnapshot(t *testing.T, bin, data string) snapshot {
 		t.Fatal(err)
 	}
 	for _, q := range [][]string{{"--norm", "f"}, {"--norm", "g,k"}, {"supply", "chain"}, {"--norm", "j", "vulnerabilities"}, {"Testland"}} {
-		args := append([]string{"search", "--data", data, "--format", "json", "--limit", "10000"}, q...)
+		// Every matching passage, not one per text: which copy of a text
+		// stands for it follows ties in relevance (see below).
+		args := append([]string{"search", "--data", data, "--format", "json", "--limit", "10000", "--no-collapse"}, q...)
 		out, err := exec.Command(bin, args...).Output()
 		if err != nil {
 			t.Fatalf("search %v: %v", q, err)
