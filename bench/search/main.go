@@ -8,9 +8,11 @@
 // the build time. With -pool, the generated corpus draws its passages
 // from a pool of about 20,000 texts, so every text has about 50 copies
 // per million passages (the corpus this benchmark used before copies
-// collapsed, and their worst case). By default each passage is unique,
-// being numbered, and -copies of the documents (1%) repeat an earlier
-// one whole, as the same paper filed twice does.
+// collapsed, and their worst case). By default each passage is its own:
+// numbered, and ending in 16 words drawn at random from the pool's
+// vocabulary, so that no two share three quarters of their word pairs
+// (what makes near copies); -copies of the documents (1%) repeat an
+// earlier one whole, as the same paper filed twice does.
 package main
 
 import (
@@ -27,6 +29,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/normtag/normtag/corpus"
@@ -160,6 +163,7 @@ func generate(n int, pool bool, copies float64) func(yield func(*corpus.Document
 		r := rand.New(rand.NewPCG(1, 2))
 		texts := benchtext.Passages(8 << 20)
 		var last []string // the texts of the last document that was not a copy
+		vocabulary := strings.Fields(strings.Join(texts[:200], " "))
 		submitters := []string{"Republic of Examplia", "Acme Secure Systems", "Digital Rights Watchers", "Northern Regional Forum", "Kingdom of Westmark"}
 		for docNo := 0; docNo*100 < n; docNo++ {
 			d := &corpus.Document{ID: fmt.Sprintf("%064x", docNo+1), Title: fmt.Sprintf("Submission %d", docNo), FileName: fmt.Sprintf("sub-%d.pdf", docNo),
@@ -171,7 +175,11 @@ func generate(n int, pool bool, copies float64) func(yield func(*corpus.Document
 				case repeat && s < len(last):
 					text = last[s]
 				case !pool:
-					text = fmt.Sprintf("%d.%d. %s", docNo+1, s+1, text)
+					var tail strings.Builder
+					for range 16 {
+						tail.WriteString(" " + vocabulary[r.IntN(len(vocabulary))])
+					}
+					text = fmt.Sprintf("%d.%d. %s%s.", docNo+1, s+1, text, tail.String())
 				}
 				p := corpus.Passage{Seq: s, Page: 1 + s/8, Text: text}
 				for k := 0; k < r.IntN(3); k++ {
