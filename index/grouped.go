@@ -27,16 +27,13 @@ const MaxListedCopies = 20
 // the best hits of most searches, so the first window nearly always
 // suffices.
 const (
-	windowFactor = 4
-	minWindow    = 40
+	windowFactor = 2
+	minWindow    = 20
 	maxWindow    = 50000
-	// largePage is the page size (with its offset) above which the
-	// first window is twice the page rather than windowFactor times.
-	largePage = 250
 )
 
 // windowFields are the fields the hits of a window carry.
-var windowFields = []string{FieldDup, FieldDoc, FieldTitle, FieldFile, FieldPage, FieldSeq, FieldText}
+var windowFields = []string{FieldDup, FieldDoc, FieldFile, FieldPage, FieldSeq, FieldText}
 
 // hitGroup is one hit of a grouped page: its best passage (first) and
 // the other passages of the window with the same copy key.
@@ -53,9 +50,6 @@ func (ix *Index) searchGrouped(ctx context.Context, r Request, req *bleve.Search
 	skip, limit := req.From, req.Size
 	want := skip + limit + 1 // one more tells whether a next page exists
 	window := min(max(want*windowFactor, minWindow), maxWindow)
-	if want > largePage {
-		window = min(2*want, maxWindow) // a large page reads enough hits to fill itself by the first window
-	}
 	order, _ := sortOrder(r.Sort, r.Query) // validated before
 	// A page after a sort-key cursor starts in the middle of the order,
 	// where a group's best hit may be a copy of one shown before.
@@ -463,7 +457,7 @@ func idsOf(hits []*search.DocumentMatch) []string {
 const maxCopyDocuments = 10000
 
 func copyRef(id string, fields map[string]any) CopyRef {
-	return CopyRef{ID: id, DocID: str(fields[FieldDoc]), Title: str(fields[FieldTitle]), File: str(fields[FieldFile]),
+	return CopyRef{ID: id, DocID: str(fields[FieldDoc]), File: str(fields[FieldFile]),
 		Page: num(fields[FieldPage]), Seq: num(fields[FieldSeq])}
 }
 

@@ -93,7 +93,6 @@ type Copies struct {
 type CopyRef struct {
 	ID    string `json:"id"`
 	DocID string `json:"doc"`
-	Title string `json:"title"`
 	File  string `json:"file"`
 	Page  int    `json:"page"`
 	Seq   int    `json:"passage"`
