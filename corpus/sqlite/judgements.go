@@ -43,7 +43,7 @@ var ErrNoPassage = errors.New("no such passage")
 
 const judgementColumns = `doc_id, text_hash, norm, verdict, seq, text, heading, by, at, rules_version, note, rule_tag`
 
-func scanJudgement(sc interface{ Scan(...any) error }) (*corpus.Judgement, error) {
+func scanJudgement(sc rowScanner) (*corpus.Judgement, error) {
 	var j corpus.Judgement
 	var verdict, ruleTag string
 	var heading int
@@ -66,20 +66,8 @@ type querier interface {
 }
 
 func queryJudgements(ctx context.Context, q querier, where string, args ...any) ([]*corpus.Judgement, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+judgementColumns+` FROM judgements `+where+` ORDER BY doc_id, seq, norm`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("load judgements: %w", err)
-	}
-	defer rows.Close()
-	var out []*corpus.Judgement
-	for rows.Next() {
-		j, err := scanJudgement(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, "load judgements", scanJudgement,
+		`SELECT `+judgementColumns+` FROM judgements `+where+` ORDER BY doc_id, seq, norm`, args...)
 }
 
 // Judgements lists the judgements made on a document's passages, or on

@@ -17,7 +17,10 @@ import (
 const docColumns = `id, file_name, title, format, size, mod_time, meta, page_count, rules_version, ingested_at, near_dup_of,
 	(SELECT path FROM paths WHERE doc_id = documents.id ORDER BY path LIMIT 1)`
 
-func scanDocument(sc interface{ Scan(...any) error }) (*corpus.Document, error) {
+// rowScanner is a *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(...any) error }
+
+func scanDocument(sc rowScanner) (*corpus.Document, error) {
 	var d corpus.Document
 	var format, meta string
 	var mod, ing int64
@@ -167,18 +170,24 @@ func (s *Store) DocumentIDs(ctx context.Context) ([]string, error) {
 // Documents lists every stored document without pages or passages, sorted
 // by title.
 func (s *Store) Documents(ctx context.Context) ([]*corpus.Document, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM documents ORDER BY title, id`)
+	return queryAll(ctx, s.db, "list documents", scanDocument, `SELECT `+docColumns+` FROM documents ORDER BY title, id`)
+}
+
+// queryAll runs a query and scans each of its rows with scan; what names
+// the query in its error.
+func queryAll[T any](ctx context.Context, q querier, what string, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list documents: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
-	var out []*corpus.Document
+	var out []T
 	for rows.Next() {
-		d, err := scanDocument(rows)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, d)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }

@@ -749,7 +749,7 @@ func (t *Tagger) score(res result) []corpus.Tag {
 			tags = append(tags, corpus.Tag{Norm: normLetters[n], Score: math.Round((1-miss[n])*1000) / 1000, Evidence: ev[n]})
 		}
 	}
-	sortTags(tags)
+	corpus.SortTags(tags)
 	return tags
 }
 
@@ -764,18 +764,6 @@ func (r *result) hasQuotes() bool {
 
 // normLetters are the norm letters by index, to avoid building strings.
 var normLetters = [11]string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}
-
-func sortTags(tags []corpus.Tag) {
-	slices.SortFunc(tags, func(a, b corpus.Tag) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		}
-		return strings.Compare(a.Norm, b.Norm)
-	})
-}
 
 // TagText tags one passage on its own, without section context.
 func (t *Tagger) TagText(text string) []corpus.Tag {
@@ -852,7 +840,7 @@ func (t *Tagger) Tag(passages []corpus.Passage) {
 					Rule: "section", Match: m, Start: 0, End: len(m), HeadingSeq: s.seq,
 				}}})
 			}
-			sortTags(tags)
+			corpus.SortTags(tags)
 		}
 		p.Tags = tags
 	}

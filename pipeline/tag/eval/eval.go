@@ -225,14 +225,6 @@ func mergeTags(parts [][]corpus.Tag) []corpus.Tag {
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b corpus.Tag) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		}
-		return strings.Compare(a.Norm, b.Norm)
-	})
+	corpus.SortTags(out)
 	return out
 }
