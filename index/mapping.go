@@ -230,18 +230,8 @@ func newMapping() (mapping.IndexMapping, error) {
 	// as the number does (seqKey); a numeric field would index 16
 	// prefix-coded terms for it. page is only shown.
 	dm.AddFieldMappingsAt(FieldSeq, keyword("keyword", true))
-	page := bleve.NewNumericFieldMapping()
-	page.Index = false
-	page.Store = true
-	page.IncludeInAll = false
-	page.DocValues = false
-	dm.AddFieldMappingsAt(FieldPage, page)
-	pageEnd := bleve.NewNumericFieldMapping()
-	pageEnd.Index = false
-	pageEnd.Store = true
-	pageEnd.IncludeInAll = false
-	pageEnd.DocValues = false
-	dm.AddFieldMappingsAt(FieldPageEnd, pageEnd)
+	dm.AddFieldMappingsAt(FieldPage, shownNumber())
+	dm.AddFieldMappingsAt(FieldPageEnd, shownNumber())
 	heading := bleve.NewBooleanFieldMapping()
 	heading.Store = true
 	heading.IncludeInAll = false
@@ -280,3 +270,14 @@ func seqKey(seq int) string { return fmt.Sprintf("%010d", seq) }
 // which sorts as the days do for years 0-9999. Document dates are days;
 // the time of day of an RFC 3339 date is not kept.
 func dayKey(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+// shownNumber maps a number that is only stored for showing: not
+// searched, sorted or in _all.
+func shownNumber() *mapping.FieldMapping {
+	m := bleve.NewNumericFieldMapping()
+	m.Index = false
+	m.Store = true
+	m.IncludeInAll = false
+	m.DocValues = false
+	return m
+}
