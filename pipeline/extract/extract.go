@@ -36,6 +36,7 @@ import (
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/internal/safefile"
 	"github.com/normtag/normtag/internal/textcut"
+	"github.com/normtag/normtag/pipeline/extract/ocr"
 	"github.com/normtag/normtag/pipeline/extract/pdf"
 )
 
@@ -59,6 +60,9 @@ type Options struct {
 	// extraction runs, so an isolated child refuses the document before
 	// sending it to the parent.
 	MaxTextSize int64
+	// OCR says whether and how PDF pages without a text layer are read
+	// by OCR; the zero value reads none.
+	OCR ocr.Config
 }
 
 func (o Options) maxText() int64 {
@@ -139,6 +143,9 @@ func Bytes(ctx context.Context, name string, data []byte, opts Options) (doc *co
 	switch format {
 	case corpus.FormatPDF:
 		cover, err = extractPDF(ctx, doc, data, opts)
+		if err == nil {
+			err = recognizePages(ctx, doc, data, opts)
+		}
 	case corpus.FormatDOCX:
 		err = extractDOCX(ctx, doc, data, opts)
 	case corpus.FormatHTML:
@@ -161,7 +168,7 @@ func Bytes(ctx context.Context, name string, data []byte, opts Options) (doc *co
 	doc.PageCount = max(doc.PageCount, len(doc.Pages))
 	describe(doc, doc.Title, cover, doc.Meta["date"], time.Now())
 	if !hasText(doc.Pages) {
-		return nil, corpus.Errorf(corpus.ReasonNoText, "%s: no text in %d page(s) (scanned images?)", name, doc.PageCount)
+		return nil, corpus.Errorf(corpus.ReasonNoText, "%s: no text in %d page(s) (scanned images?)%s", name, doc.PageCount, noTextHint(doc, opts))
 	}
 	if n := textSize(doc.Pages); n > opts.maxText() {
 		return nil, corpus.Errorf(corpus.ReasonTooLarge, "%s: %d bytes of text extracted, more than the limit of %d per document (--max-text-size)", name, n, opts.maxText())

@@ -1,0 +1,147 @@
+// Package scanpdf makes image-only PDFs — what a scanner produces — for
+// the OCR tests and benchmark: page images wrapped into PDF pages with no
+// text layer, and the degradations of a cheap scan (skew, speckle noise).
+package scanpdf
+
+import (
+	"bytes"
+	"compress/zlib"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+)
+
+// Write writes a PDF with one page per image, each page the image's size
+// at dpi, holding only the image (grey, Flate-compressed): no fonts, no
+// text.
+func Write(w io.Writer, pages []*image.Gray, dpi int) error {
+	var b bytes.Buffer
+	var offsets []int
+	obj := func(body []byte) int {
+		offsets = append(offsets, b.Len())
+		n := len(offsets)
+		fmt.Fprintf(&b, "%d 0 obj\n", n)
+		b.Write(body)
+		b.WriteString("\nendobj\n")
+		return n
+	}
+	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+	obj([]byte("<< /Type /Catalog /Pages 2 0 R >>"))
+	offsets = append(offsets, 0) // 2: the page tree, written last
+	var kids bytes.Buffer
+	for _, img := range pages {
+		bounds := img.Bounds()
+		wpx, hpx := bounds.Dx(), bounds.Dy()
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+			off := img.PixOffset(bounds.Min.X, y)
+			zw.Write(img.Pix[off : off+wpx])
+		}
+		if err := zw.Close(); err != nil {
+			return fmt.Errorf("compress page image: %w", err)
+		}
+		im := obj(append(fmt.Appendf(nil, "<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n", wpx, hpx, z.Len()), append(z.Bytes(), "\nendstream"...)...))
+		wpt, hpt := float64(wpx)*72/float64(dpi), float64(hpx)*72/float64(dpi)
+		content := fmt.Sprintf("q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q", wpt, hpt)
+		c := obj(fmt.Appendf(nil, "<< /Length %d >>\nstream\n%s\nendstream", len(content)+1, content))
+		page := obj(fmt.Appendf(nil, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R /Resources << /XObject << /Im0 %d 0 R >> >> >>", wpt, hpt, c, im))
+		fmt.Fprintf(&kids, "%d 0 R ", page)
+	}
+	offsets[1] = b.Len()
+	fmt.Fprintf(&b, "2 0 obj\n<< /Type /Pages /Kids [%s] /Count %d >>\nendobj\n", bytes.TrimSpace(kids.Bytes()), len(pages))
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
+	for _, o := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// WriteFile writes Write's PDF to path.
+func WriteFile(path string, pages []*image.Gray, dpi int) error {
+	var b bytes.Buffer
+	if err := Write(&b, pages, dpi); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// ReadPNG reads a PNG as a grey image.
+func ReadPNG(path string) (*image.Gray, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", path, err)
+	}
+	if g, ok := img.(*image.Gray); ok {
+		return g, nil
+	}
+	g := image.NewGray(img.Bounds())
+	draw.Draw(g, g.Bounds(), img, img.Bounds().Min, draw.Src)
+	return g, nil
+}
+
+// WritePNG writes a grey image as PNG.
+func WritePNG(path string, img *image.Gray) error {
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return fmt.Errorf("encode %s: %w", path, err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// Degrade returns img as a cheap scan would give it: turned by degrees
+// (bilinear, white filling the corners) and speckled, each pixel moved
+// by Gaussian noise of the given standard deviation (grey levels) and a
+// share `salt` of pixels flipped to black or white. The same seed gives
+// the same image.
+func Degrade(img *image.Gray, degrees, noise, salt float64, seed uint64) *image.Gray {
+	b := img.Bounds()
+	out := image.NewGray(b)
+	sin, cos := math.Sincos(degrees * math.Pi / 180)
+	cx, cy := float64(b.Min.X+b.Max.X)/2, float64(b.Min.Y+b.Max.Y)/2
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	at := func(x, y int) float64 {
+		if x < b.Min.X || y < b.Min.Y || x >= b.Max.X || y >= b.Max.Y {
+			return 255
+		}
+		return float64(img.Pix[img.PixOffset(x, y)])
+	}
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			// The source point that lands here once turned.
+			dx, dy := float64(x)-cx, float64(y)-cy
+			sx, sy := cx+dx*cos+dy*sin, cy-dx*sin+dy*cos
+			x0, y0 := int(math.Floor(sx)), int(math.Floor(sy))
+			fx, fy := sx-float64(x0), sy-float64(y0)
+			v := at(x0, y0)*(1-fx)*(1-fy) + at(x0+1, y0)*fx*(1-fy) + at(x0, y0+1)*(1-fx)*fy + at(x0+1, y0+1)*fx*fy
+			v += rng.NormFloat64() * noise
+			if r := rng.Float64(); r < salt/2 {
+				v = 0
+			} else if r < salt {
+				v = 255
+			}
+			out.SetGray(x, y, color.Gray{Y: uint8(min(max(v, 0), 255))})
+		}
+	}
+	return out
+}

@@ -1,0 +1,82 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"unicode"
+
+	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/pipeline/extract/ocr"
+)
+
+// recognizePages reads by OCR the pages of a PDF that have no text
+// layer (or every page, with ocr.Always), and records which in doc.Meta.
+// Pages it could not read stay as they were; if that leaves the document
+// without text, Bytes reports it as no-text with the reason.
+func recognizePages(ctx context.Context, doc *corpus.Document, data []byte, opts Options) error {
+	c := opts.OCR
+	if !c.Ready() {
+		return nil
+	}
+	var want []int
+	for i, p := range doc.Pages {
+		if c.Mode == ocr.Always || !pageHasWords(p.Text) {
+			want = append(want, i+1)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	res, err := ocr.Recognize(ctx, c, data, opts.Password, want)
+	if err != nil {
+		return err
+	}
+	var done []corpus.OCRPage
+	for _, p := range res.Pages {
+		if strings.TrimSpace(p.Text) == "" {
+			continue // a blank page: nothing to flag
+		}
+		doc.Pages[p.Number-1] = corpus.Page{Number: p.Number, Text: p.Text}
+		done = append(done, corpus.OCRPage{Page: p.Number, Confidence: p.Confidence})
+	}
+	doc.SetOCR(done, res.Lang)
+	if len(res.Missed) > 0 {
+		doc.Meta[MetaOCRMissed] = fmt.Sprintf("%d page(s) not recognised; %s", len(res.Missed), res.Problem)
+		slog.Debug("pages not recognised", "file", doc.Path, "pages", res.Missed, "problem", res.Problem)
+	}
+	return nil
+}
+
+// MetaOCRMissed says how many pages without text OCR could not read,
+// and why the first could not.
+const MetaOCRMissed = "ocr_missed"
+
+// pageHasWords reports whether a page's text layer holds at least one
+// letter or digit: a page of only stray marks or spaces is a scan.
+func pageHasWords(text string) bool {
+	for _, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// noTextHint is added to a no-text failure: why no page was recognised.
+func noTextHint(doc *corpus.Document, opts Options) string {
+	switch c := opts.OCR; {
+	case doc.Format != corpus.FormatPDF:
+		return ""
+	case c.Wanted() && !c.Ready():
+		return "; " + ocr.InstallHint
+	case !c.Wanted() && c.Mode == ocr.Never:
+		return "; OCR is off (--ocr never)"
+	case doc.Meta[MetaOCRMissed] != "":
+		return "; OCR: " + doc.Meta[MetaOCRMissed]
+	case c.Ready():
+		return "; OCR found no words"
+	}
+	return ""
+}
