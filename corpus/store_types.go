@@ -52,6 +52,9 @@ type Stats struct {
 	// CountedKinds are the kinds of passage Norms and DirectNorms count
 	// (body and headings unless asked otherwise).
 	CountedKinds []Kind `json:"counted_kinds"`
+	// OCRPages counts the pages read by OCR, in OCRDocuments documents.
+	OCRPages     int `json:"ocr_pages"`
+	OCRDocuments int `json:"ocr_documents"`
 	// Norms counts passages carrying each norm (direct or inherited).
 	Norms map[string]int `json:"norms"`
 	// DirectNorms counts passages whose own words carry each norm.

@@ -34,23 +34,27 @@ const (
 
 // Result is what happened to one input file.
 type Result struct {
-	Path     string        `json:"path"`
-	DocID    string        `json:"doc_id,omitempty"`
-	Status   Status        `json:"status"`
-	Reason   corpus.Reason `json:"reason,omitempty"`
-	Error    string        `json:"error,omitempty"`
-	Pages    int           `json:"pages,omitempty"`
-	Passages int           `json:"passages,omitempty"`
+	Path   string        `json:"path"`
+	DocID  string        `json:"doc_id,omitempty"`
+	Status Status        `json:"status"`
+	Reason corpus.Reason `json:"reason,omitempty"`
+	Error  string        `json:"error,omitempty"`
+	Pages  int           `json:"pages,omitempty"`
+	// OCRPages counts the pages read by OCR (scans without text).
+	OCRPages int `json:"ocr_pages,omitempty"`
+	Passages int `json:"passages,omitempty"`
 }
 
 // Summary totals a run.
 type Summary struct {
-	Added     int            `json:"added"`
-	Unchanged int            `json:"unchanged"`
-	Failed    int            `json:"failed"`
-	Pages     int            `json:"pages"`
-	Passages  int            `json:"passages"`
-	Norms     map[string]int `json:"norms"` // passages per norm among added documents
+	Added     int `json:"added"`
+	Unchanged int `json:"unchanged"`
+	Failed    int `json:"failed"`
+	Pages     int `json:"pages"`
+	// OCRPages counts the added pages that were read by OCR.
+	OCRPages int            `json:"ocr_pages"`
+	Passages int            `json:"passages"`
+	Norms    map[string]int `json:"norms"` // passages per norm among added documents
 	// Pruned counts documents removed because their files are gone.
 	Pruned int `json:"pruned"`
 	// NearDuplicates counts added documents flagged as near-duplicates.
@@ -458,6 +462,8 @@ func (w *writer) stored(ctx context.Context, doc *corpus.Document, res corpus.Pu
 	w.added[doc.ID] = true
 	w.sum.Added++
 	w.sum.Pages += len(doc.Pages)
+	ocrPages := len(doc.OCRPages())
+	w.sum.OCRPages += ocrPages
 	w.sum.Passages += len(doc.Passages)
 	for _, p := range doc.Passages {
 		for _, t := range p.Tags {
@@ -465,7 +471,7 @@ func (w *writer) stored(ctx context.Context, doc *corpus.Document, res corpus.Pu
 		}
 	}
 	w.log.Debug("stored", "path", doc.Path, "doc", doc.ID[:12], "passages", len(doc.Passages))
-	w.report(Result{Path: doc.Path, DocID: doc.ID, Status: StatusAdded, Pages: len(doc.Pages), Passages: len(doc.Passages)})
+	w.report(Result{Path: doc.Path, DocID: doc.ID, Status: StatusAdded, Pages: len(doc.Pages), OCRPages: ocrPages, Passages: len(doc.Passages)})
 	// The index needs only passages and document fields; page texts can go.
 	doc.Pages = nil
 	return w.index.Add(ctx, doc)

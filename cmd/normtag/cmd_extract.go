@@ -16,10 +16,10 @@ func extractCommand() *cli.Command {
 		Name:      "extract",
 		Usage:     "print the plain text extracted from a file, pages separated by a form feed",
 		ArgsUsage: "FILE",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "password", Usage: "password for an encrypted PDF", EnvVars: []string{"NORMTAG_PDF_PASSWORD"}},
 			&cli.DurationFlag{Name: "timeout", Value: isolate.DefaultTimeout, Usage: "time limit for extracting the file"},
-		},
+		}, ocrFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("extract needs exactly one FILE")
@@ -27,8 +27,12 @@ func extractCommand() *cli.Command {
 			path := c.Args().First()
 			// Even one file is parsed in a child process: a hostile PDF
 			// must not take the command down with it.
-			pool, err := newExtractPool(c, isolate.Options{Workers: 1, Timeout: c.Duration("timeout"),
-				Extract: extract.Options{Password: c.String("password")}})
+			ocrCfg, err := ocrConfig(c)
+			if err != nil {
+				return err
+			}
+			pool, err := newExtractPool(c, withOCR(isolate.Options{Workers: 1, Timeout: c.Duration("timeout"),
+				Extract: extract.Options{Password: c.String("password")}}, ocrCfg))
 			if err != nil {
 				return err
 			}

@@ -42,7 +42,7 @@ func ingestCommand() *cli.Command {
 			"A metadata.csv in a folder (file,submitter,submitter_type,country,date,title) sets documents' metadata;\n" +
 			"its mistakes are warnings, listed without ingesting by --check-metadata.\n" +
 			"Exit codes: 0 all files stored or unchanged; 1 some files failed; 2 usage or fatal error.",
-		Flags: append([]cli.Flag{
+		Flags: append(append([]cli.Flag{
 			dataFlag(),
 			&cli.IntFlag{Name: "workers", Value: runtime.NumCPU(), Usage: "files extracted in parallel"},
 			&cli.DurationFlag{Name: "timeout", Value: isolate.DefaultTimeout, Usage: "time limit for extracting one file (CPU time is capped at twice this plus 10s, except on Windows)"},
@@ -64,7 +64,7 @@ func ingestCommand() *cli.Command {
 			&cli.IntFlag{Name: "jobs", Value: 256, Usage: "with --nats: the most files sent to workers and not yet answered"},
 			&cli.IntFlag{Name: "nats-max-deliveries", Value: remote.DefaultMaxDeliveries, Usage: "with --nats: a file whose workers died this many times less one is recorded as crashed"},
 			&cli.DurationFlag{Name: "nats-ack-wait", Value: 30 * time.Second, Usage: "with --nats: how long a job may go without word from its worker before another gets it"},
-		}, natsFlags("NATS server URL(s): extract and tag on `normtag worker` processes instead of here; this process stays the one writer")...),
+		}, natsFlags("NATS server URL(s): extract and tag on `normtag worker` processes instead of here; this process stays the one writer")...), ocrFlags()...),
 		Action: func(c *cli.Context) error {
 			format, err := checkFormat(c, "text", "json")
 			if err != nil {
@@ -86,6 +86,10 @@ func ingestCommand() *cli.Command {
 				if rs, err = readRules(c.String("rules")); err != nil {
 					return err
 				}
+			}
+			ocrCfg, err := ocrConfig(c)
+			if err != nil {
+				return err
 			}
 			d, err := openData(c, true)
 			if err != nil {
@@ -118,13 +122,13 @@ func ingestCommand() *cli.Command {
 				logOut = c.App.ErrWriter
 			}
 			log := loggerTo(c, logOut, logLevel)
-			pool, err := newExtractPool(c, isolate.Options{
+			pool, err := newExtractPool(c, withOCR(isolate.Options{
 				Workers:     c.Int("workers"),
 				Timeout:     c.Duration("timeout"),
 				MemoryLimit: c.Int64("memory-limit"),
 				Extract:     extract.Options{Password: c.String("password"), MaxFileSize: c.Int64("max-file-size"), MaxTextSize: c.Int64("max-text-size")},
 				Logger:      log,
-			})
+			}, ocrCfg))
 			if err != nil {
 				return err
 			}
@@ -167,7 +171,7 @@ func ingestCommand() *cli.Command {
 							prog.Log(line)
 						}
 					}
-					prog.Add(r.Path, r.Pages, r.Status == pipeline.StatusFailed)
+					prog.Add(r.Path, r.Pages, r.OCRPages, r.Status == pipeline.StatusFailed)
 				},
 			})
 			prog.Finish()
@@ -237,7 +241,11 @@ func printIngestSummary(w io.Writer, s *pipeline.Summary) {
 		fmt.Fprintf(w, ", %d pruned", s.Pruned)
 	}
 	fmt.Fprintf(w, " (%s)\n", s.Duration.Round(time.Millisecond))
-	fmt.Fprintf(w, "added: %d pages, %d passages", s.Pages, s.Passages)
+	fmt.Fprintf(w, "added: %d pages", s.Pages)
+	if s.OCRPages > 0 {
+		fmt.Fprintf(w, " (%d read by OCR)", s.OCRPages)
+	}
+	fmt.Fprintf(w, ", %d passages", s.Passages)
 	if s.NearDuplicates > 0 {
 		fmt.Fprintf(w, "; %d near-duplicate(s) of earlier documents flagged", s.NearDuplicates)
 	}

@@ -59,6 +59,9 @@ func kindList(kinds []corpus.Kind) string {
 
 func printStats(w io.Writer, st corpus.Stats) {
 	fmt.Fprintf(w, "documents: %d\npages:     %d\npassages:  %d\n", st.Documents, st.Pages, st.Passages)
+	if st.OCRPages > 0 {
+		fmt.Fprintf(w, "ocr:       %d pages in %d documents read by OCR\n", st.OCRPages, st.OCRDocuments)
+	}
 	fmt.Fprintf(w, "passages per norm (all / own words), counting %s passages:\n", kindList(st.CountedKinds))
 	for _, n := range norms.All {
 		fmt.Fprintf(w, "  (%s) %-44s %6d / %d\n", n.Letter, n.Short, st.Norms[n.Letter], st.DirectNorms[n.Letter])

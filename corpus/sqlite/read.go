@@ -342,6 +342,9 @@ func (s *Store) Stats(ctx context.Context, kinds ...corpus.Kind) (corpus.Stats, 
 			return st, fmt.Errorf("stats: %w", err)
 		}
 	}
+	if err := s.ocrStats(ctx, &st); err != nil {
+		return st, err
+	}
 	groups := []struct {
 		q    string
 		args []any

@@ -24,11 +24,13 @@ const (
 
 // Snapshot is the state of a run at one moment.
 type Snapshot struct {
-	Type     string  `json:"message_type"` // "status"
-	Total    int     `json:"total_files"`
-	Done     int     `json:"files_done"`
-	Failed   int     `json:"files_failed"`
-	Pages    int     `json:"pages_done"`
+	Type   string `json:"message_type"` // "status"
+	Total  int    `json:"total_files"`
+	Done   int    `json:"files_done"`
+	Failed int    `json:"files_failed"`
+	Pages  int    `json:"pages_done"`
+	// OCRPages counts the pages among Pages that were read by OCR.
+	OCRPages int     `json:"ocr_pages_done"`
 	Elapsed  float64 `json:"seconds_elapsed"`
 	PagesSec float64 `json:"pages_per_second"`
 	ETA      float64 `json:"seconds_remaining"`
@@ -68,12 +70,14 @@ func (r *Reporter) SetTotal(n int) {
 	r.mu.Unlock()
 }
 
-// Add records one finished file.
-func (r *Reporter) Add(path string, pages int, failed bool) {
+// Add records one finished file of pages pages, ocrPages of them read
+// by OCR.
+func (r *Reporter) Add(path string, pages, ocrPages int, failed bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.snap.Done++
 	r.snap.Pages += pages
+	r.snap.OCRPages += ocrPages
 	r.snap.Current = path
 	if failed {
 		r.snap.Failed++
@@ -160,7 +164,7 @@ func (r *Reporter) render(now time.Time) {
 		b, _ := json.Marshal(s)
 		fmt.Fprintf(r.w, "%s\n", b)
 	case Lines:
-		fmt.Fprintf(r.w, "%d/%d files, %d failed, %.1f pages/s, ETA %s\n", s.Done, s.Total, s.Failed, s.PagesSec, eta(s.ETA))
+		fmt.Fprintf(r.w, "%d/%d files, %d failed, %.1f pages/s%s, ETA %s\n", s.Done, s.Total, s.Failed, s.PagesSec, ocrNote(s.OCRPages), eta(s.ETA))
 	case Bar:
 		const width = 30
 		filled := 0
@@ -168,9 +172,18 @@ func (r *Reporter) render(now time.Time) {
 			filled = width * s.Done / s.Total
 		}
 		bar := strings.Repeat("█", filled) + strings.Repeat("░", width-filled)
-		fmt.Fprintf(r.w, "\r\x1b[K%s %d/%d files  %.1f pages/s  ETA %s  failed %d", bar, s.Done, s.Total, s.PagesSec, eta(s.ETA), s.Failed)
+		fmt.Fprintf(r.w, "\r\x1b[K%s %d/%d files  %.1f pages/s%s  ETA %s  failed %d", bar, s.Done, s.Total, s.PagesSec, ocrNote(s.OCRPages), eta(s.ETA), s.Failed)
 		r.drawn = true
 	}
+}
+
+// ocrNote says how many pages were read by OCR, when any were: they are
+// why a run of scans goes slowly.
+func ocrNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d by OCR)", n)
 }
 
 func eta(sec float64) string {

@@ -12,8 +12,8 @@ func TestJSONLines(t *testing.T) {
 	var buf bytes.Buffer
 	r := New(&buf, JSON)
 	r.SetTotal(4)
-	r.Add("a.pdf", 3, false)
-	r.Add("b.pdf", 0, true)
+	r.Add("a.pdf", 3, 2, false)
+	r.Add("b.pdf", 0, 0, true)
 	r.Finish()
 	sc := bufio.NewScanner(&buf)
 	var last Snapshot
@@ -24,7 +24,7 @@ func TestJSONLines(t *testing.T) {
 		}
 		n++
 	}
-	if n < 2 || last.Done != 2 || last.Failed != 1 || last.Pages != 3 || last.Total != 4 || last.Percent != 50 {
+	if n < 2 || last.Done != 2 || last.Failed != 1 || last.Pages != 3 || last.OCRPages != 2 || last.Total != 4 || last.Percent != 50 {
 		t.Fatalf("%d lines, last %+v", n, last)
 	}
 }
@@ -32,7 +32,7 @@ func TestJSONLines(t *testing.T) {
 func TestQuietPrintsNothing(t *testing.T) {
 	var buf bytes.Buffer
 	r := New(&buf, Quiet)
-	r.Add("a", 1, false)
+	r.Add("a", 1, 0, false)
 	r.Finish()
 	if buf.Len() != 0 {
 		t.Fatalf("quiet printed %q", buf.String())
@@ -43,7 +43,7 @@ func TestBarLogDoesNotInterleave(t *testing.T) {
 	var buf bytes.Buffer
 	r := New(&buf, Bar)
 	r.SetTotal(2)
-	r.Add("a", 1, false)
+	r.Add("a", 1, 0, false)
 	r.Log("a.pdf: malformed")
 	r.Finish()
 	out := buf.String()
@@ -58,7 +58,7 @@ func TestBarLogWriterStartsOnItsOwnLine(t *testing.T) {
 	var buf bytes.Buffer
 	r := New(&buf, Bar)
 	r.SetTotal(3)
-	r.Add("a", 1, false)
+	r.Add("a", 1, 0, false)
 	log := "level=WARN msg=\"ignoring metadata sidecar\"\n"
 	if _, err := r.Write([]byte(log)); err != nil {
 		t.Fatal(err)
@@ -72,5 +72,23 @@ func TestBarLogWriterStartsOnItsOwnLine(t *testing.T) {
 	// The bar is drawn again afterwards, on the next line.
 	if !strings.Contains(out[i+len(log):], "3 files") {
 		t.Fatalf("bar not redrawn after the log line: %q", out)
+	}
+}
+
+func TestLinesSayOCRPages(t *testing.T) {
+	var buf bytes.Buffer
+	r := New(&buf, Lines)
+	r.SetTotal(2)
+	r.Add("scan.pdf", 4, 3, false)
+	r.Finish()
+	if !strings.Contains(buf.String(), "(3 by OCR)") {
+		t.Fatalf("progress line %q does not say how many pages were read by OCR", buf.String())
+	}
+	buf.Reset()
+	r = New(&buf, Lines)
+	r.Add("text.pdf", 4, 0, false)
+	r.Finish()
+	if strings.Contains(buf.String(), "OCR") {
+		t.Fatalf("progress line %q speaks of OCR without any", buf.String())
 	}
 }
