@@ -235,6 +235,10 @@ func passageValues(d *corpus.Document, p corpus.Passage, put func(field string, 
 			put(f.field, v)
 		}
 	}
+	if ok, conf := corpus.PassageOCR(d.OCRPages(), p); ok {
+		put(FieldOCR, "true")
+		put(FieldOCRConfidence, conf)
+	}
 	if t, ok := DocumentDate(d); ok {
 		put(FieldDate, dayKey(t))
 		put(FieldYear, strconv.Itoa(t.Year()))

@@ -50,8 +50,10 @@ import (
 // onto, for citations. 10: text and titles are analysed per script
 // (scriptStems): Arabic and Russian words stemmed, Chinese as bigrams of
 // characters, Latin as before; each passage's language is detected (lang,
-// a facet) and the document's metadata language kept apart (doc_lang).
-const MappingVersion = "10"
+// a facet) and the document's metadata language kept apart (doc_lang). 11: passages read by OCR
+// carry ocr "true" (searchable, ocr:true) and their pages' mean OCR
+// confidence (stored).
+const MappingVersion = "11"
 
 // Field names, usable in query strings ("norm:g", "country:examplia").
 const (
@@ -100,6 +102,11 @@ const (
 	// pivotWords words (lengthClass), and nothing otherwise: ranking
 	// reads it.
 	FieldLength = "length"
+	// FieldOCR is "true" on passages read by OCR from page images (query
+	// ocr:true, or -ocr:true for the others); FieldOCRConfidence, stored
+	// only, is their pages' mean word confidence, 0-100.
+	FieldOCR           = "ocr"
+	FieldOCRConfidence = "ocr_confidence"
 )
 
 // Analysers of the mapping. Every one folds case and accents (package
@@ -252,6 +259,14 @@ func newMapping() (mapping.IndexMapping, error) {
 		f.DocValues = false
 		dm.AddFieldMappingsAt(name, f)
 	}
+
+	dm.AddFieldMappingsAt(FieldOCR, keyword("keyword", false))
+	ocrConfidence := bleve.NewNumericFieldMapping()
+	ocrConfidence.Index = false
+	ocrConfidence.Store = true
+	ocrConfidence.IncludeInAll = false
+	ocrConfidence.DocValues = false
+	dm.AddFieldMappingsAt(FieldOCRConfidence, ocrConfidence)
 
 	// No composite _all field: no query reads it, and building even an
 	// empty one for every passage cost a fifth of indexing time.

@@ -54,6 +54,7 @@ var queryFields = map[string]fieldKind{
 	FieldDoc:           exactField,
 	FieldDup:           exactField,
 	FieldKind:          kindField,
+	FieldOCR:           exactField,
 }
 
 // QueryFields lists the field names a query may use, sorted.

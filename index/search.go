@@ -53,10 +53,15 @@ type Hit struct {
 	Date          string   `json:"date,omitempty"`
 	// TitleSource, DateSource and SubmitterSource say where the title,
 	// date and submitter came from (corpus.Source*): what to check.
-	TitleSource     string  `json:"title_source,omitempty"`
-	DateSource      string  `json:"date_source,omitempty"`
-	SubmitterSource string  `json:"submitter_source,omitempty"`
-	Score           float64 `json:"score"`
+	TitleSource     string `json:"title_source,omitempty"`
+	DateSource      string `json:"date_source,omitempty"`
+	SubmitterSource string `json:"submitter_source,omitempty"`
+	// OCR is set when the passage was read by OCR from page images, with
+	// OCRConfidence its pages' mean word confidence (0-100): a citation
+	// of it should be checked against the page.
+	OCR           bool    `json:"ocr,omitempty"`
+	OCRConfidence float64 `json:"ocr_confidence,omitempty"`
+	Score         float64 `json:"score"`
 	// Snippet is the best fragment of the passage, plain text: it holds
 	// no markers or control characters of normtag's own.
 	Snippet string `json:"snippet"`
@@ -332,7 +337,7 @@ func NewSearchRequest(r Request) (*bleve.SearchRequest, error) {
 	}
 	req := bleve.NewSearchRequestOptions(q, limit, offset, false)
 	req.Fields = []string{FieldText, FieldTitle, FieldNorm, FieldDirect, FieldDoc, FieldFile, FieldPath, FieldPage, FieldSeq, FieldHeading,
-		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate, FieldTitleSource, FieldDateSource, FieldSubmitterSource, FieldDup, FieldKind, FieldPageEnd, FieldHeadingPath}
+		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate, FieldTitleSource, FieldDateSource, FieldSubmitterSource, FieldDup, FieldKind, FieldPageEnd, FieldHeadingPath, FieldOCR, FieldOCRConfidence}
 	req.SortBy(order)
 	if r.After != "" {
 		keys, pos, err := decodeCursor(r.After, order)
@@ -389,6 +394,10 @@ func ConvertResult(res *bleve.SearchResult) *Result {
 			Dup:             str(h.Fields[FieldDup]),
 			Kind:            str(h.Fields[FieldKind]),
 			PageEnd:         num(h.Fields[FieldPageEnd]),
+			OCR:             h.Fields[FieldOCR] == "true",
+		}
+		if c, ok := h.Fields[FieldOCRConfidence].(float64); ok {
+			hit.OCRConfidence = c
 		}
 		if path := h.Fields[FieldHeadingPath]; path != nil {
 			hit.HeadingPath = strs(path)

@@ -216,6 +216,11 @@ func citation(h index.Hit) string {
 	if len(h.HeadingPath) > 0 {
 		b.WriteString(" (" + termsafe.Line(strings.Join(h.HeadingPath, " › ")) + ")")
 	}
+	if h.OCR {
+		// Words read from a page image may be misread: say so, and how
+		// sure the OCR was, so that the quotation is checked.
+		fmt.Fprintf(&b, " (OCR, confidence %.0f)", h.OCRConfidence)
+	}
 	if s := sourcesNote(h); s != "" {
 		b.WriteString(" [" + s + "]")
 	}

@@ -41,6 +41,10 @@ var (
 		"timeout":       {min: time.Second, max: 24 * time.Hour},
 		"lock-wait":     {min: 0, max: 7 * 24 * time.Hour},
 		"nats-ack-wait": {min: time.Second, max: time.Hour},
+		// OCR of a page takes seconds; a document of many scanned pages,
+		// hours.
+		"ocr-page-timeout": {min: time.Second, max: 24 * time.Hour},
+		"ocr-timeout":      {min: time.Second, max: 7 * 24 * time.Hour},
 	}
 )
 

@@ -48,11 +48,15 @@ type Row struct {
 	// Evidence is compact: "g.protect-ci: protect critical infrastructure; …".
 	Evidence string `json:"evidence"`
 	Text     string `json:"text"`
+	// OCR marks a passage read by OCR from page images, with its pages'
+	// mean word confidence (0-100): check it against the page.
+	OCR           bool    `json:"ocr"`
+	OCRConfidence float64 `json:"ocr_confidence,omitempty"`
 }
 
 // Columns of the CSV export, in order.
 var Columns = []string{"doc", "title", "submitter", "submitter_type", "country", "date", "file", "page", "passage", "norms_direct", "norms_inherited", "evidence", "text",
-	"title_source", "date_source", "submitter_source", "page_end", "kind", "heading_path"}
+	"title_source", "date_source", "submitter_source", "page_end", "kind", "heading_path", "ocr", "ocr_confidence"}
 
 // Searcher is what export needs of the index.
 type Searcher interface {
@@ -93,7 +97,7 @@ func RowsPaged(ctx context.Context, ix Searcher, st *sqlite.Store, req index.Req
 		}
 		row := Row{DocID: h.DocID, Title: h.Title, Submitter: h.Submitter, SubmitterType: h.SubmitterType, Country: h.Country,
 			Date: h.Date, TitleSource: h.TitleSource, DateSource: h.DateSource, SubmitterSource: h.SubmitterSource, File: h.File, Page: h.Page, PageEnd: max(h.Page, h.PageEnd), Passage: h.Seq, Text: h.Text, DirectNorms: []string{}, InheritedNorms: []string{},
-			HeadingPath: []string{}}
+			HeadingPath: []string{}, OCR: h.OCR, OCRConfidence: h.OCRConfidence}
 		if h.Seq >= 0 && h.Seq < len(cache) {
 			p := cache[h.Seq]
 			fillTags(&row, p.Tags)
@@ -146,7 +150,16 @@ func (c *CSVWriter) Write(r Row) error {
 	return c.w.Write([]string{r.DocID, r.Title, r.Submitter, r.SubmitterType, r.Country, r.Date, r.File,
 		strconv.Itoa(r.Page), strconv.Itoa(r.Passage), strings.Join(r.DirectNorms, ","), strings.Join(r.InheritedNorms, ","),
 		oneLine(r.Evidence), oneLine(r.Text), r.TitleSource, r.DateSource, r.SubmitterSource,
-		strconv.Itoa(r.PageEnd), string(r.Kind), oneLine(strings.Join(r.HeadingPath, " › "))})
+		strconv.Itoa(r.PageEnd), string(r.Kind), oneLine(strings.Join(r.HeadingPath, " › ")), strconv.FormatBool(r.OCR), ocrConfidence(r)})
+}
+
+// ocrConfidence is the CSV cell of a row's OCR confidence: empty when
+// the passage was not read by OCR.
+func ocrConfidence(r Row) string {
+	if !r.OCR {
+		return ""
+	}
+	return strconv.FormatFloat(r.OCRConfidence, 'f', 1, 64)
 }
 
 // Flush ends the export.
