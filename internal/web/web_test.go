@@ -243,7 +243,7 @@ func TestAPIExportCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) < 3 || rows[0][0] != "doc" || rows[0][12] != "text" || rows[0][15] != "submitter_source" || rows[0][len(rows[0])-1] != "heading_path" {
+	if len(rows) < 3 || rows[0][0] != "doc" || rows[0][12] != "text" || rows[0][15] != "submitter_source" || rows[0][18] != "heading_path" || rows[0][len(rows[0])-1] != "ocr_confidence" {
 		t.Fatalf("rows %v", rows)
 	}
 	for _, r := range rows[1:] {
