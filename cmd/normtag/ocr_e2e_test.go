@@ -67,7 +67,9 @@ func TestScannedAndTextPDFs(t *testing.T) {
 		f.Close()
 	}
 	data := filepath.Join(t.TempDir(), "data")
-	code, out, errs := normtag(t, "ingest", "--data", data, "--workers", "2", src)
+	// --timeout 1s bounds parsing: reading the scans takes longer, which
+	// their children announce, and the documents get their OCR time.
+	code, out, errs := normtag(t, "ingest", "--data", data, "--workers", "2", "--timeout", "1s", src)
 	if code != 0 {
 		t.Fatalf("ingest exit %d\nstdout: %s\nstderr: %s", code, out, errs)
 	}

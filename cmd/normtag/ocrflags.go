@@ -16,7 +16,7 @@ func ocrFlags() []cli.Flag {
 		&cli.StringFlag{Name: "ocr", Value: string(ocr.Auto), Usage: "read PDF pages by OCR (Tesseract): auto (pages without text, when tesseract is installed), never, always (every page, replacing its text layer)"},
 		&cli.StringFlag{Name: "ocr-lang", Usage: "Tesseract language(s) for OCR, e.g. fra or eng+fra (default: detected per document from its first scanned page among the installed eng, fra, spa, ara, rus, chi_sim)"},
 		&cli.DurationFlag{Name: "ocr-page-timeout", Value: ocr.DefaultPageTimeout, Usage: "time limit for reading one page by OCR"},
-		&cli.DurationFlag{Name: "ocr-timeout", Value: ocr.DefaultDocumentTimeout, Usage: "time limit for reading all the scanned pages of one document by OCR (added to --timeout when OCR is on)"},
+		&cli.DurationFlag{Name: "ocr-timeout", Value: ocr.DefaultDocumentTimeout, Usage: "time limit for reading all the scanned pages of one document by OCR (on top of --timeout, counted from when OCR starts)"},
 	}
 }
 
@@ -41,16 +41,14 @@ func ocrConfig(c *cli.Context) (ocr.Config, error) {
 	return cfg, nil
 }
 
-// withOCR gives a pool's children the OCR config and, when pages may be
-// read, the document's OCR time on top of its extraction time: the
-// child's own limits stop a slow OCR first, with the pages read so far.
+// withOCR gives a pool's children the OCR config and a document that
+// its child reads by OCR its OCR time on top of --timeout (parsing keeps
+// the shorter limit): the child's own limits stop a slow OCR first, with
+// the pages read so far, and the parent's is the backstop.
 func withOCR(opts isolate.Options, cfg ocr.Config) isolate.Options {
 	opts.Extract.OCR = cfg
 	if cfg.Ready() {
-		if opts.Timeout <= 0 {
-			opts.Timeout = isolate.DefaultTimeout
-		}
-		opts.Timeout += cfg.DocumentTimeout + 10*time.Second
+		opts.OCRTimeout = cfg.DocumentTimeout + 10*time.Second
 	}
 	return opts
 }

@@ -63,6 +63,10 @@ type Options struct {
 	// OCR says whether and how PDF pages without a text layer are read
 	// by OCR; the zero value reads none.
 	OCR ocr.Config
+	// OnOCR, if set, is called before pages are read by OCR, with their
+	// number: an isolated child tells its parent, which then allows the
+	// document its OCR time. Not sent to a child (gob skips functions).
+	OnOCR func(pages int)
 }
 
 func (o Options) maxText() int64 {

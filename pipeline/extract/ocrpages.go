@@ -12,24 +12,45 @@ import (
 )
 
 // recognizePages reads by OCR the pages of a PDF that have no text
-// layer (or every page, with ocr.Always), and records which in doc.Meta.
-// Pages it could not read stay as they were; if that leaves the document
-// without text, Bytes reports it as no-text with the reason.
+// layer but an image (or every page, with ocr.Always), and records which
+// in doc.Meta. Pages it could not read stay as they were; if that leaves
+// the document without text, Bytes reports it as no-text with the
+// reason.
 func recognizePages(ctx context.Context, doc *corpus.Document, data []byte, opts Options) error {
 	c := opts.OCR
 	if !c.Ready() {
 		return nil
 	}
-	var want []int
+	var blank []int
 	for i, p := range doc.Pages {
 		if c.Mode == ocr.Always || !pageHasWords(p.Text) {
-			want = append(want, i+1)
+			blank = append(blank, i+1)
+		}
+	}
+	if len(blank) == 0 {
+		return nil
+	}
+	d, err := ocr.Open(ctx, c, data, opts.Password)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var want []int
+	for _, n := range blank {
+		// A page of neither text nor images is blank (or drawn in
+		// outlines, which OCR of a rendering could read, but which
+		// reading every empty page of every file would cost).
+		if c.Mode == ocr.Always || d.HasImages(n) {
+			want = append(want, n)
 		}
 	}
 	if len(want) == 0 {
 		return nil
 	}
-	res, err := ocr.Recognize(ctx, c, data, opts.Password, want)
+	if opts.OnOCR != nil {
+		opts.OnOCR(len(want))
+	}
+	res, err := d.Read(ctx, want)
 	if err != nil {
 		return err
 	}

@@ -65,6 +65,10 @@ func ServeChild(args []string) error {
 		if cfg.CPULimit > 0 {
 			limitCPU(cfg.CPULimit)
 		}
+		cfg.Extract.OnOCR = func(pages int) {
+			// If this fails, so will the answer, which says so.
+			_ = enc.Encode(response{OCRPages: pages})
+		}
 		if err := enc.Encode(extractOne(req, cfg)); err != nil {
 			return fmt.Errorf("%s: write response: %w", ChildCommand, err)
 		}

@@ -62,7 +62,11 @@ type Options struct {
 	CPULimit time.Duration
 	// Extract is passed to extract.File in the child.
 	Extract extract.Options
-	Logger  *slog.Logger
+	// OCRTimeout is the wall-clock time a document gets on top of
+	// Timeout once its child says it reads pages by OCR (the OCR has its
+	// own limits inside the child; this one is the parent's backstop).
+	OCRTimeout time.Duration
+	Logger     *slog.Logger
 }
 
 // Pool runs extractions in child processes. It is safe for concurrent use.
@@ -250,35 +254,58 @@ func (p *Pool) ExtractAs(ctx context.Context, path, name string) (*corpus.Docume
 		err  error
 	}
 	ch := make(chan answer, 1)
+	// One OCR notice per document is all a child sends; more are not
+	// waited for.
+	ocrNotice := make(chan struct{}, 1)
 	go func() {
 		var a answer
 		if a.err = c.enc.Encode(request{Path: path, Name: name}); a.err == nil {
-			a.err = c.dec.Decode(&a.resp)
+			for {
+				a.resp = response{}
+				if a.err = c.dec.Decode(&a.resp); a.err != nil || !a.resp.notice() {
+					break
+				}
+				select {
+				case ocrNotice <- struct{}{}:
+				default:
+				}
+			}
 		}
 		ch <- a
 	}()
 	timer := time.NewTimer(p.opts.Timeout)
 	defer timer.Stop()
-	select {
-	case a := <-ch:
-		if a.err != nil {
+	deadline := time.Now().Add(p.opts.Timeout)
+	limit := p.opts.Timeout
+	for {
+		select {
+		case <-ocrNotice:
+			if p.opts.OCRTimeout > 0 {
+				deadline = deadline.Add(p.opts.OCRTimeout)
+				limit += p.opts.OCRTimeout
+				timer.Reset(time.Until(deadline))
+			}
+			continue
+		case a := <-ch:
+			if a.err != nil {
+				c.kill()
+				return nil, p.classifyDeath(name, c)
+			}
+			p.put(c)
+			if a.resp.Err != "" {
+				return nil, &corpus.Error{Reason: a.resp.Reason, Err: errors.New(a.resp.Err)}
+			}
+			return a.resp.Doc, nil
+		case <-timer.C:
 			c.kill()
-			return nil, p.classifyDeath(name, c)
+			<-ch
+			p.log.Debug("extraction timed out; child killed", "path", name, "timeout", limit)
+			return nil, corpus.Errorf(corpus.ReasonTimeout, "%s: extraction took longer than %s", name, limit)
+		case <-ctx.Done():
+			c.kill()
+			<-ch
+			return nil, ctx.Err()
 		}
-		p.put(c)
-		if a.resp.Err != "" {
-			return nil, &corpus.Error{Reason: a.resp.Reason, Err: errors.New(a.resp.Err)}
-		}
-		return a.resp.Doc, nil
-	case <-timer.C:
-		c.kill()
-		<-ch
-		p.log.Debug("extraction timed out; child killed", "path", name, "timeout", p.opts.Timeout)
-		return nil, corpus.Errorf(corpus.ReasonTimeout, "%s: extraction took longer than %s", name, p.opts.Timeout)
-	case <-ctx.Done():
-		c.kill()
-		<-ch
-		return nil, ctx.Err()
 	}
 }
 

@@ -15,7 +15,7 @@ const ChildCommand = "__extract-child"
 
 // protocolVersion changes whenever the messages below change, so that a
 // parent never talks to a child built from other sources.
-const protocolVersion = 2
+const protocolVersion = 3
 
 // helloPrefix starts the one line a child writes before anything else.
 const helloPrefix = "normtag-extract-child"
@@ -29,7 +29,8 @@ const (
 
 // The conversation over the two protocol pipes: the child writes hello;
 // the parent checks it and sends one childConfig; then, as often as the
-// parent likes, a request followed by the child's response. Closing the
+// parent likes, a request followed by the child's response, which an
+// OCR notice (a response with only OCRPages set) may precede. Closing the
 // request pipe tells the child to exit. Messages after hello are gob.
 
 // childConfig is what a child needs to know before its first document.
@@ -48,4 +49,10 @@ type response struct {
 	Doc    *corpus.Document
 	Reason corpus.Reason
 	Err    string
+	// OCRPages, alone, says the child is about to read that many pages
+	// by OCR: the parent gives the document Options.OCRTimeout more.
+	OCRPages int
 }
+
+// notice reports whether r is an OCR notice rather than the answer.
+func (r response) notice() bool { return r.OCRPages > 0 && r.Doc == nil && r.Err == "" }

@@ -37,12 +37,26 @@ type Result struct {
 	Problem string
 }
 
-// Recognize rasterises and recognises the given pages (1-based) of a PDF.
-// A page that fails or runs out of time is listed in Result.Missed and
-// the others go on; when the document's time limit runs out, the pages
-// left are missed too. The error is ctx's when it is cancelled, or a
-// failure to prepare (temporary files).
+// Recognize rasterises and recognises the given pages (1-based) of a PDF:
+// Open, Read, Close.
 func Recognize(ctx context.Context, c Config, pdf []byte, password string, pages []int) (*Result, error) {
+	d, err := Open(ctx, c, pdf, password)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return d.Read(ctx, pages)
+}
+
+// Document is a PDF being read by OCR: its copy on disk (the tools read
+// files), the images on its pages and, once chosen, its language.
+type Document struct {
+	r *recognizer
+}
+
+// Open prepares a PDF for OCR: a copy in a temporary directory and the
+// list of its pages' images (pdfimages -list).
+func Open(ctx context.Context, c Config, pdf []byte, password string) (*Document, error) {
 	if !c.Ready() {
 		return nil, fmt.Errorf("ocr: %w", ErrNoTesseract)
 	}
@@ -50,21 +64,40 @@ func Recognize(ctx context.Context, c Config, pdf []byte, password string, pages
 	if err != nil {
 		return nil, fmt.Errorf("ocr: temporary directory: %w", err)
 	}
-	defer os.RemoveAll(dir)
 	in := filepath.Join(dir, "in.pdf")
 	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		os.RemoveAll(dir)
 		return nil, fmt.Errorf("ocr: write %s: %w", in, err)
 	}
-	docTimeout := c.DocumentTimeout
+	r := &recognizer{c: c, dir: dir, in: in, password: password, lang: c.Langs}
+	if c.Pdfimages != "" {
+		r.images = pageImages(ctx, c.Pdfimages, in, password)
+	}
+	return &Document{r: r}, nil
+}
+
+// HasImages reports whether page n (1-based) holds an image, or may: a
+// page without text and without images has nothing OCR could read.
+// Without pdfimages every page may.
+func (d *Document) HasImages(n int) bool {
+	return d.r.images == nil || d.r.images[n].any > 0
+}
+
+// Close removes the temporary files.
+func (d *Document) Close() error { return os.RemoveAll(d.r.dir) }
+
+// Read recognises the given pages. A page that fails or runs out of
+// time is listed in Result.Missed and the others go on; when the
+// document's time limit runs out, the pages left are missed too. The
+// error is ctx's when it is cancelled.
+func (d *Document) Read(ctx context.Context, pages []int) (*Result, error) {
+	r := d.r
+	docTimeout := r.c.DocumentTimeout
 	if docTimeout <= 0 {
 		docTimeout = DefaultDocumentTimeout
 	}
 	docCtx, cancel := context.WithTimeout(ctx, docTimeout)
 	defer cancel()
-	r := &recognizer{c: c, dir: dir, in: in, password: password, lang: c.Langs}
-	if c.Pdfimages != "" {
-		r.images = pageImages(docCtx, c.Pdfimages, in, password)
-	}
 	res := &Result{}
 	for _, n := range pages {
 		if err := ctx.Err(); err != nil {
@@ -250,8 +283,9 @@ func lastLine(s string) string {
 
 // pageImage is what pdfimages -list says of a page's images.
 type pageImage struct {
-	// count is the number of images (not masks) on the page.
-	count int
+	// count is the number of images (not masks) on the page; any counts
+	// stencil masks too (some scans are drawn as one).
+	count, any int
 	// dpi is the resolution of the largest; square when its horizontal
 	// and vertical resolutions agree.
 	dpi    int
@@ -279,7 +313,7 @@ func pageImages(ctx context.Context, pdfimages, in, password string) map[int]pag
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
 		// page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
-		if len(f) < 14 || f[2] != "image" {
+		if len(f) < 14 || (f[2] != "image" && f[2] != "stencil") {
 			continue
 		}
 		page, err1 := strconv.Atoi(f[0])
@@ -291,6 +325,11 @@ func pageImages(ctx context.Context, pdfimages, in, password string) map[int]pag
 			continue
 		}
 		pi := pages[page]
+		pi.any++
+		if f[2] != "image" {
+			pages[page] = pi
+			continue
+		}
 		pi.count++
 		if w*h > area[page] {
 			area[page] = w * h
