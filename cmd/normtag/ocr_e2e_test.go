@@ -81,23 +81,28 @@ func TestScannedAndTextPDFs(t *testing.T) {
 		t.Errorf("stats: ocr_pages %v, ocr_documents %v, documents %v; want 2, 2, 4", st["ocr_pages"], st["ocr_documents"], st["documents"])
 	}
 
-	// Norm (j), responsible reporting of vulnerabilities, is in the
-	// English scan, the French scan and one text PDF.
-	res := searchJSON(t, "--data", data, "--limit", "50", "norm:j")
-	files := map[string]bool{}
-	for _, h := range res.Hits {
-		files[h.File] = true
-		scanned := strings.HasPrefix(h.File, "scan-")
-		if h.OCR != scanned || (scanned && (h.OCRConfidence < 50 || h.OCRConfidence > 100)) {
-			t.Errorf("hit in %s: ocr %v, confidence %.1f", h.File, h.OCR, h.OCRConfidence)
+	// Norm (h), requests for assistance, is in both scans; norm (j),
+	// reporting vulnerabilities, in the English scan and a text PDF.
+	for q, want := range map[string][]string{
+		"norm:h": {"scan-en.pdf", "scan-fr.pdf"},
+		"norm:j": {"scan-en.pdf", "text-vulnerabilities.pdf"},
+	} {
+		res := searchJSON(t, "--data", data, "--limit", "50", q)
+		files := map[string]bool{}
+		for _, h := range res.Hits {
+			files[h.File] = true
+			scanned := strings.HasPrefix(h.File, "scan-")
+			if h.OCR != scanned || (scanned && (h.OCRConfidence < 50 || h.OCRConfidence > 100)) {
+				t.Errorf("%s: hit in %s: ocr %v, confidence %.1f", q, h.File, h.OCR, h.OCRConfidence)
+			}
+		}
+		for _, f := range want {
+			if !files[f] {
+				t.Errorf("%s does not find %s (found %v)", q, f, files)
+			}
 		}
 	}
-	for _, f := range []string{"scan-en.pdf", "scan-fr.pdf", "text-vulnerabilities.pdf"} {
-		if !files[f] {
-			t.Errorf("norm:j does not find %s (found %v)", f, files)
-		}
-	}
-	res = searchJSON(t, "--data", data, "--limit", "50", "ocr:true")
+	res := searchJSON(t, "--data", data, "--limit", "50", "ocr:true")
 	for _, h := range res.Hits {
 		if !h.OCR || !strings.HasPrefix(h.File, "scan-") {
 			t.Errorf("ocr:true finds %s (ocr %v)", h.File, h.OCR)
@@ -120,11 +125,11 @@ func TestScannedAndTextPDFs(t *testing.T) {
 		t.Errorf("vulnérabilités: %d hits, first %+v", res.Total, res.Hits)
 	}
 
-	_, out, _ = normtag(t, "search", "--data", data, "norm:j ocr:true")
+	_, out, _ = normtag(t, "search", "--data", data, "norm:h ocr:true")
 	if !strings.Contains(out, "(OCR, confidence ") {
 		t.Errorf("citations of scanned passages do not flag OCR:\n%s", out)
 	}
-	code, csvOut, errs := normtag(t, "export", "--data", data, "--format", "csv", "norm:j")
+	code, csvOut, errs := normtag(t, "export", "--data", data, "--format", "csv", "norm:h OR norm:j")
 	if code != 0 {
 		t.Fatalf("export exit %d: %s", code, errs)
 	}
