@@ -19,7 +19,7 @@
 #
 # Environment:
 #   WORKERS=nproc   parallelism of both sides
-#   COPIES=2        copies of each page image per language and quality
+#   COPIES=6        copies of each page image per language and quality
 #   REPEAT=2        timed runs per side and row (times are summed)
 #   LANGS="en fr ar zh"
 #
@@ -30,7 +30,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 WORKERS=${WORKERS:-$(nproc)}
-COPIES=${COPIES:-2}
+COPIES=${COPIES:-6}
 REPEAT=${REPEAT:-2}
 LANGS=${LANGS:-en fr ar zh}
 declare -A pack=([en]=eng [fr]=fra [es]=spa [ar]=ara [ru]=rus [zh]=chi_sim)
