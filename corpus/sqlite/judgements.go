@@ -295,27 +295,12 @@ func judgedPassages(ctx context.Context, tx *sql.Tx, docID string) ([]corpus.Pas
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	tr, err := tx.QueryContext(ctx, `SELECT seq, norm, score, inherited, evidence FROM tags WHERE doc_id = ? ORDER BY seq, rank`, docID)
-	if err != nil {
-		return nil, fmt.Errorf("load tags of %s: %w", docID, err)
-	}
-	defer tr.Close()
-	for tr.Next() {
-		var t corpus.Tag
-		var seq, inh int
-		var ev string
-		if err := tr.Scan(&seq, &t.Norm, &t.Score, &inh, &ev); err != nil {
-			return nil, err
-		}
-		t.Inherited = inh != 0
-		if err := json.Unmarshal([]byte(ev), &t.Evidence); err != nil {
-			return nil, fmt.Errorf("tag evidence of %s/%d: %w", docID, seq, err)
-		}
+	err = eachTag(ctx, tx, docID, func(seq int, t corpus.Tag) {
 		if i, ok := index[seq]; ok {
 			out[i].Tags = append(out[i].Tags, t)
 		}
-	}
-	return out, tr.Err()
+	})
+	return out, err
 }
 
 // sameTags reports whether two tag lists are equal, evidence and all.

@@ -139,27 +139,12 @@ func (s *Store) Passages(ctx context.Context, id string) ([]corpus.Passage, erro
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	tr, err := s.db.QueryContext(ctx, `SELECT seq, norm, score, inherited, evidence FROM tags WHERE doc_id = ? ORDER BY seq, rank`, id)
-	if err != nil {
-		return nil, fmt.Errorf("load tags of %s: %w", id, err)
-	}
-	defer tr.Close()
-	for tr.Next() {
-		var seq, inh int
-		var t corpus.Tag
-		var ev string
-		if err := tr.Scan(&seq, &t.Norm, &t.Score, &inh, &ev); err != nil {
-			return nil, err
-		}
-		t.Inherited = inh != 0
-		if err := json.Unmarshal([]byte(ev), &t.Evidence); err != nil {
-			return nil, fmt.Errorf("tag evidence of %s/%d: %w", id, seq, err)
-		}
+	err = eachTag(ctx, s.db, id, func(seq int, t corpus.Tag) {
 		if seq >= 0 && seq < len(out) && out[seq].Seq == seq {
 			out[seq].Tags = append(out[seq].Tags, t)
 		}
-	}
-	return out, tr.Err()
+	})
+	return out, err
 }
 
 // DocumentIDs lists every stored document id, sorted.
@@ -494,4 +479,28 @@ func (s *Store) IndexBacklog(ctx context.Context) (Backlog, error) {
 		return b, fmt.Errorf("count index backlog: %w", err)
 	}
 	return b, nil
+}
+
+// eachTag calls fn with every stored tag of a document, by passage and
+// rank.
+func eachTag(ctx context.Context, q querier, docID string, fn func(seq int, t corpus.Tag)) error {
+	tr, err := q.QueryContext(ctx, `SELECT seq, norm, score, inherited, evidence FROM tags WHERE doc_id = ? ORDER BY seq, rank`, docID)
+	if err != nil {
+		return fmt.Errorf("load tags of %s: %w", docID, err)
+	}
+	defer tr.Close()
+	for tr.Next() {
+		var t corpus.Tag
+		var seq, inh int
+		var ev string
+		if err := tr.Scan(&seq, &t.Norm, &t.Score, &inh, &ev); err != nil {
+			return err
+		}
+		t.Inherited = inh != 0
+		if err := json.Unmarshal([]byte(ev), &t.Evidence); err != nil {
+			return fmt.Errorf("tag evidence of %s/%d: %w", docID, seq, err)
+		}
+		fn(seq, t)
+	}
+	return tr.Err()
 }
