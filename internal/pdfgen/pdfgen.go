@@ -4,7 +4,6 @@
 package pdfgen
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -13,42 +12,32 @@ import (
 // Write writes a PDF of the given pages; each page is a list of lines
 // (ASCII; parentheses and backslashes are escaped).
 func Write(w io.Writer, pages [][]string) error {
-	var b bytes.Buffer
-	var offsets []int
-	obj := func(body string) int {
-		offsets = append(offsets, b.Len())
-		n := len(offsets)
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", n, body)
-		return n
-	}
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	catalog := obj("<< /Type /Catalog /Pages 2 0 R >>")
-	_ = catalog
-	offsets = append(offsets, 0) // 2: page tree root, written last
-	font := obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-	var kids []string
+	o := NewObjects()
+	font := o.Add([]byte(helvetica))
+	var kids []int
 	for _, lines := range pages {
 		var c strings.Builder
 		c.WriteString("BT /F1 11 Tf 14 TL 72 770 Td\n")
 		for _, l := range lines {
-			l = strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(l)
-			fmt.Fprintf(&c, "(%s) Tj T*\n", l)
+			fmt.Fprintf(&c, "(%s) Tj T*\n", escape(l))
 		}
 		c.WriteString("ET\n")
-		content := obj(fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", c.Len(), c.String()))
-		page := obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >> >> >>", content, font))
-		kids = append(kids, fmt.Sprintf("%d 0 R", page))
+		kids = append(kids, addTextPage(o, c.String(), font))
 	}
-	offsets[1] = b.Len()
-	fmt.Fprintf(&b, "2 0 obj\n<< /Type /Pages /Count %d /Kids [%s] >>\nendobj\n", len(kids), strings.Join(kids, " "))
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	_, err := w.Write(b.Bytes())
-	return err
+	return o.Finish(w, kids, 0)
+}
+
+// helvetica is the one font object every text page uses as /F1.
+const helvetica = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+
+// escape makes s a PDF literal string's content.
+var escape = strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace
+
+// addTextPage adds a content stream and a letter-size page drawing it
+// with font as /F1, and returns the page's object number.
+func addTextPage(o *Objects, content string, font int) int {
+	c := o.Add(fmt.Appendf(nil, "<< /Length %d >>\nstream\n%sendstream", len(content), content))
+	return o.Add(fmt.Appendf(nil, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >> >> >>", c, font))
 }
 
 // Pages makes n pages of generated policy-like lines.
@@ -96,20 +85,9 @@ type Info struct {
 // sets its title in large type over smaller lines; info fills the
 // document information dictionary.
 func WriteStyled(w io.Writer, info Info, pages [][]Line) error {
-	var b bytes.Buffer
-	var offsets []int
-	obj := func(body string) int {
-		offsets = append(offsets, b.Len())
-		n := len(offsets)
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", n, body)
-		return n
-	}
-	esc := strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	obj("<< /Type /Catalog /Pages 2 0 R >>")
-	offsets = append(offsets, 0) // 2: page tree root, written last
-	font := obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-	var kids []string
+	o := NewObjects()
+	font := o.Add([]byte(helvetica))
+	var kids []int
 	for _, lines := range pages {
 		var c strings.Builder
 		y := 760.0
@@ -120,28 +98,16 @@ func WriteStyled(w io.Writer, info Info, pages [][]Line) error {
 			}
 			y -= size * 1.3
 			if strings.TrimSpace(l.Text) != "" {
-				fmt.Fprintf(&c, "BT /F1 %g Tf 72 %g Td (%s) Tj ET\n", size, y, esc(l.Text))
+				fmt.Fprintf(&c, "BT /F1 %g Tf 72 %g Td (%s) Tj ET\n", size, y, escape(l.Text))
 			}
 		}
-		content := obj(fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", c.Len(), c.String()))
-		page := obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >> >> >>", content, font))
-		kids = append(kids, fmt.Sprintf("%d 0 R", page))
+		kids = append(kids, addTextPage(o, c.String(), font))
 	}
 	var dict strings.Builder
 	for _, kv := range [][2]string{{"Title", info.Title}, {"Author", info.Author}, {"Producer", info.Producer}, {"CreationDate", info.CreationDate}, {"ModDate", info.ModDate}} {
 		if kv[1] != "" {
-			fmt.Fprintf(&dict, " /%s (%s)", kv[0], esc(kv[1]))
+			fmt.Fprintf(&dict, " /%s (%s)", kv[0], escape(kv[1]))
 		}
 	}
-	infoObj := obj("<<" + dict.String() + " >>")
-	offsets[1] = b.Len()
-	fmt.Fprintf(&b, "2 0 obj\n<< /Type /Pages /Count %d /Kids [%s] >>\nendobj\n", len(kids), strings.Join(kids, " "))
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, infoObj, xref)
-	_, err := w.Write(b.Bytes())
-	return err
+	return o.Finish(w, kids, o.Add([]byte("<<"+dict.String()+" >>")))
 }

@@ -15,26 +15,16 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+
+	"github.com/normtag/normtag/internal/pdfgen"
 )
 
 // Write writes a PDF with one page per image, each page the image's size
 // at dpi, holding only the image (grey, Flate-compressed): no fonts, no
 // text.
 func Write(w io.Writer, pages []*image.Gray, dpi int) error {
-	var b bytes.Buffer
-	var offsets []int
-	obj := func(body []byte) int {
-		offsets = append(offsets, b.Len())
-		n := len(offsets)
-		fmt.Fprintf(&b, "%d 0 obj\n", n)
-		b.Write(body)
-		b.WriteString("\nendobj\n")
-		return n
-	}
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	obj([]byte("<< /Type /Catalog /Pages 2 0 R >>"))
-	offsets = append(offsets, 0) // 2: the page tree, written last
-	var kids bytes.Buffer
+	o := pdfgen.NewObjects()
+	var kids []int
 	for _, img := range pages {
 		bounds := img.Bounds()
 		wpx, hpx := bounds.Dx(), bounds.Dy()
@@ -47,23 +37,13 @@ func Write(w io.Writer, pages []*image.Gray, dpi int) error {
 		if err := zw.Close(); err != nil {
 			return fmt.Errorf("compress page image: %w", err)
 		}
-		im := obj(append(fmt.Appendf(nil, "<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n", wpx, hpx, z.Len()), append(z.Bytes(), "\nendstream"...)...))
+		im := o.Add(append(fmt.Appendf(nil, "<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n", wpx, hpx, z.Len()), append(z.Bytes(), "\nendstream"...)...))
 		wpt, hpt := float64(wpx)*72/float64(dpi), float64(hpx)*72/float64(dpi)
 		content := fmt.Sprintf("q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q", wpt, hpt)
-		c := obj(fmt.Appendf(nil, "<< /Length %d >>\nstream\n%s\nendstream", len(content)+1, content))
-		page := obj(fmt.Appendf(nil, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R /Resources << /XObject << /Im0 %d 0 R >> >> >>", wpt, hpt, c, im))
-		fmt.Fprintf(&kids, "%d 0 R ", page)
+		c := o.Add(fmt.Appendf(nil, "<< /Length %d >>\nstream\n%s\nendstream", len(content)+1, content))
+		kids = append(kids, o.Add(fmt.Appendf(nil, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R /Resources << /XObject << /Im0 %d 0 R >> >> >>", wpt, hpt, c, im)))
 	}
-	offsets[1] = b.Len()
-	fmt.Fprintf(&b, "2 0 obj\n<< /Type /Pages /Kids [%s] /Count %d >>\nendobj\n", bytes.TrimSpace(kids.Bytes()), len(pages))
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, o := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	_, err := w.Write(b.Bytes())
-	return err
+	return o.Finish(w, kids, 0)
 }
 
 // WriteFile writes Write's PDF to path.
