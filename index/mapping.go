@@ -261,12 +261,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	}
 
 	dm.AddFieldMappingsAt(FieldOCR, keyword("keyword", false))
-	ocrConfidence := bleve.NewNumericFieldMapping()
-	ocrConfidence.Index = false
-	ocrConfidence.Store = true
-	ocrConfidence.IncludeInAll = false
-	ocrConfidence.DocValues = false
-	dm.AddFieldMappingsAt(FieldOCRConfidence, ocrConfidence)
+	dm.AddFieldMappingsAt(FieldOCRConfidence, shownNumber())
 
 	// No composite _all field: no query reads it, and building even an
 	// empty one for every passage cost a fifth of indexing time.
