@@ -20,17 +20,7 @@ func TestBrowser(t *testing.T) {
 		t.Skip("chromium is not installed (.ci/run installs Debian's chromium)")
 	}
 	ts, _ := sampleServer(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(browserProfileDir(t)))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx := browserContext(t, chrome, 60*time.Second)
 
 	var total, hits, docTitle, passages string
 	var shot []byte
@@ -98,6 +88,26 @@ func TestBrowser(t *testing.T) {
 // after the test. It is not t.TempDir: Chromium's helper processes may still
 // be writing into the profile for a moment after the browser is cancelled, and
 // TempDir's cleanup fails the test when the directory is not empty by then.
+// browserContext starts headless Chromium at chrome with a fresh profile
+// and the flags this machine's closed network needs, and returns a
+// chromedp context that ends after timeout; the browser is stopped when
+// the test ends.
+func browserContext(t *testing.T, chrome string, timeout time.Duration) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(browserProfileDir(t)))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelBrowser := chromedp.NewContext(actx)
+	t.Cleanup(cancelBrowser)
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
+	t.Cleanup(cancelTimeout)
+	return ctx
+}
+
 func browserProfileDir(t *testing.T) string {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "normtag-chromium-")
