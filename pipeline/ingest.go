@@ -18,6 +18,7 @@ import (
 	"github.com/normtag/normtag/internal/batchgc"
 	"github.com/normtag/normtag/internal/safefile"
 	"github.com/normtag/normtag/internal/textcut"
+	"github.com/normtag/normtag/internal/watch"
 	"github.com/normtag/normtag/pipeline/extract"
 	"github.com/normtag/normtag/pipeline/tag"
 )
@@ -65,7 +66,10 @@ type Summary struct {
 	// MetadataWarnings lists the problems found in metadata.csv files
 	// (unknown files and columns, bad dates, duplicate rows), each once.
 	MetadataWarnings []SidecarWarning `json:"metadata_warnings"`
-	Duration         time.Duration    `json:"duration_ns"`
+	// Watches says, per saved search, how many passages new to the
+	// corpus match it (package watch); absent when there are none.
+	Watches  []watch.Report `json:"watches,omitempty"`
+	Duration time.Duration  `json:"duration_ns"`
 }
 
 // IngestOptions configures Ingest.
@@ -193,6 +197,9 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	if w.runStart, err = d.Store.BeginIngestRun(ctx, time.Now()); err != nil {
 		return nil, err
 	}
+	if w.watches, err = watch.NewTracker(ctx, d); err != nil {
+		return nil, err
+	}
 
 	cands, failures := Discover(ctx, paths)
 	if opts.OnStart != nil {
@@ -263,6 +270,15 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	// reindexing; bring the index up to date with them.
 	if err := d.Heal(wctx); err != nil && werr == nil {
 		werr = err
+	}
+	// Saved searches are checked once, over everything this run (or an
+	// interrupted one before it) stored and indexed.
+	if w.watches.Active() {
+		reports, err := watch.Percolate(wctx, d, time.Now())
+		if err != nil && werr == nil {
+			werr = err
+		}
+		sum.Watches = reports
 	}
 	if werr == nil && ctx.Err() == nil {
 		werr = d.Store.EndIngestRun(wctx)
@@ -340,6 +356,9 @@ type writer struct {
 	added map[string]bool
 	// runStart stamps the documents of this run (see BeginIngestRun).
 	runStart time.Time
+	// watches records which passages are new to the corpus, for the
+	// saved searches checked at the end of the run.
+	watches *watch.Tracker
 }
 
 // storeBatch is the most documents stored in one transaction.
@@ -361,6 +380,9 @@ func (w *writer) handleBatch(ctx context.Context, batch []work) error {
 	}
 	if len(docs) == 0 {
 		return firstErr
+	}
+	if err := w.watches.BeforeStore(ctx, docs); err != nil {
+		return errors.Join(firstErr, err)
 	}
 	results, err := w.data.Store.PutDocuments(ctx, docs)
 	if err != nil && len(docs) > 1 {
@@ -428,6 +450,9 @@ func (w *writer) handle(ctx context.Context, it work) error {
 		return nil
 	}
 	doc := w.prepare(it)
+	if err := w.watches.BeforeStore(ctx, []*corpus.Document{doc}); err != nil {
+		return err
+	}
 	res, err := w.data.Store.PutDocument(ctx, doc)
 	if err != nil {
 		return err

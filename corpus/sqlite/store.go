@@ -23,7 +23,7 @@ import (
 )
 
 // schemaVersion is bumped whenever the schema below changes shape.
-const schemaVersion = 3
+const schemaVersion = 4
 
 const schema = `
 CREATE TABLE IF NOT EXISTS documents (
@@ -106,7 +106,7 @@ CREATE TABLE IF NOT EXISTS settings (
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL
 );
-` + judgementsSchema
+` + judgementsSchema + watchesSchema
 
 // Store is the SQLite system of record: documents, their paths, pages,
 // passages and tags, and the failures of past runs. It is safe for
@@ -244,6 +244,8 @@ var upgrades = []string{
 	UPDATE passages SET page_end = page;`,
 	// 2 → 3: analysts' judgements.
 	judgementsSchema,
+	// 3 → 4: saved searches (watches) and their matches.
+	watchesSchema,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

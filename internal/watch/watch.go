@@ -1,0 +1,211 @@
+// Package watch keeps saved searches ("watches") and tells, after each
+// ingest, which passages new to the corpus match them, as a percolator
+// does: instead of running every saved search over the whole corpus, each
+// runs once over the documents just stored.
+//
+// What counts as new: a passage is new when its text (give or take case,
+// accents, spacing and punctuation: index.CopyKey) was in no passage of
+// the corpus before the ingest that stored it. A re-ingest of unchanged
+// files stores nothing, so finds nothing; a changed file whose passages
+// kept their text finds only the passages whose text changed. Re-tagging
+// and metadata edits add no text, so they find nothing either, even when
+// a passage now carries a norm a watch asks for: retag's own summary says
+// which passages gained which norm. A watch made after a passage was
+// stored never reports it.
+//
+// How it stays cheap and safe: before ingest stores a batch of documents
+// it looks their passages' copy keys up in the index (one query per
+// batch) and records the new ones as pending, in the store, before the
+// documents themselves. After the run's last index commit, Percolate runs
+// each watch's request once, restricted to the pending documents, keeps
+// the hits that are pending passages and records them as matches,
+// forgetting the pending rows in the same transaction. An interrupted run
+// leaves pending rows that the next run finishes; a match recorded twice
+// is kept once.
+package watch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+	"unicode"
+
+	"github.com/normtag/normtag/corpus/sqlite"
+	"github.com/normtag/normtag/index"
+)
+
+// Search is the saved part of a search request: its query and filters,
+// as text, the way command line flags and URL parameters give them, so
+// that loading a watch validates it exactly as a search is validated.
+type Search struct {
+	Query      string   `json:"query,omitempty"`
+	Norms      []string `json:"norm,omitempty"`
+	DirectOnly bool     `json:"direct_only,omitempty"`
+	Submitters []string `json:"submitter,omitempty"`
+	Langs      []string `json:"lang,omitempty"`
+	Since      string   `json:"since,omitempty"`
+	Until      string   `json:"until,omitempty"`
+}
+
+// FromParams keeps the query and filters of search parameters; paging,
+// sort and format do not belong to a watch.
+func FromParams(p index.Params) Search {
+	s := Search{Query: p.Query, Norms: p.Norms, Submitters: p.Submitters, Langs: p.Langs, Since: p.Since, Until: p.Until}
+	s.DirectOnly = p.DirectOnly == "true" || p.DirectOnly == "1"
+	return s
+}
+
+// Params is the search as request parameters.
+func (s Search) Params() index.Params {
+	p := index.Params{Kind: index.KindSearch, Query: s.Query, Norms: s.Norms, Submitters: s.Submitters, Langs: s.Langs, Since: s.Since, Until: s.Until}
+	if s.DirectOnly {
+		p.DirectOnly = "true"
+	}
+	return p
+}
+
+// Request is the search as a validated request (errors are
+// *index.RequestError, as for any search).
+func (s Search) Request() (index.Request, error) { return s.Params().Request() }
+
+// Watch is a saved search with a name.
+type Watch struct {
+	Name      string    `json:"name"`
+	Search    Search    `json:"search"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// MaxNameLength bounds a watch's name, in bytes.
+const MaxNameLength = 64
+
+// ErrBadName is wrapped by errors about a watch name.
+var ErrBadName = errors.New("a watch name is 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit")
+
+// CheckName reports whether name can name a watch: it goes into URLs
+// (/api/watches/NAME) and file-like listings as it is.
+func CheckName(name string) error {
+	if name == "" || len(name) > MaxNameLength {
+		return fmt.Errorf("watch name %q: %w", name, ErrBadName)
+	}
+	for i, r := range name {
+		ok := r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r))
+		if !ok && i > 0 {
+			ok = r == '-' || r == '_' || r == '.'
+		}
+		if !ok {
+			return fmt.Errorf("watch name %q: %w", name, ErrBadName)
+		}
+	}
+	return nil
+}
+
+// Add validates and stores a new watch made now.
+func Add(ctx context.Context, st *sqlite.Store, name string, s Search, now time.Time) (Watch, error) {
+	w := Watch{Name: name, Search: s, CreatedAt: now.UTC()}
+	if err := CheckName(name); err != nil {
+		return w, err
+	}
+	if _, err := s.Request(); err != nil {
+		return w, err
+	}
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return w, fmt.Errorf("add watch %s: %w", name, err)
+	}
+	return w, st.AddWatch(ctx, sqlite.Watch{Name: name, Request: string(raw), CreatedAt: w.CreatedAt})
+}
+
+// Remove deletes a watch and its matches (sqlite.ErrNoWatch if none).
+func Remove(ctx context.Context, st *sqlite.Store, name string) error {
+	return st.RemoveWatch(ctx, name)
+}
+
+// List returns every watch, by name.
+func List(ctx context.Context, st *sqlite.Store) ([]Watch, error) {
+	stored, err := st.Watches(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Watch, 0, len(stored))
+	for _, sw := range stored {
+		w, err := decode(sw)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, nil
+}
+
+func decode(sw sqlite.Watch) (Watch, error) {
+	w := Watch{Name: sw.Name, CreatedAt: sw.CreatedAt}
+	if err := json.Unmarshal([]byte(sw.Request), &w.Search); err != nil {
+		return w, fmt.Errorf("watch %s: stored request: %w", sw.Name, err)
+	}
+	return w, nil
+}
+
+// Status is a watch with the count of its matches found since a time.
+type Status struct {
+	Watch
+	// New counts the matches found after the since time asked for (all
+	// matches for none).
+	New int `json:"new"`
+}
+
+// Statuses lists every watch with its count of matches found after since
+// (a zero since counts all).
+func Statuses(ctx context.Context, st *sqlite.Store, since time.Time) ([]Status, error) {
+	ws, err := List(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := st.WatchMatchCounts(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Status, len(ws))
+	for i, w := range ws {
+		out[i] = Status{Watch: w, New: counts[w.Name]}
+	}
+	return out, nil
+}
+
+// Match is a passage that matched a watch when it was new, with every
+// field a citation needs, and when it was found.
+type Match struct {
+	index.Hit
+	FoundAt time.Time `json:"found_at"`
+}
+
+// Matches lists a watch's matches found after since (all for a zero
+// since), oldest first, at most limit (0: all). Passages that are no
+// longer indexed are left out.
+func Matches(ctx context.Context, st *sqlite.Store, ix *index.Index, name string, since time.Time, limit int) ([]Match, error) {
+	found, err := st.WatchMatches(ctx, name, since, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Match, 0, len(found))
+	if len(found) == 0 || ix == nil {
+		return out, nil
+	}
+	refs := make([]index.PassageRef, len(found))
+	for i, m := range found {
+		refs[i] = index.PassageRef{DocID: m.DocID, Seq: m.Seq}
+	}
+	hits, err := ix.Passages(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	at := map[index.PassageRef]time.Time{}
+	for _, m := range found {
+		at[index.PassageRef{DocID: m.DocID, Seq: m.Seq}] = m.At
+	}
+	for _, h := range hits {
+		out = append(out, Match{Hit: h, FoundAt: at[index.PassageRef{DocID: h.DocID, Seq: h.Seq}]})
+	}
+	return out, nil
+}
