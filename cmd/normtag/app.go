@@ -109,6 +109,7 @@ func newApp(stdout, stderr io.Writer, extractChild string) *cli.App {
 			reportCommand(),
 			reviewCommand(),
 			backupCommand(),
+			watchCommand(),
 			workerCommand(),
 			childCommand(),
 		},

@@ -256,6 +256,7 @@ func printIngestSummary(w io.Writer, s *pipeline.Summary) {
 			fmt.Fprintf(w, "  (%s) %-44s %6d\n", n.Letter, n.Short, s.Norms[n.Letter])
 		}
 	}
+	printWatchSummary(w, s.Watches)
 	if n := len(s.MetadataWarnings); n > 0 {
 		fmt.Fprintf(w, "metadata.csv: %d warning(s); normtag ingest --check-metadata lists them\n", n)
 	}

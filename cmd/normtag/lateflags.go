@@ -18,6 +18,9 @@ func refuseLateFlags(cmds []*cli.Command) {
 			refuseLateFlags(cmd.Subcommands)
 			continue
 		}
+		if cmd.SkipFlagParsing {
+			continue // it reads its own flags, wherever they are
+		}
 		names := map[string]bool{"help": true, "h": true}
 		valued := map[string]bool{}
 		for _, f := range cmd.Flags {

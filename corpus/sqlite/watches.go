@@ -198,8 +198,8 @@ func (s *Store) FinishWatchPending(ctx context.Context, matches []WatchMatch, do
 	return added, nil
 }
 
-// WatchMatches lists a watch's matches found after since (all for a zero
-// since), oldest first, at most limit of them (0: all).
+// WatchMatches lists a watch's matches found at or after since (all for
+// a zero since), oldest first, at most limit of them (0: all).
 func (s *Store) WatchMatches(ctx context.Context, name string, since time.Time, limit int) ([]WatchMatch, error) {
 	var n int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM watches WHERE name = ?`, name).Scan(&n); err != nil {
@@ -211,7 +211,7 @@ func (s *Store) WatchMatches(ctx context.Context, name string, since time.Time, 
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT doc_id, seq, at FROM watch_matches WHERE watch = ? AND at > ?
+	rows, err := s.db.QueryContext(ctx, `SELECT doc_id, seq, at FROM watch_matches WHERE watch = ? AND at >= ?
 		ORDER BY at, doc_id, seq LIMIT ?`, name, sinceNanos(since), limit)
 	if err != nil {
 		return nil, fmt.Errorf("matches of watch %s: %w", name, err)
@@ -230,10 +230,10 @@ func (s *Store) WatchMatches(ctx context.Context, name string, since time.Time, 
 	return out, rows.Err()
 }
 
-// WatchMatchCounts counts each watch's matches found after since (all
-// for a zero since); watches without any are absent.
+// WatchMatchCounts counts each watch's matches found at or after since
+// (all for a zero since); watches without any are absent.
 func (s *Store) WatchMatchCounts(ctx context.Context, since time.Time) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT watch, count(*) FROM watch_matches WHERE at > ? GROUP BY watch`, sinceNanos(since))
+	rows, err := s.db.QueryContext(ctx, `SELECT watch, count(*) FROM watch_matches WHERE at >= ? GROUP BY watch`, sinceNanos(since))
 	if err != nil {
 		return nil, fmt.Errorf("count watch matches: %w", err)
 	}

@@ -106,8 +106,11 @@ func TestWatchMatchesLifecycle(t *testing.T) {
 	if got, err := s.WatchMatches(ctx, "one", t1.Add(-time.Second), 0); err != nil || len(got) != 3 {
 		t.Errorf("matches since before: %v, %v", got, err)
 	}
-	if got, err := s.WatchMatches(ctx, "one", t1, 0); err != nil || len(got) != 0 {
-		t.Errorf("matches since their time: %v, %v; want none (since is exclusive)", got, err)
+	if got, err := s.WatchMatches(ctx, "one", t1, 0); err != nil || len(got) != 3 {
+		t.Errorf("matches since their time: %v, %v; want them (since is inclusive)", got, err)
+	}
+	if got, err := s.WatchMatches(ctx, "one", t1.Add(time.Nanosecond), 0); err != nil || len(got) != 0 {
+		t.Errorf("matches since after their time: %v, %v; want none", got, err)
 	}
 	if _, err := s.WatchMatches(ctx, "nope", time.Time{}, 0); !errors.Is(err, ErrNoWatch) {
 		t.Errorf("unknown watch: %v", err)

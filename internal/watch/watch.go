@@ -150,12 +150,12 @@ func decode(sw sqlite.Watch) (Watch, error) {
 // Status is a watch with the count of its matches found since a time.
 type Status struct {
 	Watch
-	// New counts the matches found after the since time asked for (all
+	// New counts the matches found at or after the since time asked for (all
 	// matches for none).
 	New int `json:"new"`
 }
 
-// Statuses lists every watch with its count of matches found after since
+// Statuses lists every watch with its count of matches found at or after since
 // (a zero since counts all).
 func Statuses(ctx context.Context, st *sqlite.Store, since time.Time) ([]Status, error) {
 	ws, err := List(ctx, st)
@@ -180,7 +180,7 @@ type Match struct {
 	FoundAt time.Time `json:"found_at"`
 }
 
-// Matches lists a watch's matches found after since (all for a zero
+// Matches lists a watch's matches found at or after since (all for a zero
 // since), oldest first, at most limit (0: all). Passages that are no
 // longer indexed are left out.
 func Matches(ctx context.Context, st *sqlite.Store, ix *index.Index, name string, since time.Time, limit int) ([]Match, error) {
