@@ -42,7 +42,7 @@ func watchCommand() *cli.Command {
 				Usage: "list the watches with their matches (all, or found at or after --since)",
 				Flags: []cli.Flag{
 					dataFlag(),
-					&cli.StringFlag{Name: "since", Usage: "count only the matches found at or after this time (RFC 3339, e.g. 2026-11-30T20:00:00Z)"},
+					&cli.StringFlag{Name: "since", Usage: "count only the matches found at or after this time (RFC 3339 as ingest prints it, or YYYY-MM-DD)"},
 					formatFlag("text", "json"),
 				},
 				Action: runWatchList,
@@ -84,7 +84,7 @@ func runWatchAdd(raw *cli.Context) error {
 	if err != nil {
 		return cliError(err)
 	}
-	fmt.Fprintf(c.App.Writer, "watch %s saved: %s\n", w.Name, describe(w.Search))
+	fmt.Fprintf(c.App.Writer, "watch %s saved: %s\n", w.Name, w.Search.Describe())
 	return nil
 }
 
@@ -135,11 +135,9 @@ func runWatchList(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	var since time.Time
-	if v := c.String("since"); v != "" {
-		if since, err = time.Parse(time.RFC3339Nano, v); err != nil {
-			return usagef("since: want a time such as 2026-11-30T20:00:00Z, got %q", v)
-		}
+	since, err := watch.ParseSince(c.String("since"))
+	if err != nil {
+		return cliError(err)
 	}
 	d, err := openData(c, false)
 	if err != nil {
@@ -163,7 +161,7 @@ func runWatchList(c *cli.Context) error {
 		what = "new since " + since.Format(time.RFC3339)
 	}
 	for _, st := range sts {
-		fmt.Fprintf(c.App.Writer, "%-20s %6d %s  %s\n", st.Name, st.New, what, describe(st.Search))
+		fmt.Fprintf(c.App.Writer, "%-20s %6d %s  %s\n", st.Name, st.New, what, st.Search.Describe())
 	}
 	return nil
 }
@@ -184,36 +182,6 @@ func runWatchRemove(c *cli.Context) error {
 	}
 	fmt.Fprintf(c.App.Writer, "watch %s removed\n", c.Args().First())
 	return nil
-}
-
-// describe is a watch's search as one line of flags and query.
-func describe(s watch.Search) string {
-	var parts []string
-	for _, n := range s.Norms {
-		parts = append(parts, "--norm "+n)
-	}
-	if s.DirectOnly {
-		parts = append(parts, "--direct-only")
-	}
-	for _, v := range s.Submitters {
-		parts = append(parts, fmt.Sprintf("--submitter %q", v))
-	}
-	for _, v := range s.Langs {
-		parts = append(parts, "--lang "+v)
-	}
-	if s.Since != "" {
-		parts = append(parts, "--since "+s.Since)
-	}
-	if s.Until != "" {
-		parts = append(parts, "--until "+s.Until)
-	}
-	if s.Query != "" {
-		parts = append(parts, s.Query)
-	}
-	if len(parts) == 0 {
-		return "(every passage)"
-	}
-	return strings.Join(parts, " ")
 }
 
 // printWatchSummary is the ingest summary's line on watches: the new

@@ -199,8 +199,9 @@ func (s *Store) FinishWatchPending(ctx context.Context, matches []WatchMatch, do
 }
 
 // WatchMatches lists a watch's matches found at or after since (all for
-// a zero since), oldest first, at most limit of them (0: all).
-func (s *Store) WatchMatches(ctx context.Context, name string, since time.Time, limit int) ([]WatchMatch, error) {
+// a zero since), oldest first, skipping offset of them and listing at
+// most limit (0: all).
+func (s *Store) WatchMatches(ctx context.Context, name string, since time.Time, offset, limit int) ([]WatchMatch, error) {
 	var n int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM watches WHERE name = ?`, name).Scan(&n); err != nil {
 		return nil, fmt.Errorf("matches of watch %s: %w", name, err)
@@ -212,7 +213,7 @@ func (s *Store) WatchMatches(ctx context.Context, name string, since time.Time, 
 		limit = -1
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT doc_id, seq, at FROM watch_matches WHERE watch = ? AND at >= ?
-		ORDER BY at, doc_id, seq LIMIT ?`, name, sinceNanos(since), limit)
+		ORDER BY at, doc_id, seq LIMIT ? OFFSET ?`, name, sinceNanos(since), limit, max(offset, 0))
 	if err != nil {
 		return nil, fmt.Errorf("matches of watch %s: %w", name, err)
 	}

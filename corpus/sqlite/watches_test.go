@@ -103,16 +103,16 @@ func TestWatchMatchesLifecycle(t *testing.T) {
 	if again, err := s.FinishWatchPending(ctx, ms, nil); err != nil || len(again) != 0 {
 		t.Errorf("recording again: %v, %v; want nothing new", again, err)
 	}
-	if got, err := s.WatchMatches(ctx, "one", t1.Add(-time.Second), 0); err != nil || len(got) != 3 {
+	if got, err := s.WatchMatches(ctx, "one", t1.Add(-time.Second), 0, 0); err != nil || len(got) != 3 {
 		t.Errorf("matches since before: %v, %v", got, err)
 	}
-	if got, err := s.WatchMatches(ctx, "one", t1, 0); err != nil || len(got) != 3 {
-		t.Errorf("matches since their time: %v, %v; want them (since is inclusive)", got, err)
+	if got, err := s.WatchMatches(ctx, "one", t1, 1, 0); err != nil || len(got) != 2 {
+		t.Errorf("matches since their time after the first: %v, %v; want two (since is inclusive)", got, err)
 	}
-	if got, err := s.WatchMatches(ctx, "one", t1.Add(time.Nanosecond), 0); err != nil || len(got) != 0 {
+	if got, err := s.WatchMatches(ctx, "one", t1.Add(time.Nanosecond), 0, 0); err != nil || len(got) != 0 {
 		t.Errorf("matches since after their time: %v, %v; want none", got, err)
 	}
-	if _, err := s.WatchMatches(ctx, "nope", time.Time{}, 0); !errors.Is(err, ErrNoWatch) {
+	if _, err := s.WatchMatches(ctx, "nope", time.Time{}, 0, 0); !errors.Is(err, ErrNoWatch) {
 		t.Errorf("unknown watch: %v", err)
 	}
 	if err := s.DeleteDocument(ctx, "aa"); err != nil {

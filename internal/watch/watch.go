@@ -29,6 +29,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 	"unicode"
 
@@ -55,6 +57,59 @@ func FromParams(p index.Params) Search {
 	s := Search{Query: p.Query, Norms: p.Norms, Submitters: p.Submitters, Langs: p.Langs, Since: p.Since, Until: p.Until}
 	s.DirectOnly = p.DirectOnly == "true" || p.DirectOnly == "1"
 	return s
+}
+
+// Describe is the search as one line of search flags and query.
+func (s Search) Describe() string {
+	var parts []string
+	for _, n := range s.Norms {
+		parts = append(parts, "--norm "+n)
+	}
+	if s.DirectOnly {
+		parts = append(parts, "--direct-only")
+	}
+	for _, v := range s.Submitters {
+		parts = append(parts, fmt.Sprintf("--submitter %q", v))
+	}
+	for _, v := range s.Langs {
+		parts = append(parts, "--lang "+v)
+	}
+	if s.Since != "" {
+		parts = append(parts, "--since "+s.Since)
+	}
+	if s.Until != "" {
+		parts = append(parts, "--until "+s.Until)
+	}
+	if s.Query != "" {
+		parts = append(parts, s.Query)
+	}
+	if len(parts) == 0 {
+		return "(every passage)"
+	}
+	return strings.Join(parts, " ")
+}
+
+// URLQuery is the search as the URL parameters of the search page and
+// /api/search (the names of the command line flags).
+func (s Search) URLQuery() url.Values {
+	v := url.Values{}
+	set := func(k string, vs ...string) {
+		for _, x := range vs {
+			if x != "" {
+				v.Add(k, x)
+			}
+		}
+	}
+	set("q", s.Query)
+	set("norm", s.Norms...)
+	set("submitter", s.Submitters...)
+	set("lang", s.Langs...)
+	set("since", s.Since)
+	set("until", s.Until)
+	if s.DirectOnly {
+		v.Set("direct_only", "true")
+	}
+	return v
 }
 
 // Params is the search as request parameters.
@@ -150,9 +205,11 @@ func decode(sw sqlite.Watch) (Watch, error) {
 // Status is a watch with the count of its matches found since a time.
 type Status struct {
 	Watch
-	// New counts the matches found at or after the since time asked for (all
-	// matches for none).
+	// New counts the matches found at or after the since time asked for
+	// (all matches for none).
 	New int `json:"new"`
+	// Matches counts every match recorded.
+	Matches int `json:"matches"`
 }
 
 // Statuses lists every watch with its count of matches found at or after since
@@ -166,11 +223,35 @@ func Statuses(ctx context.Context, st *sqlite.Store, since time.Time) ([]Status,
 	if err != nil {
 		return nil, err
 	}
+	all := counts
+	if !since.IsZero() {
+		if all, err = st.WatchMatchCounts(ctx, time.Time{}); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]Status, len(ws))
 	for i, w := range ws {
-		out[i] = Status{Watch: w, New: counts[w.Name]}
+		out[i] = Status{Watch: w, New: counts[w.Name], Matches: all[w.Name]}
 	}
 	return out, nil
+}
+
+// ParseSince reads a since bound as the command line and the API take
+// it: an RFC 3339 time (as ingest reports found_at) or a date
+// YYYY[-MM[-DD]] (its start, UTC). Errors are *index.RequestError for
+// the field "since".
+func ParseSince(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	t, err := index.ParseDate(v, false)
+	if err != nil {
+		return time.Time{}, &index.RequestError{Field: "since", Err: fmt.Errorf("want a time such as 2026-11-30T20:00:00Z or a date YYYY-MM-DD, got %q", v)}
+	}
+	return t, nil
 }
 
 // Match is a passage that matched a watch when it was new, with every
@@ -181,10 +262,10 @@ type Match struct {
 }
 
 // Matches lists a watch's matches found at or after since (all for a zero
-// since), oldest first, at most limit (0: all). Passages that are no
-// longer indexed are left out.
-func Matches(ctx context.Context, st *sqlite.Store, ix *index.Index, name string, since time.Time, limit int) ([]Match, error) {
-	found, err := st.WatchMatches(ctx, name, since, limit)
+// since), oldest first, skipping offset and listing at most limit (0:
+// all). Passages that are no longer indexed are left out.
+func Matches(ctx context.Context, st *sqlite.Store, ix *index.Index, name string, since time.Time, offset, limit int) ([]Match, error) {
+	found, err := st.WatchMatches(ctx, name, since, offset, limit)
 	if err != nil {
 		return nil, err
 	}

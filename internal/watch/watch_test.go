@@ -222,7 +222,7 @@ func TestWatchReportsExactlyNewMatches(t *testing.T) {
 		defer ix.Close()
 		allNew := 0
 		for name := range searches {
-			got, err := watch.Matches(ctx, d.Store, ix, name, ctxStart, 0)
+			got, err := watch.Matches(ctx, d.Store, ix, name, ctxStart, 0, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -251,7 +251,7 @@ func TestWatchReportsExactlyNewMatches(t *testing.T) {
 		if allNew >= inNew || allNew == 0 {
 			t.Errorf("watch all: %d new of %d passages in the new documents; the repeated ones must not count", allNew, inNew)
 		}
-		later, err := watch.Matches(ctx, d.Store, ix, "all", time.Now(), 0)
+		later, err := watch.Matches(ctx, d.Store, ix, "all", time.Now(), 0, 0)
 		if err != nil || len(later) != 0 {
 			t.Errorf("matches since now: %d, %v; want none", len(later), err)
 		}

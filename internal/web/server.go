@@ -78,6 +78,7 @@ func New(d *datadir.Dir, log *slog.Logger) (*Server, error) {
 	s.mux.HandleFunc("GET /{$}", s.pageSearch)
 	s.mux.HandleFunc("GET /documents/{id}", s.pageDocument)
 	s.mux.HandleFunc("GET /coverage", s.pageCoverage)
+	s.routeWatches()
 	return s, nil
 }
 
