@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,6 +47,19 @@ func watchCommand() *cli.Command {
 					formatFlag("text", "json"),
 				},
 				Action: runWatchList,
+			},
+			{
+				Name:      "new",
+				Usage:     "list a watch's matches (all, or found at or after --since), oldest first, with citations",
+				ArgsUsage: "NAME",
+				Flags: []cli.Flag{
+					dataFlag(),
+					&cli.StringFlag{Name: "since", Usage: "only the matches found at or after this time (RFC 3339 as ingest prints it, or YYYY-MM-DD)"},
+					&cli.StringFlag{Name: "limit", Value: "100", Usage: fmt.Sprintf("matches to show (1-%d)", index.MaxLimit)},
+					&cli.StringFlag{Name: "offset", Value: "0", Usage: fmt.Sprintf("matches to skip (0-%d)", index.MaxOffset)},
+					formatFlag("text", "json"),
+				},
+				Action: runWatchNew,
 			},
 			{
 				Name:      "rm",
@@ -162,6 +176,64 @@ func runWatchList(c *cli.Context) error {
 	}
 	for _, st := range sts {
 		fmt.Fprintf(c.App.Writer, "%-20s %6d %s  %s\n", st.Name, st.New, what, st.Search.Describe())
+	}
+	return nil
+}
+
+func runWatchNew(c *cli.Context) error {
+	format, err := checkFormat(c, "text", "json")
+	if err != nil {
+		return err
+	}
+	if c.NArg() != 1 {
+		return usagef("watch new: give one watch NAME")
+	}
+	name := c.Args().First()
+	since, err := watch.ParseSince(c.String("since"))
+	if err != nil {
+		return cliError(err)
+	}
+	limit, err := strconv.Atoi(c.String("limit"))
+	if err != nil || limit < 1 || limit > index.MaxLimit {
+		return usagef("limit: must be between 1 and %d, got %q", index.MaxLimit, c.String("limit"))
+	}
+	offset, err := strconv.Atoi(c.String("offset"))
+	if err != nil || offset < 0 || offset > index.MaxOffset {
+		return usagef("offset: must be between 0 and %d, got %q", index.MaxOffset, c.String("offset"))
+	}
+	d, ix, err := openSearch(c)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if ix != nil {
+		defer ix.Close()
+	}
+	found, err := watch.Matches(c.Context, d.Store, ix, name, since, offset, limit)
+	if errors.Is(err, sqlite.ErrNoWatch) {
+		return usagef("watch new: no watch named %q (normtag watch list)", name)
+	}
+	if err != nil {
+		return err
+	}
+	counts, err := d.Store.WatchMatchCounts(c.Context, since)
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		writeJSON(c.App.Writer, map[string]any{"watch": name, "total": counts[name], "offset": offset, "matches": found})
+		return nil
+	}
+	if len(found) == 0 {
+		fmt.Fprintln(c.App.Writer, "no matches")
+		return nil
+	}
+	fmt.Fprintf(c.App.Writer, "%d match(es), showing %d–%d\n\n", counts[name], offset+1, offset+len(found))
+	for i, m := range found {
+		fmt.Fprintf(c.App.Writer, "%d. %s\n", offset+i+1, citation(m.Hit))
+		fmt.Fprintf(c.App.Writer, "   norms: %s\n", describeNorms(m.Norms, m.DirectNorms))
+		fmt.Fprintf(c.App.Writer, "   %s\n", markSnippet(m.Snippet, nil, false))
+		fmt.Fprintf(c.App.Writer, "   found %s\n\n", m.FoundAt.Format(time.RFC3339))
 	}
 	return nil
 }
