@@ -46,18 +46,22 @@ func (t *Tracker) BeforeStore(ctx context.Context, docs []*corpus.Document) erro
 	if !t.Active() || len(docs) == 0 {
 		return nil
 	}
-	keys := map[string]uint64{}
+	// Each passage's copy key, and the keys the index must be asked about:
+	// those not already found new earlier in the run.
+	keys := make([][]uint64, len(docs))
+	hexKeys := map[uint64]string{}
 	var ask []string
-	for _, doc := range docs {
-		for _, p := range doc.Passages {
+	for i, doc := range docs {
+		keys[i] = make([]uint64, len(doc.Passages))
+		for j, p := range doc.Passages {
 			k := index.CopyKey(p.Text)
-			if _, seen := keys[k]; seen {
-				continue
-			}
 			n, _ := strconv.ParseUint(k, 16, 64)
-			keys[k] = n
-			if !t.runNew[n] {
-				ask = append(ask, k)
+			keys[i][j] = n
+			if _, seen := hexKeys[n]; !seen {
+				hexKeys[n] = k
+				if !t.runNew[n] {
+					ask = append(ask, k)
+				}
 			}
 		}
 	}
@@ -66,14 +70,14 @@ func (t *Tracker) BeforeStore(ctx context.Context, docs []*corpus.Document) erro
 		return err
 	}
 	pending := map[string][]int{}
-	for _, doc := range docs {
+	for i, doc := range docs {
 		seqs := []int{}
-		for _, p := range doc.Passages {
-			k := index.CopyKey(p.Text)
-			if known[k] {
+		for j, p := range doc.Passages {
+			n := keys[i][j]
+			if known[hexKeys[n]] {
 				continue
 			}
-			t.runNew[keys[k]] = true
+			t.runNew[n] = true
 			seqs = append(seqs, p.Seq)
 		}
 		pending[doc.ID] = seqs
