@@ -21,7 +21,13 @@ func Words(text string) []string {
 
 // Score returns precision, recall and F1 of got against want.
 func Score(got, want string) (precision, recall, f1 float64) {
-	g, w := Words(got), Words(want)
+	return ScoreWords(Words(got), Words(want))
+}
+
+// ScoreWords returns precision, recall and F1 of the words g against the
+// words w, for callers that split text their own way (Chinese by
+// character, say).
+func ScoreWords(g, w []string) (precision, recall, f1 float64) {
 	if len(g) == 0 && len(w) == 0 {
 		return 1, 1, 1
 	}

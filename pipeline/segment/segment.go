@@ -805,8 +805,25 @@ func joinKind(prev, next string) int {
 		return joinDirect
 	case dehyphenate(prev, next):
 		return joinDehyphenate
+	case closeSet(prev, next):
+		return joinDirect
 	}
 	return joinSpace
+}
+
+// closeSet reports a line break between two lines of Chinese or Japanese,
+// which are written without spaces: a break inside a sentence ("立" /
+// "法") joins without one.
+func closeSet(prev, next string) bool {
+	last, _ := utf8.DecodeLastRuneInString(prev)
+	first, _ := utf8.DecodeRuneInString(next)
+	return closeSetRune(last) || closeSetRune(first)
+}
+
+// closeSetRune is a Han character, kana, or CJK or full-width punctuation.
+func closeSetRune(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) ||
+		r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFF65
 }
 
 // dehyphenate reports whether prev ends with a word broken by a hyphen

@@ -25,6 +25,18 @@ func TestPassagesNormalisesAndDehyphenates(t *testing.T) {
 	}
 }
 
+// TestPassagesJoinsChineseLinesWithoutSpace: a Chinese sentence broken
+// over lines is one run of characters again, as the tagger and search
+// need; Latin lines beside it still join with a space.
+func TestPassagesJoinsChineseLinesWithoutSpace(t *testing.T) {
+	pages := []corpus.Page{{Number: 1, Text: "我国政府重申支持十一项规范，并通过国内立\n法、专门机构和地区合作加以落实。\n\nThe CERT works around\nthe clock."}}
+	got := texts(Passages(pages))
+	want := []string{"我国政府重申支持十一项规范,并通过国内立法、专门机构和地区合作加以落实。", "The CERT works around the clock."}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
 func TestPassagesKeepsRealHyphens(t *testing.T) {
 	got := texts(Passages([]corpus.Page{{Number: 1, Text: "A public-\nPrivate partnership."}}))
 	if got[0] != "A public- Private partnership." {

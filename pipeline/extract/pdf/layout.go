@@ -9,7 +9,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
-	"unicode/utf16"
+
 	"unicode/utf8"
 
 	lpdf "github.com/ledongthuc/pdf"
@@ -89,6 +89,11 @@ func newFont(v lpdf.Value) *font {
 			ft.enc = predefinedCMapEncoding(enc.Name(), ft.enc)
 		}
 	default:
+		if enc := v.Key("Encoding"); !enc.IsNull() {
+			if codes, _ := readToUnicode(v.Key("ToUnicode")); len(codes) > 0 {
+				ft.enc = toUnicodeFirst{codes: codes, fallback: ft.enc}
+			}
+		}
 		ft.first = int(v.Key("FirstChar").Int64())
 		w := v.Key("Widths")
 		n := min(w.Len(), 4096)
@@ -212,13 +217,7 @@ func predefinedCMapEncoding(name string, fallback lpdf.TextEncoding) lpdf.TextEn
 // utf16Encoding decodes two-byte codes that are UTF-16 code units.
 type utf16Encoding struct{}
 
-func (utf16Encoding) Decode(raw string) string {
-	units := make([]uint16, 0, len(raw)/2)
-	for i := 0; i+1 < len(raw); i += 2 {
-		units = append(units, uint16(raw[i])<<8|uint16(raw[i+1]))
-	}
-	return string(utf16.Decode(units))
-}
+func (utf16Encoding) Decode(raw string) string { return utf16BE(raw) }
 
 // unmappedEncoding is a font whose codes cannot be turned into text.
 type unmappedEncoding struct{}
@@ -340,6 +339,7 @@ func contentTextLines(page lpdf.Value, resources lpdf.Value, fonts fontCache, wi
 	st := textState{ctm: identity, tm: identity, tlm: identity, th: 1}
 	l.run(page.Key("Contents"), resourceChain{resources}, st, 0)
 	l.annotations(page, resources, st)
+	l.logicalOrder()
 	raw, infos := l.assemble()
 	text, notes, runsOn := pageNotes(raw, infos)
 	marks := pageMarks{notes: notes, runsOn: runsOn}
