@@ -182,13 +182,14 @@ func passageID(docID string, seq int) string { return docID + "/" + strconv.Itoa
 // bleve's mapping (the reference documentBuilder is tested against).
 func passageDoc(d *corpus.Document, p corpus.Passage) map[string]any {
 	doc := map[string]any{}
-	passageValues(d, p, func(field string, v any) { doc[field] = v })
+	passageValues(d, documentLanguage(d), p, func(field string, v any) { doc[field] = v })
 	return doc
 }
 
 // passageValues gives put each field of a passage's index document with
-// its value: a string, a []string, a float64 or a bool.
-func passageValues(d *corpus.Document, p corpus.Passage, put func(field string, v any)) {
+// its value: a string, a []string, a float64 or a bool. dl is the
+// document's language (documentLanguage).
+func passageValues(d *corpus.Document, dl docLanguage, p corpus.Passage, put func(field string, v any)) {
 	norms := make([]string, 0, len(p.Tags))
 	direct := make([]string, 0, len(p.Tags))
 	for _, t := range p.Tags {
@@ -199,9 +200,9 @@ func passageValues(d *corpus.Document, p corpus.Passage, put func(field string, 
 	}
 	put(FieldText, p.Text)
 	// The passage's own language: a document may mix them (a French
-	// summary in an English report), and the metadata language, when
-	// there is one, only settles passages too short to tell.
-	put(FieldLang, lang.Detect(p.Text, lang.Normalize(d.Meta["language"])))
+	// summary in an English report), and the document's language only
+	// settles passages too short to tell.
+	put(FieldLang, lang.Detect(p.Text, dl.code))
 	put(FieldTitle, bound(d.Title))
 	put(FieldNorm, norms)
 	put(FieldDirect, direct)
@@ -230,6 +231,9 @@ func passageValues(d *corpus.Document, p corpus.Passage, put func(field string, 
 		put(FieldSubmitter, v)
 		put(FieldSubmitterName, v)
 	}
+	if dl.declared != "" {
+		put(FieldDocLang, dl.declared)
+	}
 	for _, f := range metaFields {
 		if v := bound(d.Meta[f.key]); v != "" {
 			put(f.field, v)
@@ -245,9 +249,38 @@ func passageValues(d *corpus.Document, p corpus.Passage, put func(field string, 
 	}
 }
 
+// docLanguage is what the index says of a document's language.
+type docLanguage struct {
+	code     string // one of lang.Languages, or "" when unknown
+	declared string // FieldDocLang: as the file writes it ("fr-CA") when that agrees with code
+}
+
+// documentLanguage is the language of a document's own text, most of its
+// long passages; the file's declared language (metadata "language") is
+// kept, as written, when it agrees or when the text is too short to
+// tell. A declaration the text contradicts (LibreOffice writes its
+// default en-US into Chinese documents) gives way to the text.
+func documentLanguage(d *corpus.Document) docLanguage {
+	declared := d.Meta["language"]
+	code, ok := lang.OfDocument(func(yield func(string) bool) {
+		for _, p := range d.Passages {
+			if !yield(p.Text) {
+				return
+			}
+		}
+	})
+	switch {
+	case !ok:
+		return docLanguage{code: lang.Normalize(declared), declared: declared}
+	case lang.Normalize(declared) == code:
+		return docLanguage{code: code, declared: declared}
+	}
+	return docLanguage{code: code, declared: code}
+}
+
 // metaFields are the index fields copied from a document's metadata.
 var metaFields = []struct{ field, key string }{
-	{FieldSubmitterType, "submitter_type"}, {FieldCountry, "country"}, {FieldDocLang, "language"},
+	{FieldSubmitterType, "submitter_type"}, {FieldCountry, "country"},
 	{FieldTitleSource, corpus.TitleSource}, {FieldDateSource, corpus.DateSource}, {FieldSubmitterSource, corpus.SubmitterSource},
 }
 
@@ -300,8 +333,9 @@ func (ix *Index) indexBatch(docs []*corpus.Document, before func(*bleve.Batch, *
 				return err
 			}
 		}
+		dl := documentLanguage(d)
 		for _, p := range d.Passages {
-			if err := ix.add(b, d, p); err != nil {
+			if err := ix.add(b, d, dl, p); err != nil {
 				return err
 			}
 		}
@@ -312,13 +346,13 @@ func (ix *Index) indexBatch(docs []*corpus.Document, before func(*bleve.Batch, *
 	return nil
 }
 
-// add puts passage p of d into batch b.
-func (ix *Index) add(b *bleve.Batch, d *corpus.Document, p corpus.Passage) error {
+// add puts passage p of d, whose language is dl, into batch b.
+func (ix *Index) add(b *bleve.Batch, d *corpus.Document, dl docLanguage, p corpus.Passage) error {
 	builder, err := ix.builder()
 	if err != nil {
 		return err
 	}
-	doc, err := builder.document(d, p)
+	doc, err := builder.document(d, dl, p)
 	if err != nil {
 		return fmt.Errorf("index %w", err)
 	}

@@ -158,3 +158,44 @@ func TestLangPerPassage(t *testing.T) {
 		}
 	}
 }
+
+// TestDeclaredLanguageTheTextContradicts: word processors write their
+// default language into every file (LibreOffice's en-US into a Chinese
+// report); the document's text decides, so lang:en does not find the
+// Chinese passages, its short heading is Chinese with the rest, and a
+// declaration the text agrees with is kept as written.
+func TestDeclaredLanguageTheTextContradicts(t *testing.T) {
+	ix := openTest(t)
+	zh := &corpus.Document{ID: "zhdoc", Title: "zhdoc", FileName: "zh.pdf", Meta: map[string]string{"language": "en-US"}, Passages: []corpus.Passage{
+		{Seq: 0, Page: 1, Text: "关键基础设施保护", Heading: true},
+		{Seq: 1, Page: 1, Text: "我国设立国家网络安全机构，负责保护能源、供水、医疗和通信等关键部门，运营者须在七十二小时内报告网络安全事件。"},
+		{Seq: 2, Page: 1, Text: "2023"},
+	}}
+	en := &corpus.Document{ID: "endoc", Title: "endoc", FileName: "en.pdf", Meta: map[string]string{"language": "en-US"}, Passages: []corpus.Passage{
+		{Seq: 0, Page: 1, Text: "Protection", Heading: true},
+		{Seq: 1, Page: 1, Text: "We established a national cybersecurity authority that protects the energy, water and health sectors of the country."},
+	}}
+	if err := ix.IndexDocuments(context.Background(), []*corpus.Document{zh, en}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		p    Params
+		want string
+	}{
+		{Params{Query: "lang:en"}, "endoc/0 endoc/1"},
+		{Params{Query: "lang:zh"}, "zhdoc/0 zhdoc/1 zhdoc/2"},
+		{Params{Langs: []string{"zh"}}, "zhdoc/0 zhdoc/1 zhdoc/2"},
+		{Params{Query: "lang:en-us"}, "endoc/0 endoc/1"},
+	} {
+		got, _ := langHits(t, ix, c.p)
+		var mine []string
+		for _, id := range got {
+			if strings.HasPrefix(id, "zhdoc") || strings.HasPrefix(id, "endoc") {
+				mine = append(mine, id)
+			}
+		}
+		if strings.Join(mine, " ") != c.want {
+			t.Errorf("%+v: hits %v, want %s", c.p, mine, c.want)
+		}
+	}
+}

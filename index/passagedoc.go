@@ -70,10 +70,10 @@ func newDocumentBuilder(m mapping.IndexMapping) (*documentBuilder, error) {
 
 // document is the bleve document of passage p of d: the values
 // passageValues gives, as the mapping would index them.
-func (b *documentBuilder) document(d *corpus.Document, p corpus.Passage) (*document.Document, error) {
+func (b *documentBuilder) document(d *corpus.Document, dl docLanguage, p corpus.Passage) (*document.Document, error) {
 	doc := document.NewDocument(passageID(d.ID, p.Seq))
 	var err error
-	passageValues(d, p, func(field string, value any) {
+	passageValues(d, dl, p, func(field string, value any) {
 		f, ok := b.fields[field]
 		if !ok {
 			if err == nil {

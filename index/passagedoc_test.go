@@ -84,7 +84,7 @@ func TestDirectDocumentsMatchMapping(t *testing.T) {
 			if err := walked.bi.Mapping().MapDocument(ref, passageDoc(d, p)); err != nil {
 				t.Fatal(err)
 			}
-			got, err := builder.document(d, p)
+			got, err := builder.document(d, documentLanguage(d), p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,7 +98,7 @@ func TestDirectDocumentsMatchMapping(t *testing.T) {
 			if err := wb.Index(id, passageDoc(d, p)); err != nil {
 				t.Fatal(err)
 			}
-			if err := direct.add(db, d, p); err != nil {
+			if err := direct.add(db, d, documentLanguage(d), p); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -164,5 +165,84 @@ func TestScannedAndTextPDFs(t *testing.T) {
 	}
 	if code, _, errs = normtag(t, "ingest", "--data", data3, "--ocr", "always", src); code != 2 || !strings.Contains(errs, "tesseract") {
 		t.Errorf("--ocr always without tesseract: exit %d: %s", code, errs)
+	}
+}
+
+// TestSixLanguagesScannedAndText ingests one scanned note verbale (an
+// image-only PDF, read by OCR with the language detected from the page)
+// and one text PDF (rendered by LibreOffice, which declares en-US in
+// every file) in each of the six UN languages, then searches each
+// language: its passages are in its two documents only, both are
+// tagged and found by norm in that language, and only the scans'
+// passages are cited as read by OCR. Which norms the rules give is
+// measured by the gold sets, not here.
+func TestSixLanguagesScannedAndText(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping: OCR takes seconds per page")
+	}
+	cfg, err := ocr.Find(context.Background(), ocr.Auto, "")
+	if err != nil || !cfg.Ready() {
+		t.Skipf("skipping: OCR tools absent (%v); %s", err, ocr.InstallHint)
+	}
+	langs := []string{"en", "fr", "es", "ar", "ru", "zh"}
+	for _, pack := range []string{"eng", "fra", "spa", "ara", "rus", "chi_sim"} {
+		if !slices.Contains(cfg.Installed, pack) {
+			t.Skipf("skipping: Tesseract language %s not installed (have %v)", pack, cfg.Installed)
+		}
+	}
+	src := t.TempDir()
+	for _, lang := range langs {
+		writeScan(t, filepath.Join(src, "scan-"+lang+".pdf"), lang, 300)
+		text, err := os.ReadFile(filepath.Join("../../pipeline/extract/pdf/testdata/golden/scripts", lang+"-libreoffice.pdf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, "text-"+lang+".pdf"), text, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data := filepath.Join(t.TempDir(), "data")
+	if code, out, errs := normtag(t, "ingest", "--data", data, "--workers", "2", src); code != 0 {
+		t.Fatalf("ingest exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	for _, lang := range langs {
+		// Every passage found by its language is in a document of that
+		// language, and only the scan's are cited as read by OCR.
+		res := searchJSON(t, "--data", data, "--limit", "200", "--no-collapse", "lang:"+lang)
+		norms := map[string][]string{} // file -> norms of its passages
+		for _, h := range res.Hits {
+			if !strings.HasSuffix(h.File, "-"+lang+".pdf") {
+				t.Errorf("lang:%s: passage %q of %s, a document in another language", lang, h.Text, h.File)
+			}
+			if scanned := strings.HasPrefix(h.File, "scan-"); h.OCR != scanned {
+				t.Errorf("lang:%s: passage of %s cited with ocr %v", lang, h.File, h.OCR)
+			}
+			norms[h.File] = append(norms[h.File], h.Norms...)
+		}
+		// Each document, scanned or not, is tagged, and a search by one
+		// of its norms in its language finds it.
+		for _, file := range []string{"scan-" + lang + ".pdf", "text-" + lang + ".pdf"} {
+			if len(norms[file]) == 0 {
+				t.Errorf("lang:%s: no passage of %s is tagged (%d hits)", lang, file, res.Total)
+				continue
+			}
+			q := "norm:" + norms[file][0] + " AND lang:" + lang
+			found := false
+			for _, h := range searchJSON(t, "--data", data, "--limit", "200", "--no-collapse", q).Hits {
+				found = found || h.File == file
+			}
+			if !found {
+				t.Errorf("%s does not find %s", q, file)
+			}
+		}
+	}
+	_, out, _ := normtag(t, "search", "--data", data, "--limit", "200", "--no-collapse", "ocr:true")
+	for _, lang := range langs {
+		if !strings.Contains(out, "scan-"+lang+".pdf, p. 1, passage ") {
+			t.Errorf("ocr:true does not cite the %s scan", lang)
+		}
+	}
+	if strings.Contains(out, "text-") || !strings.Contains(out, "(OCR, confidence ") {
+		t.Errorf("ocr:true cites a text PDF, or no passage as read by OCR:\n%s", out)
 	}
 }

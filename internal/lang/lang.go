@@ -248,3 +248,43 @@ func Normalize(code string) string {
 	}
 	return ""
 }
+
+// MinDocumentPassage is the length in bytes from which a passage counts
+// towards its document's language: shorter ones (headings, dates, names)
+// say too little.
+const MinDocumentPassage = 80
+
+// maxDocumentPassages bounds the passages read to decide a document's
+// language.
+const maxDocumentPassages = 200
+
+// OfDocument returns the language most of a document's long passages are
+// in, among the first few hundred; texts yields the passages' texts in
+// order. ok is false when no passage is long enough to tell, so the
+// caller falls back on what the file declares, or a default. A file's
+// declared language is not asked: word processors write their own
+// default (LibreOffice's en-US) into Chinese and Arabic documents alike.
+func OfDocument(texts func(yield func(string) bool)) (code string, ok bool) {
+	var count [len(Languages)]int
+	seen := 0
+	for text := range texts {
+		if seen++; seen > maxDocumentPassages {
+			break
+		}
+		if len(text) >= MinDocumentPassage {
+			if i := Index(Detect(text, "")); i >= 0 {
+				count[i]++
+			}
+		}
+	}
+	best := -1
+	for i, c := range count {
+		if c > 0 && (best < 0 || c > count[best]) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return "", false
+	}
+	return Languages[best], true
+}

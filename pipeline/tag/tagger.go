@@ -904,23 +904,16 @@ func (t *Tagger) sectionNorms(res result, tags []corpus.Tag, heading bool) []str
 }
 
 // documentLang is the language most of a document's long passages are in,
-// used for passages too short to tell.
+// used for passages too short to tell; English when none is long.
 func (t *Tagger) documentLang(passages []corpus.Passage) string {
-	count := map[string]int{}
-	for i, p := range passages {
-		if i > 200 {
-			break
+	if l, ok := lang.OfDocument(func(yield func(string) bool) {
+		for _, p := range passages {
+			if !yield(p.Text) {
+				return
+			}
 		}
-		if len(p.Text) < 80 {
-			continue
-		}
-		count[lang.Detect(p.Text, "")]++
+	}); ok {
+		return l
 	}
-	best, n := "en", 0
-	for l, c := range count {
-		if c > n || c == n && l < best {
-			best, n = l, c
-		}
-	}
-	return best
+	return lang.English
 }

@@ -2,12 +2,15 @@
 # Renders the source texts in src/ to page images, the "scans" the OCR
 # tests read: src/LANG.txt -> HTML -> PDF (Chromium) -> grey PNG at 300
 # and 200 dpi (pdftoppm). Run from this directory after changing a text;
-# the tests degrade the 200 dpi images (skew, noise) themselves.
+# the tests degrade the 200 dpi images (skew, noise) themselves. Name
+# languages (render.sh ru es) to render only those.
 set -euo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for src in src/*.txt; do
-	lang=$(basename "$src" .txt)
+langs=("$@")
+[ ${#langs[@]} -gt 0 ] || for src in src/*.txt; do langs+=("$(basename "$src" .txt)"); done
+for lang in "${langs[@]}"; do
+	src=src/$lang.txt
 	dir=ltr
 	[ "$lang" = ar ] && dir=rtl
 	{

@@ -42,7 +42,7 @@ func TestGoldenProducers(t *testing.T) {
 	}
 }
 
-// TestGoldenScripts extracts Arabic, Russian and Chinese texts written for
+// TestGoldenScripts extracts texts in the six UN languages written for
 // these tests, rendered by Chromium and LibreOffice (testdata/golden/
 // scripts/make.sh), and scores them against their source beside
 // pdftotext's text of the same files: word F1 at least 0.98 and no more
@@ -53,7 +53,7 @@ func TestGoldenProducers(t *testing.T) {
 // Chinese sentence are joined without a space on both sides, as the
 // segmenter joins them.
 func TestGoldenScripts(t *testing.T) {
-	for _, lang := range []string{"ar", "ru", "zh"} {
+	for _, lang := range []string{"ar", "ru", "zh", "en", "fr", "es"} {
 		src, err := os.ReadFile(filepath.Join("testdata/golden/scripts", lang+".txt"))
 		if err != nil {
 			t.Fatal(err)

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Renders the Arabic, Russian and Chinese texts written for these tests
-# (ar.txt, ru.txt, zh.txt) to PDF by two producers: Chromium's
+# Renders the texts written for these tests in the six UN languages
+# (ar.txt, ru.txt, zh.txt, en.txt, fr.txt, es.txt; name some to render
+# only those: make.sh ar) to PDF by two producers: Chromium's
 # print-to-PDF from an HTML page, and LibreOffice Writer from a flat ODT
 # (right-to-left paragraphs for Arabic). The first paragraph of each text
 # is its heading. Needs chromium, LibreOffice (soffice) and fonts with
 # the three scripts (Debian: fonts-dejavu-core for Arabic and Cyrillic,
 # fonts-droid-fallback or fonts-noto-cjk for Chinese). The PDFs are
-# committed; run this only after editing a text.
+# committed; run this only after editing a text. Besides the golden
+# test, cmd/normtag's six-language OCR test ingests them.
 set -euo pipefail
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for lang in ar ru zh; do
+for lang in ${@:-ar ru zh en fr es}; do
 	dir=ltr
 	[ "$lang" = ar ] && dir=rtl
 	python3 - "$lang" "$dir" "$tmp" <<'PY'
@@ -20,7 +22,7 @@ lang, direction, tmp = sys.argv[1:]
 paras = [p.strip() for p in open(lang + ".txt", encoding="utf-8").read().split("\n\n") if p.strip()]
 # Short paragraphs without a full stop are section headings.
 def is_heading(p):
-    return len(p) < 60 and not p.endswith((".", "。", "،"))
+    return len(p) < 100 and not p.endswith((".", "。", "،"))
 body = "".join(("<h2>%s</h2>" if is_heading(p) else "<p>%s</p>") % html.escape(p) for p in paras[1:])
 open(f"{tmp}/{lang}.html", "w", encoding="utf-8").write(
     f'<!DOCTYPE html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8"><title>{html.escape(paras[0])}</title>'
