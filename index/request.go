@@ -49,8 +49,9 @@ const (
 
 // Output formats, by kind; the first is the default.
 var formats = map[Kind][]string{
-	KindSearch:    {"text", "json"},
-	KindExport:    {"csv", "jsonl"},
+	KindSearch: {"text", "json"},
+	// csl-json, ris and bibtex are citations (package internal/cite).
+	KindExport:    {"csv", "jsonl", "csl-json", "ris", "bibtex"},
 	KindDocuments: {"text", "json"},
 }
 

@@ -8,19 +8,21 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/normtag/normtag/index"
+	"github.com/normtag/normtag/internal/cite"
 	"github.com/normtag/normtag/internal/export"
 )
 
 func exportCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "export",
-		Usage:     "write every matching passage as a row (CSV for Excel/NVivo, or JSON lines) with citation, norms and evidence",
+		Usage:     "write every matching passage as a row (CSV for Excel/NVivo, or JSON lines) with citation, norms and evidence, or as citations for a reference manager (CSL-JSON, RIS, BibTeX)",
 		ArgsUsage: "[QUERY...]",
 		Flags: append(filterFlags(),
 			&cli.StringFlag{Name: "sort", Value: index.SortDocument, Usage: "document, date or relevance"},
 			&cli.BoolFlag{Name: "bom", Usage: "CSV: start with a UTF-8 byte order mark (Excel)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to this file instead of standard output"},
 			formatFlag(index.Formats(index.KindExport)...),
+			citeUnitFlag, citeBaseFlag,
 		),
 		Action: func(c *cli.Context) error {
 			req, err := cliRequest(filterParams(c, index.KindExport))
@@ -42,6 +44,14 @@ func exportCommand() *cli.Command {
 				bw := bufio.NewWriter(w)
 				var write func(export.Row) error
 				flush := func() error { return nil }
+				if cite.IsFormat(format) {
+					m, err := writeCitations(c, bw, ix, d.Store, req, format)
+					n += m
+					if err != nil {
+						return cliError(err)
+					}
+					return bw.Flush()
+				}
 				if format == "csv" {
 					cw, err := export.NewCSV(bw, c.Bool("bom"))
 					if err != nil {

@@ -109,7 +109,7 @@ func (s *Server) pageDocument(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	data := map[string]any{"Doc": d, "Norms": norms.All}
+	data := map[string]any{"Doc": d, "Norms": norms.All, "Cite": documentCitations(r, d)}
 	if enabled, rv := s.reviewFor(r); enabled {
 		sameOriginReferrers(w)
 		data["ReviewEnabled"], data["Review"] = true, rv

@@ -25,6 +25,7 @@ import (
 	"github.com/normtag/normtag/corpus/sqlite"
 	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/index"
+	"github.com/normtag/normtag/internal/cite"
 	"github.com/normtag/normtag/internal/export"
 	"github.com/normtag/normtag/internal/norms"
 	"github.com/normtag/normtag/internal/textcut"
@@ -58,7 +59,7 @@ func New(d *datadir.Dir, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	tmpl, err := template.New("").Funcs(funcs).ParseFS(assets, "assets/*.html")
+	tmpl, err := template.New("").Funcs(funcs).Funcs(citeFuncs).ParseFS(assets, "assets/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
@@ -79,6 +80,7 @@ func New(d *datadir.Dir, log *slog.Logger) (*Server, error) {
 	s.mux.HandleFunc("GET /documents/{id}", s.pageDocument)
 	s.mux.HandleFunc("GET /coverage", s.pageCoverage)
 	s.routeWatches()
+	s.citeRoutes()
 	return s, nil
 }
 
@@ -202,6 +204,10 @@ type apiHit struct {
 	// Pages cites the passage's pages: "p. 6", "pp. 6–7", or "" for a
 	// document without pages (a text or HTML file).
 	Pages string `json:"pages"`
+	// Citation is the passage cited as text, ending in Permalink, the
+	// address that finds it again (/p/{document}/{passage}).
+	Citation  string `json:"citation"`
+	Permalink string `json:"permalink"`
 }
 
 // fileURL opens a hit's original file at its first page, if it has pages.
@@ -240,6 +246,7 @@ func (s *Server) search(r *http.Request) (*index.Result, []apiHit, error) {
 		h = boundHit(h)
 		hits[i] = apiHit{Hit: h, SnippetHTML: markHTML(h.Snippet, h.Highlights), FileURL: fileURL(h), Pages: corpus.PageCite(h.Page, h.PageEnd)}
 	}
+	citeHits(r, hits)
 	return res, hits, nil
 }
 
@@ -461,6 +468,10 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	format := req.FormatOrDefault()
+	if cite.IsFormat(format) {
+		s.exportCitations(w, r, req, format)
+		return
+	}
 	capped := capOf(w)
 	// Nothing reaches the client until the first rows are ready (or the
 	// export is over), so that a failure found early — a damaged or
