@@ -47,10 +47,10 @@ const (
 	KindDocuments
 )
 
-// Output formats, by kind; the first is the default.
+// Output formats, by kind; the first is the default. An export's
+// csl-json, ris and bibtex are citations (package internal/cite).
 var formats = map[Kind][]string{
-	KindSearch: {"text", "json"},
-	// csl-json, ris and bibtex are citations (package internal/cite).
+	KindSearch:    {"text", "json"},
 	KindExport:    {"csv", "jsonl", "csl-json", "ris", "bibtex"},
 	KindDocuments: {"text", "json"},
 }
