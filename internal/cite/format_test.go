@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/normtag/normtag/index"
 )
 
 // cslSchema compiles the CSL-JSON schema vendored in testdata (see
@@ -417,5 +420,18 @@ func TestKeysUniqueWithinAFile(t *testing.T) {
 	got := parseBibTeX(t, buf.String())
 	if len(got) != 2 || got[0].Key == got[1].Key {
 		t.Errorf("entries %+v", got)
+	}
+}
+
+// TestFormatsAreExportFormats: the request layer every surface shares
+// accepts each citation format, so --format and format= reach Items.
+func TestFormatsAreExportFormats(t *testing.T) {
+	for _, f := range Formats {
+		if !slices.Contains(index.Formats(index.KindExport), f) {
+			t.Errorf("index.Formats(KindExport) lacks %s", f)
+		}
+		if _, err := (index.Params{Kind: index.KindExport, Format: f}).Request(); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
 	}
 }
