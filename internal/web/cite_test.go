@@ -464,3 +464,52 @@ func webCSLSchema(t *testing.T) *jsonschema.Schema {
 }
 
 var citationLine = regexp.MustCompile(`passage \d+.*\. http://127\.0\.0\.1:\d+/p/[0-9a-f]{64}/\d+-[0-9a-f]{12}$`)
+
+// TestCiteExportLinks follows the search page's "cite as" links and a
+// document page's: each downloads the current results (or the
+// document) in its format.
+func TestCiteExportLinks(t *testing.T) {
+	ts, _ := sampleServer(t)
+	var res searchResponse
+	getJSON(t, ts.URL+"/api/search?q=critical+infrastructure&norm=g&limit=100", &res)
+	if res.Total < 3 {
+		t.Fatalf("%d hits", res.Total)
+	}
+	links := func(path string) map[string]string {
+		_, body := getPage(t, ts.URL+path)
+		doc, err := html.Parse(bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		box := findNode(doc, func(n *html.Node) bool { return attr(n, "class") == "cite-export" })
+		if box == nil {
+			t.Fatalf("%s: no cite-as links", path)
+		}
+		out := map[string]string{}
+		for a := box.FirstChild; a != nil; a = a.NextSibling {
+			if a.Type == html.ElementNode && a.Data == "a" {
+				out[textOf(a)] = attr(a, "href")
+			}
+		}
+		if len(out) != 3 {
+			t.Fatalf("%s: cite-as links %v", path, out)
+		}
+		return out
+	}
+	page := links("/?q=critical+infrastructure&norm=g")
+	resp, body := getPage(t, ts.URL+page["RIS"])
+	if resp.StatusCode != 200 || strings.Count(string(body), "TY  - RPRT") != res.Total {
+		t.Errorf("RIS link %s: %d, %d records for %d hits", page["RIS"], resp.StatusCode, strings.Count(string(body), "TY  - "), res.Total)
+	}
+	resp, body = getPage(t, ts.URL+page["CSL-JSON"])
+	var recs []cite.CSLItem
+	if err := json.Unmarshal(body, &recs); err != nil || len(recs) != res.Total {
+		t.Errorf("CSL-JSON link %s: %d, %d records for %d hits (%v)", page["CSL-JSON"], resp.StatusCode, len(recs), res.Total, err)
+	}
+	h := res.Hits[0]
+	doc := links("/documents/" + h.DocID)
+	resp, body = getPage(t, ts.URL+doc["BibTeX"])
+	if resp.StatusCode != 200 || strings.Count(string(body), "@techreport{") != 1 || !strings.Contains(string(body), "url = {"+ts.URL+"/documents/"+h.DocID+"}") {
+		t.Errorf("document BibTeX link %s: %d %s", doc["BibTeX"], resp.StatusCode, body)
+	}
+}
