@@ -3,6 +3,7 @@ package cite
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -114,5 +115,25 @@ func TestTextAndDates(t *testing.T) {
 	doc := Item{Work: Work{DocID: "abc", Title: "T", PageCount: 3, URL: "http://h/documents/abc"}}
 	if got := Text(doc); got != "“T”, 3 pages. http://h/documents/abc" {
 		t.Errorf("document Text: %s", got)
+	}
+}
+
+// TestPermalinksSameAfterReingest ingests the same files into two data
+// directories, as a re-ingest from scratch would: every passage gets the
+// same permalink in both.
+func TestPermalinksSameAfterReingest(t *testing.T) {
+	links := func() []string {
+		d, ix := citeCorpus(t)
+		_, items := exportAll(t, d, ix, FormatCSLJSON, UnitPassage)
+		var out []string
+		for _, it := range items {
+			out = append(out, it.Passage.Permalink)
+		}
+		slices.Sort(out)
+		return out
+	}
+	first, second := links(), links()
+	if len(first) < 20 || !slices.Equal(first, second) {
+		t.Errorf("%d permalinks, then %d; equal: %v", len(first), len(second), slices.Equal(first, second))
 	}
 }
