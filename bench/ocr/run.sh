@@ -60,6 +60,10 @@ normtag_side() {
 	[ "$2" = given ] && args=(--ocr-lang "${pack[$1]}")
 	rm -rf "$work/data"
 	"$work/normtag" ingest --data "$work/data" --quiet --workers "$WORKERS" "${args[@]}" "$work/in/$1/pdf" >/dev/null
+}
+# normtag_check LANG: every page of LANG was read by OCR (outside the
+# timed part: a check, not ingest's work).
+normtag_check() {
 	local n
 	n=$("$work/normtag" stats --data "$work/data" --format json | sed -n 's/.*"ocr_pages": *\([0-9]*\).*/\1/p')
 	[ "$n" = "$(find "$work/in/$1/pdf" -name '*.pdf' | wc -l)" ] || { echo "normtag read $n pages by OCR in $1, not all" >&2; exit 1; }
@@ -77,6 +81,7 @@ for row in given found; do
 			t_tess=$(echo "$t_tess + $e - $s" | bc -l)
 			s=$(now); normtag_side "$l" "$row"; e=$(now)
 			t_norm=$(echo "$t_norm + $e - $s" | bc -l)
+			normtag_check "$l"
 		done
 	done
 	total=$((pages * REPEAT))

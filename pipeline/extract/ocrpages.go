@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/lang"
 	"github.com/normtag/normtag/pipeline/extract/ocr"
 )
 
@@ -29,6 +31,13 @@ func recognizePages(ctx context.Context, doc *corpus.Document, data []byte, opts
 	}
 	if len(blank) == 0 {
 		return nil
+	}
+	if c.Langs == "" {
+		// The document's text layer, where it has one, says which
+		// language its scanned pages are in: no detection pass.
+		if pack := textLayerPack(doc, blank, c.Installed); pack != "" {
+			c.Langs = pack
+		}
 	}
 	d, err := ocr.Open(ctx, c, data, opts.Password)
 	if err != nil {
@@ -68,6 +77,23 @@ func recognizePages(ctx context.Context, doc *corpus.Document, data []byte, opts
 		slog.Debug("pages not recognised", "file", doc.Path, "pages", res.Missed, "problem", res.Problem)
 	}
 	return nil
+}
+
+// textLayerPack is the installed Tesseract pack of the language the
+// document's pages with text are in (the pages to read, blank, aside),
+// or "" when they are too few or short to tell.
+func textLayerPack(doc *corpus.Document, blank []int, installed []string) string {
+	code, ok := lang.OfDocument(func(yield func(string) bool) {
+		for i, p := range doc.Pages {
+			if !slices.Contains(blank, i+1) && !yield(p.Text) {
+				return
+			}
+		}
+	})
+	if pack := ocr.PackFor(code); ok && slices.Contains(installed, pack) {
+		return pack
+	}
+	return ""
 }
 
 // MetaOCRMissed says how many pages without text OCR could not read,

@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/normtag/normtag/internal/lang"
 )
 
 // Mode says which pages are recognised.
@@ -45,6 +47,15 @@ func ParseMode(s string) (Mode, error) {
 // Languages are the Tesseract language packs normtag looks for, one per
 // UN official language, in the order a default prefers them.
 var Languages = []string{"eng", "fra", "spa", "ara", "rus", "chi_sim"}
+
+// PackFor returns the pack of Languages that reads a language of
+// lang.Languages ("fr": "fra"), or "" when there is none.
+func PackFor(code string) string {
+	if i := lang.Index(code); i >= 0 && i < len(Languages) {
+		return Languages[i]
+	}
+	return ""
+}
 
 // Defaults for the time limits.
 const (
