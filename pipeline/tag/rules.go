@@ -330,6 +330,17 @@ func (src source) decode() (File, error) {
 	return f, nil
 }
 
+// mergeLists adds more's lists to dst's, language by language.
+func mergeLists(dst, more map[string][]string) map[string][]string {
+	if len(more) > 0 && dst == nil {
+		dst = map[string][]string{}
+	}
+	for l, ps := range more {
+		dst[l] = append(dst[l], ps...)
+	}
+	return dst
+}
+
 // where names a document for an error: its file, or its first line.
 func (src source) where() string {
 	if src.name != "" {
@@ -349,10 +360,13 @@ func load(data []byte, names []string, opts []Option) (*Tagger, error) {
 		if err != nil {
 			return nil, fmt.Errorf("rules %s: %w", src.where(), err)
 		}
-		if more.Threshold != 0 || more.SectionScore != 0 || more.HeadingThreshold != 0 || more.QuoteWeight != 0 ||
-			more.Context.Window != 0 || len(more.Context.Phrases) > 0 || len(more.Context.Weak) > 0 {
-			return nil, fmt.Errorf("rules %s: only `norms` may be set here; settings belong to the first document", src.where())
+		if more.Threshold != 0 || more.SectionScore != 0 || more.HeadingThreshold != 0 || more.QuoteWeight != 0 || more.Context.Window != 0 {
+			return nil, fmt.Errorf("rules %s: only `norms` and context phrases may be set here; settings belong to the first document", src.where())
 		}
+		// A language's file brings its own context vocabulary, so that
+		// its rules are gated as English ones are.
+		f.Context.Phrases = mergeLists(f.Context.Phrases, more.Context.Phrases)
+		f.Context.Weak = mergeLists(f.Context.Weak, more.Context.Weak)
 		if f.Norms == nil {
 			f.Norms = map[string][]Rule{}
 		}
@@ -657,7 +671,7 @@ func (t *Tagger) addContext(index map[string]int, byLang map[string][]string, le
 	sort.Strings(langs)
 	for _, l := range langs {
 		if !lang.Known(l) {
-			errs = append(errs, fmt.Errorf("context: unknown lang %q (want en, fr or es)", l))
+			errs = append(errs, fmt.Errorf("context: unknown lang %q (want en, fr, es, ar, ru or zh)", l))
 			continue
 		}
 		for _, p := range byLang[l] {
@@ -667,21 +681,46 @@ func (t *Tagger) addContext(index map[string]int, byLang map[string][]string, le
 				continue
 			}
 			for _, v := range variants {
-				key := v
-				if prefix {
-					key += "*"
+				for _, c := range contextForms(v) {
+					key := c.text
+					if prefix {
+						key += "*"
+					}
+					if c.clitic != 0 {
+						key = fmt.Sprint(c.clitic) + "<" + key
+					}
+					i, ok := index[key]
+					if !ok {
+						i = len(t.pats)
+						index[key] = i
+						t.pats = append(t.pats, pattern{text: c.text, prefix: prefix, phrase: p, clitic: c.clitic})
+					}
+					t.pats[i].context = max(t.pats[i].context, level)
 				}
-				i, ok := index[key]
-				if !ok {
-					i = len(t.pats)
-					index[key] = i
-					t.pats = append(t.pats, pattern{text: v, prefix: prefix, phrase: p})
-				}
-				t.pats[i].context = max(t.pats[i].context, level)
 			}
 		}
 	}
 	return errs
+}
+
+// contextForm is a context phrase as it goes into the automaton.
+type contextForm struct {
+	text   string
+	clitic cliticKind
+}
+
+// contextForms gives the forms a folded context phrase is found in: as
+// it is, and an Arabic one also after a clitic ("بالإنترنت"), as rule
+// phrases are.
+func contextForms(v string) []contextForm {
+	if !isArabicWord(v) {
+		return []contextForm{{text: v}}
+	}
+	out := []contextForm{{v, cliticAny}}
+	if rest, ok := strings.CutPrefix(v, "ال"); ok {
+		out = append(out, contextForm{"ل" + rest, cliticLam})
+	}
+	return out
 }
 
 // ruleLines finds the line of every rule in the YAML tree, by "letter.name".
@@ -793,7 +832,7 @@ var wordEndings = []string{"", "s", "e", "es", "ed", "ing", "ion", "ions", "y", 
 // инфраструктур*" matches every case and number of the phrase.
 var russianEndings = []string{"", "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "ой", "ей", "ом", "ем",
 	"ам", "ям", "ах", "ях", "ами", "ями", "ов", "ев", "ий", "ый", "ая", "ое", "ые", "ие", "ого", "его",
-	"ому", "ему", "ым", "им", "ых", "их", "ую", "ию", "ия", "ии"}
+	"ому", "ему", "ым", "им", "ых", "их", "ую", "ию", "ия", "ии", "ыми", "ими", "ью"}
 
 // arabicEndings are what a * inside an Arabic word stands for: feminine
 // (ة, folded to ه), dual and plural endings, the nisba ي and its
