@@ -78,7 +78,7 @@ func unAnchors() []anchorDef {
 	// Load lets them follow the clitics Arabic attaches (للقاعدة,
 	// بالقاعدة, والقاعدة).
 	for _, w := range []string{"القاعدة", "قاعدة", "القاعدتين", "القاعدتان", "القواعد", "قواعد",
-		"المعيار", "معيار", "المعيارين", "المعايير", "معايير"} {
+		"المعيار", "معيار", "المعيارين", "المعياران", "المعايير", "معايير"} {
 		add(anchorNorm, "", w)
 	}
 	for _, w := range []string{"الفقرة", "فقرة", "الفقرات", "الفقرتين"} {
@@ -234,6 +234,13 @@ type refView struct {
 var abjad = map[rune]byte{'أ': 'a', 'ا': 'a', 'ب': 'b', 'ج': 'c', 'د': 'd', 'ه': 'e', 'و': 'f', 'ز': 'g',
 	'ح': 'h', 'ط': 'i', 'ي': 'j', 'ى': 'j', 'ك': 'k'}
 
+// cyrillicEnum are the Cyrillic letters that enumerate subparagraphs in
+// Russian, in order (й skipped): (а) (б) (в) (г) (д) (е) (ж) (з) (и) (к)
+// (л) are (a) to (k). A Cyrillic с, which is not among them, is a Latin
+// (c) typed on a Russian keyboard.
+var cyrillicEnum = map[rune]byte{'а': 'a', 'б': 'b', 'в': 'c', 'с': 'c', 'г': 'd', 'д': 'e', 'е': 'f', 'ж': 'g',
+	'з': 'h', 'и': 'i', 'к': 'j', 'л': 'k'}
+
 func newRefView(text string) refView {
 	plain := true
 	for i := 0; i < len(text); i++ {
@@ -289,12 +296,16 @@ func newRefView(text string) refView {
 	return refView{text: b.String(), toOrig: to, fromOrig: from}
 }
 
-// abjadLetter reads an Arabic letter (with tatweel, as in "هـ") and the
-// closing parenthesis after an opening one: the Latin letter it stands
+// abjadLetter reads an Arabic letter (with tatweel, as in "هـ") or a
+// Cyrillic one (cyrillicEnum) and the closing parenthesis after an
+// opening one: the Latin letter it stands
 // for and the bytes read.
 func abjadLetter(s string) (byte, int) {
 	r, n := utf8.DecodeRuneInString(s)
 	l, ok := abjad[r]
+	if !ok {
+		l, ok = cyrillicEnum[unicode.ToLower(r)]
+	}
 	if !ok {
 		return 0, 0
 	}
