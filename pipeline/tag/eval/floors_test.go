@@ -60,10 +60,17 @@ var floors = []floor{
 	// words) then raised top-1 (ar 0.515 -> 0.530, ru 0.530 -> 0.621, zh
 	// 0.591 -> 0.636) and macro F1 (0.637 -> 0.642, 0.649 -> 0.716, 0.717
 	// -> 0.720) for more extra norms (0.061 -> 0.121, 0.030 -> 0.061,
-	// 0.045 -> 0.136) and a lower micro precision.
-	{"heldout-ar.jsonl", 0.530, 0.530, 0.814, 0.642, 0.121, 1.000},
-	{"heldout-ru.jsonl", 0.621, 0.621, 0.911, 0.716, 0.061, 1.000},
-	{"heldout-zh.jsonl", 0.636, 0.636, 0.824, 0.720, 0.136, 1.000},
+	// 0.045 -> 0.136) and a lower micro precision. Then (issue 16, second
+	// round) the three languages got ICT context vocabulary of their own,
+	// so that theme words need it as English ones do, and vocabulary
+	// families per norm written from the norms' meaning; these three sets
+	// were the hold-out of that work and not read: top-1 ar 0.530 ->
+	// 0.712, ru 0.621 -> 0.758, zh 0.636 -> 0.758, macro F1 0.642 -> 0.780,
+	// 0.716 -> 0.819, 0.720 -> 0.818, extra norms 0.121 -> 0.106, 0.061 ->
+	// 0.091 (more second norms found beside the first), 0.136 -> 0.106.
+	{"heldout-ar.jsonl", 0.712, 0.712, 0.870, 0.780, 0.106, 1.000},
+	{"heldout-ru.jsonl", 0.758, 0.773, 0.895, 0.819, 0.091, 1.000},
+	{"heldout-zh.jsonl", 0.758, 0.773, 0.879, 0.818, 0.106, 1.000},
 	// blind8 (en, ar, ru, zh): written on 2026-11-30 by a helper that read
 	// only the norm texts, never the rules or the tagger, and kept outside
 	// the repository until the precision (issue 14) and language (issue
@@ -74,15 +81,21 @@ var floors = []floor{
 	// before this round's precision and language work (e142403): en
 	// 0.80/0.82/0.14/0.45, ar 0.00/0.00/0.00/1.00, ru 0.11/0.11/0.00/1.00,
 	// zh 0.00/0.00/0.00/1.00. Below issue 14's 0.80 top-1 in English and
-	// issue 16's 0.75 top-1 / 0.95 untagged in ar, ru and zh.
+	// issue 16's 0.75 top-1 / 0.95 untagged in ar, ru and zh. The ar, ru
+	// and zh sets were then the development sets of issue 16's second
+	// round (their misses showed which kinds of wording the rules lacked),
+	// so their figures since (top-1 0.97, no-norm untagged 1.000) are
+	// regression guards, not measures of generalisation.
 	{"heldout-blind8-en.jsonl", 0.773, 0.782, 0.905, 0.838, 0.082, 1.000},
-	{"heldout-blind8-ar.jsonl", 0.576, 0.576, 0.844, 0.677, 0.076, 0.857},
-	{"heldout-blind8-ru.jsonl", 0.652, 0.652, 0.878, 0.741, 0.045, 0.786},
-	{"heldout-blind8-zh.jsonl", 0.667, 0.667, 0.815, 0.728, 0.106, 0.786},
-	// Passages written with the ar, ru and zh rules (regression guards).
-	{"written-ar.jsonl", 0.982, 1.000, 0.889, 0.947, 0.125, 1.000},
-	{"written-ru.jsonl", 1.000, 1.000, 0.949, 0.977, 0.054, 1.000},
-	{"written-zh.jsonl", 1.000, 1.000, 0.903, 0.957, 0.107, 1.000},
+	{"heldout-blind8-ar.jsonl", 0.970, 0.970, 0.955, 0.962, 0.045, 1.000},
+	{"heldout-blind8-ru.jsonl", 0.970, 0.970, 0.985, 0.976, 0.015, 1.000},
+	{"heldout-blind8-zh.jsonl", 0.970, 0.970, 0.955, 0.963, 0.045, 1.000},
+	// Passages written with the ar, ru and zh rules (regression guards);
+	// raised when the rules' own context vocabulary and intent yields
+	// landed (issue 16, second round).
+	{"written-ar.jsonl", 1.000, 1.000, 0.949, 0.976, 0.054, 1.000},
+	{"written-ru.jsonl", 1.000, 1.000, 0.982, 0.992, 0.018, 1.000},
+	{"written-zh.jsonl", 1.000, 1.000, 0.982, 0.992, 0.018, 1.000},
 }
 
 // TestGoldSetFloors runs eval on the project's own gold sets
