@@ -257,15 +257,18 @@ func TestHeldoutBlindSets(t *testing.T) {
 // these sets with rules written for the three languages (raise the
 // floors then). The sets must not be edited to suit rules: a set learnt
 // from becomes a regression set, and its first run above stays the
-// measure of generalisation.
+// measure of generalisation. Raised (rounded down to 0.05) when the
+// languages got their own ICT context and vocabulary families (issue 16,
+// second round), measured on these sets kept as that work's unread
+// hold-out: carried / top-scored ar 0.74/0.74, ru 0.79/0.76, zh 0.80/0.79.
 func TestHeldoutUNLanguages(t *testing.T) {
 	for _, c := range []struct {
 		file                          string
 		carry, top, maxMean, minClean float64
 	}{
-		{"testdata/heldout-ar.jsonl", 0, 0, 2.0, 1.0},
-		{"testdata/heldout-ru.jsonl", 0.05, 0.05, 2.0, 1.0},
-		{"testdata/heldout-zh.jsonl", 0, 0, 2.0, 1.0},
+		{"testdata/heldout-ar.jsonl", 0.70, 0.70, 2.0, 1.0},
+		{"testdata/heldout-ru.jsonl", 0.75, 0.75, 2.0, 1.0},
+		{"testdata/heldout-zh.jsonl", 0.80, 0.75, 2.0, 1.0},
 	} {
 		t.Run(strings.TrimPrefix(c.file, "testdata/"), func(t *testing.T) {
 			checkHeldoutShape(t, c.file, 6, 12)
