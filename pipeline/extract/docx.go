@@ -46,6 +46,12 @@ type docx struct {
 	noteCounts  [2]int // footnotes, endnotes referred to so far
 	noteStart   int    // where the note being read began in cur
 	noteNumber  int    // its number, 0 when the body never refers to it
+	// mainPart is the main document part; pictures are those it shows,
+	// in order, each with its page (index into pages) and shown width.
+	mainPart  string
+	pictures  []picture
+	curImages int   // pictures on the page being read
+	extentCx  int64 // width of the drawing being read, in EMU
 }
 
 // para is a paragraph being read. Paragraphs nest (text boxes, and
@@ -74,6 +80,7 @@ func extractDOCX(ctx context.Context, doc *corpus.Document, data []byte, opts Op
 	if body == "" {
 		return corpus.Errorf(corpus.ReasonMalformed, "docx without a main document part")
 	}
+	d.mainPart = body
 	if err := d.readBody(ctx, body); err != nil {
 		return err
 	}
@@ -86,7 +93,7 @@ func extractDOCX(ctx context.Context, doc *corpus.Document, data []byte, opts Op
 	doc.Pages = d.pages
 	doc.PageCount = len(d.pages)
 	d.readCore(doc)
-	return nil
+	return d.recognizePictures(ctx, doc, opts)
 }
 
 // mainPart finds the Word document's main part: the package relationship
@@ -306,6 +313,12 @@ func (d *docx) readBody(ctx context.Context, part string) error {
 				}
 			case "t":
 				inText = p != nil
+			case "extent": // wp:extent of a drawing: its shown size
+				d.extentCx, _ = strconv.ParseInt(wAttr(t, "cx"), 10, 64)
+			case "blip": // a:blip r:embed: a DrawingML picture
+				d.seePicture(part, wAttr(t, "embed"))
+			case "imagedata": // v:imagedata r:id: a VML picture
+				d.seePicture(part, wAttr(t, "id"))
 			case "footnoteReference", "endnoteReference":
 				d.referNote(t)
 			case "footnote", "endnote":
@@ -417,11 +430,12 @@ func (d *docx) flushParagraph(p *para) {
 	d.cur.WriteString("\n\n")
 }
 
-// endPage closes the current page unless it is empty: breaks in a row
+// endPage closes the current page unless it is empty (no text and no
+// picture): breaks in a row
 // (an explicit break followed by the rendered one Word records) make one
 // page boundary.
 func (d *docx) endPage() {
-	if strings.TrimSpace(d.cur.String()) == "" {
+	if strings.TrimSpace(d.cur.String()) == "" && d.curImages == 0 {
 		if len(d.pages) == 0 && d.cur.Len() == 0 {
 			return
 		}
@@ -431,6 +445,7 @@ func (d *docx) endPage() {
 	}
 	d.pages = append(d.pages, corpus.Page{Number: len(d.pages) + 1, Text: d.cur.String(), Headings: d.heads, Notes: d.notes})
 	d.cur.Reset()
+	d.curImages = 0
 	d.heads, d.notes = nil, nil
 }
 

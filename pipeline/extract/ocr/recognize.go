@@ -91,7 +91,12 @@ func (d *Document) Close() error { return os.RemoveAll(d.r.dir) }
 // document's time limit runs out, the pages left are missed too. The
 // error is ctx's when it is cancelled.
 func (d *Document) Read(ctx context.Context, pages []int) (*Result, error) {
-	r := d.r
+	return d.r.readAll(ctx, pages, d.r.page)
+}
+
+// readAll reads pages one by one with read, under the document's time
+// limit, as Read describes.
+func (r *recognizer) readAll(ctx context.Context, pages []int, read func(context.Context, int) (Page, error)) (*Result, error) {
 	docTimeout := r.c.DocumentTimeout
 	if docTimeout <= 0 {
 		docTimeout = DefaultDocumentTimeout
@@ -103,7 +108,7 @@ func (d *Document) Read(ctx context.Context, pages []int) (*Result, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		p, err := r.page(docCtx, n)
+		p, err := read(docCtx, n)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -123,6 +128,64 @@ func (d *Document) Read(ctx context.Context, pages []int) (*Result, error) {
 	return res, nil
 }
 
+// Image is a picture to read by OCR, such as a scanned page pasted into a
+// Word document: its encoded bytes (PNG, JPEG, TIFF, GIF or BMP, which
+// Tesseract reads), their file extension, and the resolution it is shown
+// at (0: DefaultDPI).
+type Image struct {
+	Data []byte
+	Ext  string
+	DPI  int
+}
+
+// ReadImages recognises images as the pages of one document, in order
+// (Result's page numbers count them from 1), with the language chosen on
+// the first as for a PDF, under the same page and document time limits.
+func ReadImages(ctx context.Context, c Config, images []Image) (*Result, error) {
+	if !c.Ready() {
+		return nil, fmt.Errorf("ocr: %w", ErrNoTesseract)
+	}
+	dir, err := os.MkdirTemp("", "normtag-ocr-")
+	if err != nil {
+		return nil, fmt.Errorf("ocr: temporary directory: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	r := &recognizer{c: c, dir: dir, lang: c.Langs}
+	numbers := make([]int, len(images))
+	for i := range images {
+		numbers[i] = i + 1
+	}
+	return r.readAll(ctx, numbers, func(ctx context.Context, n int) (Page, error) {
+		im := images[n-1]
+		ctx, cancel, timeout := r.pageContext(ctx)
+		defer cancel()
+		path := filepath.Join(dir, "image-"+strconv.Itoa(n)+"."+im.Ext)
+		if err := os.WriteFile(path, im.Data, 0o600); err != nil {
+			return Page{}, fmt.Errorf("page %d: %w", n, err)
+		}
+		defer os.Remove(path)
+		dpi := im.DPI
+		if dpi <= 0 {
+			dpi = DefaultDPI
+		}
+		got, err := r.read(ctx, path, clampDPI(dpi))
+		if err != nil {
+			return Page{}, r.explain(ctx, n, timeout, err)
+		}
+		return Page{Number: n, Text: got.text, Confidence: got.conf, Words: got.words}, nil
+	})
+}
+
+// pageContext bounds the reading of one page by the page time limit.
+func (r *recognizer) pageContext(ctx context.Context) (context.Context, context.CancelFunc, time.Duration) {
+	timeout := r.c.PageTimeout
+	if timeout <= 0 {
+		timeout = DefaultPageTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, timeout
+}
+
 // recognizer holds what one document's pages share: the PDF's copy on
 // disk, its images' resolutions and the language, once chosen.
 type recognizer struct {
@@ -135,11 +198,7 @@ type recognizer struct {
 
 // page renders page n and recognises it.
 func (r *recognizer) page(ctx context.Context, n int) (Page, error) {
-	timeout := r.c.PageTimeout
-	if timeout <= 0 {
-		timeout = DefaultPageTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, timeout := r.pageContext(ctx)
 	defer cancel()
 	im := r.images[n]
 	dpi := im.dpi
