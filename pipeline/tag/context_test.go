@@ -142,3 +142,67 @@ func TestContextRulesAreChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestContextLanguageFiles checks what a further rules document may bring:
+// context phrases of its own language, which gate its rules as English
+// ones are gated, an Arabic one found after a clitic too; and that the
+// window counts a Chinese character as half a word, as Chinese words are
+// mostly of two characters.
+func TestContextLanguageFiles(t *testing.T) {
+	const rulesText = `
+context:
+  window: 15
+  phrases:
+    en: ["cyber*"]
+norms:
+  j:
+    - name: en-vulnerability
+      lang: en
+      weight: 0.6
+      context: near
+      any: ["vulnerability"]
+      examples: {match: ["vulnerability"]}
+---
+context:
+  phrases:
+    zh: ["网络"]
+    ar: ["الإنترنت"]
+norms:
+  j:
+    - name: zh-vulnerability
+      lang: zh
+      weight: 0.6
+      context: near
+      any: ["漏洞"]
+      examples: {match: ["漏洞"]}
+    - name: ar-vulnerability
+      lang: ar
+      weight: 0.6
+      any: ["الثغرات"]
+      examples: {match: ["الثغرات"]}
+`
+	tg, err := Load([]byte(rulesText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"新法弥补了税法的漏洞。", false},                // no context: a loophole
+		{"网络运营者应及时修复漏洞。", true},               // context near
+		{"网络运营者今年发布了多项新的工作规定，并及时修复漏洞。", true}, // 24 characters apart: about 12 words
+		{"网络运营者今年发布了多项新的工作规定和管理办法，要求各级单位加强日常管理，并及时修复漏洞。", false}, // 44 characters: about 22 words, too far
+		{"سد القانون الثغرات الضريبية.", false},
+		{"عالجنا الثغرات المرتبطة بالإنترنت.", true}, // بالإنترنت: clitic ب
+	} {
+		got := len(tg.TagText(c.text)) > 0
+		if got != c.want {
+			t.Errorf("%q: tagged %v, want %v", c.text, got, c.want)
+		}
+	}
+	// A later document may not change settings.
+	if _, err := Load([]byte(rulesText + "\n---\ncontext:\n  window: 3\n")); err == nil {
+		t.Error("a later document set the window")
+	}
+}

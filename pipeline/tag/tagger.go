@@ -434,6 +434,23 @@ func insideQuote(spans []quoteSpan, n int8, at int32) bool {
 
 // nearContext reports whether a context phrase starts within the window
 // of one of the folded offsets at.
+// wordsIn counts the words of folded text: its spaces, but a Chinese
+// character (each framed by spaces, as a word of its own) as half a
+// word, as Chinese words are mostly of two characters; otherwise the
+// window would be half as wide in Chinese as in other languages.
+func wordsIn(b []byte) int {
+	words, han := 0, 0
+	for _, c := range b {
+		switch {
+		case c == ' ':
+			words++
+		case c >= 0xE4 && c <= 0xE9: // lead byte of U+4000–U+9FFF
+			han++
+		}
+	}
+	return words - han/2
+}
+
 func (t *Tagger) nearContext(sc *scan, at []int32) bool {
 	ctx := sc.context
 	if len(ctx) == 0 {
@@ -454,7 +471,7 @@ func (t *Tagger) nearContext(sc *scan, at []int32) bool {
 			// gap is near without counting; one of more than 16 bytes a
 			// word is taken as far (words that long are not prose).
 			gap := int(max(ctx[c], a) - min(ctx[c], a))
-			if gap <= 2*w || gap <= 16*w && bytes.Count(ft[min(ctx[c], a):max(ctx[c], a)], space) <= w {
+			if gap <= 2*w || gap <= 16*w && wordsIn(ft[min(ctx[c], a):max(ctx[c], a)]) <= w {
 				return true
 			}
 		}
