@@ -64,6 +64,7 @@ func ingestCommand() *cli.Command {
 			&cli.IntFlag{Name: "jobs", Value: 256, Usage: "with --nats: the most files sent to workers and not yet answered"},
 			&cli.IntFlag{Name: "nats-max-deliveries", Value: remote.DefaultMaxDeliveries, Usage: "with --nats: a file whose workers died this many times less one is recorded as crashed"},
 			&cli.DurationFlag{Name: "nats-ack-wait", Value: 30 * time.Second, Usage: "with --nats: how long a job may go without word from its worker before another gets it"},
+			&cli.IntFlag{Name: "nats-replicas", Value: 1, Usage: "with --nats: copies JetStream keeps of the job stream and file buckets: 3 on a three-node cluster, so that a node may stop during a run (at most the number of servers)"},
 		}, natsFlags("NATS server URL(s): extract and tag on `normtag worker` processes instead of here; this process stays the one writer")...), ocrFlags()...),
 		Action: func(c *cli.Context) error {
 			format, err := checkFormat(c, "text", "json")

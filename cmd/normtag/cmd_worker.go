@@ -101,6 +101,7 @@ func startCoordinator(c *cli.Context, rs *ruleSet, limits remote.Limits, prog *p
 		Names: *names, SharedFS: c.Bool("shared-fs"), Limits: limits,
 		Rules: rules, RulesVersion: rs.tagger.Version(), Logger: log,
 		MaxDeliveries: c.Int("nats-max-deliveries"), AckWait: c.Duration("nats-ack-wait"),
+		Replicas: c.Int("nats-replicas"),
 	})
 	if err != nil {
 		conn.nc.Close()

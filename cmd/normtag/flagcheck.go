@@ -36,6 +36,7 @@ var (
 		// ingest --nats
 		"jobs":                {min: 1, max: 1 << 16},
 		"nats-max-deliveries": {min: 2, max: 100},
+		"nats-replicas":       {min: 1, max: 5}, // JetStream's own limit
 	}
 	durationBounds = map[string]durationBound{
 		"timeout":       {min: time.Second, max: 24 * time.Hour},

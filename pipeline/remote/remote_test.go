@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -463,4 +465,107 @@ func TestFileThatKillsEveryWorkerEndsCrashed(t *testing.T) {
 	if restarts < 2 {
 		t.Errorf("workers restarted %d times, want at least 2 (killed by the file)", restarts)
 	}
+}
+
+// startCluster runs three JetStream servers clustered on loopback and
+// returns them and their client URLs, comma-separated, once JetStream
+// has a meta leader.
+func startCluster(t *testing.T) ([]*server.Server, string) {
+	t.Helper()
+	var ports []int
+	for range 3 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+		l.Close()
+	}
+	var routes []*url.URL
+	for _, p := range ports {
+		routes = append(routes, &url.URL{Scheme: "nats-route", Host: fmt.Sprintf("127.0.0.1:%d", p)})
+	}
+	var servers []*server.Server
+	var urls []string
+	for i, p := range ports {
+		s, err := server.NewServer(&server.Options{
+			ServerName: fmt.Sprintf("n%d", i+1), Host: "127.0.0.1", Port: -1,
+			JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true,
+			Cluster: server.ClusterOpts{Name: "normtag-test", Host: "127.0.0.1", Port: p},
+			Routes:  routes,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		go s.Start()
+		t.Cleanup(s.Shutdown)
+		servers = append(servers, s)
+	}
+	for _, s := range servers {
+		if !s.ReadyForConnections(20 * time.Second) {
+			t.Fatal("NATS server not ready")
+		}
+		urls = append(urls, s.ClientURL())
+	}
+	js := connect(t, strings.Join(urls, ","))
+	waitFor(t, "a JetStream meta leader", func() bool {
+		_, err := js.AccountInfo(context.Background())
+		return err == nil
+	})
+	return servers, strings.Join(urls, ",")
+}
+
+// TestClusterNodeStoppedMidRun ingests through a three-node JetStream
+// cluster with every stream and bucket kept on all three, and stops the
+// node leading the job stream in the middle of the run: workers and the
+// coordinator carry on through the other two, and the corpus equals a
+// local ingest's.
+func TestClusterNodeStoppedMidRun(t *testing.T) {
+	bin := binary(t)
+	src := makeFolder(t)
+	write(t, filepath.Join(src, "hang-slow.txt"), "States should not knowingly allow their territory to be used for wrongful acts.\n")
+	args := []string{"--timeout", "3s"}
+	want := local(t, bin, src, args...)
+
+	servers, urls := startCluster(t)
+	js := connect(t, urls)
+	startWorker(t, bin, urls)
+	startWorker(t, bin, urls)
+	data := filepath.Join(t.TempDir(), "remote")
+	coord := exec.Command(bin, append(append([]string{"ingest", "--quiet", "--data", data, "--nats", urls, "--nats-replicas", "3", "--nats-ack-wait", "3s"}, args...), src)...)
+	coord.Env = env()
+	var out bytes.Buffer
+	coord.Stdout, coord.Stderr = &out, &out
+	if err := coord.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "some results", func() bool { return results(js) >= 2 })
+	stream, err := js.Stream(context.Background(), "normtag_jobs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := stream.Info(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Config.Replicas != 3 || info.Cluster == nil {
+		t.Fatalf("job stream has %d replicas (cluster %+v), want 3", info.Config.Replicas, info.Cluster)
+	}
+	stopped := ""
+	for _, s := range servers {
+		if s.Name() == info.Cluster.Leader {
+			stopped = s.Name()
+			s.Shutdown()
+		}
+	}
+	if stopped == "" {
+		t.Fatalf("no server is the job stream's leader %q", info.Cluster.Leader)
+	}
+	t.Logf("stopped %s, the job stream's leader, with %d results in", stopped, results(js))
+	if err := coord.Wait(); err != nil {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			t.Fatalf("coordinator: %v\n%s", err, out.String())
+		}
+	}
+	sameView(t, want, view(t, bin, data))
 }
