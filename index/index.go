@@ -239,6 +239,9 @@ func passageValues(d *corpus.Document, dl docLanguage, p corpus.Passage, put fun
 			put(f.field, v)
 		}
 	}
+	if v := bound(strings.TrimSpace(d.Meta["country"])); v != "" {
+		put(FieldCountryName, v)
+	}
 	if ok, conf := corpus.PassageOCR(d.OCRPages(), p); ok {
 		put(FieldOCR, "true")
 		put(FieldOCRConfidence, conf)

@@ -52,8 +52,9 @@ import (
 // characters, Latin as before; each passage's language is detected (lang,
 // a facet) and the document's metadata language kept apart (doc_lang). 11: passages read by OCR
 // carry ocr "true" (searchable, ocr:true) and their pages' mean OCR
-// confidence (stored).
-const MappingVersion = "11"
+// confidence (stored). 12: the country as written (country_name), a
+// facet, as submitter_name is.
+const MappingVersion = "12"
 
 // Field names, usable in query strings ("norm:g", "country:examplia").
 const (
@@ -73,6 +74,9 @@ const (
 	FieldSubmitterName = "submitter_name"
 	FieldSubmitterType = "submitter_type"
 	FieldCountry       = "country"
+	// FieldCountryName is the country as written, for facets; the
+	// country field holds its folded words for matching.
+	FieldCountryName = "country_name"
 	// FieldLang is the passage's language as detected (lang.Detect: en,
 	// fr, es, ar, ru, zh), the document's metadata language helping
 	// short passages; FieldDocLang that metadata as read ("fr-CA").
@@ -230,9 +234,11 @@ func newMapping() (mapping.IndexMapping, error) {
 		f.DocValues = false // facets read submitter_name
 		dm.AddFieldMappingsAt(name, f)
 	}
-	name := keyword("keyword", true)
-	name.Store = false
-	dm.AddFieldMappingsAt(FieldSubmitterName, name)
+	for _, field := range []string{FieldSubmitterName, FieldCountryName} {
+		name := keyword("keyword", true)
+		name.Store = false
+		dm.AddFieldMappingsAt(field, name)
+	}
 	// seq sorts and finds first passages, as one keyword term that sorts
 	// as the number does (seqKey); a numeric field would index 16
 	// prefix-coded terms for it. page is only shown.

@@ -241,14 +241,14 @@ func langQuery(langs []string) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-// submitterQuery matches documents whose submitter has every word of any
-// of the names: "--submitter paris" finds "Paris Call for Trust and
-// Security in Cyberspace".
-func submitterQuery(names []string) query.Query {
+// allWordsQuery matches documents whose field (submitter, country) has
+// every word of any of the names: "--submitter paris" finds "Paris Call
+// for Trust and Security in Cyberspace".
+func allWordsQuery(field string, names []string) query.Query {
 	var qs []query.Query
 	for _, n := range names {
 		q := query.NewMatchQuery(n)
-		q.SetField(FieldSubmitter)
+		q.SetField(field)
 		q.SetOperator(query.MatchQueryOperatorAnd)
 		qs = append(qs, q)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/internal/norms"
 )
 
@@ -69,12 +70,24 @@ type Request struct {
 	Query string
 	// Norms keeps passages carrying any of these norms (letters a-k).
 	Norms []string
+	// NormsAll keeps passages carrying every one of Norms, not any.
+	NormsAll bool
 	// DirectOnly restricts Norms to tags from the passage's own words.
 	DirectOnly bool
 	// Submitters keeps passages of documents from any of these submitters.
 	Submitters []string
+	// SubmitterTypes keeps passages of documents whose submitter is of
+	// any of these types (state, company, NGO...), matched whole, folded.
+	SubmitterTypes []string
+	// Countries keeps passages of documents from any of these countries
+	// (every word of one, as Submitters).
+	Countries []string
 	// Langs keeps passages of documents in any of these languages.
 	Langs []string
+	// Documents keeps passages of any of these documents (whole ids).
+	Documents []string
+	// Kinds keeps passages of any of these kinds (corpus.Kinds).
+	Kinds []string
 	// Since and Until bound the document date (inclusive; zero = open).
 	Since, Until time.Time
 	// Limit is the page size; 0 means DefaultLimit. Searches only.
@@ -105,6 +118,9 @@ type Request struct {
 
 	// docs keeps passages of these documents only (Each's groups).
 	docs []string
+	// notNorms drops passages carrying any of these norms (SelectionCounts:
+	// what ticking one more norm adds).
+	notNorms []string
 }
 
 // RequestError is a request field with a bad value: the caller's mistake
@@ -137,7 +153,8 @@ func (r *Request) Validate() error {
 			return fieldErr("norm", "%v", &norms.UnknownNormError{Value: l})
 		}
 	}
-	for field, values := range map[string][]string{"submitter": r.Submitters, "lang": r.Langs} {
+	for field, values := range map[string][]string{"submitter": r.Submitters, "lang": r.Langs, "submitter_type": r.SubmitterTypes,
+		"country": r.Countries, "doc": r.Documents, "kind": r.Kinds} {
 		if len(values) > MaxValues {
 			return fieldErr(field, "at most %d values, got %d", MaxValues, len(values))
 		}
@@ -145,6 +162,16 @@ func (r *Request) Validate() error {
 			if strings.TrimSpace(v) == "" {
 				return fieldErr(field, "empty value")
 			}
+		}
+	}
+	for _, id := range r.Documents {
+		if !documentID(id) {
+			return fieldErr("doc", "a document id is 64 hexadecimal characters, got %q", id)
+		}
+	}
+	for _, k := range r.Kinds {
+		if _, err := corpus.ParseKind(k); err != nil || k != strings.ToLower(k) {
+			return fieldErr("kind", "unknown passage kind %q (known: %s)", k, kindNames())
 		}
 	}
 	if !r.Since.IsZero() && !r.Until.IsZero() && r.Since.After(r.Until) {
@@ -198,19 +225,29 @@ func (r *Request) Validate() error {
 // URL parameters carry it. Both the CLI and the API fill one and call
 // Request, so that the same mistake gets the same message from either.
 type Params struct {
-	Kind       Kind
-	Query      string
-	Norms      []string // each a list: "f,g", "6 7"
-	DirectOnly string   // "", true/false, 1/0
-	Submitters []string
-	Langs      []string
-	Since      string // YYYY[-MM[-DD]]
-	Until      string
-	Limit      string
-	Offset     string
-	After      string
-	Sort       string
-	Format     string
+	Kind  Kind
+	Query string
+	Norms []string // each a list: "f,g", "6 7"
+	// NormOp is "or" (a passage with any of the norms, the default) or
+	// "and" (with all of them).
+	NormOp         string
+	DirectOnly     string // "", true/false, 1/0
+	Submitters     []string
+	SubmitterTypes []string
+	Countries      []string
+	Langs          []string
+	Documents      []string
+	Kinds          []string
+	Since          string // YYYY[-MM[-DD]]
+	Until          string
+	Limit          string
+	Offset         string
+	// Page is a page number from 1, the same as an offset of (Page-1)
+	// pages of Limit hits; give either, not both.
+	Page   string
+	After  string
+	Sort   string
+	Format string
 	// MaxLimit is the surface's largest page size (Request.MaxLimit).
 	MaxLimit int
 	// Collapse is true/false/1/0; "" collapses a search (the default).
@@ -222,7 +259,23 @@ type Params struct {
 // Request parses the parameters and validates the result. Errors are
 // *RequestError.
 func (p Params) Request() (Request, error) {
-	r := Request{Kind: p.Kind, Query: p.Query, Submitters: nonEmpty(p.Submitters), After: p.After, Sort: p.Sort, Format: p.Format, MaxLimit: p.MaxLimit}
+	r := Request{Kind: p.Kind, Query: p.Query, Submitters: nonEmpty(p.Submitters), Countries: nonEmpty(p.Countries), After: p.After, Sort: p.Sort, Format: p.Format, MaxLimit: p.MaxLimit}
+	for _, v := range nonEmpty(p.SubmitterTypes) {
+		r.SubmitterTypes = appendNew(r.SubmitterTypes, strings.TrimSpace(v))
+	}
+	for _, v := range nonEmpty(p.Documents) {
+		r.Documents = appendNew(r.Documents, strings.ToLower(strings.TrimSpace(v)))
+	}
+	for _, v := range nonEmpty(p.Kinds) {
+		r.Kinds = appendNew(r.Kinds, strings.ToLower(strings.TrimSpace(v)))
+	}
+	switch strings.ToLower(strings.TrimSpace(p.NormOp)) {
+	case "", "or":
+	case "and":
+		r.NormsAll = true
+	default:
+		return r, fieldErr("norm_op", "want or (any of the norms) or and (all of them), got %q", p.NormOp)
+	}
 	for _, v := range p.Norms {
 		letters, err := norms.ParseList(v)
 		if err != nil {
@@ -279,10 +332,53 @@ func (p Params) Request() (Request, error) {
 	if r.Limit == 0 && p.Limit != "" && r.Kind == KindSearch {
 		return r, limitErr(0)
 	}
+	if p.Page != "" {
+		page, err := strconv.Atoi(strings.TrimSpace(p.Page))
+		switch {
+		case err != nil:
+			return r, fieldErr("page", "not a whole number: %q", p.Page)
+		case r.Kind != KindSearch:
+			return r, fieldErr("page", "applies to a search's pages only")
+		case p.Offset != "":
+			return r, fieldErr("page", "use either page or offset, not both")
+		case page < 1:
+			return r, fieldErr("page", "pages count from 1, got %d", page)
+		}
+		size := r.Limit
+		if size == 0 {
+			size = DefaultLimit
+		}
+		if (page - 1) > MaxOffset/size {
+			return r, fieldErr("page", "page %d starts past the %d hits pages reach (page deeper with the after cursor)", page, MaxOffset)
+		}
+		r.Offset = (page - 1) * size
+	}
 	if r.PerDocument == 0 && p.PerDocument != "" {
 		return r, fieldErr("per_document", "must be between 1 and %d, got 0", MaxPerDocument)
 	}
 	return r, r.Validate()
+}
+
+// documentID reports whether id is a whole document id: 64 lower-case
+// hexadecimal digits.
+func documentID(id string) bool {
+	if len(id) != 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func kindNames() string {
+	names := make([]string, len(corpus.Kinds))
+	for i, k := range corpus.Kinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
 }
 
 // limitErr is the one message for a page size out of bounds, naming both

@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/normtag/normtag/internal/textcut"
+	"github.com/normtag/normtag/internal/textfold"
 )
 
 // Sort orders.
@@ -171,7 +172,7 @@ func (e *QueryError) Unwrap() error { return e.Err }
 // counts: submitters as written, not lower-cased.
 var facets = []struct{ name, field string }{
 	{FieldNorm, FieldNorm}, {FieldSubmitter, FieldSubmitterName}, {FieldSubmitterType, FieldSubmitterType}, {FieldYear, FieldYear},
-	{FieldKind, FieldKind}, {FieldLang, FieldLang},
+	{FieldKind, FieldKind}, {FieldLang, FieldLang}, {FieldCountry, FieldCountryName}, {FieldDoc, FieldDoc},
 }
 
 // BuildQuery turns a validated request into a bleve query, reporting
@@ -185,24 +186,56 @@ func BuildQuery(r Request) (query.Query, error) {
 	if parsed != nil {
 		must = append(must, parsed)
 	}
-	if len(r.Norms) > 0 {
-		field := FieldNorm
-		if r.DirectOnly {
-			field = FieldDirect
+	normField := FieldNorm
+	if r.DirectOnly {
+		normField = FieldDirect
+	}
+	switch {
+	case len(r.Norms) > 0 && r.NormsAll:
+		for _, n := range r.Norms {
+			must = append(must, anyTerm(normField, []string{n}))
 		}
-		must = append(must, anyTerm(field, r.Norms))
+	case len(r.Norms) > 0:
+		must = append(must, anyTerm(normField, r.Norms))
 	}
 	if len(r.Submitters) > 0 {
-		must = append(must, submitterQuery(r.Submitters))
+		must = append(must, allWordsQuery(FieldSubmitter, r.Submitters))
+	}
+	if len(r.SubmitterTypes) > 0 {
+		types := make([]string, len(r.SubmitterTypes))
+		for i, t := range r.SubmitterTypes {
+			types[i] = textfold.Fold(strings.TrimSpace(t))
+		}
+		must = append(must, anyTerm(FieldSubmitterType, types))
+	}
+	if len(r.Countries) > 0 {
+		must = append(must, allWordsQuery(FieldCountry, r.Countries))
 	}
 	if len(r.docs) > 0 {
 		must = append(must, anyTerm(FieldDoc, r.docs))
+	}
+	if len(r.Documents) > 0 {
+		must = append(must, anyTerm(FieldDoc, r.Documents))
+	}
+	if len(r.Kinds) > 0 {
+		must = append(must, anyTerm(FieldKind, r.Kinds))
 	}
 	if len(r.Langs) > 0 {
 		must = append(must, langQuery(r.Langs))
 	}
 	if !r.Since.IsZero() || !r.Until.IsZero() {
 		must = append(must, dateRange(r.Since, r.Until))
+	}
+	if len(r.notNorms) > 0 {
+		// A boolean query with only must-not clauses matches nothing:
+		// it needs something to subtract from.
+		if len(must) == 0 {
+			must = append(must, bleve.NewMatchAllQuery())
+		}
+		b := bleve.NewBooleanQuery()
+		b.AddMust(must...)
+		b.AddMustNot(anyTerm(normField, r.notNorms))
+		return b, nil
 	}
 	switch len(must) {
 	case 0:
@@ -357,14 +390,22 @@ func NewSearchRequest(r Request) (*bleve.SearchRequest, error) {
 	}
 	if r.Facets {
 		for _, f := range facets {
-			size := 20
-			if f.field == FieldNorm {
-				size = 11
-			}
-			req.AddFacet(f.name, bleve.NewFacetRequest(f.field, size))
+			req.AddFacet(f.name, bleve.NewFacetRequest(f.field, facetSize(f.field)))
 		}
 	}
 	return req, nil
+}
+
+// facetSize is how many values a facet lists: every norm, every year of
+// a histogram, the 20 commonest of the others.
+func facetSize(field string) int {
+	switch field {
+	case FieldNorm:
+		return 11
+	case FieldYear:
+		return 100
+	}
+	return 20
 }
 
 // ConvertResult turns a bleve result into ours.

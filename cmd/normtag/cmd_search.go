@@ -100,8 +100,13 @@ func filterFlags() []cli.Flag {
 	return []cli.Flag{
 		dataFlag(),
 		&cli.StringFlag{Name: "norm", Usage: "only passages tagged with any of these norms, e.g. f,g or 6,7"},
+		&cli.StringFlag{Name: "norm-op", Usage: "with several --norm letters: or (any of them, the default) or and (all of them)"},
 		&cli.BoolFlag{Name: "direct-only", Usage: "with --norm: only tags from the passage's own words, not inherited from its section"},
 		&cli.StringSliceFlag{Name: "submitter", Usage: "only documents from a submitter with all these words in its name, e.g. paris (repeatable)"},
+		&cli.StringSliceFlag{Name: "submitter-type", Usage: "only documents from a submitter of this type, e.g. state or NGO (repeatable)"},
+		&cli.StringSliceFlag{Name: "country", Usage: "only documents from a country with all these words in its name (repeatable)"},
+		&cli.StringSliceFlag{Name: "doc", Usage: "only passages of this document, a whole 64-digit id (repeatable)"},
+		&cli.StringSliceFlag{Name: "kind", Usage: "only passages of this kind: body, heading, note, reference, toc or furniture (repeatable)"},
 		&cli.StringSliceFlag{Name: "lang", Usage: "only documents in this language, e.g. en or fr (fr also finds fr-FR) (repeatable)"},
 		&cli.StringFlag{Name: "since", Usage: "only documents dated on or after YYYY[-MM[-DD]]"},
 		&cli.StringFlag{Name: "until", Usage: "only documents dated on or before YYYY[-MM[-DD]]"},
@@ -113,14 +118,19 @@ func filterFlags() []cli.Flag {
 // its own (search: limit, offset, after).
 func filterParams(c *cli.Context, kind index.Kind) index.Params {
 	p := index.Params{
-		Kind:       kind,
-		Query:      strings.Join(c.Args().Slice(), " "),
-		Submitters: c.StringSlice("submitter"),
-		Langs:      c.StringSlice("lang"),
-		Since:      c.String("since"),
-		Until:      c.String("until"),
-		Sort:       c.String("sort"),
-		Format:     c.String("format"),
+		Kind:           kind,
+		Query:          strings.Join(c.Args().Slice(), " "),
+		Submitters:     c.StringSlice("submitter"),
+		SubmitterTypes: c.StringSlice("submitter-type"),
+		Countries:      c.StringSlice("country"),
+		Documents:      c.StringSlice("doc"),
+		Kinds:          c.StringSlice("kind"),
+		NormOp:         c.String("norm-op"),
+		Langs:          c.StringSlice("lang"),
+		Since:          c.String("since"),
+		Until:          c.String("until"),
+		Sort:           c.String("sort"),
+		Format:         c.String("format"),
 	}
 	if v := c.String("norm"); v != "" {
 		p.Norms = []string{v}

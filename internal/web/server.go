@@ -183,10 +183,11 @@ func (s *Server) withIndex(ctx context.Context, fn func(*index.Index) error) err
 // the command line flags, so that both get the same checks and messages.
 func urlParams(r *http.Request, kind index.Kind) index.Params {
 	q := r.URL.Query()
-	p := index.Params{Kind: kind, Query: q.Get("q"), Norms: q["norm"], DirectOnly: q.Get("direct_only"), Submitters: q["submitter"],
+	p := index.Params{Kind: kind, Query: q.Get("q"), Norms: q["norm"], NormOp: q.Get("norm_op"), DirectOnly: q.Get("direct_only"), Submitters: q["submitter"],
+		SubmitterTypes: q["submitter_type"], Countries: q["country"], Documents: q["doc"], Kinds: q["kind"],
 		Langs: q["lang"], Since: q.Get("since"), Until: q.Get("until"), Sort: q.Get("sort")}
 	if kind == index.KindSearch {
-		p.Limit, p.Offset, p.After, p.MaxLimit = q.Get("limit"), q.Get("offset"), q.Get("after"), index.APIMaxLimit
+		p.Limit, p.Offset, p.After, p.MaxLimit, p.Page = q.Get("limit"), q.Get("offset"), q.Get("after"), index.APIMaxLimit, q.Get("page")
 		p.Collapse, p.PerDocument = q.Get("collapse"), q.Get("per_document")
 	} else {
 		p.Format = q.Get("format")

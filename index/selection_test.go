@@ -1,0 +1,232 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/normtag/normtag/corpus"
+)
+
+// facetDocs are documents from several submitters, types, countries and
+// years, whose passages carry random sets of norms and kinds.
+func facetDocs() []*corpus.Document {
+	r := rand.New(rand.NewPCG(3, 4))
+	subs := []struct{ name, typ, country string }{
+		{"Republic of Examplia", "state", "Examplia"}, {"Kingdom of Westmark", "state", "Westmark"},
+		{"Acme Secure Systems", "company", ""}, {"Digital Rights Watchers", "NGO", ""}, {"Northern Regional Forum", "regional", ""},
+	}
+	kinds := []corpus.Kind{corpus.KindBody, corpus.KindBody, corpus.KindBody, corpus.KindNote, corpus.KindReference}
+	var docs []*corpus.Document
+	for i := range 12 {
+		s := subs[i%len(subs)]
+		d := &corpus.Document{ID: fmt.Sprintf("%064x", i+1), Title: fmt.Sprintf("Submission %d", i), FileName: fmt.Sprintf("s%d.pdf", i),
+			Meta: map[string]string{"submitter": s.name, "submitter_type": s.typ, "country": s.country, "date": fmt.Sprintf("%d-05-01", 2019+i%5)}}
+		for seq := range 15 {
+			p := corpus.Passage{Seq: seq, Page: 1 + seq/5, Text: fmt.Sprintf("Passage %d of submission %d on cyber security and critical infrastructure.", seq, i), Kind: kinds[r.IntN(len(kinds))]}
+			for _, n := range []string{"a", "b", "f", "g", "j"} {
+				if r.IntN(3) == 0 {
+					p.Tags = append(p.Tags, corpus.Tag{Norm: n, Score: 0.8})
+				}
+			}
+			d.Passages = append(d.Passages, p)
+		}
+		docs = append(docs, d)
+	}
+	return docs
+}
+
+// TestSelectionCountsSayWhatTickingDoes checks every count against the
+// search ticking its value runs: with norms ANDed a norm's count is the
+// total with it added; where a filter ORs values, an unticked value's
+// count is what it adds to the total; a year's count is the total with
+// that year in place of the current range.
+func TestSelectionCountsSayWhatTickingDoes(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(ctx, filepath.Join(t.TempDir(), "index"), OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.IndexDocuments(ctx, facetDocs()); err != nil {
+		t.Fatal(err)
+	}
+	total := func(r Request) int {
+		t.Helper()
+		n, err := ix.Count(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != n {
+			t.Fatalf("count %d, search total %d for %+v", n, res.Total, r)
+		}
+		return int(n)
+	}
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+
+	// AND: the search's own norm counts are the totals with each norm added.
+	and := Request{Query: "infrastructure", Norms: []string{"g"}, NormsAll: true, Facets: true}
+	res, err := ix.Search(ctx, and)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel, err := ix.SelectionCounts(ctx, and)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := sel.Facets[FieldNorm]; ok {
+		t.Error("with norms ANDed the search's own norm counts hold; SelectionCounts should not replace them")
+	}
+	checked := 0
+	for _, c := range res.Facets[FieldNorm] {
+		with := and
+		with.Norms = appendNew(slices.Clone(and.Norms), c.Value)
+		if got := total(with); got != c.Count {
+			t.Errorf("AND: norm %s counts %d, ticking it gives %d", c.Value, c.Count, got)
+		}
+		checked++
+	}
+	if checked < 3 {
+		t.Fatalf("only %d norm counts to check", checked)
+	}
+
+	// OR: an unticked norm's count is what ticking it adds.
+	or := Request{Query: "infrastructure", Norms: []string{"g", "j"}, Submitters: []string{"Republic of Examplia"}, Kinds: []string{"body"},
+		Since: day("2019-01-01"), Until: day("2021-12-31")}
+	base := total(or)
+	if base == 0 {
+		t.Fatal("the OR request finds nothing")
+	}
+	sel, err = ix.SelectionCounts(ctx, or)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{FieldNorm, FieldSubmitter, FieldKind, FieldYear} {
+		if len(sel.Facets[name]) == 0 {
+			t.Errorf("no selection counts for the active filter %s", name)
+		}
+	}
+	if _, ok := sel.Facets[FieldCountry]; ok {
+		t.Error("counts for country, whose filter is not active")
+	}
+	for _, c := range sel.Facets[FieldNorm] {
+		if slices.Contains(or.Norms, c.Value) {
+			if c.Count != 0 {
+				t.Errorf("ticked norm %s adds %d, want 0", c.Value, c.Count)
+			}
+			continue
+		}
+		with := or
+		with.Norms = append(slices.Clone(or.Norms), c.Value)
+		if got := total(with); got != base+c.Count {
+			t.Errorf("OR: norm %s adds %d, ticking it gives %d over %d", c.Value, c.Count, got, base)
+		}
+	}
+	adds := func(name string, tick func(Request, string) Request, ticked []string) {
+		t.Helper()
+		if !sel.Adds[name] {
+			t.Errorf("%s counts are not additions", name)
+		}
+		n := 0
+		for _, c := range sel.Facets[name] {
+			if slices.Contains(ticked, c.Value) {
+				continue
+			}
+			if got := total(tick(or, c.Value)); got != base+c.Count {
+				t.Errorf("%s %s adds %d, ticking it gives %d over %d", name, c.Value, c.Count, got, base)
+			}
+			n++
+		}
+		if n == 0 {
+			t.Errorf("%s: no unticked value to check", name)
+		}
+	}
+	adds(FieldSubmitter, func(r Request, v string) Request { r.Submitters = append(slices.Clone(r.Submitters), v); return r }, or.Submitters)
+	adds(FieldKind, func(r Request, v string) Request { r.Kinds = append(slices.Clone(r.Kinds), v); return r }, or.Kinds)
+	if sel.Adds[FieldYear] {
+		t.Error("year counts are additions; a year replaces the range")
+	}
+	for _, c := range sel.Facets[FieldYear] {
+		r := or
+		r.Since, _ = ParseDate(c.Value, false)
+		r.Until, _ = ParseDate(c.Value, true)
+		if got := total(r); got != c.Count {
+			t.Errorf("year %s counts %d, choosing it gives %d", c.Value, c.Count, got)
+		}
+	}
+
+	// Countries, types and documents: their filters and facets agree.
+	for _, r := range []Request{
+		{Countries: []string{"Examplia"}, Facets: true},
+		{SubmitterTypes: []string{"STATE"}, Facets: true},
+		{Documents: []string{fmt.Sprintf("%064x", 3)}, Facets: true},
+	} {
+		res, err := ix.Search(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total == 0 {
+			t.Errorf("%+v finds nothing", r)
+		}
+		sel, err := ix.SelectionCounts(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sel.Facets) != 1 {
+			t.Errorf("%+v: selection counts of %d facets, want 1", r, len(sel.Facets))
+		}
+		for name, counts := range sel.Facets {
+			sum := 0
+			for _, c := range counts {
+				sum += c.Count
+			}
+			if sum != 12*15 && name != FieldCountry {
+				t.Errorf("%s counts without its filter sum to %d, want every passage", name, sum)
+			}
+		}
+	}
+	if res, _ := ix.Search(ctx, Request{Countries: []string{"Examplia"}, Facets: true}); res != nil {
+		if c := res.Facets[FieldCountry]; len(c) != 1 || c[0].Value != "Examplia" || c[0].Count != int(res.Total) {
+			t.Errorf("country facet %+v for %d passages of Examplia", c, res.Total)
+		}
+	}
+}
+
+func TestParamsOfFacetFilters(t *testing.T) {
+	id := fmt.Sprintf("%064x", 7)
+	r, err := Params{Kind: KindSearch, Norms: []string{"f,g"}, NormOp: "AND", SubmitterTypes: []string{"state", "state"}, Countries: []string{"Examplia"},
+		Documents: []string{id}, Kinds: []string{"Note"}, Limit: "20", Page: "3"}.Request()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.NormsAll || r.Offset != 40 || len(r.SubmitterTypes) != 1 || r.Documents[0] != id || r.Kinds[0] != "note" || r.Countries[0] != "Examplia" {
+		t.Errorf("parsed %+v", r)
+	}
+	for _, c := range []struct {
+		p     Params
+		field string
+	}{
+		{Params{Kind: KindSearch, NormOp: "xor"}, "norm_op"},
+		{Params{Kind: KindSearch, Page: "0"}, "page"},
+		{Params{Kind: KindSearch, Page: "two"}, "page"},
+		{Params{Kind: KindSearch, Page: "2", Offset: "10"}, "page"},
+		{Params{Kind: KindSearch, Page: "100000"}, "page"},
+		{Params{Kind: KindExport, Page: "2"}, "page"},
+		{Params{Kind: KindSearch, Documents: []string{"abc"}}, "doc"},
+		{Params{Kind: KindSearch, Kinds: []string{"chapter"}}, "kind"},
+	} {
+		_, err := c.p.Request()
+		re, ok := err.(*RequestError)
+		if !ok || re.Field != c.field {
+			t.Errorf("%+v: want an error on %s, got %v", c.p, c.field, err)
+		}
+	}
+}
