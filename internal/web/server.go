@@ -81,6 +81,7 @@ func New(d *datadir.Dir, log *slog.Logger) (*Server, error) {
 	s.mux.HandleFunc("GET /coverage", s.pageCoverage)
 	s.routeWatches()
 	s.citeRoutes()
+	s.mux.HandleFunc("GET /", s.notFound)
 	return s, nil
 }
 
@@ -327,16 +328,20 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
 func (s *Server) document(w http.ResponseWriter, r *http.Request) (*corpus.Document, bool) {
 	id := r.PathValue("id")
 	if !validID(id) {
-		writeError(w, http.StatusBadRequest, errors.New("a document id is 64 hexadecimal characters"))
+		status := http.StatusBadRequest
+		if !isAPI(r) {
+			status = http.StatusNotFound // a page with that address cannot exist
+		}
+		s.errorFor(w, r, status, errors.New("a document id is 64 hexadecimal characters"))
 		return nil, false
 	}
 	d, err := s.data.Store.Document(r.Context(), id, corpus.WithPassages)
 	if errors.Is(err, corpus.ErrNotFound) {
-		writeError(w, http.StatusNotFound, err)
+		s.errorFor(w, r, http.StatusNotFound, err)
 		return nil, false
 	}
 	if err != nil {
-		s.fail(w, err)
+		s.failPage(w, r, err)
 		return nil, false
 	}
 	d.Title, d.FileName, d.Meta = cut(d.Title), cut(d.FileName), boundMeta(d.Meta)

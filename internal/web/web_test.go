@@ -149,7 +149,7 @@ func TestAPISearchCursor(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(page), `id="more"`) || !strings.Contains(string(page), "after=") {
+	if !strings.Contains(string(page), `id="next"`) || !strings.Contains(string(page), "page=2") {
 		t.Fatal("search page lacks the link to the next page")
 	}
 }
