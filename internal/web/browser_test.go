@@ -37,15 +37,15 @@ func TestBrowser(t *testing.T) {
 	err = chromedp.Run(ctx,
 		chromedp.WaitVisible("#hits li", chromedp.ByQuery),
 		chromedp.Text("#total", &total, chromedp.ByID),
-		// Tick norm (g): the page's script resubmits the form.
-		chromedp.Click(`input[name=norm][value=g]`, chromedp.ByQuery),
+		// Tick norm (g): a facet value is a link to the page with it ticked.
+		chromedp.Click(`#facet-norm a[data-value=g]`, chromedp.ByQuery),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitForURL(t, ctx, "norm=g")
 	err = chromedp.Run(ctx,
-		chromedp.WaitVisible(`input[name=norm][value=g]:checked`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#facet-norm a.ticked[data-value=g]`, chromedp.ByQuery),
 		chromedp.Text("#hits", &hits, chromedp.ByID),
 		chromedp.FullScreenshot(&shot, 100), // 100: PNG (less is JPEG)
 		chromedp.Click("#hits li a.title", chromedp.ByQuery),

@@ -472,7 +472,7 @@ type yearBar struct {
 
 func newYearChart(st searchState, counts []index.FacetCount) *yearChart {
 	by := map[int]int{}
-	lo, hi, max := 0, 0, 0
+	lo, hi, top := 0, 0, 0
 	for _, c := range counts {
 		y, err := strconv.Atoi(c.Value)
 		if err != nil {
@@ -485,11 +485,11 @@ func newYearChart(st searchState, counts []index.FacetCount) *yearChart {
 		if y > hi {
 			hi = y
 		}
-		if c.Count > max {
-			max = c.Count
+		if c.Count > top {
+			top = c.Count
 		}
 	}
-	if max == 0 || hi-lo > 80 {
+	if top == 0 || hi-lo > 80 {
 		return nil
 	}
 	since, until := st.v.Get("since"), st.v.Get("until")
@@ -510,20 +510,15 @@ func newYearChart(st searchState, counts []index.FacetCount) *yearChart {
 		})
 		h := 0
 		if n > 0 {
-			h = max64(2, plot*n/max)
+			h = max(2, plot*n/top)
 		}
 		x := (y - lo) * (barW + gap)
 		ch.Bars = append(ch.Bars, yearBar{Year: y, Count: n, URL: u, Ticked: ticked, X: x, Y: plot - h, W: barW, H: h, TextX: x + barW/2, Label: "’" + ys[len(ys)-2:]})
 	}
-	ch.Width = len(ch.Bars)*(barW+gap) - gap
+	// At least a dozen bars' width, so that one year is not one bar as
+	// wide as the column.
+	ch.Width = max(len(ch.Bars), 12)*(barW+gap) - gap
 	return ch
-}
-
-func max64(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 // newPager links the pages around the current one; past the pages that

@@ -9,9 +9,10 @@ document.addEventListener("DOMContentLoaded", function () {
     var sort = document.getElementById("sort");
     if (sort) sort.addEventListener("change", function () { form.submit(); });
   }
-  // On a narrow screen the filters start folded, above the results.
+  // On a narrow screen the filters start folded, above the results (the
+  // chips of the active ones stay in view).
   var facets = document.getElementById("facets");
-  if (facets && window.matchMedia("(max-width: 760px)").matches && !document.querySelector("#chips")) {
+  if (facets && window.matchMedia("(max-width: 760px)").matches) {
     facets.removeAttribute("open");
   }
   // The passage a link points to (#pN): marked, and centred.
