@@ -152,6 +152,72 @@ func main() {
 	fmt.Printf("/api/search (copies collapsed): p50 %s p99 %s\n", c50.Round(time.Microsecond), c99.Round(time.Microsecond))
 	fmt.Printf("ratio HTTP / direct: p50 %.2f, p99 %.2f (target <= 1.3)\n", float64(h50)/float64(d50), float64(h99)/float64(d99))
 	fmt.Printf("ratio collapsed / collapse=false: p50 %.2f, p99 %.2f (target <= 1.3)\n", float64(c50)/float64(h50), float64(c99)/float64(h99))
+	pageQueries := make([]pageQuery, len(qs))
+	for i, x := range qs {
+		pageQueries[i] = pageQuery{words: x.words, norm: x.norm, other: letters[(i*7+3)%len(letters)]}
+	}
+	measureFacetedPage(client, addr, pageQueries)
+}
+
+// pageQuery is one search of the facetted page measurement: words, a
+// norm, and a second norm for the page with more filters ticked.
+type pageQuery struct{ words, norm, other string }
+
+// measureFacetedPage measures, interleaved in one run, the plain search
+// (/api/search: words and a norm, the default collapsed page of 10) and
+// the search page (/) for the same search with every facet counted, the
+// selection counts that say what ticking each value does, evidence read
+// for each hit and the page rendered: once with the one norm ticked (one
+// selection count), once with a second norm, a submitter and a year
+// range ticked (four). The target is page p99 <= 2 x plain p99.
+func measureFacetedPage(client *http.Client, addr string, qs []pageQuery) {
+	get := func(path string, v url.Values) time.Duration {
+		start := time.Now()
+		resp, err := client.Get("http://" + addr + path + "?" + v.Encode())
+		if err != nil {
+			log.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			log.Fatalf("%s: status %d", path, resp.StatusCode)
+		}
+		return time.Since(start)
+	}
+	plain := func(x pageQuery) url.Values {
+		return url.Values{"q": {x.words}, "norm": {x.norm}, "limit": {"10"}}
+	}
+	page := func(x pageQuery) url.Values {
+		return url.Values{"q": {x.words}, "norm": {x.norm}, "limit": {"10"}}
+	}
+	filtered := func(x pageQuery) url.Values {
+		return url.Values{"q": {x.words}, "norm": {x.norm, x.other}, "submitter": {"Republic of Examplia"}, "since": {"2020"}, "until": {"2022"}, "limit": {"10"}}
+	}
+	for _, x := range qs[:min(20, len(qs))] {
+		get("/api/search", plain(x))
+		get("/", page(x))
+		get("/", filtered(x))
+	}
+	var pl, pg, fl []time.Duration
+	for _, x := range qs {
+		pl = append(pl, get("/api/search", plain(x)))
+		pg = append(pg, get("/", page(x)))
+		fl = append(fl, get("/", filtered(x)))
+	}
+	p := func(v []time.Duration, q float64) time.Duration {
+		sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
+		return v[int(q*float64(len(v)-1))]
+	}
+	p50, p99 := p(pl, 0.5), p(pl, 0.99)
+	for _, m := range []struct {
+		name string
+		d    []time.Duration
+	}{{"search page, one norm ticked:       ", pg}, {"search page, norms+submitter+years: ", fl}} {
+		m50, m99 := p(m.d, 0.5), p(m.d, 0.99)
+		fmt.Printf("%s p50 %s p99 %s; ratio to /api/search p50 %.2f, p99 %.2f (target p99 <= 2)\n", m.name,
+			m50.Round(time.Microsecond), m99.Round(time.Microsecond), float64(m50)/float64(p50), float64(m99)/float64(p99))
+	}
+	fmt.Printf("plain /api/search (same run):          p50 %s p99 %s\n", p50.Round(time.Microsecond), p99.Round(time.Microsecond))
 }
 
 // generate yields documents of 100 passages each with random norms and
@@ -168,6 +234,7 @@ func generate(n int, pool bool, copies float64) func(yield func(*corpus.Document
 		for docNo := 0; docNo*100 < n; docNo++ {
 			d := &corpus.Document{ID: fmt.Sprintf("%064x", docNo+1), Title: fmt.Sprintf("Submission %d", docNo), FileName: fmt.Sprintf("sub-%d.pdf", docNo),
 				Meta: map[string]string{"submitter": submitters[docNo%len(submitters)], "date": fmt.Sprintf("%d-0%d-15", 2019+docNo%6, 1+docNo%9)}}
+			addFacetMeta(d, docNo)
 			repeat := !pool && docNo > 0 && r.Float64() < copies
 			for s := 0; s < 100 && docNo*100+s < n; s++ {
 				text := texts[r.IntN(len(texts))]
@@ -216,4 +283,18 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return total
+}
+
+// addFacetMeta gives a generated document the submitter type and
+// country the search page counts, as a metadata.csv would.
+func addFacetMeta(d *corpus.Document, docNo int) {
+	types := map[string]string{"Republic of Examplia": "state", "Kingdom of Westmark": "state", "Acme Secure Systems": "company",
+		"Digital Rights Watchers": "NGO", "Northern Regional Forum": "regional"}
+	d.Meta["submitter_type"] = types[d.Meta["submitter"]]
+	switch d.Meta["submitter"] {
+	case "Republic of Examplia":
+		d.Meta["country"] = "Examplia"
+	case "Kingdom of Westmark":
+		d.Meta["country"] = "Westmark"
+	}
 }
