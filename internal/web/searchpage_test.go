@@ -1,13 +1,16 @@
 package web
 
 import (
+	"context"
 	"html"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/normtag/normtag/internal/norms"
 )
@@ -228,5 +231,33 @@ func TestLandingPageAndHTMLErrors(t *testing.T) {
 		if c.html != strings.Contains(ctype, "text/html") || c.html != strings.Contains(body, "</html>") {
 			t.Errorf("%s: content type %s, want HTML %v:\n%.300s", c.path, ctype, c.html, body)
 		}
+	}
+}
+
+// TestBusyPageAnswersHTML: a page refused while the server is busy is an
+// HTML page with Retry-After, as the API's refusal is JSON.
+func TestBusyPageAnswersHTML(t *testing.T) {
+	_, d := sampleServer(t)
+	s, err := New(d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.cache.Close() })
+	s.heavy = newLimiter(1, 0, 50*time.Millisecond)
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	release, err := s.heavy.acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	resp, err := http.Get(ts.URL + "/?norm=g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(body), `id="error-page"`) {
+		t.Errorf("busy page: status %d, Retry-After %q:\n%.300s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
 	}
 }

@@ -97,7 +97,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
 	defer cancel()
 	if len(r.URL.RawQuery) > 4*index.MaxQueryLength {
-		writeError(w, http.StatusRequestURITooLong, errors.New("query string too long"))
+		s.errorFor(w, r, http.StatusRequestURITooLong, errors.New("query string too long"))
 		return
 	}
 	lim := s.heavy
@@ -106,6 +106,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	release, err := lim.acquire(ctx)
 	if err != nil {
+		if !isAPI(r) {
+			w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
+			s.errorFor(w, r, http.StatusServiceUnavailable, errBusy)
+			return
+		}
 		refuse(w, errBusy)
 		return
 	}
