@@ -59,6 +59,9 @@ document.addEventListener("DOMContentLoaded", function () {
       case "o":
       case "Enter":
         var list = hits();
+        // Enter on a focused link follows that link; on a selected hit it
+        // opens the hit.
+        if (e.key === "Enter" && t !== list[selected]) break;
         if (selected >= 0 && list[selected]) {
           var a = list[selected].querySelector("a.title");
           if (a) { e.preventDefault(); location.href = a.href; }
