@@ -185,7 +185,7 @@ func printHits(w io.Writer, res *index.Result, req index.Request, color bool) {
 		fmt.Fprintf(w, "more: --after %s\n", res.Next)
 	}
 	if len(res.Facets) > 0 {
-		for _, f := range []string{index.FieldNorm, index.FieldKind, index.FieldSubmitter, index.FieldSubmitterType, index.FieldYear} {
+		for _, f := range []string{index.FieldNorm, index.FieldKind, index.FieldSubmitter, index.FieldSubmitterType, index.FieldCountry, index.FieldLang, index.FieldYear} {
 			counts := res.Facets[f]
 			if len(counts) == 0 {
 				continue
