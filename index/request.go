@@ -102,8 +102,12 @@ type Request struct {
 	Format string
 	// Highlight marks matched words in Hit.Snippet with Mark.
 	Highlight bool
-	// Facets adds counts per norm, submitter, submitter type and year.
+	// Facets adds counts per norm, submitter, submitter type, year,
+	// passage kind and language.
 	Facets bool
+	// AllFacets, with Facets, counts countries and documents too (the
+	// search page's facets): two more columns read for every match.
+	AllFacets bool
 	// MaxLimit lowers the largest page size this surface allows (the HTTP
 	// API's is APIMaxLimit); 0 means MaxLimit.
 	MaxLimit int

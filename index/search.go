@@ -172,8 +172,11 @@ func (e *QueryError) Unwrap() error { return e.Err }
 // counts: submitters as written, not lower-cased.
 var facets = []struct{ name, field string }{
 	{FieldNorm, FieldNorm}, {FieldSubmitter, FieldSubmitterName}, {FieldSubmitterType, FieldSubmitterType}, {FieldYear, FieldYear},
-	{FieldKind, FieldKind}, {FieldLang, FieldLang}, {FieldCountry, FieldCountryName}, {FieldDoc, FieldDoc},
+	{FieldKind, FieldKind}, {FieldLang, FieldLang},
 }
+
+// pageFacets are the facets Request.AllFacets adds.
+var pageFacets = []struct{ name, field string }{{FieldCountry, FieldCountryName}, {FieldDoc, FieldDoc}}
 
 // BuildQuery turns a validated request into a bleve query, reporting
 // query-string errors as *QueryError.
@@ -391,6 +394,11 @@ func NewSearchRequest(r Request) (*bleve.SearchRequest, error) {
 	if r.Facets {
 		for _, f := range facets {
 			req.AddFacet(f.name, bleve.NewFacetRequest(f.field, facetSize(f.field)))
+		}
+		if r.AllFacets {
+			for _, f := range pageFacets {
+				req.AddFacet(f.name, bleve.NewFacetRequest(f.field, facetSize(f.field)))
+			}
 		}
 	}
 	return req, nil

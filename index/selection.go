@@ -81,7 +81,7 @@ func (ix *Index) SelectionCounts(ctx context.Context, r Request) (_ *Selection, 
 			continue
 		}
 		field := FieldNorm
-		for _, f := range facets {
+		for _, f := range append(facets[:len(facets):len(facets)], pageFacets...) {
 			if f.name == g.name {
 				field = f.field
 			}

@@ -165,9 +165,9 @@ func TestSelectionCountsSayWhatTickingDoes(t *testing.T) {
 
 	// Countries, types and documents: their filters and facets agree.
 	for _, r := range []Request{
-		{Countries: []string{"Examplia"}, Facets: true},
+		{Countries: []string{"Examplia"}, Facets: true, AllFacets: true},
 		{SubmitterTypes: []string{"STATE"}, Facets: true},
-		{Documents: []string{fmt.Sprintf("%064x", 3)}, Facets: true},
+		{Documents: []string{fmt.Sprintf("%064x", 3)}, Facets: true, AllFacets: true},
 	} {
 		res, err := ix.Search(ctx, r)
 		if err != nil {
@@ -193,7 +193,7 @@ func TestSelectionCountsSayWhatTickingDoes(t *testing.T) {
 			}
 		}
 	}
-	if res, _ := ix.Search(ctx, Request{Countries: []string{"Examplia"}, Facets: true}); res != nil {
+	if res, _ := ix.Search(ctx, Request{Countries: []string{"Examplia"}, Facets: true, AllFacets: true}); res != nil {
 		if c := res.Facets[FieldCountry]; len(c) != 1 || c[0].Value != "Examplia" || c[0].Count != int(res.Total) {
 			t.Errorf("country facet %+v for %d passages of Examplia", c, res.Total)
 		}

@@ -214,7 +214,7 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 	var res *index.Result
 	var sel *index.Selection
 	if err == nil {
-		req.Highlight, req.Facets = true, true
+		req.Highlight, req.Facets, req.AllFacets = true, true, true
 		res, sel, err = s.searchWithSelection(r.Context(), req)
 	}
 	status := http.StatusOK
