@@ -281,6 +281,13 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 	return res
 }
 
+// exclusiveWindows is the number of distinctive windows a verbatim run
+// needs before it holds back other norms' rules inside it. One window is
+// six words, often a stock phrase shared in meaning with other norms ("the
+// critical infrastructure of another State" is (h)'s wording, and says
+// what (f) protects); a run of seven words or more is a quotation.
+const exclusiveWindows = 2
+
 // filter removes the firings that do not count, in place: evidence inside
 // a quote of another norm's official text (a quote carries its own norm
 // only), rules without the ICT context they need, and rules that yield
@@ -291,7 +298,7 @@ func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field, quote
 	var quotedNorms uint16 // a bit per norm quoted
 	if quoted {
 		for _, q := range sc.quotes {
-			if q.windows > 0 {
+			if q.windows >= exclusiveWindows {
 				spans = append(spans, quoteSpan{start: int32(q.start), end: int32(q.end), norm: q.norm})
 				quotedNorms |= 1 << q.norm
 			}
