@@ -252,7 +252,9 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 			}
 		}
 	}
-	quoted := res.hasQuotes()
+	// A quotation puts the passage in the field; one six-word window of a
+	// norm's text ("the integrity of the supply chain") does not.
+	quoted := res.quotedRun(exclusiveWindows)
 	res.context = len(sc.context) > 0 || len(res.refs) > 0 || quoted
 	if len(sc.hits) == 0 {
 		return res
@@ -775,6 +777,17 @@ func (t *Tagger) score(res result) []corpus.Tag {
 	}
 	corpus.SortTags(tags)
 	return tags
+}
+
+// quotedRun reports whether some norm's text is quoted for at least
+// windows distinctive windows.
+func (r *result) quotedRun(windows int) bool {
+	for _, q := range r.quotes {
+		if q.runs >= windows {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *result) hasQuotes() bool {
