@@ -41,14 +41,20 @@ const floorMargin = 0.02
 // 1.000/1.000/0.853/0.172. ar, ru and zh are the sets of languages the
 // rules barely cover yet.
 var floors = []floor{
-	{"heldout.jsonl", 0.900, 0.900, 0.934, 0.914, 0.064, 1.000},
-	{"heldout-fresh.jsonl", 0.745, 0.745, 0.953, 0.820, 0.036, 1.000},
+	// heldout, fresh, blind, blind2, blind4, blind5 and blind8-en raised
+	// on 2026-11-30 (rules14: intent yields, English paraphrase families,
+	// one-window quotes not exclusive); top-1 / extra before: heldout
+	// 0.900/0.064, fresh 0.745/0.036, blind 0.975/0.050, blind2
+	// 0.945/0.109, blind4 0.939/0.051, blind5 0.894/0.045, blind8-en
+	// 0.773/0.082 (its first run, below, stays the generalisation figure).
+	{"heldout.jsonl", 0.909, 0.909, 0.971, 0.936, 0.027, 1.000},
+	{"heldout-fresh.jsonl", 0.818, 0.818, 0.978, 0.883, 0.018, 1.000},
 	{"heldout-final.jsonl", 0.697, 0.697, 0.958, 0.779, 0.030, 1.000},
-	{"heldout-blind.jsonl", 0.975, 0.983, 0.952, 0.968, 0.050, 1.000},
-	{"heldout-blind2.jsonl", 0.945, 0.964, 0.898, 0.934, 0.109, 1.000},
+	{"heldout-blind.jsonl", 0.983, 0.983, 0.967, 0.976, 0.033, 1.000},
+	{"heldout-blind2.jsonl", 0.973, 0.982, 0.939, 0.961, 0.064, 1.000},
 	{"heldout-blind3.jsonl", 0.828, 0.889, 0.880, 0.885, 0.121, 1.000},
-	{"heldout-blind4.jsonl", 0.939, 0.960, 0.950, 0.955, 0.051, 1.000},
-	{"heldout-blind5.jsonl", 0.894, 0.894, 0.952, 0.921, 0.045, 1.000},
+	{"heldout-blind4.jsonl", 0.960, 0.970, 0.980, 0.974, 0.020, 1.000},
+	{"heldout-blind5.jsonl", 0.909, 0.909, 0.984, 0.944, 0.015, 1.000},
 	{"heldout-blind6.jsonl", 0.758, 0.758, 0.962, 0.831, 0.030, 1.000},
 	{"heldout-blind7.jsonl", 0.791, 0.818, 0.909, 0.859, 0.082, -1},
 	{"heldout-offtopic.jsonl", 0, 0, 0, 0, 0, 0.983},
@@ -86,7 +92,7 @@ var floors = []floor{
 	// round (their misses showed which kinds of wording the rules lacked),
 	// so their figures since (top-1 0.97, no-norm untagged 1.000) are
 	// regression guards, not measures of generalisation.
-	{"heldout-blind8-en.jsonl", 0.773, 0.782, 0.905, 0.838, 0.082, 1.000},
+	{"heldout-blind8-en.jsonl", 0.891, 0.918, 0.953, 0.934, 0.045, 1.000},
 	{"heldout-blind8-ar.jsonl", 0.970, 0.970, 0.941, 0.956, 0.061, 1.000},
 	{"heldout-blind8-ru.jsonl", 0.970, 0.970, 0.970, 0.969, 0.030, 1.000},
 	{"heldout-blind8-zh.jsonl", 0.985, 0.985, 0.929, 0.958, 0.076, 1.000},
