@@ -49,14 +49,18 @@ var floors = []floor{
 	// 0.773/0.082 (its first run, below, stays the generalisation figure).
 	{"heldout.jsonl", 0.909, 0.909, 0.971, 0.936, 0.027, 1.000},
 	{"heldout-fresh.jsonl", 0.818, 0.818, 0.978, 0.883, 0.018, 1.000},
-	{"heldout-final.jsonl", 0.697, 0.697, 0.958, 0.779, 0.030, 1.000},
+	// final, blind3, blind6 and blind7 were rules14's hold-out: never read
+	// while its rules were written, measured before (top-1 / extra: final
+	// 0.697/0.030, blind3 0.828/0.121, blind6 0.758/0.030, blind7
+	// 0.791/0.082) and after, then raised to the after figures.
+	{"heldout-final.jsonl", 0.727, 0.727, 0.960, 0.797, 0.030, 1.000},
 	{"heldout-blind.jsonl", 0.983, 0.983, 0.967, 0.976, 0.033, 1.000},
 	{"heldout-blind2.jsonl", 0.973, 0.982, 0.939, 0.961, 0.064, 1.000},
-	{"heldout-blind3.jsonl", 0.828, 0.889, 0.880, 0.885, 0.121, 1.000},
+	{"heldout-blind3.jsonl", 0.848, 0.899, 0.899, 0.897, 0.101, 1.000},
 	{"heldout-blind4.jsonl", 0.960, 0.970, 0.980, 0.974, 0.020, 1.000},
 	{"heldout-blind5.jsonl", 0.909, 0.909, 0.984, 0.944, 0.015, 1.000},
-	{"heldout-blind6.jsonl", 0.758, 0.758, 0.962, 0.831, 0.030, 1.000},
-	{"heldout-blind7.jsonl", 0.791, 0.818, 0.909, 0.859, 0.082, -1},
+	{"heldout-blind6.jsonl", 0.788, 0.788, 0.963, 0.849, 0.030, 1.000},
+	{"heldout-blind7.jsonl", 0.818, 0.836, 0.948, 0.887, 0.045, -1},
 	{"heldout-offtopic.jsonl", 0, 0, 0, 0, 0, 0.983},
 	{"written.jsonl", 0.897, 0.897, 0.963, 0.920, 0.034, -1},
 	// ar, ru and zh: raised when the rules for those languages landed
