@@ -99,6 +99,7 @@ const (
 	SourceText     = "text"      // printed in the document (cover, dateline, letterhead)
 	SourceFile     = "file"      // the file's own properties (PDF Info, DOCX core, HTML meta)
 	SourceFileName = "file_name" // the file's name, when nothing better was found
+	SourceOCR      = "ocr"       // printed on the cover but only as a picture, read by OCR
 )
 
 // Page is the extracted text of one page. Number is 1-based.

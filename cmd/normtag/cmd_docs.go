@@ -27,7 +27,7 @@ func docsCommand() *cli.Command {
 		Usage: "list stored documents with their metadata, where it came from, and counts",
 		Description: "One line per document (json: one object per document, in a list), by title:\n" +
 			"id (the first 12 hex digits in text), title, submitter, date, where each of those came from\n" +
-			"(sidecar, text, file or file_name), language, format, pages, passages, body passages per norm\n" +
+			"(sidecar, text, ocr, file or file_name), language, format, pages, passages, body passages per norm\n" +
 			"(headings left out), the document it nearly repeats, why the index could not take it, first path.\n" +
 			"--submitter, --lang, --since and --until select documents as they do in search; --failed keeps\n" +
 			"the documents the index could not take. Files that could not be stored: normtag failures.",

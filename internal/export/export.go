@@ -29,7 +29,7 @@ type Row struct {
 	Country       string `json:"country"`
 	Date          string `json:"date"`
 	// TitleSource, DateSource and SubmitterSource say where the title,
-	// date and submitter came from: sidecar, text, file or file_name.
+	// date and submitter came from: sidecar, text, ocr, file or file_name.
 	TitleSource     string `json:"title_source"`
 	DateSource      string `json:"date_source"`
 	SubmitterSource string `json:"submitter_source"`

@@ -4,8 +4,12 @@
 package pdfgen
 
 import (
+	"bytes"
+	"compress/zlib"
 	"fmt"
+	"image"
 	"io"
+	"sort"
 	"strings"
 )
 
@@ -35,9 +39,46 @@ var escape = strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace
 
 // addTextPage adds a content stream and a letter-size page drawing it
 // with font as /F1, and returns the page's object number.
-func addTextPage(o *Objects, content string, font int) int {
+func addTextPage(o *Objects, content string, font int) int { return addPage(o, content, font, nil) }
+
+// addPage is addTextPage with images (XObject names to object numbers)
+// the content draws.
+func addPage(o *Objects, content string, font int, images map[string]int) int {
 	c := o.Add(fmt.Appendf(nil, "<< /Length %d >>\nstream\n%sendstream", len(content), content))
-	return o.Add(fmt.Appendf(nil, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >> >> >>", c, font))
+	var xobjects strings.Builder
+	if len(images) > 0 {
+		names := make([]string, 0, len(images))
+		for name := range images {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		xobjects.WriteString(" /XObject <<")
+		for _, name := range names {
+			fmt.Fprintf(&xobjects, " /%s %d 0 R", name, images[name])
+		}
+		xobjects.WriteString(" >>")
+	}
+	return o.Add(fmt.Appendf(nil, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >>%s >> >>", c, font, xobjects.String()))
+}
+
+// AddImage adds a grey image XObject (Flate-compressed) and returns its
+// object number.
+func AddImage(o *Objects, img *image.Gray) int {
+	bounds := img.Bounds()
+	wpx, hpx := bounds.Dx(), bounds.Dy()
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		off := img.PixOffset(bounds.Min.X, y)
+		zw.Write(img.Pix[off : off+wpx])
+	}
+	zw.Close() // writes to memory: cannot fail
+	return o.Add(append(fmt.Appendf(nil, "<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n", wpx, hpx, z.Len()), append(z.Bytes(), "\nendstream"...)...))
+}
+
+// ImageSize is the size in points of img shown at dpi.
+func ImageSize(img *image.Gray, dpi int) (w, h float64) {
+	return float64(img.Bounds().Dx()) * 72 / float64(dpi), float64(img.Bounds().Dy()) * 72 / float64(dpi)
 }
 
 // Pages makes n pages of generated policy-like lines.
@@ -67,10 +108,14 @@ func Pages(n int) [][]string {
 
 // Line is one line of a styled page: its text (ASCII, or Latin-1 letters
 // the WinAnsi encoding has) and type size in points (0: 11). A blank Text
-// leaves a blank line.
+// leaves a blank line. A line with an Image is that picture instead, at
+// DPI, as a cover draws its title or a letterhead its logo: the text
+// layer does not hold it.
 type Line struct {
-	Text string
-	Size float64
+	Text  string
+	Size  float64
+	Image *image.Gray
+	DPI   int
 }
 
 // Info is what a styled PDF's document information dictionary says.
@@ -91,7 +136,16 @@ func WriteStyled(w io.Writer, info Info, pages [][]Line) error {
 	for _, lines := range pages {
 		var c strings.Builder
 		y := 760.0
+		images := map[string]int{}
 		for _, l := range lines {
+			if l.Image != nil {
+				w, h := ImageSize(l.Image, l.DPI)
+				y -= h
+				name := fmt.Sprintf("Im%d", len(images))
+				images[name] = AddImage(o, l.Image)
+				fmt.Fprintf(&c, "q %.2f 0 0 %.2f 72 %.2f cm /%s Do Q\n", w, h, y, name)
+				continue
+			}
 			size := l.Size
 			if size <= 0 {
 				size = 11
@@ -101,7 +155,7 @@ func WriteStyled(w io.Writer, info Info, pages [][]Line) error {
 				fmt.Fprintf(&c, "BT /F1 %g Tf 72 %g Td (%s) Tj ET\n", size, y, escape(l.Text))
 			}
 		}
-		kids = append(kids, addTextPage(o, c.String(), font))
+		kids = append(kids, addPage(o, c.String(), font, images))
 	}
 	var dict strings.Builder
 	for _, kv := range [][2]string{{"Title", info.Title}, {"Author", info.Author}, {"Producer", info.Producer}, {"CreationDate", info.CreationDate}, {"ModDate", info.ModDate}} {

@@ -5,7 +5,6 @@ package scanpdf
 
 import (
 	"bytes"
-	"compress/zlib"
 	"fmt"
 	"image"
 	"image/color"
@@ -26,19 +25,8 @@ func Write(w io.Writer, pages []*image.Gray, dpi int) error {
 	o := pdfgen.NewObjects()
 	var kids []int
 	for _, img := range pages {
-		bounds := img.Bounds()
-		wpx, hpx := bounds.Dx(), bounds.Dy()
-		var z bytes.Buffer
-		zw := zlib.NewWriter(&z)
-		for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
-			off := img.PixOffset(bounds.Min.X, y)
-			zw.Write(img.Pix[off : off+wpx])
-		}
-		if err := zw.Close(); err != nil {
-			return fmt.Errorf("compress page image: %w", err)
-		}
-		im := o.Add(append(fmt.Appendf(nil, "<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n", wpx, hpx, z.Len()), append(z.Bytes(), "\nendstream"...)...))
-		wpt, hpt := float64(wpx)*72/float64(dpi), float64(hpx)*72/float64(dpi)
+		im := pdfgen.AddImage(o, img)
+		wpt, hpt := pdfgen.ImageSize(img, dpi)
 		content := fmt.Sprintf("q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q", wpt, hpt)
 		c := o.Add(fmt.Appendf(nil, "<< /Length %d >>\nstream\n%s\nendstream", len(content)+1, content))
 		kids = append(kids, o.Add(fmt.Appendf(nil, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R /Resources << /XObject << /Im0 %d 0 R >> >> >>", wpt, hpt, c, im)))

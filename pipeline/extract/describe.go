@@ -3,6 +3,7 @@ package extract
 import (
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -26,8 +27,12 @@ const (
 // describe settles the document's title, date and submitter from what
 // the document prints first and what the file declares, recording where
 // each came from. fileTitle is the title the file declares; cover holds
-// the lines of a PDF's first page with text, with their type sizes.
-func describe(doc *corpus.Document, fileTitle string, cover []pdf.Line, fileDate string, now time.Time) {
+// the lines of a PDF's first page with text, with their type sizes. It
+// reports whether the title is weak: taken from the file's name or the
+// first words of the text, or from a cover of a few lines all in body
+// type, where the real title may be drawn rather than written
+// (describeCover reads such a cover by OCR).
+func describe(doc *corpus.Document, fileTitle string, cover []pdf.Line, fileDate string, now time.Time) (weak bool) {
 	lines := leadingLines(doc.Pages, 3, 200)
 	switch {
 	case !junkTitle(fileTitle, doc.FileName):
@@ -35,14 +40,17 @@ func describe(doc *corpus.Document, fileTitle string, cover []pdf.Line, fileDate
 	default:
 		if t := coverTitle(cover); t != "" {
 			doc.Title, doc.Meta[corpus.TitleSource] = t, SourceText
+			weak = plainCover(cover)
 		} else if t := firstHeading(doc); t != "" && !junkTitle(t, doc.FileName) {
 			doc.Title, doc.Meta[corpus.TitleSource] = t, SourceText
 		} else if t := titleLine(doc); t != "" && !junkTitle(t, doc.FileName) {
 			doc.Title, doc.Meta[corpus.TitleSource] = t, SourceText
 		} else if t := fileNameTitle(doc.FileName); t != "" {
 			doc.Title, doc.Meta[corpus.TitleSource] = t, SourceFileName
+			weak = true
 		} else {
 			doc.Title, doc.Meta[corpus.TitleSource] = fallbackTitle(doc), SourceText
+			weak = true
 		}
 	}
 	delete(doc.Meta, "date")
@@ -61,6 +69,7 @@ func describe(doc *corpus.Document, fileTitle string, cover []pdf.Line, fileDate
 	} else if doc.Meta["author"] != "" {
 		doc.Meta[corpus.SubmitterSource] = SourceFile
 	}
+	return weak
 }
 
 // tidy folds white space.
@@ -122,12 +131,50 @@ func junkTitle(t, fileName string) bool {
 	return letters < 6
 }
 
+// typeSizes says how alike two type sizes must be to count as one: the
+// sizes a PDF's text layer gives are exact, those measured on an OCR'd
+// page (word boxes, with or without ascenders) are not.
+type typeSizes struct {
+	// largest is the share of the largest size a title line reaches;
+	// same the ratio of the smaller to the larger of two sizes that are
+	// the same.
+	largest, same float64
+}
+
+// Type sizes of a text layer and of an OCR'd page.
+var (
+	textSizes = typeSizes{largest: 0.95, same: 0.999}
+	ocrSizes  = typeSizes{largest: 0.75, same: 0.8}
+)
+
+func (ts typeSizes) alike(a, b float64) bool { return min(a, b) >= ts.same*max(a, b) }
+
 // coverTitle is the largest type of a PDF's first page with text: the
 // lines at that size where they first appear, joined when the title
 // wraps over two or three lines, and followed by its subtitle when the
-// title ends in a colon. On a cover with a few lines all in one size,
-// it is the first block of them.
-func coverTitle(cover []pdf.Line) string {
+// title ends in a colon or is a word or two ("PARIS CALL" over "for
+// trust and security in cyberspace"). On a cover with a few lines all in
+// one size, it is the first block of them.
+func coverTitle(cover []pdf.Line) string { return sizedTitle(cover, textSizes) }
+
+// plainCover reports a cover of a few lines all in about the body's
+// type: what is left of a cover whose title is drawn (outlines, an
+// image) once the drawing is set aside.
+func plainCover(cover []pdf.Line) bool {
+	var sizes []float64
+	for _, l := range cover {
+		if wordy(l.Text) {
+			sizes = append(sizes, l.Size)
+		}
+	}
+	if len(sizes) == 0 || len(sizes) > 8 {
+		return false
+	}
+	return slices.Max(sizes) < 1.2*slices.Min(sizes)
+}
+
+// sizedTitle is coverTitle with sizes compared as ts says.
+func sizedTitle(cover []pdf.Line, ts typeSizes) string {
 	var lines []pdf.Line
 	for _, l := range cover {
 		if wordy(l.Text) && !sectionNames.MatchString(l.Text) {
@@ -155,7 +202,7 @@ func coverTitle(cover []pdf.Line) string {
 	}
 	// The first lines in the largest type (a cover of a few lines in one
 	// size: its first block), up to a date line.
-	big := func(l pdf.Line) bool { return l.Size >= 0.95*largest && !dateLine(l.Text) }
+	big := func(l pdf.Line) bool { return l.Size >= ts.largest*largest && !dateLine(l.Text) }
 	i := 0
 	for i < len(lines) && !big(lines[i]) {
 		i++
@@ -172,9 +219,12 @@ func coverTitle(cover []pdf.Line) string {
 		maxLines = 5
 	}
 	title, i := run(lines, i, maxLines, big)
-	if strings.HasSuffix(title[len(title)-1], ":") && i < len(lines) {
+	// A title of a word or two continues into a subtitle only when that
+	// is set apart from the body, in a type of its own.
+	short := len(strings.Fields(strings.Join(title, " "))) < 3 && i < len(lines) && !ts.alike(lines[i].Size, body)
+	if (strings.HasSuffix(title[len(title)-1], ":") || short) && i < len(lines) {
 		size := lines[i].Size
-		sub, _ := run(lines, i, 3, func(l pdf.Line) bool { return l.Size == size && !dateLine(l.Text) })
+		sub, _ := run(lines, i, 3, func(l pdf.Line) bool { return ts.alike(l.Size, size) && !dateLine(l.Text) })
 		title = append(title, sub...)
 	}
 	t := tidy(strings.Join(title, " "))

@@ -13,9 +13,10 @@
 // The title, "date" (YYYY-MM-DD, or YYYY-MM / YYYY when that is all it
 // says) and "submitter" are what the document itself prints where the
 // file's properties are missing or wrong — a cover page's largest type,
-// a dated line, a "Submission by ..." line or a letterhead — and each
-// records where it came from under corpus.TitleSource, DateSource and
-// SubmitterSource ("text", "file" or "file_name"); "file_date" keeps a
+// a dated line, a "Submission by ..." line or a letterhead, read by OCR
+// from a PDF's cover when only drawn there — and each records where it
+// came from under corpus.TitleSource, DateSource and SubmitterSource
+// ("text", "ocr", "file" or "file_name"); "file_date" keeps a
 // file date that a printed date overrode.
 package extract
 
@@ -170,7 +171,10 @@ func Bytes(ctx context.Context, name string, data []byte, opts Options) (doc *co
 		return nil, corpus.Errorf(corpus.ReasonMalformed, "%s: %w", name, err)
 	}
 	doc.PageCount = max(doc.PageCount, len(doc.Pages))
-	describe(doc, doc.Title, cover, doc.Meta["date"], time.Now())
+	fileDate, now := doc.Meta["date"], time.Now()
+	if weak := describe(doc, doc.Title, cover, fileDate, now); weak && format == corpus.FormatPDF {
+		describeCover(ctx, doc, data, cover, fileDate, opts, now)
+	}
 	if !hasText(doc.Pages) {
 		return nil, corpus.Errorf(corpus.ReasonNoText, "%s: no text in %d page(s) (scanned images?)%s", name, doc.PageCount, noTextHint(doc, opts))
 	}

@@ -186,6 +186,27 @@ func (r *recognizer) pageContext(ctx context.Context) (context.Context, context.
 	return ctx, cancel, timeout
 }
 
+// Lines recognises page n (1-based) for its layout: its lines with the
+// size of their type, in reading order. The page is rendered at
+// DefaultDPI in colour: a cover's title is often light type on a
+// coloured ground, which poppler's grey rendering washes out to near
+// the ground's grey. It is bounded by the page time limit.
+func (d *Document) Lines(ctx context.Context, n int) ([]Line, error) {
+	r := d.r
+	ctx, cancel, timeout := r.pageContext(ctx)
+	defer cancel()
+	img, err := r.render(ctx, n, DefaultDPI, true)
+	if err != nil {
+		return nil, r.explain(ctx, n, timeout, err)
+	}
+	defer os.Remove(img)
+	got, err := r.read(ctx, img, DefaultDPI)
+	if err != nil {
+		return nil, r.explain(ctx, n, timeout, err)
+	}
+	return got.lines, nil
+}
+
 // recognizer holds what one document's pages share: the PDF's copy on
 // disk, its images' resolutions and the language, once chosen.
 type recognizer struct {
@@ -217,7 +238,7 @@ func (r *recognizer) page(ctx context.Context, n int) (Page, error) {
 	if scan {
 		img, err = r.extractImage(ctx, n)
 	} else {
-		img, err = r.render(ctx, n, dpi)
+		img, err = r.render(ctx, n, dpi, false)
 	}
 	if err != nil {
 		return Page{}, r.explain(ctx, n, timeout, err)
@@ -226,7 +247,7 @@ func (r *recognizer) page(ctx context.Context, n int) (Page, error) {
 	got, err := r.read(ctx, img, dpi)
 	if err == nil && scan && (got.words < 3 || got.conf < 60) {
 		var rendered string
-		if rendered, err = r.render(ctx, n, dpi); err == nil {
+		if rendered, err = r.render(ctx, n, dpi, false); err == nil {
 			defer os.Remove(rendered)
 			var again page
 			if again, err = r.read(ctx, rendered, dpi); err == nil && again.conf*float64(again.words) > got.conf*float64(got.words) {
@@ -287,11 +308,16 @@ func (r *recognizer) explain(ctx context.Context, n int, timeout time.Duration, 
 	return fmt.Errorf("page %d: %w", n, err)
 }
 
-// render writes page n as a grey-scale PGM at dpi and returns its path.
-// PGM costs no compression: Tesseract reads it at once.
-func (r *recognizer) render(ctx context.Context, n, dpi int) (string, error) {
+// render writes page n as a grey-scale PGM (in colour, a PPM) at dpi
+// and returns its path. PGM costs no compression: Tesseract reads it at
+// once.
+func (r *recognizer) render(ctx context.Context, n, dpi int, colour bool) (string, error) {
 	root := filepath.Join(r.dir, "page-"+strconv.Itoa(n))
-	args := []string{"-r", strconv.Itoa(dpi), "-gray", "-singlefile", "-f", strconv.Itoa(n), "-l", strconv.Itoa(n)}
+	args := []string{"-r", strconv.Itoa(dpi), "-singlefile", "-f", strconv.Itoa(n), "-l", strconv.Itoa(n)}
+	ext := ".ppm"
+	if !colour {
+		args, ext = append(args, "-gray"), ".pgm"
+	}
 	if r.password != "" {
 		args = append(args, "-upw", r.password)
 	}
@@ -299,7 +325,7 @@ func (r *recognizer) render(ctx context.Context, n, dpi int) (string, error) {
 	if err := run(ctx, r.c.Pdftoppm, args, nil); err != nil {
 		return "", err
 	}
-	return root + ".pgm", nil
+	return root + ext, nil
 }
 
 // recognise runs Tesseract on an image with the given languages.
@@ -309,7 +335,7 @@ func (r *recognizer) recognise(ctx context.Context, img string, dpi int, lang st
 	if err := run(ctx, r.c.Tesseract, args, &out); err != nil {
 		return page{}, err
 	}
-	return parseTSV(out.Bytes()), nil
+	return parseTSV(out.Bytes(), dpi), nil
 }
 
 // run runs a tool, killed when ctx ends. Tesseract runs single-threaded:

@@ -1,0 +1,116 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/normtag/normtag/internal/pdfgen"
+	"github.com/normtag/normtag/internal/scanpdf"
+	"github.com/normtag/normtag/pipeline/extract/ocr"
+)
+
+// bannerImage draws lines as a picture: a PDF of them rendered by
+// pdftoppm at dpi and cut to their height, as a designer exports a
+// cover's title or a letterhead to an image.
+func bannerImage(t *testing.T, c ocr.Config, lines []pdfgen.Line, heightPt float64, dpi int) *image.Gray {
+	t.Helper()
+	var src bytes.Buffer
+	if err := pdfgen.WriteStyled(&src, pdfgen.Info{}, [][]pdfgen.Line{lines}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "banner.pdf"), filepath.Join(dir, "banner")
+	if err := os.WriteFile(in, src.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// WriteStyled starts its first line 32 pt below the top of the page.
+	px := func(pt float64) string { return strconv.Itoa(int(pt * float64(dpi) / 72)) }
+	cmd := exec.Command(c.Pdftoppm, "-r", strconv.Itoa(dpi), "-gray", "-png", "-singlefile", "-x", "0", "-y", px(20), "-W", px(612), "-H", px(heightPt), in, out)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v: %s", err, msg)
+	}
+	img, err := scanpdf.ReadPNG(out + ".png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// coverOCRPaper is a submission whose cover draws its letterhead and
+// title as a picture; the text layer holds the date and the body. The
+// file declares no title and its author is whoever made the PDF.
+func coverOCRPaper(t *testing.T, c ocr.Config) []byte {
+	t.Helper()
+	banner := bannerImage(t, c, []pdfgen.Line{
+		{Text: "Ministry of Foreign Affairs of Examplia", Size: 12},
+		{Text: ""},
+		{Text: "Harbour Security and", Size: 30},
+		{Text: "Cooperation Framework", Size: 30},
+	}, 130, 200)
+	page := []pdfgen.Line{{Image: banner, DPI: 200}, {Text: ""}, {Text: "Geneva, 4 June 2024", Size: 11}}
+	for _, l := range paperBody[:4] {
+		page = append(page, l, l) // two paragraphs' worth: a page of body text
+	}
+	var buf bytes.Buffer
+	if err := pdfgen.WriteStyled(&buf, pdfgen.Info{Author: "jsmith", CreationDate: "D:20240610090000Z"}, [][]pdfgen.Line{page}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestDescribeCoverByOCR: a title and letterhead that exist only as a
+// picture on the cover are read by OCR of the cover and marked so; the
+// date printed in the text keeps its source. Without OCR the title is
+// the file's name and the submitter the file's author, as before. A PDF
+// whose title is in its text layer is not read by OCR at all.
+func TestDescribeCoverByOCR(t *testing.T) {
+	c, err := ocr.Find(context.Background(), ocr.Auto, "eng")
+	if err != nil || !c.Ready() {
+		t.Skipf("skipping: OCR tools absent (%v); %s", err, ocr.InstallHint)
+	}
+	paper := coverOCRPaper(t, c)
+	var recognised int
+	opts := Options{OCR: c, OnOCR: func(pages int) { recognised += pages }}
+	doc, err := Bytes(context.Background(), "harbour-framework.pdf", paper, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDescribed(t, "cover drawn as a picture", doc, described{
+		"Harbour Security and Cooperation Framework", SourceOCR,
+		"2024-06-04", SourceText,
+		"Ministry of Foreign Affairs of Examplia", SourceOCR,
+	})
+	if recognised != 1 {
+		t.Errorf("%d pages recognised, want the cover alone", recognised)
+	}
+
+	doc, err = Bytes(context.Background(), "harbour-framework.pdf", paper, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDescribed(t, "cover drawn as a picture, without OCR", doc, described{
+		"harbour framework", SourceFileName,
+		"2024-06-04", SourceText,
+		"jsmith", SourceFile,
+	})
+
+	recognised = 0
+	var buf bytes.Buffer
+	if err := pdfgen.WriteStyled(&buf, pdfgen.Info{Author: "jsmith"}, [][]pdfgen.Line{paperCover, paperBody}); err != nil {
+		t.Fatal(err)
+	}
+	doc, err = Bytes(context.Background(), "paper.pdf", buf.Bytes(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDescribed(t, "title in the text layer", doc, paperWant)
+	if recognised != 0 {
+		t.Errorf("a PDF whose title is text had %d pages recognised", recognised)
+	}
+}
