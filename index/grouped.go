@@ -32,6 +32,31 @@ const (
 	maxWindow    = 50000
 )
 
+// hitsPerGroup is how many hits recent windows held per group, with
+// room to spare (a quarter more, at least windowFactor): a corpus whose
+// texts each have many copies reads a larger first window, instead of
+// reading the window twice, the second time larger. The first search
+// after opening starts from windowFactor.
+func (ix *Index) hitsPerGroup() int {
+	return max(windowFactor, int(ix.perGroup.Load()*5/4/100))
+}
+
+// learnHitsPerGroup records how many hits a window read per group it
+// found, when it was read whole (a window the results ended in says
+// nothing of the corpus's copies), as a moving average in hundredths.
+func (ix *Index) learnHitsPerGroup(hits, groups, window int) {
+	if groups == 0 || hits < window {
+		return
+	}
+	seen := uint64(hits * 100 / groups)
+	old := ix.perGroup.Load()
+	if old == 0 {
+		ix.perGroup.Store(seen)
+		return
+	}
+	ix.perGroup.Store((3*old + seen) / 4)
+}
+
 // windowFields are the fields the hits of a window carry.
 var windowFields = []string{FieldDup, FieldDoc, FieldFile, FieldPage, FieldSeq, FieldText}
 
@@ -49,7 +74,7 @@ type hitGroup struct {
 func (ix *Index) searchGrouped(ctx context.Context, r Request, req *bleve.SearchRequest) (*Result, error) {
 	skip, limit := req.From, req.Size
 	want := skip + limit + 1 // one more tells whether a next page exists
-	window := min(max(want*windowFactor, minWindow), maxWindow)
+	window := min(max(want*windowFactor, minWindow, want*ix.hitsPerGroup()), maxWindow)
 	order, _ := sortOrder(r.Sort, r.Query) // validated before
 	// A page after a sort-key cursor starts in the middle of the order,
 	// where a group's best hit may be a copy of one shown before.
@@ -90,6 +115,7 @@ func (ix *Index) searchGrouped(ctx context.Context, r Request, req *bleve.Search
 		perGroup := (len(res.Hits) + len(groups) - 1) / max(len(groups), 1)
 		window = min(max(2*window, 2*want*perGroup), maxWindow)
 	}
+	ix.learnHitsPerGroup(len(res.Hits), len(groups), window)
 	more := len(groups) > skip+limit
 	var page []hitGroup
 	if skip < len(groups) {
@@ -324,8 +350,9 @@ func (ix *Index) firstCopy(ctx context.Context, r Request, order []string, key s
 // A group holds the copies within the window, under one or more copy
 // keys; the passages with one of its keys that the index holds beyond
 // them are counted only when there are any (the key's posting count says
-// so), by one query for that key within the search. Near copies are
-// thus found among the window's hits, exact ones everywhere.
+// so), by one query for all such keys of the page within the search
+// (copiesBeyond). Near copies are thus found among the window's hits,
+// exact ones everywhere.
 func (ix *Index) addCopies(ctx context.Context, r Request, hits []Hit, page []hitGroup) error {
 	var keys []string
 	for _, g := range page {
@@ -334,6 +361,27 @@ func (ix *Index) addCopies(ctx context.Context, r Request, hits []Hit, page []hi
 		}
 	}
 	counts, err := ix.keyCounts(ctx, keys)
+	if err != nil {
+		return err
+	}
+	// The keys with passages beyond the window, and the hit each belongs
+	// to (a key is one group's: groupHits files a key under one group).
+	beyond := map[string]string{}
+	for i, g := range page {
+		if hits[i].Dup == "" || hits[i].ID != g.hits[0].ID {
+			continue
+		}
+		members := map[string]int{}
+		for _, h := range g.hits {
+			members[str(h.Fields[FieldDup])]++
+		}
+		for key, n := range members {
+			if counts[key] > uint64(n) {
+				beyond[key] = hits[i].ID
+			}
+		}
+	}
+	found, err := ix.copiesBeyond(ctx, r, beyond, counts)
 	if err != nil {
 		return err
 	}
@@ -362,11 +410,12 @@ func (ix *Index) addCopies(ctx context.Context, r Request, hits []Hit, page []hi
 				docs[ref.DocID] = true
 				c.Passages = append(c.Passages, ref)
 			}
-			if counts[key] > uint64(len(members)) {
-				// More passages hold the key than the window: count
-				// those matching the search.
-				if err := ix.countCopies(ctx, r, key, hits[i].ID, c, docs); err != nil {
-					return err
+			if kc, ok := found[key]; ok {
+				// More passages hold the key than the window: those
+				// matching the search were counted.
+				c.Count += kc.count
+				for d := range kc.docs {
+					docs[d] = true
 				}
 				continue
 			}
@@ -414,12 +463,88 @@ func (ix *Index) keyCounts(ctx context.Context, keys []string) (map[string]uint6
 	return counts, nil
 }
 
-// countCopies adds to c the number of passages that match r and have
-// the copy key, other than the hit self, and their documents (a facet on
-// the document, so a text in thousands of documents costs no stored
-// field per copy). The copies listed are those among the window's hits:
-// the query reads no hit, and dup:KEY lists them all.
-func (ix *Index) countCopies(ctx context.Context, r Request, key, self string, c *Copies, docs map[string]bool) error {
+// keyCopies are the passages with one copy key that match a search,
+// other than the hit shown for them, and their documents.
+type keyCopies struct {
+	count int
+	docs  map[string]bool
+}
+
+// maxBatchCopies bounds the passages copiesBeyond reads in its one
+// query: the sum of the keys' posting counts, an upper bound of what the
+// query can match. Past it (texts copied into tens of thousands of
+// passages), each key is counted on its own by countCopies, whose facet
+// keeps only documents. A variable for tests.
+var maxBatchCopies uint64 = 50000
+
+// copiesBeyond counts, for each key of beyond (mapped to the hit it
+// stands under), the passages that match r and have the key, other than
+// that hit, and their documents: one query for all the keys, sorted by
+// key and document, whose hits carry both as sort values read from doc
+// values: no stored passage is read. counts are the keys' posting
+// counts.
+func (ix *Index) copiesBeyond(ctx context.Context, r Request, beyond map[string]string, counts map[string]uint64) (map[string]keyCopies, error) {
+	out := make(map[string]keyCopies, len(beyond))
+	if len(beyond) == 0 {
+		return out, nil
+	}
+	var total uint64
+	keys := make([]string, 0, len(beyond))
+	for key := range beyond {
+		keys = append(keys, key)
+		total += counts[key]
+	}
+	sort.Strings(keys)
+	if total > maxBatchCopies {
+		for _, key := range keys {
+			kc := keyCopies{docs: map[string]bool{}}
+			if err := ix.countCopies(ctx, r, key, beyond[key], &kc); err != nil {
+				return nil, err
+			}
+			out[key] = kc
+		}
+		return out, nil
+	}
+	q, err := BuildQuery(r)
+	if err != nil {
+		return nil, err
+	}
+	anyKey := make([]query.Query, len(keys))
+	for i, key := range keys {
+		k := bleve.NewTermQuery(key)
+		k.SetField(FieldDup)
+		anyKey[i] = k
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(q, bleve.NewDisjunctionQuery(anyKey...)), int(total), 0, false)
+	req.SortBy([]string{FieldDup, FieldDoc, "_id"})
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("copies of %d texts: %w", len(keys), err)
+	}
+	for _, key := range keys {
+		out[key] = keyCopies{docs: map[string]bool{}}
+	}
+	for _, h := range res.Hits {
+		if len(h.Sort) < 2 {
+			continue
+		}
+		key := h.Sort[0]
+		kc, ok := out[key]
+		if !ok || h.ID == beyond[key] {
+			continue
+		}
+		kc.count++
+		kc.docs[h.Sort[1]] = true
+		out[key] = kc
+	}
+	return out, nil
+}
+
+// countCopies counts into kc the passages that match r and have the
+// copy key, other than the hit self, and their documents (a facet on the
+// document, so a text in thousands of documents costs no stored field
+// per copy).
+func (ix *Index) countCopies(ctx context.Context, r Request, key, self string, kc *keyCopies) error {
 	q, err := BuildQuery(r)
 	if err != nil {
 		return err
@@ -435,10 +560,10 @@ func (ix *Index) countCopies(ctx context.Context, r Request, key, self string, c
 	if err != nil {
 		return fmt.Errorf("copies of %s: %w", self, err)
 	}
-	c.Count += int(res.Total)
+	kc.count += int(res.Total)
 	if f := res.Facets["docs"]; f != nil && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
-			docs[t.Term] = true
+			kc.docs[t.Term] = true
 		}
 	}
 	return nil

@@ -108,22 +108,28 @@ func TestCollapseCountsCopiesBeyondTheWindow(t *testing.T) {
 	}
 	// Copies beyond the window's hits are counted by a query within the
 	// search: filtered to five documents, the shared text has 4 copies
-	// (the index holds 10, the window 5).
-	five := Request{Query: "vendors", Collapse: true, Limit: 10, docs: []string{"d00", "d01", "d02", "d03", "d04"}}
-	res, err = ix.Search(ctx, five)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Hits) != 2 {
-		t.Fatalf("five documents: %d hits, want 2", len(res.Hits))
-	}
-	for _, h := range res.Hits {
-		want := [2]int{4, 4}
-		if h.Text[:6] == "Vendor" {
-			want = [2]int{9, 5}
+	// (the index holds 10, the window 5). One query counts them for all
+	// the page's texts; past maxBatchCopies, one query per text does,
+	// with the same result.
+	defer func(n uint64) { maxBatchCopies = n }(maxBatchCopies)
+	for _, batch := range []uint64{maxBatchCopies, 1} {
+		maxBatchCopies = batch
+		five := Request{Query: "vendors", Collapse: true, Limit: 10, docs: []string{"d00", "d01", "d02", "d03", "d04"}}
+		res, err = ix.Search(ctx, five)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if c := h.Copies; c == nil || c.Count != want[0] || c.Documents != want[1] || len(c.Passages) != want[0] {
-			t.Errorf("five documents, %q: copies %+v, want %d in %d documents", h.Text, c, want[0], want[1])
+		if len(res.Hits) != 2 {
+			t.Fatalf("five documents: %d hits, want 2", len(res.Hits))
+		}
+		for _, h := range res.Hits {
+			want := [2]int{4, 4}
+			if h.Text[:6] == "Vendor" {
+				want = [2]int{9, 5}
+			}
+			if c := h.Copies; c == nil || c.Count != want[0] || c.Documents != want[1] || len(c.Passages) != want[0] {
+				t.Errorf("batch %d, five documents, %q: copies %+v, want %d in %d documents", batch, h.Text, c, want[0], want[1])
+			}
 		}
 	}
 }

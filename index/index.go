@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -34,6 +35,9 @@ type Index struct {
 	buildOnce sync.Once // makes docs on the first write
 	docs      *documentBuilder
 	docsErr   error
+
+	// perGroup is hitsPerGroup's moving average, in hundredths.
+	perGroup atomic.Uint64
 }
 
 // OpenOptions control how an index is opened.
@@ -248,6 +252,7 @@ func passageValues(d *corpus.Document, dl docLanguage, p corpus.Passage, put fun
 	}
 	if t, ok := DocumentDate(d); ok {
 		put(FieldDate, dayKey(t))
+		put(FieldDateShown, shownDate(d.Meta["date"], t))
 		put(FieldYear, strconv.Itoa(t.Year()))
 	}
 }
@@ -304,6 +309,18 @@ func DocumentDate(d *corpus.Document) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// shownDate is a document's date as precise as its metadata says it:
+// YYYY, YYYY-MM or YYYY-MM-DD.
+func shownDate(v string, t time.Time) string {
+	switch v = strings.TrimSpace(v); len(v) {
+	case len("2006"):
+		return t.Format("2006")
+	case len("2006-01"):
+		return t.Format("2006-01")
+	}
+	return dayKey(t)
 }
 
 // IndexDocuments adds documents' passages in one batch, replacing what the

@@ -304,7 +304,21 @@ func TestDateBoundsAndOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Hits) != 4 || res.Hits[0].DocID != "d2" || res.Hits[0].Date != "2023-01-01" || res.Hits[1].Date != "2021-03-04" {
+	// A date known to the year (or month) is shown as the year (month),
+	// not as its first day, and sorts and filters as that day.
+	if len(res.Hits) != 4 || res.Hits[0].DocID != "d2" || res.Hits[0].Date != "2023" || res.Hits[1].Date != "2021-03-04" {
 		t.Fatalf("newest first: %+v", res.Hits)
+	}
+	month := sampleDocs()[1]
+	month.Meta["date"] = "2021-11"
+	if err := ix.IndexDocuments(ctx, []*corpus.Document{month}); err != nil {
+		t.Fatal(err)
+	}
+	res, err = ix.Search(ctx, Request{Query: "supply", Since: parse("2021-11", false), Until: parse("2021-11", true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 1 || res.Hits[0].Date != "2021-11" {
+		t.Fatalf("a month: %+v", res.Hits)
 	}
 }

@@ -53,8 +53,11 @@ import (
 // a facet) and the document's metadata language kept apart (doc_lang). 11: passages read by OCR
 // carry ocr "true" (searchable, ocr:true) and their pages' mean OCR
 // confidence (stored). 12: the country as written (country_name), a
-// facet, as submitter_name is.
-const MappingVersion = "12"
+// facet, as submitter_name is. 13: the copy key has doc values, so that
+// collapsing counts a page's copies by their keys and documents without
+// reading a stored passage; the date is also stored as precise as it is
+// known (date_shown), so that a month is shown as the month.
+const MappingVersion = "13"
 
 // Field names, usable in query strings ("norm:g", "country:examplia").
 const (
@@ -85,6 +88,10 @@ const (
 	FieldDocLang = "doc_lang"
 	FieldYear    = "year"
 	FieldDate    = "date"
+	// FieldDateShown is the document's date as precise as it is known
+	// ("2021-11" for "November 2021"; FieldDate says "2021-11-01" to
+	// filter and sort): stored for citations, not searchable.
+	FieldDateShown = "date_shown"
 	// Where the document's title, date and submitter came from
 	// (corpus.Source*): stored for citations, not searchable.
 	FieldTitleSource     = "title_source"
@@ -254,10 +261,11 @@ func newMapping() (mapping.IndexMapping, error) {
 	// keyword term that sorts as the day does (dayKey).
 	dm.AddFieldMappingsAt(FieldDate, keyword("keyword", true))
 
-	// The copy key is stored: a hit carries it, to find its copies.
-	dm.AddFieldMappingsAt(FieldDup, keyword("keyword", false))
+	// The copy key is stored (a hit carries it, to find its copies) and
+	// has doc values: counting copies sorts by it (copiesBeyond).
+	dm.AddFieldMappingsAt(FieldDup, keyword("keyword", true))
 
-	for _, name := range []string{FieldTitleSource, FieldDateSource, FieldSubmitterSource, FieldHeadingPath} {
+	for _, name := range []string{FieldTitleSource, FieldDateSource, FieldSubmitterSource, FieldHeadingPath, FieldDateShown} {
 		f := bleve.NewKeywordFieldMapping()
 		f.Store = true
 		f.Index = false

@@ -51,7 +51,9 @@ type Hit struct {
 	SubmitterType string   `json:"submitter_type,omitempty"`
 	Country       string   `json:"country,omitempty"`
 	Lang          string   `json:"lang,omitempty"`
-	Date          string   `json:"date,omitempty"`
+	// Date is the document's date as precise as it is known: YYYY-MM-DD,
+	// YYYY-MM ("November 2021") or YYYY.
+	Date string `json:"date,omitempty"`
 	// TitleSource, DateSource and SubmitterSource say where the title,
 	// date and submitter came from (corpus.Source*): what to check.
 	TitleSource     string `json:"title_source,omitempty"`
@@ -373,7 +375,7 @@ func NewSearchRequest(r Request) (*bleve.SearchRequest, error) {
 	}
 	req := bleve.NewSearchRequestOptions(q, limit, offset, false)
 	req.Fields = []string{FieldText, FieldTitle, FieldNorm, FieldDirect, FieldDoc, FieldFile, FieldPath, FieldPage, FieldSeq, FieldHeading,
-		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate, FieldTitleSource, FieldDateSource, FieldSubmitterSource, FieldDup, FieldKind, FieldPageEnd, FieldHeadingPath, FieldOCR, FieldOCRConfidence}
+		FieldSubmitter, FieldSubmitterType, FieldCountry, FieldLang, FieldDate, FieldTitleSource, FieldDateSource, FieldSubmitterSource, FieldDup, FieldKind, FieldPageEnd, FieldHeadingPath, FieldOCR, FieldOCRConfidence, FieldDateShown}
 	req.SortBy(order)
 	if r.After != "" {
 		keys, pos, err := decodeCursor(r.After, order)
@@ -451,7 +453,9 @@ func ConvertResult(res *bleve.SearchResult) *Result {
 		if path := h.Fields[FieldHeadingPath]; path != nil {
 			hit.HeadingPath = strs(path)
 		}
-		if d := str(h.Fields[FieldDate]); len(d) >= 10 {
+		if d := str(h.Fields[FieldDateShown]); d != "" {
+			hit.Date = d
+		} else if d := str(h.Fields[FieldDate]); len(d) >= 10 {
 			hit.Date = d[:10]
 		}
 		if frags := h.Fragments[FieldText]; len(frags) > 0 {
