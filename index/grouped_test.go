@@ -95,6 +95,14 @@ func TestCollapseCountsCopiesBeyondTheWindow(t *testing.T) {
 	}
 	for _, h := range res.Hits {
 		c := h.Copies
+		if c == nil {
+			t.Fatalf("%q: no copies", h.Text)
+		}
+		for _, ref := range c.Passages {
+			if ref.File == "" || ref.Page == 0 || ref.DocID == "" {
+				t.Errorf("%q: copy listed without its file, page or document: %+v", h.Text, ref)
+			}
+		}
 		switch h.Text[:6] {
 		case "Vendor": // 10 passages in 5 documents: 9 others, in 5 documents
 			if c == nil || c.Count != 9 || c.Documents != 5 || len(c.Passages) != 9 {
