@@ -147,9 +147,10 @@ func TestPrintedDateFiltersSearch(t *testing.T) {
 	if len(res.Hits) == 0 {
 		t.Fatal("--since 2019 --until 2020 drops the 2019 paper")
 	}
+	// "September 2019" is shown as the month it is, not its first day.
 	h := res.Hits[0]
 	if h.Title != "Hospitals and the Norm on Critical Infrastructure" || h.TitleSource != "text" ||
-		h.Date != "2019-09-01" || h.DateSource != "text" ||
+		h.Date != "2019-09" || h.DateSource != "text" ||
 		h.Submitter != "Coastal Cyber Policy Institute" || h.SubmitterSource != "text" {
 		t.Errorf("hit %+v", h)
 	}
