@@ -31,8 +31,8 @@ func extractCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			pool, err := newExtractPool(c, withOCR(isolate.Options{Workers: 1, Timeout: c.Duration("timeout"),
-				Extract: extract.Options{Password: c.String("password")}}, ocrCfg))
+			pool, err := newExtractPool(c, isolate.Options{Workers: 1, Timeout: c.Duration("timeout"),
+				Extract: extract.Options{Password: c.String("password")}}.WithOCR(ocrCfg))
 			if err != nil {
 				return err
 			}

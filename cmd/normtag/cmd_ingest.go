@@ -123,13 +123,13 @@ func ingestCommand() *cli.Command {
 				logOut = c.App.ErrWriter
 			}
 			log := loggerTo(c, logOut, logLevel)
-			pool, err := newExtractPool(c, withOCR(isolate.Options{
+			pool, err := newExtractPool(c, isolate.Options{
 				Workers:     c.Int("workers"),
 				Timeout:     c.Duration("timeout"),
 				MemoryLimit: c.Int64("memory-limit"),
 				Extract:     extract.Options{Password: c.String("password"), MaxFileSize: c.Int64("max-file-size"), MaxTextSize: c.Int64("max-text-size")},
 				Logger:      log,
-			}, ocrCfg))
+			}.WithOCR(ocrCfg))
 			if err != nil {
 				return err
 			}
@@ -141,6 +141,8 @@ func ingestCommand() *cli.Command {
 				coord, stop, err = startCoordinator(c, rs, remote.Limits{
 					MaxFileSize: c.Int64("max-file-size"), MaxTextSize: c.Int64("max-text-size"), MaxPassages: c.Int("max-passages"),
 					Timeout: c.Duration("timeout"), MemoryLimit: c.Int64("memory-limit"),
+					OCR: remote.OCRSettings{Mode: c.String("ocr"), Langs: c.String("ocr-lang"),
+						PageTimeout: c.Duration("ocr-page-timeout"), Timeout: c.Duration("ocr-timeout")},
 				}, prog, mode, log)
 				if err != nil {
 					return err

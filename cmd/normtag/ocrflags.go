@@ -2,12 +2,10 @@ package main
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/normtag/normtag/pipeline/extract/ocr"
-	"github.com/normtag/normtag/pipeline/isolate"
 )
 
 // ocrFlags are the flags of the commands that extract files.
@@ -39,16 +37,4 @@ func ocrConfig(c *cli.Context) (ocr.Config, error) {
 		cfg.DocumentTimeout = d
 	}
 	return cfg, nil
-}
-
-// withOCR gives a pool's children the OCR config and a document that
-// its child reads by OCR its OCR time on top of --timeout (parsing keeps
-// the shorter limit): the child's own limits stop a slow OCR first, with
-// the pages read so far, and the parent's is the backstop.
-func withOCR(opts isolate.Options, cfg ocr.Config) isolate.Options {
-	opts.Extract.OCR = cfg
-	if cfg.Ready() {
-		opts.OCRTimeout = cfg.DocumentTimeout + 10*time.Second
-	}
-	return opts
 }

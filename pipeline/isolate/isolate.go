@@ -30,6 +30,7 @@ import (
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/pipeline/extract"
+	"github.com/normtag/normtag/pipeline/extract/ocr"
 )
 
 // Defaults.
@@ -67,6 +68,18 @@ type Options struct {
 	// own limits inside the child; this one is the parent's backstop).
 	OCRTimeout time.Duration
 	Logger     *slog.Logger
+}
+
+// WithOCR gives the pool's children an OCR config, and a document that
+// its child reads by OCR its OCR time on top of Timeout (parsing keeps
+// the shorter limit): the child's own limits stop a slow OCR first, with
+// the pages read so far, and the parent's is the backstop.
+func (o Options) WithOCR(cfg ocr.Config) Options {
+	o.Extract.OCR = cfg
+	if cfg.Ready() {
+		o.OCRTimeout = cfg.DocumentTimeout + 10*time.Second
+	}
+	return o
 }
 
 // Pool runs extractions in child processes. It is safe for concurrent use.

@@ -155,6 +155,18 @@ type Limits struct {
 	MaxPassages int
 	Timeout     time.Duration
 	MemoryLimit int64
+	// OCR is how scanned pages are read (--ocr, --ocr-lang and the OCR
+	// time limits); each worker reads them with its own Tesseract.
+	OCR OCRSettings `json:",omitempty"`
+}
+
+// OCRSettings are the coordinator's OCR flags. The zero value reads no
+// page by OCR.
+type OCRSettings struct {
+	Mode        string        `json:",omitempty"` // auto, never or always
+	Langs       string        `json:",omitempty"`
+	PageTimeout time.Duration `json:",omitempty"`
+	Timeout     time.Duration `json:",omitempty"`
 }
 
 // Job asks a worker to analyse one document.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
 	"math/rand/v2"
 	"net"
 	"net/url"
@@ -23,7 +24,9 @@ import (
 
 	"github.com/normtag/normtag/corpus/sqlite"
 	"github.com/normtag/normtag/internal/pdfgen"
+	"github.com/normtag/normtag/internal/scanpdf"
 	"github.com/normtag/normtag/internal/testbin"
+	"github.com/normtag/normtag/pipeline/extract/ocr"
 )
 
 func TestMain(m *testing.M) {
@@ -567,5 +570,34 @@ func TestClusterNodeStoppedMidRun(t *testing.T) {
 			t.Fatalf("coordinator: %v\n%s", err, out.String())
 		}
 	}
+	sameView(t, want, view(t, bin, data))
+}
+
+// TestWorkersReadScans: a scanned note verbale among text files is read
+// by OCR on the workers, with the coordinator's OCR settings, and the
+// corpus equals a local ingest's (OCR flags and confidences included).
+func TestWorkersReadScans(t *testing.T) {
+	bin := binary(t)
+	if cfg, err := ocr.Find(context.Background(), ocr.Auto, "eng"); err != nil || !cfg.Ready() {
+		t.Skipf("skipping: OCR tools absent (%v); %s", err, ocr.InstallHint)
+	}
+	src := makeFolder(t)
+	img, err := scanpdf.ReadPNG(filepath.Join("..", "..", "internal", "scanpdf", "testdata", "en-300.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := scanpdf.WriteFile(filepath.Join(src, "scan.pdf"), []*image.Gray{img}, 300); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--ocr-lang", "eng"}
+	want := local(t, bin, src, args...)
+	if fmt.Sprint(want.Stats["ocr_pages"]) != "1" {
+		t.Fatalf("the local run read %v pages by OCR, want 1", want.Stats["ocr_pages"])
+	}
+	url := startNATS(t)
+	startWorker(t, bin, url)
+	startWorker(t, bin, url)
+	data := filepath.Join(t.TempDir(), "remote")
+	run(t, bin, append(append([]string{"ingest", "--quiet", "--data", data, "--nats", url}, args...), src)...)
 	sameView(t, want, view(t, bin, data))
 }

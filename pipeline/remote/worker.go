@@ -21,6 +21,7 @@ import (
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/extract"
+	"github.com/normtag/normtag/pipeline/extract/ocr"
 	"github.com/normtag/normtag/pipeline/isolate"
 	"github.com/normtag/normtag/pipeline/tag"
 )
@@ -345,12 +346,41 @@ func (w *Worker) pool(l Limits) (*isolate.Pool, error) {
 		MemoryLimit: l.MemoryLimit,
 		Extract:     extract.Options{Password: w.opts.Password, MaxFileSize: l.MaxFileSize, MaxTextSize: l.MaxTextSize},
 		Logger:      w.log,
-	})
+	}.WithOCR(w.ocrConfig(l.OCR)))
 	if err != nil {
 		return nil, err
 	}
 	w.pools[l] = p
 	return p, nil
+}
+
+// ocrConfig finds this worker's Tesseract for the coordinator's OCR
+// settings. A worker without it (or without the language asked for)
+// reads no page by OCR: scans then fail as no-text with the install
+// hint, as in a local ingest on such a machine, and it says so once per
+// setting.
+func (w *Worker) ocrConfig(s OCRSettings) ocr.Config {
+	if s.Mode == "" {
+		return ocr.Config{Mode: ocr.Never}
+	}
+	mode, err := ocr.ParseMode(s.Mode)
+	if err == nil {
+		var cfg ocr.Config
+		if cfg, err = ocr.Find(context.Background(), mode, s.Langs); err == nil {
+			if s.PageTimeout > 0 {
+				cfg.PageTimeout = s.PageTimeout
+			}
+			if s.Timeout > 0 {
+				cfg.DocumentTimeout = s.Timeout
+			}
+			if mode != ocr.Never && !cfg.Ready() {
+				w.log.Warn("this worker reads no scanned page: " + ocr.InstallHint)
+			}
+			return cfg
+		}
+	}
+	w.log.Warn("this worker reads no scanned page", "ocr", s.Mode, "ocr-lang", s.Langs, "err", err)
+	return ocr.Config{Mode: ocr.Never}
 }
 
 func (w *Worker) closePools() {
