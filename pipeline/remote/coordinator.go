@@ -208,7 +208,10 @@ func (c *Coordinator) Analyse(ctx context.Context, cand pipeline.Candidate, sum 
 	// The id is the document's SHA-256 with the rules and limits it is
 	// analysed under: a publish retried (by a coordinator started again)
 	// is the same job, while the same bytes under new rules are another.
-	if _, err := c.js.PublishMsg(ctx, &nats.Msg{Subject: c.opts.Names.JobSubject(), Data: data}, jetstream.WithMsgID(sum+"-"+c.key)); err != nil {
+	if err := retry(ctx, func() error {
+		_, err := c.js.PublishMsg(ctx, &nats.Msg{Subject: c.opts.Names.JobSubject(), Data: data}, jetstream.WithMsgID(sum+"-"+c.key))
+		return err
+	}); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -253,7 +256,11 @@ func (c *Coordinator) forget(sum string, wake chan struct{}) {
 // result returns this job's stored result, or nil when there is none
 // yet. A result made under other rules or limits is not this job's.
 func (c *Coordinator) result(ctx context.Context, sum string) (*Result, error) {
-	data, err := c.res.GetBytes(ctx, sum)
+	var data []byte
+	err := retry(ctx, func() (err error) {
+		data, err = c.res.GetBytes(ctx, sum)
+		return err
+	})
 	if errors.Is(err, jetstream.ErrObjectNotFound) {
 		return nil, nil
 	}
@@ -308,10 +315,22 @@ func (c *Coordinator) upload(ctx context.Context, path, sum string) error {
 	c.mu.Lock()
 	c.used[sum] = true
 	c.mu.Unlock()
+	err := retry(ctx, func() error { return c.uploadOnce(ctx, path, sum) })
+	var ce *corpus.Error
+	switch {
+	case err == nil || errors.As(err, &ce):
+		return err // a *corpus.Error names the file
+	case ctx.Err() != nil:
+		return ctx.Err()
+	}
+	return fmt.Errorf("%w: upload %s: %w", ErrUnavailable, path, err)
+}
+
+func (c *Coordinator) uploadOnce(ctx context.Context, path, sum string) error {
 	if _, err := c.files.GetInfo(ctx, sum); err == nil {
 		return nil
 	} else if !errors.Is(err, jetstream.ErrObjectNotFound) {
-		return fmt.Errorf("%w: look up %s: %w", ErrUnavailable, path, err)
+		return fmt.Errorf("look up %s: %w", sum[:12], err)
 	}
 	f, _, err := safefile.Open(path, c.opts.Limits.MaxFileSize)
 	if err != nil {
@@ -320,10 +339,7 @@ func (c *Coordinator) upload(ctx context.Context, path, sum string) error {
 	defer f.Close()
 	info, err := c.files.Put(ctx, jetstream.ObjectMeta{Name: sum}, &limitedReader{ctx: ctx, r: f, left: c.opts.Limits.MaxFileSize})
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return fmt.Errorf("%w: upload %s: %w", ErrUnavailable, path, err)
+		return err
 	}
 	if info.Digest != "SHA-256="+digestOf(sum) {
 		// Changed since it was hashed: the worker would extract other
@@ -332,6 +348,33 @@ func (c *Coordinator) upload(ctx context.Context, path, sum string) error {
 		return corpus.Errorf(corpus.ReasonUnreadable, "%s: the file changed while it was being ingested", path)
 	}
 	return nil
+}
+
+// retryFor is how long the coordinator keeps retrying a JetStream call
+// that fails for a reason that is not the file's: long enough for a
+// cluster that lost a node to elect new leaders, short enough that a
+// NATS gone for good leaves the files for the next run soon.
+const retryFor = 30 * time.Second
+
+// retry calls f until it succeeds, fails for a reason retrying cannot
+// mend (the file's: a *corpus.Error; an object that is not there), ctx
+// ends or retryFor has passed, and returns its last error.
+func retry(ctx context.Context, f func() error) error {
+	deadline := time.Now().Add(retryFor)
+	wait := 200 * time.Millisecond
+	for {
+		err := f()
+		var ce *corpus.Error
+		if err == nil || ctx.Err() != nil || errors.As(err, &ce) || errors.Is(err, jetstream.ErrObjectNotFound) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 2*time.Second)
+	}
 }
 
 // Progress is what the coordinator knows of the workers.
