@@ -100,6 +100,24 @@ var floors = []floor{
 	{"heldout-blind8-ar.jsonl", 0.970, 0.970, 0.941, 0.956, 0.061, 1.000},
 	{"heldout-blind8-ru.jsonl", 0.970, 0.970, 0.970, 0.969, 0.030, 1.000},
 	{"heldout-blind8-zh.jsonl", 0.985, 0.985, 0.929, 0.958, 0.076, 1.000},
+	// blind9 (en, ar, ru, zh): written on 2026-11-30 by a helper that read
+	// only the norm texts (gge2015.json), never the rules, the tagger or
+	// earlier sets, kept outside the repository (/work/blind9) while the
+	// English (issue 14) and ar/ru/zh (issue 16) rules of that evening
+	// were written by helpers told not to read it. First run, rules
+	// 0b88f1cc428f (main at 4d9c779), nothing written for them since:
+	// top-1 / carried / extra / no-norm untagged en 0.788/0.788/0.015/1.000,
+	// ar 0.649/0.649/0.052/1.000, ru 0.805/0.805/0.104/1.000, zh
+	// 0.779/0.779/0.117/1.000. On the rules before that evening's work
+	// (3e0276d): en 0.765/0.765/0.03/1.000, ar 0.506/0.506/0.04/1.000, ru
+	// 0.623/0.623/0.06/1.000, zh 0.740/0.753/0.10/1.000. Issue 14's 0.80
+	// top-1 in English is missed by two passages of 132; issue 16's 0.75
+	// top-1 is reached in Russian and Chinese, not in Arabic; every no-norm
+	// passage is untagged in all four.
+	{"heldout-blind9-en.jsonl", 0.787, 0.787, 0.981, 0.870, 0.016, 1.000},
+	{"heldout-blind9-ar.jsonl", 0.649, 0.649, 0.925, 0.758, 0.052, 1.000},
+	{"heldout-blind9-ru.jsonl", 0.805, 0.805, 0.885, 0.840, 0.104, 1.000},
+	{"heldout-blind9-zh.jsonl", 0.779, 0.779, 0.869, 0.815, 0.117, 1.000},
 	// Passages written with the ar, ru and zh rules (regression guards);
 	// raised when the rules' own context vocabulary and intent yields
 	// landed (issue 16, second round).
