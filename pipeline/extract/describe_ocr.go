@@ -32,6 +32,12 @@ func describeCover(ctx context.Context, doc *corpus.Document, data []byte, cover
 	if !c.Ready() || len(doc.Pages) == 0 {
 		return
 	}
+	if _, scanned := doc.OCRPages()[1]; scanned {
+		// The first page is a scan already read by OCR: its words are
+		// the text describe looked at, and reading it again would double
+		// the cost of every scanned document.
+		return
+	}
 	d, err := ocr.Open(ctx, c, data, opts.Password)
 	if err != nil {
 		slog.Debug("cover not read by OCR", "file", doc.Path, "err", err)

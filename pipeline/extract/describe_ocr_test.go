@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/normtag/normtag/internal/pdfgen"
@@ -112,5 +113,40 @@ func TestDescribeCoverByOCR(t *testing.T) {
 	checkDescribed(t, "title in the text layer", doc, paperWant)
 	if recognised != 0 {
 		t.Errorf("a PDF whose title is text had %d pages recognised", recognised)
+	}
+}
+
+// TestScanReadOnce: a scanned one-page document is read by OCR once,
+// not a second time for its cover, whatever title its words give (in
+// some languages none that is not weak, which is what asked for the
+// cover before).
+func TestScanReadOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping: OCR takes seconds per page")
+	}
+	c, err := ocr.Find(context.Background(), ocr.Auto, "")
+	if err != nil || !c.Ready() {
+		t.Skipf("skipping: OCR tools absent (%v); %s", err, ocr.InstallHint)
+	}
+	for _, lang := range []string{"en", "ar", "zh"} {
+		img, err := scanpdf.ReadPNG("../../internal/scanpdf/testdata/" + lang + "-200.png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pdf bytes.Buffer
+		if err := scanpdf.Write(&pdf, []*image.Gray{img}, 200); err != nil {
+			t.Fatal(err)
+		}
+		announced := 0
+		doc, err := Bytes(context.Background(), "scan-"+lang+".pdf", pdf.Bytes(), Options{OCR: c, OnOCR: func(pages int) { announced += pages }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if announced != 1 {
+			t.Errorf("%s: %d page readings announced for a one-page scan, want 1 (title %q, %s)", lang, announced, doc.Title, doc.Meta["title_source"])
+		}
+		if strings.TrimSpace(doc.Pages[0].Text) == "" {
+			t.Errorf("%s: the scan was not read", lang)
+		}
 	}
 }
