@@ -52,6 +52,7 @@ var queryFields = map[string]fieldKind{
 	FieldLang:          langField,
 	FieldYear:          exactField,
 	FieldDoc:           exactField,
+	FieldSubmitterName: exactField,
 	FieldDup:           exactField,
 	FieldKind:          kindField,
 	FieldOCR:           exactField,

@@ -375,6 +375,32 @@ func (s *Store) Coverage(ctx context.Context, kinds ...corpus.Kind) (map[string]
 	return s.countPairs(ctx, "coverage", `SELECT t.doc_id, t.norm, count(*) FROM tags t`+join+` WHERE 1`+where+` GROUP BY t.doc_id, t.norm`, args...)
 }
 
+// CountedPassages counts, for every document with any, its passages of
+// the given kinds (body text and headings when none are given): the
+// denominators of Coverage's shares.
+func (s *Store) CountedPassages(ctx context.Context, kinds ...corpus.Kind) (map[string]int, error) {
+	var where string
+	var args []any
+	for _, k := range countedKinds(kinds) {
+		where, args = where+",?", append(args, string(k))
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT doc_id, count(*) FROM passages WHERE kind IN (`+where[1:]+`) GROUP BY doc_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count passages: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("count passages: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
 // BodyCoverage is Coverage counting no headings: a heading's norms are
 // inherited by the passages under it, so counting them too would count a
 // section's norm once more than it is argued. With no kinds given it
