@@ -65,29 +65,3 @@ func (s *Server) pageDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, "document.html", data)
 }
-
-func (s *Server) pageCoverage(w http.ResponseWriter, r *http.Request) {
-	kinds, ok := kindsParam(w, r)
-	if !ok {
-		return
-	}
-	docs, err := s.summaries(r.Context(), kinds...)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	max := 0
-	for _, d := range docs {
-		for _, n := range d.Norms {
-			max = maxInt(max, n)
-		}
-	}
-	s.render(w, "coverage.html", map[string]any{"Docs": docs, "Norms": norms.All, "Max": max})
-}
-
-func maxInt(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
-}

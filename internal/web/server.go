@@ -27,6 +27,7 @@ import (
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/cite"
 	"github.com/normtag/normtag/internal/export"
+	"github.com/normtag/normtag/internal/matrix"
 	"github.com/normtag/normtag/internal/norms"
 	"github.com/normtag/normtag/internal/textcut"
 )
@@ -74,11 +75,15 @@ func New(d *datadir.Dir, log *slog.Logger) (*Server, error) {
 	s.mux.HandleFunc("GET /api/norms", s.apiNorms)
 	s.mux.HandleFunc("GET /api/stats", s.apiStats)
 	s.mux.HandleFunc("GET /api/coverage", s.apiCoverage)
+	s.mux.HandleFunc("GET /api/compare", s.apiMatrix(matrix.KindCompare))
+	s.mux.HandleFunc("GET /api/timeline", s.apiMatrix(matrix.KindTimeline))
 	s.mux.HandleFunc("GET /api/export", s.apiExport)
 	s.mux.HandleFunc("GET /api/openapi.json", s.apiOpenAPI)
 	s.mux.HandleFunc("GET /{$}", s.pageSearch)
 	s.mux.HandleFunc("GET /documents/{id}", s.pageDocument)
-	s.mux.HandleFunc("GET /coverage", s.pageCoverage)
+	s.mux.HandleFunc("GET /coverage", s.pageMatrix(matrix.KindCoverage))
+	s.mux.HandleFunc("GET /compare", s.pageMatrix(matrix.KindCompare))
+	s.mux.HandleFunc("GET /timeline", s.pageMatrix(matrix.KindTimeline))
 	s.routeWatches()
 	s.citeRoutes()
 	s.mux.HandleFunc("GET /", s.notFound)
@@ -456,19 +461,6 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, st)
-}
-
-func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) {
-	kinds, ok := kindsParam(w, r)
-	if !ok {
-		return
-	}
-	docs, err := s.summaries(r.Context(), kinds...)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	writeJSON(w, map[string]any{"norms": norms.Letters(), "kinds": kinds, "documents": docs})
 }
 
 // apiExport streams every passage matching the search parameters.
