@@ -20,6 +20,7 @@ import (
 	"github.com/normtag/normtag/corpus/sqlite"
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/norms"
+	"github.com/normtag/normtag/internal/textcut"
 )
 
 // Kinds of matrix.
@@ -384,7 +385,7 @@ func Coverage(ctx context.Context, st *sqlite.Store, kinds ...corpus.Kind) (*Mat
 	}
 	m := &Matrix{Kind: KindCoverage, Labels: []string{"doc", "title", "submitter", "date"}, Norms: norms.Letters(), Counted: f.counted(), Filter: f, Rows: []Row{}}
 	for _, d := range docs {
-		row := Row{Labels: []string{d.ID, oneLine(d.Title), oneLine(d.Submitter()), d.Meta["date"]}, Passages: total[d.ID]}
+		row := Row{Labels: []string{d.ID, bound(d.Title), bound(d.Submitter()), bound(d.Meta["date"])}, Passages: total[d.ID]}
 		clause := []string{index.FieldDoc + ":" + d.ID}
 		row.All = searchFor(base, v, clause, "")
 		for _, l := range m.Norms {
@@ -395,3 +396,8 @@ func Coverage(ctx context.Context, st *sqlite.Store, kinds ...corpus.Kind) (*Mat
 	}
 	return m, nil
 }
+
+// bound cuts a value from a file as the index does (corpus.MaxFieldRunes),
+// on one line: stores written before ingest bounded values may hold
+// megabyte titles.
+func bound(s string) string { return oneLine(textcut.Runes(s, corpus.MaxFieldRunes)) }

@@ -221,7 +221,7 @@ func TestAPIDocumentsFileNormsStatsOpenAPI(t *testing.T) {
 	var spec map[string]any
 	getJSON(t, ts.URL+"/api/openapi.json", &spec)
 	paths, _ := spec["paths"].(map[string]any)
-	for _, p := range []string{"/api/search", "/api/documents", "/api/documents/{id}", "/api/norms", "/api/stats", "/api/export"} {
+	for _, p := range []string{"/api/search", "/api/documents", "/api/documents/{id}", "/api/norms", "/api/stats", "/api/export", "/api/compare", "/api/timeline"} {
 		if paths[p] == nil {
 			t.Errorf("openapi lacks %s", p)
 		}
