@@ -102,7 +102,7 @@ func TestQueryOperators(t *testing.T) {
 func TestQueryRefusesUnknownFieldsAndNorms(t *testing.T) {
 	ix := openTraps(t)
 	for _, c := range []struct{ q, want string }{
-		{"foo:bar", `query: unknown field "foo" (known: country, direct, doc, dup, file, kind, lang, norm, ocr, submitter, submitter_type, text, title, year`},
+		{"foo:bar", `query: unknown field "foo" (known: country, direct, doc, dup, file, kind, lang, norm, ocr, submitter, submitter_name, submitter_type, text, title, year`},
 		{"norm:z", `query: unknown norm "z"`},
 		{"direct:12", `query: unknown norm "12"`},
 		{"state AND", "query: AND needs a word, phrase or group after it (at character 7)"},

@@ -71,27 +71,28 @@ func (ix *Index) Tally(ctx context.Context, r Request, by []string, count string
 	if err != nil {
 		return nil, fmt.Errorf("tally: %w", err)
 	}
-	slot := map[string]int{}
-	for i, f := range by {
-		slot[f] = i
-	}
 	// One passage's values: its key parts and its counted terms, reused
 	// from passage to passage so that the scan allocates per group, not
 	// per passage.
 	parts := make([][]byte, len(by))
-	var terms []byte // the counted terms, each ended by a zero byte
+	var terms []byte // the counted terms, one after the other
+	var ends []int   // where each ends in terms
 	visit := func(field string, term []byte) {
 		if field == count {
-			terms = append(append(terms, term...), 0)
+			terms = append(terms, term...)
+			ends = append(ends, len(terms))
 			return
 		}
-		if i, ok := slot[field]; ok {
-			parts[i] = append(parts[i][:0], term...)
+		for i, f := range by {
+			if f == field {
+				parts[i] = append(parts[i][:0], term...)
+				return
+			}
 		}
 	}
-	groups := map[string]*TallyGroup{}
-	counters := map[*TallyGroup]map[string]*int{}
-	var key []byte
+	groups := map[string]*tallyCounter{}
+	var key, lastKey []byte
+	var last *tallyCounter
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize(), 0), IndexReader: reader}
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
@@ -109,7 +110,7 @@ func (ix *Index) Tally(ctx context.Context, r Request, by []string, count string
 		for i := range parts {
 			parts[i] = parts[i][:0]
 		}
-		terms = terms[:0]
+		terms, ends = terms[:0], ends[:0]
 		if err := dv.VisitDocValues(m.IndexInternalID, visit); err != nil {
 			return nil, fmt.Errorf("tally: %w", err)
 		}
@@ -118,35 +119,74 @@ func (ix *Index) Tally(ctx context.Context, r Request, by []string, count string
 		for _, p := range parts {
 			key = append(append(key, p...), 0)
 		}
-		g := groups[string(key)]
-		if g == nil {
-			g = &TallyGroup{Key: make([]string, len(parts)), Counts: map[string]int{}}
-			for i, p := range parts {
-				g.Key[i] = string(p)
+		// Passages come in document order, and a document's passages
+		// share their submitter, type and year: most passages are of
+		// the group before.
+		c := last
+		if c == nil || !bytes.Equal(key, lastKey) {
+			if c = groups[string(key)]; c == nil {
+				c = &tallyCounter{key: make([]string, len(parts))}
+				for i, p := range parts {
+					c.key[i] = string(p)
+				}
+				groups[string(key)] = c
 			}
-			groups[string(key)] = g
-			counters[g] = map[string]*int{}
+			last, lastKey = c, append(lastKey[:0], key...)
 		}
-		g.Passages++
-		c := counters[g]
-		for rest := terms; len(rest) > 0; {
-			end := bytes.IndexByte(rest, 0)
-			n := c[string(rest[:end])]
-			if n == nil {
-				n = new(int)
-				c[string(rest[:end])] = n
-			}
-			*n++
-			rest = rest[end+1:]
+		c.passages++
+		from := 0
+		for _, end := range ends {
+			c.add(terms[from:end])
+			from = end
 		}
 	}
 	out := make([]TallyGroup, 0, len(groups))
-	for _, g := range groups {
-		for t, n := range counters[g] {
-			g.Counts[t] = *n
+	for _, c := range groups {
+		g := TallyGroup{Key: c.key, Passages: c.passages, Counts: make(map[string]int, len(c.terms))}
+		for i, t := range c.terms {
+			g.Counts[t] = c.counts[i]
 		}
-		out = append(out, *g)
+		out = append(out, g)
 	}
 	slices.SortFunc(out, func(a, b TallyGroup) int { return slices.Compare(a.Key, b.Key) })
 	return out, nil
+}
+
+// tallyCounter counts one group's passages and their terms. A field
+// counted has few values (eleven norms): a short list searched in order
+// beats a map, which takes over past tallyListMax values.
+type tallyCounter struct {
+	key      []string
+	passages int
+	terms    []string
+	counts   []int
+	index    map[string]int
+}
+
+const tallyListMax = 16
+
+func (c *tallyCounter) add(term []byte) {
+	if c.index != nil {
+		if i, ok := c.index[string(term)]; ok {
+			c.counts[i]++
+			return
+		}
+	} else {
+		for i, t := range c.terms {
+			if t == string(term) {
+				c.counts[i]++
+				return
+			}
+		}
+	}
+	c.terms, c.counts = append(c.terms, string(term)), append(c.counts, 1)
+	if c.index != nil || len(c.terms) > tallyListMax {
+		if c.index == nil {
+			c.index = make(map[string]int, len(c.terms))
+			for i, t := range c.terms {
+				c.index[t] = i
+			}
+		}
+		c.index[string(term)] = len(c.terms) - 1
+	}
 }

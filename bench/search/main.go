@@ -45,6 +45,7 @@ func main() {
 	dir := flag.String("data", "", "data directory to build in (default: a temporary one, removed afterwards)")
 	pool := flag.Bool("pool", false, "draw passages from a pool of about 20,000 texts (about 50 copies of each per million passages)")
 	copies := flag.Float64("copies", 0.01, "share of documents that repeat an earlier document (without -pool)")
+	matrixOnly := flag.Bool("matrix", false, "measure only the compare matrix (/api/compare) against a plain search (compareLatency)")
 	flag.Parse()
 	ctx := context.Background()
 	data := *dir
@@ -95,6 +96,10 @@ func main() {
 	qs := make([]q, *queries)
 	for i := range qs {
 		qs[i] = q{words[r.IntN(len(words))], letters[r.IntN(len(letters))]}
+	}
+	if *matrixOnly {
+		compareLatency(addr, *queries)
+		return
 	}
 	ix, err := d.OpenIndex(ctx)
 	if err != nil {
@@ -218,6 +223,67 @@ func measureFacetedPage(client *http.Client, addr string, qs []pageQuery) {
 			m50.Round(time.Microsecond), m99.Round(time.Microsecond), float64(m50)/float64(p50), float64(m99)/float64(p99))
 	}
 	fmt.Printf("plain /api/search (same run):          p50 %s p99 %s\n", p50.Round(time.Microsecond), p99.Round(time.Microsecond))
+}
+
+// compareLatency measures /api/compare — the submitter × norm matrix —
+// against a plain search (/api/search: words, a norm filter, facets,
+// highlighting, copies collapsed, as the search page asks), interleaved
+// in the same run, and prints p50/p99 of each and the ratios. The server
+// keeps a matrix per index handle and filter (internal/web's
+// matrixCache): "computed" requests each name a date bound no other
+// does, so every one is counted over all passages; "kept" requests cycle
+// through four filters (all, a year range, a language, a sort), as
+// people returning to the page do.
+func compareLatency(addr string, n int) {
+	client := &http.Client{}
+	get := func(path string, v url.Values) time.Duration {
+		start := time.Now()
+		resp, err := client.Get("http://" + addr + path + "?" + v.Encode())
+		if err != nil {
+			log.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			log.Fatalf("%s: status %d", path, resp.StatusCode)
+		}
+		return time.Since(start)
+	}
+	words := []string{"critical infrastructure", "supply chain", "vulnerabilities", "cooperation", "human rights", "attribution"}
+	letters := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}
+	kept := []url.Values{{}, {"since": {"2020"}, "until": {"2022"}}, {"lang": {"en"}}, {"sort": {"g"}, "group": {"none"}}}
+	r := rand.New(rand.NewPCG(7, 8))
+	plain := func() time.Duration {
+		return get("/api/search", url.Values{"q": {words[r.IntN(len(words))]}, "norm": {letters[r.IntN(len(letters))]}, "limit": {"10"}})
+	}
+	day := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	computed := func(i int) time.Duration {
+		return get("/api/compare", url.Values{"until": {day.AddDate(0, 0, i).Format(time.DateOnly)}})
+	}
+	for i := range 4 { // warm the index and the kept matrices
+		plain()
+		get("/api/compare", kept[i])
+	}
+	var pl, cl, kl []time.Duration
+	for i := range n {
+		pl = append(pl, plain())
+		cl = append(cl, computed(i))
+		kl = append(kl, get("/api/compare", kept[i%len(kept)]))
+	}
+	p := func(v []time.Duration, q float64) time.Duration {
+		sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
+		return v[int(q*float64(len(v)-1))]
+	}
+	p50, p99 := p(pl, 0.5), p(pl, 0.99)
+	fmt.Printf("plain /api/search:          p50 %s p99 %s (%d requests)\n", p50.Round(time.Millisecond), p99.Round(time.Millisecond), n)
+	for _, m := range []struct {
+		name string
+		l    []time.Duration
+	}{{"/api/compare computed:", cl}, {"/api/compare kept:", kl}} {
+		c50, c99 := p(m.l, 0.5), p(m.l, 0.99)
+		fmt.Printf("%-27s p50 %s p99 %s; ratio to plain search p50 %.2f, p99 %.2f (target p99 <= 2)\n", m.name, c50.Round(time.Millisecond), c99.Round(time.Millisecond),
+			float64(c50)/float64(p50), float64(c99)/float64(p99))
+	}
 }
 
 // generate yields documents of 100 passages each with random norms and

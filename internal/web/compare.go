@@ -57,12 +57,19 @@ func (s *Server) computeMatrix(r *http.Request, kind string) (*matrix.Matrix, er
 		return matrix.Coverage(r.Context(), s.data.Store, f.Kinds...)
 	}
 	var m *matrix.Matrix
+	key := matrixKey(kind, f)
 	err = s.withIndex(r.Context(), func(ix *index.Index) error {
+		if m = s.matrices.get(ix, key); m != nil {
+			return nil
+		}
 		var err error
 		if kind == matrix.KindTimeline {
 			m, err = matrix.Timeline(r.Context(), ix, f)
 		} else {
 			m, err = matrix.Compare(r.Context(), ix, f)
+		}
+		if err == nil {
+			s.matrices.put(ix, key, m)
 		}
 		return err
 	})

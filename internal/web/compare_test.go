@@ -1,14 +1,22 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/pipeline"
+	"github.com/normtag/normtag/pipeline/tag"
 )
 
 // matrixJSON is a matrix as /api/compare, /api/timeline and
@@ -184,4 +192,53 @@ func manySubmitters(n int) string {
 		v.Add("submitter", "submitter "+strconv.Itoa(i))
 	}
 	return v.Encode()
+}
+
+// TestCompareSeesAnIngestWhileServing asks for the matrix, ingests one
+// more document with a writer while the server runs, and asks again: the
+// kept matrix belonged to the index handle the writer had closed, so the
+// new submitter is there.
+func TestCompareSeesAnIngestWhileServing(t *testing.T) {
+	ts, d := sampleServer(t)
+	var before matrixJSON
+	if code := getJSON(t, ts.URL+"/api/compare", &before); code != 200 || len(before.Rows) != 5 {
+		t.Fatalf("status %d, %d rows", code, len(before.Rows))
+	}
+	src := t.TempDir()
+	text := "Statement of the Eastern Cyber Council\n\nStates should not conduct or knowingly support ICT activity that damages critical infrastructure.\n"
+	if err := os.WriteFile(filepath.Join(src, "eastern.txt"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	meta := "file,submitter,submitter_type,date\neastern.txt,Eastern Cyber Council,regional,2025-01-10\n"
+	if err := os.WriteFile(filepath.Join(src, "metadata.csv"), []byte(meta), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := datadir.Open(context.Background(), d.Path, datadir.Options{Write: true, LockWait: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tagger, err := tag.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := pipeline.Ingest(context.Background(), w, []string{src}, pipeline.IngestOptions{Tagger: tagger, Extractor: pipeline.UnsafeInProcess{}})
+	w.Close()
+	if err != nil || sum.Added != 1 {
+		t.Fatalf("ingest: %v %+v", err, sum)
+	}
+	var after matrixJSON
+	if code := getJSON(t, ts.URL+"/api/compare", &after); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	var found bool
+	for _, r := range after.Rows {
+		found = found || r.Labels["submitter"] == "Eastern Cyber Council" && r.Passages == 2 && r.Counts["f"] == 1
+	}
+	if len(after.Rows) != 6 || !found {
+		for _, r := range after.Rows {
+			t.Logf("%v: %d passages, %v", r.Labels, r.Passages, r.Counts)
+		}
+		t.Error("the new submitter's row is missing after the ingest")
+	}
+	checkCellSearches(t, ts.URL, after)
 }

@@ -53,6 +53,8 @@ type Server struct {
 	exportLimit int64
 	// review is review mode's state (review.go), nil while read-only.
 	review *reviewMode
+	// matrices keeps computed compare and timeline matrices (matrixcache.go).
+	matrices matrixCache
 }
 
 // New returns a server for an open (read-only) data directory.
