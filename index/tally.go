@@ -1,18 +1,18 @@
 package index
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/search"
+	bindex "github.com/blevesearch/bleve_index_api"
 )
 
-// TallyFields are the fields Tally can group and count by: those the
-// mapping keeps doc values for, which hold one term per passage except
-// the norms.
+// TallyFields are the fields Tally can group and count by: keyword
+// fields, which hold one term per passage except the norms.
 var TallyFields = []string{FieldNorm, FieldSubmitterName, FieldSubmitterType, FieldYear, FieldKind, FieldLang, FieldDoc}
 
 // TallyGroup is the passages of one combination of the grouping fields'
@@ -31,9 +31,12 @@ type TallyGroup struct {
 // Tally counts the passages matching r's filters (query, norms,
 // submitters, languages, dates; its paging and format are ignored) by
 // the values of the grouping fields by, and within each group by the
-// values of the field count. It reads each matching passage's doc values
-// once, in one pass: a matrix of submitters × norms costs one scan of its
-// passages, not one search per cell. Groups come sorted by key.
+// values of the field count. The filters are run once, to a set of
+// passages; the values come from the fields' postings (which passages
+// hold each term), never from the passages one by one: a matrix of
+// submitters × norms costs one search and a walk of a few postings
+// lists, not a search per cell nor a read of every passage's values.
+// Groups come sorted by key.
 func (ix *Index) Tally(ctx context.Context, r Request, by []string, count string) (_ []TallyGroup, err error) {
 	defer recoverDamage("tally", &err)
 	fields := append(slices.Clone(by), count)
@@ -67,32 +70,9 @@ func (ix *Index) Tally(ctx context.Context, r Request, by []string, count string
 		return nil, fmt.Errorf("tally: %w", err)
 	}
 	defer searcher.Close()
-	dv, err := reader.DocValueReader(fields)
-	if err != nil {
-		return nil, fmt.Errorf("tally: %w", err)
-	}
-	// One passage's values: its key parts and its counted terms, reused
-	// from passage to passage so that the scan allocates per group, not
-	// per passage.
-	parts := make([][]byte, len(by))
-	var terms []byte // the counted terms, one after the other
-	var ends []int   // where each ends in terms
-	visit := func(field string, term []byte) {
-		if field == count {
-			terms = append(terms, term...)
-			ends = append(ends, len(terms))
-			return
-		}
-		for i, f := range by {
-			if f == field {
-				parts[i] = append(parts[i][:0], term...)
-				return
-			}
-		}
-	}
-	groups := map[string]*tallyCounter{}
-	var key, lastKey []byte
-	var last *tallyCounter
+	// The passages kept, by doc number: the searcher applies every
+	// filter (and skips deleted passages).
+	var keep bitset
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize(), 0), IndexReader: reader}
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
@@ -107,44 +87,110 @@ func (ix *Index) Tally(ctx context.Context, r Request, by []string, count string
 		if m == nil {
 			break
 		}
-		for i := range parts {
-			parts[i] = parts[i][:0]
-		}
-		terms, ends = terms[:0], ends[:0]
-		if err := dv.VisitDocValues(m.IndexInternalID, visit); err != nil {
-			return nil, fmt.Errorf("tally: %w", err)
-		}
+		keep.set(m.IndexInternalID.Value())
 		sctx.DocumentMatchPool.Put(m)
-		key = key[:0]
-		for _, p := range parts {
-			key = append(append(key, p...), 0)
-		}
-		// Passages come in document order, and a document's passages
-		// share their submitter, type and year: most passages are of
-		// the group before.
-		c := last
-		if c == nil || !bytes.Equal(key, lastKey) {
-			if c = groups[string(key)]; c == nil {
-				c = &tallyCounter{key: make([]string, len(parts))}
-				for i, p := range parts {
-					c.key[i] = string(p)
+	}
+	// Each grouping field's value of every passage, as an index into
+	// its terms (0: none), read from the field's postings.
+	vals := make([][]uint32, len(by))
+	names := make([][]string, len(by))
+	for i, f := range by {
+		names[i] = []string{""}
+		err := eachPosting(ctx, reader, f, func(term string) { names[i] = append(names[i], term) }, func(doc uint64) {
+			if keep.has(doc) {
+				if doc >= uint64(len(vals[i])) {
+					vals[i] = slices.Grow(vals[i], int(doc)+1-len(vals[i]))[:doc+1]
 				}
-				groups[string(key)] = c
+				vals[i][doc] = uint32(len(names[i]) - 1)
 			}
-			last, lastKey = c, append(lastKey[:0], key...)
-		}
-		c.passages++
-		from := 0
-		for _, end := range ends {
-			c.add(terms[from:end])
-			from = end
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
-	out := make([]TallyGroup, 0, len(groups))
-	for _, c := range groups {
-		g := TallyGroup{Key: c.key, Passages: c.passages, Counts: make(map[string]int, len(c.terms))}
-		for i, t := range c.terms {
-			g.Counts[t] = c.counts[i]
+	// The group of every kept passage: one group per combination of
+	// values met, numbered as a number whose digits are the values'
+	// indexes (the fields' term counts its bases).
+	combos := uint64(1)
+	for i := range by {
+		hi, lo := bits.Mul64(combos, uint64(len(names[i])))
+		if hi != 0 {
+			return nil, fieldErr("tally", "too many combinations of %s", strings.Join(by, ", "))
+		}
+		combos = lo
+	}
+	group := make([]int32, keep.len())
+	dense := combos <= 1<<22 // a table of every combination, else a map
+	var table []int32
+	ids := map[uint64]int32{}
+	if dense {
+		table = make([]int32, combos)
+	}
+	var counters []*tallyCounter
+	keep.each(func(doc uint64) {
+		combo := uint64(0)
+		for i := range by {
+			v := uint32(0)
+			if doc < uint64(len(vals[i])) {
+				v = vals[i][doc]
+			}
+			combo = combo*uint64(len(names[i])) + uint64(v)
+		}
+		var id int32
+		if dense {
+			id = table[combo] - 1
+		} else if n, ok := ids[combo]; ok {
+			id = n - 1
+		} else {
+			id = -1
+		}
+		if id < 0 {
+			id = int32(len(counters))
+			if dense {
+				table[combo] = id + 1
+			} else {
+				ids[combo] = id + 1
+			}
+			c := &tallyCounter{key: make([]string, len(by))}
+			for i := len(by) - 1; i >= 0; i-- {
+				base := uint64(len(names[i]))
+				c.key[i] = names[i][combo%base]
+				combo /= base
+			}
+			counters = append(counters, c)
+		}
+		group[doc] = id
+		counters[id].passages++
+	})
+	// The counted field's terms, from its postings.
+	var termNames []string
+	var counts [][]int // by group, then term
+	err = eachPosting(ctx, reader, count, func(term string) { termNames = append(termNames, term) }, func(doc uint64) {
+		if !keep.has(doc) {
+			return
+		}
+		g := group[doc]
+		for len(counts) <= int(g) {
+			counts = append(counts, nil)
+		}
+		t := len(termNames) - 1
+		for len(counts[g]) <= t {
+			counts[g] = append(counts[g], 0)
+		}
+		counts[g][t]++
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TallyGroup, 0, len(counters))
+	for id, c := range counters {
+		g := TallyGroup{Key: c.key, Passages: c.passages, Counts: map[string]int{}}
+		if id < len(counts) {
+			for t, n := range counts[id] {
+				if n > 0 {
+					g.Counts[termNames[t]] = n
+				}
+			}
 		}
 		out = append(out, g)
 	}
@@ -152,41 +198,75 @@ func (ix *Index) Tally(ctx context.Context, r Request, by []string, count string
 	return out, nil
 }
 
-// tallyCounter counts one group's passages and their terms. A field
-// counted has few values (eleven norms): a short list searched in order
-// beats a map, which takes over past tallyListMax values.
+// tallyCounter is one group of a tally: its key and passages.
 type tallyCounter struct {
 	key      []string
 	passages int
-	terms    []string
-	counts   []int
-	index    map[string]int
 }
 
-const tallyListMax = 16
-
-func (c *tallyCounter) add(term []byte) {
-	if c.index != nil {
-		if i, ok := c.index[string(term)]; ok {
-			c.counts[i]++
-			return
-		}
-	} else {
-		for i, t := range c.terms {
-			if t == string(term) {
-				c.counts[i]++
-				return
-			}
-		}
+// eachPosting calls term for each term of a field, in order, then post
+// for each passage holding it (its doc number). Postings are read
+// without frequencies, norms or positions: a walk of compressed bitmaps,
+// a small part of the cost of reading each passage's doc values.
+func eachPosting(ctx context.Context, r bindex.IndexReader, field string, term func(string), post func(doc uint64)) error {
+	dict, err := r.FieldDict(field)
+	if err != nil {
+		return fmt.Errorf("tally %s: %w", field, err)
 	}
-	c.terms, c.counts = append(c.terms, string(term)), append(c.counts, 1)
-	if c.index != nil || len(c.terms) > tallyListMax {
-		if c.index == nil {
-			c.index = make(map[string]int, len(c.terms))
-			for i, t := range c.terms {
-				c.index[t] = i
-			}
+	defer dict.Close()
+	var tfd bindex.TermFieldDoc
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return fmt.Errorf("tally %s: %w", field, err)
 		}
-		c.index[string(term)] = len(c.terms) - 1
+		if e == nil {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		term(e.Term)
+		tr, err := r.TermFieldReader(ctx, []byte(e.Term), field, false, false, false)
+		if err != nil {
+			return fmt.Errorf("tally %s: %w", field, err)
+		}
+		for {
+			d, err := tr.Next(&tfd)
+			if err != nil {
+				tr.Close()
+				return fmt.Errorf("tally %s: %w", field, err)
+			}
+			if d == nil {
+				break
+			}
+			post(d.ID.Value())
+		}
+		tr.Close()
+	}
+}
+
+// bitset is a set of doc numbers.
+type bitset []uint64
+
+func (b *bitset) set(n uint64) {
+	for uint64(len(*b)) <= n/64 {
+		*b = append(*b, 0)
+	}
+	(*b)[n/64] |= 1 << (n % 64)
+}
+
+func (b bitset) has(n uint64) bool { return n/64 < uint64(len(b)) && b[n/64]&(1<<(n%64)) != 0 }
+
+// len is one more than the largest doc number the set can hold.
+func (b bitset) len() int { return 64 * len(b) }
+
+// each calls fn for every doc number in the set, in order.
+func (b bitset) each(fn func(uint64)) {
+	for w, word := range b {
+		for word != 0 {
+			fn(uint64(w)*64 + uint64(bits.TrailingZeros64(word)))
+			word &= word - 1
+		}
 	}
 }

@@ -139,4 +139,22 @@ func TestBrowserCompareAndTimeline(t *testing.T) {
 	if got := regexp.MustCompile(`\d+`).FindString(total); got != pointCount {
 		t.Errorf("the point counts %s passages, its search shows %q", pointCount, total)
 	}
+
+	// The coverage heatmap, counts shown: one row per document, its title
+	// linking to it, with submitter and date beside.
+	var rows int
+	var firstRow string
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(ts.URL+"/coverage?view=counts&sort=date&order=desc"),
+		chromedp.WaitVisible("#matrix", chromedp.ByID),
+		chromedp.Evaluate(`document.querySelectorAll("#matrix tr.row").length`, &rows),
+		chromedp.Text("#matrix tr.row", &firstRow, chromedp.ByQuery),
+		chromedp.FullScreenshot(&shot, 100),
+	); err != nil {
+		t.Fatal(err)
+	}
+	keepShot(t, dir, "coverage-counts.png", shot)
+	if rows != 5 || !strings.Contains(firstRow, "2024-02-20") || !strings.Contains(firstRow, "Digital Rights Watchers") {
+		t.Errorf("coverage: %d rows, the latest first: %q", rows, firstRow)
+	}
 }
