@@ -13,18 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// artefactDir is where browser tests save screenshots: NORMTAG_ARTEFACTS
-// when set (CI keeps it), else a temporary directory.
-func artefactDir(t *testing.T) string {
-	if dir := os.Getenv("NORMTAG_ARTEFACTS"); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return dir
-	}
-	return t.TempDir()
-}
-
+// keepShot saves a screenshot in the artefact directory (artefactDir).
 func keepShot(t *testing.T, dir, name string, shot []byte) {
 	t.Helper()
 	if len(shot) < 1000 {
