@@ -4,8 +4,6 @@
 // that each input byte costs one table lookup.
 package ahocorasick
 
-import "sort"
-
 // Matcher is a compiled set of patterns. It is immutable and safe for
 // concurrent use.
 type Matcher struct {
@@ -48,11 +46,18 @@ func New(patterns [][]byte) *Matcher {
 	if m.nclasses > 256 {
 		panic("ahocorasick: more than 255 byte classes")
 	}
-	// Trie.
-	type node struct {
-		next map[uint8]int32
-	}
-	nodes := []node{{next: map[uint8]int32{}}}
+	// Trie. Its states are numbered in the order patterns reach them;
+	// children are kept as sibling lists while the trie grows (a map per
+	// state cost more than all the rest), then written into the dense
+	// transition table, allocated once its size is known: row s holds
+	// state s's children, 0 where there is none (the root is nobody's
+	// child).
+	nc := m.nclasses
+	var rootChild [256]int32
+	firstChild := []int32{0}
+	nextSibling := []int32{0}
+	parent := []int32{0}
+	label := []uint8{0}
 	m.out = [][]int32{nil}
 	for id, p := range patterns {
 		if len(p) == 0 {
@@ -61,30 +66,49 @@ func New(patterns [][]byte) *Matcher {
 		s := int32(0)
 		for _, b := range p {
 			c := m.classes[b]
-			nx, ok := nodes[s].next[c]
-			if !ok {
-				nx = int32(len(nodes))
-				nodes = append(nodes, node{next: map[uint8]int32{}})
+			var nx int32
+			if s == 0 {
+				nx = rootChild[c]
+			} else {
+				for nx = firstChild[s]; nx != 0 && label[nx] != c; nx = nextSibling[nx] {
+				}
+			}
+			if nx == 0 {
+				nx = int32(len(m.out))
 				m.out = append(m.out, nil)
-				nodes[s].next[c] = nx
+				firstChild = append(firstChild, 0)
+				parent = append(parent, s)
+				label = append(label, c)
+				if s == 0 {
+					nextSibling = append(nextSibling, 0)
+					rootChild[c] = nx
+				} else {
+					nextSibling = append(nextSibling, firstChild[s])
+					firstChild[s] = nx
+				}
 			}
 			s = nx
 		}
 		m.out[s] = append(m.out[s], int32(id))
 	}
-	n := len(nodes)
-	nc := m.nclasses
-	m.delta = make([]int32, n*nc)
+	delta := make([]int32, len(m.out)*nc)
+	for s := 1; s < len(m.out); s++ {
+		delta[int(parent[s])*nc+int(label[s])] = int32(s)
+	}
+	n := len(m.out)
+	m.delta = delta
 	fail := make([]int32, n)
 	m.outLink = make([]int32, n)
 	for i := range m.outLink {
 		m.outLink[i] = -1
 	}
-	// Breadth-first construction of the full transition function.
+	// Breadth-first construction of the full transition function: a
+	// state's missing transitions are its failure state's, whose row is
+	// complete since it is shallower. Children are visited in class
+	// order, which keeps the table reproducible.
 	queue := make([]int32, 0, n)
 	for c := 0; c < nc; c++ {
-		if nx, ok := nodes[0].next[uint8(c)]; ok {
-			m.delta[c] = nx
+		if nx := delta[c]; nx != 0 {
 			fail[nx] = 0
 			queue = append(queue, nx)
 		}
@@ -97,19 +121,14 @@ func New(patterns [][]byte) *Matcher {
 		} else {
 			m.outLink[s] = m.outLink[f]
 		}
-		// Deterministic order keeps the table reproducible.
-		cs := make([]int, 0, len(nodes[s].next))
-		for c := range nodes[s].next {
-			cs = append(cs, int(c))
-		}
-		sort.Ints(cs)
-		for c := 0; c < nc; c++ {
-			m.delta[int(s)*nc+c] = m.delta[int(f)*nc+c]
-		}
-		for _, c := range cs {
-			nx := nodes[s].next[uint8(c)]
-			fail[nx] = m.delta[int(f)*nc+c]
-			m.delta[int(s)*nc+c] = nx
+		row := delta[int(s)*nc : int(s)*nc+nc]
+		frow := delta[int(f)*nc : int(f)*nc+nc]
+		for c, nx := range row {
+			if nx == 0 {
+				row[c] = frow[c]
+				continue
+			}
+			fail[nx] = frow[c]
 			queue = append(queue, nx)
 		}
 	}

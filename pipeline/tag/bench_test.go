@@ -70,3 +70,13 @@ func repeatParagraphs(b *testing.B, file string, size int) []string {
 	}
 	return out
 }
+
+// BenchmarkDefault builds the default tagger, as every ingest and retag
+// does before its first passage: most of a retag with nothing to change.
+func BenchmarkDefault(b *testing.B) {
+	for b.Loop() {
+		if _, err := Default(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

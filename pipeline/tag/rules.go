@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -90,17 +91,54 @@ type Rule struct {
 	YieldTo  []string `yaml:"yield_to"`
 	Examples Examples `yaml:"examples"`
 
-	line int    // position in the file, for messages
+	// pos finds where in its file the rule is written, for messages,
+	// by key ("letter.name").
+	pos  *ruleLines
+	key  string
 	file string // the file, when not the main one
+}
+
+// line is the line of the rule in its file (0 when unknown).
+func (r *Rule) line() int {
+	if r.pos == nil {
+		return 0
+	}
+	return r.pos.of(r.key)
+}
+
+// ruleLines finds the lines of a document's rules the first time a
+// message needs one: reading the YAML a second time, as a tree with
+// positions, cost as much as decoding it, for messages that a good rules
+// file never prints.
+type ruleLines struct {
+	once  sync.Once
+	data  []byte
+	base  int // lines of the file before the document
+	lines map[string]int
+}
+
+// of returns the line of the rule "letter.name".
+func (l *ruleLines) of(key string) int {
+	l.once.Do(func() {
+		var root yaml.Node
+		if err := yaml.Unmarshal(l.data, &root); err == nil {
+			l.lines = linesOfRules(&root)
+		}
+		l.data = nil
+	})
+	if n, ok := l.lines[key]; ok {
+		return l.base + n
+	}
+	return l.base
 }
 
 // at says where the rule is written, for messages: "line 12", or
 // "ru.yaml line 12" for a rule of a further file.
 func (r *Rule) at() string {
 	if r.file != "" {
-		return fmt.Sprintf("%s line %d", r.file, r.line)
+		return fmt.Sprintf("%s line %d", r.file, r.line())
 	}
-	return fmt.Sprintf("line %d", r.line)
+	return fmt.Sprintf("line %d", r.line())
 }
 
 // Examples are texts a rule must and must not fire on; `normtag rules
@@ -136,7 +174,9 @@ type Tagger struct {
 	// a second pass run only over passages with such letters: kept out
 	// of matcher, they leave the automaton that every passage steps
 	// through as small as the English, French and Spanish rules make it.
-	scripts *ahocorasick.Matcher
+	// It is built when the first such passage comes: most corpora have
+	// none, and it is the larger of the two automata to build.
+	scripts *lazyMatcher
 	version string
 	// filters says some rule is gated by context or yields to another,
 	// or quotes are on: firings need a second look after evaluation.
@@ -146,6 +186,22 @@ type Tagger struct {
 	gates []gate
 	norms []int8 // norms[rule] is the rule's norm, 0 for (a)
 	owns  bool
+}
+
+// lazyMatcher is an automaton compiled on first use.
+type lazyMatcher struct {
+	once     sync.Once
+	patterns [][]byte
+	m        *ahocorasick.Matcher
+}
+
+// get returns the automaton, compiling it the first time.
+func (l *lazyMatcher) get() *ahocorasick.Matcher {
+	l.once.Do(func() {
+		l.m = ahocorasick.New(l.patterns)
+		l.patterns = nil
+	})
+	return l.m
 }
 
 type compiledRule struct {
@@ -310,20 +366,16 @@ func hasContent(doc []byte) bool {
 
 // decode reads one source, noting where each of its rules is.
 func (src source) decode() (File, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(src.data, &root); err != nil {
-		return File{}, err
-	}
 	var f File
 	dec := yaml.NewDecoder(bytes.NewReader(src.data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
 		return File{}, err
 	}
-	lines := ruleLines(&root)
+	pos := &ruleLines{data: src.data, base: src.line}
 	for l, rs := range f.Norms {
 		for i := range rs {
-			rs[i].line = src.line + lines[l+"."+rs[i].Name]
+			rs[i].pos, rs[i].key = pos, l+"."+rs[i].Name
 			rs[i].file = src.name
 		}
 	}
@@ -535,7 +587,7 @@ func load(data []byte, names []string, opts []Option) (*Tagger, error) {
 		for _, y := range r.YieldTo {
 			j, ok := byName[y]
 			if !ok || j == i {
-				errs = append(errs, fmt.Errorf("line %d: rule %s: yield_to %q is not another rule (write norm.name)", r.line, r.full, y))
+				errs = append(errs, fmt.Errorf("line %d: rule %s: yield_to %q is not another rule (write norm.name)", r.line(), r.full, y))
 				continue
 			}
 			r.yield = append(r.yield, j)
@@ -613,7 +665,7 @@ func load(data []byte, names []string, opts []Option) (*Tagger, error) {
 		}
 	}
 	if other {
-		t.scripts = ahocorasick.New(script)
+		t.scripts = &lazyMatcher{patterns: script}
 	}
 	t.matcher = ahocorasick.New(raw)
 	if w, ok := t.matcher.Walker(); ok {
@@ -723,8 +775,8 @@ func contextForms(v string) []contextForm {
 	return out
 }
 
-// ruleLines finds the line of every rule in the YAML tree, by "letter.name".
-func ruleLines(root *yaml.Node) map[string]int {
+// linesOfRules finds the line of every rule in the YAML tree, by "letter.name".
+func linesOfRules(root *yaml.Node) map[string]int {
 	out := map[string]int{}
 	if len(root.Content) == 0 {
 		return out

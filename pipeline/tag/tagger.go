@@ -150,7 +150,7 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 		// Arabic, Cyrillic or Chinese letters: their patterns too, in
 		// one order by end with the first pass's, as references expect.
 		n := len(sc.matches)
-		sc.matches = t.scripts.AppendMatches(sc.matches, sc.f.text)
+		sc.matches = t.scripts.get().AppendMatches(sc.matches, sc.f.text)
 		if n > 0 && len(sc.matches) > n {
 			slices.SortStableFunc(sc.matches, func(a, b ahocorasick.Match) int { return int(a.End - b.End) })
 		}
