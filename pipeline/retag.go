@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/normtag/normtag/corpus"
@@ -114,17 +116,16 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 	if err != nil {
 		return nil, fmt.Errorf("retag: %w", err)
 	}
-	err = d.Store.EachDocument(ctx, corpus.WithPassages, func(doc *corpus.Document) error {
-		if doc.RulesVersion == sum.RulesVersion && !opts.All {
+	// Reading the store, tagging and comparing overlap: one goroutine
+	// reads the documents, workers tag them, and this one takes them in
+	// the store's order, so that counts, examples and writes are those of
+	// a run one document at a time.
+	err = eachTagged(ctx, d, tagger, opts.All, func(it *retagged) error {
+		if it.skipped {
 			sum.Skipped++
 			return nil
 		}
-		old := make([][]corpus.Tag, len(doc.Passages))
-		for i := range doc.Passages {
-			old[i] = doc.Passages[i].Tags
-			doc.Passages[i].Tags = nil
-		}
-		tagger.Tag(doc.Passages)
+		doc, old := it.doc, it.old
 		sum.Documents++
 		sum.Passages += len(doc.Passages)
 		// The store holds the tags passages carry once analysts' judgements
@@ -189,6 +190,89 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 		return sum, fmt.Errorf("retag: %w", err)
 	}
 	return sum, nil
+}
+
+// retagged is a stored document re-tagged by eachTagged: its passages
+// carry the new tags, old the ones stored. skipped says it was already
+// tagged by the rules version and is left alone.
+type retagged struct {
+	doc     *corpus.Document
+	old     [][]corpus.Tag
+	skipped bool
+	done    chan struct{} // closed once tagged
+}
+
+// eachTagged reads every stored document with its passages, re-tags
+// those that need it (all when all is set) on as many goroutines as
+// there are CPUs, and calls fn with each in the store's order. fn runs
+// on the caller's goroutine; its error stops the run and is returned.
+// Cancelling ctx stops the run between two documents.
+func eachTagged(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, all bool, fn func(*retagged) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := runtime.NumCPU()
+	// A few documents in flight per worker keep every stage busy while
+	// bounding memory to some documents' passages.
+	ordered := make(chan *retagged, 4*workers)
+	work := make(chan *retagged, 4*workers)
+	var readErr error
+	go func() {
+		defer close(ordered)
+		defer close(work)
+		readErr = d.Store.EachDocument(ctx, corpus.WithPassages, func(doc *corpus.Document) error {
+			it := &retagged{doc: doc, done: make(chan struct{})}
+			if doc.RulesVersion == tagger.Version() && !all {
+				it.skipped = true
+				close(it.done)
+			} else {
+				select {
+				case work <- it:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			select {
+			case ordered <- it:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range work {
+				it.old = make([][]corpus.Tag, len(it.doc.Passages))
+				for i := range it.doc.Passages {
+					it.old[i] = it.doc.Passages[i].Tags
+					it.doc.Passages[i].Tags = nil
+				}
+				tagger.Tag(it.doc.Passages)
+				close(it.done)
+			}
+		}()
+	}
+	var err error
+	for it := range ordered {
+		if err != nil {
+			continue // draining, so that the reader can finish
+		}
+		<-it.done
+		if err = ctx.Err(); err == nil {
+			err = fn(it)
+		}
+		if err != nil {
+			cancel()
+		}
+	}
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	return readErr
 }
 
 // example keeps passage p of doc as an example of norm gaining (added)

@@ -82,6 +82,7 @@ func ingestCommand() *cli.Command {
 			}
 			// A bad rules file is reported before the data directory is
 			// locked and healed.
+			prebuildBuiltin(c)
 			var rs *ruleSet
 			if c.IsSet("rules") {
 				if rs, err = readRules(c.String("rules")); err != nil {

@@ -39,6 +39,7 @@ func retagCommand() *cli.Command {
 				return err
 			}
 			dry := c.Bool("dry-run")
+			prebuildBuiltin(c)
 			var rs *ruleSet
 			if c.IsSet("rules") {
 				if rs, err = readRules(c.String("rules")); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -14,6 +15,21 @@ import (
 // builtinRules is the --rules value that names the embedded rules, for
 // going back to them from rules a data directory remembers.
 const builtinRules = "default"
+
+// builtinTagger builds the tagger of the embedded rules once per
+// process: tens of milliseconds, which prebuildBuiltin lets a command
+// spend while it opens its data directory.
+var builtinTagger = sync.OnceValues(func() (*tag.Tagger, error) { return tag.Default() })
+
+// prebuildBuiltin starts building the embedded rules' tagger in the
+// background when the command may use them: with --rules default, or
+// without --rules unless the data directory remembers other rules (then
+// the work is wasted, and small).
+func prebuildBuiltin(c *cli.Context) {
+	if !c.IsSet("rules") || c.String("rules") == builtinRules {
+		go builtinTagger()
+	}
+}
 
 // loadTagger returns the embedded rules ("" or "default"), or those of
 // path.
@@ -45,7 +61,7 @@ func (r *ruleSet) builtin() bool {
 // "default".
 func readRules(path string) (*ruleSet, error) {
 	if path == "" || path == builtinRules {
-		t, err := tag.Default()
+		t, err := builtinTagger()
 		if err != nil {
 			return nil, fmt.Errorf("load embedded rules: %w", err)
 		}
