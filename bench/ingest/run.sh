@@ -30,6 +30,11 @@
 #   BASE=<git rev>  also measure that revision's normtag in the same runs (before/after)
 #   SHARED=../shared  the shared reference folder
 #   SCALE=0         skip the unchanged-tree and 1,000/10,000-document runs
+#   OCR="auto never"  normtag's --ocr modes timed in each run, each with its
+#                   ratio: auto (the default) also reads by OCR the pages
+#                   that have an image and no text, which pdftotext leaves
+#                   empty; never reads the text layers only, as pdftotext
+#                   does. Pages read by OCR are counted in the report.
 #
 # Usage: bench/ingest/run.sh [PDF_DIR...]   (robustness row; default ../shared/corpora/robustness)
 set -euo pipefail
@@ -62,6 +67,7 @@ workers=${WORKERS:-$(nproc)}
 repeat=${REPEAT:-3}
 export limit=${TIMEOUT:-20}
 copies=${COPIES:-3}
+read -r -a ocr_modes <<< "${OCR:-auto never}"
 shared=${SHARED:-../shared}
 robust=("$@")
 [ ${#robust[@]} -eq 0 ] && robust=("$shared/corpora/robustness")
@@ -127,8 +133,8 @@ run_ref() {
 	find "$1" -type f -iname '*.pdf' -print0 |
 		xargs -0 -r -P "$workers" -n 1 sh -c 'timeout "$limit" pdftotext -q "$0" - >/dev/null 2>&1; [ $? -eq 124 ] && echo "$0"; true' > "$hung"
 }
-run_nt() { # binary data folder [report]
-	"$1" ingest --json --workers "$workers" --timeout "${limit}s" --data "$2" ${4:+--report "$4"} "$3"
+run_nt() { # binary data folder [report]; $ocr, when set, is the --ocr mode
+	"$1" ingest --json --workers "$workers" --timeout "${limit}s" ${ocr:+--ocr "$ocr"} --data "$2" ${4:+--report "$4"} "$3"
 }
 # fn runs one of the functions above as a program, for GNU time.
 { echo "#!/usr/bin/env bash"; declare -f run_ref run_nt; echo "workers=$workers"; echo "\"\$@\""; } > "$work/fn"
@@ -174,15 +180,22 @@ measure_row() { # name folder...
 	npages=$(pages "$set")
 	echo "  timed runs over $(find "$set" -type f | wc -l) PDFs, $npages pages ($nhung timed out and left out)"
 
-	: > "$work/r-wall-$name"; : > "$work/r-cpu-$name"; : > "$work/b-wall-$name"; : > "$work/b-cpu-$name"
+	: > "$work/b-wall-$name"; : > "$work/b-cpu-$name"
+	local mode
+	for mode in "${ocr_modes[@]}"; do : > "$work/r-wall-$name-$mode"; : > "$work/r-cpu-$name-$mode"; : > "$work/rss-$name-$mode"; done
 	for ((r = 1; r <= repeat; r++)); do
 		read -r rw rc rm_ < <(timed "$work/t" "$work/fn" run_ref "$set")
-		rm -rf "$work/data-$name"
-		read -r nw nc nm < <(timed "$work/t" "$work/fn" run_nt "$work/normtag" "$work/data-$name" "$set" "$work/report-$name.json")
-		local line="  run $r: pdftotext ${rw}s (cpu ${rc}s, $(awk -v p="$npages" -v s="$rw" 'BEGIN { printf "%.0f", p / s }') pages/s); normtag ${nw}s (cpu ${nc}s, $(awk -v p="$npages" -v s="$nw" 'BEGIN { printf "%.0f", p / s }') pages/s, peak RSS $((nm / 1024)) MiB)"
-		ratio "$rw" "$nw" >> "$work/r-wall-$name"; echo >> "$work/r-wall-$name"
-		ratio "$nc" "$rc" >> "$work/r-cpu-$name"; echo >> "$work/r-cpu-$name"
-		echo "$nm" >> "$work/rss-$name"
+		local line="  run $r: pdftotext ${rw}s (cpu ${rc}s, $(awk -v p="$npages" -v s="$rw" 'BEGIN { printf "%.0f", p / s }') pages/s)"
+		for mode in "${ocr_modes[@]}"; do
+			rm -rf "$work/data-$name-$mode"
+			read -r nw nc nm < <(timed "$work/t" env ocr="$mode" "$work/fn" run_nt "$work/normtag" "$work/data-$name-$mode" "$set" "$work/report-$name-$mode.json")
+			local ocrp
+			ocrp=$(grep -o '"ocr_pages": *[0-9]*' "$work/report-$name-$mode.json" 2>/dev/null | head -1 | grep -o '[0-9]*$' || true)
+			line+="; normtag --ocr $mode ${nw}s (cpu ${nc}s, $(awk -v p="$npages" -v s="$nw" 'BEGIN { printf "%.0f", p / s }') pages/s, ${ocrp:-0} pages by OCR, peak RSS $((nm / 1024)) MiB)"
+			ratio "$rw" "$nw" >> "$work/r-wall-$name-$mode"; echo >> "$work/r-wall-$name-$mode"
+			ratio "$nc" "$rc" >> "$work/r-cpu-$name-$mode"; echo >> "$work/r-cpu-$name-$mode"
+			echo "$nm" >> "$work/rss-$name-$mode"
+		done
 		if [ -n "${BASE:-}" ]; then
 			rm -rf "$work/base-data-$name"
 			read -r bw bc bm < <(timed "$work/t" "$work/fn" run_nt "$work/normtag-base" "$work/base-data-$name" "$set")
@@ -192,12 +205,19 @@ measure_row() { # name folder...
 		fi
 		echo "$line"
 	done
-	echo "  pages/s normtag / pdftotext: $(stats < "$work/r-wall-$name")  (target >= 0.7)"
-	echo "  cpu time normtag / pdftotext: $(stats < "$work/r-cpu-$name")"
-	echo "  normtag peak RSS: $(awk '$1 > m { m = $1 } END { printf "%d", m / 1024 }' "$work/rss-$name") MiB max  (target <= 400)"
+	for mode in "${ocr_modes[@]}"; do
+		echo "  --ocr $mode: pages/s normtag / pdftotext: $(stats < "$work/r-wall-$name-$mode")  (target >= 0.7)"
+		echo "  --ocr $mode: cpu time normtag / pdftotext: $(stats < "$work/r-cpu-$name-$mode")"
+		echo "  --ocr $mode: normtag peak RSS: $(awk '$1 > m { m = $1 } END { printf "%d", m / 1024 }' "$work/rss-$name-$mode") MiB max  (target <= 400)"
+	done
 	if [ -n "${BASE:-}" ]; then
-		echo "  base $BASE: pages/s / pdftotext $(stats < "$work/b-wall-$name"), cpu time / pdftotext $(stats < "$work/b-cpu-$name")"
+		echo "  base $BASE (no OCR): pages/s / pdftotext $(stats < "$work/b-wall-$name"), cpu time / pdftotext $(stats < "$work/b-cpu-$name")"
 	fi
+	# Reindex, retag and re-ingest use what the first mode ingested.
+	mode=${ocr_modes[0]}
+	cp "$work/report-$name-$mode.json" "$work/report-$name.json"
+	rm -rf "$work/data-$name"
+	mv "$work/data-$name-$mode" "$work/data-$name"
 	passages_of[$name]=$(grep -o '"passages": *[0-9]*' "$work/report-$name.json" | head -1 | grep -o '[0-9]*$')
 	data_of[$name]=$work/data-$name
 }
