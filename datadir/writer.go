@@ -312,6 +312,9 @@ func (d *Dir) updateIndex(ctx context.Context, fn func(*index.Index) error) erro
 		return err
 	}
 	ferr := fn(ix)
+	if ferr == nil {
+		d.letMergesFinish(ctx, ix)
+	}
 	cerr := ix.Close()
 	d.indexReleased = time.Now()
 	if indexStoreID(dir) == "" {
@@ -327,4 +330,28 @@ func (d *Dir) updateIndex(ctx context.Context, fn func(*index.Index) error) erro
 		return fmt.Errorf("close index: %w", cerr)
 	}
 	return nil
+}
+
+// mergeWait bounds how long a writer keeps the index open after a batch
+// for the segment merge the batch set off to finish.
+const mergeWait = time.Second
+
+// mergePoll is how often a writer waiting for a merge looks whether it
+// is done or a reader waits.
+const mergePoll = 5 * time.Millisecond
+
+// letMergesFinish waits, up to mergeWait, while the index merges the
+// segments a batch added, unless readers wait for the index. Closing
+// the index aborts a merge, and the next batch's open starts it over
+// from the beginning: with small batches (a loaded machine, slow files)
+// nearly every merge was aborted, and merging that never completed cost
+// more CPU than indexing. Readers still go first: the wait ends as soon
+// as one announces itself.
+func (d *Dir) letMergesFinish(ctx context.Context, ix *index.Index) {
+	deadline := time.Now().Add(mergeWait)
+	for ix.Busy() && time.Now().Before(deadline) && !d.readersWaiting() {
+		if sleep(ctx, mergePoll) != nil {
+			return
+		}
+	}
 }
