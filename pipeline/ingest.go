@@ -210,7 +210,11 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	}
 
 	jobs := make(chan Candidate)
-	out := make(chan work, opts.Workers)
+	// Room for a few documents per worker: while the writer commits a
+	// batch (and pauses for readers between two), workers go on
+	// extracting instead of waiting for it, and the next store
+	// transaction takes what piled up meanwhile.
+	out := make(chan work, 4*opts.Workers)
 	var wg sync.WaitGroup
 	for range opts.Workers {
 		wg.Add(1)
