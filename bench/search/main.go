@@ -147,10 +147,7 @@ func main() {
 		cl = append(cl, time.Since(t))
 	}
 	ix.Close()
-	p := func(v []time.Duration, q float64) time.Duration {
-		sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
-		return v[int(q*float64(len(v)-1))]
-	}
+	p := percentile
 	d50, d99, h50, h99, c50, c99 := p(dl, 0.5), p(dl, 0.99), p(hl, 0.5), p(hl, 0.99), p(cl, 0.5), p(cl, 0.99)
 	fmt.Printf("direct bleve:                  p50 %s p99 %s\n", d50.Round(time.Microsecond), d99.Round(time.Microsecond))
 	fmt.Printf("/api/search collapse=false:    p50 %s p99 %s\n", h50.Round(time.Microsecond), h99.Round(time.Microsecond))
@@ -176,19 +173,7 @@ type pageQuery struct{ words, norm, other string }
 // selection count), once with a second norm, a submitter and a year
 // range ticked (four). The target is page p99 <= 2 x plain p99.
 func measureFacetedPage(client *http.Client, addr string, qs []pageQuery) {
-	get := func(path string, v url.Values) time.Duration {
-		start := time.Now()
-		resp, err := client.Get("http://" + addr + path + "?" + v.Encode())
-		if err != nil {
-			log.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			log.Fatalf("%s: status %d", path, resp.StatusCode)
-		}
-		return time.Since(start)
-	}
+	get := func(path string, v url.Values) time.Duration { return timedGet(client, addr, path, v) }
 	plain := func(x pageQuery) url.Values {
 		return url.Values{"q": {x.words}, "norm": {x.norm}, "limit": {"10"}}
 	}
@@ -209,10 +194,7 @@ func measureFacetedPage(client *http.Client, addr string, qs []pageQuery) {
 		pg = append(pg, get("/", page(x)))
 		fl = append(fl, get("/", filtered(x)))
 	}
-	p := func(v []time.Duration, q float64) time.Duration {
-		sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
-		return v[int(q*float64(len(v)-1))]
-	}
+	p := percentile
 	p50, p99 := p(pl, 0.5), p(pl, 0.99)
 	for _, m := range []struct {
 		name string
@@ -236,19 +218,7 @@ func measureFacetedPage(client *http.Client, addr string, qs []pageQuery) {
 // people returning to the page do.
 func compareLatency(addr string, n int) {
 	client := &http.Client{}
-	get := func(path string, v url.Values) time.Duration {
-		start := time.Now()
-		resp, err := client.Get("http://" + addr + path + "?" + v.Encode())
-		if err != nil {
-			log.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			log.Fatalf("%s: status %d", path, resp.StatusCode)
-		}
-		return time.Since(start)
-	}
+	get := func(path string, v url.Values) time.Duration { return timedGet(client, addr, path, v) }
 	words := []string{"critical infrastructure", "supply chain", "vulnerabilities", "cooperation", "human rights", "attribution"}
 	letters := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}
 	kept := []url.Values{{}, {"since": {"2020"}, "until": {"2022"}}, {"lang": {"en"}}, {"sort": {"g"}, "group": {"none"}}}
@@ -270,10 +240,7 @@ func compareLatency(addr string, n int) {
 		cl = append(cl, computed(i))
 		kl = append(kl, get("/api/compare", kept[i%len(kept)]))
 	}
-	p := func(v []time.Duration, q float64) time.Duration {
-		sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
-		return v[int(q*float64(len(v)-1))]
-	}
+	p := percentile
 	p50, p99 := p(pl, 0.5), p(pl, 0.99)
 	fmt.Printf("plain /api/search:          p50 %s p99 %s (%d requests)\n", p50.Round(time.Millisecond), p99.Round(time.Millisecond), n)
 	for _, m := range []struct {
@@ -363,4 +330,26 @@ func addFacetMeta(d *corpus.Document, docNo int) {
 	case "Kingdom of Westmark":
 		d.Meta["country"] = "Westmark"
 	}
+}
+
+// percentile sorts v and returns its q quantile (0.5: p50, 0.99: p99).
+func percentile(v []time.Duration, q float64) time.Duration {
+	sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
+	return v[int(q*float64(len(v)-1))]
+}
+
+// timedGet asks the server at addr for path?v, reads the whole answer and
+// returns how long that took; any answer but 200 stops the benchmark.
+func timedGet(client *http.Client, addr, path string, v url.Values) time.Duration {
+	start := time.Now()
+	resp, err := client.Get("http://" + addr + path + "?" + v.Encode())
+	if err != nil {
+		log.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		log.Fatalf("%s: status %d", path, resp.StatusCode)
+	}
+	return time.Since(start)
 }
