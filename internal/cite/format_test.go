@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,40 +11,16 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/normtag/normtag/internal/cite/csltest"
+
 	"github.com/normtag/normtag/index"
 )
 
 // cslSchema compiles the CSL-JSON schema vendored in testdata (see
 // testdata/csl-data.README.md).
-func cslSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	f, err := os.Open("testdata/csl-data.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("csl-data.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("csl-data.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sch
-}
+func cslSchema(t *testing.T) *jsonschema.Schema { return csltest.Schema(t, "testdata/csl-data.json") }
 
-func validateCSL(sch *jsonschema.Schema, data []byte) error {
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		return fmt.Errorf("not JSON: %w", err)
-	}
-	return sch.Validate(inst)
-}
+func validateCSL(sch *jsonschema.Schema, data []byte) error { return csltest.Validate(sch, data) }
 
 // wantDateParts is what each sample file's metadata date must become.
 var wantDateParts = map[string][]int{

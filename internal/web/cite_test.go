@@ -9,18 +9,17 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/net/html"
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/internal/cite"
+	"github.com/normtag/normtag/internal/cite/csltest"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/tag"
 )
@@ -375,18 +374,14 @@ func TestCitationExportAPI(t *testing.T) {
 	if len(rows) < 5 {
 		t.Fatalf("%d rows", len(rows))
 	}
-	sch := webCSLSchema(t)
+	sch := csltest.Schema(t, "../cite/testdata/csl-data.json")
 	for unit, want := range map[string]int{"": len(rows), "passage": len(rows), "document": len(docs)} {
 		resp, body := getPage(t, ts.URL+"/api/export?format=csl-json&norm=g&unit="+unit)
 		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != cite.ContentType(cite.FormatCSLJSON) ||
 			!strings.Contains(resp.Header.Get("Content-Disposition"), "normtag-citations.json") {
 			t.Fatalf("unit %q: %d %v", unit, resp.StatusCode, resp.Header)
 		}
-		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sch.Validate(inst); err != nil {
+		if err := csltest.Validate(sch, body); err != nil {
 			t.Errorf("unit %q: CSL-JSON does not validate: %v", unit, err)
 		}
 		var recs []cite.CSLItem
@@ -438,29 +433,6 @@ func TestCitationExportAPI(t *testing.T) {
 	if resp, _ := getPage(t, fmt.Sprintf("%s/api/documents/%s/cite?format=apa", ts.URL, h.DocID)); resp.StatusCode != 400 {
 		t.Errorf("format=apa: %d", resp.StatusCode)
 	}
-}
-
-// webCSLSchema compiles the CSL-JSON schema vendored in package cite.
-func webCSLSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	f, err := os.Open("../cite/testdata/csl-data.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("csl-data.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("csl-data.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sch
 }
 
 var citationLine = regexp.MustCompile(`passage \d+.*\. http://127\.0\.0\.1:\d+/p/[0-9a-f]{64}/\d+-[0-9a-f]{12}$`)
