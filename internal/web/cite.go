@@ -314,12 +314,5 @@ func (s *Server) exportCitations(w http.ResponseWriter, r *http.Request, req ind
 		}
 		return
 	}
-	if !hold.sent {
-		hold.buf.Reset()
-		w.Header().Del("Content-Disposition")
-		s.fail(w, err)
-		return
-	}
-	s.log.Error("citation export failed after records were sent; response aborted", "err", err)
-	panic(http.ErrAbortHandler)
+	s.failHeld(w, hold, "citation export failed after records were sent; response aborted", err, nil)
 }

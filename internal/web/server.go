@@ -537,15 +537,27 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	s.failHeld(w, hold, "export failed after rows were sent; response aborted", err, func() {
+		if format != "csv" {
+			json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+		}
+	})
+}
+
+// failHeld answers err for an export whose first bytes hold keeps back:
+// with an error status while none were sent; else it logs msg, lets last
+// write what the format allows after the records (nil: nothing), and
+// aborts the response so that the client sees it cut.
+func (s *Server) failHeld(w http.ResponseWriter, hold *heldWriter, msg string, err error, last func()) {
 	if !hold.sent {
 		hold.buf.Reset()
 		w.Header().Del("Content-Disposition")
 		s.fail(w, err)
 		return
 	}
-	s.log.Error("export failed after rows were sent; response aborted", "err", err)
-	if format != "csv" {
-		json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+	s.log.Error(msg, "err", err)
+	if last != nil {
+		last()
 	}
 	panic(http.ErrAbortHandler)
 }
