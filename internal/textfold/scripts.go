@@ -79,7 +79,7 @@ func Presentation(r rune) string {
 }
 
 // simplified maps traditional Chinese characters to their simplified
-// forms. It is not a full conversion table: it holds about 360
+// forms. It is not a full conversion table: it holds about 400
 // characters, those of the vocabulary normtag's rules and reference
 // parser use (cyber security, infrastructure, norms, incidents,
 // cooperation…) and other frequent ones of policy prose, so that a
@@ -100,7 +100,13 @@ var simplified = func() map[rune]rune {
 		"託托詐诈騙骗釣钓魚鱼韌韧離离獎奖簽签單单裝装遠远脈脉縱纵異异見见擁拥囤囤積积廠厂權权鑑鉴識识製制雲云體体駭骇" +
 		"習习偽伪偵侦農农創创辦办變变張张彌弥執执攝摄擺摆敵敌樣样橋桥沒没滿满獨独盜盗碼码種种糧粮終终結结給给絕绝繩绳" +
 		"職职脅胁慮虑讓让訪访評评訴诉諾诺談谈諜谍財财購购賞赏賴赖趕赶轉转轄辖達达遙遥郵邮針针鍋锅須须馬马駛驶駕驾" +
-		"頭头師师幫帮幹干眾众雙双圍围憲宪尋寻盡尽籌筹熱热"
+		"頭头師师幫帮幹干眾众雙双圍围憲宪尋寻盡尽籌筹熱热" +
+		// characters of the rules' vocabulary that were missing, found by
+		// converting every character of rules/zh.yaml to traditional
+		// (Taiwan and Hong Kong forms too); not 著, which is also a
+		// simplified character (显著)
+		"箇个爲为僅仅衆众僞伪沖冲憑凭刪删衞卫臺台籲吁啓启夠够屍尸層层帳帐擔担攔拦揮挥攜携樑梁" +
+		"洩泄菸烟煙烟瞞瞒禍祸籤签纜缆羣群藥药販贩贓赃裏里裡里鎖锁閉闭麥麦"
 	m := map[rune]rune{}
 	rs := []rune(pairs)
 	for i := 0; i+1 < len(rs); i += 2 {

@@ -36,6 +36,9 @@ func TestFoldScripts(t *testing.T) {
 		"ＩＣＴ１３":           "ict13",
 		"網絡安全 關鍵基礎設施":     "网络安全 关键基础设施",
 		"网络安全":            "网络安全",
+		"攜手 刪除內容 閉源":      "携手 删除内容 闭源",
+		"裡 裏 臺北 籲請":       "里 里 台北 吁请",
+		"显著 著名":           "显著 著名", // 著 is simplified too
 	} {
 		if got := Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
