@@ -20,9 +20,14 @@ var (
 func encryptionDict(data []byte) []byte {
 	if locs := encryptRefNums.FindAllSubmatch(data, -1); len(locs) > 0 {
 		last := locs[len(locs)-1]
-		head := regexp.MustCompile(`(?:^|[\r\n\s])` + string(last[1]) + `\s+` + string(last[2]) + `\s+obj\b`)
-		if at := head.FindAllIndex(data, -1); len(at) > 0 {
-			rest := data[at[len(at)-1][1]:]
+		end := -1 // after the last header of the object named
+		for _, m := range objHeaders(data) {
+			if bytes.Equal(data[m[2]:m[3]], last[1]) && bytes.Equal(data[m[4]:m[5]], last[2]) {
+				end = m[1]
+			}
+		}
+		if end >= 0 {
+			rest := data[end:]
 			if i := bytes.Index(rest, []byte("<<")); i >= 0 && i < 64 {
 				return dictAt(rest, i)
 			}

@@ -42,7 +42,6 @@ func fixHeader(data []byte) ([]byte, bool) {
 }
 
 var (
-	objHeader  = regexp.MustCompile(`(?m)(?:^|[\r\n\s])(\d{1,7})\s+(\d{1,5})\s+obj\b`)
 	trailerDic = regexp.MustCompile(`trailer\s*<<`)
 	rootRef    = regexp.MustCompile(`/Root\s+(\d+)\s+(\d+)\s+R`)
 	infoRef    = regexp.MustCompile(`/Info\s+(\d+)\s+(\d+)\s+R`)
@@ -62,7 +61,7 @@ func rebuildXref(data []byte) ([]byte, error) {
 	}
 	objs := map[int]entry{}
 	maxNum := 0
-	locs := objHeader.FindAllSubmatchIndex(data, -1)
+	locs := objHeaders(data)
 	// Object numbers far beyond the number of objects are damage (or an
 	// attack: "9999999 0 obj" would make a ten-million-entry table).
 	limit := 8*len(locs) + 10000
@@ -83,7 +82,7 @@ func rebuildXref(data []byte) ([]byte, error) {
 	if extra := expandObjectStreams(data, locs); len(extra) > 0 {
 		base := len(data)
 		data = append(bytes.Clone(data), extra...)
-		for _, m := range objHeader.FindAllSubmatchIndex(extra, -1) {
+		for _, m := range objHeaders(extra) {
 			num, err1 := strconv.Atoi(string(extra[m[2]:m[3]]))
 			if _, plain := objs[num]; err1 != nil || plain || num > limit || num == 0 {
 				continue
@@ -156,7 +155,7 @@ func rebuildXref(data []byte) ([]byte, error) {
 // next object begins, since the parser insists on it. Offsets change, so
 // this is only done before rebuilding the cross-reference table.
 func closeObjects(data []byte) []byte {
-	locs := objHeader.FindAllSubmatchIndex(data, -1)
+	locs := objHeaders(data)
 	if len(locs) == 0 {
 		return data
 	}
