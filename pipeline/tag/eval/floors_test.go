@@ -47,22 +47,38 @@ var floors = []floor{
 	// 0.900/0.064, fresh 0.745/0.036, blind 0.975/0.050, blind2
 	// 0.945/0.109, blind4 0.939/0.051, blind5 0.894/0.045, blind8-en
 	// 0.773/0.082 (its first run, below, stays the generalisation figure).
-	{"heldout.jsonl", 0.909, 0.909, 0.971, 0.936, 0.027, 1.000},
-	{"heldout-fresh.jsonl", 0.818, 0.818, 0.978, 0.883, 0.018, 1.000},
+	// Issue 14, round 2 (2026-12-01, rules in default.yaml only): vocabulary
+	// for whole concepts per norm (regional CBMs and the POC directory,
+	// attribution practice, acting once a State learns its infrastructure is
+	// misused, the legality test for restrictions, shutdowns, product
+	// regulation and assurance, research safe harbours, responders kept
+	// apart from intelligence work), f.damage-ci lowered to 0.65 so that an
+	// attack narrated before the measures it led to is (g). Raised every
+	// English floor it improved; where a figure fell within the margin the
+	// floor stays: micro precision / extra norms heldout 0.971 -> 0.963 /
+	// 0.027 -> 0.036, blind5 0.984 -> 0.968 / 0.015 -> 0.030, blind9-en
+	// 0.981 -> 0.975 / 0.016 -> 0.023 (second norms beside a correct first:
+	// spyware with export controls, proxies in an (f) passage). written's
+	// extra norms went 0.034 -> 0 but its floor stays, one passage in 29.
+	// blind9-en was tuned on two thirds of its passages; the other third
+	// (by hash, never read) went 0.769 -> 0.795 top-1, the generalisation
+	// figure of this round.
+	{"heldout.jsonl", 0.936, 0.936, 0.971, 0.948, 0.027, 1.000},
+	{"heldout-fresh.jsonl", 0.909, 0.909, 0.980, 0.941, 0.018, 1.000},
 	// final, blind3, blind6 and blind7 were rules14's hold-out: never read
 	// while its rules were written, measured before (top-1 / extra: final
 	// 0.697/0.030, blind3 0.828/0.121, blind6 0.758/0.030, blind7
 	// 0.791/0.082) and after, then raised to the after figures.
-	{"heldout-final.jsonl", 0.727, 0.727, 0.960, 0.797, 0.030, 1.000},
+	{"heldout-final.jsonl", 0.879, 0.879, 0.967, 0.905, 0.030, 1.000},
 	{"heldout-blind.jsonl", 0.983, 0.983, 0.967, 0.976, 0.033, 1.000},
-	{"heldout-blind2.jsonl", 0.973, 0.982, 0.939, 0.961, 0.064, 1.000},
-	{"heldout-blind3.jsonl", 0.848, 0.899, 0.899, 0.897, 0.101, 1.000},
-	{"heldout-blind4.jsonl", 0.960, 0.970, 0.980, 0.974, 0.020, 1.000},
-	{"heldout-blind5.jsonl", 0.909, 0.909, 0.984, 0.944, 0.015, 1.000},
-	{"heldout-blind6.jsonl", 0.788, 0.788, 0.963, 0.849, 0.030, 1.000},
-	{"heldout-blind7.jsonl", 0.818, 0.836, 0.948, 0.887, 0.045, -1},
-	{"heldout-offtopic.jsonl", 0, 0, 0, 0, 0, 0.983},
-	{"written.jsonl", 0.897, 0.897, 0.963, 0.920, 0.034, -1},
+	{"heldout-blind2.jsonl", 0.991, 1.000, 0.948, 0.974, 0.055, 1.000},
+	{"heldout-blind3.jsonl", 0.879, 0.919, 0.901, 0.909, 0.101, 1.000},
+	{"heldout-blind4.jsonl", 0.970, 0.980, 0.980, 0.980, 0.020, 1.000},
+	{"heldout-blind5.jsonl", 0.924, 0.924, 0.984, 0.945, 0.015, 1.000},
+	{"heldout-blind6.jsonl", 0.909, 0.909, 0.984, 0.940, 0.015, 1.000},
+	{"heldout-blind7.jsonl", 0.918, 0.927, 0.962, 0.944, 0.036, -1},
+	{"heldout-offtopic.jsonl", 0, 0, 0, 0, 0, 1.000},
+	{"written.jsonl", 0.897, 0.897, 1.000, 0.933, 0.034, -1},
 	// ar, ru and zh: raised when the rules for those languages landed
 	// (issue 16; rules/ar.yaml, ru.yaml, zh.yaml), measured without
 	// reading the sets; before, micro precision was 1.000 on 2 and 5 tags
@@ -96,7 +112,7 @@ var floors = []floor{
 	// round (their misses showed which kinds of wording the rules lacked),
 	// so their figures since (top-1 0.97, no-norm untagged 1.000) are
 	// regression guards, not measures of generalisation.
-	{"heldout-blind8-en.jsonl", 0.891, 0.918, 0.953, 0.934, 0.045, 1.000},
+	{"heldout-blind8-en.jsonl", 0.936, 0.964, 0.955, 0.959, 0.045, 1.000},
 	{"heldout-blind8-ar.jsonl", 0.970, 0.970, 0.941, 0.956, 0.061, 1.000},
 	{"heldout-blind8-ru.jsonl", 0.970, 0.970, 0.970, 0.969, 0.030, 1.000},
 	{"heldout-blind8-zh.jsonl", 0.985, 0.985, 0.929, 0.958, 0.076, 1.000},
@@ -114,7 +130,7 @@ var floors = []floor{
 	// top-1 in English is missed by two passages of 132; issue 16's 0.75
 	// top-1 is reached in Russian and Chinese, not in Arabic; every no-norm
 	// passage is untagged in all four.
-	{"heldout-blind9-en.jsonl", 0.787, 0.787, 0.981, 0.870, 0.016, 1.000},
+	{"heldout-blind9-en.jsonl", 0.886, 0.886, 0.981, 0.927, 0.016, 1.000},
 	{"heldout-blind9-ar.jsonl", 0.649, 0.649, 0.925, 0.758, 0.052, 1.000},
 	{"heldout-blind9-ru.jsonl", 0.805, 0.805, 0.885, 0.840, 0.104, 1.000},
 	{"heldout-blind9-zh.jsonl", 0.779, 0.779, 0.869, 0.815, 0.117, 1.000},
