@@ -18,12 +18,23 @@
 //     directory, with no worker running: it finds every result of step 1
 //     in the results bucket (as a coordinator started again after being
 //     killed does), publishes nothing and only hashes the files,
-//     downloads the results and commits them. Its wall time is the commit
-//     capacity, documents/s and passages/s, with its CPU seconds.
+//     downloads the results and commits them. Its wall time, less that of
+//     a coordinator run over no file (start, NATS set-up, opening the
+//     store), is the commit capacity in documents/s and passages/s; its
+//     CPU seconds, less the same, give documents and passages per
+//     coordinator-CPU-second.
 //
 // Saturation is commit capacity in pages/s over pages per worker-CPU
-// second: the worker cores that produce as fast as one coordinator
-// commits.
+// second: the worker cores that produce as fast as the coordinator
+// commits. Measured by CPU time (pages per coordinator-CPU-second over
+// pages per worker-CPU-second) it holds on a loaded machine; by wall time
+// it is this machine's at the load printed. Bytes per page are the
+// largest size of the files bucket during step 1 (every file is uploaded
+// before the run ends and deleted after) and the size of the results
+// bucket after it.
+//
+// DIR sets are measured once per -ocr mode: OCR settings are part of a
+// job's key, so a set's runs all use one.
 package main
 
 import (
@@ -61,20 +72,20 @@ func main() {
 	b := bench{}
 	flag.StringVar(&b.normtag, "normtag", "", "normtag binary (required)")
 	natsServer := flag.String("nats-server", "", "nats-server binary (required)")
-	gen := flag.String("gen", "", "bench/ingest/gen binary (required)")
-	n := flag.Int("n", 300, "generated documents of typical size (2-7 pages)")
+	gen := flag.String("gen", "", "bench/ingest/gen binary (required with -n above 0)")
+	n := flag.Int("n", 300, "generated documents of typical size (2-7 pages); 0: no generated set, only DIRs")
 	join := flag.Int("join", 10, "generated text documents joined into one large document; 0: no large set")
 	ocr := flag.String("ocr", "auto,never", "--ocr modes each DIR is measured with, comma-separated")
 	flag.IntVar(&b.repeat, "repeat", 3, "commit-only runs per set")
 	flag.DurationVar(&b.timeout, "timeout", 10*time.Minute, "time limit of one ingest run")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: scale -normtag BIN -nats-server BIN -gen BIN [flags] [DIR...]\n\n"+
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: scale -normtag BIN -nats-server BIN [-gen BIN] [flags] [DIR...]\n\n"+
 			"Measures pages per worker-CPU-second, the coordinator's commit capacity and where it saturates,\n"+
 			"on generated documents of typical size, on large ones (text documents joined) and on each DIR.\n\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if b.normtag == "" || *natsServer == "" || *gen == "" || *n < 1 || b.repeat < 1 {
+	if b.normtag == "" || *natsServer == "" || (*gen == "" && *n > 0) || *n < 0 || b.repeat < 1 || (*n == 0 && flag.NArg() == 0) {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -120,12 +131,15 @@ func run(b *bench, natsServer, gen string, n, join int, ocrModes, dirs []string)
 	}
 	defer stopNATS()
 
-	typical := filepath.Join(work, "typical")
-	if err := exec.Command(gen, "-n", strconv.Itoa(n), "-out", typical).Run(); err != nil {
-		return fmt.Errorf("generate documents: %w", err)
+	var sets []docSet
+	if n > 0 {
+		typical := filepath.Join(work, "typical")
+		if err := exec.Command(gen, "-n", strconv.Itoa(n), "-out", typical).Run(); err != nil {
+			return fmt.Errorf("generate documents: %w", err)
+		}
+		sets = append(sets, docSet{name: fmt.Sprintf("generated, typical size (%d documents)", n), dir: typical})
 	}
-	sets := []docSet{{name: fmt.Sprintf("generated, typical size (%d documents)", n), dir: typical}}
-	if join > 0 {
+	if n > 0 && join > 0 {
 		// Other documents than the typical set (seed 2), so that the
 		// large documents are no copies of typical ones.
 		small := filepath.Join(work, "small")
