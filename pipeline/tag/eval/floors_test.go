@@ -62,8 +62,13 @@ var floors = []floor{
 	// extra norms went 0.034 -> 0 but its floor stays, one passage in 29.
 	// blind9-en was tuned on two thirds of its passages; the other third
 	// (by hash, never read) went 0.769 -> 0.795 top-1, the generalisation
-	// figure of this round.
-	{"heldout.jsonl", 0.936, 0.936, 0.971, 0.948, 0.027, 1.000},
+	// figure of this round. Then phrases that are this field's without an
+	// ICT word beside them count alone (context own), each with the other
+	// fields' senses excepted: regional organisations' CBMs, attribution
+	// said of States, the definitions of what is critical, authorised
+	// emergency response teams; a.cbm needs ICT context in the passage
+	// (weak words such as "OEWG" count), not within 30 words.
+	{"heldout.jsonl", 0.936, 0.936, 0.971, 0.949, 0.027, 1.000},
 	{"heldout-fresh.jsonl", 0.909, 0.909, 0.980, 0.941, 0.018, 1.000},
 	// final, blind3, blind6 and blind7 were rules14's hold-out: never read
 	// while its rules were written, measured before (top-1 / extra: final
@@ -72,10 +77,10 @@ var floors = []floor{
 	{"heldout-final.jsonl", 0.879, 0.879, 0.967, 0.905, 0.030, 1.000},
 	{"heldout-blind.jsonl", 0.983, 0.983, 0.967, 0.976, 0.033, 1.000},
 	{"heldout-blind2.jsonl", 0.991, 1.000, 0.948, 0.974, 0.055, 1.000},
-	{"heldout-blind3.jsonl", 0.879, 0.919, 0.901, 0.909, 0.101, 1.000},
-	{"heldout-blind4.jsonl", 0.970, 0.980, 0.980, 0.980, 0.020, 1.000},
-	{"heldout-blind5.jsonl", 0.924, 0.924, 0.984, 0.945, 0.015, 1.000},
-	{"heldout-blind6.jsonl", 0.909, 0.909, 0.984, 0.940, 0.015, 1.000},
+	{"heldout-blind3.jsonl", 0.899, 0.939, 0.903, 0.921, 0.101, 1.000},
+	{"heldout-blind4.jsonl", 0.980, 0.990, 0.980, 0.985, 0.020, 1.000},
+	{"heldout-blind5.jsonl", 0.939, 0.939, 0.984, 0.953, 0.015, 1.000},
+	{"heldout-blind6.jsonl", 0.924, 0.924, 0.984, 0.950, 0.015, 1.000},
 	{"heldout-blind7.jsonl", 0.918, 0.927, 0.962, 0.944, 0.036, -1},
 	{"heldout-offtopic.jsonl", 0, 0, 0, 0, 0, 1.000},
 	{"written.jsonl", 0.897, 0.897, 1.000, 0.933, 0.034, -1},
@@ -112,7 +117,7 @@ var floors = []floor{
 	// round (their misses showed which kinds of wording the rules lacked),
 	// so their figures since (top-1 0.97, no-norm untagged 1.000) are
 	// regression guards, not measures of generalisation.
-	{"heldout-blind8-en.jsonl", 0.936, 0.964, 0.955, 0.959, 0.045, 1.000},
+	{"heldout-blind8-en.jsonl", 0.964, 0.991, 0.956, 0.974, 0.045, 1.000},
 	{"heldout-blind8-ar.jsonl", 0.970, 0.970, 0.941, 0.956, 0.061, 1.000},
 	{"heldout-blind8-ru.jsonl", 0.970, 0.970, 0.970, 0.969, 0.030, 1.000},
 	{"heldout-blind8-zh.jsonl", 0.985, 0.985, 0.929, 0.958, 0.076, 1.000},
@@ -130,7 +135,7 @@ var floors = []floor{
 	// top-1 in English is missed by two passages of 132; issue 16's 0.75
 	// top-1 is reached in Russian and Chinese, not in Arabic; every no-norm
 	// passage is untagged in all four.
-	{"heldout-blind9-en.jsonl", 0.886, 0.886, 0.981, 0.927, 0.016, 1.000},
+	{"heldout-blind9-en.jsonl", 0.902, 0.902, 0.981, 0.935, 0.016, 1.000},
 	{"heldout-blind9-ar.jsonl", 0.649, 0.649, 0.925, 0.758, 0.052, 1.000},
 	{"heldout-blind9-ru.jsonl", 0.805, 0.805, 0.885, 0.840, 0.104, 1.000},
 	{"heldout-blind9-zh.jsonl", 0.779, 0.779, 0.869, 0.815, 0.117, 1.000},
