@@ -25,9 +25,11 @@
 #   DIR   folders of real documents for the scale part (default:
 #         ../shared/corpora/policy when it exists)
 # Environment: N=300 generated documents; REPEAT=3 runs of each side of
-# the overhead part and commit-only runs per set; JOIN=10; PARTS="overhead
-# scale" (the parts to run). Takes about 2 minutes on an idle 2-core
-# machine, 5 at load 18.
+# the overhead part and commit-only runs per set; JOIN=10 generated text
+# documents per large document; OCR="auto never" (the --ocr modes of each
+# DIR); PARTS="overhead scale" (the parts to run). The default run took
+# 4.5 minutes at load 19-21 on the 2-core VM, the overhead part 1.5 of
+# them.
 set -euo pipefail
 [ -n "${TRACE:-}" ] && set -x
 case "${1:-}" in -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
@@ -39,6 +41,7 @@ trap cleanup EXIT
 N=${N:-300}
 REPEAT=${REPEAT:-3}
 JOIN=${JOIN:-10}
+OCR=${OCR:-auto never}
 PARTS=${PARTS:-overhead scale}
 dirs=("$@")
 if [ ${#dirs[@]} = 0 ] && [ -d ../shared/corpora/policy ]; then dirs=(../shared/corpora/policy); fi
@@ -87,7 +90,7 @@ fi
 
 if [[ " $PARTS " == *" scale "* ]]; then
 	echo "== scale: per worker core, commit capacity, saturation"
-	"$work/scale" -normtag "$work/normtag" -nats-server "$work/nats-server" -gen "$work/gen" \
-		-n "$N" -join "$JOIN" -repeat "$REPEAT" "${dirs[@]}"
+	"$work/scale" -work "$work" -normtag "$work/normtag" -nats-server "$work/nats-server" -gen "$work/gen" \
+		-n "$N" -join "$JOIN" -repeat "$REPEAT" -ocr "$(echo $OCR | tr ' ' ,)" "${dirs[@]}"
 fi
 echo "bench/nats/run.sh took $(($(date +%s) - began)) s"

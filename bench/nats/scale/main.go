@@ -51,6 +51,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -78,6 +79,7 @@ func main() {
 	ocr := flag.String("ocr", "auto,never", "--ocr modes each DIR is measured with, comma-separated")
 	flag.IntVar(&b.repeat, "repeat", 3, "commit-only runs per set")
 	flag.DurationVar(&b.timeout, "timeout", 10*time.Minute, "time limit of one ingest run")
+	workDir := flag.String("work", "", "folder for documents, data directories and the NATS store, emptied of them at the end (default: a temporary one)")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: scale -normtag BIN -nats-server BIN [-gen BIN] [flags] [DIR...]\n\n"+
 			"Measures pages per worker-CPU-second, the coordinator's commit capacity and where it saturates,\n"+
@@ -89,7 +91,12 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(&b, *natsServer, *gen, *n, *join, strings.Split(*ocr, ","), flag.Args()); err != nil {
+	// Interrupted, the ingest under way is killed and the work folder
+	// and nats-server go with the rest.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, &b, *workDir, *natsServer, *gen, *n, *join, strings.Split(*ocr, ","), flag.Args())
+	stop()
+	if err != nil {
 		log.Fatal(err)
 	}
 }
@@ -115,8 +122,13 @@ type docSet struct {
 	flags []string
 }
 
-func run(b *bench, natsServer, gen string, n, join int, ocrModes, dirs []string) error {
-	work, err := os.MkdirTemp("", "normtag-scale-")
+func run(ctx context.Context, b *bench, workDir, natsServer, gen string, n, join int, ocrModes, dirs []string) error {
+	if workDir != "" {
+		if err := os.MkdirAll(workDir, 0o755); err != nil {
+			return err
+		}
+	}
+	work, err := os.MkdirTemp(workDir, "normtag-scale-")
 	if err != nil {
 		return err
 	}
@@ -167,7 +179,7 @@ func run(b *bench, natsServer, gen string, n, join int, ocrModes, dirs []string)
 	start := time.Now()
 	var rows []setResult
 	for _, s := range sets {
-		r, err := b.measure(context.Background(), s)
+		r, err := b.measure(ctx, s)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
@@ -676,9 +688,12 @@ func (r setResult) summary(w io.Writer) {
 		perSec(cs.Documents, wall), perSec(cs.Passages, wall), perSec(cs.Pages, wall))
 	fmt.Fprintf(w, "  commit CPU: %.2f s less %.2f s: %.0f documents, %.0f passages, %.0f pages per coordinator-CPU-second (%.2f cores busy while committing)\n",
 		c.coordCPU.Seconds(), c.fixedCPU.Seconds(), perSec(cs.Documents, cpu), perSec(cs.Passages, cpu), perSec(cs.Pages, cpu), cpu.Seconds()/max(wall.Seconds(), 1e-9))
-	fmt.Fprintf(w, "  coordinator CPU per document: %.1f ms with workers (hash, upload, download, commit), %.1f ms commit only; nats-server CPU per page %.2f ms\n",
-		1000*r.one.coordCPU.Seconds()/float64(max(1, s.Documents)), 1000*c.coordCPU.Seconds()/float64(max(1, cs.Documents)),
-		1000*r.one.natsCPU.Seconds()/float64(max(1, s.Pages)))
+	fmt.Fprintf(w, "  coordinator CPU per document: %.1f ms with workers (hash, upload, download, commit), %.1f ms commit only",
+		1000*r.one.coordCPU.Seconds()/float64(max(1, s.Documents)), 1000*c.coordCPU.Seconds()/float64(max(1, cs.Documents)))
+	if r.one.natsCPU >= 0 {
+		fmt.Fprintf(w, "; nats-server CPU per page %.2f ms", 1000*r.one.natsCPU.Seconds()/float64(max(1, s.Pages)))
+	}
+	fmt.Fprintln(w)
 	if core > 0 {
 		fmt.Fprintf(w, "  saturation: commit %.0f pages/s / %.0f pages per worker-CPU-second = %.1f worker cores; by CPU time %.1f worker cores per coordinator core\n",
 			perSec(cs.Pages, wall), core, perSec(cs.Pages, wall)/core, perSec(cs.Pages, cpu)/core)
