@@ -9,19 +9,23 @@ package ahocorasick
 type Matcher struct {
 	classes  [256]uint8 // byte → class; class 0 is "no pattern uses this byte"
 	nclasses int
-	// delta[state*nclasses + class] is the next state, premultiplied by
-	// nclasses and shifted left once; the low bit says the next state
-	// reports matches. One load per input byte, no multiply, no second
-	// table to consult on the common path.
-	delta []int32
-	// delta16 is delta with 16-bit entries (next state << 1 | flag, not
-	// premultiplied) for automata of fewer than 32768 states: half the
-	// memory, so that a large rule set's table stays in the L2 cache.
+	// delta[state*nclasses + class] is the next state shifted left once;
+	// the low bit says the next state reports matches. One load per input
+	// byte, no second table to consult on the common path. delta16 holds
+	// it for automata of fewer than 32768 states, in half the memory, so
+	// that a large rule set's table stays in the L2 cache; delta32
+	// otherwise.
 	delta16 []uint16
-	out     [][]int32
-	// outLink points to the nearest state along the failure chain that
-	// has output, or -1, so reporting walks only states that match.
-	outLink  []int32
+	delta32 []uint32
+	// outs[outAt[s]:outAt[s+1]] is everything state s reports: its own
+	// patterns, then those of the states along its failure chain, as one
+	// slice to copy.
+	outs  []int32
+	outAt []int32
+	// depth is the length of the longest pattern: a scan that starts in
+	// the middle of a text agrees with one from its start at most depth
+	// bytes later.
+	depth    int
 	patterns int
 }
 
@@ -58,11 +62,13 @@ func New(patterns [][]byte) *Matcher {
 	nextSibling := []int32{0}
 	parent := []int32{0}
 	label := []uint8{0}
-	m.out = [][]int32{nil}
+	// out[s] are the patterns ending at state s.
+	out := [][]int32{nil}
 	for id, p := range patterns {
 		if len(p) == 0 {
 			continue
 		}
+		m.depth = max(m.depth, len(p))
 		s := int32(0)
 		for _, b := range p {
 			c := m.classes[b]
@@ -74,8 +80,8 @@ func New(patterns [][]byte) *Matcher {
 				}
 			}
 			if nx == 0 {
-				nx = int32(len(m.out))
-				m.out = append(m.out, nil)
+				nx = int32(len(out))
+				out = append(out, nil)
 				firstChild = append(firstChild, 0)
 				parent = append(parent, s)
 				label = append(label, c)
@@ -89,18 +95,19 @@ func New(patterns [][]byte) *Matcher {
 			}
 			s = nx
 		}
-		m.out[s] = append(m.out[s], int32(id))
+		out[s] = append(out[s], int32(id))
 	}
-	delta := make([]int32, len(m.out)*nc)
-	for s := 1; s < len(m.out); s++ {
+	delta := make([]int32, len(out)*nc)
+	for s := 1; s < len(out); s++ {
 		delta[int(parent[s])*nc+int(label[s])] = int32(s)
 	}
-	n := len(m.out)
-	m.delta = delta
+	n := len(out)
 	fail := make([]int32, n)
-	m.outLink = make([]int32, n)
-	for i := range m.outLink {
-		m.outLink[i] = -1
+	// outLink[s] is the nearest state along s's failure chain that has
+	// output, or -1.
+	outLink := make([]int32, n)
+	for i := range outLink {
+		outLink[i] = -1
 	}
 	// Breadth-first construction of the full transition function: a
 	// state's missing transitions are its failure state's, whose row is
@@ -116,10 +123,10 @@ func New(patterns [][]byte) *Matcher {
 	for qi := 0; qi < len(queue); qi++ {
 		s := queue[qi]
 		f := fail[s]
-		if len(m.out[f]) > 0 {
-			m.outLink[s] = f
+		if len(out[f]) > 0 {
+			outLink[s] = f
 		} else {
-			m.outLink[s] = m.outLink[f]
+			outLink[s] = outLink[f]
 		}
 		row := delta[int(s)*nc : int(s)*nc+nc]
 		frow := delta[int(f)*nc : int(f)*nc+nc]
@@ -132,53 +139,42 @@ func New(patterns [][]byte) *Matcher {
 			queue = append(queue, nx)
 		}
 	}
-	if n < 1<<15 {
-		m.delta16 = make([]uint16, len(m.delta))
+	m.outAt = make([]int32, n+1)
+	for s := 0; s < n; s++ {
+		m.outAt[s] = int32(len(m.outs))
+		for t := int32(s); t > 0; t = outLink[t] {
+			m.outs = append(m.outs, out[t]...)
+		}
 	}
-	for i, next := range m.delta {
+	m.outAt[n] = int32(len(m.outs))
+	if n < 1<<15 {
+		m.delta16 = make([]uint16, len(delta))
+	} else {
+		m.delta32 = make([]uint32, len(delta))
+	}
+	for i, next := range delta {
 		flag := int32(0)
-		if len(m.out[next]) > 0 || m.outLink[next] >= 0 {
+		if m.outAt[next+1] > m.outAt[next] {
 			flag = 1
 		}
 		if m.delta16 != nil {
 			m.delta16[i] = uint16(next<<1 | flag)
+		} else {
+			m.delta32[i] = uint32(next<<1 | flag)
 		}
-		m.delta[i] = next*int32(nc)<<1 | flag
-	}
-	if m.delta16 != nil {
-		m.delta = nil
 	}
 	return m
 }
 
 // States is the number of automaton states (for diagnostics).
-func (m *Matcher) States() int { return len(m.out) }
+func (m *Matcher) States() int { return len(m.outAt) - 1 }
 
 // Find calls fn for every occurrence of every pattern in text, with the
 // pattern id and the occurrence's end offset (exclusive), in order of end
 // offset.
 func (m *Matcher) Find(text []byte, fn func(id, end int)) {
-	if m.delta16 != nil {
-		for _, mt := range m.AppendMatches(nil, text) {
-			fn(int(mt.ID), int(mt.End))
-		}
-		return
-	}
-	s := int32(0)
-	nc := int32(m.nclasses)
-	delta := m.delta
-	classes := &m.classes
-	for i, b := range text {
-		e := delta[s+int32(classes[b])]
-		s = e >> 1
-		if e&1 == 0 {
-			continue
-		}
-		for t := s / nc; t > 0; t = m.outLink[t] {
-			for _, id := range m.out[t] {
-				fn(int(id), i+1)
-			}
-		}
+	for _, mt := range m.AppendMatches(nil, text) {
+		fn(int(mt.ID), int(mt.End))
 	}
 }
 
@@ -188,20 +184,7 @@ type Match struct {
 }
 
 // AppendMatches appends every occurrence of every pattern in text to dst,
-// in order of end offset, and returns it. It does what Find does without
-// a function call per match, for callers on a hot path.
+// in order of end offset, and returns it.
 func (m *Matcher) AppendMatches(dst []Match, text []byte) []Match {
-	w, ok := m.Walker()
-	if !ok {
-		m.Find(text, func(id, end int) { dst = append(dst, Match{int32(id), int32(end)}) })
-		return dst
-	}
-	var s uint32
-	for i, b := range text {
-		var report bool
-		if s, report = w.Step(s, b); report {
-			dst = w.AppendOutputs(dst, s, i+1)
-		}
-	}
-	return dst
+	return m.Scan(new(Scanner), dst, text)
 }

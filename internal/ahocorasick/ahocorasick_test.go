@@ -36,24 +36,6 @@ func run(m *Matcher, text []byte) []string {
 	if fmt.Sprint(out) != fmt.Sprint(appended) {
 		panic(fmt.Sprintf("Find and AppendMatches disagree on %q: %v vs %v", text, out, appended))
 	}
-	if w, ok := m.Walker(); ok {
-		var stepped []string
-		var s uint32
-		var ms []Match
-		for i, b := range text {
-			var report bool
-			if s, report = w.Step(s, b); report {
-				ms = w.AppendOutputs(ms, s, i+1)
-			}
-		}
-		for _, x := range ms {
-			stepped = append(stepped, fmt.Sprint(x.ID, ":", x.End))
-		}
-		sort.Strings(stepped)
-		if fmt.Sprint(out) != fmt.Sprint(stepped) {
-			panic(fmt.Sprintf("Find and Walker disagree on %q: %v vs %v", text, out, stepped))
-		}
-	}
 	return out
 }
 
@@ -108,7 +90,7 @@ func TestLargeAutomaton(t *testing.T) {
 		patterns = append(patterns, p)
 	}
 	m := New(patterns)
-	if m.States() < 1<<15 || m.delta16 != nil {
+	if m.States() < 1<<15 || m.delta32 == nil {
 		t.Fatalf("%d states: want the 32-bit table", m.States())
 	}
 	text := make([]byte, 0, 20000)
@@ -121,5 +103,46 @@ func TestLargeAutomaton(t *testing.T) {
 	}
 	if got, want := run(m, text), naive(patterns, text); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("large automaton disagrees with naive search: %d vs %d matches", len(got), len(want))
+	}
+}
+
+// TestScannerAgainstNaive covers texts long enough to be cut into
+// segments scanned together, with patterns long enough for the scans to
+// meet late (repeats of few letters make long partial matches common),
+// and one Scanner reused across texts of every length.
+func TestScannerAgainstNaive(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for round := 0; round < 300; round++ {
+		var patterns [][]byte
+		for i := 0; i < 1+r.IntN(30); i++ {
+			p := make([]byte, 1+r.IntN(40))
+			for j := range p {
+				p[j] = "ab "[r.IntN(3)]
+			}
+			patterns = append(patterns, p)
+		}
+		m := New(patterns)
+		var sc Scanner
+		for range 5 {
+			text := make([]byte, r.IntN(2000))
+			for j := range text {
+				text[j] = "abc "[r.IntN(4)]
+			}
+			var got []string
+			ms := m.Scan(&sc, []Match{{-1, -1}}, text)
+			if ms[0] != (Match{-1, -1}) {
+				t.Fatal("AppendMatches changed what dst held")
+			}
+			for i, x := range ms[1:] {
+				if i > 0 && x.End < ms[i].End {
+					t.Fatalf("matches out of order: %v after %v", x, ms[i])
+				}
+				got = append(got, fmt.Sprint(x.ID, ":", x.End))
+			}
+			sort.Strings(got)
+			if want := naive(patterns, text); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("patterns %q text %q:\ngot %v\nwant %v", patterns, text, got, want)
+			}
+		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/normtag/normtag/internal/ahocorasick"
 	"github.com/normtag/normtag/internal/lang"
 	"github.com/normtag/normtag/internal/textfold"
 )
@@ -39,20 +38,29 @@ var asciiTable = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
+// asciiSpaced is asciiTable with a space for every separator, as the
+// folded text writes it.
+var asciiSpaced = func() (t [utf8.RuneSelf]byte) {
+	for c, f := range asciiTable {
+		t[c] = f
+		if f == 0 {
+			t[c] = ' '
+		}
+	}
+	return t
+}()
+
 // fold prepares s for matching, reusing buf's storage. Output is
 // written by index into buffers sized for the worst case (a rune's folded
 // form is at most twice its UTF-8 length), which keeps the per-byte loop
 // free of append's capacity checks.
+//
+// The loop over ASCII bytes has no branch that depends on the text:
+// words end every few bytes, too irregularly for branch prediction, and
+// a mispredicted branch per word cost more than the folding itself. A
+// separator is written whether or not it repeats one, and the next byte
+// overwrites it when it does.
 func fold(s string, buf *folded) {
-	foldMatch(s, buf, nil, nil)
-}
-
-// foldMatch is fold that also runs the automaton w over the folded bytes
-// as it writes them, appending its matches to ms (ends in folded
-// offsets, exclusive). Stepping the automaton waits on a table load per
-// byte; folding in the same loop fills that wait with useful work. With
-// a nil w it only folds.
-func foldMatch(s string, buf *folded, w *ahocorasick.Walker, ms []ahocorasick.Match) []ahocorasick.Match {
 	need := 2*len(s) + 2
 	if cap(buf.text) < need || cap(buf.offsets) < need+1 {
 		buf.text = make([]byte, need+need/8)
@@ -63,31 +71,16 @@ func foldMatch(s string, buf *folded, w *ahocorasick.Walker, ms []ahocorasick.Ma
 	text[0], offs[0] = ' ', 0
 	buf.scripts = lang.ScriptBytes{}
 	n := 1
-	var st uint32
-	if w != nil {
-		st, _ = w.Step(0, ' ') // the leading space reports nothing
-	}
-	space := true
+	space := 1 // the last byte written is a space
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			f := asciiTable[c]
+			f := asciiSpaced[c]
+			sp := b2i(f == ' ')
+			text[n], offs[n] = f, int32(i)
+			n += 1 - sp&space // a separator after a space is overwritten
+			space = sp
 			i++
-			if f == 0 {
-				if space {
-					continue
-				}
-				f = ' '
-			}
-			space = f == ' '
-			text[n], offs[n] = f, int32(i-1)
-			n++
-			if w != nil {
-				var report bool
-				if st, report = w.Step(st, f); report {
-					ms = w.AppendOutputs(ms, st, n)
-				}
-			}
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -100,7 +93,7 @@ func foldMatch(s string, buf *folded, w *ahocorasick.Walker, ms []ahocorasick.Ma
 				// when they fit the worst case the buffers are sized for.
 				if p := textfold.Presentation(r); p != "" && len(p) <= 2*size {
 					k = copy(tmp[:], p)
-					space = false
+					space = 0
 				}
 				goto write
 			}
@@ -111,10 +104,10 @@ func foldMatch(s string, buf *folded, w *ahocorasick.Walker, ms []ahocorasick.Ma
 			if r < utf8.RuneSelf { // a full-width or Arabic-Indic digit, a full-width letter
 				if f := asciiTable[r]; f != 0 {
 					tmp[0], k = f, 1
-					space = false
-				} else if !space {
+					space = 0
+				} else if space == 0 {
 					tmp[0], k = ' ', 1
-					space = true
+					space = 1
 				}
 				goto write
 			}
@@ -122,14 +115,14 @@ func foldMatch(s string, buf *folded, w *ahocorasick.Walker, ms []ahocorasick.Ma
 				// Chinese has no spaces between words: each character is
 				// a word of its own, so that phrases (folded alike) match
 				// as character sequences wherever they occur.
-				if !space {
+				if space == 0 {
 					tmp[k] = ' '
 					k++
 				}
 				k += utf8.EncodeRune(tmp[k:], r)
 				tmp[k] = ' '
 				k++
-				space = true
+				space = 1
 				goto write
 			}
 		}
@@ -141,40 +134,36 @@ func foldMatch(s string, buf *folded, w *ahocorasick.Walker, ms []ahocorasick.Ma
 			} else {
 				k = utf8.EncodeRune(tmp[:], unicode.ToLower(r))
 			}
-			space = false
+			space = 0
 		case unicode.IsMark(r):
 			// combining accent: drop
 		default:
-			if !space {
+			if space == 0 {
 				tmp[0], k = ' ', 1
-				space = true
+				space = 1
 			}
 		}
 	write:
 		for _, b := range tmp[:k] {
 			text[n], offs[n] = b, int32(i)
 			n++
-			if w != nil {
-				var report bool
-				if st, report = w.Step(st, b); report {
-					ms = w.AppendOutputs(ms, st, n)
-				}
-			}
 		}
 		i += size
 	}
-	if !space {
+	if space == 0 {
 		text[n], offs[n] = ' ', int32(len(s))
 		n++
-		if w != nil {
-			if st, report := w.Step(st, ' '); report {
-				ms = w.AppendOutputs(ms, st, n)
-			}
-		}
 	}
 	offs[n] = int32(len(s))
 	buf.text, buf.offsets = text[:n], offs[:n+1]
-	return ms
+}
+
+// b2i is 1 for true and 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // foldString is fold for patterns and tests, without the framing spaces.

@@ -153,10 +153,7 @@ type Tagger struct {
 	file    File
 	rules   []compiledRule
 	matcher *ahocorasick.Matcher
-	// walker steps matcher while the text is folded; nil when the
-	// automaton is too large for its compact table.
-	walker *ahocorasick.Walker
-	pats   []pattern
+	pats    []pattern
 	// Patterns from lexOnly on are function words that no rule uses;
 	// lexLang[id] is their language. Patterns from ctxOnly to lexOnly are
 	// context phrases and nothing else: ctxLevel[id-ctxOnly] is their
@@ -668,9 +665,6 @@ func load(data []byte, names []string, opts []Option) (*Tagger, error) {
 		t.scripts = &lazyMatcher{patterns: script}
 	}
 	t.matcher = ahocorasick.New(raw)
-	if w, ok := t.matcher.Walker(); ok {
-		t.walker = &w
-	}
 	return t, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/internal/norms"
@@ -195,36 +196,75 @@ func TestSortHitsPacked(t *testing.T) {
 	}
 }
 
-// Folding and matching in one loop must find exactly what folding, then
-// matching the folded text, finds: accents, ligatures, soft hyphens,
-// other scripts, punctuation runs and text ending inside a word.
-func TestFoldMatchEqualsFoldThenMatch(t *testing.T) {
-	tg := mustDefault(t)
-	if tg.walker == nil {
-		t.Fatal("the default rules should fit the compact automaton")
+// foldByRune is what fold must produce, built rune by rune: an ASCII
+// letter or digit in lower case, a run of separators as one space, and
+// every other rune as fold renders it between two letters (nothing for a
+// mark, a space for a separator, its letters, or a Chinese character
+// between spaces).
+func foldByRune(s string) ([]byte, []int32) {
+	out, offs := []byte{' '}, []int32{0}
+	space := true
+	emit := func(b byte, at int) {
+		out, offs = append(out, b), append(offs, int32(at))
+		space = b == ' '
 	}
+	for i, r := range s {
+		if r < utf8.RuneSelf {
+			if f := asciiTable[r]; f != 0 {
+				emit(f, i)
+			} else if !space {
+				emit(' ', i)
+			}
+			continue
+		}
+		var f folded
+		fold("a"+string(r)+"b", &f)
+		mid := string(f.text[2 : len(f.text)-2])
+		for k := 0; k < len(mid); k++ {
+			if mid[k] != ' ' || !space {
+				emit(mid[k], i)
+			}
+		}
+	}
+	if !space {
+		emit(' ', len(s))
+	}
+	return out, append(offs, int32(len(s)))
+}
+
+// The branch-free loop over ASCII bytes must fold exactly as rune-by-rune
+// folding does, however ASCII and other runes alternate: accents,
+// ligatures, soft hyphens, other scripts, punctuation runs, text ending
+// inside a word or in a run of separators.
+func TestFoldByteLoopEqualsByRune(t *testing.T) {
 	texts := []string{
-		"",
+		"", " ", "--", "a", " a ", "A-", "-a",
 		"Critical-Infrastructure",
 		"Les États protègent les infrastructures critiques; la coopération internationale…",
 		"supply\u00adchain integrity ﬁrmware, vulnerabilities (CERT/CSIRT) — Ελλάδα 13(f)",
 		"los Estados deberían adoptar medidas apropiadas para proteger sus infraestructuras críticas",
 		"norm (f) and norms (e), (f) and (h); paragraph 13 j!!",
 		"e\u0301le\u0301ments combining marks, 24/7 networks, NIS2, 5G security",
+		"国家 网络安全 ,规范(g) ﻻ الـقاعدة ё １３ ٣",
 	}
 	for _, n := range norms.All {
 		texts = append(texts, n.Text, strings.ToUpper(n.Text))
 	}
-	var a, b folded
-	for _, text := range texts {
-		fold(text, &a)
-		want := tg.matcher.AppendMatches(nil, a.text)
-		got := foldMatch(text, &b, tg.walker, nil)
-		if string(a.text) != string(b.text) || !slices.Equal(a.offsets, b.offsets) {
-			t.Fatalf("%q: folded differently", text)
+	r := rand.New(rand.NewPCG(9, 10))
+	pieces := []string{"a", "Z", "7", " ", "  ", "-", ".\n", "é", "\u0301", "\u00ad", "—", "国", "ﻻ", "ـ", "ё", "١", "Ｆ", "\u3000", "ß", "\xff"}
+	for range 2000 {
+		var b strings.Builder
+		for range r.IntN(12) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
 		}
-		if !slices.Equal(want, got) {
-			t.Fatalf("%q: matches %v, want %v", text, got, want)
+		texts = append(texts, b.String())
+	}
+	var f folded
+	for _, text := range texts {
+		fold(text, &f)
+		want, wantOffs := foldByRune(text)
+		if string(f.text) != string(want) || !slices.Equal(f.offsets, wantOffs) {
+			t.Fatalf("%q: folded %q %v, want %q %v", text, f.text, f.offsets, want, wantOffs)
 		}
 	}
 }
@@ -249,8 +289,8 @@ func TestCommonPrefix(t *testing.T) {
 }
 
 // A rules file too large for the compact automaton table (32,768 states
-// or more) is matched without the fused fold-and-match loop: same tags.
-func TestLargeRuleSetWithoutWalker(t *testing.T) {
+// or more) is matched with the wide one: same tags.
+func TestLargeRuleSetWideTable(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	word := func() string {
 		b := make([]byte, 12)
@@ -272,7 +312,7 @@ func TestLargeRuleSetWithoutWalker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tg.walker != nil || tg.matcher.States() < 1<<15 {
+	if tg.matcher.States() < 1<<15 {
 		t.Fatalf("want an automaton past the compact table, got %d states", tg.matcher.States())
 	}
 	text := "The ministry said that " + strings.ToUpper(phrases[1234]) + " is now part of the national plan, and that the rest of the measures follow."

@@ -28,6 +28,7 @@ type hit struct {
 // allocation-light.
 type scan struct {
 	f       folded
+	scanner ahocorasick.Scanner
 	hits    []hit
 	anchors []anchorHit
 	quotes  []quoteHit
@@ -140,17 +141,13 @@ func (t *Tagger) match(text string, langHint string, section bool) result {
 // path scores the result before then and copies nothing. section says a
 // heading above the passage speaks of ICTs.
 func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool) result {
-	if t.walker != nil {
-		sc.matches = foldMatch(text, &sc.f, t.walker, sc.matches[:0])
-	} else {
-		fold(text, &sc.f)
-		sc.matches = t.matcher.AppendMatches(sc.matches[:0], sc.f.text)
-	}
+	fold(text, &sc.f)
+	sc.matches = t.matcher.Scan(&sc.scanner, sc.matches[:0], sc.f.text)
 	if t.scripts != nil && sc.f.scripts != (lang.ScriptBytes{}) {
 		// Arabic, Cyrillic or Chinese letters: their patterns too, in
 		// one order by end with the first pass's, as references expect.
 		n := len(sc.matches)
-		sc.matches = t.scripts.get().AppendMatches(sc.matches, sc.f.text)
+		sc.matches = t.scripts.get().Scan(&sc.scanner, sc.matches, sc.f.text)
 		if n > 0 && len(sc.matches) > n {
 			slices.SortStableFunc(sc.matches, func(a, b ahocorasick.Match) int { return int(a.End - b.End) })
 		}
