@@ -104,6 +104,21 @@ func TestLargeAutomaton(t *testing.T) {
 	if got, want := run(m, text), naive(patterns, text); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("large automaton disagrees with naive search: %d vs %d matches", len(got), len(want))
 	}
+	// One Scanner for both table widths, the text growing for one and
+	// not the other.
+	small := New(patterns[:10])
+	var sc Scanner
+	for _, n := range []int{100, 5000, 20000, 300, 20000} {
+		for _, mm := range []*Matcher{m, small} {
+			part := text[:n]
+			if mm == small {
+				part = text[:len(text)-n]
+			}
+			if got, want := mm.Scan(&sc, nil, part), mm.AppendMatches(nil, part); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("a Scanner shared by two automata found %d matches, want %d", len(got), len(want))
+			}
+		}
+	}
 }
 
 // TestScannerAgainstNaive covers texts long enough to be cut into
