@@ -223,9 +223,10 @@ func addQuote(quotes []quoteHit, h quoteHit) []quoteHit {
 	return append(quotes, h)
 }
 
-// quoteEvidence returns norm n's runs as evidence in the original text,
-// and the number of distinctive windows they cover.
-func quoteEvidence(hits []quoteHit, n int8, f *folded, text string) (ev []corpus.Evidence, windows int) {
+// appendQuoteEvidence appends norm n's runs to ev as evidence in the
+// original text, and returns the number of distinctive windows they
+// cover.
+func appendQuoteEvidence(ev []corpus.Evidence, hits []quoteHit, n int8, f *folded, text string) (_ []corpus.Evidence, windows int) {
 	for _, h := range hits {
 		if h.norm != n || h.windows == 0 {
 			continue

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"sort"
@@ -165,6 +166,13 @@ type Tagger struct {
 	ctxOnly  int
 	ctxLevel []int8
 	ctxBack  []int32
+	// hot[id] is what the match loop reads of pattern id below ctxOnly;
+	// its uses, seeds and parts are runs of useList, seedList and
+	// partList.
+	hot      []hotPattern
+	useList  []patternUse
+	seedList []seedRef
+	partList []partRef
 	quotes   *quoteModel // nil when quotes are off
 	seqs     []sequence  // phrases found as chains of their words
 	// scripts finds the patterns written in Arabic, Cyrillic and Han, in
@@ -636,6 +644,9 @@ func load(data []byte, names []string, opts []Option) (*Tagger, error) {
 		t.pats[i].lang = int8(lang.Index(l) + 1)
 	}
 	t.partition()
+	if err := t.compactPatterns(); err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
 	// Framing every pattern with spaces (the folded text has them too)
 	// makes the automaton itself enforce word boundaries: no hit in the
 	// middle of a word ever reaches the tagger.
@@ -705,6 +716,39 @@ func (t *Tagger) partition() {
 		t.ctxLevel = append(t.ctxLevel, p.context)
 		t.ctxBack = append(t.ctxBack, back)
 	}
+}
+
+// hotPattern is what the match loop reads of a pattern, in a small
+// record of its own: the loop reads a pattern per match, and the full
+// records (texts, phrases, three slices) are several cache lines each.
+type hotPattern struct {
+	uses, seeds, parts    int32 // where its runs start in useList, seedList, partList
+	n                     int32 // len(text)
+	nUses, nSeeds, nParts uint16
+	prefix                bool
+	clitic                cliticKind
+	lang, context         int8
+	anchor                int8 // an anchorKind
+}
+
+// compactPatterns fills t.hot and the lists it points into.
+func (t *Tagger) compactPatterns() error {
+	t.hot = make([]hotPattern, t.ctxOnly)
+	for i, p := range t.pats[:t.ctxOnly] {
+		if len(p.uses) > math.MaxUint16 || len(p.seeds) > math.MaxUint16 || len(p.parts) > math.MaxUint16 || p.anchor > math.MaxInt8 {
+			return fmt.Errorf("pattern %q: too many uses", p.phrase)
+		}
+		t.hot[i] = hotPattern{
+			uses: int32(len(t.useList)), seeds: int32(len(t.seedList)), parts: int32(len(t.partList)),
+			n:     int32(len(p.text)),
+			nUses: uint16(len(p.uses)), nSeeds: uint16(len(p.seeds)), nParts: uint16(len(p.parts)),
+			prefix: p.prefix, clitic: p.clitic, lang: p.lang, context: p.context, anchor: int8(p.anchor),
+		}
+		t.useList = append(t.useList, p.uses...)
+		t.seedList = append(t.seedList, p.seeds...)
+		t.partList = append(t.partList, p.parts...)
+	}
+	return nil
 }
 
 // addContext adds context phrases of one level to the automaton's patterns.

@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -174,24 +175,69 @@ func TestLoadErrorsNameTheRule(t *testing.T) {
 	}
 }
 
-// TestSortHitsPacked checks that sorting many hits as packed keys gives
-// the (rule, start) order of the comparison sort, ties kept in order.
-func TestSortHitsPacked(t *testing.T) {
-	sc := new(scan)
-	seed := uint32(7)
-	next := func(n int) int { seed = seed*1664525 + 1013904223; return int(seed>>8) % n }
-	for round := 0; round < 50; round++ {
-		sc.hits = sc.hits[:0]
-		for i := 0; i < 49+next(400); i++ {
-			sc.hits = append(sc.hits, hit{start: next(2000), end: i, use: patternUse{rule: next(30), slot: next(3)}})
+// TestGroupHits checks groupHits against its definition: the hits of
+// the rules that can fire (no Not hit; an Any hit, or a hit in each All
+// group), sorted stably by rule and start, with the groups' bounds.
+func TestGroupHits(t *testing.T) {
+	tg := mustDefault(t)
+	var allRule, anyRule []int // rules with All groups, with Any phrases
+	for i, r := range tg.rules {
+		if r.groups >= 2 && len(r.Any) == 0 {
+			allRule = append(allRule, i)
+		} else if r.groups == 0 {
+			anyRule = append(anyRule, i)
 		}
-		want := slices.Clone(sc.hits)
+	}
+	sc := new(scan)
+	sc.seen = make([]uint64, len(tg.rules))
+	r := rand.New(rand.NewPCG(13, 14))
+	for round := range 300 {
+		rules := []int{allRule[r.IntN(len(allRule))], allRule[r.IntN(len(allRule))], anyRule[r.IntN(len(anyRule))], anyRule[r.IntN(len(anyRule))]}
+		sc.hits = sc.hits[:0]
+		for i := range r.IntN(100) {
+			rule := rules[r.IntN(len(rules))]
+			slot := slotAny
+			if g := tg.rules[rule].groups; g > 0 {
+				slot = r.IntN(g)
+			}
+			if r.IntN(20) == 0 {
+				slot = slotNot
+			}
+			sc.hits = append(sc.hits, hit{start: r.IntN(300), end: i, use: patternUse{rule: rule, slot: slot}})
+			if sc.seen[rule] == 0 {
+				sc.touched = append(sc.touched, int32(rule))
+			}
+			sc.seen[rule] |= slotBit(slot)
+		}
+		covers := map[int]uint64{}
+		for _, h := range sc.hits {
+			covers[h.use.rule] |= slotBit(h.use.slot)
+		}
+		var want []hit
+		for _, h := range sc.hits {
+			c, g := covers[h.use.rule], tg.rules[h.use.rule].groups
+			if c&seenNot == 0 && (c&seenAny != 0 || g > 0 && c&(1<<g-1) == 1<<g-1) {
+				want = append(want, h)
+			}
+		}
 		slices.SortStableFunc(want, func(a, b hit) int {
-			return (a.use.rule<<32 | a.start) - (b.use.rule<<32 | b.start)
+			return cmp.Or(cmp.Compare(a.use.rule, b.use.rule), cmp.Compare(a.start, b.start))
 		})
-		sortHits(sc)
+		tg.groupHits(sc)
 		if !slices.Equal(sc.hits, want) {
-			t.Fatalf("round %d: packed sort differs from the comparison sort", round)
+			t.Fatalf("round %d: hits\n%v\nwant\n%v", round, sc.hits, want)
+		}
+		for g := 0; g+1 < len(sc.groups); g++ {
+			hs := sc.hits[sc.groups[g]:sc.groups[g+1]]
+			if len(hs) == 0 || hs[0].use.rule != hs[len(hs)-1].use.rule || g > 0 && sc.hits[sc.groups[g]-1].use.rule == hs[0].use.rule {
+				t.Fatalf("round %d: group %d is not one rule's hits: %v", round, g, sc.groups)
+			}
+		}
+		if n := len(sc.groups); len(want) > 0 && (n < 2 || sc.groups[0] != 0 || int(sc.groups[n-1]) != len(want)) {
+			t.Fatalf("round %d: groups %v for %d hits", round, sc.groups, len(want))
+		}
+		if slices.ContainsFunc(sc.seen, func(v uint64) bool { return v != 0 }) || len(sc.touched) != 0 {
+			t.Fatalf("round %d: seen marks left", round)
 		}
 	}
 }

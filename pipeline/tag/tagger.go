@@ -35,15 +35,16 @@ type scan struct {
 	parts   []partHit // words of sequence phrases
 	matches []ahocorasick.Match
 	words   []int32 // word index of each hit of the rule being evaluated
-	// scratch for sortHits
-	keys    []uint64
-	hitsTmp []hit
 	// seen[rule] is what parts of the rule the passage's hits cover
 	// (seenAny, seenNot, a bit per All group); touched lists the rules
 	// with a nonzero entry, so that it is cleared in time proportional
 	// to the hits.
 	seen    []uint64
 	touched []int32
+	// scratch for groupHits: the hits in their new order, and where
+	// each hopeful rule's group starts
+	hitsTmp []hit
+	groups  []int32
 	// scratch for evaluate
 	anyHits, groupHits []hit
 	chosen             []hit // proximity's answer, valid until its next call
@@ -51,6 +52,8 @@ type scan struct {
 	// is returned to the pool.
 	evidence []corpus.Evidence
 	firings  []firing
+	// quoteEvidence backs the result's quotes the same way.
+	quoteEvidence []corpus.Evidence
 	// at[i] is the folded start of evidence[i]; context the folded
 	// starts of context phrases, in order; drops the firings filter
 	// removed.
@@ -133,6 +136,9 @@ func (t *Tagger) match(text string, langHint string, section bool) result {
 	for i := range res.firings {
 		res.firings[i].evidence = slices.Clone(res.firings[i].evidence)
 	}
+	for i := range res.quotes {
+		res.quotes[i].evidence = slices.Clone(res.quotes[i].evidence)
+	}
 	return res
 }
 
@@ -153,7 +159,7 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 		}
 	}
 	sc.hits, sc.anchors, sc.quotes, sc.parts = sc.hits[:0], sc.anchors[:0], sc.quotes[:0], sc.parts[:0]
-	sc.evidence, sc.firings = sc.evidence[:0], sc.firings[:0]
+	sc.evidence, sc.firings, sc.quoteEvidence = sc.evidence[:0], sc.firings[:0], sc.quoteEvidence[:0]
 	sc.at, sc.context, sc.drops = sc.at[:0], sc.context[:0], sc.drops[:0]
 	if len(sc.seen) < len(t.rules) {
 		sc.seen = make([]uint64, len(t.rules))
@@ -174,10 +180,10 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 			}
 			continue
 		}
-		p := &t.pats[mt.ID]
+		p := &t.hot[mt.ID]
 		end := int(mt.End)
 		if p.clitic != 0 {
-			s := end - len(p.text)
+			s := end - int(p.n)
 			if !p.prefix {
 				s--
 			}
@@ -189,24 +195,24 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 		// word boundaries are already checked.
 		var start int
 		if p.prefix {
-			start = end - len(p.text)
+			start = end - int(p.n)
 			for end < len(ft) && ft[end] != ' ' {
 				end++
 			}
 		} else {
 			end--
-			start = end - len(p.text)
+			start = end - int(p.n)
 		}
 		if p.lang != 0 {
 			counts[p.lang-1]++
 		}
-		for _, ref := range p.seeds {
+		for _, ref := range t.seedList[p.seeds : p.seeds+int32(p.nSeeds)] {
 			if !covered(sc.quotes, ref.norm, start, end) {
 				sc.quotes = addQuote(sc.quotes, t.quotes.extend(ft, start, end, ref))
 			}
 		}
 		if p.anchor != 0 {
-			sc.anchors = append(sc.anchors, anchorHit{kind: p.anchor, start: start, end: end})
+			sc.anchors = append(sc.anchors, anchorHit{kind: anchorKind(p.anchor), start: start, end: end})
 		}
 		switch p.context {
 		case contextStrong:
@@ -214,21 +220,21 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 		case contextWeak:
 			weak = true
 		}
-		for _, u := range p.uses {
+		for _, u := range t.useList[p.uses : p.uses+int32(p.nUses)] {
 			sc.hits = append(sc.hits, hit{start: start, end: end, use: u})
 			if sc.seen[u.rule] == 0 {
 				sc.touched = append(sc.touched, int32(u.rule))
 			}
 			sc.seen[u.rule] |= slotBit(u.slot)
 		}
-		for _, pr := range p.parts {
+		for _, pr := range t.partList[p.parts : p.parts+int32(p.nParts)] {
 			sc.parts = append(sc.parts, partHit{seq: pr.seq, idx: pr.idx, start: start, end: end})
 		}
 	}
 	if len(sc.parts) > 0 {
 		t.findSequences(sc)
 	}
-	t.dropHopeless(sc)
+	t.groupHits(sc)
 	// A passage too short to tell, with no document to ask, gets every
 	// rule set: phrases are language-specific enough not to collide.
 	res := result{lang: lang.Decide(sc.f.scripts, len(text), counts, langHint)}
@@ -241,11 +247,13 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 		for _, q := range sc.quotes {
 			if !seen[q.norm] {
 				seen[q.norm] = true
-				ev, runs := quoteEvidence(sc.quotes, q.norm, &sc.f, text)
+				from := len(sc.quoteEvidence)
+				var runs int
+				sc.quoteEvidence, runs = appendQuoteEvidence(sc.quoteEvidence, sc.quotes, q.norm, &sc.f, text)
 				if runs == 0 {
 					continue
 				}
-				res.quotes[q.norm] = quoted{runs: runs, evidence: ev}
+				res.quotes[q.norm] = quoted{runs: runs, evidence: sc.quoteEvidence[from:len(sc.quoteEvidence):len(sc.quoteEvidence)]}
 			}
 		}
 	}
@@ -256,18 +264,13 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 	if len(sc.hits) == 0 {
 		return res
 	}
-	sortHits(sc)
 	res.firings = sc.firings
-	for i := 0; i < len(sc.hits); {
-		j := i
-		for j < len(sc.hits) && sc.hits[j].use.rule == sc.hits[i].use.rule {
-			j++
-		}
+	for g := 0; g+1 < len(sc.groups); g++ {
+		hits := sc.hits[sc.groups[g]:sc.groups[g+1]]
 		at := len(sc.at)
-		if ev := t.evaluate(sc, sc.hits[i:j], res.lang, text); ev != nil {
-			res.firings = append(res.firings, firing{rule: sc.hits[i].use.rule, evidence: ev, at: at})
+		if ev := t.evaluate(sc, hits, res.lang, text); ev != nil {
+			res.firings = append(res.firings, firing{rule: hits[0].use.rule, evidence: ev, at: at})
 		}
-		i = j
 	}
 	if t.filters && len(res.firings) > 0 {
 		// A passage that names or quotes a norm is in the field as a
@@ -506,90 +509,82 @@ func slotBit(slot int) uint64 {
 	return 0
 }
 
-// dropHopeless removes the hits of rules that cannot fire on this
-// passage, before they are sorted and evaluated: a rule excluded by a
-// Not hit, or one with neither an Any hit nor a hit in each All group.
-// Most rules touched by a passage are of the second kind. It also clears
-// the scan's seen marks.
-func (t *Tagger) dropHopeless(sc *scan) {
+// groupHits orders the scan's hits by rule, then start (ties kept in
+// the order found), and leaves out the hits of rules that cannot fire on
+// this passage: a rule excluded by a Not hit, or one with neither an Any
+// hit nor a hit in each All group. Most rules touched by a passage are of
+// the second kind. The hits of hopeful rule g (in rule order) are then
+// sc.hits[sc.groups[g]:sc.groups[g+1]]. It also clears the scan's seen
+// marks.
+//
+// The hopeful rules are few, so they are sorted, and each hit is moved
+// once to its rule's place (a counting sort); within a rule, hits
+// arrive nearly in order of start, for which an insertion sort is
+// linear.
+func (t *Tagger) groupHits(sc *scan) {
+	sc.groups = sc.groups[:0]
 	if len(sc.hits) == 0 {
+		sc.touched = sc.touched[:0]
 		return
 	}
+	hopeful := sc.touched[:0] // the hopeful rules, written over touched
 	for _, r := range sc.touched {
 		s := sc.seen[r]
 		g := t.rules[r].groups
-		hopeful := s&seenNot == 0 && (s&seenAny != 0 || g > maxTrackedGroups ||
-			g > 0 && s&(1<<g-1) == 1<<g-1)
-		if hopeful {
-			sc.seen[r] = seenAny // a mark to keep, cleared below
-		} else {
-			sc.seen[r] = 0
-		}
-	}
-	kept := sc.hits[:0]
-	for _, h := range sc.hits {
-		if sc.seen[h.use.rule] != 0 {
-			kept = append(kept, h)
-		}
-	}
-	sc.hits = kept
-	for _, r := range sc.touched {
 		sc.seen[r] = 0
+		if s&seenNot == 0 && (s&seenAny != 0 || g > maxTrackedGroups ||
+			g > 0 && s&(1<<g-1) == 1<<g-1) {
+			hopeful = append(hopeful, r)
+		}
 	}
 	sc.touched = sc.touched[:0]
-}
-
-// sortHits orders the scan's hits by rule, then start. Passages have few
-// hits, for which an insertion sort beats a general sort's overhead.
-// Many hits are sorted as integers (rule, start and position packed in
-// one word) and then moved once, rather than swapping 32-byte hits
-// through a comparison function.
-func sortHits(sc *scan) {
-	hits := sc.hits
-	// rule and start packed in one integer: one comparison per pair
-	key := func(h *hit) int { return h.use.rule<<32 | h.start }
-	if len(hits) > 48 {
-		if !sortHitsPacked(sc) {
-			slices.SortFunc(hits, func(a, b hit) int { return key(&a) - key(&b) })
-		}
-		return
-	}
-	for i := 1; i < len(hits); i++ {
-		for j := i; j > 0 && key(&hits[j]) < key(&hits[j-1]); j-- {
-			hits[j], hits[j-1] = hits[j-1], hits[j]
+	for i := 1; i < len(hopeful); i++ {
+		for j := i; j > 0 && hopeful[j] < hopeful[j-1]; j-- {
+			hopeful[j], hopeful[j-1] = hopeful[j-1], hopeful[j]
 		}
 	}
-}
-
-// Packed sort keys: rule << ruleShift | start << posBits | position.
-const (
-	posBits   = 20 // up to a million hits in a passage
-	startBits = 28 // starts below 256 MiB of folded text
-	ruleShift = posBits + startBits
-)
-
-// sortHitsPacked sorts the scan's hits by (rule, start, position) if they
-// fit the packed keys, and reports whether it did.
-func sortHitsPacked(sc *scan) bool {
-	hits := sc.hits
-	if len(hits) >= 1<<posBits {
-		return false
+	// seen[r] is now 1 + the group of hopeful rule r, and the groups'
+	// sizes are counted in groups[g+1].
+	groups := append(sc.groups, 0)
+	for g, r := range hopeful {
+		sc.seen[r] = uint64(g + 1)
+		groups = append(groups, 0)
 	}
-	keys := sc.keys[:0]
-	for i := range hits {
-		h := &hits[i]
-		if h.start >= 1<<startBits || h.use.rule >= 1<<(64-ruleShift) {
-			return false
+	for _, h := range sc.hits {
+		if g := sc.seen[h.use.rule]; g != 0 {
+			groups[g]++
 		}
-		keys = append(keys, uint64(h.use.rule)<<ruleShift|uint64(h.start)<<posBits|uint64(i))
 	}
-	slices.Sort(keys)
-	tmp := append(sc.hitsTmp[:0], hits...)
-	for j, k := range keys {
-		hits[j] = tmp[k&(1<<posBits-1)]
+	for g := 1; g < len(groups); g++ {
+		groups[g] += groups[g-1]
 	}
-	sc.keys, sc.hitsTmp = keys, tmp
-	return true
+	// Each hit to its place: next[g] is where group g's next hit goes,
+	// kept in groups[g] until the groups end where the next begins.
+	if cap(sc.hitsTmp) < len(sc.hits) {
+		sc.hitsTmp = make([]hit, len(sc.hits), cap(sc.hits))
+	}
+	out := sc.hitsTmp[:groups[len(groups)-1]]
+	for _, h := range sc.hits {
+		if g := sc.seen[h.use.rule]; g != 0 {
+			out[groups[g-1]] = h
+			groups[g-1]++
+		}
+	}
+	copy(groups[1:], groups[:len(groups)-1])
+	groups[0] = 0
+	for _, r := range hopeful {
+		sc.seen[r] = 0
+	}
+	for g := 0; g+1 < len(groups); g++ {
+		hs := out[groups[g]:groups[g+1]]
+		for i := 1; i < len(hs); i++ {
+			for j := i; j > 0 && hs[j].start < hs[j-1].start; j-- {
+				hs[j], hs[j-1] = hs[j-1], hs[j]
+			}
+		}
+	}
+	sc.hits, sc.hitsTmp = out, sc.hits
+	sc.groups = groups
 }
 
 // evaluate decides whether one rule fires given its hits.
@@ -598,23 +593,13 @@ func (t *Tagger) evaluate(sc *scan, hits []hit, passageLang, text string) []corp
 	if r.Lang != "" && passageLang != "" && r.Lang != passageLang {
 		return nil
 	}
-	anyHits, groupHits := sc.anyHits[:0], sc.groupHits[:0]
-	defer func() { sc.anyHits, sc.groupHits = anyHits[:0], groupHits[:0] }()
+	// Most rules have Any phrases only: their hits are the evidence.
+	chosen := hits
 	for _, h := range hits {
-		switch h.use.slot {
-		case slotNot:
-			return nil
-		case slotAny:
-			anyHits = append(anyHits, h)
-		default:
-			groupHits = append(groupHits, h)
+		if h.use.slot != slotAny {
+			chosen = t.choose(sc, r, hits)
+			break
 		}
-	}
-	var chosen []hit
-	if len(anyHits) > 0 {
-		chosen = anyHits
-	} else if r.groups > 0 && len(groupHits) > 0 {
-		chosen = t.proximity(sc, groupHits, r.groups, r.Within)
 	}
 	if len(chosen) == 0 {
 		return nil
@@ -627,6 +612,31 @@ func (t *Tagger) evaluate(sc *scan, hits []hit, passageLang, text string) []corp
 		sc.evidence = append(sc.evidence, corpus.Evidence{Rule: r.full, Match: text[s:e], Start: int(s), End: int(e)})
 	}
 	return sc.evidence[from:len(sc.evidence):len(sc.evidence)]
+}
+
+// choose returns the hits that make rule r fire, given hits of several
+// kinds: none if one is a Not hit, else the Any hits if there are some,
+// else a set of All hits close enough together.
+func (t *Tagger) choose(sc *scan, r *compiledRule, hits []hit) []hit {
+	anyHits, groupHits := sc.anyHits[:0], sc.groupHits[:0]
+	for _, h := range hits {
+		switch h.use.slot {
+		case slotNot:
+			return nil
+		case slotAny:
+			anyHits = append(anyHits, h)
+		default:
+			groupHits = append(groupHits, h)
+		}
+	}
+	sc.anyHits, sc.groupHits = anyHits, groupHits
+	if len(anyHits) > 0 {
+		return anyHits
+	}
+	if r.groups > 0 && len(groupHits) > 0 {
+		return t.proximity(sc, groupHits, r.groups, r.Within)
+	}
+	return nil
 }
 
 // endOfWord returns the end of the rune (and word characters) at i.
