@@ -53,6 +53,9 @@ func describe(doc *corpus.Document, fileTitle string, cover []pdf.Line, fileDate
 			weak = true
 		}
 	}
+	if doc.Meta[corpus.TitleSource] == SourceText {
+		doc.Title = titleCase(doc.Title, doc)
+	}
 	delete(doc.Meta, "date")
 	if d, fromText := documentDate(lines, fileDate, now); d != "" {
 		doc.Meta["date"], doc.Meta[corpus.DateSource] = d, SourceFile
@@ -66,8 +69,17 @@ func describe(doc *corpus.Document, fileTitle string, cover []pdf.Line, fileDate
 	}
 	if s := textSubmitter(lines); s != "" {
 		doc.Meta["submitter"], doc.Meta[corpus.SubmitterSource] = s, SourceText
-	} else if doc.Meta["author"] != "" {
-		doc.Meta[corpus.SubmitterSource] = SourceFile
+	} else if s := groupIssuer(doc, lines); s != "" {
+		doc.Meta["submitter"], doc.Meta[corpus.SubmitterSource] = s, SourceText
+	} else if a := doc.Meta["author"]; a != "" {
+		if madeTheFile(a, doc) {
+			// Kept for an analyst, but no submitter: a wrong one is worse
+			// than none, as searches and reports select by it.
+			doc.Meta["file_author"] = a
+			delete(doc.Meta, "author")
+		} else {
+			doc.Meta[corpus.SubmitterSource] = SourceFile
+		}
 	}
 	return weak
 }
@@ -224,10 +236,14 @@ func sizedTitle(cover []pdf.Line, ts typeSizes) string {
 	short := len(strings.Fields(strings.Join(title, " "))) < 3 && i < len(lines) && !ts.alike(lines[i].Size, body)
 	if (strings.HasSuffix(title[len(title)-1], ":") || short) && i < len(lines) {
 		size := lines[i].Size
-		sub, _ := run(lines, i, 3, func(l pdf.Line) bool { return ts.alike(l.Size, size) && !dateLine(l.Text) })
+		var sub []string
+		sub, i = run(lines, i, 3, func(l pdf.Line) bool { return ts.alike(l.Size, size) && !dateLine(l.Text) })
 		title = append(title, sub...)
 	}
 	t := tidy(strings.Join(title, " "))
+	if own := groupTitle(lines, i, ts); own != "" {
+		t = own
+	}
 	if junkTitle(t, "") {
 		return ""
 	}

@@ -70,10 +70,23 @@ func applyCover(doc *corpus.Document, lines []ocr.Line, fileDate string, now tim
 		sized = append(sized, pdf.Line{Text: l.Text, Size: l.Height})
 		leading = append(leading, textLine{text: l.Text, page: 1})
 	}
-	if t := sizedTitle(sized, ocrSizes); t != "" && !junkTitle(t, doc.FileName) {
-		if !sameWords(t, doc.Title) {
-			doc.Title, doc.Meta[corpus.TitleSource] = t, SourceOCR
+	t := sizedTitle(sized, ocrSizes)
+	if t == "" {
+		t = capsBlock(sized)
+	}
+	if t != "" && !junkTitle(t, doc.FileName) && !sameWords(t, doc.Title) {
+		source := SourceOCR
+		if head := fileNameTitle(doc.FileName); startsWithPreposition(t) && head != "" && doc.Meta[corpus.TitleSource] == SourceFileName {
+			// What OCR could read completes the name the file is named
+			// after ("appel de paris" + "POUR LA CONFIANCE ..."); the
+			// name is the file's, so the title is marked as the file
+			// name's, for an analyst to check.
+			if allCaps(t) {
+				head = strings.ToUpper(head)
+			}
+			t, source = head+" "+t, SourceFileName
 		}
+		doc.Title, doc.Meta[corpus.TitleSource] = titleCase(t, doc), source
 	}
 	if doc.Meta[corpus.DateSource] != SourceText {
 		if d, fromText := documentDate(leading, fileDate, now); fromText && d != "" {
@@ -84,7 +97,11 @@ func applyCover(doc *corpus.Document, lines []ocr.Line, fileDate string, now tim
 		}
 	}
 	if doc.Meta[corpus.SubmitterSource] != SourceText {
-		if s := textSubmitter(leading); s != "" {
+		s := textSubmitter(leading)
+		if s == "" {
+			s = groupIssuer(doc, leading)
+		}
+		if s != "" {
 			doc.Meta["submitter"], doc.Meta[corpus.SubmitterSource] = s, SourceOCR
 		}
 	}
@@ -97,4 +114,30 @@ func sameWords(a, b string) bool {
 		return strings.Join(strings.FieldsFunc(textfold.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }), " ")
 	}
 	return words(a) == words(b)
+}
+
+// capsBlock is the first block of lines in capitals at the top of a
+// cover read by OCR, up to three lines before the first line in mixed
+// case: a banner's legible words, set in capitals no larger than the
+// text, under a name drawn as a logotype that OCR cannot read (whose
+// strokes read as a letter or two and are passed over).
+func capsBlock(lines []pdf.Line) string {
+	var block []string
+	for _, l := range lines {
+		if !wordy(l.Text) {
+			if len(block) > 0 {
+				break
+			}
+			continue
+		}
+		if !allCaps(l.Text) || dateLine(l.Text) || len(block) == 3 {
+			break
+		}
+		block = append(block, l.Text)
+	}
+	t := tidy(strings.Join(block, " "))
+	if len(strings.Fields(t)) < 3 {
+		return ""
+	}
+	return t
 }

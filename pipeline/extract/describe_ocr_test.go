@@ -68,7 +68,8 @@ func coverOCRPaper(t *testing.T, c ocr.Config) []byte {
 // TestDescribeCoverByOCR: a title and letterhead that exist only as a
 // picture on the cover are read by OCR of the cover and marked so; the
 // date printed in the text keeps its source. Without OCR the title is
-// the file's name and the submitter the file's author, as before. A PDF
+// the file's name and there is no submitter: the file's author is an
+// account name, kept as file_author. A PDF
 // whose title is in its text layer is not read by OCR at all.
 func TestDescribeCoverByOCR(t *testing.T) {
 	c, err := ocr.Find(context.Background(), ocr.Auto, "eng")
@@ -98,8 +99,11 @@ func TestDescribeCoverByOCR(t *testing.T) {
 	checkDescribed(t, "cover drawn as a picture, without OCR", doc, described{
 		"harbour framework", SourceFileName,
 		"2024-06-04", SourceText,
-		"jsmith", SourceFile,
+		"", "",
 	})
+	if doc.Meta["file_author"] != "jsmith" {
+		t.Errorf("file_author = %q, want the account name the file declares, kept aside", doc.Meta["file_author"])
+	}
 
 	recognised = 0
 	var buf bytes.Buffer

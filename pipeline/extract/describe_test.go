@@ -360,8 +360,10 @@ func TestCoverTitle(t *testing.T) {
 // their first pages say, read by a person on the rendered pages. Where
 // a cover's title is drawn (outlines, an image), OCR of the cover reads
 // it (source ocr); without Tesseract, the expectation is what the text
-// layer and the file give. A document that prints no date or submitter
-// keeps the file's, marked so.
+// layer and the file give. A document that prints no date keeps the
+// file's, marked so; one that prints no issuer has no submitter when
+// the file's author is whoever typed it. The English declaration is
+// English, whatever language its Word file declares.
 func TestDescribeParisCall(t *testing.T) {
 	dir := filepath.Join("..", "..", "..", "shared", "corpora", "policy", "pariscall")
 	if _, err := os.Stat(dir); err != nil {
@@ -387,59 +389,73 @@ func TestDescribeParisCall(t *testing.T) {
 				"Paris Call Working Group 3", SourceText,
 			},
 		},
-		// The cover is an image; the file's title is right, so the cover
-		// is not read again; the running header "Working Group 6 - 2021"
-		// agrees with the file's date; the cover names no submitter (the
-		// logos are of the co-chairs), so the file's authors stay.
+		// The cover is an image (read by OCR as the first page's text):
+		// the file's title is right, so the cover is not read again for
+		// one. The running header "Paris Call – Working Group 6 - 2021"
+		// names the issuer and agrees with the file's date. The file's
+		// author is the three people whose Word account typed it.
 		"2021-11-12-Paris-Call-Working-Group6-Report-SecuringICTSupplyChain.pdf": {
 			withOCR: described{
 				"Paris Call Working group 6 - ICT supply chain security", SourceFile,
 				"2021-11-19", SourceFile,
-				"Anastasiya Kazakova;Clara Morlière;Aude Gery", SourceFile,
+				"Paris Call Working Group 6", SourceText,
 			},
 		},
-		// Title in 30 pt over two lines; no printed date or submitter.
+		// The series' name in 30 pt over "Working Group 5: / Building a
+		// Cyberstability Index / Executive Summary and / Final Report" in
+		// 22 pt: the group's subject and the kind of report are the title,
+		// the group (named with its body where the text does) the issuer.
+		// No printed date.
 		"PWGR5-8-11-21.pdf": {
 			withOCR: described{
-				"Paris Call for Trust and Security in Cyberspace", SourceText,
+				"Building a Cyberstability Index: Executive Summary and Final Report", SourceText,
 				"2021-11-08", SourceFile,
-				"", "",
+				"Paris Call Working Group 5", SourceText,
 			},
 		},
-		// Title in 48 pt over three lines ending in a colon, subtitle in 22 pt.
+		// Title in 48 pt over three lines ending in a colon, subtitle in
+		// 22 pt; the co-chairs' introduction says they "co-chair Paris
+		// Call Working Group #4". No printed date.
 		"WG4-Final-Report-101121.pdf": {
 			withOCR: described{
 				"Advancing International Cyber Norms: Multistakeholder Recommendations", SourceText,
 				"2021-11-09", SourceFile,
-				"", "",
+				"Paris Call Working Group 4", SourceText,
 			},
 		},
 		// The banner is an image whose "APPEL DE PARIS" is a logotype
-		// with broken letters that OCR does not read, and its subtitle is
-		// set no larger than the text: no title from the cover, so the
-		// file's name stays (known gap). The dateline "Paris, le 12
-		// novembre 2018" closes the call, three days after the file was
-		// made; nothing printed names the issuer, so the author is the
-		// file's (marked so).
+		// with broken letters that OCR does not read; what it reads is
+		// the line in capitals under it, "POUR LA CONFIANCE ET LA
+		// SÉCURITÉ DANS LE CYBERESPACE", which opens with a preposition:
+		// it completes the file's name, and the title is marked as the
+		// file name's. The dateline "Paris, le 12 novembre 2018" closes
+		// the call, three days after the file was made. Nothing printed
+		// names the issuer; the file's author is the clerk whose Word
+		// account typed it, so there is no submitter.
 		"appel-de-paris.pdf": {
 			withOCR: described{
+				"Appel de Paris pour la Confiance et la Sécurité dans le Cyberespace", SourceFileName,
+				"2018-11-12", SourceText,
+				"", "",
+			},
+			textOnly: described{
 				"appel de paris", SourceFileName,
 				"2018-11-12", SourceText,
-				"TREHIOU Marie-Lise", SourceFile,
+				"", "",
 			},
 		},
 		// The banner is an image: "PARIS CALL" in large type over "FOR
-		// TRUST AND SECURITY IN CYBERSPACE".
+		// TRUST AND SECURITY IN CYBERSPACE", cased as a title.
 		"paris-call.pdf": {
 			withOCR: described{
-				"PARIS CALL FOR TRUST AND SECURITY IN CYBERSPACE", SourceOCR,
+				"Paris Call for Trust and Security in Cyberspace", SourceOCR,
 				"2018-11-12", SourceText,
-				"TREHIOU Marie-Lise", SourceFile,
+				"", "",
 			},
 			textOnly: described{
 				"paris call", SourceFileName,
 				"2018-11-12", SourceText,
-				"TREHIOU Marie-Lise", SourceFile,
+				"", "",
 			},
 		},
 	} {
@@ -453,6 +469,9 @@ func TestDescribeParisCall(t *testing.T) {
 			continue
 		}
 		checkDescribed(t, file, doc, expect)
+		if got := doc.Meta["language"]; file == "paris-call.pdf" && got != "en" {
+			t.Errorf("%s: language %q, want en (the file declares %q)", file, got, doc.Meta["file_language"])
+		}
 	}
 }
 

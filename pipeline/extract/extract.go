@@ -17,7 +17,10 @@
 // from a PDF's cover when only drawn there — and each records where it
 // came from under corpus.TitleSource, DateSource and SubmitterSource
 // ("text", "ocr", "file" or "file_name"); "file_date" keeps a
-// file date that a printed date overrode.
+// file date that a printed date overrode, "file_author" an author that
+// names whoever made the file rather than who issues the document (an
+// account, a clerk's name in a Word file), and "file_language" a
+// declared language that the text contradicts.
 package extract
 
 import (
@@ -175,6 +178,7 @@ func Bytes(ctx context.Context, name string, data []byte, opts Options) (doc *co
 	if weak := describe(doc, doc.Title, cover, fileDate, now); weak && format == corpus.FormatPDF {
 		describeCover(ctx, doc, data, cover, fileDate, opts, now)
 	}
+	settleLanguage(doc)
 	if !hasText(doc.Pages) {
 		return nil, corpus.Errorf(corpus.ReasonNoText, "%s: no text in %d page(s) (scanned images?)%s", name, doc.PageCount, noTextHint(doc, opts))
 	}
