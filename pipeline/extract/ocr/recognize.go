@@ -69,7 +69,7 @@ func Open(ctx context.Context, c Config, pdf []byte, password string) (*Document
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("ocr: write %s: %w", in, err)
 	}
-	r := &recognizer{c: c, dir: dir, in: in, password: password, lang: c.Langs}
+	r := &recognizer{c: c, dir: dir, in: in, password: password, lang: c.Langs, pdf: pdf}
 	if c.Pdfimages != "" {
 		r.images = pageImages(ctx, c.Pdfimages, in, password)
 	}
@@ -213,8 +213,12 @@ type recognizer struct {
 	c        Config
 	dir, in  string
 	password string
-	images   map[int]pageImage
-	lang     string
+	// pdf is the document's bytes, and decoded the images taken out of
+	// it in Go (see decodeImage).
+	pdf     []byte
+	decoded imageDecoder
+	images  map[int]pageImage
+	lang    string
 }
 
 // page renders page n and recognises it.
@@ -280,7 +284,13 @@ func (r *recognizer) read(ctx context.Context, img string, dpi int) (page, error
 // time to read, and PNG costs the compression.
 func (r *recognizer) extractImage(ctx context.Context, n int) (string, error) {
 	root := filepath.Join(r.dir, "image-"+strconv.Itoa(n))
+	if path, ok := r.decodeImage(n, root); ok {
+		return path, nil
+	}
 	args := []string{"-tiff", "-f", strconv.Itoa(n), "-l", strconv.Itoa(n)}
+	if jpegKept(r.images[n].largest) {
+		args = append(args, "-j")
+	}
 	if r.password != "" {
 		args = append(args, "-upw", r.password)
 	}
@@ -377,6 +387,16 @@ type pageImage struct {
 	// and vertical resolutions agree.
 	dpi    int
 	square bool
+	// largest describes the largest image as pdfimages lists it.
+	largest listedImage
+}
+
+// listedImage is one row of pdfimages -list: the image's size in
+// pixels, its colour space (gray, rgb, cmyk, icc, index...), components,
+// bits per component and encoding (image, jpeg, jbig2, ccitt, jpx).
+type listedImage struct {
+	width, height, comp, bpc int
+	color, enc               string
 }
 
 // pageImages reads, with pdfimages -list, the images of each page, so
@@ -422,6 +442,9 @@ func pageImages(ctx context.Context, pdfimages, in, password string) map[int]pag
 			area[page] = w * h
 			pi.dpi = clampDPI(max(x, y))
 			pi.square = abs(x-y) <= 1 && x >= 100
+			comp, _ := strconv.Atoi(f[6])
+			bpc, _ := strconv.Atoi(f[7])
+			pi.largest = listedImage{width: w, height: h, comp: comp, bpc: bpc, color: f[5], enc: f[8]}
 		}
 		pages[page] = pi
 	}

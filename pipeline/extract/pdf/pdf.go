@@ -423,3 +423,11 @@ func isDigits(s string) bool {
 	}
 	return true
 }
+
+// OpenReader opens a PDF for reading its objects (the OCR takes a
+// scanned page's image from it) with the repairs Extract makes: bytes
+// around the file cut, a damaged cross-reference table rebuilt, an
+// encrypted file opened with password or none.
+func OpenReader(data []byte, password string) (*lpdf.Reader, error) {
+	return open(data, password)
+}
