@@ -560,6 +560,9 @@ func documentDate(lines []textLine, fileDate string, now time.Time) (string, boo
 				return d.value, true
 			}
 		}
+		if d, ok := figuresDate(l.text, fileDate); ok && !d.After(limit) {
+			return d.Format("2006-01-02"), true
+		}
 		if yearOnly == "" && len(strings.Fields(l.text)) <= 8 && !startsLower(l.text) {
 			if m := yearAlone.FindStringSubmatch(l.text); m != nil && atoi(m[1]) <= limit.Year() {
 				yearOnly = m[1]
@@ -571,6 +574,55 @@ func documentDate(lines []textLine, fileDate string, now time.Time) (string, boo
 	}
 	return fileDate, false
 }
+
+// figuresLine is a line that is a date in figures and nothing else, as
+// a cover or a logo sets one: "12 · 11 · 2018", "12.11.2018",
+// "11/12/2018".
+var figuresLine = regexp.MustCompile(`^(\d{1,2})\s*([·•./-])\s*(\d{1,2})\s*([·•./-])\s*((?:19|20)\d{2})$`)
+
+// figuresDate reads a line that is a date in figures. Whether the day
+// or the month comes first depends on the country: where both readings
+// are dates, the one nearer the file's date is taken, and only within
+// a year of it (a logo may print the date of the event it belongs to,
+// years before the report it is on); without a file date, only a date
+// that reads one way (a day past 12) is taken.
+func figuresDate(line, fileDate string) (time.Time, bool) {
+	m := figuresLine.FindStringSubmatch(line)
+	if m == nil || m[2] != m[4] {
+		return time.Time{}, false
+	}
+	a, b, year := atoi(m[1]), atoi(m[3]), atoi(m[5])
+	var readings []time.Time
+	for _, dm := range [][2]int{{a, b}, {b, a}} {
+		day, month := dm[0], dm[1]
+		if month < 1 || month > 12 || day < 1 {
+			continue
+		}
+		t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+		if t.Day() == day && !slices.Contains(readings, t) {
+			readings = append(readings, t)
+		}
+	}
+	ft, dated := parseISO(fileDate)
+	if !dated {
+		if len(readings) == 1 {
+			return readings[0], true
+		}
+		return time.Time{}, false
+	}
+	var best time.Time
+	for _, t := range readings {
+		if best.IsZero() || absDuration(t.Sub(ft)) < absDuration(best.Sub(ft)) {
+			best = t
+		}
+	}
+	if best.IsZero() || absDuration(best.Sub(ft)) > 365*24*time.Hour {
+		return time.Time{}, false
+	}
+	return best, true
+}
+
+func absDuration(d time.Duration) time.Duration { return max(d, -d) }
 
 // separated matches the end of a name that a dateline separates from
 // its date: "Paris, ", "Ministry of Foreign Affairs — ".

@@ -258,6 +258,14 @@ func TestDocumentDate(t *testing.T) {
 		{"a header year yields to a file date of that year", lines("Working Group 6 - 2021"), "2021-11-19", "2021-11-19", false},
 		{"a header year beats a file date of another year", lines("Working Group 6 - 2019"), "2026-11-19", "2019", true},
 		{"no date at all", lines("Nothing dated here"), "", "", false},
+		// Dates in figures alone on a line, as covers and logos set them.
+		{"figures, day first, near the file date", lines("A declaration", "12 · 11 · 2018"), "2018-11-09", "2018-11-12", true},
+		{"figures, month first, near the file date", lines("11-12-2018"), "2018-11-09", "2018-11-12", true},
+		{"figures years before the file are another event's", lines("11 • 12 • 2018", "REPORT"), "2021-11-19", "2021-11-19", false},
+		{"figures that read one way, no file date", lines("25.12.2019"), "", "2019-12-25", true},
+		{"figures that read two ways, no file date: the year", lines("05/06/2019"), "", "2019", true},
+		{"figures inside a line are not a date", lines("Version 1.2.2019 of the tool"), "", "", false},
+		{"mixed separators are not a date", lines("12.11-2018"), "2018-11-09", "2018-11-09", false},
 	} {
 		got, fromText := documentDate(tc.lines, tc.fileDate, now)
 		if got != tc.want || fromText != tc.fromText {
