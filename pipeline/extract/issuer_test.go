@@ -209,14 +209,19 @@ func TestDescribeGroupReport(t *testing.T) {
 
 // TestSettleLanguage: a file that declares one language for a text in
 // another is given its text's language, the declaration kept aside; a
-// declaration the text agrees with stays as written.
+// declaration the text agrees with, or that a text in no language the
+// detector knows cannot contradict, stays as written.
 func TestSettleLanguage(t *testing.T) {
-	english := "States should not conduct or knowingly support activity that intentionally damages critical infrastructure or impairs its use to provide services to the public.\n\n"
+	english := strings.Repeat("States should not conduct or knowingly support activity that intentionally damages critical infrastructure or impairs its use to provide services to the public. "+
+		"They should take appropriate measures to protect it from threats, in line with the report of the group and with the views of the other States.\n\n", 3)
+	filler := strings.Repeat("Lorem ipsum dolor sit amet, consetetur sadipscing elitr, sed diam nonumy eirmod tempor invidunt ut labore et dolore magna aliquyam erat, sed diam voluptua. "+
+		"At vero eos et accusam et justo duo dolores et ea rebum, stet clita kasd gubergren, no sea takimata sanctus est.\n\n", 3)
 	for _, tc := range []struct {
 		declared, body, want, kept string
 	}{
-		{"fr", english + english, "en", "fr"},
-		{"en-GB", english + english, "en-GB", ""},
+		{"fr", english, "en", "fr"},
+		{"en-GB", english, "en-GB", ""},
+		{"en-US", filler, "en-US", ""}, // placeholder Latin: "et" and "est" are no French
 	} {
 		md := "---\ntitle: Notes on infrastructure protection\nlang: " + tc.declared + "\n---\n\n" + tc.body
 		doc, err := Bytes(context.Background(), "notes.md", []byte(md), Options{})
