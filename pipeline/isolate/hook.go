@@ -20,6 +20,13 @@ func testHook(path string) {
 	switch name := filepath.Base(path); {
 	case strings.HasPrefix(name, "hang"):
 		time.Sleep(time.Hour)
+	case strings.HasPrefix(name, "tmpleft"):
+		// The OCR's scratch files, left by a child killed mid-page.
+		dir, err := os.MkdirTemp("", "scratch-")
+		if err == nil {
+			os.WriteFile(filepath.Join(dir, "page-1.ppm"), make([]byte, 1<<20), 0o600)
+		}
+		time.Sleep(time.Hour)
 	case strings.HasPrefix(name, "spin"):
 		for n := 0; ; n++ {
 			_ = n * n

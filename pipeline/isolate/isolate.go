@@ -145,7 +145,21 @@ func (p *Pool) start(ctx context.Context) (*child, error) {
 		reqW.Close()
 		return nil, fmt.Errorf("isolate: pipe: %w", err)
 	}
+	// Each child gets a temporary directory of its own, removed once it
+	// has exited: a child killed at its time or memory limit cannot
+	// remove the scratch files of the page it was reading (a rendered
+	// page is tens of megabytes), and an unattended batch would fill the
+	// disk with them.
+	scratch, err := os.MkdirTemp("", "normtag-child-")
+	if err != nil {
+		reqR.Close()
+		reqW.Close()
+		respR.Close()
+		respW.Close()
+		return nil, fmt.Errorf("isolate: temporary directory: %w", err)
+	}
 	cmd := exec.Command(p.opts.Executable, ChildCommand)
+	cmd.Env = append(os.Environ(), "TMPDIR="+scratch, "TMP="+scratch, "TEMP="+scratch)
 	c := &child{cmd: cmd, in: reqW, stderr: &tail{max: 4096}, done: make(chan struct{})}
 	// Parsers may print; their output is kept for diagnostics only.
 	cmd.Stdout = c.stderr
@@ -161,11 +175,15 @@ func (p *Pool) start(ctx context.Context) (*child, error) {
 	if err != nil {
 		reqW.Close()
 		respR.Close()
+		os.RemoveAll(scratch)
 		return nil, fmt.Errorf("isolate: start %s %s: %w", p.opts.Executable, ChildCommand, err)
 	}
 	go func() {
 		cmd.Wait()
 		respR.Close()
+		if err := os.RemoveAll(scratch); err != nil {
+			p.log.Warn("remove an extraction child's temporary directory", "dir", scratch, "err", err)
+		}
 		close(c.done)
 	}()
 	if err := p.jobs.add(cmd); err != nil {

@@ -3,6 +3,7 @@ package isolate
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -76,6 +77,35 @@ func TestPoolSurvivesMisbehavingParsers(t *testing.T) {
 		if err != nil || !strings.Contains(doc.Pages[0].Text, "critical infrastructure") {
 			t.Fatalf("after %s: %v", name, err)
 		}
+	}
+}
+
+// TestKilledChildLeavesNoTemporaryFiles: a child killed at its time
+// limit while its scratch files are on disk leaves nothing in the
+// temporary directory once the pool has reaped it.
+func TestKilledChildLeavesNoTemporaryFiles(t *testing.T) {
+	t.Setenv("NORMTAG_ISOLATE_TEST", "1")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	left := writeFile(t, t.TempDir(), "tmpleft.txt", "x")
+	pool := newPool(t, Options{Workers: 1, Timeout: 2 * time.Second})
+	if _, err := pool.Extract(context.Background(), left); corpus.ReasonOf(err) != corpus.ReasonTimeout {
+		t.Fatalf("got %v, want a timeout", err)
+	}
+	pool.Close()
+	var found []string
+	filepath.WalkDir(tmp, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			found = append(found, path)
+		}
+		return nil
+	})
+	if len(found) > 0 {
+		t.Fatalf("files left in the temporary directory: %v", found)
+	}
+	entries, _ := os.ReadDir(tmp)
+	for _, e := range entries {
+		t.Errorf("left in the temporary directory: %s", e.Name())
 	}
 }
 
