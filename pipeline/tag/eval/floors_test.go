@@ -99,9 +99,17 @@ var floors = []floor{
 	// 0.758, ru 0.621 -> 0.758, zh 0.636 -> 0.788, macro F1 0.642 -> 0.829,
 	// 0.716 -> 0.829, 0.720 -> 0.831, extra norms 0.121 -> 0.061, 0.061 ->
 	// 0.091 (more second norms found beside the first), 0.136 -> 0.121.
-	{"heldout-ar.jsonl", 0.758, 0.758, 0.926, 0.829, 0.061, 1.000},
-	{"heldout-ru.jsonl", 0.758, 0.788, 0.897, 0.829, 0.091, 1.000},
-	{"heldout-zh.jsonl", 0.788, 0.803, 0.869, 0.831, 0.121, 1.000},
+	// Raised by issue 16's third round (rules per concept and class of
+	// wording: indefinite and pronoun-suffixed Arabic forms, ICT words of
+	// other usages, the norms' own phrases in the official translations,
+	// traditional characters): top-1 ar 0.758 -> 0.970, ru 0.758 -> 0.939,
+	// zh 0.788 -> 1.000. These sets' misses were read in that round, so
+	// the figures are regression guards. In Chinese, extra norms rose
+	// (0.121 -> 0.136) with the second norms that passages which name two
+	// now get.
+	{"heldout-ar.jsonl", 0.970, 0.970, 0.941, 0.956, 0.061, 1.000},
+	{"heldout-ru.jsonl", 0.939, 0.955, 0.926, 0.939, 0.076, 1.000},
+	{"heldout-zh.jsonl", 1.000, 1.000, 0.880, 0.940, 0.136, 1.000},
 	// blind8 (en, ar, ru, zh): written on 2026-11-30 by a helper that read
 	// only the norm texts, never the rules or the tagger, and kept outside
 	// the repository until the precision (issue 14) and language (issue
@@ -136,9 +144,16 @@ var floors = []floor{
 	// top-1 is reached in Russian and Chinese, not in Arabic; every no-norm
 	// passage is untagged in all four.
 	{"heldout-blind9-en.jsonl", 0.902, 0.902, 0.981, 0.935, 0.016, 1.000},
-	{"heldout-blind9-ar.jsonl", 0.649, 0.649, 0.925, 0.758, 0.052, 1.000},
-	{"heldout-blind9-ru.jsonl", 0.805, 0.805, 0.885, 0.840, 0.104, 1.000},
-	{"heldout-blind9-zh.jsonl", 0.779, 0.779, 0.869, 0.815, 0.117, 1.000},
+	// Raised by issue 16's third round, whose helper split each language
+	// by a hash of its lines, tuned on two thirds and never read the
+	// third (32, 33 and 32 passages): top-1 on the untouched third before
+	// / after ar 0.625/0.708, ru 0.852/0.852, zh 0.852/0.889 (no-norm
+	// untagged 1.000 throughout); on the whole set ar 0.649 -> 0.883, ru
+	// 0.805 -> 0.909, zh 0.779 -> 0.935. The first run above stays the
+	// generalisation figure.
+	{"heldout-blind9-ar.jsonl", 0.883, 0.883, 0.971, 0.925, 0.026, 1.000},
+	{"heldout-blind9-ru.jsonl", 0.909, 0.909, 0.921, 0.911, 0.078, 1.000},
+	{"heldout-blind9-zh.jsonl", 0.935, 0.935, 0.911, 0.922, 0.091, 1.000},
 	// Passages written with the ar, ru and zh rules (regression guards);
 	// raised when the rules' own context vocabulary and intent yields
 	// landed (issue 16, second round).
