@@ -286,6 +286,8 @@ func TestTextSubmitter(t *testing.T) {
 		{[]string{"Déclaration de la République de Fictivie"}, "République de Fictivie"},
 		{[]string{"Contribución de la República de Ejemplonia sobre las normas"}, "República de Ejemplonia"},
 		{[]string{"A study by Paris Call Working Group 3 on Advancing the UN negotiations"}, "Paris Call Working Group 3"},
+		{[]string{"Report of the Northern Regional Forum on port security"}, "Northern Regional Forum"},
+		{[]string{"A Title", "Submitted by the Kingdom of Norland"}, "Kingdom of Norland"},
 		{[]string{"Some title", "Permanent Mission of Norland to the United Nations", "Geneva"}, "Permanent Mission of Norland to the United Nations"},
 		{[]string{"Government of Examplia"}, "Government of Examplia"},
 		// Not submitters: a sentence that mentions one, a lower-case name.
