@@ -77,13 +77,21 @@ var floors = []floor{
 	{"heldout-final.jsonl", 0.879, 0.879, 0.967, 0.905, 0.030, 1.000},
 	{"heldout-blind.jsonl", 0.983, 0.983, 0.967, 0.976, 0.033, 1.000},
 	{"heldout-blind2.jsonl", 0.991, 1.000, 0.948, 0.974, 0.055, 1.000},
-	{"heldout-blind3.jsonl", 0.899, 0.939, 0.903, 0.921, 0.101, 1.000},
+	{"heldout-blind3.jsonl", 0.909, 0.939, 0.903, 0.921, 0.101, 1.000},
 	{"heldout-blind4.jsonl", 0.980, 0.990, 0.980, 0.985, 0.020, 1.000},
 	{"heldout-blind5.jsonl", 0.939, 0.939, 0.984, 0.953, 0.015, 1.000},
 	{"heldout-blind6.jsonl", 0.924, 0.924, 0.984, 0.950, 0.015, 1.000},
 	{"heldout-blind7.jsonl", 0.918, 0.927, 0.962, 0.944, 0.036, -1},
 	{"heldout-offtopic.jsonl", 0, 0, 0, 0, 0, 1.000},
 	{"written.jsonl", 0.897, 0.897, 1.000, 0.933, 0.034, -1},
+	// written-en: English passages written by the author of issue 14's
+	// round-2 rules in four batches, each measured before the rules were
+	// changed for it (top-1 of batches 2, 3 and 4 when written: 0.636,
+	// 0.636, 0.955, against 0.636, 0.636, 0.864 on the rules before the
+	// round), plus no-norm sentences that use each new phrase in another
+	// field's sense. A regression guard, not a blind set: 0.710 top-1 on the
+	// rules before the round.
+	{"written-en.jsonl", 0.970, 0.970, 0.942, 0.958, 0.040, 0.965},
 	// ar, ru and zh: raised when the rules for those languages landed
 	// (issue 16; rules/ar.yaml, ru.yaml, zh.yaml), measured without
 	// reading the sets; before, micro precision was 1.000 on 2 and 5 tags
