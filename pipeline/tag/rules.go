@@ -191,6 +191,19 @@ type Tagger struct {
 	gates []gate
 	norms []int8 // norms[rule] is the rule's norm, 0 for (a)
 	owns  bool
+	// hotRules[rule] is what matching reads of a rule.
+	hotRules []ruleHot
+}
+
+// ruleHot is what matching reads of a rule, in one cache line rather
+// than the several of the full record.
+type ruleHot struct {
+	full, lang     string
+	weight         float64
+	groups, within int32
+	norm           int8 // 0 for (a)
+	anyPhrases     bool // the rule has Any phrases
+	yields         bool // the rule yields to others
 }
 
 // lazyMatcher is an automaton compiled on first use.
@@ -245,8 +258,8 @@ const (
 
 // patternUse is one rule's use of a pattern.
 type patternUse struct {
-	rule int
-	slot int // slotAny, slotNot, or the index of an All group
+	rule int32
+	slot int32 // slotAny, slotNot, or the index of an All group
 }
 
 // pattern is one folded phrase variant in the automaton.
@@ -549,7 +562,7 @@ func load(data []byte, names []string, opts []Option) (*Tagger, error) {
 							continue
 						}
 						seq := int32(len(t.seqs))
-						t.seqs = append(t.seqs, sequence{use: patternUse{rule: id, slot: slot}, words: len(forms)})
+						t.seqs = append(t.seqs, sequence{use: patternUse{rule: int32(id), slot: int32(slot)}, words: len(forms)})
 						for k, fs := range forms {
 							for _, f := range fs {
 								ids := []int{add(f, prefix[k], patternUse{}, p, -1)}
@@ -569,7 +582,7 @@ func load(data []byte, names []string, opts []Option) (*Tagger, error) {
 						continue
 					}
 					for _, v := range variants {
-						addClitic(v, prefix, patternUse{rule: id, slot: slot}, p, 0)
+						addClitic(v, prefix, patternUse{rule: int32(id), slot: int32(slot)}, p, 0)
 					}
 				}
 			}
@@ -602,6 +615,10 @@ func load(data []byte, names []string, opts []Option) (*Tagger, error) {
 		}
 		t.gates = append(t.gates, r.gate)
 		t.norms = append(t.norms, int8(r.norm[0]-'a'))
+		t.hotRules = append(t.hotRules, ruleHot{
+			full: r.full, lang: r.Lang, weight: r.Weight, groups: int32(r.groups), within: int32(r.Within),
+			norm: int8(r.norm[0] - 'a'), anyPhrases: len(r.Any) > 0, yields: len(r.yield) > 0,
+		})
 		t.owns = t.owns || r.gate == gateOwn
 	}
 	for _, class := range []struct {

@@ -146,7 +146,7 @@ func (t *Tagger) chains(sc *scan, hits []partHit) {
 			continue
 		}
 		u := s.use
-		sc.hits = append(sc.hits, hit{start: first.start, end: end, use: u})
+		sc.hits = append(sc.hits, hit{start: int32(first.start), end: int32(end), use: u})
 		if sc.seen[u.rule] == 0 {
 			sc.touched = append(sc.touched, int32(u.rule))
 		}

@@ -196,20 +196,20 @@ func TestGroupHits(t *testing.T) {
 		sc.hits = sc.hits[:0]
 		for i := range r.IntN(100) {
 			rule := rules[r.IntN(len(rules))]
-			slot := slotAny
+			slot := int32(slotAny)
 			if g := tg.rules[rule].groups; g > 0 {
-				slot = r.IntN(g)
+				slot = int32(r.IntN(g))
 			}
 			if r.IntN(20) == 0 {
 				slot = slotNot
 			}
-			sc.hits = append(sc.hits, hit{start: r.IntN(300), end: i, use: patternUse{rule: rule, slot: slot}})
+			sc.hits = append(sc.hits, hit{start: int32(r.IntN(300)), end: int32(i), use: patternUse{rule: int32(rule), slot: slot}})
 			if sc.seen[rule] == 0 {
 				sc.touched = append(sc.touched, int32(rule))
 			}
 			sc.seen[rule] |= slotBit(slot)
 		}
-		covers := map[int]uint64{}
+		covers := map[int32]uint64{}
 		for _, h := range sc.hits {
 			covers[h.use.rule] |= slotBit(h.use.slot)
 		}

@@ -18,9 +18,10 @@ import (
 	"github.com/normtag/normtag/internal/textcut"
 )
 
-// hit is one occurrence of a pattern, in folded-text byte offsets.
+// hit is one occurrence of a pattern, in folded-text byte offsets;
+// 16 bytes, as hits are moved about while they are grouped by rule.
 type hit struct {
-	start, end int
+	start, end int32
 	use        patternUse
 }
 
@@ -221,7 +222,7 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 			weak = true
 		}
 		for _, u := range t.useList[p.uses : p.uses+int32(p.nUses)] {
-			sc.hits = append(sc.hits, hit{start: start, end: end, use: u})
+			sc.hits = append(sc.hits, hit{start: int32(start), end: int32(end), use: u})
 			if sc.seen[u.rule] == 0 {
 				sc.touched = append(sc.touched, int32(u.rule))
 			}
@@ -269,7 +270,7 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 		hits := sc.hits[sc.groups[g]:sc.groups[g+1]]
 		at := len(sc.at)
 		if ev := t.evaluate(sc, hits, res.lang, text); ev != nil {
-			res.firings = append(res.firings, firing{rule: hits[0].use.rule, evidence: ev, at: at})
+			res.firings = append(res.firings, firing{rule: int(hits[0].use.rule), evidence: ev, at: at})
 		}
 	}
 	if t.filters && len(res.firings) > 0 {
@@ -345,7 +346,7 @@ func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field, quote
 				continue
 			}
 		}
-		yields = yields || len(t.rules[f.rule].yield) > 0
+		yields = yields || t.hotRules[f.rule].yields
 		kept = append(kept, f)
 	}
 	if !yields || len(kept) < 2 {
@@ -392,8 +393,8 @@ func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field, quote
 // another norm's official text, and reports whether f still fires: an all
 // rule needs every one of its parts.
 func (t *Tagger) outsideQuotes(sc *scan, f firing, spans []quoteSpan) (firing, bool) {
-	r := &t.rules[f.rule]
-	n := int8(r.norm[0] - 'a')
+	r := &t.hotRules[f.rule]
+	n := r.norm
 	at := sc.at[f.at : f.at+len(f.evidence)]
 	inside := 0
 	for _, a := range at {
@@ -404,7 +405,7 @@ func (t *Tagger) outsideQuotes(sc *scan, f firing, spans []quoteSpan) (firing, b
 	switch {
 	case inside == 0:
 		return f, true
-	case inside == len(at) || r.groups > 0 && len(r.Any) == 0:
+	case inside == len(at) || r.groups > 0 && !r.anyPhrases:
 		return f, false
 	}
 	// Keep the evidence outside, and its offsets in step with it.
@@ -497,7 +498,7 @@ const (
 	maxTrackedGroups = 62
 )
 
-func slotBit(slot int) uint64 {
+func slotBit(slot int32) uint64 {
 	switch {
 	case slot == slotAny:
 		return seenAny
@@ -530,7 +531,7 @@ func (t *Tagger) groupHits(sc *scan) {
 	hopeful := sc.touched[:0] // the hopeful rules, written over touched
 	for _, r := range sc.touched {
 		s := sc.seen[r]
-		g := t.rules[r].groups
+		g := int(t.hotRules[r].groups)
 		sc.seen[r] = 0
 		if s&seenNot == 0 && (s&seenAny != 0 || g > maxTrackedGroups ||
 			g > 0 && s&(1<<g-1) == 1<<g-1) {
@@ -589,8 +590,8 @@ func (t *Tagger) groupHits(sc *scan) {
 
 // evaluate decides whether one rule fires given its hits.
 func (t *Tagger) evaluate(sc *scan, hits []hit, passageLang, text string) []corpus.Evidence {
-	r := &t.rules[hits[0].use.rule]
-	if r.Lang != "" && passageLang != "" && r.Lang != passageLang {
+	r := &t.hotRules[hits[0].use.rule]
+	if r.lang != "" && passageLang != "" && r.lang != passageLang {
 		return nil
 	}
 	// Most rules have Any phrases only: their hits are the evidence.
@@ -617,7 +618,7 @@ func (t *Tagger) evaluate(sc *scan, hits []hit, passageLang, text string) []corp
 // choose returns the hits that make rule r fire, given hits of several
 // kinds: none if one is a Not hit, else the Any hits if there are some,
 // else a set of All hits close enough together.
-func (t *Tagger) choose(sc *scan, r *compiledRule, hits []hit) []hit {
+func (t *Tagger) choose(sc *scan, r *ruleHot, hits []hit) []hit {
 	anyHits, groupHits := sc.anyHits[:0], sc.groupHits[:0]
 	for _, h := range hits {
 		switch h.use.slot {
@@ -634,7 +635,7 @@ func (t *Tagger) choose(sc *scan, r *compiledRule, hits []hit) []hit {
 		return anyHits
 	}
 	if r.groups > 0 && len(groupHits) > 0 {
-		return t.proximity(sc, groupHits, r.groups, r.Within)
+		return t.proximity(sc, groupHits, int(r.groups), int(r.within))
 	}
 	return nil
 }
@@ -657,7 +658,7 @@ func (t *Tagger) proximity(sc *scan, hits []hit, groups, within int) []hit {
 	// consecutive starts is cheaper than numbering every word of a long
 	// passage.
 	sc.words = sc.words[:0]
-	w, prev := int32(0), 0
+	w, prev := int32(0), int32(0)
 	for _, h := range hits {
 		w += int32(bytes.Count(sc.f.text[prev:h.start], space))
 		sc.words = append(sc.words, w)
@@ -717,10 +718,10 @@ func (t *Tagger) score(res result) []corpus.Tag {
 		miss[i] = 1
 	}
 	for _, f := range res.firings {
-		r := &t.rules[f.rule]
-		n := r.norm[0] - 'a'
+		r := &t.hotRules[f.rule]
+		n := r.norm
 		seen[n] = true
-		miss[n] *= 1 - r.Weight
+		miss[n] *= 1 - r.weight
 		count[n] += len(f.evidence)
 	}
 	for n, q := range res.quotes {
@@ -760,7 +761,7 @@ func (t *Tagger) score(res result) []corpus.Tag {
 		}
 	}
 	for _, f := range res.firings {
-		if n := t.rules[f.rule].norm[0] - 'a'; keep[n] {
+		if n := t.norms[f.rule]; keep[n] {
 			ev[n] = append(ev[n], f.evidence...)
 		}
 	}
