@@ -35,7 +35,7 @@ type scan struct {
 	quotes  []quoteHit
 	parts   []partHit // words of sequence phrases
 	matches []ahocorasick.Match
-	words   []int32 // word index of each hit of the rule being evaluated
+	words   []int32 // word position of each hit of the rule being evaluated, from its first
 	// seen[rule] is what parts of the rule the passage's hits cover
 	// (seenAny, seenNot, a bit per All group); touched lists the rules
 	// with a nonzero entry, so that it is cleared in time proportional
@@ -654,11 +654,11 @@ var space = []byte{' '}
 // proximity finds, among hits of a rule's All groups, a set with one hit
 // per group spanning at most within words, and returns it.
 func (t *Tagger) proximity(sc *scan, hits []hit, groups, within int) []hit {
-	// Word positions of the hits only: counting spaces between
-	// consecutive starts is cheaper than numbering every word of a long
-	// passage.
+	// Word positions of the hits only, counted from the first hit (only
+	// their differences matter): counting spaces between consecutive
+	// starts is cheaper than numbering every word of a long passage.
 	sc.words = sc.words[:0]
-	w, prev := int32(0), int32(0)
+	w, prev := int32(0), hits[0].start
 	for _, h := range hits {
 		w += int32(bytes.Count(sc.f.text[prev:h.start], space))
 		sc.words = append(sc.words, w)
