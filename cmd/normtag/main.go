@@ -22,7 +22,9 @@ func main() {
 		os.Exit(exitFatal)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	stopProfile := startProfile(os.Args)
 	code := run(ctx, os.Args, os.Stdout, os.Stderr, self)
+	stopProfile()
 	stop()
 	os.Exit(code)
 }
