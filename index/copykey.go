@@ -1,6 +1,7 @@
 package index
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"hash/fnv"
 	"unicode"
@@ -16,6 +17,15 @@ import (
 // It is a 64-bit FNV-1a hash in hex; a collision between different texts
 // (about one in 10^19 per pair) would collapse two unrelated hits.
 func copyKey(text string) string {
+	if key, ok := asciiCopyKey(text); ok {
+		return key
+	}
+	return foldedCopyKey(text)
+}
+
+// foldedCopyKey is copyKey for any text: folded by textfold, its letters
+// and digits kept, hashed.
+func foldedCopyKey(text string) string {
 	kept := make([]byte, 0, len(text))
 	for _, r := range textfold.Fold(text) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -25,6 +35,39 @@ func copyKey(text string) string {
 	h := fnv.New64a()
 	h.Write(kept)
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// FNV-1a's 64-bit offset basis and prime (hash/fnv's).
+const (
+	fnvOffset64 = 14695981039346656037
+	fnvPrime64  = 1099511628211
+)
+
+// asciiCopyKey is copyKey for a text all in ASCII, which nearly every
+// passage of an English, French or Spanish text is not far from and most
+// are: textfold only lower-cases ASCII, and its letters and digits are
+// [a-z0-9], so the kept bytes are hashed as they are read, without the
+// folded copy and the kept text copyKey builds. ok is false, and nothing
+// is computed worth keeping, when text holds a byte beyond ASCII.
+func asciiCopyKey(text string) (key string, ok bool) {
+	h := uint64(fnvOffset64)
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return "", false
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		default:
+			continue
+		}
+		h ^= uint64(c)
+		h *= fnvPrime64
+	}
+	var sum [8]byte
+	binary.BigEndian.PutUint64(sum[:], h)
+	return hex.EncodeToString(sum[:]), true
 }
 
 // pivotWords is the length in words from which ranking stops putting
