@@ -50,7 +50,8 @@ type Dir struct {
 	log   *slog.Logger
 	lock  *os.File
 	// indexReleased is when this writer last closed the index, so that
-	// the next batch waits writerPause for readers to get in.
+	// the next batch waits writerPause for readers to get in (while
+	// readers are around).
 	indexReleased time.Time
 	// readersWaited is when this writer last found readers waiting for
 	// the index (see yieldToReaders): its batches are then kept shorter.

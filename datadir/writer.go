@@ -38,7 +38,11 @@ const (
 
 // writerPause is how long a writer leaves the index free between two
 // batches, so that readers waiting for it get in (they retry every 20 ms)
-// before the next batch takes it again.
+// before the next batch takes it again. It is kept only while readers
+// have been seen within readersRecent: a reader announces itself before
+// it tries to open the index (see WaitFile), and the writer lets every
+// announced reader in before its next batch anyway, so with none around
+// the pause only held up the writer, about a tenth of a short ingest.
 const writerPause = 50 * time.Millisecond
 
 // IndexWriter sends documents to the live index in batches, by the one
@@ -123,7 +127,11 @@ func (w *IndexWriter) Flush(ctx context.Context) error {
 	}
 	docs, dels, passages := w.pending, w.deletes, w.passages
 	w.pending, w.deletes, w.passages = nil, nil, 0
-	w.lastFlush = time.Now()
+	// The interval runs from the end of this batch, not its start: a
+	// batch that took long (a loaded machine, a merge waited for) would
+	// otherwise leave the interval already past, and every document
+	// stored meanwhile would go to the index in a batch of its own.
+	defer func() { w.lastFlush = time.Now() }()
 	var took time.Duration
 	var bad map[string]error // documents the index cannot take
 	err := w.d.updateIndex(ctx, func(ix *index.Index) error {
@@ -205,7 +213,7 @@ func (w *IndexWriter) addInParts(ctx context.Context, doc *corpus.Document) erro
 func (w *IndexWriter) flushPart(ctx context.Context) error {
 	p, dels := w.parts, w.deletes
 	w.parts, w.deletes = nil, nil
-	w.lastFlush = time.Now()
+	defer func() { w.lastFlush = time.Now() }()
 	var took time.Duration
 	var bad map[string]error
 	err := w.d.updateIndex(ctx, func(ix *index.Index) error {
@@ -275,10 +283,16 @@ func (w *IndexWriter) adaptCap(passages int, took time.Duration) {
 // commit, and a commit on a loaded machine can take a few times longer
 // than the last one measured.
 func (w *IndexWriter) budget() time.Duration {
-	if w.d != nil && !w.d.readersWaited.IsZero() && time.Since(w.d.readersWaited) < readersRecent {
+	if w.d != nil && w.d.readersRecently() {
 		return readerCommitBudget
 	}
 	return commitBudget
+}
+
+// readersRecently reports whether this writer found readers waiting for
+// the index within readersRecent.
+func (d *Dir) readersRecently() bool {
+	return !d.readersWaited.IsZero() && time.Since(d.readersWaited) < readersRecent
 }
 
 // updateIndex opens the live index for writing (creating it and its link
@@ -299,8 +313,10 @@ func (d *Dir) updateIndex(ctx context.Context, fn func(*index.Index) error) erro
 	if err != nil {
 		return err
 	}
-	if err := sleep(ctx, writerPause-time.Since(d.indexReleased)); err != nil {
-		return err
+	if d.readersRecently() {
+		if err := sleep(ctx, writerPause-time.Since(d.indexReleased)); err != nil {
+			return err
+		}
 	}
 	if err := d.yieldToReaders(ctx); err != nil {
 		return err
