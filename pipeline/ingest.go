@@ -184,7 +184,7 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{data: d, index: ixw, sum: sum, log: log, onResult: opts.OnResult, sidecars: newSidecars(func(sw SidecarWarning) {
+	w := &writer{data: d, sum: sum, log: log, onResult: opts.OnResult, sidecars: newSidecars(func(sw SidecarWarning) {
 		log.Warn("metadata.csv: " + sw.String())
 		sum.MetadataWarnings = append(sum.MetadataWarnings, sw)
 	}), added: map[string]bool{}}
@@ -200,6 +200,7 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	if w.watches, err = watch.NewTracker(ctx, d); err != nil {
 		return nil, err
 	}
+	w.index = startIndexFeed(wctx, ixw)
 
 	cands, failures := Discover(ctx, paths)
 	if opts.OnStart != nil {
@@ -267,7 +268,7 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	if err := w.markNearDuplicates(wctx); err != nil && werr == nil {
 		werr = err
 	}
-	if err := w.index.Flush(wctx); err != nil && werr == nil {
+	if err := w.index.Close(wctx); err != nil && werr == nil {
 		werr = err
 	}
 	// Metadata edits from sidecars marked unchanged documents for
@@ -350,8 +351,9 @@ func hashFile(ctx context.Context, path string, max int64) (string, error) {
 type writer struct {
 	data *datadir.Dir
 	// index receives stored documents, and documents replaced by a
-	// changed file, in batches.
-	index    *datadir.IndexWriter
+	// changed file, for its own goroutine to send to the index in
+	// batches.
+	index    *indexFeed
 	sum      *Summary
 	log      *slog.Logger
 	onResult func(Result)
@@ -503,7 +505,8 @@ func (w *writer) stored(ctx context.Context, doc *corpus.Document, res corpus.Pu
 	w.report(Result{Path: doc.Path, DocID: doc.ID, Status: StatusAdded, Pages: len(doc.Pages), OCRPages: ocrPages, Passages: len(doc.Passages)})
 	// The index needs only passages and document fields; page texts can go.
 	doc.Pages = nil
-	return w.index.Add(ctx, doc)
+	w.index.Add(doc)
+	return nil
 }
 
 func (w *writer) applySidecar(ctx context.Context, path, docID string) {
