@@ -141,12 +141,17 @@ func (m *memoAnalyzer) Analyze(input []byte) analysis.TokenStream {
 	if ok {
 		return tokens
 	}
+	// The key is taken before analysis: the fold filter lower-cases
+	// input in place, and a key taken after it never matched the next
+	// passage's value again (the title of every document with a capital
+	// letter was analysed once per passage).
+	key := string(input)
 	tokens = m.inner.Analyze(input)
 	m.mu.Lock()
 	if len(m.seen) >= memoSize {
 		clear(m.seen)
 	}
-	m.seen[string(input)] = tokens
+	m.seen[key] = tokens
 	m.mu.Unlock()
 	return tokens
 }

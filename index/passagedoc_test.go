@@ -211,6 +211,39 @@ func TestMemoAnalyzerSameTokensBounded(t *testing.T) {
 	}
 }
 
+// countingAnalyzer counts the inputs it analyses.
+type countingAnalyzer struct {
+	inner analysis.Analyzer
+	calls int
+}
+
+func (c *countingAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	c.calls++
+	return c.inner.Analyze(input)
+}
+
+// A document's title is analysed once for all its passages, whatever its
+// case: each passage brings its own copy of the value, which analysis
+// folds in place.
+func TestMemoAnalyzerAnalysesATitleOnce(t *testing.T) {
+	m, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner := &countingAnalyzer{inner: m.AnalyzerNamed(textAnalyzer)}
+	memo := &memoAnalyzer{inner: inner, seen: map[string]analysis.TokenStream{}}
+	const title = "Paris Call Working Group 6 - ICT Supply Chain Security"
+	want := fmt.Sprint(inner.inner.Analyze([]byte(title)))
+	for range 50 {
+		if got := fmt.Sprint(memo.Analyze([]byte(title))); got != want {
+			t.Fatalf("remembered %v, analysed %v", got, want)
+		}
+	}
+	if inner.calls != 1 {
+		t.Fatalf("a title of 50 passages analysed %d times, want once", inner.calls)
+	}
+}
+
 // tiesByID orders each run of hits with the same score by id; hits come
 // sorted by score, so the runs are contiguous and their order is kept.
 func tiesByID(hits []Hit) {
