@@ -87,11 +87,12 @@ var floors = []floor{
 	// written-en: English passages written by the author of issue 14's
 	// round-2 rules in four batches, each measured before the rules were
 	// changed for it (top-1 of batches 2, 3 and 4 when written: 0.636,
-	// 0.636, 0.955, against 0.636, 0.636, 0.864 on the rules before the
-	// round), plus no-norm sentences that use each new phrase in another
-	// field's sense. A regression guard, not a blind set: 0.710 top-1 on the
-	// rules before the round.
-	{"written-en.jsonl", 0.970, 0.970, 0.942, 0.958, 0.040, 0.965},
+	// 0.636, 0.955, 0.667, against 0.636, 0.636, 0.864, 0.667 on the rules
+	// before the round), plus no-norm sentences that use each new phrase in
+	// another field's sense. A regression guard, not a blind set: 0.699
+	// top-1 on the rules before the round. The fifth batch's broad words
+	// took blind9-en's untouched third from 0.795 to 0.821 top-1.
+	{"written-en.jsonl", 0.970, 0.970, 0.949, 0.961, 0.038, 0.968},
 	// ar, ru and zh: raised when the rules for those languages landed
 	// (issue 16; rules/ar.yaml, ru.yaml, zh.yaml), measured without
 	// reading the sets; before, micro precision was 1.000 on 2 and 5 tags
@@ -133,7 +134,7 @@ var floors = []floor{
 	// round (their misses showed which kinds of wording the rules lacked),
 	// so their figures since (top-1 0.97, no-norm untagged 1.000) are
 	// regression guards, not measures of generalisation.
-	{"heldout-blind8-en.jsonl", 0.964, 0.991, 0.956, 0.974, 0.045, 1.000},
+	{"heldout-blind8-en.jsonl", 0.973, 0.991, 0.956, 0.974, 0.045, 1.000},
 	{"heldout-blind8-ar.jsonl", 0.970, 0.970, 0.941, 0.956, 0.061, 1.000},
 	{"heldout-blind8-ru.jsonl", 0.970, 0.970, 0.970, 0.969, 0.030, 1.000},
 	{"heldout-blind8-zh.jsonl", 0.985, 0.985, 0.929, 0.958, 0.076, 1.000},
@@ -151,7 +152,7 @@ var floors = []floor{
 	// top-1 in English is missed by two passages of 132; issue 16's 0.75
 	// top-1 is reached in Russian and Chinese, not in Arabic; every no-norm
 	// passage is untagged in all four.
-	{"heldout-blind9-en.jsonl", 0.902, 0.902, 0.981, 0.935, 0.016, 1.000},
+	{"heldout-blind9-en.jsonl", 0.909, 0.909, 0.981, 0.936, 0.016, 1.000},
 	// Raised by issue 16's third round, whose helper split each language
 	// by a hash of its lines, tuned on two thirds and never read the
 	// third (32, 33 and 32 passages; its figures, never its passages, were
