@@ -12,7 +12,9 @@
 // numbered, and ending in 16 words drawn at random from the pool's
 // vocabulary, so that no two share three quarters of their word pairs
 // (what makes near copies); -copies of the documents (1%) repeat an
-// earlier one whole, as the same paper filed twice does.
+// earlier one whole, as the same paper filed twice does. -matrix and
+// -page measure only the compare matrix or only the search page
+// (measureFacetedPage), each against a plain search of the same run.
 package main
 
 import (
@@ -46,6 +48,7 @@ func main() {
 	pool := flag.Bool("pool", false, "draw passages from a pool of about 20,000 texts (about 50 copies of each per million passages)")
 	copies := flag.Float64("copies", 0.01, "share of documents that repeat an earlier document (without -pool)")
 	matrixOnly := flag.Bool("matrix", false, "measure only the compare matrix (/api/compare) against a plain search (compareLatency)")
+	pageOnly := flag.Bool("page", false, "measure only the search page (measureFacetedPage) against a plain search")
 	flag.Parse()
 	ctx := context.Background()
 	data := *dir
@@ -56,6 +59,9 @@ func main() {
 		}
 		defer os.RemoveAll(tmp)
 		data = tmp
+	}
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		log.Fatal(err)
 	}
 	st, err := sqlite.Open(ctx, filepath.Join(data, datadir.StoreFile))
 	if err != nil {
@@ -101,11 +107,19 @@ func main() {
 		compareLatency(addr, *queries)
 		return
 	}
+	client := &http.Client{}
+	pageQueries := make([]pageQuery, len(qs))
+	for i, x := range qs {
+		pageQueries[i] = pageQuery{words: x.words, norm: x.norm, other: letters[(i*7+3)%len(letters)]}
+	}
+	if *pageOnly {
+		measureFacetedPage(client, addr, pageQueries)
+		return
+	}
 	ix, err := d.OpenIndex(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
-	client := &http.Client{}
 	direct := func(x q) {
 		req, err := index.NewSearchRequest(index.Request{Query: x.words, Norms: []string{x.norm}, Limit: 10, Highlight: true, Facets: true})
 		if err != nil {
@@ -154,10 +168,6 @@ func main() {
 	fmt.Printf("/api/search (copies collapsed): p50 %s p99 %s\n", c50.Round(time.Microsecond), c99.Round(time.Microsecond))
 	fmt.Printf("ratio HTTP / direct: p50 %.2f, p99 %.2f (target <= 1.3)\n", float64(h50)/float64(d50), float64(h99)/float64(d99))
 	fmt.Printf("ratio collapsed / collapse=false: p50 %.2f, p99 %.2f (target <= 1.3)\n", float64(c50)/float64(h50), float64(c99)/float64(h99))
-	pageQueries := make([]pageQuery, len(qs))
-	for i, x := range qs {
-		pageQueries[i] = pageQuery{words: x.words, norm: x.norm, other: letters[(i*7+3)%len(letters)]}
-	}
 	measureFacetedPage(client, addr, pageQueries)
 }
 
