@@ -191,6 +191,7 @@ func BuildQuery(r Request) (query.Query, error) {
 	if parsed != nil {
 		must = append(must, parsed)
 	}
+	filtersFrom := len(must) // must[filtersFrom:] are the filters
 	normField := FieldNorm
 	if r.DirectOnly {
 		normField = FieldDirect
@@ -248,7 +249,27 @@ func BuildQuery(r Request) (query.Query, error) {
 	case 1:
 		return must[0], nil
 	}
-	return bleve.NewConjunctionQuery(must...), nil
+	return conjunction(must, must[filtersFrom:]), nil
+}
+
+// gateFilters turns gatedConjunction on; tests turn it off to compare.
+var gateFilters = true
+
+// conjunction is the conjunction of must, of which filters (the last
+// ones) are the request's filters: gated by them (gatedConjunction)
+// unless the only filter is one term, which costs a scored search no
+// more than the gate would.
+func conjunction(must, filters []query.Query) query.Query {
+	if len(filters) == 0 || !gateFilters {
+		return bleve.NewConjunctionQuery(must...)
+	}
+	if len(filters) == 1 {
+		if _, ok := filters[0].(*query.TermQuery); ok {
+			return bleve.NewConjunctionQuery(must...)
+		}
+		return &gatedConjunction{conjuncts: must, filter: filters[0]}
+	}
+	return &gatedConjunction{conjuncts: must, filter: bleve.NewConjunctionQuery(filters...)}
 }
 
 // dateRange matches the passages whose document date (a day, dayKey) is
