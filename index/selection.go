@@ -3,10 +3,12 @@ package index
 import (
 	"context"
 	"fmt"
-	"sync"
+	"sort"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // Selection counts are facet counts that say what ticking a value would
@@ -63,22 +65,31 @@ var selectionGroups = []selectionGroup{
 }
 
 // SelectionCounts counts, for each facet whose filter r uses, its values
-// with that filter left out (see Selection). It runs one counting
-// search per such facet, at the same time: no hits, no scores, one facet.
+// with that filter left out (see Selection). For each such facet it
+// runs the request without that filter, unscored, to a set of passages
+// (the filters an AND of bitmaps), and counts the facet's values in the
+// set: one facet at a time, in one goroutine, since the search page
+// runs the search itself beside it and the machine has few cores.
 func (ix *Index) SelectionCounts(ctx context.Context, r Request) (_ *Selection, err error) {
 	defer recoverDamage("facet counts", &err)
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
 	sel := &Selection{Facets: map[string][]FacetCount{}, Adds: map[string]bool{}}
-	var (
-		mu   sync.Mutex
-		wg   sync.WaitGroup
-		errs []error
-	)
+	var reader bindex.IndexReader
 	for _, g := range selectionGroups {
 		if !g.active(r) {
 			continue
+		}
+		if reader == nil {
+			ai, err := ix.bi.Advanced()
+			if err != nil {
+				return nil, fmt.Errorf("facet counts: %w", err)
+			}
+			if reader, err = ai.Reader(); err != nil {
+				return nil, fmt.Errorf("facet counts: %w", err)
+			}
+			defer reader.Close()
 		}
 		field := FieldNorm
 		for _, f := range append(facets[:len(facets):len(facets)], pageFacets...) {
@@ -86,47 +97,113 @@ func (ix *Index) SelectionCounts(ctx context.Context, r Request) (_ *Selection, 
 				field = f.field
 			}
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() {
-				if p := recover(); p != nil {
-					mu.Lock()
-					errs = append(errs, fmt.Errorf("facet counts of %s: %w (%v)", g.name, ErrDamaged, p))
-					mu.Unlock()
-				}
-			}()
-			counts, err := ix.countFacet(ctx, g.without(r), g.name, field)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, err)
-				return
-			}
-			sel.Facets[g.name], sel.Adds[g.name] = counts, g.adds
-		}()
-	}
-	wg.Wait()
-	if len(errs) > 0 {
-		return nil, errs[0]
+		counts, err := ix.countFacet(ctx, reader, g.without(r), g.name, field)
+		if err != nil {
+			return nil, err
+		}
+		sel.Facets[g.name], sel.Adds[g.name] = counts, g.adds
 	}
 	return sel, nil
 }
 
-// countFacet counts the values of one facet among the passages r finds.
-func (ix *Index) countFacet(ctx context.Context, r Request, name, field string) ([]FacetCount, error) {
+// countByPostingsAbove is the share of all passages above which
+// countFacet reads a facet's values from its postings rather than from
+// each passage's doc values: a walk of every posting of the field costs
+// about what reading the doc values of a tenth to a fifth of the
+// passages does.
+var countByPostingsAbove = 0.15
+
+// countFacet counts the values of one facet among the passages r finds,
+// as a bleve facet of size facetSize would: the commonest values, ties
+// by value, sorted as ConvertResult sorts them.
+func (ix *Index) countFacet(ctx context.Context, reader bindex.IndexReader, r Request, name, field string) ([]FacetCount, error) {
 	q, err := BuildQuery(r)
 	if err != nil {
 		return nil, err
 	}
-	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	req.Score = bleve.ScoreNone
-	req.AddFacet(name, bleve.NewFacetRequest(field, facetSize(field)))
-	res, err := ix.bi.SearchInContext(ctx, req)
+	s, err := q.Searcher(ctx, reader, ix.bi.Mapping(), search.SearcherOptions{Score: "none"})
 	if err != nil {
 		return nil, fmt.Errorf("count %s: %w", name, err)
 	}
-	return ConvertResult(res).Facets[name], nil
+	defer s.Close()
+	var set bitset
+	n := 0
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: reader}
+	for {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		m, err := s.Next(sctx)
+		if err != nil {
+			return nil, fmt.Errorf("count %s: %w", name, err)
+		}
+		if m == nil {
+			break
+		}
+		set.set(m.IndexInternalID.Value())
+		n++
+		sctx.DocumentMatchPool.Put(m)
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	counts := map[string]int{}
+	all, err := reader.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("count %s: %w", name, err)
+	}
+	if float64(n) > countByPostingsAbove*float64(all) {
+		var term string
+		err = eachPosting(ctx, reader, field, func(t string) { term = t }, func(doc uint64) {
+			if set.has(doc) {
+				counts[term]++
+			}
+		})
+	} else {
+		err = countDocValues(ctx, reader, field, set, counts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("count %s: %w", name, err)
+	}
+	var out []FacetCount // nil without values, as ConvertResult leaves it
+	for v, c := range counts {
+		out = append(out, FacetCount{Value: v, Count: c})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out[:min(len(out), facetSize(field))], nil
+}
+
+// countDocValues counts the values of field that the passages of set
+// hold, from their doc values, as a bleve facet does.
+func countDocValues(ctx context.Context, reader bindex.IndexReader, field string, set bitset, counts map[string]int) error {
+	dv, err := reader.DocValueReader([]string{field})
+	if err != nil {
+		return err
+	}
+	var id bindex.IndexInternalID
+	n := 0
+	visit := func(_ string, term []byte) { counts[string(term)]++ }
+	var ferr error
+	set.each(func(doc uint64) {
+		if ferr != nil {
+			return
+		}
+		if n++; n%4096 == 0 {
+			if ferr = ctx.Err(); ferr != nil {
+				return
+			}
+		}
+		id = bindex.NewIndexInternalID(id, doc)
+		ferr = dv.VisitDocValues(id, visit)
+	})
+	return ferr
 }
 
 // Count is how many passages r finds, without reading any of them.

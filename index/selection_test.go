@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"github.com/normtag/normtag/corpus"
 )
@@ -228,5 +231,98 @@ func TestParamsOfFacetFilters(t *testing.T) {
 		if !ok || re.Field != c.field {
 			t.Errorf("%+v: want an error on %s, got %v", c.p, c.field, err)
 		}
+	}
+}
+
+// facetBySearch counts one facet of the passages r finds with a bleve
+// search and its facet, the way SelectionCounts counted before it read
+// sets and postings: the reference its counts must equal.
+func facetBySearch(t *testing.T, ix *Index, r Request, name, field string) []FacetCount {
+	t.Helper()
+	q, err := BuildQuery(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = bleve.ScoreNone
+	req.AddFacet(name, bleve.NewFacetRequest(field, facetSize(field)))
+	res, err := ix.bi.SearchInContext(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ConvertResult(res).Facets[name]
+}
+
+// TestSelectionCountsEqualFacetSearches compares SelectionCounts, with
+// values read from doc values and from postings, with a bleve facet
+// search per active filter, for requests with every combination of the
+// eight filters a facet can leave out, with and without words, norms
+// ANDed or from the passage's own words.
+func TestSelectionCountsEqualFacetSearches(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(ctx, filepath.Join(t.TempDir(), "index"), OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, batch := range gateDocs() {
+		if err := ix.IndexDocuments(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	filters := []func(*Request){
+		func(r *Request) { r.Norms = []string{"a", "g"} },
+		func(r *Request) { r.Submitters = []string{"Republic of Examplia", "Kingdom of Westmark"} },
+		func(r *Request) { r.SubmitterTypes = []string{"state", "NGO"} },
+		func(r *Request) { r.Countries = []string{"Examplia"} },
+		func(r *Request) { r.Langs = []string{"fr", "en-GB"} },
+		func(r *Request) {
+			r.Documents = []string{fmt.Sprintf("%064x", 1), fmt.Sprintf("%064x", 4), fmt.Sprintf("%064x", 12), fmt.Sprintf("%064x", 37)}
+		},
+		func(r *Request) { r.Kinds = []string{"body", "heading"} },
+		func(r *Request) { r.Since, r.Until = day("2019-06-01"), day("2022-12-31") },
+	}
+	defer func(v float64) { countByPostingsAbove = v }(countByPostingsAbove)
+	compared, nonEmpty := 0, 0
+	for _, variant := range []Request{{}, {Query: "critical infrastructure"}, {Query: "security", DirectOnly: true}, {NormsAll: true}} {
+		for combo := 1; combo < 1<<len(filters); combo++ {
+			r := variant
+			for i, f := range filters {
+				if combo&(1<<i) != 0 {
+					f(&r)
+				}
+			}
+			want := map[string][]FacetCount{}
+			for _, g := range selectionGroups {
+				if !g.active(r) {
+					continue
+				}
+				field := FieldNorm
+				for _, f := range append(facets[:len(facets):len(facets)], pageFacets...) {
+					if f.name == g.name {
+						field = f.field
+					}
+				}
+				want[g.name] = facetBySearch(t, ix, g.without(r), g.name, field)
+				if len(want[g.name]) > 0 {
+					nonEmpty++
+				}
+			}
+			for _, share := range []float64{0, 2} { // postings, doc values
+				countByPostingsAbove = share
+				sel, err := ix.SelectionCounts(ctx, r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(sel.Facets, want) {
+					t.Fatalf("%+v (share %v):\n got  %v\n want %v", r, share, sel.Facets, want)
+				}
+				compared++
+			}
+		}
+	}
+	if nonEmpty < compared/2 {
+		t.Fatalf("only %d non-empty facets in %d comparisons", nonEmpty, compared)
 	}
 }
