@@ -117,13 +117,27 @@ var countByPostingsAbove = 0.15
 // as a bleve facet of size facetSize would: the commonest values, ties
 // by value, sorted as ConvertResult sorts them.
 func (ix *Index) countFacet(ctx context.Context, reader bindex.IndexReader, r Request, name, field string) ([]FacetCount, error) {
+	set, n, err := ix.passageSet(ctx, reader, r)
+	if err != nil {
+		return nil, fmt.Errorf("count %s: %w", name, err)
+	}
+	counts, err := countValues(ctx, reader, set, n, field)
+	if err != nil {
+		return nil, fmt.Errorf("count %s: %w", name, err)
+	}
+	return counts, nil
+}
+
+// passageSet runs r unscored and returns the passages it finds, by doc
+// number, and how many they are.
+func (ix *Index) passageSet(ctx context.Context, reader bindex.IndexReader, r Request) (bitset, int, error) {
 	q, err := BuildQuery(r)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	s, err := q.Searcher(ctx, reader, ix.bi.Mapping(), search.SearcherOptions{Score: "none"})
 	if err != nil {
-		return nil, fmt.Errorf("count %s: %w", name, err)
+		return nil, 0, err
 	}
 	defer s.Close()
 	var set bitset
@@ -132,27 +146,33 @@ func (ix *Index) countFacet(ctx context.Context, reader bindex.IndexReader, r Re
 	for {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		}
 		m, err := s.Next(sctx)
 		if err != nil {
-			return nil, fmt.Errorf("count %s: %w", name, err)
+			return nil, 0, err
 		}
 		if m == nil {
-			break
+			return set, n, nil
 		}
 		set.set(m.IndexInternalID.Value())
 		n++
 		sctx.DocumentMatchPool.Put(m)
 	}
+}
+
+// countValues counts the values of field among the n passages of set,
+// as a bleve facet of size facetSize would: the commonest values, ties
+// by value, sorted as ConvertResult sorts them; nil without any.
+func countValues(ctx context.Context, reader bindex.IndexReader, set bitset, n int, field string) ([]FacetCount, error) {
 	if n == 0 {
 		return nil, nil
 	}
 	counts := map[string]int{}
 	all, err := reader.DocCount()
 	if err != nil {
-		return nil, fmt.Errorf("count %s: %w", name, err)
+		return nil, err
 	}
 	if float64(n) > countByPostingsAbove*float64(all) {
 		var term string
@@ -165,7 +185,7 @@ func (ix *Index) countFacet(ctx context.Context, reader bindex.IndexReader, r Re
 		err = countDocValues(ctx, reader, field, set, counts)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("count %s: %w", name, err)
+		return nil, err
 	}
 	var out []FacetCount // nil without values, as ConvertResult leaves it
 	for v, c := range counts {

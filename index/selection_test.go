@@ -326,3 +326,77 @@ func TestSelectionCountsEqualFacetSearches(t *testing.T) {
 		t.Fatalf("only %d non-empty facets in %d comparisons", nonEmpty, compared)
 	}
 }
+
+// TestSearchWithSelectionEqualsSearch compares SearchWithSelection with
+// Search and SelectionCounts run apart: the same hits, total, cursor and
+// selection, and the same counts for every facet it gives, which are all
+// the search's but those the selection replaces.
+func TestSearchWithSelectionEqualsSearch(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(ctx, filepath.Join(t.TempDir(), "index"), OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, batch := range gateDocs() {
+		if err := ix.IndexDocuments(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	defer func(v float64) { countByPostingsAbove = v }(countByPostingsAbove)
+	checked := 0
+	for _, r := range []Request{
+		{Query: "critical infrastructure", Norms: []string{"a"}},
+		{Query: "critical infrastructure", Norms: []string{"a", "g"}, Submitters: []string{"Republic of Examplia"}, Since: day("2019-01-01"), Until: day("2022-12-31")},
+		{Query: "security", Norms: []string{"b", "j"}, NormsAll: true, Kinds: []string{"body"}, Collapse: true},
+		{Norms: []string{"c"}, DirectOnly: true, Langs: []string{"fr"}, Sort: SortDate, Offset: 10},
+		{Query: "\"supply chain\"", SubmitterTypes: []string{"state"}, Countries: []string{"Westmark"}, Documents: []string{fmt.Sprintf("%064x", 2), fmt.Sprintf("%064x", 7)}},
+		{Query: "nothing-matches-this"},
+		{Query: "rights", Limit: 3, Collapse: true, PerDocument: 1},
+	} {
+		for _, all := range []bool{false, true} {
+			for _, share := range []float64{0, 2} {
+				countByPostingsAbove = share
+				r.Facets, r.AllFacets, r.Highlight = true, all, true
+				want, err := ix.Search(ctx, r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantSel, err := ix.SelectionCounts(ctx, r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, gotSel, err := ix.SearchWithSelection(ctx, r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(gotSel, wantSel) {
+					t.Errorf("%+v: selection %+v, apart %+v", r, gotSel, wantSel)
+				}
+				for name, counts := range want.Facets {
+					c, ok := got.Facets[name]
+					_, replaced := wantSel.Facets[name]
+					switch {
+					case !ok && !(replaced && name != FieldNorm):
+						t.Errorf("%+v: facet %s missing", r, name)
+					case ok && !reflect.DeepEqual(c, counts):
+						t.Errorf("%+v: facet %s %v, Search gives %v", r, name, c, counts)
+					case ok:
+						checked++
+					}
+				}
+				if len(got.Facets) > len(want.Facets) {
+					t.Errorf("%+v: facets %v beyond the search's", r, got.Facets)
+				}
+				got.Facets, want.Facets, got.Took, want.Took = nil, nil, 0, 0
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%+v: result %+v, Search gives %+v", r, got, want)
+				}
+			}
+		}
+	}
+	if checked < 50 {
+		t.Fatalf("only %d facets compared", checked)
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/index"
@@ -282,22 +281,16 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// searchWithSelection runs the search and its selection counts at once.
+// searchWithSelection runs the search and its selection counts
+// (index.SearchWithSelection: the facets the selection replaces are not
+// counted twice).
 func (s *Server) searchWithSelection(ctx context.Context, req index.Request) (*index.Result, *index.Selection, error) {
 	var res *index.Result
 	var sel *index.Selection
 	err := s.withIndex(ctx, func(ix *index.Index) error {
-		var wg sync.WaitGroup
-		var selErr error
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sel, selErr = ix.SelectionCounts(ctx, req)
-		}()
 		var err error
-		res, err = ix.Search(ctx, req)
-		wg.Wait()
-		return errors.Join(err, selErr)
+		res, sel, err = ix.SearchWithSelection(ctx, req)
+		return err
 	})
 	if errors.Is(err, index.ErrMissing) {
 		return &index.Result{Hits: []index.Hit{}}, &index.Selection{}, nil
@@ -337,7 +330,8 @@ func (s *Server) fillFacets(ctx context.Context, data *searchPage, st searchStat
 	data.NormOrURL = st.link(func(c url.Values) { c.Del("norm_op") })
 	data.NormAndURL = st.link(func(c url.Values) { c.Set("norm_op", "and") })
 
-	titles := s.documentTitles(ctx, append(facetValues(res.Facets[index.FieldDoc]), st.v["doc"]...))
+	docs, _ := counts(index.FieldDoc)
+	titles := s.documentTitles(ctx, append(facetValues(docs), st.v["doc"]...))
 	for _, g := range []struct{ name, param, title string }{
 		{index.FieldSubmitter, "submitter", "Submitter"},
 		{index.FieldSubmitterType, "submitter_type", "Submitter type"},
