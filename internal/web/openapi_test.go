@@ -1,10 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // apiRoute is one route the server registers under /api/.
@@ -183,4 +188,67 @@ func shaped(s map[string]any) bool {
 	}
 	t, _ := s["type"].(string)
 	return t != "" && t != "object" && t != "array"
+}
+
+// The answers of the matrix routes have the shape openapi.json gives
+// them: each is validated against its route's schema, with every object
+// the document describes by its properties held to them (no property it
+// does not name), so that an answer of another shape fails even where
+// the schema leaves objects open. /api/coverage answers two shapes, by
+// format.
+func TestOpenAPIShapesOfMatrixAnswers(t *testing.T) {
+	raw, err := os.ReadFile("assets/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var closeObjects func(v any)
+	closeObjects = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if _, ok := x["properties"].(map[string]any); ok && x["additionalProperties"] == nil {
+				x["additionalProperties"] = false
+			}
+			for _, c := range x {
+				closeObjects(c)
+			}
+		case []any:
+			for _, c := range x {
+				closeObjects(c)
+			}
+		}
+	}
+	closeObjects(doc)
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("openapi.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	ts, _ := sampleServer(t)
+	for _, u := range []string{"/api/coverage", "/api/coverage?kinds=all", "/api/coverage?format=json", "/api/coverage?format=json&sort=title",
+		"/api/compare", "/api/compare?format=json&group=none", "/api/timeline"} {
+		path, _, _ := strings.Cut(u, "?")
+		sch, err := c.Compile("openapi.json#/paths/" + strings.ReplaceAll(path, "/", "~1") + "/get/responses/200/content/application~1json/schema")
+		if err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		resp, err := http.Get(ts.URL + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: status %d, %v", u, resp.StatusCode, err)
+		}
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("%s: not JSON: %v", u, err)
+		}
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("%s: the answer does not have the shape openapi.json gives it: %v", u, err)
+		}
+	}
 }
