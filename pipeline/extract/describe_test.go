@@ -444,7 +444,7 @@ func TestDescribeParisCall(t *testing.T) {
 		// account typed it, so there is no submitter.
 		"appel-de-paris.pdf": {
 			withOCR: described{
-				"Appel de Paris pour la Confiance et la Sécurité dans le Cyberespace", SourceFileName,
+				"Appel de Paris pour la confiance et la sécurité dans le cyberespace", SourceFileName,
 				"2018-11-12", SourceText,
 				"", "",
 			},

@@ -111,13 +111,18 @@ func TestGroupTitle(t *testing.T) {
 // capitals the acronyms the text writes so; a title in mixed case is
 // left as its author wrote it.
 func TestTitleCase(t *testing.T) {
-	doc := &corpus.Document{Pages: []corpus.Page{{Number: 1, Text: "EXECUTIVE SUMMARY AND NEW IDEAS\nThe ICT supply chain and the UN process.\nNEW MEASURES"}}}
+	doc := &corpus.Document{Pages: []corpus.Page{{Number: 1, Text: "EXECUTIVE SUMMARY AND NEW IDEAS\nThe ICT supply chain and the UN process.\nNEW MEASURES\nLa sécurité des câbles de Marseille et de Valparaíso, la protección de los puertos."}}}
 	for in, want := range map[string]string{
 		"SECURING THE ICT SUPPLY CHAIN: A NEW AGENDA FOR THE UN": "Securing the ICT Supply Chain: A New Agenda for the UN",
-		"CHARTE DE LA SÉCURITÉ DES PORTS ET DES CÂBLES":          "Charte de la Sécurité des Ports et des Câbles",
-		"CAPACITY-BUILDING IN THE OPEN SEAS":                     "Capacity-Building in the Open Seas",
-		"Securing the ICT supply chain":                          "Securing the ICT supply chain",
-		"OPEN SEAS":                                              "OPEN SEAS", // a word or two: a heading, not a title
+		// French and Spanish titles capitalise their first word and names
+		// only: words the text writes in lower case are lowered, others
+		// (names, words the text does not use) keep their capital.
+		"CHARTE DE LA SÉCURITÉ DES PORTS ET DES CÂBLES DE MARSEILLE": "Charte de la sécurité des Ports et des câbles de Marseille",
+		"PROTECCIÓN DE LOS PUERTOS DE VALPARAÍSO":                    "Protección de los puertos de Valparaíso",
+		"SECURITY OF THE CABLES OF MARSEILLE":                        "Security of the Cables of Marseille",
+		"CAPACITY-BUILDING IN THE OPEN SEAS":                         "Capacity-Building in the Open Seas",
+		"Securing the ICT supply chain":                              "Securing the ICT supply chain",
+		"OPEN SEAS":                                                  "OPEN SEAS", // a word or two: a heading, not a title
 	} {
 		if got := titleCase(in, doc); got != want {
 			t.Errorf("titleCase(%q) = %q, want %q", in, got, want)
@@ -140,8 +145,8 @@ func TestCoverSubtitleCompletesFileName(t *testing.T) {
 		file, title, titleSource string
 		wantTitle, wantSource    string
 	}{
-		{"charte-de-lisbonne.pdf", "charte de lisbonne", SourceFileName, "Charte de Lisbonne pour la Coopération en Mer du Nord", SourceFileName},
-		{"doc_0815.pdf", "Les signataires de la présente charte affirment leur soutien à la", SourceText, "Pour la Coopération en Mer du Nord", SourceOCR},
+		{"charte-de-lisbonne.pdf", "charte de lisbonne", SourceFileName, "Charte de Lisbonne pour la coopération en Mer du Nord", SourceFileName},
+		{"doc_0815.pdf", "Les signataires de la présente charte affirment leur soutien à la", SourceText, "Pour la coopération en Mer du Nord", SourceOCR},
 	} {
 		doc := &corpus.Document{FileName: tc.file, Title: tc.title, Meta: map[string]string{corpus.TitleSource: tc.titleSource},
 			Pages: []corpus.Page{{Number: 1, Text: "Les signataires de la présente charte affirment leur soutien à la coopération."}}}

@@ -51,8 +51,9 @@ func titleCase(t string, doc *corpus.Document) string {
 	if !allCaps(t) || len(strings.Fields(t)) < 3 {
 		return t
 	}
-	acronyms := textAcronyms(doc)
+	acronyms, lowered := textWordCases(doc)
 	words := strings.Fields(t)
+	sentence := romanceTitle(words)
 	for i, w := range words {
 		lower := strings.ToLower(w)
 		core := strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
@@ -60,11 +61,34 @@ func titleCase(t string, doc *corpus.Document) string {
 		case acronyms[core]:
 		case i > 0 && smallWords[lower] && !strings.HasSuffix(words[i-1], ":"):
 			words[i] = lower
+		case i > 0 && sentence && lowered[strings.ToLower(core)] && !strings.HasSuffix(words[i-1], ":"):
+			words[i] = lower
 		default:
 			words[i] = capitaliseWord(lower)
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// englishSmall are the small words of English titles; the others of
+// smallWords are French and Spanish.
+var englishSmall = map[string]bool{"a": true, "an": true, "the": true, "and": true, "or": true, "nor": true, "but": true, "of": true, "for": true, "in": true, "on": true, "at": true, "to": true, "by": true, "with": true, "from": true, "as": true, "via": true}
+
+// romanceTitle reports a title whose small words are French or Spanish
+// and none English: such titles capitalise their first word and proper
+// nouns only ("Appel de Paris pour la confiance et la sécurité").
+func romanceTitle(words []string) bool {
+	romance := 0
+	for _, w := range words {
+		l := strings.ToLower(w)
+		if englishSmall[l] {
+			return false
+		}
+		if smallWords[l] {
+			romance++
+		}
+	}
+	return romance > 0
 }
 
 // capitaliseWord capitalises a lower-case word and each part of it after
@@ -84,10 +108,13 @@ func capitaliseWord(w string) string {
 	return string(rs)
 }
 
-// textAcronyms are the words of two to six letters that the document's
-// text writes in capitals inside lines of mixed case.
-func textAcronyms(doc *corpus.Document) map[string]bool {
-	out := map[string]bool{}
+// textWordCases reads how the document's text writes its words, in lines
+// of mixed case on its first pages: acronyms are the words of two to six
+// letters it writes in capitals; lowered are the words it writes in lower
+// case more often than capitalised (common nouns, not names).
+func textWordCases(doc *corpus.Document) (acronyms, lowered map[string]bool) {
+	acronyms = map[string]bool{}
+	lower, capital := map[string]int{}, map[string]int{}
 	for i, p := range doc.Pages {
 		if i >= 5 {
 			break
@@ -97,11 +124,25 @@ func textAcronyms(doc *corpus.Document) map[string]bool {
 				continue // a heading in capitals says nothing of its words
 			}
 			for _, w := range strings.FieldsFunc(line, func(r rune) bool { return !unicode.IsLetter(r) }) {
-				if n := len([]rune(w)); n >= 2 && n <= 6 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
-					out[w] = true
+				l := strings.ToLower(w)
+				switch {
+				case l == w:
+					lower[l]++
+				case strings.ToUpper(w) == w:
+					if n := len([]rune(w)); n >= 2 && n <= 6 {
+						acronyms[w] = true
+					}
+				default:
+					capital[l]++
 				}
 			}
 		}
 	}
-	return out
+	lowered = map[string]bool{}
+	for w, n := range lower {
+		if n > capital[w] {
+			lowered[w] = true
+		}
+	}
+	return acronyms, lowered
 }
