@@ -42,8 +42,8 @@ type scan struct {
 	// to the hits.
 	seen    []uint64
 	touched []int32
-	// scratch for groupHits: the hits in their new order, and where
-	// each hopeful rule's group starts
+	// scratch for groupHits: the hits kept, and where each hopeful
+	// rule's group starts
 	hitsTmp []hit
 	groups  []int32
 	// scratch for evaluate
@@ -544,32 +544,31 @@ func (t *Tagger) groupHits(sc *scan) {
 			hopeful[j], hopeful[j-1] = hopeful[j-1], hopeful[j]
 		}
 	}
-	// seen[r] is now 1 + the group of hopeful rule r, and the groups'
-	// sizes are counted in groups[g+1].
+	// seen[r] is now 1 + the group of hopeful rule r.
 	groups := append(sc.groups, 0)
 	for g, r := range hopeful {
 		sc.seen[r] = uint64(g + 1)
 		groups = append(groups, 0)
 	}
+	// The hopeful rules' hits, in the order found (most hits are of
+	// other rules), and their number per rule in groups[g+1].
+	kept := sc.hitsTmp[:0]
 	for _, h := range sc.hits {
 		if g := sc.seen[h.use.rule]; g != 0 {
 			groups[g]++
+			kept = append(kept, h)
 		}
 	}
 	for g := 1; g < len(groups); g++ {
 		groups[g] += groups[g-1]
 	}
-	// Each hit to its place: next[g] is where group g's next hit goes,
-	// kept in groups[g] until the groups end where the next begins.
-	if cap(sc.hitsTmp) < len(sc.hits) {
-		sc.hitsTmp = make([]hit, len(sc.hits), cap(sc.hits))
-	}
-	out := sc.hitsTmp[:groups[len(groups)-1]]
-	for _, h := range sc.hits {
-		if g := sc.seen[h.use.rule]; g != 0 {
-			out[groups[g-1]] = h
-			groups[g-1]++
-		}
+	// Each hit to its place: groups[g] is where hopeful rule g's next
+	// hit goes, and ends where rule g+1's begin.
+	out := sc.hits[:len(kept)]
+	for _, h := range kept {
+		g := sc.seen[h.use.rule] - 1
+		out[groups[g]] = h
+		groups[g]++
 	}
 	copy(groups[1:], groups[:len(groups)-1])
 	groups[0] = 0
@@ -584,7 +583,7 @@ func (t *Tagger) groupHits(sc *scan) {
 			}
 		}
 	}
-	sc.hits, sc.hitsTmp = out, sc.hits
+	sc.hits, sc.hitsTmp = out, kept
 	sc.groups = groups
 }
 
