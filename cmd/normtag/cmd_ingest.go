@@ -65,7 +65,7 @@ func ingestCommand() *cli.Command {
 			&cli.IntFlag{Name: "nats-max-deliveries", Value: remote.DefaultMaxDeliveries, Usage: "with --nats: a file whose workers died this many times less one is recorded as crashed"},
 			&cli.DurationFlag{Name: "nats-ack-wait", Value: 30 * time.Second, Usage: "with --nats: how long a job may go without word from its worker before another gets it"},
 			&cli.IntFlag{Name: "nats-replicas", Value: 1, Usage: "with --nats: copies JetStream keeps of the job stream and file buckets: 3 on a three-node cluster, so that a node may stop during a run (at most the number of servers)"},
-		}, natsFlags("NATS server URL(s): extract and tag on `normtag worker` processes instead of here; this process stays the one writer")...), ocrFlags()...),
+		}, natsFlags("NATS server URL(s): extract and tag on `normtag worker` processes instead of here; this process stays the one writer and sends what it stores to search replicas (`serve --follow`)")...), ocrFlags()...),
 		Action: func(c *cli.Context) error {
 			format, err := checkFormat(c, "text", "json")
 			if err != nil {
@@ -98,6 +98,9 @@ func ingestCommand() *cli.Command {
 				return err
 			}
 			defer d.Close()
+			if err := refuseReplica(c, d); err != nil {
+				return err
+			}
 			if rs == nil {
 				if rs, err = rulesFor(c, d); err != nil {
 					return err
@@ -138,8 +141,18 @@ func ingestCommand() *cli.Command {
 			workers := c.Int("workers")
 			var coord *remote.Coordinator
 			if c.String("nats") != "" {
+				names, conn, err := natsConnect(c, "coordinator")
+				if err != nil {
+					return err
+				}
+				defer conn.nc.Close()
+				stopPublishing, err := publishChanges(c, d, names, conn, log)
+				if err != nil {
+					return err
+				}
+				defer stopPublishing()
 				var stop func()
-				coord, stop, err = startCoordinator(c, rs, remote.Limits{
+				coord, stop, err = startCoordinator(c, names, conn, rs, remote.Limits{
 					MaxFileSize: c.Int64("max-file-size"), MaxTextSize: c.Int64("max-text-size"), MaxPassages: c.Int("max-passages"),
 					Timeout: c.Duration("timeout"), MemoryLimit: c.Int64("memory-limit"),
 					OCR: remote.OCRSettings{Mode: c.String("ocr"), Langs: c.String("ocr-lang"),

@@ -25,14 +25,14 @@ func retagCommand() *cli.Command {
 			"--rules FILE is remembered by the data directory (a copy of the file): later ingest and retag runs\n" +
 			"without --rules use it, until retag --rules default returns to the built-in rules.\n" +
 			"--dry-run shows what would change and changes nothing (not even the remembered rules).",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			dataFlag(),
 			&cli.StringFlag{Name: "rules", Usage: "rules file, or \"default\" for the built-in rules (default: the rules the data directory remembers, else the built-in rules)"},
 			&cli.BoolFlag{Name: "all", Usage: "re-tag documents already tagged by this rules version too"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print what would change, per norm with sample passages, and change nothing"},
 			lockWaitFlag(),
 			formatFlag("text", "json"),
-		},
+		}, natsFlags("NATS server URL(s): send the re-tagged documents to the corpus's search replicas (`serve --follow`); the tagging is done here")...),
 		Action: func(c *cli.Context) error {
 			format, err := checkFormat(c, "text", "json")
 			if err != nil {
@@ -53,6 +53,23 @@ func retagCommand() *cli.Command {
 				return err
 			}
 			defer d.Close()
+			if !dry {
+				if err := refuseReplica(c, d); err != nil {
+					return err
+				}
+			}
+			if !dry && c.String("nats") != "" {
+				names, conn, err := natsConnect(c, "retag")
+				if err != nil {
+					return err
+				}
+				defer conn.nc.Close()
+				stop, err := publishChanges(c, d, names, conn, logger(c))
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			if rs == nil {
 				if rs, err = rulesFor(c, d); err != nil {
 					return err

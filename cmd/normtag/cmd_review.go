@@ -136,6 +136,9 @@ func runJudge(c *cli.Context, v corpus.Verdict) error {
 		return err
 	}
 	defer d.Close()
+	if err := refuseReplica(c, d); err != nil {
+		return err
+	}
 	id, seq, norm, err := passageArgs(c.Context, c, d.Store)
 	if err != nil {
 		return err

@@ -16,12 +16,18 @@ import (
 	"github.com/normtag/normtag/pipeline/remote"
 )
 
-// natsFlags are the flags of every command that talks to NATS. Secrets
-// come from flags or the environment and are never printed.
+// natsFlags are the flags of every command that talks to NATS: the
+// server URL (--nats) and natsAccessFlags.
 func natsFlags(urlUsage string) []cli.Flag {
+	return append([]cli.Flag{&cli.StringFlag{Name: "nats", Usage: urlUsage, EnvVars: []string{"NORMTAG_NATS_URL"}}}, natsAccessFlags()...)
+}
+
+// natsAccessFlags say which corpus on the server and how to authenticate;
+// serve --follow takes them with its own URL flag. Secrets come from
+// flags or the environment and are never printed.
+func natsAccessFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "nats", Usage: urlUsage, EnvVars: []string{"NORMTAG_NATS_URL"}},
-		&cli.StringFlag{Name: "nats-prefix", Value: remote.DefaultPrefix, Usage: "prefix of the NATS streams, buckets and subjects of this corpus (coordinator and workers must agree)", EnvVars: []string{"NORMTAG_NATS_PREFIX"}},
+		&cli.StringFlag{Name: "nats-prefix", Value: remote.DefaultPrefix, Usage: "prefix of the NATS streams, buckets and subjects of this corpus (coordinator, workers and replicas must agree)", EnvVars: []string{"NORMTAG_NATS_PREFIX"}},
 		&cli.StringFlag{Name: "nats-creds", Usage: "NATS credentials file (JWT and seed)", EnvVars: []string{"NORMTAG_NATS_CREDS"}},
 		&cli.StringFlag{Name: "nats-nkey", Usage: "file holding a NATS nkey seed", EnvVars: []string{"NORMTAG_NATS_NKEY"}},
 		&cli.StringFlag{Name: "nats-user", Usage: "NATS user name", EnvVars: []string{"NORMTAG_NATS_USER"}},
@@ -34,12 +40,17 @@ func natsFlags(urlUsage string) []cli.Flag {
 
 // natsConnect connects with the command's NATS flags.
 func natsConnect(c *cli.Context, role string) (*remote.Names, *remoteConn, error) {
+	return natsConnectTo(c, c.String("nats"), role)
+}
+
+// natsConnectTo connects to url with the command's natsAccessFlags.
+func natsConnectTo(c *cli.Context, url, role string) (*remote.Names, *remoteConn, error) {
 	names, err := remote.NewNames(c.String("nats-prefix"))
 	if err != nil {
 		return nil, nil, usagef("%v", err)
 	}
 	nc, js, err := remote.Connect(remote.ConnOptions{
-		URL: c.String("nats"), Name: "normtag " + role,
+		URL: url, Name: "normtag " + role,
 		CredsFile: c.String("nats-creds"), NkeySeedFile: c.String("nats-nkey"),
 		User: c.String("nats-user"), Password: c.String("nats-password"),
 		CAFile: c.String("nats-ca"), CertFile: c.String("nats-cert"), KeyFile: c.String("nats-key"),
@@ -86,13 +97,9 @@ func workerCommand() *cli.Command {
 	}
 }
 
-// startCoordinator connects to NATS and prepares the corpus's queue for an
-// ingest run; stop reports progress no more and closes the connection.
-func startCoordinator(c *cli.Context, rs *ruleSet, limits remote.Limits, prog *progress.Reporter, mode progress.Mode, log *slog.Logger) (coord *remote.Coordinator, stop func(), err error) {
-	names, conn, err := natsConnect(c, "coordinator")
-	if err != nil {
-		return nil, nil, err
-	}
+// startCoordinator prepares the corpus's queue for an ingest run on conn;
+// stop reports progress no more. The caller closes conn.
+func startCoordinator(c *cli.Context, names *remote.Names, conn *remoteConn, rs *ruleSet, limits remote.Limits, prog *progress.Reporter, mode progress.Mode, log *slog.Logger) (coord *remote.Coordinator, stop func(), err error) {
 	var rules []byte
 	if !rs.builtin() {
 		rules = rs.data
@@ -104,7 +111,6 @@ func startCoordinator(c *cli.Context, rs *ruleSet, limits remote.Limits, prog *p
 		Replicas: c.Int("nats-replicas"),
 	})
 	if err != nil {
-		conn.nc.Close()
 		return nil, nil, err
 	}
 	ctx, cancel := context.WithCancel(c.Context)
@@ -117,7 +123,6 @@ func startCoordinator(c *cli.Context, rs *ruleSet, limits remote.Limits, prog *p
 		cancel()
 		<-done
 		coord.Close()
-		conn.nc.Close()
 	}, nil
 }
 

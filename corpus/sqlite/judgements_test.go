@@ -291,7 +291,7 @@ func TestUpgradeAddsJudgements(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TABLE judgements`, fmt.Sprintf(`UPDATE settings SET value='%d' WHERE key='schema_version'`, schemaVersion-1)} {
+	for _, q := range []string{`DROP TABLE judgements`, `UPDATE settings SET value='2' WHERE key='schema_version'`} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(err)
 		}

@@ -23,7 +23,7 @@ import (
 )
 
 // schemaVersion is bumped whenever the schema below changes shape.
-const schemaVersion = 4
+const schemaVersion = 5
 
 const schema = `
 CREATE TABLE IF NOT EXISTS documents (
@@ -106,7 +106,7 @@ CREATE TABLE IF NOT EXISTS settings (
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL
 );
-` + judgementsSchema + watchesSchema
+` + judgementsSchema + watchesSchema + changeFeedSchema
 
 // Store is the SQLite system of record: documents, their paths, pages,
 // passages and tags, and the failures of past runs. It is safe for
@@ -246,6 +246,9 @@ var upgrades = []string{
 	judgementsSchema,
 	// 3 → 4: saved searches (watches) and their matches.
 	watchesSchema,
+	// 4 → 5: the change feed search replicas are sent from (off until a
+	// writer publishes to NATS).
+	changeFeedSchema,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -85,6 +85,20 @@ func (n Names) Results() string { return n.Prefix + "_results" }
 // Heartbeats is the subject workers announce themselves on.
 func (n Names) Heartbeats() string { return n.Prefix + ".workers" }
 
+// ChangeStream is the stream of document changes search replicas follow
+// (package pipeline/replica).
+func (n Names) ChangeStream() string { return n.Prefix + "_changes" }
+
+// ChangeSubjects are the subjects of ChangeStream: one per document.
+func (n Names) ChangeSubjects() string { return n.Prefix + ".changes.>" }
+
+// ChangeSubject is the subject of one document's changes (key is its id).
+func (n Names) ChangeSubject(key string) string { return n.Prefix + ".changes." + key }
+
+// LargeChanges is the object store holding changes too large for one
+// message.
+func (n Names) LargeChanges() string { return n.Prefix + "_changes_large" }
+
 // ConnOptions says how to reach and authenticate to NATS. Secrets are
 // read from here only; they are never printed.
 type ConnOptions struct {

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/pipeline/remote"
+	"github.com/normtag/normtag/pipeline/replica"
+)
+
+// drainWait bounds how long a writer, once done, keeps sending the
+// changes its replicas have not been sent yet; what is left waits in
+// the store for the next writer run with --nats.
+const drainWait = 30 * time.Second
+
+// publishChanges sends the data directory's changes to its search
+// replicas while a writer run with --nats works: the ones it makes and
+// any an earlier writer without --nats left in the store. stop sends
+// what is left and stops.
+func publishChanges(c *cli.Context, d *datadir.Dir, names *remote.Names, conn *remoteConn, log *slog.Logger) (stop func(), err error) {
+	pub, err := replica.NewPublisher(c.Context, conn.js, d.Store, replica.PublisherOptions{
+		Names: *names, Replicas: replicasFlag(c), Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("publish changes to search replicas: %w", err)
+	}
+	ctx, cancel := context.WithCancel(c.Context)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		pub.Run(ctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+		left, err := pub.Drain(c.Context, drainWait)
+		if err != nil || left > 0 {
+			log.Warn("changes not yet sent to search replicas wait in the store for the next writer run with --nats", "changes", left, "err", err)
+		}
+	}, nil
+}
+
+// replicasFlag is --nats-replicas where the command has it.
+func replicasFlag(c *cli.Context) int {
+	for _, f := range c.Command.Flags {
+		for _, n := range f.Names() {
+			if n == "nats-replicas" {
+				return c.Int("nats-replicas")
+			}
+		}
+	}
+	return 1
+}
+
+// refuseReplica stops a command that would change a search replica's
+// corpus: a replica takes its documents from the corpus it follows only.
+func refuseReplica(c *cli.Context, d *datadir.Dir) error {
+	of, err := d.Store.ReplicaOf(c.Context)
+	if err != nil {
+		return err
+	}
+	if of != "" {
+		return usagef("%s is a search replica (serve --follow): change the corpus it follows, and the replica follows", d.Path)
+	}
+	return nil
+}
