@@ -184,12 +184,14 @@ func (p *Publisher) publishOne(ctx context.Context, e sqlite.FeedEntry) error {
 	if err != nil {
 		return err
 	}
-	if len(data) > p.opts.MaxMessage {
-		if data, err = p.putLarge(ctx, rec, data); err != nil {
+	switch {
+	case rec.State == nil && e.Key != sqlite.FailuresKey:
+		// A deletion is small; the state it ends may have been large.
+		if err := p.deleteLarge(ctx, e.Key); err != nil {
 			return err
 		}
-	} else if rec.State == nil && e.Key != sqlite.FailuresKey {
-		if err := p.deleteLarge(ctx, e.Key); err != nil {
+	case len(data) > p.opts.MaxMessage:
+		if data, err = p.putLarge(ctx, rec, data); err != nil {
 			return err
 		}
 	}

@@ -363,10 +363,10 @@ func TestReplicaFollowsCoordinatorIngest(t *testing.T) {
 	<-done
 	logLags(t, lags)
 	sameCorpus(t, bin, coordinator, replicaDir)
-	// Users cannot write the replica.
+	// Users cannot write the replica while it follows.
 	out, err := exec.Command(bin, "ingest", "--data", replicaDir, src).CombinedOutput()
 	if err == nil {
-		t.Fatalf("ingest into a replica succeeded:\n%s", out)
+		t.Fatalf("ingest into a running replica succeeded:\n%s", out)
 	}
 }
 
@@ -479,5 +479,11 @@ func TestFreshReplicaCatchesUp(t *testing.T) {
 	}
 	if n := hits(r.base, marker(3), ""); n <= 0 {
 		t.Fatalf("a replayed document is not found on the replica (%d)", n)
+	}
+	// Stopped, the replica still refuses to be written by users.
+	r.kill()
+	out, err := exec.Command(bin, "ingest", "--data", replicaDir, src).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "search replica") {
+		t.Fatalf("ingest into a stopped replica: %v\n%s", err, out)
 	}
 }
