@@ -111,6 +111,7 @@ func newApp(stdout, stderr io.Writer, extractChild string) *cli.App {
 			backupCommand(),
 			watchCommand(),
 			workerCommand(),
+			publishCommand(),
 			childCommand(),
 		},
 		// Errors are printed once, by run, with the right exit code.

@@ -23,11 +23,9 @@ const drainWait = 30 * time.Second
 // any an earlier writer without --nats left in the store. stop sends
 // what is left and stops.
 func publishChanges(c *cli.Context, d *datadir.Dir, names *remote.Names, conn *remoteConn, log *slog.Logger) (stop func(), err error) {
-	pub, err := replica.NewPublisher(c.Context, conn.js, d.Store, replica.PublisherOptions{
-		Names: *names, Replicas: replicasFlag(c), Logger: log,
-	})
+	pub, err := newPublisher(c, d, names, conn, log)
 	if err != nil {
-		return nil, fmt.Errorf("publish changes to search replicas: %w", err)
+		return nil, err
 	}
 	ctx, cancel := context.WithCancel(c.Context)
 	done := make(chan struct{})
@@ -43,6 +41,18 @@ func publishChanges(c *cli.Context, d *datadir.Dir, names *remote.Names, conn *r
 			log.Warn("changes not yet sent to search replicas wait in the store for the next writer run with --nats", "changes", left, "err", err)
 		}
 	}, nil
+}
+
+// newPublisher turns on the data directory's change feed and readies
+// the change stream.
+func newPublisher(c *cli.Context, d *datadir.Dir, names *remote.Names, conn *remoteConn, log *slog.Logger) (*replica.Publisher, error) {
+	pub, err := replica.NewPublisher(c.Context, conn.js, d.Store, replica.PublisherOptions{
+		Names: *names, Replicas: replicasFlag(c), Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("publish changes to search replicas: %w", err)
+	}
+	return pub, nil
 }
 
 // replicasFlag is --nats-replicas where the command has it.

@@ -21,6 +21,10 @@ import (
 // replica applied.
 const cursorSetting = "replica_stream_seq"
 
+// streamSetting is the store setting naming the stream the cursor counts
+// in: its creation time.
+const streamSetting = "replica_stream_created"
+
 // Tuning of the follower: records are applied in batches of up to
 // batchSize, or whatever arrived within batchWait; when nothing arrives
 // for idleWait the index gets what is queued at once, and while records
@@ -86,6 +90,27 @@ func (f *Follower) Run(ctx context.Context) error {
 	cursor, err := Cursor(ctx, f.d.Store)
 	if err != nil {
 		return err
+	}
+	// A stream made anew (its NATS server lost its storage) is not the
+	// one the cursor counts in: its writer sends the whole corpus again,
+	// and it is replayed whole.
+	info, err := stream.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("stream %s: %w", f.opts.Names.ChangeStream(), err)
+	}
+	created := strconv.FormatInt(info.Created.UnixNano(), 10)
+	m, err := f.d.Store.Settings(ctx, streamSetting)
+	if err != nil {
+		return err
+	}
+	if m[streamSetting] != created {
+		if cursor > 0 {
+			f.log.Warn("the change stream was made anew since this replica last followed it: replaying it whole", "stream", f.opts.Names.ChangeStream(), "applied", cursor)
+		}
+		if err := f.d.Store.SetSettings(ctx, map[string]string{streamSetting: created}, cursorSetting); err != nil {
+			return err
+		}
+		cursor = 0
 	}
 	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
 	if cursor > 0 {

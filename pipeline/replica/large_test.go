@@ -141,3 +141,86 @@ func TestLargeChangesGoThroughTheBucket(t *testing.T) {
 		t.Fatalf("cursor %d after 7 messages", cur)
 	}
 }
+
+// follow runs a follower on d until the replica holds src's documents,
+// all indexed, and stops it.
+func follow(t *testing.T, ctx context.Context, js jetstream.JetStream, names remote.Names, src *sqlite.Store, d *datadir.Dir) {
+	t.Helper()
+	fctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- NewFollower(js, d, FollowerOptions{Names: names}).Run(fctx) }()
+	want, _ := src.DocumentIDs(ctx)
+	for {
+		got, _ := d.Store.DocumentIDs(ctx)
+		backlog, _ := d.Store.IndexBacklog(ctx)
+		if strings.Join(got, ",") == strings.Join(want, ",") && !backlog.Behind() {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("replica holds %v (index backlog %+v), want %v", got, backlog, want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A change stream made anew (its server lost its storage) is filled
+// again by the writer, and a replica that had applied more of the old
+// one than the new one holds replays it whole.
+func TestReplicaReplaysARecreatedStream(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a NATS server; skipped with -short")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	nc, js, err := remote.Connect(remote.ConnOptions{URL: natsServer(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	names, _ := remote.NewNames("again")
+	src, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "corpus.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	pub, err := NewPublisher(ctx, js, src, PublisherOptions{Names: names})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		if _, err := src.PutDocument(ctx, document(i)); err != nil {
+			t.Fatal(err)
+		}
+		// One message per document, so that the old stream ends far
+		// beyond where the new one will.
+		if _, err := pub.Publish(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := datadir.Open(ctx, filepath.Join(t.TempDir(), "replica"), datadir.Options{Write: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	follow(t, ctx, js, names, src, d)
+
+	if err := js.DeleteStream(ctx, names.ChangeStream()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.PutDocument(ctx, document(6)); err != nil {
+		t.Fatal(err)
+	}
+	// The writer's next run finds the stream empty and sends everything.
+	pub, err = NewPublisher(ctx, js, src, PublisherOptions{Names: names})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := pub.Publish(ctx); err != nil || n != 8 {
+		t.Fatalf("sent %d, %v; want 7 documents and the failures", n, err)
+	}
+	follow(t, ctx, js, names, src, d)
+}

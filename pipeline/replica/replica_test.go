@@ -409,6 +409,30 @@ func TestReplicaShowsRetaggedTags(t *testing.T) {
 	}
 	t.Logf("retag to new tags searchable on the replica: %s", time.Since(retagged).Round(time.Millisecond))
 	sameCorpus(t, bin, coordinator, replicaDir)
+
+	// A judgement recorded without --nats waits in the store until
+	// publish sends it.
+	ctx := context.Background()
+	st, err := sqlite.OpenReadOnly(ctx, filepath.Join(coordinator, "corpus.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pi, ok, err := st.LookupPath(ctx, filepath.Join(src, "minutes.txt"))
+	st.Close()
+	if err != nil || !ok {
+		t.Fatalf("minutes.txt not stored: %v", err)
+	}
+	run(t, bin, "review", "reject", "--data", coordinator, "--by", "ana", pi.DocID, "0", "k")
+	if out := run(t, bin, "publish", "--data", coordinator, "--nats", natsURL); !strings.HasPrefix(out, "1 change(s) sent") {
+		t.Fatalf("publish: %s", out)
+	}
+	for n := want; n != 0; n = hits(r.base, word, "k") {
+		if time.Since(retagged) > 30*time.Second {
+			t.Fatalf("the rejected tag is still on the replica (%d passages)", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	sameCorpus(t, bin, coordinator, replicaDir)
 }
 
 // A replica killed (SIGKILL) while it applies a stream and started again
