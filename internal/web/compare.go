@@ -45,16 +45,14 @@ func matrixFilter(r *http.Request) (matrix.Filter, error) {
 	return f, nil
 }
 
-// computeMatrix builds the matrix of kind for the request: from the
-// index (compare, timeline; an empty corpus has no rows) or the store
-// (coverage).
+// computeMatrix builds the matrix of kind for the request, or takes it
+// from the cache of the open index handle's matrices: from the index
+// (compare, timeline; an empty corpus has no rows) or the store
+// (coverage, a scan of every tag).
 func (s *Server) computeMatrix(r *http.Request, kind string) (*matrix.Matrix, error) {
 	f, err := matrixFilter(r)
 	if err != nil {
 		return nil, err
-	}
-	if kind == matrix.KindCoverage {
-		return matrix.Coverage(r.Context(), s.data.Store, f.Kinds...)
 	}
 	var m *matrix.Matrix
 	key := matrixKey(kind, f)
@@ -63,9 +61,16 @@ func (s *Server) computeMatrix(r *http.Request, kind string) (*matrix.Matrix, er
 			return nil
 		}
 		var err error
-		if kind == matrix.KindTimeline {
+		switch kind {
+		case matrix.KindTimeline:
 			m, err = matrix.Timeline(r.Context(), ix, f)
-		} else {
+		case matrix.KindCoverage:
+			// From the store, which a writer changes before it commits
+			// the index (a judgement reindexes its document): kept with
+			// the index handle, it is recomputed once the index shows
+			// the change too, as the searches its cells link to do.
+			m, err = matrix.Coverage(r.Context(), s.data.Store, f.Kinds...)
+		default:
 			m, err = matrix.Compare(r.Context(), ix, f)
 		}
 		if err == nil {
@@ -74,6 +79,9 @@ func (s *Server) computeMatrix(r *http.Request, kind string) (*matrix.Matrix, er
 		return err
 	})
 	if errors.Is(err, index.ErrMissing) {
+		if kind == matrix.KindCoverage {
+			return matrix.Coverage(r.Context(), s.data.Store, f.Kinds...)
+		}
 		return &matrix.Matrix{Kind: kind, Norms: norms.Letters(), Rows: []matrix.Row{}}, nil
 	}
 	return m, err

@@ -9,13 +9,14 @@ import (
 	"github.com/normtag/normtag/internal/matrix"
 )
 
-// matrixCache keeps the compare and timeline matrices computed from the
-// open index handle, by filter: the handle's contents never change while
-// it is open (a writer commits only once every handle is closed, see
-// datadir.IndexReader), so a matrix holds until the handle is replaced,
-// which empties the cache. A matrix costs a scan of every passage its
-// filter keeps; asked again, nothing. Search engines keep aggregation
-// results the same way, per index snapshot.
+// matrixCache keeps the compare, timeline and coverage matrices computed
+// while the index handle was open, by filter: the handle's contents
+// never change while it is open (a writer commits only once every
+// handle is closed, see datadir.IndexReader), so a matrix holds until
+// the handle is replaced, which empties the cache. A matrix costs a scan
+// of every passage its filter keeps (coverage: of every tag in the
+// store); asked again, nothing. Search engines keep aggregation results
+// the same way, per index snapshot.
 type matrixCache struct {
 	mu      sync.Mutex
 	ix      *index.Index

@@ -18,6 +18,7 @@ import (
 
 	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/internal/export"
+	"github.com/normtag/normtag/internal/norms"
 	"github.com/normtag/normtag/internal/sampledata"
 )
 
@@ -283,12 +284,29 @@ func checkJudged(t *testing.T, base string, tg target, before map[string]int, wh
 	}
 }
 
+// coverage is a document's norm counts from /api/coverage, which the
+// matrix form (format=json, which the server keeps per index handle)
+// must give too: asked before and after a judgement, it shows the
+// judgement once the index does.
 func coverage(t *testing.T, base, doc string) map[string]int {
 	t.Helper()
 	var cov struct{ Documents []docSummary }
 	getJSON(t, base+"/api/coverage", &cov)
+	var m matrixJSON
+	getJSON(t, base+"/api/coverage?format=json", &m)
+	var row map[string]int
+	for _, r := range m.Rows {
+		if r.Labels["doc"] == doc {
+			row = r.Counts
+		}
+	}
 	for _, d := range cov.Documents {
 		if d.ID == doc {
+			for _, l := range norms.Letters() {
+				if row[l] != d.Norms[l] {
+					t.Errorf("coverage of %s: (%s) %d in the summaries, %d in the matrix", doc, l, d.Norms[l], row[l])
+				}
+			}
 			return d.Norms
 		}
 	}
