@@ -87,12 +87,14 @@ var floors = []floor{
 	// written-en: English passages written by the author of issue 14's
 	// round-2 rules in four batches, each measured before the rules were
 	// changed for it (top-1 of batches 2, 3 and 4 when written: 0.636,
-	// 0.636, 0.955, 0.667, against 0.636, 0.636, 0.864, 0.667 on the rules
-	// before the round), plus no-norm sentences that use each new phrase in
-	// another field's sense. A regression guard, not a blind set: 0.699
-	// top-1 on the rules before the round. The fifth batch's broad words
-	// took blind9-en's untouched third from 0.795 to 0.821 top-1.
-	{"written-en.jsonl", 0.970, 0.970, 0.949, 0.961, 0.038, 0.968},
+	// 0.636, 0.955, 0.667, 0.567, against 0.636, 0.636, 0.864, 0.667, 0.567
+	// on the rules before the round: tag for tag the same on batches 2, 3,
+	// 5 and 6), plus no-norm sentences that use each new phrase in another
+	// field's sense. A regression guard, not a blind set: 0.675 top-1 on the
+	// rules before the round. The fifth batch's broad words took blind9-en's
+	// untouched third from 0.795 to 0.821 top-1. Set when the sixth batch
+	// was added (micro precision 0.949 -> 0.935 with it: its second norms).
+	{"written-en.jsonl", 0.975, 0.975, 0.935, 0.958, 0.055, 0.971},
 	// ar, ru and zh: raised when the rules for those languages landed
 	// (issue 16; rules/ar.yaml, ru.yaml, zh.yaml), measured without
 	// reading the sets; before, micro precision was 1.000 on 2 and 5 tags
