@@ -25,7 +25,7 @@ const maxDecodedImage = 256 << 20
 // uncompressed TIFF (Tesseract reads a PGM of the same pixels a tenth
 // slower); anything else
 // (colour, JPEG, CCITT, JBIG2, JPEG 2000, a /Decode
-// array, an image inside a Form XObject, a file opened with a password)
+// array, an image inside a Form XObject, an encrypted or damaged file)
 // is left to pdfimages. The reader is shared by the document's pages,
 // one at a time.
 type imageDecoder struct {
@@ -75,15 +75,15 @@ func (r *recognizer) decodeImage(n int, root string) (string, bool) {
 	return path, true
 }
 
-// openForImages opens the PDF as text extraction does, repairs included,
-// or returns nil when it cannot (pdfimages then does the work).
+// openForImages opens the PDF when it opens without repairs, or returns
+// nil (pdfimages then does the work).
 func openForImages(data []byte) (reader *lpdf.Reader) {
 	defer func() {
 		if recover() != nil {
 			reader = nil
 		}
 	}()
-	rd, err := pdf.OpenReader(data, "")
+	rd, err := pdf.OpenPlain(data)
 	if err != nil {
 		return nil
 	}

@@ -424,10 +424,22 @@ func isDigits(s string) bool {
 	return true
 }
 
-// OpenReader opens a PDF for reading its objects (the OCR takes a
-// scanned page's image from it) with the repairs Extract makes: bytes
-// around the file cut, a damaged cross-reference table rebuilt, an
-// encrypted file opened with password or none.
-func OpenReader(data []byte, password string) (*lpdf.Reader, error) {
-	return open(data, password)
+// OpenPlain opens a PDF for reading its objects (the OCR takes a scanned
+// page's image from it) when it opens as it is or with the bytes around
+// it cut, and fails otherwise: the costlier repairs and decryption are
+// left to whoever reads the file next (pdfimages, for the OCR), so that a
+// hostile file is not repaired a second time outside extraction's limits.
+func OpenPlain(data []byte) (*lpdf.Reader, error) {
+	if r, err := newReader(data, ""); err == nil && hasPages(r) {
+		return r, nil
+	}
+	fixed, _ := fixHeader(data)
+	r, err := newReader(fixed, "")
+	if err != nil {
+		return nil, err
+	}
+	if !hasPages(r) {
+		return nil, errors.New("no page tree")
+	}
+	return r, nil
 }
