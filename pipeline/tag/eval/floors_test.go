@@ -178,9 +178,9 @@ var floors = []floor{
 	// traps for the rules that need no ICT word (hadith isnad, food
 	// traceability, disaster relief); they found the classes that round
 	// added, so they are regression guards. Before that round (rules at
-	// 954de10) top-1 was ar 0.575, ru 0.563, zh 0.622. One Arabic no-norm
+	// 954de10) top-1 was ar 0.574, ru 0.563, zh 0.622. One Arabic no-norm
 	// passage (cooperation in digital education) is tagged (a).
-	{"written2-ar.jsonl", 0.928, 0.934, 0.960, 0.947, 0.033, 0.978},
+	{"written2-ar.jsonl", 0.921, 0.926, 0.964, 0.945, 0.030, 0.978},
 	{"written2-ru.jsonl", 0.941, 0.941, 0.977, 0.959, 0.022, 1.000},
 	{"written2-zh.jsonl", 0.933, 0.933, 0.962, 0.948, 0.037, 1.000},
 }
