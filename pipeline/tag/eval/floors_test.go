@@ -179,13 +179,14 @@ var floors = []floor{
 	// per-passage results (104, 51, 50 and 49 passages); on that half,
 	// before / after: en top-1 0.790/0.790, untagged 0.870/0.870; ar
 	// 0.750/0.750; ru top-1 0.641/0.667, extra 0.103/0.077, untagged
-	// 1.000/1.000; zh top-1 0.805/0.805, extra 0.171/0.146. Those
-	// figures, not the floors below (measured on whole sets after the
-	// round), are the generalisation estimate.
-	{"heldout-blind10-en.jsonl", 0.812, 0.831, 0.871, 0.847, 0.104, 0.933},
-	{"heldout-blind10-ar.jsonl", 0.761, 0.795, 0.864, 0.827, 0.125, 1.000},
-	{"heldout-blind10-ru.jsonl", 0.795, 0.807, 0.922, 0.858, 0.068, 1.000},
-	{"heldout-blind10-zh.jsonl", 0.807, 0.818, 0.847, 0.827, 0.148, 1.000},
+	// 1.000/1.000; zh top-1 0.805/0.805, extra 0.171/0.146 (a second
+	// pass on the tuning half, mostly second norms, changed nothing on
+	// the untouched half). Those figures, not the floors below (measured
+	// on whole sets after the round), are the generalisation estimate.
+	{"heldout-blind10-en.jsonl", 0.812, 0.831, 0.895, 0.859, 0.078, 0.933},
+	{"heldout-blind10-ar.jsonl", 0.773, 0.795, 0.909, 0.844, 0.080, 1.000},
+	{"heldout-blind10-ru.jsonl", 0.818, 0.830, 0.948, 0.883, 0.045, 1.000},
+	{"heldout-blind10-zh.jsonl", 0.864, 0.875, 0.885, 0.879, 0.114, 1.000},
 	// Passages written with the ar, ru and zh rules (regression guards);
 	// raised when the rules' own context vocabulary and intent yields
 	// landed (issue 16, second round).
