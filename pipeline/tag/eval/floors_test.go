@@ -187,6 +187,23 @@ var floors = []floor{
 	{"heldout-blind10-ar.jsonl", 0.773, 0.795, 0.909, 0.844, 0.080, 1.000},
 	{"heldout-blind10-ru.jsonl", 0.818, 0.830, 0.948, 0.883, 0.045, 1.000},
 	{"heldout-blind10-zh.jsonl", 0.864, 0.875, 0.885, 0.879, 0.114, 1.000},
+	// blind11 (en, ar, ru, zh): written 01:15-01:21 UTC on 2026-12-01 by
+	// a helper that read only the norm texts (gge2015.json), about half
+	// of its no-norm passages hard (ordinary senses of the norms' words:
+	// a stadium's security, a coffee supply chain, a rescue team answering
+	// a request after an earthquake), kept outside the repository
+	// (/work/blind11) while the rules round on blind10 was written by a
+	// helper told not to read it. First run 2026-12-01 01:49 UTC, main
+	// 6705ecc, rules ae568f731573, nothing written for it since (the
+	// floors below are that run): top-1 / carried / extra / no-norm
+	// untagged en 0.864/0.879/0.068/1.000, ar 0.714/0.766/0.104/0.938, ru
+	// 0.753/0.753/0.130/1.000, zh 0.831/0.844/0.130/0.875. Issue 14's
+	// English figures are met; issue 16's 0.75 top-1 is missed in Arabic
+	// and its 0.95 untagged in Arabic (1 of 16) and Chinese (2 of 16).
+	{"heldout-blind11-en.jsonl", 0.864, 0.879, 0.928, 0.901, 0.068, 1.000},
+	{"heldout-blind11-ar.jsonl", 0.714, 0.766, 0.868, 0.810, 0.104, 0.938},
+	{"heldout-blind11-ru.jsonl", 0.753, 0.753, 0.853, 0.796, 0.130, 1.000},
+	{"heldout-blind11-zh.jsonl", 0.831, 0.844, 0.844, 0.843, 0.130, 0.875},
 	// Passages written with the ar, ru and zh rules (regression guards);
 	// raised when the rules' own context vocabulary and intent yields
 	// landed (issue 16, second round).
