@@ -93,14 +93,11 @@ func ingestCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			d, err := openData(c, true)
+			d, err := openCorpusWriter(c)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			if err := refuseReplica(c, d); err != nil {
-				return err
-			}
 			if rs == nil {
 				if rs, err = rulesFor(c, d); err != nil {
 					return err

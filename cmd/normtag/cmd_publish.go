@@ -19,14 +19,11 @@ func publishCommand() *cli.Command {
 			if c.String("nats") == "" {
 				return usagef("publish needs --nats URL")
 			}
-			d, err := openData(c, true)
+			d, err := openCorpusWriter(c)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			if err := refuseReplica(c, d); err != nil {
-				return err
-			}
 			names, conn, err := natsConnect(c, "publish")
 			if err != nil {
 				return err

@@ -48,16 +48,15 @@ func retagCommand() *cli.Command {
 			}
 			// A dry run reads only: it takes no lock, heals nothing and
 			// runs beside an ingest.
-			d, err := openData(c, !dry)
+			open := openCorpusWriter
+			if dry {
+				open = func(c *cli.Context) (*datadir.Dir, error) { return openData(c, false) }
+			}
+			d, err := open(c)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			if !dry {
-				if err := refuseReplica(c, d); err != nil {
-					return err
-				}
-			}
 			if !dry && c.String("nats") != "" {
 				names, conn, err := natsConnect(c, "retag")
 				if err != nil {

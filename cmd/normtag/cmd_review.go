@@ -131,14 +131,11 @@ func runJudge(c *cli.Context, v corpus.Verdict) error {
 			return err
 		}
 	}
-	d, err := openData(c, true)
+	d, err := openCorpusWriter(c)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := refuseReplica(c, d); err != nil {
-		return err
-	}
 	id, seq, norm, err := passageArgs(c.Context, c, d.Store)
 	if err != nil {
 		return err

@@ -67,6 +67,20 @@ func replicasFlag(c *cli.Context) int {
 	return 1
 }
 
+// openCorpusWriter opens the data directory named by --data to change
+// its corpus; a search replica's is refused (see refuseReplica).
+func openCorpusWriter(c *cli.Context) (*datadir.Dir, error) {
+	d, err := openData(c, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := refuseReplica(c, d); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
 // refuseReplica stops a command that would change a search replica's
 // corpus: a replica takes its documents from the corpus it follows only.
 func refuseReplica(c *cli.Context, d *datadir.Dir) error {

@@ -23,20 +23,12 @@ func objHeaders(data []byte) [][]int {
 		if from < len(data) && isWordByte(data[from]) {
 			continue // "objects", "obj2": no word boundary
 		}
-		genEnd := skipBack(data, at, isPDFSpace)
-		if genEnd == at {
+		genStart, genEnd, ok := numberBefore(data, at, 5)
+		if !ok {
 			continue
 		}
-		genStart := skipBack(data, genEnd, isDigit)
-		if n := genEnd - genStart; n < 1 || n > 5 {
-			continue
-		}
-		numEnd := skipBack(data, genStart, isPDFSpace)
-		if numEnd == genStart {
-			continue
-		}
-		numStart := skipBack(data, numEnd, isDigit)
-		if n := numEnd - numStart; n < 1 || n > 7 {
+		numStart, numEnd, ok := numberBefore(data, genStart, 7)
+		if !ok {
 			continue
 		}
 		start := numStart
@@ -52,6 +44,18 @@ func objHeaders(data []byte) [][]int {
 		locs = append(locs, []int{start, from, numStart, numEnd, genStart, genEnd})
 		prevEnd = from
 	}
+}
+
+// numberBefore finds, before data[end], white space and before it a run
+// of 1 to most digits that no other digit precedes: data[start:stop].
+func numberBefore(data []byte, end, most int) (start, stop int, ok bool) {
+	stop = skipBack(data, end, isPDFSpace)
+	if stop == end {
+		return 0, 0, false
+	}
+	start = skipBack(data, stop, isDigit)
+	n := stop - start
+	return start, stop, n >= 1 && n <= most
 }
 
 // skipBack returns the smallest i <= end such that every byte of
