@@ -549,7 +549,10 @@ func documentDate(lines []textLine, fileDate string, now time.Time) (string, boo
 	}
 	yearOnly := ""
 	for _, l := range lines {
-		if notADateline.MatchString(l.text) {
+		// Every date below has its year in four figures: a line without
+		// four figures in a row is passed over before the regular
+		// expressions, which cost a twentieth of all extraction did.
+		if !hasYear(l.text) || notADateline.MatchString(l.text) {
 			continue
 		}
 		for _, d := range datesIn(l.text) {
