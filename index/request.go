@@ -169,7 +169,7 @@ func (r *Request) Validate() error {
 		}
 	}
 	for _, id := range r.Documents {
-		if !documentID(id) {
+		if !DocumentID(id) {
 			return fieldErr("doc", "a document id is 64 hexadecimal characters, got %q", id)
 		}
 	}
@@ -363,9 +363,9 @@ func (p Params) Request() (Request, error) {
 	return r, r.Validate()
 }
 
-// documentID reports whether id is a whole document id: 64 lower-case
+// DocumentID reports whether id is a whole document id: 64 lower-case
 // hexadecimal digits.
-func documentID(id string) bool {
+func DocumentID(id string) bool {
 	if len(id) != 64 {
 		return false
 	}

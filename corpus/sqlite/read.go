@@ -288,21 +288,30 @@ func (s *Store) Signatures(ctx context.Context) (map[string][]uint64, error) {
 
 // PassageCounts returns the number of passages of every document.
 func (s *Store) PassageCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT d.id, (SELECT count(*) FROM passages p WHERE p.doc_id = d.id) FROM documents d`)
+	return s.countsByKey(ctx, "count passages", `SELECT d.id, (SELECT count(*) FROM passages p WHERE p.doc_id = d.id) FROM documents d`)
+}
+
+// countsByKey runs a query whose rows are a key and a count, and returns
+// them as a map; what names the query in errors.
+func (s *Store) countsByKey(ctx context.Context, what, query string, args ...any) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("count passages: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	out := map[string]int{}
 	for rows.Next() {
-		var id string
+		var key string
 		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
+		if err := rows.Scan(&key, &n); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		out[id] = n
+		out[key] = n
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
 }
 
 // Stats counts documents, pages, passages, tags per norm and failures per
@@ -384,21 +393,7 @@ func (s *Store) CountedPassages(ctx context.Context, kinds ...corpus.Kind) (map[
 	for _, k := range countedKinds(kinds) {
 		where, args = where+",?", append(args, string(k))
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT doc_id, count(*) FROM passages WHERE kind IN (`+where[1:]+`) GROUP BY doc_id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("count passages: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, fmt.Errorf("count passages: %w", err)
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
+	return s.countsByKey(ctx, "count passages", `SELECT doc_id, count(*) FROM passages WHERE kind IN (`+where[1:]+`) GROUP BY doc_id`, args...)
 }
 
 // BodyCoverage is Coverage counting no headings: a heading's norms are

@@ -234,21 +234,7 @@ func (s *Store) WatchMatches(ctx context.Context, name string, since time.Time, 
 // WatchMatchCounts counts each watch's matches found at or after since
 // (all for a zero since); watches without any are absent.
 func (s *Store) WatchMatchCounts(ctx context.Context, since time.Time) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT watch, count(*) FROM watch_matches WHERE at >= ? GROUP BY watch`, sinceNanos(since))
-	if err != nil {
-		return nil, fmt.Errorf("count watch matches: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var name string
-		var n int
-		if err := rows.Scan(&name, &n); err != nil {
-			return nil, fmt.Errorf("count watch matches: %w", err)
-		}
-		out[name] = n
-	}
-	return out, rows.Err()
+	return s.countsByKey(ctx, "count watch matches", `SELECT watch, count(*) FROM watch_matches WHERE at >= ? GROUP BY watch`, sinceNanos(since))
 }
 
 // sinceNanos is the stored form of a since bound: before every match for

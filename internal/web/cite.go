@@ -165,7 +165,7 @@ func (s *Server) citedPassage(w http.ResponseWriter, r *http.Request, page bool)
 		writeError(w, status, err)
 	}
 	id := r.PathValue("id")
-	if !validID(id) {
+	if !index.DocumentID(id) {
 		fail(http.StatusBadRequest, errors.New("a document id is 64 hexadecimal characters"))
 		return nil, corpus.Passage{}, false
 	}

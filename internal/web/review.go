@@ -17,6 +17,7 @@ import (
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/corpus/sqlite"
 	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/norms"
 	"github.com/normtag/normtag/internal/textcut"
 )
@@ -344,7 +345,7 @@ func (s *Server) apiJudge(w http.ResponseWriter, r *http.Request) {
 // checkJudgement validates a request into a judgement.
 func checkJudgement(req judgementRequest, by string) (corpus.Judgement, error) {
 	var j corpus.Judgement
-	if !validID(req.Doc) {
+	if !index.DocumentID(req.Doc) {
 		return j, errors.New("doc: a document id is 64 hexadecimal characters")
 	}
 	if req.Passage == nil || *req.Passage < 0 {
@@ -403,7 +404,7 @@ func judgementView(j *corpus.Judgement) judgementJSON {
 // apiJudgements lists the judgements on a document (?doc=ID) or on all.
 func (s *Server) apiJudgements(w http.ResponseWriter, r *http.Request) {
 	doc := r.URL.Query().Get("doc")
-	if doc != "" && !validID(doc) {
+	if doc != "" && !index.DocumentID(doc) {
 		writeError(w, http.StatusBadRequest, errors.New("doc: a document id is 64 hexadecimal characters"))
 		return
 	}

@@ -339,7 +339,7 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) document(w http.ResponseWriter, r *http.Request) (*corpus.Document, bool) {
 	id := r.PathValue("id")
-	if !validID(id) {
+	if !index.DocumentID(id) {
 		status := http.StatusBadRequest
 		if !isAPI(r) {
 			status = http.StatusNotFound // a page with that address cannot exist
@@ -361,18 +361,6 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) (*corpus.Docum
 		d.Passages[i].Text = textcut.Runes(d.Passages[i].Text, TextRunes)
 	}
 	return d, true
-}
-
-func validID(id string) bool {
-	if len(id) != 64 {
-		return false
-	}
-	for _, c := range id {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
