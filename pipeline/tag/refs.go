@@ -388,6 +388,9 @@ func parseItem(s string, p int, first bool) (string, int) {
 	if l, q := parseLetter(s, p, first); l != "" {
 		return l, q
 	}
+	if l, q := parseHanNumber(s, p); l != "" {
+		return l, q
+	}
 	// A number 1–11 that is not part of a larger number, a date or a
 	// section number ("6.2").
 	q := p
@@ -403,6 +406,43 @@ func parseItem(s string, p int, first bool) (string, int) {
 	}
 	if nm, ok := norms.ByNumber(n); ok {
 		return nm.Letter, q
+	}
+	return "", p
+}
+
+// hanNumbers are the Chinese numerals of norms 1–11, longest first so
+// that 十一 is read before 十.
+var hanNumbers = []struct {
+	text   string
+	letter string
+}{{"十一", "k"}, {"一", "a"}, {"二", "b"}, {"三", "c"}, {"四", "d"}, {"五", "e"}, {"六", "f"}, {"七", "g"}, {"八", "h"}, {"九", "i"}, {"十", "j"}}
+
+// parseHanNumber reads a norm's number in Chinese numerals after 规范 or
+// 准则: "（七）", or a bare "七" that ends the phrase or a list ("规范八和
+// 规范九"). A bare numeral followed by another Han character is a word
+// (规范一致, 规范十分), not a number.
+func parseHanNumber(s string, p int) (string, int) {
+	paren := p < len(s) && s[p] == '('
+	q := p
+	if paren {
+		q++
+	}
+	for _, n := range hanNumbers {
+		if !strings.HasPrefix(s[q:], n.text) {
+			continue
+		}
+		end := q + len(n.text)
+		if paren {
+			if end < len(s) && s[end] == ')' {
+				return n.letter, end + 1
+			}
+			return "", p
+		}
+		r, _ := utf8.DecodeRuneInString(s[end:])
+		if end >= len(s) || !unicode.Is(unicode.Han, r) || strings.ContainsRune("和及与或至到", r) {
+			return n.letter, end
+		}
+		return "", p
 	}
 	return "", p
 }
@@ -433,6 +473,9 @@ func parseLetter(s string, p int, bare bool) (string, int) {
 		}
 		if r := skipSpace(s, q); r > q && isDigitAt(s, r) {
 			return "", p // "13 h 30": a time, not a norm
+		}
+		if r, _ := utf8.DecodeRuneInString(s[q:]); q < len(s) && unicode.Is(unicode.Han, r) {
+			return string(lower(s[p])), q // "规范g要求", "第13段g项": Chinese needs no space after the letter
 		}
 		if q >= len(s) || !isWordByte(s, q) {
 			// "13 a State…" is not a reference: a bare letter must not be
