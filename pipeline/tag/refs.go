@@ -72,8 +72,8 @@ func unAnchors() []anchorDef {
 	}
 	// Russian: every case of норма and пункт.
 	add(anchorNorm, "", "норма", "нормы", "норме", "норму", "нормой", "норм", "нормам", "нормами", "нормах")
-	add(anchorParagraph, "", "пункт", "пункта", "пункте", "пунктом", "пункты", "пунктов", "пунктах", "пунктами")
-	add(anchorSubparagraph, "", "подпункт", "подпункта", "подпункте", "подпунктом", "подпункты", "подпунктах", "подпунктами")
+	add(anchorParagraph, "", "пункт", "пункта", "пункту", "пункте", "пунктом", "пункты", "пунктов", "пунктам", "пунктах", "пунктами")
+	add(anchorSubparagraph, "", "подпункт", "подпункта", "подпункту", "подпункте", "подпунктом", "подпункты", "подпунктов", "подпунктам", "подпунктах", "подпунктами")
 	// Arabic: قاعدة (rule) and معيار (norm), singular, dual and plural;
 	// Load lets them follow the clitics Arabic attaches (للقاعدة,
 	// بالقاعدة, والقاعدة).
@@ -105,6 +105,17 @@ func unAnchors() []anchorDef {
 			for _, n := range []string{"норма", "нормы", "норме", "норму", "нормой"} {
 				add(anchorOrdinal, l, ruOrdinals[i]+e+" "+n, n+" "+ruOrdinals[i]+e)
 			}
+		}
+		// Russian texts also call the norms правила: первое правило,
+		// первого правила, первому правилу, первым правилом, первом
+		// правиле. Only with the ordinal, which agrees with it: "правило"
+		// alone is any rule.
+		neuter := []string{"ое", "ого", "ому", "ым", "ом"}
+		if ruOrdinals[i] == "трет" {
+			neuter = []string{"ье", "ьего", "ьему", "ьим", "ьем"}
+		}
+		for k, n := range []string{"правило", "правила", "правилу", "правилом", "правиле"} {
+			add(anchorOrdinal, l, ruOrdinals[i]+neuter[k]+" "+n)
 		}
 		// القاعدة السابعة, المعيار السابع
 		add(anchorOrdinal, l, "القاعدة "+arFeminine[i], "المعيار "+arMasculine[i])
@@ -267,6 +278,25 @@ func newRefView(text string) refView {
 		for k := 1; k < size; k++ {
 			from[i+k] = b.Len()
 		}
+		// Russian quotes a subparagraph's letter in guillemets («ж»,
+		// «b») or closes it alone ("13 в)"): both read as "(g)", "(b)",
+		// "c)". A Cyrillic letter is read so only standing alone before
+		// ")" and after a non-letter.
+		if r == '«' {
+			if l, n := guillemetLetter(text[i+size:]); l != 0 {
+				emit("("+string(l)+")", i)
+				for k := i + size; k < i+size+n; k++ {
+					from[k] = b.Len()
+				}
+				i += size + n
+				continue
+			}
+		}
+		if l, ok := cyrillicEnum[unicode.ToLower(r)]; ok && strings.HasPrefix(text[i+size:], ")") && !letterBefore(text, i) {
+			emit(string(l), i)
+			i += size
+			continue
+		}
 		if r == '(' || r == '（' {
 			if l, n := abjadLetter(text[i+size:]); l != 0 {
 				emit("("+string(l)+")", i)
@@ -318,6 +348,30 @@ func abjadLetter(s string) (byte, int) {
 		}
 	}
 	return 0, 0
+}
+
+// guillemetLetter reads a Latin letter a–k or a Cyrillic one
+// (cyrillicEnum) and the closing guillemet after an opening one: the
+// Latin letter it stands for and the bytes read.
+func guillemetLetter(s string) (byte, int) {
+	r, n := utf8.DecodeRuneInString(s)
+	l, ok := cyrillicEnum[unicode.ToLower(r)]
+	if !ok && r < utf8.RuneSelf && isNormLetter(byte(r)) {
+		l, ok = lower(byte(r)), true
+	}
+	if !ok || !strings.HasPrefix(s[n:], "»") {
+		return 0, 0
+	}
+	return l, n + len("»")
+}
+
+// letterBefore reports whether the rune before byte offset i is a letter.
+func letterBefore(s string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsLetter(r)
 }
 
 // at is the view offset of original offset i.
@@ -450,7 +504,7 @@ func parseHanNumber(s string, p int) (string, int) {
 // skipNumberSign skips "no.", "n°", "nº", "n.º", "num." and "#" before a
 // norm's number ("norm no. 7", "la norme n° 7").
 func skipNumberSign(s string, p int) int {
-	for _, sign := range []string{"no.", "No.", "n°", "N°", "nº", "Nº", "n.º", "N.º", "num.", "Num.", "#"} {
+	for _, sign := range []string{"no.", "No.", "n°", "N°", "nº", "Nº", "n.º", "N.º", "num.", "Num.", "#", "№"} {
 		if strings.HasPrefix(s[p:], sign) {
 			return skipSpace(s, p+len(sign))
 		}
