@@ -106,7 +106,11 @@ var simplified = func() map[rune]rune {
 		// (Taiwan and Hong Kong forms too); not 著, which is also a
 		// simplified character (显著)
 		"箇个爲为僅仅衆众僞伪沖冲憑凭刪删衞卫臺台籲吁啓启夠够屍尸層层帳帐擔担攔拦揮挥攜携樑梁" +
-		"洩泄菸烟煙烟瞞瞒禍祸籤签纜缆羣群藥药販贩贓赃裏里裡里鎖锁閉闭麥麦"
+		"洩泄菸烟煙烟瞞瞒禍祸籤签纜缆羣群藥药販贩贓赃裏里裡里鎖锁閉闭麥麦" +
+		// and those of issue 16's fourth round of Chinese rules (大壩,
+		// 妨礙, 誰實施, 賭博, 申訴…)
+		"臨临兩两倉仓卻却壇坛壩坝婦妇廣广願愿撥拨搗捣溝沟漲涨滲渗蓋盖礙碍競竞簡简綱纲綜综締缔臉脸虛虚釁衅" +
+		"討讨診诊誰谁貸贷賦赋賭赌賽赛連连閱阅饋馈騷骚"
 	m := map[rune]rune{}
 	rs := []rune(pairs)
 	for i := 0; i+1 < len(rs); i += 2 {

@@ -39,6 +39,7 @@ func TestFoldScripts(t *testing.T) {
 		"攜手 刪除內容 閉源":      "携手 删除内容 闭源",
 		"裡 裏 臺北 籲請":       "里 里 台北 吁请",
 		"显著 著名":           "显著 著名", // 著 is simplified too
+		"大壩 妨礙 誰實施 網路賭博":  "大坝 妨碍 谁实施 网路赌博",
 	} {
 		if got := Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)

@@ -120,7 +120,7 @@ var floors = []floor{
 	// now get.
 	{"heldout-ar.jsonl", 0.970, 0.970, 0.941, 0.956, 0.061, 1.000},
 	{"heldout-ru.jsonl", 0.955, 0.970, 0.941, 0.954, 0.061, 1.000},
-	{"heldout-zh.jsonl", 1.000, 1.000, 0.917, 0.959, 0.091, 1.000},
+	{"heldout-zh.jsonl", 1.000, 1.000, 0.930, 0.966, 0.076, 1.000},
 	// blind8 (en, ar, ru, zh): written on 2026-11-30 by a helper that read
 	// only the norm texts, never the rules or the tagger, and kept outside
 	// the repository until the precision (issue 14) and language (issue
@@ -139,7 +139,7 @@ var floors = []floor{
 	{"heldout-blind8-en.jsonl", 0.973, 0.991, 0.956, 0.974, 0.045, 1.000},
 	{"heldout-blind8-ar.jsonl", 0.970, 0.970, 0.941, 0.956, 0.061, 1.000},
 	{"heldout-blind8-ru.jsonl", 0.970, 0.970, 0.970, 0.969, 0.030, 1.000},
-	{"heldout-blind8-zh.jsonl", 0.985, 0.985, 0.942, 0.965, 0.061, 1.000},
+	{"heldout-blind8-zh.jsonl", 1.000, 1.000, 0.943, 0.973, 0.061, 1.000},
 	// blind9 (en, ar, ru, zh): written on 2026-11-30 by a helper that read
 	// only the norm texts (gge2015.json), never the rules, the tagger or
 	// earlier sets, kept outside the repository (/work/blind9) while the
@@ -165,7 +165,7 @@ var floors = []floor{
 	// generalisation figure.
 	{"heldout-blind9-ar.jsonl", 0.883, 0.883, 0.971, 0.925, 0.026, 1.000},
 	{"heldout-blind9-ru.jsonl", 0.909, 0.909, 0.921, 0.911, 0.078, 1.000},
-	{"heldout-blind9-zh.jsonl", 0.935, 0.935, 0.935, 0.934, 0.065, 1.000},
+	{"heldout-blind9-zh.jsonl", 0.961, 0.961, 0.937, 0.948, 0.065, 1.000},
 	// blind10 (en, ar, ru, zh): written by a helper that read only the
 	// norm texts (gge2015.json), kept outside the repository
 	// (/work/blind10) while the rules of that evening were written by
@@ -186,7 +186,7 @@ var floors = []floor{
 	{"heldout-blind10-en.jsonl", 0.812, 0.831, 0.895, 0.859, 0.078, 0.933},
 	{"heldout-blind10-ar.jsonl", 0.773, 0.795, 0.909, 0.844, 0.080, 1.000},
 	{"heldout-blind10-ru.jsonl", 0.818, 0.830, 0.948, 0.883, 0.045, 1.000},
-	{"heldout-blind10-zh.jsonl", 0.864, 0.875, 0.885, 0.879, 0.114, 1.000},
+	{"heldout-blind10-zh.jsonl", 0.920, 0.932, 0.891, 0.913, 0.114, 1.000},
 	// blind11 (en, ar, ru, zh): written 01:15-01:21 UTC on 2026-12-01 by
 	// a helper that read only the norm texts (gge2015.json), about half
 	// of its no-norm passages hard (ordinary senses of the norms' words:
@@ -203,7 +203,13 @@ var floors = []floor{
 	{"heldout-blind11-en.jsonl", 0.864, 0.879, 0.928, 0.901, 0.068, 1.000},
 	{"heldout-blind11-ar.jsonl", 0.714, 0.766, 0.868, 0.810, 0.104, 0.938},
 	{"heldout-blind11-ru.jsonl", 0.753, 0.753, 0.853, 0.796, 0.130, 1.000},
-	{"heldout-blind11-zh.jsonl", 0.831, 0.844, 0.844, 0.843, 0.130, 0.875},
+	// zh: issue 16's fourth round kept this set as its hold-out until
+	// its first batch of rules had landed (written from the norms'
+	// concepts, the older sets and the round's own passages,
+	// written3-zh), then ran it once: top-1 / carried / extra / no-norm
+	// untagged 0.909/0.922/0.156/1.000. Its misses were read after that,
+	// so the floor below is a regression guard.
+	{"heldout-blind11-zh.jsonl", 1.000, 1.000, 0.906, 0.954, 0.104, 1.000},
 	// Passages written with the ar, ru and zh rules (regression guards);
 	// raised when the rules' own context vocabulary and intent yields
 	// landed (issue 16, second round).
@@ -220,7 +226,14 @@ var floors = []floor{
 	// passage (cooperation in digital education) is tagged (a).
 	{"written2-ar.jsonl", 0.921, 0.926, 0.964, 0.945, 0.030, 0.978},
 	{"written2-ru.jsonl", 0.941, 0.941, 0.977, 0.959, 0.022, 1.000},
-	{"written2-zh.jsonl", 0.933, 0.933, 0.962, 0.948, 0.037, 1.000},
+	{"written2-zh.jsonl", 0.956, 0.963, 0.970, 0.967, 0.030, 1.000},
+	// Passages written by issue 16's fourth-round zh helper in four
+	// batches, each measured before any rule was written for it (top-1 on
+	// first run: 0.79, 0.64, 0.64, 0.76; the rules before the round gave
+	// 0.70 on the whole set, no-norm untagged 0.916), and no-norm passages
+	// full of ICT words (the future UN mechanism, capacity building,
+	// statistics, international law, AI, e-government). Regression guards.
+	{"written3-zh.jsonl", 0.987, 0.987, 0.922, 0.954, 0.081, 0.994},
 }
 
 // TestGoldSetFloors runs eval on the project's own gold sets
