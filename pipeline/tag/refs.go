@@ -85,6 +85,8 @@ func unAnchors() []anchorDef {
 		add(anchorParagraph, "", w)
 	}
 	add(anchorSubparagraph, "", "الفقرة الفرعية", "الفقرات الفرعية")
+	// البند (ز) من الفقرة 13: البند ("item") names a subparagraph too.
+	add(anchorSubparagraph, "", "البند", "البندين", "البندان", "البنود")
 	// Chinese: 规范 and 准则 take a number or letter after them
 	// ("规范(g)", "准则7"); "十三段" is paragraph 13 in words.
 	add(anchorNorm, "", "规范", "准则", "規範", "準則")
@@ -411,6 +413,11 @@ func parseNormList(s string, p int) ([]string, int) {
 		}
 		if items == 0 {
 			q = skipNumberSign(s, q)
+			// المعايير من (أ) إلى (ك): "from" opens a range of letters
+			// (not of numbers: معايير من 1 إلى 10 is a scoring scale).
+			if r, ok := strings.CutPrefix(s[q:], "من ("); ok {
+				q = len(s) - len(r) - 1
+			}
 		}
 		letter, next := parseItem(s, q, items == 0)
 		if letter == "" {
@@ -501,10 +508,10 @@ func parseHanNumber(s string, p int) (string, int) {
 	return "", p
 }
 
-// skipNumberSign skips "no.", "n°", "nº", "n.º", "num." and "#" before a
-// norm's number ("norm no. 7", "la norme n° 7").
+// skipNumberSign skips "no.", "n°", "nº", "n.º", "num.", "#", "№" and رقم
+// before a norm's number ("norm no. 7", "la norme n° 7", "القاعدة رقم 7").
 func skipNumberSign(s string, p int) int {
-	for _, sign := range []string{"no.", "No.", "n°", "N°", "nº", "Nº", "n.º", "N.º", "num.", "Num.", "#", "№"} {
+	for _, sign := range []string{"no.", "No.", "n°", "N°", "nº", "Nº", "n.º", "N.º", "num.", "Num.", "#", "№", "رقم"} {
 		if strings.HasPrefix(s[p:], sign) {
 			return skipSpace(s, p+len(sign))
 		}
