@@ -123,10 +123,10 @@ var floors = []floor{
 	// forms, weak context words as in English), driven by blind9, blind10,
 	// written2 and the author's own sentences, with blind11 held out and
 	// run once after it: blind11 top-1 0.714 -> 0.844, no-norm untagged
-	// 0.938 unchanged. Arabic floors raised where a figure rose; micro
-	// precision and extra norms, a little worse on some sets, keep their
-	// floors.
-	{"heldout-ar.jsonl", 0.985, 0.985, 0.941, 0.958, 0.061, 1.000},
+	// 0.938 unchanged. blind11's misses were then read too, with the
+	// author's own sentences and trap passages, so every Arabic figure
+	// since is a regression guard; floors raised where a figure rose.
+	{"heldout-ar.jsonl", 0.985, 0.985, 0.942, 0.964, 0.061, 1.000},
 	{"heldout-ru.jsonl", 0.955, 0.970, 0.941, 0.954, 0.061, 1.000},
 	{"heldout-zh.jsonl", 1.000, 1.000, 0.930, 0.966, 0.076, 1.000},
 	// blind8 (en, ar, ru, zh): written on 2026-11-30 by a helper that read
@@ -145,7 +145,7 @@ var floors = []floor{
 	// so their figures since (top-1 0.97, no-norm untagged 1.000) are
 	// regression guards, not measures of generalisation.
 	{"heldout-blind8-en.jsonl", 0.973, 0.991, 0.956, 0.974, 0.045, 1.000},
-	{"heldout-blind8-ar.jsonl", 0.985, 0.985, 0.941, 0.959, 0.061, 1.000},
+	{"heldout-blind8-ar.jsonl", 0.985, 0.985, 0.942, 0.965, 0.061, 1.000},
 	{"heldout-blind8-ru.jsonl", 0.970, 0.970, 0.970, 0.969, 0.030, 1.000},
 	{"heldout-blind8-zh.jsonl", 1.000, 1.000, 0.943, 0.973, 0.061, 1.000},
 	// blind9 (en, ar, ru, zh): written on 2026-11-30 by a helper that read
@@ -171,7 +171,7 @@ var floors = []floor{
 	// 1.000 throughout); on the whole set ar 0.649 -> 0.883, ru 0.805 ->
 	// 0.909, zh 0.779 -> 0.935. The first run above stays the
 	// generalisation figure.
-	{"heldout-blind9-ar.jsonl", 1.000, 1.000, 0.971, 0.982, 0.026, 1.000},
+	{"heldout-blind9-ar.jsonl", 1.000, 1.000, 0.975, 0.988, 0.026, 1.000},
 	{"heldout-blind9-ru.jsonl", 0.909, 0.909, 0.921, 0.911, 0.078, 1.000},
 	{"heldout-blind9-zh.jsonl", 0.961, 0.961, 0.937, 0.948, 0.065, 1.000},
 	// blind10 (en, ar, ru, zh): written by a helper that read only the
@@ -192,7 +192,7 @@ var floors = []floor{
 	// the untouched half). Those figures, not the floors below (measured
 	// on whole sets after the round), are the generalisation estimate.
 	{"heldout-blind10-en.jsonl", 0.812, 0.831, 0.895, 0.859, 0.078, 0.933},
-	{"heldout-blind10-ar.jsonl", 0.989, 1.000, 0.917, 0.958, 0.080, 1.000},
+	{"heldout-blind10-ar.jsonl", 0.989, 1.000, 0.957, 0.979, 0.045, 1.000},
 	{"heldout-blind10-ru.jsonl", 0.818, 0.830, 0.948, 0.883, 0.045, 1.000},
 	{"heldout-blind10-zh.jsonl", 0.920, 0.932, 0.891, 0.913, 0.114, 1.000},
 	// blind11 (en, ar, ru, zh): written 01:15-01:21 UTC on 2026-12-01 by
@@ -209,7 +209,7 @@ var floors = []floor{
 	// English figures are met; issue 16's 0.75 top-1 is missed in Arabic
 	// and its 0.95 untagged in Arabic (1 of 16) and Chinese (2 of 16).
 	{"heldout-blind11-en.jsonl", 0.864, 0.879, 0.928, 0.901, 0.068, 1.000},
-	{"heldout-blind11-ar.jsonl", 0.844, 0.870, 0.882, 0.873, 0.104, 0.938},
+	{"heldout-blind11-ar.jsonl", 1.000, 1.000, 0.928, 0.964, 0.078, 1.000},
 	{"heldout-blind11-ru.jsonl", 0.753, 0.753, 0.853, 0.796, 0.130, 1.000},
 	// zh: issue 16's fourth round kept this set as its hold-out until
 	// its first batch of rules had landed (written from the norms'
@@ -233,7 +233,7 @@ var floors = []floor{
 	// 954de10) top-1 was ar 0.574, ru 0.563, zh 0.622. One Arabic no-norm
 	// passage (cooperation in digital education) was tagged (a) until the
 	// Arabic fourth round.
-	{"written2-ar.jsonl", 0.980, 0.980, 0.971, 0.976, 0.030, 1.000},
+	{"written2-ar.jsonl", 0.980, 0.980, 0.980, 0.980, 0.020, 1.000},
 	{"written2-ru.jsonl", 0.941, 0.941, 0.977, 0.959, 0.022, 1.000},
 	{"written2-zh.jsonl", 0.956, 0.963, 0.970, 0.967, 0.030, 1.000},
 	// Passages written by issue 16's fourth-round zh helper in four
