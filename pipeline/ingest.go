@@ -203,6 +203,8 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	w.index = startIndexFeed(wctx, ixw)
 
 	cands, failures := Discover(ctx, paths)
+	sortCandidates(cands)
+	copies := newCopyOrder(cands)
 	if opts.OnStart != nil {
 		opts.OnStart(len(cands) + len(failures))
 	}
@@ -222,7 +224,7 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 		go func() {
 			defer wg.Done()
 			for c := range jobs {
-				out <- process(ctx, d, c, opts)
+				out <- process(ctx, d, c, opts, copies.hashed)
 			}
 		}()
 	}
@@ -255,7 +257,14 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 				break gather
 			}
 		}
-		if err := w.handleBatch(wctx, batch); err != nil && werr == nil {
+		for batch = copies.admit(batch); len(batch) > 0; batch = copies.done(batch) {
+			if err := w.handleBatch(wctx, batch); err != nil && werr == nil {
+				werr = err
+			}
+		}
+	}
+	for _, it := range copies.rest() {
+		if err := w.handleBatch(wctx, []work{it}); err != nil && werr == nil {
 			werr = err
 		}
 	}
@@ -296,8 +305,16 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 }
 
 // process does the per-file work that can run in parallel: the cheap
-// "already stored?" checks, then extraction and analysis.
-func process(ctx context.Context, d *datadir.Dir, c Candidate, opts IngestOptions) work {
+// "already stored?" checks, then extraction and analysis. It reports the
+// file's hash to hashed before it extracts ("" when it does not hash the
+// file).
+func process(ctx context.Context, d *datadir.Dir, c Candidate, opts IngestOptions, hashed func(path, sum string)) work {
+	reported := false
+	defer func() {
+		if !reported {
+			hashed(c.Path, "")
+		}
+	}()
 	if err := ctx.Err(); err != nil {
 		return work{cand: c, err: err}
 	}
@@ -315,6 +332,8 @@ func process(ctx context.Context, d *datadir.Dir, c Candidate, opts IngestOption
 	if err != nil {
 		return work{cand: c, err: err}
 	}
+	hashed(c.Path, sum)
+	reported = true
 	if ok, err := d.Store.HasDocument(ctx, sum); err == nil && ok {
 		return work{cand: c, docID: sum, known: true}
 	}
@@ -512,6 +531,13 @@ func (w *writer) stored(ctx context.Context, doc *corpus.Document, res corpus.Pu
 func (w *writer) applySidecar(ctx context.Context, path, docID string) {
 	meta := w.sidecars.For(path)
 	if len(meta) == 0 {
+		return
+	}
+	// Identical files share one document, described by its first path
+	// (the one that names it): the rows of the other copies would
+	// overwrite each other in whatever order the copies were met.
+	if doc, err := w.data.Store.Document(ctx, docID, 0); err == nil && doc.Path != path {
+		w.log.Info("metadata.csv row left aside: the document has an earlier path", "path", path, "named by", doc.Path)
 		return
 	}
 	sidecarSources(meta)

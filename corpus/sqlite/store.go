@@ -552,6 +552,16 @@ func setPath(ctx context.Context, tx *sql.Tx, pi corpus.PathInfo) ([]string, err
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
+	named, err := firstPath(ctx, tx, pi.DocID)
+	if err != nil {
+		return nil, err
+	}
+	oldNamed := ""
+	if old != "" && old != pi.DocID {
+		if oldNamed, err = firstPath(ctx, tx, old); err != nil {
+			return nil, err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO paths(path, doc_id, size, mtime_ns, seen_at) VALUES(?,?,?,?,?)
 		ON CONFLICT(path) DO UPDATE SET doc_id=excluded.doc_id, size=excluded.size, mtime_ns=excluded.mtime_ns, seen_at=excluded.seen_at`,
 		pi.Path, pi.DocID, pi.Size, pi.MTime.UnixNano(), time.Now().UnixNano()); err != nil {
@@ -560,12 +570,20 @@ func setPath(ctx context.Context, tx *sql.Tx, pi corpus.PathInfo) ([]string, err
 	if _, err := tx.ExecContext(ctx, `DELETE FROM failures WHERE path = ?`, pi.Path); err != nil {
 		return nil, err
 	}
+	if named != "" { // "": a document being stored, named by this path already
+		if err := followFirstPath(ctx, tx, pi.DocID, named); err != nil {
+			return nil, err
+		}
+	}
 	if old == "" || old == pi.DocID {
 		return nil, nil
 	}
 	gone, err := deleteIfOrphan(ctx, tx, old)
-	if err != nil || !gone {
+	if err != nil {
 		return nil, err
+	}
+	if !gone {
+		return nil, followFirstPath(ctx, tx, old, oldNamed)
 	}
 	return []string{old}, nil
 }
@@ -612,6 +630,10 @@ func (s *Store) RemovePath(ctx context.Context, path string) (removed string, er
 		if err != nil {
 			return err
 		}
+		named, err := firstPath(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM paths WHERE path = ?`, path); err != nil {
 			return err
 		}
@@ -619,7 +641,10 @@ func (s *Store) RemovePath(ctx context.Context, path string) (removed string, er
 		if gone {
 			removed = id
 		}
-		return err
+		if err != nil || gone {
+			return err
+		}
+		return followFirstPath(ctx, tx, id, named)
 	})
 	if err != nil {
 		return "", fmt.Errorf("remove path %s: %w", path, err)
