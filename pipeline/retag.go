@@ -12,6 +12,7 @@ import (
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/internal/batchgc"
+	"github.com/normtag/normtag/internal/watch"
 	"github.com/normtag/normtag/pipeline/tag"
 )
 
@@ -33,6 +34,9 @@ type RetagSummary struct {
 	DryRun bool `json:"dry_run,omitempty"`
 	// Examples holds, per norm, a few passages that gained or lost it.
 	Examples map[string]*RetagExamples `json:"examples,omitempty"`
+	// Watches says, per saved search, how many passages the new tags
+	// made match it (watch.RetagTracker); absent when there are none.
+	Watches []watch.Report `json:"watches,omitempty"`
 }
 
 // RetagExamples are sample passages that gained (Added) or lost (Removed)
@@ -94,9 +98,13 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 	// documents.
 	wctx := context.WithoutCancel(ctx)
 	var ixw *datadir.IndexWriter
+	var watches *watch.RetagTracker
 	if !opts.DryRun {
 		var err error
 		if ixw, err = d.NewIndexWriter(); err != nil {
+			return nil, fmt.Errorf("retag: %w", err)
+		}
+		if watches, err = watch.NewRetagTracker(ctx, d); err != nil {
 			return nil, fmt.Errorf("retag: %w", err)
 		}
 	}
@@ -134,11 +142,13 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 		if err != nil {
 			return err
 		}
+		var seqs []int // passages whose tags change, for the watches
 		for i, p := range carried {
 			if tagsEqual(old[i], p.Tags) {
 				continue
 			}
 			changed = true
+			seqs = append(seqs, p.Seq)
 			before := make(map[string]bool, len(old[i]))
 			for _, t := range old[i] {
 				before[t.Norm] = true
@@ -171,6 +181,9 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 		if opts.DryRun {
 			return nil
 		}
+		if err := watches.Changed(wctx, doc.ID, seqs); err != nil {
+			return err
+		}
 		if err := d.Store.ReplaceTags(wctx, doc.ID, doc.Passages, sum.RulesVersion); err != nil {
 			return err
 		}
@@ -181,8 +194,17 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 		err = rerr
 	}
 	if ixw != nil {
-		if ferr := ixw.Flush(wctx); ferr != nil && err == nil {
+		ferr := ixw.Flush(wctx)
+		if ferr != nil && err == nil {
 			err = ferr
+		}
+		// The index now holds what was re-tagged, by a run stopped
+		// early too: the watches are told of it.
+		if ferr == nil {
+			var werr error
+			if sum.Watches, werr = watches.Finish(wctx, time.Now()); werr != nil && err == nil {
+				err = werr
+			}
 		}
 	}
 	sum.Duration = time.Since(start)

@@ -147,6 +147,7 @@ func printRetag(w io.Writer, s *pipeline.RetagSummary) {
 			printRetagExample(w, "-", e)
 		}
 	}
+	printWatchSummary(w, s.Watches)
 }
 
 func printRetagExample(w io.Writer, sign string, e pipeline.RetagExample) {

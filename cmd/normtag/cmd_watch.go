@@ -19,12 +19,12 @@ import (
 func watchCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "watch",
-		Usage: "save searches that every ingest checks its new passages against",
+		Usage: "save searches that every ingest and retag checks its new or newly tagged passages against",
 		Description: "A watch is a saved search (the query and filters of normtag search). Every ingest checks the\n" +
 			"passages it adds whose text is new to the corpus against every watch and reports the new matches\n" +
 			"per watch in its summary and --report JSON; serve lists them at /watches and /api/watches.\n" +
 			"A passage whose text (case, accents, spacing and punctuation aside) the corpus already had is not\n" +
-			"new, nor is one that retag gives a norm: retag adds no text.",
+			"new. Retag reports the same way the passages its new tags make match a watch they did not match.",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "add",

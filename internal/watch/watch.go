@@ -7,11 +7,11 @@
 // accents, spacing and punctuation: index.CopyKey) was in no passage of
 // the corpus before the ingest that stored it. A re-ingest of unchanged
 // files stores nothing, so finds nothing; a changed file whose passages
-// kept their text finds only the passages whose text changed. Re-tagging
-// and metadata edits add no text, so they find nothing either, even when
-// a passage now carries a norm a watch asks for: retag's own summary says
-// which passages gained which norm. A watch made after a passage was
-// stored never reports it.
+// kept their text finds only the passages whose text changed. Metadata
+// edits add no text, so they find nothing either. Re-tagging does report
+// the passages its new tags make match a watch they did not match before
+// (RetagTracker). Otherwise a watch made after a passage was stored never
+// reports it.
 //
 // How it stays cheap and safe: before ingest stores a batch of documents
 // it looks their passages' copy keys up in the index (one query per
