@@ -72,6 +72,10 @@ type RetagOptions struct {
 	// keeps (0: DefaultRetagExamples; negative: none).
 	Examples int
 	Logger   *slog.Logger
+	// Batches, when set, tags the documents (in batches, on workers:
+	// retag --nats) instead of the tagger given to Retag, which still
+	// names the rules version; see retagbatch.go.
+	Batches BatchTagger
 }
 
 // Retag re-tags every stored passage with tagger, without re-extracting,
@@ -128,7 +132,7 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 	// reads the documents, workers tag them, and this one takes them in
 	// the store's order, so that counts, examples and writes are those of
 	// a run one document at a time.
-	err = eachTagged(ctx, d, tagger, opts.All, func(it *retagged) error {
+	err = eachSource(opts)(ctx, d, tagger, opts.All, func(it *retagged) error {
 		if it.skipped {
 			sum.Skipped++
 			return nil
