@@ -14,6 +14,7 @@ import (
 	"github.com/normtag/normtag/internal/termsafe"
 	"github.com/normtag/normtag/internal/textcut"
 	"github.com/normtag/normtag/pipeline"
+	"github.com/normtag/normtag/pipeline/remote"
 )
 
 func retagCommand() *cli.Command {
@@ -24,7 +25,9 @@ func retagCommand() *cli.Command {
 			"Prints, per norm, how many passages gained or lost it, with examples.\n" +
 			"--rules FILE is remembered by the data directory (a copy of the file): later ingest and retag runs\n" +
 			"without --rules use it, until retag --rules default returns to the built-in rules.\n" +
-			"--dry-run shows what would change and changes nothing (not even the remembered rules).",
+			"--dry-run shows what would change and changes nothing (not even the remembered rules).\n" +
+			"With --nats, `normtag worker` processes do the tagging: this process reads the stored passages in\n" +
+			"batches, publishes them as jobs, takes back the tags and compares and writes as a local retag does.",
 		Flags: append([]cli.Flag{
 			dataFlag(),
 			&cli.StringFlag{Name: "rules", Usage: "rules file, or \"default\" for the built-in rules (default: the rules the data directory remembers, else the built-in rules)"},
@@ -32,7 +35,7 @@ func retagCommand() *cli.Command {
 			&cli.BoolFlag{Name: "dry-run", Usage: "print what would change, per norm with sample passages, and change nothing"},
 			lockWaitFlag(),
 			formatFlag("text", "json"),
-		}, natsFlags("NATS server URL(s): send the re-tagged documents to the corpus's search replicas (`serve --follow`); the tagging is done here")...),
+		}, append(natsFlags("NATS server URL(s): tag on `normtag worker` processes, in batches of stored passages, instead of here; this process stays the one writer and sends what it changes to the corpus's search replicas (`serve --follow`)"), retagNatsFlags()...)...),
 		Action: func(c *cli.Context) error {
 			format, err := checkFormat(c, "text", "json")
 			if err != nil {
@@ -57,12 +60,15 @@ func retagCommand() *cli.Command {
 				return err
 			}
 			defer d.Close()
-			if !dry && c.String("nats") != "" {
-				names, conn, err := natsConnect(c, "retag")
-				if err != nil {
+			var names *remote.Names
+			var conn *remoteConn
+			if c.String("nats") != "" {
+				if names, conn, err = natsConnect(c, "retag"); err != nil {
 					return err
 				}
 				defer conn.nc.Close()
+			}
+			if conn != nil && !dry {
 				stop, err := publishChanges(c, d, names, conn, logger(c))
 				if err != nil {
 					return err
@@ -80,7 +86,16 @@ func retagCommand() *cli.Command {
 					return err
 				}
 			}
-			sum, err := pipeline.Retag(c.Context, d, rs.tagger, pipeline.RetagOptions{All: c.Bool("all"), DryRun: dry, Logger: logger(c)})
+			opts := pipeline.RetagOptions{All: c.Bool("all"), DryRun: dry, Logger: logger(c)}
+			if conn != nil && !c.Bool("tag-here") {
+				coord, stop, err := startRetagCoordinator(c, names, conn, rs, format, logger(c))
+				if err != nil {
+					return err
+				}
+				defer stop()
+				opts.Batches = coord
+			}
+			sum, err := pipeline.Retag(c.Context, d, rs.tagger, opts)
 			if sum != nil {
 				if format == "json" {
 					writeJSON(c.App.Writer, sum)

@@ -64,10 +64,12 @@ func natsConnectTo(c *cli.Context, url, role string) (*remote.Names, *remoteConn
 func workerCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "worker",
-		Usage: "extract and tag files for `normtag ingest --nats` coordinators, pulling jobs from NATS JetStream",
+		Usage: "extract and tag files for `normtag ingest --nats`, and tag stored passages for `normtag retag --nats`, pulling jobs from NATS JetStream",
 		Description: "A worker holds no state: it pulls jobs from the corpus's work queue, fetches the file's bytes from\n" +
 			"the object store (or reads the path given with the coordinator's --shared-fs), parses it in a child\n" +
 			"process under the coordinator's limits, tags it with the coordinator's rules and stores the result.\n" +
+			"It also takes retag's batches of stored passages and tags them with the coordinator's rules (the same\n" +
+			"built-in rules or the rules file sent with the job; a batch under rules it cannot make is refused).\n" +
 			"It runs until interrupted; a job it was working on then goes to another worker.",
 		Flags: append(natsFlags("NATS server URL(s), comma-separated (required)"),
 			&cli.IntFlag{Name: "workers", Value: runtime.NumCPU(), Usage: "jobs worked on at once"},
@@ -128,7 +130,7 @@ func startCoordinator(c *cli.Context, names *remote.Names, conn *remoteConn, rs 
 
 // reportWorkers shows now and then how many workers were heard from and
 // where the jobs stand.
-func reportWorkers(ctx context.Context, coord *remote.Coordinator, prog *progress.Reporter, mode progress.Mode) {
+func reportWorkers(ctx context.Context, coord progressSource, prog *progress.Reporter, mode progress.Mode) {
 	if mode == progress.Quiet {
 		return
 	}
@@ -150,6 +152,11 @@ func reportWorkers(ctx context.Context, coord *remote.Coordinator, prog *progres
 		}
 		prog.Log(fmt.Sprintf("workers: %d seen; jobs: %d queued, %d running, %d done", p.Workers, p.Queued, p.Running, p.Done))
 	}
+}
+
+// progressSource is a coordinator of ingest or retag jobs.
+type progressSource interface {
+	Progress(context.Context) remote.Progress
 }
 
 // remoteConn is a NATS connection with its JetStream context.

@@ -37,6 +37,8 @@ var (
 		"jobs":                {min: 1, max: 1 << 16},
 		"nats-max-deliveries": {min: 2, max: 100},
 		"nats-replicas":       {min: 1, max: 5}, // JetStream's own limit
+		// retag --nats
+		"batch-docs": {min: 1, max: 1 << 16},
 	}
 	durationBounds = map[string]durationBound{
 		"timeout":       {min: time.Second, max: 24 * time.Hour},

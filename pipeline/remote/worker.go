@@ -80,6 +80,10 @@ func NewWorker(nc *nats.Conn, js jetstream.JetStream, opts WorkerOptions) *Worke
 // create the queue if there is none yet.
 func (w *Worker) Run(ctx context.Context) error {
 	defer w.closePools()
+	go w.heartbeat(ctx)
+	// Retag jobs (retag_worker.go) have a queue of their own.
+	retagStopped := w.serveRetag(ctx)
+	defer func() { <-retagStopped }()
 	cons, err := w.await(ctx)
 	if err != nil {
 		return err
@@ -91,7 +95,6 @@ func (w *Worker) Run(ctx context.Context) error {
 		wait = ackWait
 	}
 	w.log.Info("worker ready", "id", w.opts.ID, "queue", w.opts.Names.JobStream(), "jobs at once", w.opts.Workers)
-	go w.heartbeat(ctx)
 	var wg sync.WaitGroup
 	for range w.opts.Workers {
 		wg.Add(1)

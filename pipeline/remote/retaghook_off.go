@@ -1,0 +1,6 @@
+//go:build !normtagtest
+
+package remote
+
+// retagTestHook does nothing in normal builds; see retaghook.go.
+func retagTestHook([]RetagDoc) {}
