@@ -52,6 +52,7 @@ func startRetagCoordinator(c *cli.Context, names *remote.Names, conn *remoteConn
 		defer close(done)
 		reportWorkers(ctx, coord, prog, mode)
 	}()
+	go hintNoWorkers(ctx, coord, prog)
 	return coord, func() {
 		cancel()
 		<-done
@@ -61,4 +62,26 @@ func startRetagCoordinator(c *cli.Context, names *remote.Names, conn *remoteConn
 		}
 		coord.Close()
 	}, nil
+}
+
+// noWorkersAfter is how long retag waits for a first worker before it
+// says how to start one.
+const noWorkersAfter = 15 * time.Second
+
+// hintNoWorkers says once, when jobs wait and no worker has been heard
+// from for noWorkersAfter, what retag --nats is waiting for.
+func hintNoWorkers(ctx context.Context, coord *remote.RetagCoordinator, prog *progress.Reporter) {
+	t := time.NewTicker(noWorkersAfter)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if p := coord.Progress(ctx); p.Workers == 0 && p.Queued > 0 {
+			prog.Log("normtag: no worker heard from: retag --nats waits for `normtag worker --nats URL` processes (with the same --nats-prefix); --tag-here tags in this process instead")
+			return
+		}
+	}
 }

@@ -228,3 +228,30 @@ func TestRetagKillCoordinatorThenRunAgain(t *testing.T) {
 		t.Errorf("documents on rules %v after the second run, want one version", v)
 	}
 }
+
+// TestRetagTagHereNeedsNoWorkers: with --tag-here, retag --nats tags in
+// its own process, as before workers could, and only sends the changes
+// to search replicas.
+func TestRetagTagHereNeedsNoWorkers(t *testing.T) {
+	bin := binary(t)
+	src := makeFolder(t)
+	rules := retagRules(t, bin)
+	local := ingested(t, bin, src, "local")
+	here := ingested(t, bin, src, "here")
+	want := retagSummary(t, bin, "--data", local, "--rules", rules)
+	url := startNATS(t)
+	js := connect(t, url)
+	got := retagSummary(t, bin, "--data", here, "--rules", rules, "--nats", url, "--tag-here")
+	sameSummary(t, want, got)
+	sameView(t, view(t, bin, local), view(t, bin, here))
+	if _, err := js.Stream(context.Background(), "normtag_retag"); err == nil {
+		t.Error("retag --tag-here created the retag queue")
+	}
+	changes, err := js.Stream(context.Background(), "normtag_changes")
+	if err != nil {
+		t.Fatalf("no change stream after retag --tag-here --nats: %v", err)
+	}
+	if info, err := changes.Info(context.Background()); err != nil || info.State.Msgs == 0 {
+		t.Errorf("the change stream holds nothing after retag --tag-here --nats (%v)", err)
+	}
+}
