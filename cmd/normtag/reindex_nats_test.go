@@ -19,8 +19,9 @@ func TestReindexNatsSaysWhyNot(t *testing.T) {
 	if _, err := os.Stat(data); !os.IsNotExist(err) {
 		t.Errorf("reindex --nats created %s", data)
 	}
+	sample := ingestSample(t)
 	t.Setenv("NORMTAG_NATS_URL", "nats://127.0.0.1:4222")
-	if code, _, errs := normtag(t, "reindex", "--data", ingestSample(t)); code != 0 {
+	if code, _, errs := normtag(t, "reindex", "--data", sample); code != 0 {
 		t.Errorf("reindex with NORMTAG_NATS_URL set: exit %d: %s", code, errs)
 	}
 }
