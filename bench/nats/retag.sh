@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Retag on NATS workers against a local retag, on one machine, in the same
 # run: a corpus of N generated documents is ingested once, copied, and
-# re-tagged with rules that change tags (a higher threshold) by
-# `retag --all` here and by `retag --all --nats` with two worker
-# processes (--workers 1 each). Each row gives both wall times, the CPU
-# time (user + system) of the local retag, of the coordinator, of the two
-# workers together and of nats-server, and the wall ratio local/remote
-# (above 1: the workers were faster). The two corpora are checked equal
-# (stats and export) after each run.
+# re-tagged with rules that change tags (a higher threshold) three ways:
+# `retag --all` (local), `retag --all --nats --tag-here` (here: tagged in
+# the process, every change sent to the change stream for search
+# replicas, as any writer run with --nats does) and `retag --all --nats`
+# with two worker processes (--workers 1 each; remote). Each row gives the
+# wall and CPU (user + system) seconds of each, the CPU of the two workers
+# together and of nats-server during the remote run, and the wall ratios
+# local/remote and here/remote (above 1: the workers were faster). The
+# corpora are checked equal (stats and export) after each run; each run
+# uses fresh NATS names, so both --nats runs send the whole corpus to
+# their empty change stream.
 #
 # nats-server is built from the Go module normtag's tests embed.
 #
@@ -54,12 +58,14 @@ same() {
 
 passages=$("$work/normtag" stats --data "$work/base" --format json | sed -n 's/.*"passages": *\([0-9]*\).*/\1/p' | head -1)
 echo "== retag --all of $N generated documents ($passages passages): local vs --nats with 2 workers (--workers 1), batches of $BATCH"
-printf '%-4s %8s %8s %9s %9s %9s %9s %7s %s\n' run local_s local_cpu remote_s coord_cpu work_cpu nats_cpu ratio load
+printf '%-4s %8s %9s %7s %8s %9s %9s %9s %9s %7s %7s %s\n' run local_s local_cpu here_s here_cpu remote_s coord_cpu work_cpu nats_cpu l/r h/r load
 for r in $(seq "$REPEAT"); do
-	rm -rf "$work/local" "$work/remote"
+	rm -rf "$work/local" "$work/here" "$work/remote"
 	cp -r "$work/base" "$work/local"
+	cp -r "$work/base" "$work/here"
 	cp -r "$work/base" "$work/remote"
 	timed "$work/l" "$work/normtag" retag --all --data "$work/local" --rules "$work/rules.yaml"
+	timed "$work/h" "$work/normtag" retag --all --data "$work/here" --rules "$work/rules.yaml" --nats "$url" --nats-prefix "here$r" --tag-here
 	wpids=()
 	for i in 1 2; do
 		"$work/normtag" worker --nats "$url" --nats-prefix "retag$r" --workers 1 2>"$work/worker$r-$i.log" &
@@ -74,8 +80,9 @@ for r in $(seq "$REPEAT"); do
 	n1=$(cpu "$natspid")
 	for p in "${wpids[@]}"; do kill "$p" 2>/dev/null || true; done
 	read -r tl cl <"$work/l"
+	read -r th ch <"$work/h"
 	read -r tr cr <"$work/r"
-	same "$work/local" "$work/remote" || { echo "run $r: the corpora differ after the retags" >&2; exit 1; }
-	printf '%-4s %8.2f %8.2f %9.2f %9.2f %9.2f %9.2f %7.2f %s\n' "$r" "$tl" "$cl" "$tr" "$cr" \
-		"$(echo "$w1 - $w0" | bc -l)" "$(echo "$n1 - $n0" | bc -l)" "$(echo "$tl / $tr" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
+	same "$work/local" "$work/remote" && same "$work/local" "$work/here" || { echo "run $r: the corpora differ after the retags" >&2; exit 1; }
+	printf '%-4s %8.2f %9.2f %7.2f %8.2f %9.2f %9.2f %9.2f %9.2f %7.2f %7.2f %s\n' "$r" "$tl" "$cl" "$th" "$ch" "$tr" "$cr" \
+		"$(echo "$w1 - $w0" | bc -l)" "$(echo "$n1 - $n0" | bc -l)" "$(echo "$tl / $tr" | bc -l)" "$(echo "$th / $tr" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
 done
