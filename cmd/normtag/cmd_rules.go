@@ -27,7 +27,7 @@ func rulesCommand() *cli.Command {
 					}
 					fails, n := t.TestExamples()
 					for _, f := range fails {
-						fmt.Fprintln(c.App.Writer, "FAIL", f)
+						fmt.Fprintln(c.App.Writer, "FAIL", inRulesFile(c.String("rules"), f.String()))
 					}
 					fmt.Fprintf(c.App.Writer, "%d examples, %d failures (rules %s)\n", n, len(fails), t.Version())
 					if len(fails) > 0 {
@@ -47,7 +47,7 @@ func rulesCommand() *cli.Command {
 					}
 					problems := t.Lint()
 					for _, p := range problems {
-						fmt.Fprintln(c.App.Writer, p)
+						fmt.Fprintln(c.App.Writer, inRulesFile(c.String("rules"), p))
 					}
 					if len(problems) > 0 {
 						return partialError{failed: len(problems), what: "lint problems"}
@@ -113,4 +113,14 @@ func rulesCommand() *cli.Command {
 			},
 		},
 	}
+}
+
+// inRulesFile names the rules file a message about a rule is in, when it
+// is the user's: its lines say "line 12", the built-in files' name theirs
+// ("ar.yaml line 40").
+func inRulesFile(path, msg string) string {
+	if path == "" || path == builtinRules {
+		return msg
+	}
+	return path + ": " + msg
 }

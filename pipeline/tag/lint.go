@@ -8,7 +8,9 @@ import (
 
 // ExampleFailure is a rule example that does not behave as documented.
 type ExampleFailure struct {
-	Rule    string
+	Rule string
+	// At is where the rule is written ("line 12", "ar.yaml line 40").
+	At      string
 	Example string
 	// WantMatch says the example is listed under match (true) or
 	// no_match (false).
@@ -17,9 +19,9 @@ type ExampleFailure struct {
 
 func (f ExampleFailure) String() string {
 	if f.WantMatch {
-		return fmt.Sprintf("%s: does not fire on its example %q", f.Rule, f.Example)
+		return fmt.Sprintf("%s: %s: does not fire on its example %q", f.At, f.Rule, f.Example)
 	}
-	return fmt.Sprintf("%s: fires on its counter-example %q", f.Rule, f.Example)
+	return fmt.Sprintf("%s: %s: fires on its counter-example %q", f.At, f.Rule, f.Example)
 }
 
 // ruleFires reports whether rule i fires on text (alone, any language
@@ -47,13 +49,13 @@ func (t *Tagger) TestExamples() ([]ExampleFailure, int) {
 		for _, ex := range r.Examples.Match {
 			n++
 			if !t.ruleFires(i, ex, true) {
-				out = append(out, ExampleFailure{Rule: r.full, Example: ex, WantMatch: true})
+				out = append(out, ExampleFailure{Rule: r.full, At: r.at(), Example: ex, WantMatch: true})
 			}
 		}
 		for _, ex := range r.Examples.NoMatch {
 			n++
 			if t.ruleFires(i, ex, false) {
-				out = append(out, ExampleFailure{Rule: r.full, Example: ex, WantMatch: false})
+				out = append(out, ExampleFailure{Rule: r.full, At: r.at(), Example: ex, WantMatch: false})
 			}
 		}
 	}
@@ -89,19 +91,19 @@ func (t *Tagger) Lint() []string {
 			norm, lang string
 			not        bool
 		}
-		seen := map[key]string{}
+		seen := map[key]*compiledRule{}
 		for _, u := range p.uses {
 			r := &t.rules[u.rule]
 			if u.slot >= 0 {
 				continue // All groups may legitimately share words with other rules
 			}
 			k := key{r.norm, r.Lang, u.slot == slotNot}
-			if other, ok := seen[k]; ok && other != r.full {
-				out = append(out, fmt.Sprintf("phrase %q appears in both %s and %s", p.phrase, other, r.full))
+			if other, ok := seen[k]; ok && other.full != r.full {
+				out = append(out, fmt.Sprintf("%s: phrase %q appears in both %s and %s (the other at %s)", r.at(), p.phrase, other.full, r.full, other.at()))
 			} else if ok {
-				out = append(out, fmt.Sprintf("phrase %q appears twice in %s", p.phrase, r.full))
+				out = append(out, fmt.Sprintf("%s: phrase %q appears twice in %s", r.at(), p.phrase, r.full))
 			}
-			seen[k] = r.full
+			seen[k] = r
 		}
 	}
 	// Shadowed: within one rule's `any`, a phrase containing another.

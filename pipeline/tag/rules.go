@@ -113,8 +113,7 @@ func (r *Rule) line() int {
 // file never prints.
 type ruleLines struct {
 	once  sync.Once
-	data  []byte
-	base  int // lines of the file before the document
+	data  []byte // the document, after as many empty lines as precede it
 	lines map[string]int
 }
 
@@ -127,10 +126,7 @@ func (l *ruleLines) of(key string) int {
 		}
 		l.data = nil
 	})
-	if n, ok := l.lines[key]; ok {
-		return l.base + n
-	}
-	return l.base
+	return l.lines[key]
 }
 
 // at says where the rule is written, for messages: "line 12", or
@@ -298,11 +294,13 @@ func WithThreshold(v float64) Option {
 // Default returns a tagger with the embedded default rules: default.yaml
 // and the rules of each further language (rules.Languages) merged.
 func Default(opts ...Option) (*Tagger, error) {
-	names := []string{""}
+	// Each embedded file is split on its own, so that a rule in a later
+	// document of ar.yaml is said to be in ar.yaml, at its line there.
+	srcs := splitDocuments(rules.Default, "default.yaml")
 	for _, l := range rules.Languages {
-		names = append(names, l.Name)
+		srcs = append(srcs, splitDocuments(l.Data, l.Name)...)
 	}
-	return load(rules.All(), names, opts)
+	return load(rules.All(), srcs, opts)
 }
 
 // LoadFile reads a rules file.
@@ -323,28 +321,24 @@ func LoadFile(path string, opts ...Option) (*Tagger, error) {
 // first has the settings and rules, the others only add rules under
 // `norms` (as the embedded rules do for each further language).
 func Load(data []byte, opts ...Option) (*Tagger, error) {
-	return load(data, nil, opts)
+	return load(data, splitDocuments(data, ""), opts)
 }
 
 // source is one document of a rules file: the first holds the settings
 // and rules, the others only add rules under `norms`.
 type source struct {
-	name string // for messages: the embedded file it is; "" in a user's file
+	name string // for messages: the embedded file it is in; "" in a user's file
 	data []byte
-	line int // lines of the file before it, for messages in a user's file
+	line int // lines of its file before it
 }
 
-// splitDocuments cuts a rules file at its "---" lines. names, when
-// given, name the documents in order (the embedded files); then their
-// lines are counted from each document's start.
-func splitDocuments(data []byte, names []string) []source {
+// splitDocuments cuts a rules file at its "---" lines; name names the
+// file in messages ("" for a user's file, which its caller names).
+func splitDocuments(data []byte, name string) []source {
 	var out []source
 	start, line, startLine := 0, 0, 0
 	flush := func(end int) {
-		d := source{data: data[start:end], line: startLine}
-		if len(out) < len(names) {
-			d.name, d.line = names[len(out)], 0
-		}
+		d := source{name: name, data: data[start:end], line: startLine}
 		if hasContent(d.data) || len(out) > 0 {
 			out = append(out, d)
 		}
@@ -365,7 +359,7 @@ func splitDocuments(data []byte, names []string) []source {
 	}
 	flush(len(data))
 	if len(out) == 0 {
-		out = append(out, source{data: data})
+		out = append(out, source{name: name, data: data})
 	}
 	return out
 }
@@ -385,12 +379,15 @@ func hasContent(doc []byte) bool {
 // decode reads one source, noting where each of its rules is.
 func (src source) decode() (File, error) {
 	var f File
-	dec := yaml.NewDecoder(bytes.NewReader(src.data))
+	// The lines before the document are given back as empty lines, so
+	// that the YAML decoder's errors and positions count the file's lines.
+	data := append(bytes.Repeat([]byte("\n"), src.line), src.data...)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
 		return File{}, err
 	}
-	pos := &ruleLines{data: src.data, base: src.line}
+	pos := &ruleLines{data: data}
 	for l, rs := range f.Norms {
 		for i := range rs {
 			rs[i].pos, rs[i].key = pos, l+"."+rs[i].Name
@@ -411,16 +408,18 @@ func mergeLists(dst, more map[string][]string) map[string][]string {
 	return dst
 }
 
-// where names a document for an error: its file, or its first line.
+// where names a document for an error: its first line, and its file
+// when that is not the user's.
 func (src source) where() string {
 	if src.name != "" {
-		return src.name
+		return fmt.Sprintf("%s document at line %d", src.name, src.line+1)
 	}
 	return fmt.Sprintf("document at line %d", src.line+1)
 }
 
-func load(data []byte, names []string, opts []Option) (*Tagger, error) {
-	srcs := splitDocuments(data, names)
+// load compiles the documents srcs of the rules file data (its bytes
+// make the version).
+func load(data []byte, srcs []source, opts []Option) (*Tagger, error) {
 	f, err := srcs[0].decode()
 	if err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
@@ -605,7 +604,7 @@ func load(data []byte, names []string, opts []Option) (*Tagger, error) {
 		for _, y := range r.YieldTo {
 			j, ok := byName[y]
 			if !ok || j == i {
-				errs = append(errs, fmt.Errorf("line %d: rule %s: yield_to %q is not another rule (write norm.name)", r.line(), r.full, y))
+				errs = append(errs, fmt.Errorf("%s: rule %s: yield_to %q is not another rule (write norm.name)", r.at(), r.full, y))
 				continue
 			}
 			r.yield = append(r.yield, j)
