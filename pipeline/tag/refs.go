@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -93,8 +94,6 @@ func unAnchors() []anchorDef {
 	add(anchorThirteen, "", "十三段")
 
 	ruOrdinals := []string{"перв", "втор", "трет", "четверт", "пят", "шест", "седьм", "восьм", "девят", "десят", "одиннадцат"}
-	arFeminine := []string{"الأولى", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة", "السابعة", "الثامنة", "التاسعة", "العاشرة", "الحادية عشرة"}
-	arMasculine := []string{"الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر", "الحادي عشر"}
 	zhNumbers := []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一"}
 	for i := range ruOrdinals {
 		l := string(rune('a' + i))
@@ -418,6 +417,9 @@ func parseNormList(s string, p int) ([]string, int) {
 			if r, ok := strings.CutPrefix(s[q:], "من ("); ok {
 				q = len(s) - len(r) - 1
 			}
+			if letters, end := parseArOrdinalList(s, q); letters != nil {
+				return dedupe(letters), end
+			}
 		}
 		letter, next := parseItem(s, q, items == 0)
 		if letter == "" {
@@ -469,6 +471,73 @@ func parseItem(s string, p int, first bool) (string, int) {
 		return nm.Letter, q
 	}
 	return "", p
+}
+
+// arFeminine and arMasculine are the Arabic ordinals of norms 1–11, as
+// القاعدة and المعيار take them.
+var (
+	arFeminine  = []string{"الأولى", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة", "السابعة", "الثامنة", "التاسعة", "العاشرة", "الحادية عشرة"}
+	arMasculine = []string{"الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر", "الحادي عشر"}
+)
+
+// arOrdinalWords are those ordinals as the reference parser reads them
+// in a list after a dual or plural (القاعدتين السادسة والسابعة), also
+// with a bare alef (الاولى), longest first so that الحادي عشر is read
+// before الحادي and الأولى before الأول.
+var arOrdinalWords = func() []struct{ text, letter string } {
+	var out []struct{ text, letter string }
+	for i := range arFeminine {
+		l := string(rune('a' + i))
+		for _, w := range []string{arFeminine[i], arMasculine[i]} {
+			out = append(out, struct{ text, letter string }{w, l})
+			if bare := strings.Replace(w, "أ", "ا", 1); bare != w {
+				out = append(out, struct{ text, letter string }{bare, l})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b struct{ text, letter string }) int { return len(b.text) - len(a.text) })
+	return out
+}()
+
+// parseArOrdinalList reads two or more Arabic ordinals joined by و or a
+// comma ("السادسة والسابعة", "السادس، والسابع والثامن"); one ordinal
+// alone after a plural is too often "the first rules" of something else.
+func parseArOrdinalList(s string, p int) ([]string, int) {
+	var out []string
+	stop := p
+	for len(out) < 11 {
+		q := skipSpace(s, p)
+		if len(out) > 0 {
+			r := q
+			if strings.HasPrefix(s[r:], ",") || strings.HasPrefix(s[r:], "،") {
+				_, size := utf8.DecodeRuneInString(s[r:])
+				r = skipSpace(s, r+size)
+			}
+			if strings.HasPrefix(s[r:], "و") {
+				r += len("و")
+			}
+			if r == q {
+				break
+			}
+			q = r
+		}
+		letter := ""
+		for _, o := range arOrdinalWords {
+			if strings.HasPrefix(s[q:], o.text) && (q+len(o.text) >= len(s) || !isWordByte(s, q+len(o.text))) {
+				letter, q = o.letter, q+len(o.text)
+				break
+			}
+		}
+		if letter == "" {
+			break
+		}
+		out = append(out, letter)
+		p, stop = q, q
+	}
+	if len(out) < 2 {
+		return nil, p
+	}
+	return out, stop
 }
 
 // hanNumbers are the Chinese numerals of norms 1–11, longest first so
