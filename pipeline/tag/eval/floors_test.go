@@ -236,16 +236,17 @@ var floors = []floor{
 	{"written2-ar.jsonl", 0.980, 0.980, 0.980, 0.980, 0.020, 1.000},
 	{"written2-ru.jsonl", 0.941, 0.941, 0.977, 0.959, 0.022, 1.000},
 	{"written2-zh.jsonl", 0.985, 0.985, 0.978, 0.983, 0.022, 1.000},
-	// Passages written by issue 16's fourth-round zh helper in six
+	// Passages written by issue 16's fourth-round zh helper in seven
 	// batches, each measured before any rule was written for it (top-1 on
-	// first run: 0.79, 0.64, 0.64, 0.76, 0.78, 0.91; the rules before the
-	// round gave 0.72 on the whole set, no-norm untagged 0.93), and no-norm
+	// first run: 0.79, 0.64, 0.64, 0.76, 0.78, 0.91, 0.77; the rules before
+	// the round gave 0.71 on the whole set, no-norm untagged 0.93), and
+	// no-norm
 	// passages full of ICT words (the future UN mechanism, capacity
 	// building, statistics, international law, AI, e-government) or
 	// using the norms' words in their ordinary senses (a tax law's
 	// loopholes, a rescue team answering a neighbour's request).
 	// Regression guards.
-	{"written3-zh.jsonl", 0.988, 0.988, 0.928, 0.958, 0.074, 0.996},
+	{"written3-zh.jsonl", 0.987, 0.987, 0.929, 0.958, 0.073, 0.996},
 }
 
 // TestGoldSetFloors runs eval on the project's own gold sets
