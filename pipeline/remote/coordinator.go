@@ -1,12 +1,14 @@
 package remote
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -56,26 +58,40 @@ type CoordinatorOptions struct {
 // Coordinator sends a run's files to workers and collects the results.
 // It implements pipeline.Analyser; pipeline.Ingest stays the one writer.
 type Coordinator struct {
-	opts  CoordinatorOptions
-	nc    *nats.Conn
-	js    jetstream.JetStream
-	log   *slog.Logger
-	files jetstream.ObjectStore
-	res   jetstream.ObjectStore
-	cons  jetstream.Consumer
-	rules string // SHA-256 of the rules file, "" for the built-in rules
-	key   string
+	opts    CoordinatorOptions
+	nc      *nats.Conn
+	js      jetstream.JetStream
+	log     *slog.Logger
+	files   jetstream.ObjectStore
+	results *resultTransport
+	cons    jetstream.Consumer
+	rules   string // SHA-256 of the rules file, "" for the built-in rules
+	key     string
+	// inline is the largest file sent in its job.
+	inline int64
+	// earlier is set when the result stream held results when this run
+	// began: only then can a document's result be there before its job
+	// is published (a killed run published it), so only then is it
+	// looked up first.
+	earlier bool
 
-	watcher jetstream.ObjectWatcher
-	sub     *nats.Subscription
+	arrivals jetstream.ConsumeContext
+	sub      *nats.Subscription
 
 	mu      sync.Mutex
-	waiters map[string][]chan struct{}
+	waiters map[string][]chan resultMsg
 	workers map[string]time.Time
-	used    map[string]bool // files uploaded or used this run
+	used    map[string]bool // files uploaded this run (or by a killed one)
 
 	outstanding atomic.Int64
 	done        atomic.Int64
+}
+
+// resultMsg is a result message as it arrived: its body is the encoded
+// result, or nothing when a header says it is in the large-results bucket.
+type resultMsg struct {
+	header nats.Header
+	data   []byte
 }
 
 // NewCoordinator creates (or updates) the corpus's queue and buckets and
@@ -97,7 +113,8 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	c := &Coordinator{opts: opts, nc: nc, js: js, log: log, waiters: map[string][]chan struct{}{}, workers: map[string]time.Time{}, used: map[string]bool{}}
+	c := &Coordinator{opts: opts, nc: nc, js: js, log: log, waiters: map[string][]chan resultMsg{}, workers: map[string]time.Time{}, used: map[string]bool{}}
+	c.inline = inlineMax(nc.MaxPayload())
 	n := opts.Names
 	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:       n.JobStream(),
@@ -106,8 +123,9 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 		Storage:    jetstream.FileStorage,
 		Replicas:   opts.Replicas,
 		Duplicates: dedupWindow,
-		// A job names a file; its bytes travel in the files bucket.
-		MaxMsgSize: 64 << 10,
+		// A job names a file and holds its bytes only when they are
+		// small; larger ones travel in the files bucket.
+		MaxMsgSize: int32(min(jobMaxSize, nc.MaxPayload())),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create job stream %s: %w", n.JobStream(), err)
@@ -123,9 +141,15 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 	if c.files, err = js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: n.Files(), TTL: resultTTL, Replicas: opts.Replicas, Storage: jetstream.FileStorage}); err != nil {
 		return nil, fmt.Errorf("create object store %s: %w", n.Files(), err)
 	}
-	if c.res, err = js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: n.Results(), TTL: resultTTL, Replicas: opts.Replicas, Storage: jetstream.FileStorage}); err != nil {
-		return nil, fmt.Errorf("create object store %s: %w", n.Results(), err)
+	stream, err := resultStream(ctx, js, n, opts.Replicas)
+	if err != nil {
+		return nil, err
 	}
+	large, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: n.LargeResults(), TTL: resultTTL, Replicas: opts.Replicas, Storage: jetstream.FileStorage})
+	if err != nil {
+		return nil, fmt.Errorf("create object store %s: %w", n.LargeResults(), err)
+	}
+	c.results = newResultTransport(ctx, js, n, stream, large)
 	if opts.Rules != nil {
 		sum := sha256.Sum256(opts.Rules)
 		c.rules = hex.EncodeToString(sum[:])
@@ -138,12 +162,20 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 		}
 	}
 	c.key = jobKey(c.rules, opts.Limits)
-	// Watching starts before the first job is published, so that no
-	// result can be missed.
-	if c.watcher, err = c.res.Watch(ctx, jetstream.UpdatesOnly(), jetstream.IgnoreDeletes()); err != nil {
-		return nil, fmt.Errorf("watch results: %w", err)
+	// Results are delivered from the stream's end as it was before the
+	// first job is published, so that none is missed; the ones already
+	// there are looked up one by one.
+	state := stream.CachedInfo().State
+	c.earlier = state.Msgs > 0
+	arrivals, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: state.LastSeq + 1,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("follow results: %w", err)
 	}
-	go c.dispatch()
+	if c.arrivals, err = arrivals.Consume(c.dispatch); err != nil {
+		return nil, fmt.Errorf("follow results: %w", err)
+	}
 	if c.sub, err = nc.Subscribe(n.Heartbeats(), func(m *nats.Msg) {
 		c.mu.Lock()
 		c.workers[string(m.Data)] = time.Now()
@@ -154,50 +186,73 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 	return c, nil
 }
 
-// dispatch wakes the callers waiting for each result that arrives.
-func (c *Coordinator) dispatch() {
-	for info := range c.watcher.Updates() {
-		if info == nil || info.Deleted {
-			continue
-		}
-		c.mu.Lock()
-		ws := c.waiters[info.Name]
-		delete(c.waiters, info.Name)
-		c.mu.Unlock()
-		for _, ch := range ws {
-			close(ch)
+// dispatch hands each result that arrives to the callers waiting for
+// it; they decode it, in parallel.
+func (c *Coordinator) dispatch(m jetstream.Msg) {
+	sum := strings.TrimPrefix(m.Subject(), c.opts.Names.ResultSubject(""))
+	c.mu.Lock()
+	ws := c.waiters[sum]
+	c.mu.Unlock()
+	for _, w := range ws {
+		select {
+		case w <- resultMsg{header: m.Headers(), data: m.Data()}:
+		default:
+			// Its waiter has results it has not looked at yet; it
+			// looks the latest up itself now and then.
 		}
 	}
 }
 
-// Close stops watching. It leaves the queue and buckets in place.
+// Close stops receiving results. It leaves the queue and buckets in
+// place.
 func (c *Coordinator) Close() {
 	if c.sub != nil {
 		c.sub.Unsubscribe()
 	}
-	if c.watcher != nil {
-		c.watcher.Stop()
+	if c.arrivals != nil {
+		c.arrivals.Stop()
 	}
 }
 
-// Analyse implements pipeline.Analyser: it uploads the file unless its
-// bytes are there already, publishes its job unless a result is there
-// already (from a run that was killed), and waits for the result.
+// Analyse implements pipeline.Analyser: it publishes the file's job
+// unless a result is there already (from a run that was killed), with
+// the file's bytes or after uploading them, and waits for the result.
 func (c *Coordinator) Analyse(ctx context.Context, cand pipeline.Candidate, sum string) (*corpus.Document, error) {
-	wake := make(chan struct{})
+	wake := make(chan resultMsg, 4)
 	c.mu.Lock()
 	c.waiters[sum] = append(c.waiters[sum], wake)
 	c.mu.Unlock()
 	defer c.forget(sum, wake)
 
-	if res, err := c.result(ctx, sum); err != nil || res != nil {
-		return c.finish(cand, res, err)
+	if c.earlier {
+		if res, err := c.latest(ctx, sum); err != nil || res != nil {
+			if res != nil && !c.opts.SharedFS && cand.Info.Size() > c.inline {
+				// The killed run uploaded the bytes: they go with
+				// this run's.
+				c.markUsed(sum)
+			}
+			return c.finish(cand, res, err)
+		}
 	}
 	job := Job{SHA256: sum, Name: cand.Path, Size: cand.Info.Size(), Rules: c.rules, Limits: c.opts.Limits, Key: c.key}
-	if c.opts.SharedFS {
+	switch {
+	case c.opts.SharedFS:
 		job.Path = cand.Path
-	} else if err := c.upload(ctx, cand.Path, sum); err != nil {
-		return nil, err
+	case cand.Info.Size() <= c.inline:
+		data, err := c.read(ctx, cand.Path, sum)
+		if err != nil {
+			return nil, err
+		}
+		if int64(len(data)) <= c.inline {
+			job.Inline, job.Data = true, data
+			break
+		}
+		// It grew since it was found: it goes as a large file.
+		fallthrough
+	default:
+		if err := c.upload(ctx, cand.Path, sum); err != nil {
+			return nil, err
+		}
 	}
 	data, err := json.Marshal(job)
 	if err != nil {
@@ -218,27 +273,26 @@ func (c *Coordinator) Analyse(ctx context.Context, cand pipeline.Candidate, sum 
 		return nil, fmt.Errorf("%w: publish job for %s: %w", ErrUnavailable, cand.Path, err)
 	}
 	for {
+		var res *Result
+		var err error
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-wake:
+		case m := <-wake:
+			res, err = c.arrived(ctx, sum, m)
 		case <-time.After(time.Minute):
-			// The watcher may have been interrupted by a reconnect:
-			// look again now and then rather than wait forever.
+			// The delivery may have been interrupted by a
+			// reconnect: look again now and then rather than wait
+			// forever.
+			res, err = c.latest(ctx, sum)
 		}
-		res, err := c.result(ctx, sum)
 		if err != nil || res != nil {
 			return c.finish(cand, res, err)
 		}
-		wake = make(chan struct{})
-		c.mu.Lock()
-		c.waiters[sum] = append(c.waiters[sum], wake)
-		c.mu.Unlock()
-		defer c.forget(sum, wake)
 	}
 }
 
-func (c *Coordinator) forget(sum string, wake chan struct{}) {
+func (c *Coordinator) forget(sum string, wake chan resultMsg) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ws := c.waiters[sum]
@@ -253,16 +307,36 @@ func (c *Coordinator) forget(sum string, wake chan struct{}) {
 	}
 }
 
-// result returns this job's stored result, or nil when there is none
-// yet. A result made under other rules or limits is not this job's.
-func (c *Coordinator) result(ctx context.Context, sum string) (*Result, error) {
+// latest returns this job's stored result, or nil when there is none
+// yet.
+func (c *Coordinator) latest(ctx context.Context, sum string) (*Result, error) {
 	var data []byte
 	err := retry(ctx, func() (err error) {
-		data, err = c.res.GetBytes(ctx, sum)
+		data, err = c.results.latest(ctx, sum)
+		return err
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%w: read result %s: %w", ErrUnavailable, sum[:12], err)
+	}
+	if data == nil {
+		return nil, nil
+	}
+	return c.decode(data, sum)
+}
+
+// arrived reads a result message as it was delivered.
+func (c *Coordinator) arrived(ctx context.Context, sum string, m resultMsg) (*Result, error) {
+	var data []byte
+	err := retry(ctx, func() (err error) {
+		data, err = c.results.body(ctx, sum, m.header, m.data)
 		return err
 	})
 	if errors.Is(err, jetstream.ErrObjectNotFound) {
-		return nil, nil
+		// Expired or replaced meanwhile: what is stored now counts.
+		return c.latest(ctx, sum)
 	}
 	if err != nil {
 		if ctx.Err() != nil {
@@ -270,6 +344,12 @@ func (c *Coordinator) result(ctx context.Context, sum string) (*Result, error) {
 		}
 		return nil, fmt.Errorf("%w: read result %s: %w", ErrUnavailable, sum[:12], err)
 	}
+	return c.decode(data, sum)
+}
+
+// decode reads an encoded result. A result made under other rules or
+// limits is not this job's: it returns nil.
+func (c *Coordinator) decode(data []byte, sum string) (*Result, error) {
 	// Text is bounded by --max-text-size; passages, tags and gob framing
 	// add a few times that.
 	max := 8*c.opts.Limits.MaxTextSize + 64<<20
@@ -290,9 +370,6 @@ func (c *Coordinator) finish(cand pipeline.Candidate, res *Result, err error) (*
 		return nil, err
 	}
 	c.done.Add(1)
-	c.mu.Lock()
-	c.used[res.SHA256] = true
-	c.mu.Unlock()
 	if res.Reason != "" {
 		detail := res.Detail
 		if res.Name != cand.Path {
@@ -312,9 +389,7 @@ func (c *Coordinator) finish(cand pipeline.Candidate, res *Result, err error) (*
 // upload sends the file's bytes to the files bucket unless an object of
 // that SHA-256 is there already.
 func (c *Coordinator) upload(ctx context.Context, path, sum string) error {
-	c.mu.Lock()
-	c.used[sum] = true
-	c.mu.Unlock()
+	c.markUsed(sum)
 	err := retry(ctx, func() error { return c.uploadOnce(ctx, path, sum) })
 	var ce *corpus.Error
 	switch {
@@ -324,6 +399,34 @@ func (c *Coordinator) upload(ctx context.Context, path, sum string) error {
 		return ctx.Err()
 	}
 	return fmt.Errorf("%w: upload %s: %w", ErrUnavailable, path, err)
+}
+
+func (c *Coordinator) markUsed(sum string) {
+	c.mu.Lock()
+	c.used[sum] = true
+	c.mu.Unlock()
+}
+
+// read returns a small file's bytes, checking they are still those
+// hashed as sum.
+func (c *Coordinator) read(ctx context.Context, path, sum string) ([]byte, error) {
+	f, info, err := safefile.Open(path, c.opts.Limits.MaxFileSize)
+	if err != nil {
+		return nil, err // a *corpus.Error naming the file
+	}
+	defer f.Close()
+	var b bytes.Buffer
+	b.Grow(int(min(info.Size(), c.inline)) + 1)
+	h := sha256.New()
+	if _, err := safefile.Copy(ctx, io.MultiWriter(&b, h), f, c.opts.Limits.MaxFileSize); err != nil {
+		return nil, err // a *corpus.Error, or ctx's
+	}
+	if hex.EncodeToString(h.Sum(nil)) != sum {
+		// Changed since it was hashed: the worker would extract other
+		// bytes than the document's id says.
+		return nil, corpus.Errorf(corpus.ReasonUnreadable, "%s: the file changed while it was being ingested", path)
+	}
+	return b.Bytes(), nil
 }
 
 func (c *Coordinator) uploadOnce(ctx context.Context, path, sum string) error {

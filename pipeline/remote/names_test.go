@@ -18,7 +18,7 @@ func TestNewNamesRefusesWhatIsNotOneToken(t *testing.T) {
 			t.Errorf("NewNames(%q): err %v, want ok %v", tc.prefix, err, tc.ok)
 			continue
 		}
-		if err == nil && (strings.Count(n.JobSubject(), ".") != 1 || strings.ContainsAny(n.JobStream()+n.Files()+n.Results(), ". ")) {
+		if err == nil && (strings.Count(n.JobSubject(), ".") != 1 || strings.ContainsAny(n.JobStream()+n.Files()+n.ResultStream()+n.LargeResults(), ". ")) {
 			t.Errorf("NewNames(%q) gives bad names: %s %s %s", tc.prefix, n.JobSubject(), n.JobStream(), n.Files())
 		}
 	}

@@ -2,16 +2,20 @@
 // tagging — over worker processes through NATS JetStream, while one
 // coordinator stays the single writer of the store and the index.
 //
-// The coordinator (Coordinator, a pipeline.Analyser) uploads a file's
-// bytes once to an object store, named by their SHA-256, and publishes one
-// job per document to a work-queue stream with the SHA-256 as message id,
-// so a retried publish is not a second job. A worker (Worker) pulls a job,
-// extracts the bytes in an isolated child exactly as a local ingest does,
-// stores the analysed document (or its failure) in a results object store
-// under the same name and only then acknowledges the job. Results are
-// durable: a coordinator killed and started again finds the results of
-// jobs it published before, and the corpus is written by pipeline.Ingest
-// either way, so nothing is lost and nothing is stored twice.
+// The coordinator (Coordinator, a pipeline.Analyser) publishes one job per
+// document to a work-queue stream with the SHA-256 as message id, so a
+// retried publish is not a second job. A small file's bytes travel in its
+// job; a larger one is uploaded once to an object store, named by its
+// SHA-256. A worker (Worker) pulls a job, extracts the bytes in an
+// isolated child exactly as a local ingest does, publishes the analysed
+// document (or its failure) to a results stream under a subject named by
+// the SHA-256 (a result too large for one message goes to an object store,
+// the message pointing at it) and only then acknowledges the job. The
+// coordinator receives each result as it is stored, without asking for
+// it. Results are durable: a coordinator killed and started again finds
+// the results of jobs it published before, and the corpus is written by
+// pipeline.Ingest either way, so nothing is lost and nothing is stored
+// twice.
 package remote
 
 import (
@@ -76,11 +80,24 @@ func (n Names) JobSubject() string { return n.Prefix + ".jobs" }
 // Consumer is the durable pull consumer all workers share.
 func (n Names) Consumer() string { return n.Prefix + "_workers" }
 
-// Files is the object store of file bytes (and rules files), by SHA-256.
+// Files is the object store of file bytes too large to travel in their
+// job (and of rules files), by SHA-256.
 func (n Names) Files() string { return n.Prefix + "_files" }
 
-// Results is the object store of analysed documents, by SHA-256.
-func (n Names) Results() string { return n.Prefix + "_results" }
+// ResultStream is the stream of analysed documents (or failures), one
+// subject per SHA-256, each keeping its last result.
+func (n Names) ResultStream() string { return n.Prefix + "_results" }
+
+// ResultSubject is where the result of the document with SHA-256 sum is
+// published.
+func (n Names) ResultSubject(sum string) string { return n.Prefix + ".results." + sum }
+
+// ResultSubjects are the subjects of ResultStream.
+func (n Names) ResultSubjects() string { return n.Prefix + ".results.*" }
+
+// LargeResults is the object store of results too large for one message,
+// by SHA-256.
+func (n Names) LargeResults() string { return n.Prefix + "_results_large" }
 
 // Heartbeats is the subject workers announce themselves on.
 func (n Names) Heartbeats() string { return n.Prefix + ".workers" }
@@ -194,7 +211,12 @@ type Job struct {
 	// Path is set with --shared-fs: workers read the file there instead
 	// of from the object store.
 	Path string `json:"path,omitempty"`
-	Size int64  `json:"size"`
+	// Inline is set when the file's bytes are Data, small enough to
+	// travel in the job (see inlineLimit): no upload, no fetch, nothing
+	// to delete afterwards.
+	Inline bool   `json:"inline,omitempty"`
+	Data   []byte `json:"data,omitempty"`
+	Size   int64  `json:"size"`
 	// Rules is the SHA-256 of the rules file in the files bucket; empty
 	// for the built-in rules.
 	Rules  string `json:"rules,omitempty"`

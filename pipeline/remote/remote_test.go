@@ -226,6 +226,12 @@ func local(t *testing.T, bin, src string, extra ...string) corpusView {
 func TestCoordinatorWithTwoWorkersEqualsLocalIngest(t *testing.T) {
 	bin := binary(t)
 	src := makeFolder(t)
+	// Too large to travel in its job: it goes through the files bucket.
+	var big strings.Builder
+	for i := 0; big.Len() < 300<<10; i++ {
+		fmt.Fprintf(&big, "%s Paragraph %d.\n\n", themes[i%len(themes)], i)
+	}
+	write(t, filepath.Join(src, "large.txt"), big.String())
 	want := local(t, bin, src)
 	if len(want.Failures) != 2 || !strings.Contains(strings.Join(want.Failures, "\n"), " crashed ") {
 		t.Fatalf("the folder should give an empty and a crashed failure locally, got %q", want.Failures)
@@ -257,6 +263,12 @@ func TestCoordinatorWithTwoWorkersEqualsLocalIngest(t *testing.T) {
 	}
 	if list, _ := files.List(context.Background()); len(list) != 0 {
 		t.Errorf("%d uploaded files left after the run", len(list))
+	}
+	// large.txt went through it; the small files travelled in their jobs.
+	if s, err := js.Stream(context.Background(), "OBJ_normtag_files"); err != nil {
+		t.Error(err)
+	} else if info, err := s.Info(context.Background()); err != nil || info.State.LastSeq == 0 {
+		t.Errorf("nothing was ever uploaded to the files bucket (%v): large.txt should have been", err)
 	}
 }
 
@@ -356,13 +368,17 @@ func running(js jetstream.JetStream) int {
 	return info.NumAckPending
 }
 
+// results is the number of results stored.
 func results(js jetstream.JetStream) int {
-	obs, err := js.ObjectStore(context.Background(), "normtag_results")
+	s, err := js.Stream(context.Background(), "normtag_results")
 	if err != nil {
 		return 0
 	}
-	list, _ := obs.List(context.Background())
-	return len(list)
+	info, err := s.Info(context.Background())
+	if err != nil {
+		return 0
+	}
+	return int(info.State.Msgs)
 }
 
 func TestKillWorkerMidJob(t *testing.T) {

@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -45,12 +46,12 @@ type WorkerOptions struct {
 // Worker pulls jobs and stores their results. It keeps no state beyond
 // caches: extraction pools per set of limits and taggers per rules file.
 type Worker struct {
-	opts  WorkerOptions
-	nc    *nats.Conn
-	js    jetstream.JetStream
-	log   *slog.Logger
-	files jetstream.ObjectStore
-	res   jetstream.ObjectStore
+	opts    WorkerOptions
+	nc      *nats.Conn
+	js      jetstream.JetStream
+	log     *slog.Logger
+	files   jetstream.ObjectStore
+	results *resultTransport
 
 	mu      sync.Mutex
 	pools   map[Limits]*isolate.Pool
@@ -126,8 +127,13 @@ func (w *Worker) await(ctx context.Context) (jetstream.Consumer, error) {
 		cons, err := w.js.Consumer(ctx, n.JobStream(), n.Consumer())
 		if err == nil {
 			if w.files, err = w.js.ObjectStore(ctx, n.Files()); err == nil {
-				if w.res, err = w.js.ObjectStore(ctx, n.Results()); err == nil {
-					return cons, nil
+				var stream jetstream.Stream
+				if stream, err = w.js.Stream(ctx, n.ResultStream()); err == nil {
+					var large jetstream.ObjectStore
+					if large, err = w.js.ObjectStore(ctx, n.LargeResults()); err == nil {
+						w.results = newResultTransport(ctx, w.js, n, stream, large)
+						return cons, nil
+					}
 				}
 			}
 		}
@@ -171,10 +177,12 @@ func (w *Worker) serve(ctx context.Context, msg jetstream.Msg, maxDeliver int, w
 		_ = msg.Nak()
 		return
 	}
-	if w.answered(ctx, job) {
+	if meta.NumDelivered > 1 && w.answered(ctx, job) {
 		// Delivered again after its result was stored (the worker that
-		// stored it died before acknowledging, or a coordinator
-		// published it again): the result stands.
+		// stored it died before acknowledging): the result stands. A
+		// first delivery is not looked up: a coordinator publishes a
+		// job only when it found no result, and storing one again
+		// would store the same.
 		_ = msg.DoubleAck(context.WithoutCancel(ctx))
 		return
 	}
@@ -198,7 +206,7 @@ func (w *Worker) serve(ctx context.Context, msg jetstream.Msg, maxDeliver int, w
 	res.SHA256, res.Name, res.Key, res.Worker = job.SHA256, job.Name, job.Key, w.opts.ID
 	data, err := encodeResult(res)
 	if err == nil {
-		_, err = w.res.PutBytes(context.WithoutCancel(ctx), job.SHA256, data)
+		err = w.results.put(context.WithoutCancel(ctx), job.SHA256, data)
 	}
 	if err != nil {
 		w.log.Error("store result", "file", job.Name, "err", err)
@@ -215,8 +223,8 @@ func (w *Worker) serve(ctx context.Context, msg jetstream.Msg, maxDeliver int, w
 
 // answered reports whether the job's result is stored already.
 func (w *Worker) answered(ctx context.Context, job Job) bool {
-	data, err := w.res.GetBytes(ctx, job.SHA256)
-	if err != nil {
+	data, err := w.results.latest(ctx, job.SHA256)
+	if err != nil || data == nil {
 		return false
 	}
 	res, err := decodeResult(data, 1<<30)
@@ -283,14 +291,20 @@ func (w *Worker) analyse(ctx context.Context, job Job) (*Result, error) {
 	return &Result{Doc: doc}, nil
 }
 
-// fetch copies a file's bytes from the object store to path, checking
-// their size and SHA-256.
+// fetch copies a file's bytes from the job or the object store to path,
+// checking their size and SHA-256.
 func (w *Worker) fetch(ctx context.Context, job Job, path string) error {
-	obj, err := w.files.Get(ctx, job.SHA256)
-	if err != nil {
-		return fmt.Errorf("fetch %s (%s): %w", job.Name, job.SHA256[:12], err)
+	var src io.Reader
+	if job.Inline {
+		src = bytes.NewReader(job.Data)
+	} else {
+		obj, err := w.files.Get(ctx, job.SHA256)
+		if err != nil {
+			return fmt.Errorf("fetch %s (%s): %w", job.Name, job.SHA256[:12], err)
+		}
+		defer obj.Close()
+		src = obj
 	}
-	defer obj.Close()
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("local copy of %s: %w", job.Name, err)
@@ -301,7 +315,7 @@ func (w *Worker) fetch(ctx context.Context, job Job, path string) error {
 	if max <= 0 {
 		max = extract.DefaultMaxFileSize
 	}
-	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(obj, max+1))
+	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(src, max+1))
 	if err != nil {
 		return fmt.Errorf("fetch %s: %w", job.Name, err)
 	}

@@ -543,13 +543,31 @@ func (w *worker) stop() (time.Duration, error) {
 	return cpu, nil
 }
 
-// bucketSize is the bytes the results bucket of prefix holds.
+// bucketSize is the bytes the results of prefix take: their stream and
+// the bucket of those too large for a message.
 func bucketSize(ctx context.Context, js jetstream.JetStream, prefix string) (int64, error) {
 	names, err := remote.NewNames(prefix)
 	if err != nil {
 		return 0, err
 	}
-	return objectStoreSize(ctx, js, names.Results())
+	n, err := streamSize(ctx, js, names.ResultStream())
+	if err != nil {
+		return 0, err
+	}
+	large, err := objectStoreSize(ctx, js, names.LargeResults())
+	return n + large, err
+}
+
+func streamSize(ctx context.Context, js jetstream.JetStream, name string) (int64, error) {
+	s, err := js.Stream(ctx, name)
+	if err != nil {
+		return 0, fmt.Errorf("stream %s: %w", name, err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("stream %s: %w", name, err)
+	}
+	return int64(info.State.Bytes), nil
 }
 
 func objectStoreSize(ctx context.Context, js jetstream.JetStream, bucket string) (int64, error) {
@@ -564,8 +582,9 @@ func objectStoreSize(ctx context.Context, js jetstream.JetStream, bucket string)
 	return int64(st.Size()), nil
 }
 
-// watchSize polls the size of prefix's files bucket until the returned
-// function is called, which returns the largest size seen.
+// watchSize polls the size of prefix's files bucket and job queue (small
+// files travel in their jobs) until the returned function is called,
+// which returns the largest size seen.
 func (b *bench) watchSize(ctx context.Context, prefix string) func() int64 {
 	names, _ := remote.NewNames(prefix)
 	ctx, cancel := context.WithCancel(ctx)
@@ -576,7 +595,9 @@ func (b *bench) watchSize(ctx context.Context, prefix string) func() int64 {
 		defer t.Stop()
 		for {
 			if n, err := objectStoreSize(ctx, b.js, names.Files()); err == nil {
-				most = max(most, n)
+				if q, err := streamSize(ctx, b.js, names.JobStream()); err == nil {
+					most = max(most, n+q)
+				}
 			}
 			select {
 			case <-ctx.Done():

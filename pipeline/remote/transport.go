@@ -1,0 +1,114 @@
+package remote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// How bytes travel. Each object-store transfer costs several requests
+// and, to read, a consumer made and deleted on the server; a message
+// costs one publish. So small files ride in their job and results in one
+// message each; the object stores take only what does not fit.
+const (
+	// inlineLimit is the largest file sent in its job (base64 in JSON
+	// makes it a third larger).
+	inlineLimit = 256 << 10
+	// jobMaxSize bounds one job message: an inlined file and the rest.
+	jobMaxSize = 512 << 10
+	// headerRoom is left in a message for headers and the subject.
+	headerRoom = 16 << 10
+	// largeResultHeader, on a result message without a body, says the
+	// result is in the large-results bucket under the message's SHA-256.
+	largeResultHeader = "Normtag-Large-Result"
+)
+
+// inlineMax is the largest file sent in its job on a connection whose
+// server accepts messages of at most maxPayload bytes.
+func inlineMax(maxPayload int64) int64 {
+	return max(0, min(inlineLimit, (min(maxPayload, jobMaxSize)-headerRoom)*3/4))
+}
+
+// resultStream creates (or updates) the results stream.
+func resultStream(ctx context.Context, js jetstream.JetStream, n Names, replicas int) (jetstream.Stream, error) {
+	s, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:     n.ResultStream(),
+		Subjects: []string{n.ResultSubjects()},
+		// A document's latest result is the only one read.
+		MaxMsgsPerSubject: 1,
+		MaxAge:            resultTTL,
+		Storage:           jetstream.FileStorage,
+		Replicas:          replicas,
+		// Looking a result up is then one request to any replica.
+		AllowDirect: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create result stream %s: %w", n.ResultStream(), err)
+	}
+	return s, nil
+}
+
+// resultTransport stores and reads results: one message each, or an
+// object in the large-results bucket and a message pointing at it.
+type resultTransport struct {
+	names  Names
+	js     jetstream.JetStream
+	stream jetstream.Stream
+	large  jetstream.ObjectStore
+	// maxMsg is the largest result sent as one message.
+	maxMsg int
+}
+
+func newResultTransport(ctx context.Context, js jetstream.JetStream, n Names, stream jetstream.Stream, large jetstream.ObjectStore) *resultTransport {
+	return &resultTransport{names: n, js: js, stream: stream, large: large, maxMsg: int(js.Conn().MaxPayload()) - headerRoom}
+}
+
+// put stores an encoded result of the document sum. A large one is in
+// its bucket before the message that points at it is published.
+func (t *resultTransport) put(ctx context.Context, sum string, data []byte) error {
+	msg := &nats.Msg{Subject: t.names.ResultSubject(sum), Data: data}
+	if len(data) > t.maxMsg {
+		if _, err := t.large.PutBytes(ctx, sum, data); err != nil {
+			return fmt.Errorf("store large result %s: %w", sum[:12], err)
+		}
+		msg.Data = nil
+		msg.Header = nats.Header{largeResultHeader: []string{"1"}}
+	}
+	if _, err := t.js.PublishMsg(ctx, msg); err != nil {
+		return fmt.Errorf("publish result %s: %w", sum[:12], err)
+	}
+	return nil
+}
+
+// body returns a result message's encoded result, fetching it from the
+// large-results bucket when the message points there.
+func (t *resultTransport) body(ctx context.Context, sum string, header nats.Header, data []byte) ([]byte, error) {
+	if header.Get(largeResultHeader) == "" {
+		return data, nil
+	}
+	big, err := t.large.GetBytes(ctx, sum)
+	if err != nil {
+		return nil, fmt.Errorf("read large result %s: %w", sum[:12], err)
+	}
+	return big, nil
+}
+
+// latest returns the stored encoded result of the document sum, or nil
+// when there is none.
+func (t *resultTransport) latest(ctx context.Context, sum string) ([]byte, error) {
+	m, err := t.stream.GetLastMsgForSubject(ctx, t.names.ResultSubject(sum))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	data, err := t.body(ctx, sum, m.Header, m.Data)
+	if errors.Is(err, jetstream.ErrObjectNotFound) {
+		return nil, nil // expired meanwhile: as if there were none
+	}
+	return data, err
+}

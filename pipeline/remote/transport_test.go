@@ -1,0 +1,87 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// TestResultTooLargeForAMessageGoesThroughItsBucket stores one result
+// that fits a message and one that does not, on a real server, and reads
+// both back as they were; a document without a result reads as none.
+func TestResultTooLargeForAMessageGoesThroughItsBucket(t *testing.T) {
+	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Start()
+	if !s.ReadyForConnections(10 * time.Second) {
+		t.Fatal("NATS server not ready")
+	}
+	defer s.Shutdown()
+	nc, err := nats.Connect(s.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	n, _ := NewNames("t")
+	stream, err := resultStream(ctx, js, n, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	large, err := js.CreateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: n.LargeResults()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := newResultTransport(ctx, js, n, stream, large)
+	tr.maxMsg = 1000
+	small, big := bytes.Repeat([]byte("s"), 1000), bytes.Repeat([]byte("b"), 1001)
+	sumSmall, sumBig := strings.Repeat("a", 64), strings.Repeat("b", 64)
+	if err := tr.put(ctx, sumSmall, small); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.put(ctx, sumBig, big); err != nil {
+		t.Fatal(err)
+	}
+	for sum, want := range map[string][]byte{sumSmall: small, sumBig: big} {
+		got, err := tr.latest(ctx, sum)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("result %s: read %d bytes (%v), want the %d stored", sum[:4], len(got), err, len(want))
+		}
+	}
+	m, err := stream.GetLastMsgForSubject(ctx, n.ResultSubject(sumBig))
+	if err != nil || len(m.Data) != 0 || m.Header.Get(largeResultHeader) == "" {
+		t.Errorf("the large result's message should be an empty pointer: %d bytes, header %v (%v)", len(m.Data), m.Header, err)
+	}
+	if _, err := large.GetInfo(ctx, sumSmall); err == nil {
+		t.Error("a result that fits a message was also put in the bucket")
+	}
+	if got, err := tr.latest(ctx, strings.Repeat("c", 64)); got != nil || err != nil {
+		t.Errorf("a document without a result read as %d bytes (%v)", len(got), err)
+	}
+}
+
+func TestInlineMaxFitsTheServersMessages(t *testing.T) {
+	for _, payload := range []int64{1 << 20, 64 << 20, 128 << 10, 8 << 10} {
+		got := inlineMax(payload)
+		// base64 grows by a third; the rest of the job and the headers
+		// fit in headerRoom.
+		if got < 0 || got > inlineLimit || got*4/3+headerRoom > max(min(payload, jobMaxSize), headerRoom) {
+			t.Errorf("inlineMax(%d) = %d: its job would not fit", payload, got)
+		}
+	}
+	if inlineMax(1<<20) != inlineLimit {
+		t.Errorf("with the default 1 MiB messages, files up to %d bytes should travel in their jobs, not %d", inlineLimit, inlineMax(1<<20))
+	}
+}
