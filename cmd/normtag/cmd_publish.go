@@ -10,9 +10,10 @@ func publishCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "publish",
 		Usage: "send the changes waiting in the data directory to its search replicas (`serve --follow`) and exit",
-		Description: "Writers run with --nats (ingest, retag) send their changes themselves; changes made without it\n" +
-			"(review judgements, a local ingest or --prune) wait in the store until a writer with --nats, or this\n" +
-			"command, sends them. The first publish of a corpus sends all of it.",
+		Description: "Writers run with --nats (ingest, retag) send their changes themselves once a replica follows the\n" +
+			"corpus; changes made without it (review judgements, a local ingest or --prune), and all changes of a\n" +
+			"corpus no replica followed yet, wait in the store until a writer with --nats, or this command, sends\n" +
+			"them. The first publish of a corpus sends all of it: run it once for the first replica of a corpus.",
 		Flags: append([]cli.Flag{dataFlag(), lockWaitFlag()},
 			natsFlags("NATS server URL(s) (required)")...),
 		Action: func(c *cli.Context) error {

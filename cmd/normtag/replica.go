@@ -20,28 +20,67 @@ const drainWait = 30 * time.Second
 
 // publishChanges sends the data directory's changes to its search
 // replicas while a writer run with --nats works: the ones it makes and
-// any an earlier writer without --nats left in the store. stop sends
-// what is left and stops.
+// any an earlier writer without --nats left in the store. It starts once
+// the corpus is followed (replica.Followed): a corpus no replica ever
+// read keeps its changes in the store, and a replica that starts reading
+// during the run gets them within followPoll. stop sends what is left
+// and stops.
 func publishChanges(c *cli.Context, d *datadir.Dir, names *remote.Names, conn *remoteConn, log *slog.Logger) (stop func(), err error) {
-	pub, err := newPublisher(c, d, names, conn, log)
+	followed, err := replica.Followed(c.Context, conn.js, *names, replicasFlag(c))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("publish changes to search replicas: %w", err)
 	}
 	ctx, cancel := context.WithCancel(c.Context)
 	done := make(chan struct{})
+	var pub *replica.Publisher
+	start := func() error {
+		var err error
+		pub, err = newPublisher(c, d, names, conn, log)
+		return err
+	}
+	if followed {
+		if err := start(); err != nil {
+			cancel()
+			return nil, err
+		}
+	}
 	go func() {
 		defer close(done)
+		for pub == nil {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(followPoll):
+			}
+			if ok, err := replica.Followed(ctx, conn.js, *names, replicasFlag(c)); err != nil || !ok {
+				continue
+			}
+			if err := start(); err != nil {
+				log.Warn("publish changes to search replicas", "err", err)
+				pub = nil
+				continue
+			}
+			log.Info("a search replica follows the corpus: sending it the changes")
+		}
 		pub.Run(ctx)
 	}()
 	return func() {
 		cancel()
 		<-done
+		if pub == nil {
+			log.Debug("no search replica follows the corpus: its changes wait in the store (normtag publish sends them)")
+			return
+		}
 		left, err := pub.Drain(c.Context, drainWait)
 		if err != nil || left > 0 {
 			log.Warn("changes not yet sent to search replicas wait in the store for the next writer run with --nats", "changes", left, "err", err)
 		}
 	}, nil
 }
+
+// followPoll is how often a writer run with --nats that has no replica
+// looks for one.
+const followPoll = 500 * time.Millisecond
 
 // newPublisher turns on the data directory's change feed and readies
 // the change stream.

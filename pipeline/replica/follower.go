@@ -112,6 +112,11 @@ func (f *Follower) Run(ctx context.Context) error {
 		}
 		cursor = 0
 	}
+	if info.State.Msgs == 0 {
+		// A writer sends its corpus only once a replica reads the
+		// stream (Followed): this one now does.
+		f.log.Info("the change stream is empty: the writer sends the corpus within a second if it is running with --nats, else on its next run with --nats or with `normtag publish --data DIR --nats URL`", "stream", f.opts.Names.ChangeStream())
+	}
 	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
 	if cursor > 0 {
 		cfg = jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: cursor + 1}

@@ -83,6 +83,24 @@ func NewPublisher(ctx context.Context, js jetstream.JetStream, st *sqlite.Store,
 	return p, nil
 }
 
+// Followed reports whether the corpus's change stream is wanted: it holds
+// changes (replicas followed it and come back to it) or a replica reads
+// it now. It creates the stream when there is none, so that a replica
+// started later finds it and shows it is there by reading it. A corpus no
+// replica ever followed need not spend its writer's time on the feed:
+// its changes wait in the store (see NewPublisher) until one does.
+func Followed(ctx context.Context, js jetstream.JetStream, n remote.Names, replicas int) (bool, error) {
+	stream, err := changeStream(ctx, js, n, replicas)
+	if err != nil {
+		return false, err
+	}
+	info, err := stream.Info(ctx)
+	if err != nil {
+		return false, fmt.Errorf("stream %s: %w", n.ChangeStream(), err)
+	}
+	return info.State.Msgs > 0 || info.State.Consumers > 0, nil
+}
+
 // Run publishes the change feed until ctx ends, reading it every Poll.
 // Errors reaching NATS are logged and retried: the feed keeps what was
 // not sent.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,6 +21,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/normtag/normtag/corpus/sqlite"
 	"github.com/normtag/normtag/internal/pdfgen"
@@ -382,8 +385,8 @@ func TestReplicaShowsRetaggedTags(t *testing.T) {
 	coordinator := filepath.Join(t.TempDir(), "coordinator")
 	replicaDir := filepath.Join(t.TempDir(), "replica")
 	startBackground(t, bin, "worker", "--nats", natsURL, "--workers", "1")
-	run(t, bin, "ingest", "--quiet", "--data", coordinator, "--nats", natsURL, src)
 	r := startReplica(t, bin, natsURL, replicaDir)
+	run(t, bin, "ingest", "--quiet", "--data", coordinator, "--nats", natsURL, src)
 	watchLag(t, coordinator, r, paths)
 	if n := hits(r.base, word, "k"); n != 0 {
 		t.Fatalf("before the retag, %d passages with %s carry norm (k)", n, word)
@@ -435,6 +438,32 @@ func TestReplicaShowsRetaggedTags(t *testing.T) {
 	sameCorpus(t, bin, coordinator, replicaDir)
 }
 
+// changesInStream is the number of messages in the change stream.
+func changesInStream(t *testing.T, natsURL string) int {
+	t.Helper()
+	nc, err := nats.Connect(natsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := js.Stream(context.Background(), "normtag_changes")
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return 0
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Info(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(info.State.Msgs)
+}
+
 // A replica killed (SIGKILL) while it applies a stream and started again
 // resumes where its store says it stopped: in the end it holds what the
 // coordinator holds, nothing twice, and its index agrees with its store.
@@ -481,8 +510,11 @@ func TestReplicaKilledMidStreamResumes(t *testing.T) {
 	run(t, bin, "check", "--data", replicaDir)
 }
 
-// A replica started on an empty data directory after the corpus was
-// built (and a document deleted from it) replays the stream and holds
+// A corpus no replica follows costs its writer no publishing: its
+// changes wait in the store. A replica started on an empty data
+// directory after the corpus was built (and a document deleted from it)
+// has it once the writer publishes (`normtag publish`, or any writer run
+// with --nats: the replica reads the stream, so it is sent), and holds
 // the same corpus, without the deleted document.
 func TestFreshReplicaCatchesUp(t *testing.T) {
 	bin := binary(t)
@@ -495,8 +527,19 @@ func TestFreshReplicaCatchesUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	run(t, bin, "ingest", "--quiet", "--prune", "--data", coordinator, "--nats", natsURL, src)
+	if n := changesInStream(t, natsURL); n != 0 {
+		t.Fatalf("with no replica, the writer published %d changes", n)
+	}
 	replicaDir := filepath.Join(t.TempDir(), "replica")
 	r := startReplica(t, bin, natsURL, replicaDir)
+	time.Sleep(time.Second)
+	if n := hits(r.base, marker(3), ""); n > 0 {
+		t.Fatalf("the replica found a document nobody published (%d)", n)
+	}
+	if out := run(t, bin, "publish", "--data", coordinator, "--nats", natsURL); !strings.HasPrefix(out, "8 change(s) sent") {
+		// Seven documents and the failures table.
+		t.Fatalf("publish: %s", out)
+	}
 	sameCorpus(t, bin, coordinator, replicaDir)
 	if n := hits(r.base, marker(2), ""); n != 0 {
 		t.Fatalf("the deleted document is found %d times on the replica", n)
