@@ -5,7 +5,8 @@
 # against a local ingest of the same files with the same parallelism (two
 # extraction processes), measured in the same run: each run's wall time
 # and the pages/s ratio remote/local (issue 17 asks for >= 0.85 on a
-# 2-core machine).
+# 2-core machine); first over generated documents, then over each DIR
+# with --ocr never on both sides.
 #
 # scale: the README's scaling model (go run ./bench/nats/scale -h says
 # how): pages per worker-CPU-second of one worker process with
@@ -22,7 +23,7 @@
 # network needed once the module cache has it).
 #
 # Usage: bench/nats/run.sh [DIR...]
-#   DIR   folders of real documents for the scale part (default:
+#   DIR   folders of real documents for both parts (default:
 #         ../shared/corpora/policy when it exists)
 # Environment: N=300 generated documents; REPEAT=3 runs of each side of
 # the overhead part and commit-only runs per set; JOIN=10 generated text
@@ -53,38 +54,56 @@ go build -o "$work/gen" ./bench/ingest/gen
 go build -o "$work/scale" ./bench/nats/scale
 
 if [[ " $PARTS " == *" overhead "* ]]; then
-	echo "== overhead: coordinator + 2 workers (--workers 1) vs local ingest --workers 2, $N generated documents"
-	"$work/gen" -n "$N" -out "$work/docs" >/dev/null
 	port=$((20000 + RANDOM % 20000))
 	"$work/nats-server" -js -a 127.0.0.1 -p "$port" -sd "$work/js" >"$work/nats.log" 2>&1 &
-	pids+=($!)
+	nats_pid=$!
+	pids+=("$nats_pid")
 	url="nats://127.0.0.1:$port"
 	sleep 1
 
 	secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>>"$work/errors.log" || [ $? = 1 ] || { cat "$work/errors.log" >&2; return 1; }; e=$(date +%s.%N); echo "$e - $s" | bc; }
 	pages() { "$work/normtag" stats --data "$1" --format json | sed -n 's/.*"pages": *\([0-9]*\).*/\1/p' | head -1; }
-
-	printf '%-4s %10s %10s %8s %s\n' run local_s remote_s ratio load
-	for r in $(seq "$REPEAT"); do
-		rm -rf "$work/local" "$work/remote"
-		tl=$(secs "$work/normtag" ingest --quiet --workers 2 --data "$work/local" "$work/docs")
-		# A fresh prefix per run: no result of an earlier run is reused.
-		for i in 1 2; do
-			"$work/normtag" worker --nats "$url" --nats-prefix "bench$r" --workers 1 2>"$work/worker$r-$i.log" &
-			pids+=($!)
+	runs=0
+	# overhead DOCS [FLAG...]: REPEAT runs of each side over DOCS, both
+	# sides given the same flags.
+	overhead() {
+		local docs=$1 r tl tr pl pr w wpids
+		shift
+		printf '%-4s %10s %10s %8s %s\n' run local_s remote_s ratio load
+		for r in $(seq "$REPEAT"); do
+			runs=$((runs + 1))
+			rm -rf "$work/local" "$work/remote"
+			tl=$(secs "$work/normtag" ingest --quiet --workers 2 "$@" --data "$work/local" "$docs")
+			# A fresh prefix per run: no result of an earlier run is reused.
+			wpids=()
+			for w in 1 2; do
+				"$work/normtag" worker --nats "$url" --nats-prefix "bench$runs" --workers 1 2>"$work/worker$runs-$w.log" &
+				wpids+=($!)
+			done
+			pids+=("${wpids[@]}")
+			tr=$(secs "$work/normtag" ingest --quiet "$@" --data "$work/remote" --nats "$url" --nats-prefix "bench$runs" "$docs")
+			# The workers of a run stop with it: the next local run
+			# measures on a machine without them.
+			kill "${wpids[@]}" 2>/dev/null || true
+			wait "${wpids[@]}" 2>/dev/null || true
+			pl=$(pages "$work/local"); pr=$(pages "$work/remote")
+			[ "$pl" = "$pr" ] || { echo "page counts differ: local $pl, remote $pr" >&2; exit 1; }
+			# pages/s ratio remote/local = local time / remote time (same pages).
+			printf '%-4s %10.2f %10.2f %8.2f %s\n' "$r" "$tl" "$tr" "$(echo "$tl / $tr" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
 		done
-		tr=$(secs "$work/normtag" ingest --quiet --data "$work/remote" --nats "$url" --nats-prefix "bench$r" "$work/docs")
-		pl=$(pages "$work/local"); pr=$(pages "$work/remote")
-		[ "$pl" = "$pr" ] || { echo "page counts differ: local $pl, remote $pr" >&2; exit 1; }
-		# pages/s ratio remote/local = local time / remote time (same pages).
-		printf '%-4s %10.2f %10.2f %8.2f %s\n' "$r" "$tl" "$tr" "$(echo "$tl / $tr" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
+		echo "pages per run: $pl; machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
+	}
+
+	echo "== overhead: coordinator + 2 workers (--workers 1) vs local ingest --workers 2, $N generated documents"
+	"$work/gen" -n "$N" -out "$work/docs" >/dev/null
+	overhead "$work/docs"
+	for dir in "${dirs[@]}"; do
+		echo
+		echo "== overhead: the same, $dir (--ocr never on both sides)"
+		overhead "$dir" --ocr never
 	done
-	echo "pages per run: $pl; documents: $N; machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
-	# The workers of the overhead part stop here: the scale part measures
-	# on a machine without them.
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	pids=()
+	kill "$nats_pid" 2>/dev/null || true
+	wait "$nats_pid" 2>/dev/null || true
 	echo
 fi
 

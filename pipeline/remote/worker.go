@@ -81,6 +81,8 @@ func NewWorker(nc *nats.Conn, js jetstream.JetStream, opts WorkerOptions) *Worke
 // create the queue if there is none yet.
 func (w *Worker) Run(ctx context.Context) error {
 	defer w.closePools()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	go w.heartbeat(ctx)
 	// Retag jobs (retag_worker.go) have a queue of their own.
 	retagStopped := w.serveRetag(ctx)
@@ -98,9 +100,18 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.log.Info("worker ready", "id", w.opts.ID, "queue", w.opts.Names.JobStream(), "jobs at once", w.opts.Workers)
 	var wg sync.WaitGroup
 	for range w.opts.Workers {
+		// Each slot copies the files it extracts into a folder of its
+		// own, made once rather than per job.
+		dir, err := os.MkdirTemp(w.opts.TempDir, "normtag-jobs-")
+		if err != nil {
+			cancel()
+			wg.Wait()
+			return fmt.Errorf("temporary folder: %w", err)
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer os.RemoveAll(dir)
 			for ctx.Err() == nil {
 				msg, err := cons.Next(jetstream.FetchMaxWait(2 * time.Second))
 				if err != nil {
@@ -110,7 +121,7 @@ func (w *Worker) Run(ctx context.Context) error {
 					}
 					continue
 				}
-				w.serve(ctx, msg, maxDeliver, wait)
+				w.serve(ctx, msg, dir, maxDeliver, wait)
 			}
 		}()
 	}
@@ -165,7 +176,7 @@ func (w *Worker) heartbeat(ctx context.Context) {
 const heartbeatEvery = 2 * time.Second
 
 // serve runs one job and acknowledges it once its result is stored.
-func (w *Worker) serve(ctx context.Context, msg jetstream.Msg, maxDeliver int, wait time.Duration) {
+func (w *Worker) serve(ctx context.Context, msg jetstream.Msg, dir string, maxDeliver int, wait time.Duration) {
 	var job Job
 	if err := json.Unmarshal(msg.Data(), &job); err != nil || len(job.SHA256) != 64 {
 		w.log.Error("dropping a malformed job", "err", err)
@@ -194,7 +205,7 @@ func (w *Worker) serve(ctx context.Context, msg jetstream.Msg, maxDeliver int, w
 			Detail: fmt.Sprintf("%s: %d worker processes ended while extracting it", job.Name, meta.NumDelivered-1)}
 	} else {
 		workerTestHook(job.Name)
-		res, err = w.keepAlive(ctx, msg, wait, func() (*Result, error) { return w.analyse(ctx, job) })
+		res, err = w.keepAlive(ctx, msg, wait, func() (*Result, error) { return w.analyse(ctx, job, dir) })
 		if err != nil {
 			// Not the file's fault (the worker is stopping, NATS is
 			// unreachable): another delivery will do it.
@@ -253,9 +264,10 @@ func (w *Worker) keepAlive(ctx context.Context, msg jetstream.Msg, wait time.Dur
 	return f()
 }
 
-// analyse extracts and analyses one file as a local ingest does. Errors
-// are those that are not the file's: the job should run again.
-func (w *Worker) analyse(ctx context.Context, job Job) (*Result, error) {
+// analyse extracts and analyses one file as a local ingest does, copying
+// it into dir first unless it is read in place (--shared-fs). Errors are
+// those that are not the file's: the job should run again.
+func (w *Worker) analyse(ctx context.Context, job Job, dir string) (*Result, error) {
 	tagger, err := w.tagger(ctx, job.Rules)
 	if err != nil {
 		return nil, err
@@ -266,14 +278,17 @@ func (w *Worker) analyse(ctx context.Context, job Job) (*Result, error) {
 	}
 	path := job.Path
 	if path == "" {
-		dir, err := os.MkdirTemp(w.opts.TempDir, "normtag-job-")
-		if err != nil {
-			return nil, fmt.Errorf("temporary folder: %w", err)
-		}
-		defer os.RemoveAll(dir)
 		// The copy keeps the file's base name: formats that cannot be
 		// sniffed (Markdown) are told by it.
-		path = filepath.Join(dir, filepath.Base(job.Name))
+		base := filepath.Base(job.Name)
+		if base == "." || base == ".." || base == string(filepath.Separator) {
+			base = "file"
+		}
+		path = filepath.Join(dir, base)
+		// One left by a job this slot gave up on would be taken for
+		// this one's.
+		_ = os.Remove(path)
+		defer os.Remove(path)
 		if err := w.fetch(ctx, job, path); err != nil {
 			return nil, err
 		}
