@@ -137,11 +137,10 @@ func (p *Publisher) Publish(ctx context.Context) (int, error) {
 		if err != nil || len(entries) == 0 {
 			return n, err
 		}
-		for i, e := range entries {
-			if err := p.publishOne(ctx, e); err != nil {
-				// What was sent is recorded; the rest is tried again.
-				return n + i, errors.Join(err, p.st.ChangesSent(ctx, entries[:i]))
-			}
+		sent, err := p.publishBatch(ctx, entries)
+		if err != nil {
+			// What was sent is recorded; the rest is tried again.
+			return n + sent, errors.Join(err, p.st.ChangesSent(ctx, entries[:sent]))
 		}
 		if err := p.st.ChangesSent(ctx, entries); err != nil {
 			return n, err
@@ -149,6 +148,48 @@ func (p *Publisher) Publish(ctx context.Context) (int, error) {
 		n += len(entries)
 		p.sent += len(entries)
 	}
+}
+
+// ackWait bounds the wait for the stream's acknowledgements of a batch.
+const ackWait = 30 * time.Second
+
+// publishBatch publishes the entries' states without waiting for each
+// acknowledgement before sending the next, then waits for them in order;
+// it returns how many of the first entries the stream acknowledged.
+// Entries of one batch have distinct keys, each on its own subject, so
+// the order the stream stores them in does not matter.
+func (p *Publisher) publishBatch(ctx context.Context, entries []sqlite.FeedEntry) (int, error) {
+	acks := make([]jetstream.PubAckFuture, 0, len(entries))
+	var err error
+	for _, e := range entries {
+		var msg *nats.Msg
+		if msg, err = p.message(ctx, e); err != nil {
+			break
+		}
+		// The id names this entry of the feed: a publish retried after
+		// a crash is stored once, while a later change of the same
+		// document, even back to an earlier state, is a new entry.
+		f, perr := p.js.PublishMsgAsync(msg, jetstream.WithMsgID(fmt.Sprintf("%s-%d", p.source, e.Seq)))
+		if perr != nil {
+			err = fmt.Errorf("publish change of %s: %w", e.Key, perr)
+			break
+		}
+		acks = append(acks, f)
+	}
+	timeout := time.NewTimer(ackWait)
+	defer timeout.Stop()
+	for i, f := range acks {
+		select {
+		case <-f.Ok():
+		case aerr := <-f.Err():
+			return i, errors.Join(err, fmt.Errorf("publish change of %s: %w", entries[i].Key, aerr))
+		case <-ctx.Done():
+			return i, errors.Join(err, ctx.Err())
+		case <-timeout.C:
+			return i, errors.Join(err, fmt.Errorf("publish change of %s: no acknowledgement in %s", entries[i].Key, ackWait))
+		}
+	}
+	return len(acks), err
 }
 
 // Pending counts the changes not yet sent.
@@ -182,46 +223,40 @@ func (p *Publisher) Drain(ctx context.Context, wait time.Duration) (int, error) 
 	return left, err
 }
 
-// publishOne reads one key's current state and publishes it.
-func (p *Publisher) publishOne(ctx context.Context, e sqlite.FeedEntry) error {
+// message reads one key's current state and returns the message that
+// publishes it, storing it in the large-changes bucket first when it is
+// too large for one message.
+func (p *Publisher) message(ctx context.Context, e sqlite.FeedEntry) (*nats.Msg, error) {
 	rec := &Record{Source: p.source, Key: e.Key}
 	if e.Key == sqlite.FailuresKey {
 		fs, err := p.st.Failures(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rec.Failures = fs
 	} else {
 		st, err := p.st.DocumentState(ctx, e.Key)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rec.State = st
 	}
 	data, err := encodeRecord(rec)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	switch {
 	case rec.State == nil && e.Key != sqlite.FailuresKey:
 		// A deletion is small; the state it ends may have been large.
 		if err := p.deleteLarge(ctx, e.Key); err != nil {
-			return err
+			return nil, err
 		}
 	case len(data) > p.opts.MaxMessage:
 		if data, err = p.putLarge(ctx, rec, data); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	// The id names this entry of the feed: a publish retried after a
-	// crash is stored once, while a later change of the same document,
-	// even back to an earlier state, is a new entry.
-	id := fmt.Sprintf("%s-%d", p.source, e.Seq)
-	_, err = p.js.PublishMsg(ctx, &nats.Msg{Subject: p.opts.Names.ChangeSubject(e.Key), Data: data}, jetstream.WithMsgID(id))
-	if err != nil {
-		return fmt.Errorf("publish change of %s: %w", e.Key, err)
-	}
-	return nil
+	return &nats.Msg{Subject: p.opts.Names.ChangeSubject(e.Key), Data: data}, nil
 }
 
 // putLarge stores a record too large for a message in the large-changes
