@@ -38,6 +38,16 @@ func describeCover(ctx context.Context, doc *corpus.Document, data []byte, cover
 		// the cost of every scanned document.
 		return
 	}
+	if c.Langs == "" {
+		// The cover is in the language of the text layer, nearly
+		// always: read it in that one pack, once, where detection would
+		// cost a script pass and, for a document not in the first
+		// installed language, a second reading of the whole page (three
+		// Tesseract runs instead of one on a French cover).
+		if pack := textLayerPack(doc, nil, c.Installed); pack != "" {
+			c.Langs = pack
+		}
+	}
 	d, err := ocr.Open(ctx, c, data, opts.Password)
 	if err != nil {
 		slog.Debug("cover not read by OCR", "file", doc.Path, "err", err)

@@ -7,10 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/internal/pdfgen"
 	"github.com/normtag/normtag/internal/scanpdf"
 	"github.com/normtag/normtag/pipeline/extract/ocr"
@@ -152,5 +155,63 @@ func TestScanReadOnce(t *testing.T) {
 		if strings.TrimSpace(doc.Pages[0].Text) == "" {
 			t.Errorf("%s: the scan was not read", lang)
 		}
+	}
+}
+
+// TestCoverReadInTextLanguage: without --ocr-lang, a cover is read in
+// the language of the document's text layer, by one run of Tesseract:
+// no script detection, and no first reading in English of a French
+// cover that the function words would then send back for a second.
+func TestCoverReadInTextLanguage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping: OCR takes seconds per page")
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("skipping: the recording wrapper is a shell script")
+	}
+	c, err := ocr.Find(context.Background(), ocr.Auto, "")
+	if err != nil || !c.Ready() || !slices.Contains(c.Installed, "eng") || !slices.Contains(c.Installed, "fra") {
+		t.Skipf("skipping: OCR tools or the eng and fra packs absent (%v); %s", err, ocr.InstallHint)
+	}
+	// Tesseract behind a wrapper that records each run.
+	dir := t.TempDir()
+	runs := filepath.Join(dir, "runs")
+	wrapper := filepath.Join(dir, "tesseract")
+	script := "#!/bin/sh\necho \"$*\" >> '" + runs + "'\nexec '" + c.Tesseract + "' \"$@\"\n"
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c.Tesseract = wrapper
+	banner := bannerImage(t, c, []pdfgen.Line{
+		{Text: "Cadre de coopération", Size: 30},
+		{Text: "pour la sûreté portuaire", Size: 30},
+	}, 100, 200)
+	page := []pdfgen.Line{{Image: banner, DPI: 200}, {Text: ""}, {Text: "Genève, le 4 juin 2024", Size: 11}}
+	for range 2 {
+		page = append(page,
+			pdfgen.Line{Text: "Les États doivent coopérer pour la protection des infrastructures", Size: 11},
+			pdfgen.Line{Text: "critiques dans les ports et ne pas mener des activités qui leur", Size: 11},
+			pdfgen.Line{Text: "portent atteinte. Le présent cadre est une contribution du ministère", Size: 11},
+			pdfgen.Line{Text: "aux travaux du groupe de travail sur la sécurité des technologies.", Size: 11},
+		)
+	}
+	var pdf bytes.Buffer
+	if err := pdfgen.WriteStyled(&pdf, pdfgen.Info{}, [][]pdfgen.Line{page}); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Bytes(context.Background(), "cadre.pdf", pdf.Bytes(), Options{OCR: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Meta[corpus.TitleSource] != SourceOCR || !strings.Contains(strings.ToLower(doc.Title), "portuaire") {
+		t.Errorf("title %q (%s), want the cover's picture read by OCR", doc.Title, doc.Meta[corpus.TitleSource])
+	}
+	data, err := os.ReadFile(runs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(got) != 1 || !strings.Contains(got[0], "-l fra ") {
+		t.Errorf("Tesseract ran %d time(s) (%q), want once, in French", len(got), got)
 	}
 }
