@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"github.com/normtag/normtag/datadir"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/internal/batchgc"
 	"github.com/normtag/normtag/internal/safefile"
 	"github.com/normtag/normtag/internal/textcut"
@@ -79,8 +79,15 @@ type IngestOptions struct {
 	// Extractor parses files. Required: the CLI passes an isolate.Pool;
 	// pipeline.UnsafeInProcess is for trusted input only.
 	Extractor Extractor
-	Tagger    *tag.Tagger
-	Logger    *slog.Logger
+	// Tagger tags the passages of the documents extracted here.
+	Tagger *tag.Tagger
+	// LoadTagger, when Tagger is nil, gives the tagger; building one
+	// takes a while (tens of milliseconds for the built-in rules).
+	// Ingest finds the files and starts extracting them first, and waits
+	// for it before it tags the first document and before it writes
+	// anything: an error ends the run with nothing written.
+	LoadTagger func() (*tag.Tagger, error)
+	Logger     *slog.Logger
 	// OnResult, if set, is called once per input file, from one goroutine.
 	OnResult func(Result)
 	// OnStart, if set, is called once discovery knows how many files there are.
@@ -121,8 +128,9 @@ var ErrAnalyserUnavailable = errors.New("analyser unavailable")
 
 // localAnalyser extracts with the run's Extractor and tags in process.
 type localAnalyser struct {
-	ex          Extractor
-	tagger      *tag.Tagger
+	ex Extractor
+	// tagger waits for the run's tagger (see IngestOptions.LoadTagger).
+	tagger      func() (*tag.Tagger, error)
 	maxPassages int
 }
 
@@ -131,7 +139,11 @@ func (a localAnalyser) Analyse(ctx context.Context, c Candidate, _ string) (*cor
 	if err != nil {
 		return nil, err
 	}
-	if err := AnalyseExtracted(doc, a.tagger, c.Path, a.maxPassages); err != nil {
+	tagger, err := a.tagger()
+	if err != nil {
+		return nil, err // Ingest ends the run with it, storing nothing
+	}
+	if err := AnalyseExtracted(doc, tagger, c.Path, a.maxPassages); err != nil {
 		return nil, err
 	}
 	return doc, nil
@@ -162,7 +174,7 @@ type work struct {
 func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOptions) (*Summary, error) {
 	defer batchgc.Tune()()
 	start := time.Now()
-	if opts.Tagger == nil {
+	if opts.Tagger == nil && opts.LoadTagger == nil {
 		return nil, errors.New("ingest: no tagger")
 	}
 	if opts.Analyser == nil && opts.Extractor == nil {
@@ -172,46 +184,35 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
 	}
+	taggerReady := sync.OnceValues(func() (*tag.Tagger, error) {
+		if opts.Tagger != nil {
+			return opts.Tagger, nil
+		}
+		return opts.LoadTagger()
+	})
 	if opts.Analyser == nil {
-		opts.Analyser = localAnalyser{ex: opts.Extractor, tagger: opts.Tagger, maxPassages: opts.MaxPassages}
+		opts.Analyser = localAnalyser{ex: opts.Extractor, tagger: taggerReady, maxPassages: opts.MaxPassages}
 	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	sum := &Summary{Norms: map[string]int{}, RulesVersion: opts.Tagger.Version(), Failures: []corpus.Failure{}, MetadataWarnings: []SidecarWarning{}}
 	ixw, err := d.NewIndexWriter()
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{data: d, sum: sum, log: log, onResult: opts.OnResult, sidecars: newSidecars(func(sw SidecarWarning) {
-		log.Warn("metadata.csv: " + sw.String())
-		sum.MetadataWarnings = append(sum.MetadataWarnings, sw)
-	}), added: map[string]bool{}}
-	// Writes must not be torn by cancellation: a document whose extraction
-	// finished is committed whole.
-	wctx := context.WithoutCancel(ctx)
-	// Documents are stamped with the start of their run, the one a killed
-	// run began if this run resumes it, so that near-duplicates compare
-	// in the same order however the run was interrupted.
-	if w.runStart, err = d.Store.BeginIngestRun(ctx, time.Now()); err != nil {
-		return nil, err
-	}
-	if w.watches, err = watch.NewTracker(ctx, d); err != nil {
-		return nil, err
-	}
-	w.index = startIndexFeed(wctx, ixw)
 
+	// Finding the files and extracting them write nothing: they start
+	// before the tagger is ready and the run is begun, so that building
+	// the tagger overlaps the first extractions.
 	cands, failures := Discover(ctx, paths)
 	sortCandidates(cands)
 	copies := newCopyOrder(cands)
 	if opts.OnStart != nil {
 		opts.OnStart(len(cands) + len(failures))
 	}
-	for _, f := range failures {
-		w.fail(wctx, Candidate{Path: f.Path}, "", &corpus.Error{Reason: f.Reason, Err: errors.New(f.Detail)})
-	}
-
+	runCtx, cancelRun := context.WithCancel(ctx)
+	defer cancelRun()
 	jobs := make(chan Candidate)
 	// Room for a few documents per worker: while the writer commits a
 	// batch (and pauses for readers between two), workers go on
@@ -224,7 +225,7 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 		go func() {
 			defer wg.Done()
 			for c := range jobs {
-				out <- process(ctx, d, c, opts, copies.hashed)
+				out <- process(runCtx, d, c, opts, copies.hashed)
 			}
 		}()
 	}
@@ -233,12 +234,46 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 		for _, c := range cands {
 			select {
 			case jobs <- c:
-			case <-ctx.Done():
+			case <-runCtx.Done():
 				return
 			}
 		}
 	}()
 	go func() { wg.Wait(); close(out) }()
+	// abort ends a run that failed before its first write: extractions
+	// in flight are cancelled and waited for.
+	abort := func(err error) (*Summary, error) {
+		cancelRun()
+		for range out {
+		}
+		return nil, err
+	}
+
+	tagger, err := taggerReady()
+	if err != nil {
+		return abort(err)
+	}
+	sum := &Summary{Norms: map[string]int{}, RulesVersion: tagger.Version(), Failures: []corpus.Failure{}, MetadataWarnings: []SidecarWarning{}}
+	w := &writer{data: d, sum: sum, log: log, onResult: opts.OnResult, sidecars: newSidecars(func(sw SidecarWarning) {
+		log.Warn("metadata.csv: " + sw.String())
+		sum.MetadataWarnings = append(sum.MetadataWarnings, sw)
+	}), added: map[string]bool{}}
+	// Writes must not be torn by cancellation: a document whose extraction
+	// finished is committed whole.
+	wctx := context.WithoutCancel(ctx)
+	// Documents are stamped with the start of their run, the one a killed
+	// run began if this run resumes it, so that near-duplicates compare
+	// in the same order however the run was interrupted.
+	if w.runStart, err = d.Store.BeginIngestRun(ctx, time.Now()); err != nil {
+		return abort(err)
+	}
+	if w.watches, err = watch.NewTracker(ctx, d); err != nil {
+		return abort(err)
+	}
+	w.index = startIndexFeed(wctx, ixw)
+	for _, f := range failures {
+		w.fail(wctx, Candidate{Path: f.Path}, "", &corpus.Error{Reason: f.Reason, Err: errors.New(f.Detail)})
+	}
 
 	var werr error
 	for item := range out {

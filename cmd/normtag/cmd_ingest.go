@@ -19,6 +19,7 @@ import (
 	"github.com/normtag/normtag/pipeline/extract"
 	"github.com/normtag/normtag/pipeline/isolate"
 	"github.com/normtag/normtag/pipeline/remote"
+	"github.com/normtag/normtag/pipeline/tag"
 )
 
 // analyser is ingest's extraction: the coordinator's workers with --nats,
@@ -99,11 +100,13 @@ func ingestCommand() *cli.Command {
 			}
 			defer d.Close()
 			if rs == nil {
-				if rs, err = rulesFor(c, d); err != nil {
+				if rs, err = rememberedRules(c, d); err != nil {
 					return err
 				}
 			}
-			tagger := rs.tagger
+			// Still nil: the built-in rules, whose tagger prebuildBuiltin
+			// is building. Ingest starts extracting meanwhile and waits
+			// for it before it tags or writes anything.
 			// With --json, status lines, errors and the summary are JSON
 			// lines on standard output, as restic prints them; errors also
 			// go to standard error as for people.
@@ -136,6 +139,10 @@ func ingestCommand() *cli.Command {
 			}
 			defer pool.Close()
 			workers := c.Int("workers")
+			if c.String("nats") == "" {
+				// The children start while the tagger is built.
+				pool.Warm(workers)
+			}
 			var coord *remote.Coordinator
 			if c.String("nats") != "" {
 				names, conn, err := natsConnect(c, "coordinator")
@@ -148,6 +155,11 @@ func ingestCommand() *cli.Command {
 					return err
 				}
 				defer stopPublishing()
+				if rs == nil {
+					if rs, err = readRules(""); err != nil {
+						return err
+					}
+				}
 				var stop func()
 				coord, stop, err = startCoordinator(c, names, conn, rs, remote.Limits{
 					MaxFileSize: c.Int64("max-file-size"), MaxTextSize: c.Int64("max-text-size"), MaxPassages: c.Int("max-passages"),
@@ -165,7 +177,8 @@ func ingestCommand() *cli.Command {
 				Workers:     workers,
 				Analyser:    analyser(coord),
 				Extractor:   pool,
-				Tagger:      tagger,
+				Tagger:      rs.taggerOrNil(),
+				LoadTagger:  func() (*tag.Tagger, error) { return loadTagger(builtinRules) },
 				Logger:      log,
 				Prune:       c.Bool("prune"),
 				RetryFailed: c.Bool("retry-failed"),

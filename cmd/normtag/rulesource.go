@@ -51,6 +51,14 @@ type ruleSet struct {
 	remembered bool
 }
 
+// taggerOrNil is the set's tagger; nil for a nil set.
+func (r *ruleSet) taggerOrNil() *tag.Tagger {
+	if r == nil {
+		return nil
+	}
+	return r.tagger
+}
+
 // builtin reports whether these are the embedded rules, also when a file
 // holds exactly them (a `rules dump` not edited).
 func (r *ruleSet) builtin() bool {
@@ -86,12 +94,19 @@ func rulesFor(c *cli.Context, d *datadir.Dir) (*ruleSet, error) {
 	if c.IsSet("rules") {
 		return readRules(c.String("rules"))
 	}
-	mem, err := d.RememberedRules(c.Context)
-	if err != nil {
-		return nil, err
+	rs, err := rememberedRules(c, d)
+	if rs != nil || err != nil {
+		return rs, err
 	}
-	if mem == nil {
-		return readRules("")
+	return readRules("")
+}
+
+// rememberedRules is rulesFor's choice when the data directory remembers
+// rules (said in one line on stderr), else nil.
+func rememberedRules(c *cli.Context, d *datadir.Dir) (*ruleSet, error) {
+	mem, err := d.RememberedRules(c.Context)
+	if err != nil || mem == nil {
+		return nil, err
 	}
 	t, err := tag.Load(mem.Data)
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/normtag/normtag/corpus"
@@ -90,8 +91,15 @@ type Pool struct {
 	jobs      *jobs
 	slots     chan struct{}
 	mu        sync.Mutex
-	idle      []*child
-	closed    bool
+	// ready is signalled when a child started ahead (Warm) is ready or
+	// failed to start.
+	ready  *sync.Cond
+	idle   []*child
+	closed bool
+	// warming counts the children Warm is starting.
+	warming int
+	// started counts the children started, for tests.
+	started atomic.Int32
 }
 
 // NewPool prepares a pool; children start on first use.
@@ -119,7 +127,40 @@ func NewPool(opts Options) (*Pool, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Pool{opts: opts, log: log, handshake: defaultHandshakeTimeout, jobs: j, slots: make(chan struct{}, opts.Workers)}, nil
+	p := &Pool{opts: opts, log: log, handshake: defaultHandshakeTimeout, jobs: j, slots: make(chan struct{}, opts.Workers)}
+	p.ready = sync.NewCond(&p.mu)
+	return p, nil
+}
+
+// Warm starts n children (at most Workers) in the background, so that
+// the first extractions find them started: a child's start (the
+// executable's start, the handshake) then overlaps whatever the caller
+// does before its first extraction. A child that fails to start is
+// logged at debug level; the extraction that needs it starts one
+// itself, and reports the error if that fails too.
+func (p *Pool) Warm(n int) {
+	n = min(n, p.opts.Workers)
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	p.warming += n
+	p.mu.Unlock()
+	for range n {
+		go func() {
+			c, err := p.start(context.Background())
+			p.mu.Lock()
+			p.warming--
+			if err != nil {
+				p.log.Debug("start an extraction child ahead", "err", err)
+			} else {
+				p.idle = append(p.idle, c) // Close stops it if the pool is closed
+			}
+			p.mu.Unlock()
+			p.ready.Broadcast()
+		}()
+	}
 }
 
 // child is one running extraction process.
@@ -158,6 +199,7 @@ func (p *Pool) start(ctx context.Context) (*child, error) {
 		respW.Close()
 		return nil, fmt.Errorf("isolate: temporary directory: %w", err)
 	}
+	p.started.Add(1)
 	cmd := exec.Command(p.opts.Executable, ChildCommand)
 	cmd.Env = append(os.Environ(), "TMPDIR="+scratch, "TMP="+scratch, "TEMP="+scratch)
 	c := &child{cmd: cmd, in: reqW, stderr: &tail{max: 4096}, done: make(chan struct{})}
@@ -376,15 +418,24 @@ func lastLine(s string) string {
 
 func (p *Pool) get(ctx context.Context) (*child, error) {
 	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		return nil, errors.New("isolate: pool closed")
-	}
-	if n := len(p.idle); n > 0 {
-		c := p.idle[n-1]
-		p.idle = p.idle[:n-1]
-		p.mu.Unlock()
-		return c, nil
+	for {
+		if p.closed {
+			p.mu.Unlock()
+			return nil, errors.New("isolate: pool closed")
+		}
+		if n := len(p.idle); n > 0 {
+			c := p.idle[n-1]
+			p.idle = p.idle[:n-1]
+			p.mu.Unlock()
+			return c, nil
+		}
+		if p.warming == 0 {
+			break
+		}
+		// A child Warm is starting will be idle sooner than a new one
+		// would be, and a new one would be one child too many. The wait
+		// is bounded by the handshake's time limit.
+		p.ready.Wait()
 	}
 	p.mu.Unlock()
 	return p.start(ctx)
@@ -416,6 +467,9 @@ func (c *child) stop() {
 func (p *Pool) Close() error {
 	p.mu.Lock()
 	p.closed = true
+	for p.warming > 0 {
+		p.ready.Wait() // the children Warm starts end up idle, stopped below
+	}
 	idle := p.idle
 	p.idle = nil
 	p.mu.Unlock()

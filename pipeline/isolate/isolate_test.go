@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -157,6 +158,57 @@ func TestNoChildLeftAfterClose(t *testing.T) {
 	out, _ := exec.Command("pgrep", "-f", exe).Output()
 	for _, pid := range strings.Fields(string(out)) {
 		t.Errorf("child process %s still running", pid)
+	}
+}
+
+// TestWarmChildrenServeFirstExtractions: children started ahead serve
+// the first extractions, which start no more of them, and a pool closed
+// while they start leaves none running.
+func TestWarmChildrenServeFirstExtractions(t *testing.T) {
+	good := writeFile(t, t.TempDir(), "good.txt", "Some text about supply chains.")
+	exe := testbin.Normtag(t)
+	pool, err := NewPool(Options{Executable: exe, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool.Warm(5) // at most Workers
+	var wg sync.WaitGroup
+	errs := make(chan error, 6)
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			doc, err := pool.Extract(context.Background(), good)
+			if err == nil && !strings.Contains(doc.Pages[0].Text, "supply chains") {
+				err = fmt.Errorf("extracted %q", doc.Pages[0].Text)
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := pool.started.Load(); n != 2 {
+		t.Errorf("%d children started for two workers", n)
+	}
+	pool.Close()
+
+	closed, err := NewPool(Options{Executable: exe, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed.Warm(2)
+	closed.Close()
+	if _, err := exec.LookPath("pgrep"); err != nil {
+		t.Skip("no pgrep to list processes")
+	}
+	out, _ := exec.Command("pgrep", "-f", exe).Output()
+	for _, pid := range strings.Fields(string(out)) {
+		t.Errorf("child process %s still running after a warmed pool was closed", pid)
 	}
 }
 
