@@ -198,7 +198,7 @@ measure_row() { # name folder...
 		done
 		if [ -n "${BASE:-}" ]; then
 			rm -rf "$work/base-data-$name"
-			read -r bw bc bm < <(timed "$work/t" "$work/fn" run_nt "$work/normtag-base" "$work/base-data-$name" "$set")
+			read -r bw bc bm < <(timed "$work/t" env ocr=never "$work/fn" run_nt "$work/normtag-base" "$work/base-data-$name" "$set")
 			line+="; base ${bw}s (cpu ${bc}s, peak RSS $((bm / 1024)) MiB)"
 			ratio "$rw" "$bw" >> "$work/b-wall-$name"; echo >> "$work/b-wall-$name"
 			ratio "$bc" "$rc" >> "$work/b-cpu-$name"; echo >> "$work/b-cpu-$name"
