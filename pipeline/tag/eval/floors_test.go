@@ -127,7 +127,11 @@ var floors = []floor{
 	// author's own sentences and trap passages, so every Arabic figure
 	// since is a regression guard; floors raised where a figure rose.
 	{"heldout-ar.jsonl", 0.985, 0.985, 1.000, 0.992, 0.000, 1.000},
-	{"heldout-ru.jsonl", 0.955, 0.970, 0.941, 0.954, 0.061, 1.000},
+	// ru: raised by issue 16's fourth Russian round (rules/ru.yaml,
+	// 2026-12-01), which read this set's misses; its micro precision
+	// (0.930) and extra norms (0.076) stay within the margin of the
+	// values kept here.
+	{"heldout-ru.jsonl", 1.000, 1.000, 0.941, 0.965, 0.061, 1.000},
 	{"heldout-zh.jsonl", 1.000, 1.000, 0.943, 0.972, 0.061, 1.000},
 	// blind8 (en, ar, ru, zh): written on 2026-11-30 by a helper that read
 	// only the norm texts, never the rules or the tagger, and kept outside
@@ -146,7 +150,7 @@ var floors = []floor{
 	// regression guards, not measures of generalisation.
 	{"heldout-blind8-en.jsonl", 0.973, 0.991, 0.956, 0.974, 0.045, 1.000},
 	{"heldout-blind8-ar.jsonl", 0.985, 0.985, 0.942, 0.965, 0.061, 1.000},
-	{"heldout-blind8-ru.jsonl", 0.970, 0.970, 0.970, 0.969, 0.030, 1.000},
+	{"heldout-blind8-ru.jsonl", 1.000, 1.000, 0.971, 0.986, 0.030, 1.000},
 	{"heldout-blind8-zh.jsonl", 1.000, 1.000, 0.943, 0.973, 0.061, 1.000},
 	// blind9 (en, ar, ru, zh): written on 2026-11-30 by a helper that read
 	// only the norm texts (gge2015.json), never the rules, the tagger or
@@ -172,7 +176,7 @@ var floors = []floor{
 	// 0.909, zh 0.779 -> 0.935. The first run above stays the
 	// generalisation figure.
 	{"heldout-blind9-ar.jsonl", 1.000, 1.000, 0.975, 0.988, 0.026, 1.000},
-	{"heldout-blind9-ru.jsonl", 0.909, 0.909, 0.921, 0.911, 0.078, 1.000},
+	{"heldout-blind9-ru.jsonl", 1.000, 1.000, 0.928, 0.965, 0.078, 1.000},
 	{"heldout-blind9-zh.jsonl", 0.974, 0.974, 0.926, 0.951, 0.078, 1.000},
 	// blind10 (en, ar, ru, zh): written by a helper that read only the
 	// norm texts (gge2015.json), kept outside the repository
@@ -193,7 +197,7 @@ var floors = []floor{
 	// on whole sets after the round), are the generalisation estimate.
 	{"heldout-blind10-en.jsonl", 0.812, 0.831, 0.895, 0.859, 0.078, 0.933},
 	{"heldout-blind10-ar.jsonl", 1.000, 1.000, 0.967, 0.984, 0.034, 1.000},
-	{"heldout-blind10-ru.jsonl", 0.818, 0.830, 0.948, 0.883, 0.045, 1.000},
+	{"heldout-blind10-ru.jsonl", 1.000, 1.000, 0.957, 0.979, 0.045, 1.000},
 	{"heldout-blind10-zh.jsonl", 1.000, 1.000, 0.936, 0.969, 0.068, 1.000},
 	// blind11 (en, ar, ru, zh): written 01:15-01:21 UTC on 2026-12-01 by
 	// a helper that read only the norm texts (gge2015.json), about half
@@ -210,7 +214,13 @@ var floors = []floor{
 	// and its 0.95 untagged in Arabic (1 of 16) and Chinese (2 of 16).
 	{"heldout-blind11-en.jsonl", 0.864, 0.879, 0.928, 0.901, 0.068, 1.000},
 	{"heldout-blind11-ar.jsonl", 1.000, 1.000, 0.928, 0.964, 0.078, 1.000},
-	{"heldout-blind11-ru.jsonl", 0.753, 0.753, 0.853, 0.796, 0.130, 1.000},
+	// ru: issue 16's fourth Russian round kept this set as its hold-out
+	// until its first batch of rules had landed (5246580, written from
+	// the misses of the older sets and the author's own passages), then
+	// ran it once (rules e5b84cdd3017): top-1 / carried / micro P / extra
+	// / no-norm untagged 0.909/0.909/0.875/0.130/1.000. Its misses were
+	// read after that, so the floor below is a regression guard.
+	{"heldout-blind11-ru.jsonl", 1.000, 1.000, 0.939, 0.972, 0.065, 1.000},
 	// zh: issue 16's fourth round kept this set as its hold-out until
 	// its first batch of rules had landed (written from the norms'
 	// concepts, the older sets and the round's own passages,
@@ -234,7 +244,7 @@ var floors = []floor{
 	// passage (cooperation in digital education) was tagged (a) until the
 	// Arabic fourth round.
 	{"written2-ar.jsonl", 0.980, 0.980, 0.980, 0.980, 0.020, 1.000},
-	{"written2-ru.jsonl", 0.941, 0.941, 0.977, 0.959, 0.022, 1.000},
+	{"written2-ru.jsonl", 0.993, 0.993, 0.978, 0.987, 0.022, 1.000},
 	{"written2-zh.jsonl", 0.985, 0.985, 0.978, 0.983, 0.022, 1.000},
 	// Passages written by issue 16's fourth-round zh helper in seven
 	// batches, each measured before any rule was written for it (top-1 on
@@ -248,6 +258,15 @@ var floors = []floor{
 	// 系统升级, 记者会); no-norm untagged was 0.91 before the round.
 	// Regression guards.
 	{"written3-zh.jsonl", 0.991, 0.991, 0.933, 0.962, 0.069, 0.996},
+	// Passages written by issue 16's fourth-round ru helper in eleven
+	// batches, each measured before any rule was written for it (top-1 on
+	// first run: 0.54, 0.45, 0.66, 0.55, 0.42, 0.56, 0.55, 0.46, 0.77,
+	// 0.64, 0.59; no-norm untagged 0.92-1.00), and two batches of no-norm
+	// traps: ICT passages that state no norm and the norms' words in
+	// their ordinary senses (a stadium's security, coffee supply chains,
+	// rescuers answering a request, a vaccine's components, bonuses for a
+	// bridge's defects). Three traps are still tagged. Regression guards.
+	{"written3-ru.jsonl", 0.991, 0.991, 0.960, 0.976, 0.035, 0.989},
 }
 
 // TestGoldSetFloors runs eval on the project's own gold sets
