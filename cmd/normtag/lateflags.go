@@ -33,14 +33,15 @@ func refuseLateFlags(cmds []*cli.Command) {
 		before := cmd.Before
 		cmd.Before = func(c *cli.Context) error {
 			args := c.Args().Slice()
+			full := commandPath(c)
 			for _, a := range args {
 				if name, ok := flagName(a); ok && names[name] {
 					what := "the argument"
-					if queryCommands["normtag "+cmd.FullName()] {
+					if queryCommands["normtag "+full] {
 						what = "the query"
 					}
 					return usagef("%s: flag %s comes after %s %q; put flags before it: normtag %s %s",
-						cmd.Name, a, what, args[0], cmd.FullName(), flagsFirst(args, names, valued))
+						full, a, what, args[0], full, flagsFirst(args, names, valued))
 				}
 			}
 			if before != nil {
@@ -49,6 +50,21 @@ func refuseLateFlags(cmds []*cli.Command) {
 			return nil
 		}
 	}
+}
+
+// commandPath is the running command's name with its parents' ("watch
+// new"), as typed after normtag: a subcommand's own FullName is its name
+// alone.
+func commandPath(c *cli.Context) string {
+	var names []string
+	for _, ctx := range c.Lineage() {
+		if ctx.Command != nil && ctx.Command.Name != "" && ctx.Command.Name != c.App.Name {
+			if len(names) == 0 || names[0] != ctx.Command.Name {
+				names = append([]string{ctx.Command.Name}, names...)
+			}
+		}
+	}
+	return strings.Join(names, " ")
 }
 
 // flagName returns the name a token like "--data", "-o" or "--data=D"
