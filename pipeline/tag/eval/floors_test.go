@@ -245,7 +245,7 @@ var floors = []floor{
 	// Arabic fourth round.
 	{"written2-ar.jsonl", 0.980, 0.980, 0.980, 0.980, 0.020, 1.000},
 	{"written2-ru.jsonl", 0.993, 0.993, 0.978, 0.987, 0.022, 1.000},
-	{"written2-zh.jsonl", 0.985, 0.985, 0.978, 0.983, 0.022, 1.000},
+	{"written2-zh.jsonl", 0.985, 0.985, 0.971, 0.980, 0.030, 1.000},
 	// Passages written by issue 16's fourth-round zh helper in seven
 	// batches, each measured before any rule was written for it (top-1 on
 	// first run: 0.79, 0.64, 0.64, 0.76, 0.78, 0.91, 0.77; the rules before
@@ -257,7 +257,7 @@ var floors = []floor{
 	// another word or sense (据知悉, 不可接受的, 网络实名制的真实身份,
 	// 系统升级, 记者会); no-norm untagged was 0.91 before the round.
 	// Regression guards.
-	{"written3-zh.jsonl", 0.991, 0.991, 0.933, 0.962, 0.069, 0.996},
+	{"written3-zh.jsonl", 0.991, 0.991, 0.939, 0.965, 0.065, 1.000},
 	// Passages written by issue 16's fourth-round ru helper in eleven
 	// batches, each measured before any rule was written for it (top-1 on
 	// first run: 0.54, 0.45, 0.66, 0.55, 0.42, 0.56, 0.55, 0.46, 0.77,
