@@ -38,6 +38,10 @@ type Index struct {
 
 	// perGroup is hitsPerGroup's moving average, in hundredths.
 	perGroup atomic.Uint64
+
+	// bulk is set for an index opened with OpenOptions.Bulk (see
+	// WaitWritten).
+	bulk *bulkState
 }
 
 // OpenOptions control how an index is opened.
@@ -47,6 +51,13 @@ type OpenOptions struct {
 	// NoVerify skips the checksum of the segment files (see Verify): for
 	// a writer's short batches, which its process verified when it began.
 	NoVerify bool
+	// Bulk is for building an index that nobody reads yet (Build): a
+	// batch returns once it is searchable in memory, without waiting
+	// for its segment file to be written and synced, so that building
+	// the next batch overlaps that writing; WaitWritten waits for all of
+	// them. Closing a bulk index before WaitWritten loses what was not
+	// yet written.
+	Bulk bool
 }
 
 // ErrBusy is returned when the index stayed held by other handles (a
@@ -95,10 +106,16 @@ func Open(ctx context.Context, dir string, opts OpenOptions) (*Index, error) {
 	// A timeout shorter than bbolt's own retry step makes it try the lock
 	// once; the waiting happens here, where ctx can end it.
 	cfg := map[string]any{"read_only": opts.ReadOnly, "bolt_timeout": "1ms"}
+	var bulk *bulkState
+	if opts.Bulk {
+		cfg["unsafe_batch"] = true
+		cfg["asyncErrorCallbackName"] = asyncErrors
+		bulk = newBulkState(dir)
+	}
 	for {
 		bi, err := openBleve(dir, cfg)
 		if err == nil {
-			ix := &Index{bi: bi, dir: dir}
+			ix := &Index{bi: bi, dir: dir, bulk: bulk}
 			if err := ix.verifyUnless(opts.NoVerify); err != nil {
 				ix.Close()
 				return nil, err
@@ -174,7 +191,13 @@ func create(dir string) error {
 const CreatingSuffix = ".creating"
 
 // Close closes the index.
-func (ix *Index) Close() error { return ix.bi.Close() }
+func (ix *Index) Close() error {
+	err := ix.bi.Close()
+	if ix.bulk != nil {
+		ix.bulk.forget()
+	}
+	return err
+}
 
 // Dir is the index directory.
 func (ix *Index) Dir() string { return ix.dir }
@@ -360,8 +383,23 @@ func (ix *Index) indexBatch(docs []*corpus.Document, before func(*bleve.Batch, *
 			}
 		}
 	}
-	if err := ix.bi.Batch(b); err != nil {
+	if err := ix.apply(b); err != nil {
 		return fmt.Errorf("index batch of %d documents: %w", len(docs), err)
+	}
+	return nil
+}
+
+// apply applies batch b; on a bulk index it counts the batch unwritten
+// until scorch reports its segment written.
+func (ix *Index) apply(b *bleve.Batch) error {
+	if ix.bulk == nil {
+		return ix.bi.Batch(b)
+	}
+	written := ix.bulk.add()
+	b.SetPersistedCallback(func(error) { written() })
+	if err := ix.bi.Batch(b); err != nil {
+		written() // not applied: nothing to wait for
+		return err
 	}
 	return nil
 }
@@ -488,7 +526,10 @@ func BuildSkipping(ctx context.Context, dir string, each func(yield func(*corpus
 	if err := create(dir); err != nil {
 		return err
 	}
-	ix, err := Open(ctx, dir, OpenOptions{NoVerify: true})
+	// Nobody reads the new index before it is complete: its batches
+	// need not wait for their segment files, only all of them for
+	// theirs before it is closed (WaitWritten).
+	ix, err := Open(ctx, dir, OpenOptions{NoVerify: true, Bulk: true})
 	if err != nil {
 		return err
 	}
@@ -553,6 +594,11 @@ func BuildSkipping(ctx context.Context, dir string, each func(yield func(*corpus
 	wg.Wait()
 	if cause := context.Cause(ctx); err == nil && cause != nil {
 		err = cause
+	}
+	if err == nil {
+		// The index is complete once its files are: the caller may
+		// then make it live.
+		err = ix.WaitWritten(ctx)
 	}
 	return err
 }

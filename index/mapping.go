@@ -56,8 +56,12 @@ import (
 // facet, as submitter_name is. 13: the copy key has doc values, so that
 // collapsing counts a page's copies by their keys and documents without
 // reading a stored passage; the date is also stored as precise as it is
-// known (date_shown), so that a month is shown as the month.
-const MappingVersion = "13"
+// known (date_shown), so that a month is shown as the month. 14: whole-
+// value (keyword) fields but doc keep no term vectors, which only phrases
+// and highlighting read (phrases are matched and highlights made in
+// analysed fields only); year, length and doc_lang are no longer stored, since no
+// hit shows them.
+const MappingVersion = "14"
 
 // Field names, usable in query strings ("norm:g", "country:examplia").
 const (
@@ -154,11 +158,18 @@ type foldTokens struct{}
 
 func (foldTokens) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, t := range in {
-		if !lowerASCII(t.Term) {
-			t.Term = []byte(textfold.Fold(string(t.Term)))
-		}
+		t.Term = foldTerm(t.Term)
 	}
 	return in
+}
+
+// foldTerm folds a term as the fold filter does: in place when it is
+// ASCII.
+func foldTerm(b []byte) []byte {
+	if lowerASCII(b) {
+		return b
+	}
+	return []byte(textfold.Fold(string(b)))
 }
 
 // lowerASCII lower-cases b in place when it is ASCII, the common case,
@@ -219,18 +230,37 @@ func newMapping() (mapping.IndexMapping, error) {
 		f.Store = true
 		f.IncludeInAll = false
 		f.DocValues = docValues
+		// A whole value is one term: no phrase to match in it, and
+		// only the text is highlighted.
+		f.IncludeTermVectors = false
 		return f
 	}
-	for _, name := range []string{FieldNorm, FieldDoc, FieldYear, FieldKind} {
+	// Stored values are the ones a hit shows (Search's req.Fields); the
+	// year, the length class and the metadata language are only
+	// searched, counted or ranked by, so they are not stored.
+	unstored := func(f *mapping.FieldMapping) *mapping.FieldMapping {
+		f.Store = false
+		return f
+	}
+	for _, name := range []string{FieldNorm, FieldKind} {
 		dm.AddFieldMappingsAt(name, keyword("keyword", true))
 	}
-	for _, name := range []string{FieldDirect, FieldPath, FieldLength} {
+	// The document id keeps its term vectors: documentOrder reads how
+	// many passages each document has from the term dictionary, and
+	// zapx's dictionary iterator misreads a term's count after a term
+	// stored in its "1-hit" form (one passage, no term vectors) once
+	// segments are merged.
+	doc := keyword("keyword", true)
+	doc.IncludeTermVectors = true
+	dm.AddFieldMappingsAt(FieldDoc, doc)
+	dm.AddFieldMappingsAt(FieldYear, unstored(keyword("keyword", true)))
+	for _, name := range []string{FieldDirect, FieldPath} {
 		dm.AddFieldMappingsAt(name, keyword("keyword", false))
 	}
+	dm.AddFieldMappingsAt(FieldLength, unstored(keyword("keyword", false)))
 	dm.AddFieldMappingsAt(FieldSubmitterType, keyword(lowerKeyword, true))
-	for _, name := range []string{FieldFile, FieldDocLang} {
-		dm.AddFieldMappingsAt(name, keyword(lowerKeyword, false))
-	}
+	dm.AddFieldMappingsAt(FieldFile, keyword(lowerKeyword, false))
+	dm.AddFieldMappingsAt(FieldDocLang, unstored(keyword(lowerKeyword, false)))
 	dm.AddFieldMappingsAt(FieldLang, keyword(lowerKeyword, true)) // a facet
 	for _, name := range []string{FieldSubmitter, FieldCountry} {
 		f := bleve.NewTextFieldMapping()
@@ -242,9 +272,7 @@ func newMapping() (mapping.IndexMapping, error) {
 		dm.AddFieldMappingsAt(name, f)
 	}
 	for _, field := range []string{FieldSubmitterName, FieldCountryName} {
-		name := keyword("keyword", true)
-		name.Store = false
-		dm.AddFieldMappingsAt(field, name)
+		dm.AddFieldMappingsAt(field, unstored(keyword("keyword", true)))
 	}
 	// seq sorts and finds first passages, as one keyword term that sorts
 	// as the number does (seqKey); a numeric field would index 16

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -18,6 +19,9 @@ type fieldBuilder struct {
 	kind     string // the field mapping's type: "text", "number" or "boolean"
 	options  bindex.FieldIndexingOptions
 	analyzer analysis.Analyzer
+	// whole says the analyser keeps a value as one term (wholeTermField),
+	// folded when fold is set.
+	whole, fold bool
 }
 
 // documentBuilder makes bleve documents of passages without bleve's
@@ -55,6 +59,16 @@ func newDocumentBuilder(m mapping.IndexMapping) (*documentBuilder, error) {
 			}
 			if f.analyzer = im.AnalyzerNamed(analyzer); f.analyzer == nil {
 				return nil, fmt.Errorf("field %s: no analyser %q", name, analyzer)
+			}
+			// The single-token analysers are not run: their one term
+			// is made directly (wholeTermField).
+			switch {
+			case !fm.Index:
+				// stored only: never analysed
+			case analyzer == keyword.Name:
+				f.whole = true
+			case analyzer == lowerKeyword:
+				f.whole, f.fold = true, true
 			}
 			if documentLevel[name] {
 				f.analyzer = &memoAnalyzer{inner: f.analyzer, seen: map[string]analysis.TokenStream{}}
@@ -110,6 +124,18 @@ func (b *documentBuilder) document(d *corpus.Document, dl docLanguage, p corpus.
 }
 
 func (b *documentBuilder) add(doc *document.Document, field string, f fieldBuilder, positions []uint64, v string) {
+	if f.whole {
+		value := []byte(v)
+		term := value // the keyword analyser's term is the value itself
+		switch {
+		case f.fold && f.options.IsStored():
+			term = foldTerm([]byte(v)) // folds in place: not the stored value
+		case f.fold:
+			term = foldTerm(value) // as bleve folds an unstored value, in place
+		}
+		doc.AddField(&wholeTermField{name: field, arrayPositions: positions, options: f.options, value: value, term: term})
+		return
+	}
 	if f.kind == "text" {
 		doc.AddField(document.NewTextFieldCustom(field, positions, []byte(v), f.options, f.analyzer))
 	}
