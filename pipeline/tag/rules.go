@@ -520,7 +520,9 @@ func load(data []byte, srcs []source, opts []Option) (*Tagger, error) {
 		}
 		names := map[string]bool{}
 		for _, r := range f.Norms[l] {
-			where := fmt.Sprintf("%s: rule %s.%s", r.at(), l, r.Name)
+			// Only messages need where a rule is written, and finding
+			// its line reads the whole YAML again: not made otherwise.
+			where := func() string { return fmt.Sprintf("%s: rule %s.%s", r.at(), l, r.Name) }
 			switch {
 			case r.Name == "":
 				errs = append(errs, fmt.Errorf("%s: a rule of norm %s has no name", r.at(), l))
@@ -529,19 +531,19 @@ func load(data []byte, srcs []source, opts []Option) (*Tagger, error) {
 				errs = append(errs, fmt.Errorf("%s: a second rule named %s.%s", r.at(), l, r.Name))
 				continue
 			case r.Weight <= 0 || r.Weight > 1:
-				errs = append(errs, fmt.Errorf("%s: weight must be in (0,1], got %v", where, r.Weight))
+				errs = append(errs, fmt.Errorf("%s: weight must be in (0,1], got %v", where(), r.Weight))
 				continue
 			case len(r.Any) == 0 && len(r.All) == 0:
-				errs = append(errs, fmt.Errorf("%s: needs `any` or `all` phrases", where))
+				errs = append(errs, fmt.Errorf("%s: needs `any` or `all` phrases", where()))
 				continue
 			case r.Lang != "" && !lang.Known(r.Lang):
-				errs = append(errs, fmt.Errorf("%s: unknown lang %q (want en, fr, es, ar, ru or zh)", where, r.Lang))
+				errs = append(errs, fmt.Errorf("%s: unknown lang %q (want en, fr, es, ar, ru or zh)", where(), r.Lang))
 				continue
 			}
 			names[r.Name] = true
 			g, ok := gates[r.Context]
 			if !ok {
-				errs = append(errs, fmt.Errorf("%s: context %q (want passage, near, own or none)", where, r.Context))
+				errs = append(errs, fmt.Errorf("%s: context %q (want passage, near, own or none)", where(), r.Context))
 				continue
 			}
 			if g != gateOwn && len(f.Context.Phrases[r.Lang]) == 0 && (r.Lang != "" || len(f.Context.Phrases) == 0) {
@@ -557,7 +559,7 @@ func load(data []byte, srcs []source, opts []Option) (*Tagger, error) {
 					if isSequencePhrase(p) {
 						forms, prefix, err := sequenceWords(p)
 						if err != nil {
-							errs = append(errs, fmt.Errorf("%s: %w", where, err))
+							errs = append(errs, fmt.Errorf("%s: %w", where(), err))
 							continue
 						}
 						seq := int32(len(t.seqs))
@@ -577,7 +579,7 @@ func load(data []byte, srcs []source, opts []Option) (*Tagger, error) {
 					}
 					variants, prefix, err := expandPhrase(p)
 					if err != nil {
-						errs = append(errs, fmt.Errorf("%s: %w", where, err))
+						errs = append(errs, fmt.Errorf("%s: %w", where(), err))
 						continue
 					}
 					for _, v := range variants {
@@ -589,7 +591,7 @@ func load(data []byte, srcs []source, opts []Option) (*Tagger, error) {
 			compile(r.Not, slotNot)
 			for g, group := range r.All {
 				if len(group) == 0 {
-					errs = append(errs, fmt.Errorf("%s: empty `all` group", where))
+					errs = append(errs, fmt.Errorf("%s: empty `all` group", where()))
 				}
 				compile(group, g)
 			}
