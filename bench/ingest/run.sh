@@ -28,6 +28,11 @@
 #   TIMEOUT=20      per-file limit in seconds, both sides
 #   COPIES=3        copies of each Paris Call PDF in the real documents
 #   BASE=<git rev>  also measure that revision's normtag in the same runs (before/after)
+#   REF=db82974     the revision whose reindex is the reference for reindex
+#                   speed (issue 11), built from a temporary git worktree;
+#                   the same documents are ingested by it into a directory of
+#                   its own; REF= skips it
+#   ONLY=reindex    only the reindex and retag runs of the real documents
 #   SHARED=../shared  the shared reference folder
 #   SCALE=0         skip the unchanged-tree and 1,000/10,000-document runs
 #   OCR="auto never"  normtag's --ocr modes timed in each run, each with its
@@ -41,7 +46,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"; git worktree prune 2>/dev/null || true' EXIT
 
 need_install=()
 command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null || need_install+=(poppler-utils)
@@ -222,33 +227,83 @@ measure_row() { # name folder...
 	data_of[$name]=$work/data-$name
 }
 
-reindex_retag() { # name
-	local name=$1 data=${data_of[$1]} n=${passages_of[$1]}
+# ref_passages prints how many passages a data directory holds, as its
+# own normtag's stats says.
+ref_passages() { "$1" stats --data "$2" 2>/dev/null | awk '/^passages:/ { print $2; exit }'; }
+
+# reindex_retag times reindex and retag --all of a data directory, and,
+# when the reference normtag was built, reindex of the same documents
+# ingested by it into a directory of its own (refdata), in the same runs
+# and in alternating order. Passage counts differ between versions (the
+# segmenter changed), so the ratio is of passages per second; the CPU
+# ratio is of passages per CPU second.
+reindex_retag() { # name [refdata]
+	local name=$1 data=${data_of[$1]} n=${passages_of[$1]} refdata=${2:-}
 	[ -n "$n" ] && [ "$n" -gt 0 ] || return 0
+	local rn=""
+	if [ -n "$refdata" ] && [ -x "$work/normtag-ref" ]; then
+		rn=$(ref_passages "$work/normtag-ref" "$refdata")
+	fi
 	echo
-	echo "=== reindex and retag: $name corpus, $n passages"
-	: > "$work/ri"; : > "$work/rt"; : > "$work/ri-base"
+	echo "=== reindex and retag: $name corpus, $n passages${rn:+ (reference $ref: $rn passages)}"
+	: > "$work/ri"; : > "$work/rt"; : > "$work/ri-ref"; : > "$work/ri-ref-cpu"; : > "$work/rt-cpu"
 	for ((r = 1; r <= repeat; r++)); do
-		read -r iw _ im < <(timed "$work/t" "$work/normtag" reindex --data "$data")
+		local rw="" rc="" rm_=""
+		if [ -n "$rn" ] && [ $((r % 2)) = 0 ]; then
+			read -r rw rc rm_ < <(timed "$work/t" "$work/normtag-ref" reindex --data "$refdata")
+		fi
+		read -r iw ic im < <(timed "$work/t" "$work/normtag" reindex --data "$data")
 		before=$(fingerprint "$data")
-		read -r tw _ tm < <(timed "$work/t" "$work/normtag" retag --all --data "$data")
+		read -r tw tc tm < <(timed "$work/t" "$work/normtag" retag --all --data "$data")
 		after=$(fingerprint "$data")
-		local line="  run $r: reindex ${iw}s ($(awk -v n="$n" -v s="$iw" 'BEGIN { printf "%.0f", n / s }') passages/s, peak RSS $((im / 1024)) MiB); retag --all ${tw}s (peak RSS $((tm / 1024)) MiB, index $([ "$before" = "$after" ] && echo untouched || echo REWRITTEN))"
+		if [ -n "$rn" ] && [ -z "$rw" ]; then
+			read -r rw rc rm_ < <(timed "$work/t" "$work/normtag-ref" reindex --data "$refdata")
+		fi
+		local line="  run $r: reindex ${iw}s (cpu ${ic}s, $(awk -v n="$n" -v s="$iw" 'BEGIN { printf "%.0f", n / s }') passages/s, peak RSS $((im / 1024)) MiB); retag --all ${tw}s (cpu ${tc}s, peak RSS $((tm / 1024)) MiB, index $([ "$before" = "$after" ] && echo untouched || echo REWRITTEN))"
 		echo "$iw" >> "$work/ri"
 		ratio "$tw" "$iw" >> "$work/rt"; echo >> "$work/rt"
-		if [ -n "${BASE:-}" ]; then
-			read -r bw _ bm < <(timed "$work/t" "$work/normtag-base" reindex --data "$work/base-data-$name")
-			line+="; base reindex ${bw}s (peak RSS $((bm / 1024)) MiB)"
-			ratio "$bw" "$iw" >> "$work/ri-base"; echo >> "$work/ri-base"
+		ratio "$tc" "$ic" >> "$work/rt-cpu"; echo >> "$work/rt-cpu"
+		if [ -n "$rn" ]; then
+			line+="; reference reindex ${rw}s (cpu ${rc}s, $(awk -v n="$rn" -v s="$rw" 'BEGIN { printf "%.0f", n / s }') passages/s, peak RSS $((rm_ / 1024)) MiB)"
+			awk -v n="$n" -v s="$iw" -v rn="$rn" -v rs="$rw" 'BEGIN { if (s > 0 && rn > 0) printf "%.2f\n", (n / s) / (rn / rs) }' >> "$work/ri-ref"
+			awk -v n="$n" -v s="$ic" -v rn="$rn" -v rs="$rc" 'BEGIN { if (s > 0 && rn > 0) printf "%.2f\n", (n / s) / (rn / rs) }' >> "$work/ri-ref-cpu"
 		fi
 		echo "$line"
 	done
 	echo "  reindex: $(awk -v n="$n" '{ printf "%.0f\n", n / $1 }' "$work/ri" | stats) passages/s"
-	echo "  retag --all (no tag changes) / reindex time: $(stats < "$work/rt")  (target <= 0.20)"
-	if [ -n "${BASE:-}" ]; then
-		echo "  reindex passages/s, this normtag / base $BASE: $(stats < "$work/ri-base")  (target >= 2)"
+	echo "  retag --all (no tag changes) / reindex time: $(stats < "$work/rt")  (target <= 0.20); in CPU time: $(stats < "$work/rt-cpu")"
+	if [ -n "$rn" ]; then
+		echo "  reindex passages/s, this normtag / reference $ref: $(stats < "$work/ri-ref")  (target >= 2); passages per CPU second: $(stats < "$work/ri-ref-cpu")"
 	fi
 }
+
+# The reindex reference: REF (default db82974, the commit before the
+# work on reindex speed began) built from a temporary git worktree.
+ref=${REF-db82974}
+if [ -n "$ref" ]; then
+	if git rev-parse -q --verify "$ref^{commit}" >/dev/null 2>&1 &&
+		git worktree add -q --detach "$work/ref-src" "$ref" >/dev/null 2>&1; then
+		(cd "$work/ref-src" && go build -o "$work/normtag-ref" ./cmd/normtag) || echo "(REF=$ref does not build: reindex reference skipped)"
+		git worktree remove --force "$work/ref-src" >/dev/null 2>&1 || true
+	else
+		echo "(REF=$ref: no git history here to build it from; reindex reference skipped)"
+	fi
+fi
+# ref_ingest ingests a folder with the reference normtag, untimed.
+ref_ingest() { # folder data
+	[ -x "$work/normtag-ref" ] || return 0
+	"$work/normtag-ref" ingest --quiet --data "$2" "$1" >/dev/null 2>&1 || true
+}
+
+if [ "${ONLY:-}" = reindex ]; then
+	# Reindex and retag only: the real documents ingested once, untimed.
+	"$work/normtag" ingest --quiet --data "$work/data-real" --report "$work/report-real.json" "$real" >/dev/null 2>&1 || true
+	passages_of[real]=$(grep -o '"passages": *[0-9]*' "$work/report-real.json" | head -1 | grep -o '[0-9]*$')
+	data_of[real]=$work/data-real
+	ref_ingest "$real" "$work/ref-data-real"
+	reindex_retag real "$work/ref-data-real"
+	exit 0
+fi
 
 measure_row real "$real"
 ok=1
@@ -258,7 +313,10 @@ if [ $ok = 1 ]; then
 else
 	echo "(robustness corpus ${robust[*]} missing: row skipped)"
 fi
-reindex_retag real
+if [ -n "${data_of[real]:-}" ]; then
+	ref_ingest "$work/set-real" "$work/ref-data-real"
+fi
+reindex_retag real "$work/ref-data-real"
 
 [ "${SCALE:-1}" = 0 ] && exit 0
 
@@ -277,5 +335,10 @@ for n in 1000 10000; do
 	read -r s _ m < <(timed "$work/t" "$work/normtag" ingest --quiet --data "$work/gdata-$n" --report "$work/greport-$n.json" "$work/gen-$n")
 	gp=$(grep -o '"pages": *[0-9]*' "$work/greport-$n.json" | head -1 | grep -o '[0-9]*$')
 	echo "$n documents: ${s}s, $(awk -v d="$n" -v s="$s" 'BEGIN { printf "%.1f", d / s }') documents/s, $(awk -v p="$gp" -v s="$s" 'BEGIN { printf "%.1f", p / s }') pages/s, peak RSS $((m / 1024)) MiB (target < 1024 MiB at 10,000)"
-	rm -rf "$work/gen-$n" "$work/gdata-$n"
+	# Reindex and retag where per-passage costs outweigh fixed ones.
+	passages_of[gen-$n]=$(grep -o '"passages": *[0-9]*' "$work/greport-$n.json" | head -1 | grep -o '[0-9]*$')
+	data_of[gen-$n]=$work/gdata-$n
+	ref_ingest "$work/gen-$n" "$work/gref-$n"
+	reindex_retag "gen-$n" "$work/gref-$n"
+	rm -rf "$work/gen-$n" "$work/gdata-$n" "$work/gref-$n"
 done
