@@ -103,7 +103,7 @@ func (d *Dir) Heal(ctx context.Context) error {
 		return nil
 	}
 	add := func(doc *corpus.Document) error { return w.Add(ctx, doc) }
-	if err := d.eachIndexable(ctx, ids, tooLarge, add); err != nil {
+	if err := d.eachIndexable(ctx, ids, nil, tooLarge, add); err != nil {
 		return err
 	}
 	return w.Flush(ctx)
@@ -132,9 +132,38 @@ func exists(path string) bool {
 // index is invisible to readers until the swap, so it is built in large
 // batches (index.Build) rather than by the flush policy of IndexWriter.
 func (d *Dir) RebuildIndex(ctx context.Context) error {
+	_, err := d.RebuildIndexCounted(ctx)
+	return err
+}
+
+// Rebuilt says how many documents and passages the store held when
+// RebuildIndexCounted rebuilt the index from it (unindexable ones
+// included).
+type Rebuilt struct{ Documents, Passages int }
+
+// RebuildIndexCounted is RebuildIndex that also says what the store
+// held, as it counted it anyway (a caller need not count the store again).
+func (d *Dir) RebuildIndexCounted(ctx context.Context) (Rebuilt, error) {
 	if d.lock == nil {
-		return fmt.Errorf("rebuild index: %w", errNotWriter)
+		return Rebuilt{}, fmt.Errorf("rebuild index: %w", errNotWriter)
 	}
+	// One query counts every document's passages: the total sizes the
+	// build's batches, and each count tells a document too large for
+	// the index without a query of its own.
+	counts, err := d.Store.PassageCounts(ctx)
+	if err != nil {
+		return Rebuilt{}, err
+	}
+	var total Rebuilt
+	for _, n := range counts {
+		total.Documents++
+		total.Passages += n
+	}
+	err = d.rebuildIndex(ctx, counts, total.Passages)
+	return total, err
+}
+
+func (d *Dir) rebuildIndex(ctx context.Context, counts map[string]int, passages int) error {
 	name, err := d.nextIndexName()
 	if err != nil {
 		return err
@@ -158,13 +187,13 @@ func (d *Dir) RebuildIndex(ctx context.Context) error {
 		skipped[id] = "indexing failed: " + err.Error()
 		failed = true
 	}
-	err = index.BuildSkipping(ctx, dir, func(yield func(*corpus.Document) error) error {
+	err = index.BuildWith(ctx, dir, func(yield func(*corpus.Document) error) error {
 		ids, err := d.Store.DocumentIDs(ctx)
 		if err != nil {
 			return err
 		}
-		return d.eachIndexable(ctx, ids, tooLarge, yield)
-	}, skip)
+		return d.eachIndexable(ctx, ids, counts, tooLarge, yield)
+	}, index.BuildOptions{Skip: skip, Passages: passages})
 	if err == nil && failed {
 		err = removeFromIndex(ctx, dir, skipped)
 	}
@@ -201,13 +230,14 @@ func (d *Dir) RebuildIndex(ctx context.Context) error {
 // eachIndexable calls yield with each of the documents ids, loaded with
 // its passages, except those with more passages than the limit: they are
 // given to tooLarge with the reason, without being loaded. Heal's
-// catch-up and RebuildIndex share it so both skip alike.
-func (d *Dir) eachIndexable(ctx context.Context, ids []string, tooLarge func(id, reason string) error, yield func(*corpus.Document) error) error {
+// catch-up and RebuildIndex share it so both skip alike. counts, when not
+// nil, holds documents' passage counts, which are then not queried.
+func (d *Dir) eachIndexable(ctx context.Context, ids []string, counts map[string]int, tooLarge func(id, reason string) error, yield func(*corpus.Document) error) error {
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if reason, err := d.tooLarge(ctx, id); err != nil {
+		if reason, err := d.tooLarge(ctx, id, counts); err != nil {
 			return err
 		} else if reason != "" {
 			if err := tooLarge(id, reason); err != nil {

@@ -44,7 +44,7 @@ func (d *Dir) reindexDocument(ctx context.Context, id string) error {
 	}
 	tooLarge := func(id, reason string) error { return d.skipDocument(ctx, id, reason) }
 	add := func(doc *corpus.Document) error { return w.Add(ctx, doc) }
-	if err := d.eachIndexable(ctx, []string{id}, tooLarge, add); err != nil {
+	if err := d.eachIndexable(ctx, []string{id}, nil, tooLarge, add); err != nil {
 		return fmt.Errorf("index %s: %w", id, err)
 	}
 	return w.Flush(ctx)

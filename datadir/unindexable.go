@@ -34,10 +34,14 @@ func (d *Dir) skipDocument(ctx context.Context, id, reason string) error {
 
 // tooLarge returns why document id cannot be indexed when it has more
 // passages than the limit, counted without loading them; "" when it can.
-func (d *Dir) tooLarge(ctx context.Context, id string) (string, error) {
-	n, err := d.Store.PassageCount(ctx, id)
-	if err != nil {
-		return "", err
+// The document's passage count is taken from counts when it is there.
+func (d *Dir) tooLarge(ctx context.Context, id string, counts map[string]int) (string, error) {
+	n, ok := counts[id]
+	if !ok {
+		var err error
+		if n, err = d.Store.PassageCount(ctx, id); err != nil {
+			return "", err
+		}
 	}
 	if n > d.maxPassages {
 		return fmt.Sprintf("%d passages, more than the limit of %d (--max-passages)", n, d.maxPassages), nil

@@ -322,3 +322,27 @@ func TestDateBoundsAndOrder(t *testing.T) {
 		t.Fatalf("a month: %+v", res.Hits)
 	}
 }
+
+// TestBatchSizeGivesEveryWorkerTheLastRound checks Build's batch sizes:
+// never above buildBatchPassages, and in a number of batches that is a
+// multiple of the workers, so that the last round keeps every worker busy.
+func TestBatchSizeGivesEveryWorkerTheLastRound(t *testing.T) {
+	if got := batchSize(0, 2); got != buildBatchPassages {
+		t.Errorf("unknown total: %d, want %d", got, buildBatchPassages)
+	}
+	if got := batchSize(5000, 1); got != buildBatchPassages {
+		t.Errorf("one worker: %d, want %d", got, buildBatchPassages)
+	}
+	for _, total := range []int{1200, 2001, 4100, 5929, 8001, 25000, 100000, 123457} {
+		for _, workers := range []int{2, 3, 4} {
+			size := batchSize(total, workers)
+			batches := (total + size - 1) / size
+			if size > buildBatchPassages || size < minBuildBatchPassages || batches%workers != 0 {
+				t.Errorf("%d passages, %d workers: batches of %d, %d of them", total, workers, size, batches)
+			}
+		}
+	}
+	if got := batchSize(300, 2); got != minBuildBatchPassages {
+		t.Errorf("small corpus: %d, want %d", got, minBuildBatchPassages)
+	}
+}

@@ -31,10 +31,7 @@ func reindexCommand() *cli.Command {
 				return err
 			}
 			defer d.Close()
-			if err := d.RebuildIndex(c.Context); err != nil {
-				return err
-			}
-			st, err := d.Store.Stats(c.Context)
+			st, err := d.RebuildIndexCounted(c.Context)
 			if err != nil {
 				return err
 			}

@@ -39,3 +39,34 @@ func Tune() (restore func()) {
 		}
 	}
 }
+
+// BoundedLimit is the heap at which a batch tuned by TuneBounded collects.
+const BoundedLimit = 512 << 20
+
+// TuneBounded sets the collector for a batch whose live heap stays a few
+// batches of documents whatever the corpus, and nearly all of whose
+// allocations are garbage by the next batch (building an index from
+// scratch, re-tagging), and returns a function that restores the
+// previous settings. It collects only when the heap reaches BoundedLimit
+// (or a lower limit already set) instead of at every fivefold growth:
+// that saved a seventh of a reindex's CPU on real documents, which then
+// never collect at all. Settings the user gave through GOGC or
+// GOMEMLIMIT are left alone.
+func TuneBounded() (restore func()) {
+	prevPercent, prevLimit := -2, int64(-1)
+	if os.Getenv("GOGC") == "" {
+		prevPercent = debug.SetGCPercent(-1)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		prevLimit = debug.SetMemoryLimit(-1)
+		debug.SetMemoryLimit(min(prevLimit, BoundedLimit))
+	}
+	return func() {
+		if prevPercent != -2 {
+			debug.SetGCPercent(prevPercent)
+		}
+		if prevLimit >= 0 {
+			debug.SetMemoryLimit(prevLimit)
+		}
+	}
+}
