@@ -86,7 +86,8 @@ type RetagOptions struct {
 // so re-tagging with rules that change little costs little more than
 // reading and tagging.
 func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOptions) (*RetagSummary, error) {
-	defer batchgc.Tune()()
+	// A few documents are in flight at a time, whatever the corpus.
+	defer batchgc.TuneBounded()()
 	start := time.Now()
 	log := opts.Logger
 	if log == nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/internal/batchgc"
 	"github.com/normtag/normtag/internal/norms"
 	"github.com/normtag/normtag/internal/termsafe"
 	"github.com/normtag/normtag/internal/textcut"
@@ -42,6 +43,9 @@ func retagCommand() *cli.Command {
 				return err
 			}
 			dry := c.Bool("dry-run")
+			// From the start: compiling the rules, which begins now,
+			// allocates as much as reading the store.
+			defer batchgc.TuneBounded()()
 			prebuildBuiltin(c)
 			var rs *ruleSet
 			if c.IsSet("rules") {
