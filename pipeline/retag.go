@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -223,48 +224,50 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 // carry the new tags, old the ones stored. skipped says it was already
 // tagged by the rules version and is left alone.
 type retagged struct {
+	id      string
 	doc     *corpus.Document
 	old     [][]corpus.Tag
 	skipped bool
-	done    chan struct{} // closed once tagged
+	gone    bool          // deleted since the ids were listed
+	err     error         // reading it failed
+	done    chan struct{} // closed once read and tagged
 }
 
-// eachTagged reads every stored document with its passages, re-tags
-// those that need it (all when all is set) on as many goroutines as
-// there are CPUs, and calls fn with each in the store's order. fn runs
-// on the caller's goroutine; its error stops the run and is returned.
-// Cancelling ctx stops the run between two documents.
+// eachTagged reads every stored document with its passages and re-tags
+// those that need it (all when all is set), both on as many goroutines as
+// there are CPUs, and calls fn with each in the store's order. Reading a
+// document's passages costs more than tagging them, so one reader would
+// leave the other cores idle. fn runs on the caller's goroutine; its
+// error stops the run and is returned. Cancelling ctx stops the run
+// between two documents.
 func eachTagged(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, all bool, fn func(*retagged) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	ids, err := d.Store.DocumentIDs(ctx)
+	if err != nil {
+		return err
+	}
 	workers := runtime.NumCPU()
 	// A few documents in flight per worker keep every stage busy while
 	// bounding memory to some documents' passages.
 	ordered := make(chan *retagged, 4*workers)
 	work := make(chan *retagged, 4*workers)
-	var readErr error
 	go func() {
 		defer close(ordered)
 		defer close(work)
-		readErr = d.Store.EachDocument(ctx, corpus.WithPassages, func(doc *corpus.Document) error {
-			it := &retagged{doc: doc, done: make(chan struct{})}
-			if doc.RulesVersion == tagger.Version() && !all {
-				it.skipped = true
-				close(it.done)
-			} else {
-				select {
-				case work <- it:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
+		for _, id := range ids {
+			it := &retagged{id: id, done: make(chan struct{})}
+			select {
+			case work <- it:
+			case <-ctx.Done():
+				return
 			}
 			select {
 			case ordered <- it:
-				return nil
 			case <-ctx.Done():
-				return ctx.Err()
+				return
 			}
-		})
+		}
 	}()
 	var wg sync.WaitGroup
 	for range workers {
@@ -272,34 +275,61 @@ func eachTagged(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, all boo
 		go func() {
 			defer wg.Done()
 			for it := range work {
-				it.old = make([][]corpus.Tag, len(it.doc.Passages))
-				for i := range it.doc.Passages {
-					it.old[i] = it.doc.Passages[i].Tags
-					it.doc.Passages[i].Tags = nil
-				}
-				tagger.Tag(it.doc.Passages)
+				readAndTag(ctx, d, tagger, all, it)
 				close(it.done)
 			}
 		}()
 	}
-	var err error
 	for it := range ordered {
 		if err != nil {
-			continue // draining, so that the reader can finish
+			continue // draining, so that the workers can finish
 		}
 		<-it.done
-		if err = ctx.Err(); err == nil {
-			err = fn(it)
+		switch {
+		case it.gone:
+			continue
+		case it.err != nil:
+			err = it.err
+		default:
+			if err = ctx.Err(); err == nil {
+				err = fn(it)
+			}
 		}
 		if err != nil {
 			cancel()
 		}
 	}
 	wg.Wait()
-	if err != nil {
-		return err
+	if err == nil {
+		err = ctx.Err()
 	}
-	return readErr
+	return err
+}
+
+// readAndTag loads it's document with its passages and, unless it is
+// already tagged by the tagger's rules version and all is unset, keeps
+// its stored tags in it.old and tags its passages anew.
+func readAndTag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, all bool, it *retagged) {
+	doc, err := d.Store.Document(ctx, it.id, corpus.WithPassages)
+	switch {
+	case errors.Is(err, corpus.ErrNotFound):
+		it.gone = true
+		return
+	case err != nil:
+		it.err = err
+		return
+	}
+	it.doc = doc
+	if doc.RulesVersion == tagger.Version() && !all {
+		it.skipped = true
+		return
+	}
+	it.old = make([][]corpus.Tag, len(doc.Passages))
+	for i := range doc.Passages {
+		it.old[i] = doc.Passages[i].Tags
+		doc.Passages[i].Tags = nil
+	}
+	tagger.Tag(doc.Passages)
 }
 
 // example keeps passage p of doc as an example of norm gaining (added)

@@ -118,11 +118,11 @@ func (s *Store) Passages(ctx context.Context, id string) ([]corpus.Passage, erro
 		}
 		p.Kind = corpus.Kind(kind)
 		p.Heading = p.Kind == corpus.KindHeading
-		if err := json.Unmarshal([]byte(path), &p.HeadingPath); err != nil {
+		if err := unmarshalList(path, &p.HeadingPath); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("heading path of %s/%d: %w", id, p.Seq, err)
 		}
-		if err := json.Unmarshal([]byte(pieces), &p.Pieces); err != nil {
+		if err := unmarshalList(pieces, &p.Pieces); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("pieces of %s/%d: %w", id, p.Seq, err)
 		}
@@ -145,6 +145,18 @@ func (s *Store) Passages(ctx context.Context, id string) ([]corpus.Passage, erro
 		}
 	})
 	return out, err
+}
+
+// unmarshalList decodes a JSON list column into v, leaving v as it is for
+// an empty list: most passages have no heading path or pieces, and
+// json.Unmarshal's reflection would otherwise cost a retag or a reindex
+// more than reading the row.
+func unmarshalList(s string, v any) error {
+	switch s {
+	case "", "null", "[]":
+		return nil
+	}
+	return json.Unmarshal([]byte(s), v)
 }
 
 // DocumentIDs lists every stored document id, sorted.
@@ -518,7 +530,7 @@ func eachTag(ctx context.Context, q querier, docID string, fn func(seq int, t co
 			return err
 		}
 		t.Inherited = inh != 0
-		if err := json.Unmarshal([]byte(ev), &t.Evidence); err != nil {
+		if t.Evidence, err = decodeEvidence(ev); err != nil {
 			return fmt.Errorf("tag evidence of %s/%d: %w", docID, seq, err)
 		}
 		fn(seq, t)
