@@ -491,21 +491,29 @@ type Progress struct {
 // Progress counts workers heard from lately, jobs waiting, jobs being
 // worked on and results received this run.
 func (c *Coordinator) Progress(ctx context.Context) Progress {
+	return countProgress(ctx, &c.mu, c.workers, c.cons, &c.outstanding, &c.done)
+}
+
+// countProgress is Progress for both coordinators: workers, the heartbeat
+// times guarded by mu (those not heard from lately are forgotten); cons,
+// the job queue's consumer; outstanding, the jobs sent and not answered;
+// done, the results received.
+func countProgress(ctx context.Context, mu *sync.Mutex, workers map[string]time.Time, cons jetstream.Consumer, outstanding, done *atomic.Int64) Progress {
 	var p Progress
-	c.mu.Lock()
-	for id, at := range c.workers {
+	mu.Lock()
+	for id, at := range workers {
 		if time.Since(at) < 5*heartbeatEvery {
 			p.Workers++
 		} else {
-			delete(c.workers, id)
+			delete(workers, id)
 		}
 	}
-	c.mu.Unlock()
-	if info, err := c.cons.Info(ctx); err == nil {
+	mu.Unlock()
+	if info, err := cons.Info(ctx); err == nil {
 		p.Running = info.NumAckPending
 	}
-	p.Queued = max(0, int(c.outstanding.Load())-p.Running)
-	p.Done = int(c.done.Load())
+	p.Queued = max(0, int(outstanding.Load())-p.Running)
+	p.Done = int(done.Load())
 	return p
 }
 

@@ -393,22 +393,7 @@ func (c *RetagCoordinator) dispatch() {
 // Progress counts workers heard from lately, jobs waiting, jobs being
 // worked on and results received this run.
 func (c *RetagCoordinator) Progress(ctx context.Context) Progress {
-	var p Progress
-	c.mu.Lock()
-	for id, at := range c.workers {
-		if time.Since(at) < 5*heartbeatEvery {
-			p.Workers++
-		} else {
-			delete(c.workers, id)
-		}
-	}
-	c.mu.Unlock()
-	if info, err := c.cons.Info(ctx); err == nil {
-		p.Running = info.NumAckPending
-	}
-	p.Queued = max(0, int(c.outstanding.Load())-p.Running)
-	p.Done = int(c.done.Load())
-	return p
+	return countProgress(ctx, &c.mu, c.workers, c.cons, &c.outstanding, &c.done)
 }
 
 // A retag coordinator takes the place of the local tagger in retag --nats.

@@ -242,26 +242,13 @@ func (w *Worker) answered(ctx context.Context, job Job) bool {
 	return err == nil && res.Key == job.Key
 }
 
-// keepAlive runs f, telling the server every wait/3 that the job is
-// still in progress, so a long parse is not handed to another worker.
+// keepAlive runs f as inProgress does, so a long parse is not handed to
+// another worker, and returns what f returns.
 func (w *Worker) keepAlive(ctx context.Context, msg jetstream.Msg, wait time.Duration, f func() (*Result, error)) (*Result, error) {
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		t := time.NewTicker(wait / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				_ = msg.InProgress()
-			}
-		}
-	}()
-	return f()
+	var res *Result
+	var err error
+	w.inProgress(ctx, msg, wait, func() { res, err = f() })
+	return res, err
 }
 
 // analyse extracts and analyses one file as a local ingest does, copying
