@@ -144,11 +144,17 @@ func Percolate(ctx context.Context, d *datadir.Dir, now time.Time) ([]Report, er
 	if len(ws) == 0 {
 		return nil, nil
 	}
+	return reports(ws, added, now), nil
+}
+
+// reports gives one report per watch of ws, with the matches
+// FinishWatchPending added for it, found at now.
+func reports(ws []Watch, added map[string]int, now time.Time) []Report {
 	out := make([]Report, len(ws))
 	for i, w := range ws {
 		out[i] = Report{Watch: w.Name, New: added[w.Name], FoundAt: now.UTC()}
 	}
-	return out, nil
+	return out
 }
 
 // match runs each watch once over the pending documents and keeps the
@@ -168,14 +174,23 @@ func match(ctx context.Context, d *datadir.Dir, ws []Watch, pending map[string][
 		return nil, fmt.Errorf("check new passages against watches: %w", err)
 	}
 	defer ix.Close()
-	var out []sqlite.WatchMatch
-	for _, w := range ws {
-		req, err := w.Search.Request()
-		if err != nil {
+	reqs := make([]index.Request, len(ws))
+	for i, w := range ws {
+		if reqs[i], err = w.Search.Request(); err != nil {
 			return nil, fmt.Errorf("watch %s: %w", w.Name, err)
 		}
-		err = ix.MatchingIn(ctx, req, docs, func(ref index.PassageRef) error {
-			if isNew[ref] {
+	}
+	return matchEach(ctx, ix, ws, reqs, docs, now, func(_ int, ref index.PassageRef) bool { return isNew[ref] })
+}
+
+// matchEach runs each watch of ws (its request reqs[i]) once over the
+// passages of docs in ix and returns, as matches found at now, those that
+// keep accepts for that watch.
+func matchEach(ctx context.Context, ix *index.Index, ws []Watch, reqs []index.Request, docs []string, now time.Time, keep func(i int, ref index.PassageRef) bool) ([]sqlite.WatchMatch, error) {
+	var out []sqlite.WatchMatch
+	for i, w := range ws {
+		err := ix.MatchingIn(ctx, reqs[i], docs, func(ref index.PassageRef) error {
+			if keep(i, ref) {
 				out = append(out, sqlite.WatchMatch{Watch: w.Name, DocID: ref.DocID, Seq: ref.Seq, At: now.UTC()})
 			}
 			return nil

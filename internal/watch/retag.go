@@ -155,27 +155,17 @@ func (t *RetagTracker) Finish(ctx context.Context, now time.Time) ([]Report, err
 			return nil, fmt.Errorf("check re-tagged passages against watches: %w", err)
 		}
 		docs := slices.Compact(slices.Sorted(slices.Values(t.docs)))
-		for i, w := range t.watches {
-			err := ix.MatchingIn(ctx, t.reqs[i], docs, func(ref index.PassageRef) error {
-				if t.changed[ref] && !t.before[i][ref] {
-					matches = append(matches, sqlite.WatchMatch{Watch: w.Name, DocID: ref.DocID, Seq: ref.Seq, At: now.UTC()})
-				}
-				return nil
-			})
-			if err != nil {
-				ix.Close()
-				return nil, fmt.Errorf("watch %s: %w", w.Name, err)
-			}
-		}
+		matches, err = matchEach(ctx, ix, t.watches, t.reqs, docs, now, func(i int, ref index.PassageRef) bool {
+			return t.changed[ref] && !t.before[i][ref]
+		})
 		ix.Close()
+		if err != nil {
+			return nil, err
+		}
 	}
 	added, err := t.d.Store.FinishWatchPending(ctx, matches, nil)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Report, len(t.all))
-	for i, w := range t.all {
-		out[i] = Report{Watch: w.Name, New: added[w.Name], FoundAt: now.UTC()}
-	}
-	return out, nil
+	return reports(t.all, added, now), nil
 }
