@@ -116,7 +116,7 @@ func (w *Worker) serveRetagJob(ctx context.Context, msg jetstream.Msg, files, re
 		refuse(job.RulesVersion, fmt.Sprintf("%d worker processes ended while tagging this batch", meta.NumDelivered-1))
 		return
 	}
-	tagger, err := w.retagTagger(ctx, files, job.Rules)
+	tagger, err := w.tagger(ctx, files, job.Rules)
 	var bad *rulesError
 	switch {
 	case errors.As(err, &bad):
@@ -226,10 +226,11 @@ type rulesError struct{ err error }
 func (e *rulesError) Error() string { return e.err.Error() }
 func (e *rulesError) Unwrap() error { return e.err }
 
-// retagTagger is the tagger of a job's rules, from the cache ingest jobs
-// share: the built-in rules for "", else the rules file of that SHA-256
-// in the files bucket.
-func (w *Worker) retagTagger(ctx context.Context, files jetstream.ObjectStore, rules string) (*tag.Tagger, error) {
+// tagger is the tagger of a job's rules, ingest's or retag's, from one
+// cache: the built-in rules for "", else the rules file of that SHA-256
+// in the files bucket. Rules that do not compile are a *rulesError;
+// failing to fetch them is not (another delivery may do better).
+func (w *Worker) tagger(ctx context.Context, files jetstream.ObjectStore, rules string) (*tag.Tagger, error) {
 	w.mu.Lock()
 	t := w.taggers[rules]
 	w.mu.Unlock()
@@ -242,7 +243,7 @@ func (w *Worker) retagTagger(ctx context.Context, files jetstream.ObjectStore, r
 	} else {
 		var data []byte
 		if data, err = files.GetBytes(ctx, rules); err != nil {
-			return nil, fmt.Errorf("fetch rules %s: %w", rules[:12], err)
+			return nil, fmt.Errorf("fetch rules %s: %w", rules, err)
 		}
 		t, err = tag.Load(data)
 	}

@@ -255,7 +255,7 @@ func (w *Worker) keepAlive(ctx context.Context, msg jetstream.Msg, wait time.Dur
 // it into dir first unless it is read in place (--shared-fs). Errors are
 // those that are not the file's: the job should run again.
 func (w *Worker) analyse(ctx context.Context, job Job, dir string) (*Result, error) {
-	tagger, err := w.tagger(ctx, job.Rules)
+	tagger, err := w.tagger(ctx, w.files, job.Rules)
 	if err != nil {
 		return nil, err
 	}
@@ -325,31 +325,6 @@ func (w *Worker) fetch(ctx context.Context, job Job, path string) error {
 		return fmt.Errorf("fetch %s: the stored object is not the file's bytes (%d bytes)", job.Name, n)
 	}
 	return f.Close()
-}
-
-func (w *Worker) tagger(ctx context.Context, rules string) (*tag.Tagger, error) {
-	w.mu.Lock()
-	t := w.taggers[rules]
-	w.mu.Unlock()
-	if t != nil {
-		return t, nil
-	}
-	var err error
-	if rules == "" {
-		t, err = tag.Default()
-	} else {
-		var data []byte
-		if data, err = w.files.GetBytes(ctx, rules); err == nil {
-			t, err = tag.Load(data)
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load rules %s: %w", rules, err)
-	}
-	w.mu.Lock()
-	w.taggers[rules] = t
-	w.mu.Unlock()
-	return t, nil
 }
 
 func (w *Worker) pool(l Limits) (*isolate.Pool, error) {
