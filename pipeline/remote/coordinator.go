@@ -116,38 +116,23 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 	c := &Coordinator{opts: opts, nc: nc, js: js, log: log, waiters: map[string][]chan resultMsg{}, workers: map[string]time.Time{}, used: map[string]bool{}}
 	c.inline = inlineMax(nc.MaxPayload())
 	n := opts.Names
-	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:       n.JobStream(),
-		Subjects:   []string{n.JobSubject()},
-		Retention:  jetstream.WorkQueuePolicy,
-		Storage:    jetstream.FileStorage,
-		Replicas:   opts.Replicas,
-		Duplicates: dedupWindow,
-		// A job names a file and holds its bytes only when they are
-		// small; larger ones travel in the files bucket.
-		MaxMsgSize: int32(min(jobMaxSize, nc.MaxPayload())),
-	})
+	// A job names a file and holds its bytes only when they are small;
+	// larger ones travel in the files bucket.
+	_, cons, err := workQueue(ctx, js, n.JobStream(), n.JobSubject(), n.Consumer(), int32(min(jobMaxSize, nc.MaxPayload())), opts.Replicas, opts.AckWait, opts.MaxDeliveries)
 	if err != nil {
-		return nil, fmt.Errorf("create job stream %s: %w", n.JobStream(), err)
+		return nil, err
 	}
-	if c.cons, err = js.CreateOrUpdateConsumer(ctx, n.JobStream(), jetstream.ConsumerConfig{
-		Durable:    n.Consumer(),
-		AckPolicy:  jetstream.AckExplicitPolicy,
-		AckWait:    opts.AckWait,
-		MaxDeliver: opts.MaxDeliveries,
-	}); err != nil {
-		return nil, fmt.Errorf("create consumer %s: %w", n.Consumer(), err)
-	}
-	if c.files, err = js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: n.Files(), TTL: resultTTL, Replicas: opts.Replicas, Storage: jetstream.FileStorage}); err != nil {
-		return nil, fmt.Errorf("create object store %s: %w", n.Files(), err)
+	c.cons = cons
+	if c.files, err = objectStore(ctx, js, n.Files(), resultTTL, opts.Replicas); err != nil {
+		return nil, err
 	}
 	stream, err := resultStream(ctx, js, n, opts.Replicas)
 	if err != nil {
 		return nil, err
 	}
-	large, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: n.LargeResults(), TTL: resultTTL, Replicas: opts.Replicas, Storage: jetstream.FileStorage})
+	large, err := objectStore(ctx, js, n.LargeResults(), resultTTL, opts.Replicas)
 	if err != nil {
-		return nil, fmt.Errorf("create object store %s: %w", n.LargeResults(), err)
+		return nil, err
 	}
 	c.results = newResultTransport(ctx, js, n, stream, large)
 	if opts.Rules != nil {

@@ -109,32 +109,16 @@ func NewRetagCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStr
 		waiters: map[string][]chan struct{}{}, workers: map[string]time.Time{}}
 	n := opts.Names
 	var err error
-	if c.stream, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:       n.RetagStream(),
-		Subjects:   []string{n.RetagSubjects()},
-		Retention:  jetstream.WorkQueuePolicy,
-		Storage:    jetstream.FileStorage,
-		Replicas:   opts.Replicas,
-		Duplicates: dedupWindow,
-		MaxMsgSize: int32(payload),
-	}); err != nil {
-		return nil, fmt.Errorf("create retag stream %s: %w", n.RetagStream(), err)
-	}
-	if c.cons, err = js.CreateOrUpdateConsumer(ctx, n.RetagStream(), jetstream.ConsumerConfig{
-		Durable:    n.RetagConsumer(),
-		AckPolicy:  jetstream.AckExplicitPolicy,
-		AckWait:    opts.AckWait,
-		MaxDeliver: opts.MaxDeliveries,
-	}); err != nil {
-		return nil, fmt.Errorf("create consumer %s: %w", n.RetagConsumer(), err)
+	if c.stream, c.cons, err = workQueue(ctx, js, n.RetagStream(), n.RetagSubjects(), n.RetagConsumer(), int32(payload), opts.Replicas, opts.AckWait, opts.MaxDeliveries); err != nil {
+		return nil, err
 	}
 	// The files bucket is ingest's (same settings), holding the rules
 	// file and batches too large for a message.
-	if c.files, err = js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: n.Files(), TTL: resultTTL, Replicas: opts.Replicas, Storage: jetstream.FileStorage}); err != nil {
-		return nil, fmt.Errorf("create object store %s: %w", n.Files(), err)
+	if c.files, err = objectStore(ctx, js, n.Files(), resultTTL, opts.Replicas); err != nil {
+		return nil, err
 	}
-	if c.res, err = js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: n.RetagResults(), TTL: retagResultTTL, Replicas: opts.Replicas, Storage: jetstream.FileStorage}); err != nil {
-		return nil, fmt.Errorf("create object store %s: %w", n.RetagResults(), err)
+	if c.res, err = objectStore(ctx, js, n.RetagResults(), retagResultTTL, opts.Replicas); err != nil {
+		return nil, err
 	}
 	if opts.Rules != nil {
 		sum := sha256.Sum256(opts.Rules)

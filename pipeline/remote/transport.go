@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -30,6 +31,46 @@ const (
 // server accepts messages of at most maxPayload bytes.
 func inlineMax(maxPayload int64) int64 {
 	return max(0, min(inlineLimit, (min(maxPayload, jobMaxSize)-headerRoom)*3/4))
+}
+
+// workQueue creates (or updates) a work-queue stream named stream on
+// subject, holding messages of at most maxMsg bytes and dropping a
+// publish repeated under the same message id, and the durable consumer
+// through which workers take its jobs, each redelivered after ackWait
+// without word, at most maxDeliver times.
+func workQueue(ctx context.Context, js jetstream.JetStream, stream, subject, consumer string, maxMsg int32, replicas int, ackWait time.Duration, maxDeliver int) (jetstream.Stream, jetstream.Consumer, error) {
+	s, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:       stream,
+		Subjects:   []string{subject},
+		Retention:  jetstream.WorkQueuePolicy,
+		Storage:    jetstream.FileStorage,
+		Replicas:   replicas,
+		Duplicates: dedupWindow,
+		MaxMsgSize: maxMsg,
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("create job stream %s: %w", stream, err)
+	}
+	c, err := js.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
+		Durable:    consumer,
+		AckPolicy:  jetstream.AckExplicitPolicy,
+		AckWait:    ackWait,
+		MaxDeliver: maxDeliver,
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("create consumer %s: %w", consumer, err)
+	}
+	return s, c, nil
+}
+
+// objectStore creates (or updates) a file-backed bucket whose objects
+// expire after ttl.
+func objectStore(ctx context.Context, js jetstream.JetStream, bucket string, ttl time.Duration, replicas int) (jetstream.ObjectStore, error) {
+	o, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: bucket, TTL: ttl, Replicas: replicas, Storage: jetstream.FileStorage})
+	if err != nil {
+		return nil, fmt.Errorf("create object store %s: %w", bucket, err)
+	}
+	return o, nil
 }
 
 // resultStream creates (or updates) the results stream.
