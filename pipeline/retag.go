@@ -324,12 +324,18 @@ func readAndTag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, all boo
 		it.skipped = true
 		return
 	}
-	it.old = make([][]corpus.Tag, len(doc.Passages))
-	for i := range doc.Passages {
-		it.old[i] = doc.Passages[i].Tags
-		doc.Passages[i].Tags = nil
-	}
+	it.setAside()
 	tagger.Tag(doc.Passages)
+}
+
+// setAside keeps the tags stored on it's passages in it.old and takes
+// them off the passages, which are then tagged anew.
+func (it *retagged) setAside() {
+	it.old = make([][]corpus.Tag, len(it.doc.Passages))
+	for i := range it.doc.Passages {
+		it.old[i] = it.doc.Passages[i].Tags
+		it.doc.Passages[i].Tags = nil
+	}
 }
 
 // example keeps passage p of doc as an example of norm gaining (added)

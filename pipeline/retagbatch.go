@@ -140,11 +140,7 @@ func eachBatchTagged(ctx context.Context, d *datadir.Dir, version string, bt Bat
 				}
 				// The tags stored are kept aside; the batch is sent
 				// without them.
-				it.old = make([][]corpus.Tag, len(doc.Passages))
-				for i := range doc.Passages {
-					it.old[i] = doc.Passages[i].Tags
-					doc.Passages[i].Tags = nil
-				}
+				it.setAside()
 				cur.todo = append(cur.todo, doc)
 				cur.bytes += size
 			}
