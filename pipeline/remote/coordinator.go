@@ -280,15 +280,21 @@ func (c *Coordinator) Analyse(ctx context.Context, cand pipeline.Candidate, sum 
 func (c *Coordinator) forget(sum string, wake chan resultMsg) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ws := c.waiters[sum]
+	forgetWaiter(c.waiters, sum, wake)
+}
+
+// forgetWaiter takes wake out of the waiters of key, and key out of
+// waiters once none is left; the caller holds the lock guarding waiters.
+func forgetWaiter[C comparable](waiters map[string][]C, key string, wake C) {
+	ws := waiters[key]
 	for i, w := range ws {
 		if w == wake {
-			c.waiters[sum] = append(ws[:i:i], ws[i+1:]...)
+			waiters[key] = append(ws[:i:i], ws[i+1:]...)
 			break
 		}
 	}
-	if len(c.waiters[sum]) == 0 {
-		delete(c.waiters, sum)
+	if len(waiters[key]) == 0 {
+		delete(waiters, key)
 	}
 }
 

@@ -346,16 +346,7 @@ func (c *RetagCoordinator) await(id string) chan struct{} {
 func (c *RetagCoordinator) forget(id string, wake chan struct{}) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ws := c.waiters[id]
-	for i, w := range ws {
-		if w == wake {
-			c.waiters[id] = append(ws[:i:i], ws[i+1:]...)
-			break
-		}
-	}
-	if len(c.waiters[id]) == 0 {
-		delete(c.waiters, id)
-	}
+	forgetWaiter(c.waiters, id, wake)
 }
 
 // dispatch wakes the callers waiting for each result that arrives.
