@@ -17,7 +17,7 @@ import (
 // It is a 64-bit FNV-1a hash in hex; a collision between different texts
 // (about one in 10^19 per pair) would collapse two unrelated hits.
 func copyKey(text string) string {
-	if key, ok := asciiCopyKey(text); ok {
+	if key, ok := plainCopyKey(text); ok {
 		return key
 	}
 	return foldedCopyKey(text)
@@ -43,19 +43,28 @@ const (
 	fnvPrime64  = 1099511628211
 )
 
-// asciiCopyKey is copyKey for a text all in ASCII, which nearly every
-// passage of an English, French or Spanish text is not far from and most
-// are: textfold only lower-cases ASCII, and its letters and digits are
-// [a-z0-9], so the kept bytes are hashed as they are read, without the
-// folded copy and the kept text copyKey builds. ok is false, and nothing
-// is computed worth keeping, when text holds a byte beyond ASCII.
-func asciiCopyKey(text string) (key string, ok bool) {
+// plainCopyKey is copyKey for a text of ASCII, punctuation, symbols and
+// spaces, as nearly every passage of an English, French or Spanish text
+// is not far from and most are (the curly quotes, dashes and bullets of
+// PDFs are the usual characters beyond ASCII): textfold only lower-cases
+// ASCII, its letters and digits are [a-z0-9], and it leaves a
+// punctuation mark, symbol or space none (TestPlainCopyKeyIsTheFoldedKey
+// checks every one), so the kept bytes are hashed as they are read,
+// without the folded copy and the kept text copyKey builds. ok is false,
+// and nothing is computed worth keeping, when text holds any other
+// character beyond ASCII.
+func plainCopyKey(text string) (key string, ok bool) {
 	h := uint64(fnvOffset64)
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		switch {
 		case c >= utf8.RuneSelf:
-			return "", false
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if !droppedFromKey(r) || r == utf8.RuneError {
+				return "", false
+			}
+			i += size - 1
+			continue
 		case 'A' <= c && c <= 'Z':
 			c += 'a' - 'A'
 		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
@@ -68,6 +77,14 @@ func asciiCopyKey(text string) (key string, ok bool) {
 	var sum [8]byte
 	binary.BigEndian.PutUint64(sum[:], h)
 	return hex.EncodeToString(sum[:]), true
+}
+
+// droppedFromKey says whether r, beyond ASCII, is a punctuation mark, a
+// symbol or a space: folding leaves no letter or digit of it. Arabic
+// presentation forms are not: folding spells some (﷼, the rial sign, is
+// a word).
+func droppedFromKey(r rune) bool {
+	return unicode.In(r, unicode.P, unicode.S, unicode.Z) && !textfold.IsPresentationForm(r)
 }
 
 // pivotWords is the length in words from which ranking stops putting

@@ -60,6 +60,9 @@ func newDocumentBuilder(m mapping.IndexMapping) (*documentBuilder, error) {
 			if f.analyzer = im.AnalyzerNamed(analyzer); f.analyzer == nil {
 				return nil, fmt.Errorf("field %s: no analyser %q", name, analyzer)
 			}
+			// The same terms, made faster (indexingAnalyzer); queries
+			// keep the mapping's own analyser.
+			f.analyzer = indexingAnalyzer(f.analyzer)
 			// The single-token analysers are not run: their one term
 			// is made directly (wholeTermField).
 			switch {

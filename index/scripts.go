@@ -34,6 +34,9 @@ func init() {
 		if s.latin, err = named(en.StopName, porter.Name); err != nil {
 			return nil, err
 		}
+		// Stemming a word is the dearest step of analysing it, and a
+		// corpus repeats its words: each is stemmed once.
+		s.latin[1] = &stemMemo{stem: s.latin[1], stems: map[string][]byte{}}
 		if s.arabic, err = named(ar.NormalizeName, ar.StopName, ar.StemmerName); err != nil {
 			return nil, err
 		}
