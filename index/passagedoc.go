@@ -2,7 +2,6 @@ package index
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -22,6 +21,8 @@ type fieldBuilder struct {
 	// whole says the analyser keeps a value as one term (wholeTermField),
 	// folded when fold is set.
 	whole, fold bool
+	// memo remembers the analysis of a document-level value.
+	memo *frequencyMemo
 }
 
 // documentBuilder makes bleve documents of passages without bleve's
@@ -74,7 +75,7 @@ func newDocumentBuilder(m mapping.IndexMapping) (*documentBuilder, error) {
 				f.whole, f.fold = true, true
 			}
 			if documentLevel[name] {
-				f.analyzer = &memoAnalyzer{inner: f.analyzer, seen: map[string]analysis.TokenStream{}}
+				f.memo = newFrequencyMemo()
 			}
 		case "number", "boolean":
 		default:
@@ -140,47 +141,11 @@ func (b *documentBuilder) add(doc *document.Document, field string, f fieldBuild
 		return
 	}
 	if f.kind == "text" {
-		doc.AddField(document.NewTextFieldCustom(field, positions, []byte(v), f.options, f.analyzer))
+		doc.AddField(&analysedTextField{name: field, arrayPositions: positions, options: f.options, value: []byte(v), analyzer: f.analyzer, memo: f.memo})
 	}
 }
 
 // documentLevel are the analysed fields whose value is the document's,
 // the same in each of its passages: their analysis is remembered
-// (memoAnalyzer) rather than repeated per passage.
+// (frequencyMemo) rather than repeated per passage.
 var documentLevel = map[string]bool{FieldTitle: true, FieldSubmitter: true, FieldCountry: true}
-
-// memoAnalyzer is an analyser that remembers what it made of recent
-// inputs and gives the same tokens for the same input again. The tokens
-// are shared between fields, which is safe since bleve only reads them
-// (analysis.TokenFrequency copies what it keeps); analysis runs on
-// several goroutines, hence the lock.
-type memoAnalyzer struct {
-	inner analysis.Analyzer
-	mu    sync.Mutex
-	seen  map[string]analysis.TokenStream
-}
-
-// memoSize bounds a memoAnalyzer's inputs: the documents of a few batches.
-const memoSize = 1024
-
-func (m *memoAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	m.mu.Lock()
-	tokens, ok := m.seen[string(input)]
-	m.mu.Unlock()
-	if ok {
-		return tokens
-	}
-	// The key is taken before analysis: the fold filter lower-cases
-	// input in place, and a key taken after it never matched the next
-	// passage's value again (the title of every document with a capital
-	// letter was analysed once per passage).
-	key := string(input)
-	tokens = m.inner.Analyze(input)
-	m.mu.Lock()
-	if len(m.seen) >= memoSize {
-		clear(m.seen)
-	}
-	m.seen[key] = tokens
-	m.mu.Unlock()
-	return tokens
-}

@@ -50,10 +50,12 @@ func describeFields(t *testing.T, doc *document.Document) []string {
 			terms = append(terms, fmt.Sprintf("%q:%s", term, strings.Join(locs, ",")))
 		}
 		sort.Strings(terms)
-		// A whole-value field is the TextField its analyser would make,
-		// made directly: it must agree in everything but its type.
+		// A whole-value field and an analysed one are the TextField
+		// the mapping would make, made directly: they must agree in
+		// everything but their type.
 		typ := fmt.Sprintf("%T", f)
-		if _, ok := f.(*wholeTermField); ok {
+		switch f.(type) {
+		case *wholeTermField, *analysedTextField:
 			typ = fmt.Sprintf("%T", &document.TextField{})
 		}
 		out = append(out, fmt.Sprintf("%s %v %d %s %q len=%d %s", f.Name(), f.ArrayPositions(), f.Options(), typ, f.Value(), f.AnalyzedLength(), strings.Join(terms, " ")))
@@ -194,24 +196,56 @@ func TestDirectDocumentsMatchMapping(t *testing.T) {
 	}
 }
 
-// TestMemoAnalyzerSameTokensBounded checks that a remembered analysis is
-// the analyser's own, first time and again, and that memory stays bounded.
-func TestMemoAnalyzerSameTokensBounded(t *testing.T) {
+// describeFrequencies describes token frequencies fully and in order:
+// each term with its count and locations.
+func describeFrequencies(tfs bindex.TokenFrequencies) string {
+	var terms []string
+	for term, tf := range tfs {
+		var locs []string
+		for _, l := range tf.Locations {
+			locs = append(locs, fmt.Sprintf("%s%v@%d[%d:%d]", l.Field, l.ArrayPositions, l.Position, l.Start, l.End))
+		}
+		terms = append(terms, fmt.Sprintf("%q=%q×%d:%s", term, tf.Term, tf.Frequency(), strings.Join(locs, ",")))
+	}
+	sort.Strings(terms)
+	return strings.Join(terms, " ")
+}
+
+// tokenFrequencies makes what bleve's analysis.TokenFrequency makes, with
+// and without term vectors, counts and array positions, and its lists
+// take merging (an array's values) as bleve's do.
+func TestTokenFrequenciesMatchBleve(t *testing.T) {
 	m, err := newMapping()
 	if err != nil {
 		t.Fatal(err)
 	}
-	inner := m.AnalyzerNamed(textAnalyzer)
-	memo := &memoAnalyzer{inner: inner, seen: map[string]analysis.TokenStream{}}
-	for round := range 2 {
-		for i := range memoSize + 10 {
-			in := fmt.Sprintf("Rapport %d sur la Cybersécurité des États", i%(memoSize/2+round*memoSize))
-			want, got := inner.Analyze([]byte(in)), memo.Analyze([]byte(in))
-			if fmt.Sprint(want) != fmt.Sprint(got) {
-				t.Fatalf("%q: analysed %v, remembered %v", in, want, got)
-			}
-			if len(memo.seen) > memoSize {
-				t.Fatalf("%d inputs remembered, bound %d", len(memo.seen), memoSize)
+	a := m.AnalyzerNamed(textAnalyzer)
+	texts := []string{"", "security", "The security of security: securing secure systems, security first.",
+		"La cybersécurité des hôpitaux, la cybersécurité des États", "网络安全网络安全 and more and more"}
+	for _, text := range texts {
+		tokens := a.Analyze([]byte(text))
+		for _, options := range []bindex.FieldIndexingOptions{
+			bindex.IndexField | bindex.StoreField | bindex.IncludeTermVectors,
+			bindex.IndexField | bindex.IncludeTermVectors | bindex.SkipFreqNorm,
+			bindex.IndexField | bindex.StoreField,
+			bindex.IndexField | bindex.SkipFreqNorm,
+		} {
+			for _, positions := range [][]uint64{nil, {2}} {
+				want := analysis.TokenFrequency(tokens, positions, options)
+				got, size := tokenFrequencies(tokens, positions, options)
+				if describeFrequencies(got) != describeFrequencies(want) {
+					t.Fatalf("%q %v %v:\nbleve %s\nhere  %s", text, options, positions, describeFrequencies(want), describeFrequencies(got))
+				}
+				if want.Size() > 0 && (size < want.Size()/2 || size > want.Size()*2) {
+					t.Errorf("%q %v: size %d, bleve counts %d", text, options, size, want.Size())
+				}
+				// A second value of the field merged into each.
+				other := analysis.TokenFrequency(a.Analyze([]byte("security of systems")), []uint64{3}, options)
+				want.MergeAll("text", other)
+				got.MergeAll("text", other)
+				if describeFrequencies(got) != describeFrequencies(want) {
+					t.Fatalf("%q %v merged:\nbleve %s\nhere  %s", text, options, describeFrequencies(want), describeFrequencies(got))
+				}
 			}
 		}
 	}
@@ -229,24 +263,43 @@ func (c *countingAnalyzer) Analyze(input []byte) analysis.TokenStream {
 }
 
 // A document's title is analysed once for all its passages, whatever its
-// case: each passage brings its own copy of the value, which analysis
-// folds in place.
-func TestMemoAnalyzerAnalysesATitleOnce(t *testing.T) {
+// case (each passage brings its own copy of the value, which analysis
+// folds in place), into what bleve's TextField makes of it; the memo
+// stays bounded.
+func TestFrequencyMemoAnalysesATitleOnce(t *testing.T) {
 	m, err := newMapping()
 	if err != nil {
 		t.Fatal(err)
 	}
 	inner := &countingAnalyzer{inner: m.AnalyzerNamed(textAnalyzer)}
-	memo := &memoAnalyzer{inner: inner, seen: map[string]analysis.TokenStream{}}
+	memo := newFrequencyMemo()
+	options := bindex.IndexField | bindex.StoreField | bindex.IncludeTermVectors
+	field := func(title string) *analysedTextField {
+		return &analysedTextField{name: FieldTitle, options: options, value: []byte(title), analyzer: inner, memo: memo}
+	}
 	const title = "Paris Call Working Group 6 - ICT Supply Chain Security"
-	want := fmt.Sprint(inner.inner.Analyze([]byte(title)))
+	ref := document.NewTextFieldCustom(FieldTitle, nil, []byte(title), options, m.AnalyzerNamed(textAnalyzer))
+	ref.Analyze()
+	want := describeFrequencies(ref.AnalyzedTokenFrequencies())
 	for range 50 {
-		if got := fmt.Sprint(memo.Analyze([]byte(title))); got != want {
-			t.Fatalf("remembered %v, analysed %v", got, want)
+		f := field(title)
+		f.Analyze()
+		if got := describeFrequencies(f.AnalyzedTokenFrequencies()); got != want || f.AnalyzedLength() != ref.AnalyzedLength() {
+			t.Fatalf("remembered %s (%d), TextField %s (%d)", got, f.AnalyzedLength(), want, ref.AnalyzedLength())
+		}
+		if string(f.Value()) != title {
+			t.Fatalf("stored value became %q", f.Value())
 		}
 	}
 	if inner.calls != 1 {
 		t.Fatalf("a title of 50 passages analysed %d times, want once", inner.calls)
+	}
+	for i := range memoSize + 10 {
+		f := field(fmt.Sprintf("Rapport %d sur la Cybersécurité des États", i))
+		f.Analyze()
+		if len(memo.seen) > memoSize {
+			t.Fatalf("%d values remembered, bound %d", len(memo.seen), memoSize)
+		}
 	}
 }
 
