@@ -375,6 +375,7 @@ func (ix *Index) IndexDocuments(ctx context.Context, docs []*corpus.Document) er
 func (ix *Index) indexBatch(docs []*corpus.Document, before func(*bleve.Batch, *corpus.Document) error) (err error) {
 	defer recoverDamage("index documents", &err)
 	b := ix.bi.NewBatch()
+	recent := recentTerms{}
 	for _, d := range docs {
 		if before != nil {
 			if err := before(b, d); err != nil {
@@ -383,7 +384,7 @@ func (ix *Index) indexBatch(docs []*corpus.Document, before func(*bleve.Batch, *
 		}
 		dl := documentLanguage(d)
 		for _, p := range d.Passages {
-			if err := ix.add(b, d, dl, p); err != nil {
+			if err := ix.add(b, d, dl, p, recent); err != nil {
 				return err
 			}
 		}
@@ -409,13 +410,14 @@ func (ix *Index) apply(b *bleve.Batch) error {
 	return nil
 }
 
-// add puts passage p of d, whose language is dl, into batch b.
-func (ix *Index) add(b *bleve.Batch, d *corpus.Document, dl docLanguage, p corpus.Passage) error {
+// add puts passage p of d, whose language is dl, into batch b; recent is
+// the batch's (recentTerms).
+func (ix *Index) add(b *bleve.Batch, d *corpus.Document, dl docLanguage, p corpus.Passage, recent recentTerms) error {
 	builder, err := ix.builder()
 	if err != nil {
 		return err
 	}
-	doc, err := builder.document(d, dl, p)
+	doc, err := builder.document(d, dl, p, recent)
 	if err != nil {
 		return fmt.Errorf("index %w", err)
 	}

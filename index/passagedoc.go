@@ -87,8 +87,9 @@ func newDocumentBuilder(m mapping.IndexMapping) (*documentBuilder, error) {
 }
 
 // document is the bleve document of passage p of d: the values
-// passageValues gives, as the mapping would index them.
-func (b *documentBuilder) document(d *corpus.Document, dl docLanguage, p corpus.Passage) (*document.Document, error) {
+// passageValues gives, as the mapping would index them. recent, when not
+// nil, is the builder's memory of the passage before (recentTerms).
+func (b *documentBuilder) document(d *corpus.Document, dl docLanguage, p corpus.Passage, recent recentTerms) (*document.Document, error) {
 	doc := document.NewDocument(passageID(d.ID, p.Seq))
 	var err error
 	passageValues(d, dl, p, func(field string, value any) {
@@ -101,7 +102,11 @@ func (b *documentBuilder) document(d *corpus.Document, dl docLanguage, p corpus.
 		}
 		switch v := value.(type) {
 		case string:
-			b.add(doc, field, f, nil, v)
+			if f.whole && recent != nil {
+				doc.AddField(recent.field(field, f, v))
+			} else {
+				b.add(doc, field, f, nil, v)
+			}
 		case []string:
 			for i, s := range v {
 				b.add(doc, field, f, []uint64{uint64(i)}, s)
@@ -129,20 +134,49 @@ func (b *documentBuilder) document(d *corpus.Document, dl docLanguage, p corpus.
 
 func (b *documentBuilder) add(doc *document.Document, field string, f fieldBuilder, positions []uint64, v string) {
 	if f.whole {
-		value := []byte(v)
-		term := value // the keyword analyser's term is the value itself
-		switch {
-		case f.fold && f.options.IsStored():
-			term = foldTerm([]byte(v)) // folds in place: not the stored value
-		case f.fold:
-			term = foldTerm(value) // as bleve folds an unstored value, in place
-		}
-		doc.AddField(&wholeTermField{name: field, arrayPositions: positions, options: f.options, value: value, term: term})
+		doc.AddField(newWholeTermField(field, f, positions, v))
 		return
 	}
 	if f.kind == "text" {
 		doc.AddField(&analysedTextField{name: field, arrayPositions: positions, options: f.options, value: []byte(v), analyzer: f.analyzer, memo: f.memo})
 	}
+}
+
+// newWholeTermField makes the field of whole-term value v.
+func newWholeTermField(field string, f fieldBuilder, positions []uint64, v string) *wholeTermField {
+	value := []byte(v)
+	term := value // the keyword analyser's term is the value itself
+	switch {
+	case f.fold && f.options.IsStored():
+		term = foldTerm([]byte(v)) // folds in place: not the stored value
+	case f.fold:
+		term = foldTerm(value) // as bleve folds an unstored value, in place
+	}
+	return &wholeTermField{name: field, arrayPositions: positions, options: f.options, value: value, term: term}
+}
+
+// recentTerms remembers, for each whole-term field, the single value the
+// passage before had and the field made of it, so that the next passage
+// with the same value (a document's id, file, submitter, date, ...: half
+// the fields of a passage are its document's) shares its value, term and
+// token frequencies instead of making them again. Frequencies are only
+// read once made, but for merging an array's values (which appends to
+// the first's): only single values are shared. One goroutine uses it: a
+// batch's.
+type recentTerms map[string]*wholeTermField
+
+// field returns the field of single whole-term value v of field, sharing
+// value, term and frequencies with the passage before's when it had the
+// same value.
+func (r recentTerms) field(field string, f fieldBuilder, v string) *wholeTermField {
+	if last := r[field]; last != nil && string(last.value) == v {
+		shared := *last
+		return &shared
+	}
+	wf := newWholeTermField(field, f, nil, v)
+	wf.Analyze()
+	r[field] = wf
+	return wf
 }
 
 // documentLevel are the analysed fields whose value is the document's,

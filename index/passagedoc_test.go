@@ -84,6 +84,9 @@ func TestDirectDocumentsMatchMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	wb, db := walked.bi.NewBatch(), direct.bi.NewBatch()
+	// The direct passages share what they can with the passage before,
+	// as a batch's do.
+	recent, described := recentTerms{}, recentTerms{}
 	fields := map[string]bool{}
 	for _, d := range directSampleDocs() {
 		for _, p := range d.Passages {
@@ -92,7 +95,7 @@ func TestDirectDocumentsMatchMapping(t *testing.T) {
 			if err := walked.bi.Mapping().MapDocument(ref, passageDoc(d, p)); err != nil {
 				t.Fatal(err)
 			}
-			got, err := builder.document(d, documentLanguage(d), p)
+			got, err := builder.document(d, documentLanguage(d), p, described)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -106,7 +109,7 @@ func TestDirectDocumentsMatchMapping(t *testing.T) {
 			if err := wb.Index(id, passageDoc(d, p)); err != nil {
 				t.Fatal(err)
 			}
-			if err := direct.add(db, d, documentLanguage(d), p); err != nil {
+			if err := direct.add(db, d, documentLanguage(d), p, recent); err != nil {
 				t.Fatal(err)
 			}
 		}

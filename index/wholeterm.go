@@ -42,8 +42,12 @@ func (f *wholeTermField) Size() int {
 }
 
 // Analyze makes the field's one term, at position 1 over the whole
-// value, as analysis.TokenFrequency does for a one-token stream.
+// value, as analysis.TokenFrequency does for a one-token stream, unless
+// the field was made with them (recentTerms).
 func (f *wholeTermField) Analyze() {
+	if f.frequencies != nil {
+		return
+	}
 	tf := &bindex.TokenFreq{Term: f.term}
 	if f.options.IncludeTermVectors() {
 		tf.Locations = []*bindex.TokenLocation{{ArrayPositions: f.arrayPositions, Start: 0, End: len(f.value), Position: 1}}
