@@ -169,6 +169,10 @@ func New(patterns [][]byte) *Matcher {
 // States is the number of automaton states (for diagnostics).
 func (m *Matcher) States() int { return len(m.outAt) - 1 }
 
+// Patterns is the number of patterns the automaton was compiled from
+// (empty ones included): ids run from 0 to Patterns()-1.
+func (m *Matcher) Patterns() int { return m.patterns }
+
 // Find calls fn for every occurrence of every pattern in text, with the
 // pattern id and the occurrence's end offset (exclusive), in order of end
 // offset.

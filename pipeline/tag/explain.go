@@ -55,27 +55,31 @@ func (t *Tagger) Explain(text string) *Explanation {
 		return e
 	}
 	miss := map[string]float64{}
+	// The rules' hot records name and weigh them: a tagger read from its
+	// compiled form has no other.
 	for _, f := range res.firings {
-		r := &t.rules[f.rule]
-		e := get(r.norm)
+		r := &t.hotRules[f.rule]
+		e := get(normLetters[r.norm])
 		var m []string
 		var spans [][2]int
 		for _, ev := range f.evidence {
 			m = append(m, ev.Match)
 			spans = append(spans, [2]int{ev.Start, ev.End})
 		}
-		e.Rules = append(e.Rules, RuleFire{Rule: r.full, Weight: r.Weight, Matches: m, Spans: spans})
-		if _, ok := miss[r.norm]; !ok {
-			miss[r.norm] = 1
+		e.Rules = append(e.Rules, RuleFire{Rule: r.full, Weight: r.weight, Matches: m, Spans: spans})
+		n := normLetters[r.norm]
+		if _, ok := miss[n]; !ok {
+			miss[n] = 1
 		}
-		miss[r.norm] *= 1 - r.Weight
+		miss[n] *= 1 - r.weight
 	}
 	for _, d := range res.dropped {
-		r := &t.rules[d.rule]
-		e := get(r.norm)
-		e.Rules = append(e.Rules, RuleFire{Rule: r.full, Weight: r.Weight, Dropped: t.reason(d)})
-		if _, ok := miss[r.norm]; !ok {
-			miss[r.norm] = 1
+		r := &t.hotRules[d.rule]
+		n := normLetters[r.norm]
+		e := get(n)
+		e.Rules = append(e.Rules, RuleFire{Rule: r.full, Weight: r.weight, Dropped: t.reason(d)})
+		if _, ok := miss[n]; !ok {
+			miss[n] = 1
 		}
 	}
 	for i, q := range res.quotes {

@@ -43,6 +43,10 @@ func (t *Tagger) ruleFires(i int, text string, section bool) bool {
 // TestExamples checks every rule against its own examples and returns the
 // failures, and how many examples were checked.
 func (t *Tagger) TestExamples() ([]ExampleFailure, int) {
+	t, err := t.full()
+	if err != nil {
+		return nil, 0 // unreachable: see full
+	}
 	var out []ExampleFailure
 	n := 0
 	for i, r := range t.rules {
@@ -67,6 +71,10 @@ func (t *Tagger) TestExamples() ([]ExampleFailure, int) {
 // shadowed by a shorter phrase of the same rule (the longer one can never
 // add anything).
 func (t *Tagger) Lint() []string {
+	t, err := t.full()
+	if err != nil {
+		return []string{err.Error()}
+	}
 	var out []string
 	for i, r := range t.rules {
 		if len(r.Examples.Match) == 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -189,6 +190,27 @@ type Tagger struct {
 	owns  bool
 	// hotRules[rule] is what matching reads of a rule.
 	hotRules []ruleHot
+	// yieldList[yieldAt[rule]:yieldAt[rule+1]] are the rules that cancel
+	// rule when they fire with it.
+	yieldAt, yieldList []int32
+	// origin is the rules the tagger was built from.
+	origin origin
+	// detailed, on a tagger read from its compiled form, builds the
+	// tagger again from its rules: Lint, TestExamples and Phrases read
+	// the rules' texts, which the compiled form leaves out. Nil on a
+	// tagger built from its rules (rules and pats are then set).
+	detailed func() (*Tagger, error)
+}
+
+// origin is the rules a tagger was built from: what its compiled form
+// must be read back with, and how to build it again.
+type origin struct {
+	builtin bool     // Default's embedded rules
+	data    []byte   // the rules file given to Load
+	digest  [32]byte // SHA-256 of rules.All() or of data
+	// options says Options changed the rules: the tagger has no
+	// compiled form (an Option may change anything).
+	options bool
 }
 
 // ruleHot is what matching reads of a rule, in one cache line rather
@@ -202,7 +224,8 @@ type ruleHot struct {
 	yields         bool // the rule yields to others
 }
 
-// lazyMatcher is an automaton compiled on first use.
+// lazyMatcher is an automaton compiled on first use. Its patterns stay,
+// for the tagger's compiled form.
 type lazyMatcher struct {
 	once     sync.Once
 	patterns [][]byte
@@ -211,10 +234,7 @@ type lazyMatcher struct {
 
 // get returns the automaton, compiling it the first time.
 func (l *lazyMatcher) get() *ahocorasick.Matcher {
-	l.once.Do(func() {
-		l.m = ahocorasick.New(l.patterns)
-		l.patterns = nil
-	})
+	l.once.Do(func() { l.m = ahocorasick.New(l.patterns) })
 	return l.m
 }
 
@@ -300,7 +320,7 @@ func Default(opts ...Option) (*Tagger, error) {
 	for _, l := range rules.Languages {
 		srcs = append(srcs, splitDocuments(l.Data, l.Name)...)
 	}
-	return load(rules.All(), srcs, opts)
+	return load(origin{builtin: true}, srcs, opts)
 }
 
 // LoadFile reads a rules file.
@@ -321,7 +341,7 @@ func LoadFile(path string, opts ...Option) (*Tagger, error) {
 // first has the settings and rules, the others only add rules under
 // `norms` (as the embedded rules do for each further language).
 func Load(data []byte, opts ...Option) (*Tagger, error) {
-	return load(data, splitDocuments(data, ""), opts)
+	return load(origin{data: data}, splitDocuments(data, ""), opts)
 }
 
 // source is one document of a rules file: the first holds the settings
@@ -417,9 +437,9 @@ func (src source) where() string {
 	return fmt.Sprintf("document at line %d", src.line+1)
 }
 
-// load compiles the documents srcs of the rules file data (its bytes
-// make the version).
-func load(data []byte, srcs []source, opts []Option) (*Tagger, error) {
+// load compiles the documents srcs of the rules file from.data (its
+// bytes make the version).
+func load(from origin, srcs []source, opts []Option) (*Tagger, error) {
 	f, err := srcs[0].decode()
 	if err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
@@ -464,8 +484,13 @@ func load(data []byte, srcs []source, opts []Option) (*Tagger, error) {
 	if f.Threshold < 0 || f.Threshold > 1 || f.SectionScore < 0 || f.SectionScore > 1 || f.HeadingThreshold < 0 || f.HeadingThreshold > 1 || f.QuoteWeight >= 1 {
 		return nil, fmt.Errorf("rules: threshold, section_score and heading_threshold must be in [0,1], quote_weight below 1")
 	}
-	sum := sha256.Sum256(data)
-	t := &Tagger{file: f, version: hex.EncodeToString(sum[:])[:12]}
+	if from.builtin {
+		from.digest, from.data = builtinDigest(), nil // rules.All() holds them
+	} else {
+		from.digest = sha256.Sum256(from.data)
+	}
+	from.options = len(opts) > 0
+	t := &Tagger{file: f, version: versionOf(from.digest), origin: from}
 	letters := make([]string, 0, len(f.Norms))
 	for l := range f.Norms {
 		letters = append(letters, l)
@@ -622,6 +647,13 @@ func load(data []byte, srcs []source, opts []Option) (*Tagger, error) {
 		})
 		t.owns = t.owns || r.gate == gateOwn
 	}
+	t.yieldAt = make([]int32, 1, len(t.rules)+1)
+	for _, r := range t.rules {
+		for _, y := range r.yield {
+			t.yieldList = append(t.yieldList, int32(y))
+		}
+		t.yieldAt = append(t.yieldAt, int32(len(t.yieldList)))
+	}
 	for _, class := range []struct {
 		byLang map[string][]string
 		level  int8
@@ -640,7 +672,12 @@ func load(data []byte, srcs []source, opts []Option) (*Tagger, error) {
 	if f.QuoteWeight > 0 {
 		t.filters = true
 		t.quotes = newQuoteModel()
-		for sd, refs := range t.quotes.seeds() {
+		// In sorted order, as the function words below: the same rules
+		// give the same pattern numbers, and so the same compiled form,
+		// in every run.
+		seeds := t.quotes.seeds()
+		for _, sd := range slices.Sorted(maps.Keys(seeds)) {
+			refs := seeds[sd]
 			i, ok := index[sd]
 			if !ok {
 				i = len(t.pats)
@@ -652,7 +689,9 @@ func load(data []byte, srcs []source, opts []Option) (*Tagger, error) {
 	}
 	// Function words go into the same automaton, so that detecting a
 	// passage's language costs no second pass.
-	for w, l := range lang.FunctionWords() {
+	words := lang.FunctionWords()
+	for _, w := range slices.Sorted(maps.Keys(words)) {
+		l := words[w]
 		i, ok := index[w]
 		if !ok {
 			i = len(t.pats)
@@ -1031,12 +1070,19 @@ func cutParen(w string) (without, with string, ok bool) {
 // Version identifies the rules: a short hash of the rules file.
 func (t *Tagger) Version() string { return t.version }
 
+// versionOf is the version of rules whose SHA-256 is digest.
+func versionOf(digest [32]byte) string { return hex.EncodeToString(digest[:])[:12] }
+
 // Threshold is the lowest score a tag may have.
 func (t *Tagger) Threshold() float64 { return t.file.Threshold }
 
 // Phrases lists every folded pattern the rules search for, for
 // benchmarks against other multi-pattern searchers.
 func (t *Tagger) Phrases() []string {
+	t, err := t.full()
+	if err != nil {
+		return nil // unreachable: see full
+	}
 	out := make([]string, 0, len(t.pats))
 	for _, p := range t.pats {
 		if len(p.uses) > 0 || p.anchor != 0 || len(p.seeds) > 0 || p.context != 0 || len(p.parts) > 0 {

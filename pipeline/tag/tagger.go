@@ -105,7 +105,7 @@ func (t *Tagger) reason(d drop) string {
 	case dropNear:
 		return fmt.Sprintf("no ICT context within %d words", t.file.Context.Window)
 	}
-	return "yields to " + t.rules[d.yieldTo].full
+	return "yields to " + t.hotRules[d.yieldTo].full
 }
 
 // result is what matching found in one passage.
@@ -162,8 +162,8 @@ func (t *Tagger) matchInto(sc *scan, text string, langHint string, section bool)
 	sc.hits, sc.anchors, sc.quotes, sc.parts = sc.hits[:0], sc.anchors[:0], sc.quotes[:0], sc.parts[:0]
 	sc.evidence, sc.firings, sc.quoteEvidence = sc.evidence[:0], sc.firings[:0], sc.quoteEvidence[:0]
 	sc.at, sc.context, sc.drops = sc.at[:0], sc.context[:0], sc.drops[:0]
-	if len(sc.seen) < len(t.rules) {
-		sc.seen = make([]uint64, len(t.rules))
+	if len(sc.seen) < len(t.hotRules) {
+		sc.seen = make([]uint64, len(t.hotRules))
 	}
 	ft := sc.f.text
 	var counts lang.Counts
@@ -353,8 +353,8 @@ func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field, quote
 		return kept
 	}
 	// Yields are decided against every rule left, before any is removed.
-	if len(sc.counts) < len(t.rules) {
-		sc.counts = make([]bool, len(t.rules))
+	if len(sc.counts) < len(t.hotRules) {
+		sc.counts = make([]bool, len(t.hotRules))
 	}
 	for _, f := range kept {
 		sc.counts[f.rule] = true
@@ -362,9 +362,9 @@ func (t *Tagger) filter(sc *scan, firings []firing, passageContext, field, quote
 	ys, yielding := sc.yields[:0], false
 	for _, f := range kept {
 		y := -1
-		for _, o := range t.rules[f.rule].yield {
+		for _, o := range t.yieldList[t.yieldAt[f.rule]:t.yieldAt[f.rule+1]] {
 			if sc.counts[o] {
-				y = o
+				y = int(o)
 				break
 			}
 		}
