@@ -27,7 +27,11 @@
 #   WORKERS=nproc   parallelism of both sides
 #   TIMEOUT=20      per-file limit in seconds, both sides
 #   COPIES=3        copies of each Paris Call PDF in the real documents
-#   BASE=<git rev>  also measure that revision's normtag in the same runs (before/after)
+#   BASE=<git rev>  also measure that revision's normtag in the same runs (before/after):
+#                   ingest, and reindex and retag of the same data directory
+#   NORMTAG_CACHE_DIR  normtag's compiled-rules cache (default: a folder of this run's,
+#                   warmed by the first ingest, so retag reads its rules as a user's
+#                   second run does)
 #   REF=db82974     the revision whose reindex is the reference for reindex
 #                   speed (issue 11), built from a temporary git worktree;
 #                   the same documents are ingested by it into a directory of
@@ -68,6 +72,7 @@ if [ -n "${BASE:-}" ]; then
 	git archive "$BASE" | tar -x -C "$work/base-src"
 	(cd "$work/base-src" && go build -o "$work/normtag-base" ./cmd/normtag)
 fi
+export NORMTAG_CACHE_DIR=${NORMTAG_CACHE_DIR:-$work/rules-cache}
 workers=${WORKERS:-$(nproc)}
 repeat=${REPEAT:-3}
 export limit=${TIMEOUT:-20}
@@ -246,7 +251,7 @@ reindex_retag() { # name [refdata]
 	fi
 	echo
 	echo "=== reindex and retag: $name corpus, $n passages${rn:+ (reference $ref: $rn passages)}"
-	: > "$work/ri"; : > "$work/rt"; : > "$work/ri-ref"; : > "$work/ri-ref-cpu"; : > "$work/rt-cpu"
+	: > "$work/ri"; : > "$work/rt"; : > "$work/ri-ref"; : > "$work/ri-ref-cpu"; : > "$work/rt-cpu"; : > "$work/rt-base"; : > "$work/rt-base-cpu"
 	for ((r = 1; r <= repeat; r++)); do
 		local rw="" rc="" rm_=""
 		if [ -n "$rn" ] && [ $((r % 2)) = 0 ]; then
@@ -259,6 +264,16 @@ reindex_retag() { # name [refdata]
 		if [ -n "$rn" ] && [ -z "$rw" ]; then
 			read -r rw rc rm_ < <(timed "$work/t" "$work/normtag-ref" reindex --data "$refdata")
 		fi
+		local base_line=""
+		if [ -x "$work/normtag-base" ]; then
+			# BASE's reindex and retag of the same directory, right after
+			# this normtag's: same documents, same page cache.
+			read -r biw bic _ < <(timed "$work/t" "$work/normtag-base" reindex --data "$data")
+			read -r btw btc _ < <(timed "$work/t" "$work/normtag-base" retag --all --data "$data")
+			base_line="; base reindex ${biw}s (cpu ${bic}s), retag --all ${btw}s (cpu ${btc}s)"
+			ratio "$btw" "$biw" >> "$work/rt-base"; echo >> "$work/rt-base"
+			ratio "$btc" "$bic" >> "$work/rt-base-cpu"; echo >> "$work/rt-base-cpu"
+		fi
 		local line="  run $r: reindex ${iw}s (cpu ${ic}s, $(awk -v n="$n" -v s="$iw" 'BEGIN { printf "%.0f", n / s }') passages/s, peak RSS $((im / 1024)) MiB); retag --all ${tw}s (cpu ${tc}s, peak RSS $((tm / 1024)) MiB, index $([ "$before" = "$after" ] && echo untouched || echo REWRITTEN))"
 		echo "$iw" >> "$work/ri"
 		ratio "$tw" "$iw" >> "$work/rt"; echo >> "$work/rt"
@@ -268,10 +283,13 @@ reindex_retag() { # name [refdata]
 			awk -v n="$n" -v s="$iw" -v rn="$rn" -v rs="$rw" 'BEGIN { if (s > 0 && rn > 0) printf "%.2f\n", (n / s) / (rn / rs) }' >> "$work/ri-ref"
 			awk -v n="$n" -v s="$ic" -v rn="$rn" -v rs="$rc" 'BEGIN { if (s > 0 && rn > 0) printf "%.2f\n", (n / s) / (rn / rs) }' >> "$work/ri-ref-cpu"
 		fi
-		echo "$line"
+		echo "$line$base_line"
 	done
 	echo "  reindex: $(awk -v n="$n" '{ printf "%.0f\n", n / $1 }' "$work/ri" | stats) passages/s"
 	echo "  retag --all (no tag changes) / reindex time: $(stats < "$work/rt")  (target <= 0.20); in CPU time: $(stats < "$work/rt-cpu")"
+	if [ -s "$work/rt-base" ]; then
+		echo "  base $BASE: retag --all / reindex time: $(stats < "$work/rt-base"); in CPU time: $(stats < "$work/rt-base-cpu")"
+	fi
 	if [ -n "$rn" ]; then
 		echo "  reindex passages/s, this normtag / reference $ref: $(stats < "$work/ri-ref")  (target >= 2); passages per CPU second: $(stats < "$work/ri-ref-cpu")"
 	fi

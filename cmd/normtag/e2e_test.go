@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -17,12 +18,22 @@ import (
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/index"
 	"github.com/normtag/normtag/internal/norms"
+	"github.com/normtag/normtag/internal/rulecache"
 	"github.com/normtag/normtag/internal/testbin"
 )
 
 func TestMain(m *testing.M) {
+	// A rules cache of the tests' own, for every command run in process
+	// or as a child: none reads what an earlier run left in the user's.
+	cache, err := os.MkdirTemp("", "normtag-rules-cache-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "rules cache folder:", err)
+		os.Exit(2)
+	}
+	os.Setenv(rulecache.EnvDir, cache)
 	code := m.Run()
 	testbin.Cleanup()
+	os.RemoveAll(cache)
 	os.Exit(code)
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/internal/rulecache"
 	"github.com/normtag/normtag/pipeline/tag"
 	"github.com/normtag/normtag/rules"
 )
@@ -16,10 +17,14 @@ import (
 // going back to them from rules a data directory remembers.
 const builtinRules = "default"
 
-// builtinTagger builds the tagger of the embedded rules once per
-// process: tens of milliseconds, which prebuildBuiltin lets a command
-// spend while it opens its data directory.
-var builtinTagger = sync.OnceValues(func() (*tag.Tagger, error) { return tag.Default() })
+// rulesCache keeps compiled rules between runs (see internal/rulecache;
+// $NORMTAG_CACHE_DIR chooses its folder), once per process.
+var rulesCache = sync.OnceValue(func() *rulecache.Cache { return rulecache.New(rulecache.Dir()) })
+
+// builtinTagger loads the tagger of the embedded rules once per process:
+// a few milliseconds from the rules cache, tens to build them, which
+// prebuildBuiltin lets a command spend while it opens its data directory.
+var builtinTagger = sync.OnceValues(func() (*tag.Tagger, error) { return rulesCache().Default() })
 
 // prebuildBuiltin starts building the embedded rules' tagger in the
 // background when the command may use them: with --rules default, or
@@ -79,7 +84,7 @@ func readRules(path string) (*ruleSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load rules: %w", err)
 	}
-	t, err := tag.Load(data)
+	t, err := rulesCache().Load(data)
 	if err != nil {
 		return nil, fmt.Errorf("load rules %s: %w", path, err)
 	}
@@ -108,7 +113,7 @@ func rememberedRules(c *cli.Context, d *datadir.Dir) (*ruleSet, error) {
 	if err != nil || mem == nil {
 		return nil, err
 	}
-	t, err := tag.Load(mem.Data)
+	t, err := rulesCache().Load(mem.Data)
 	if err != nil {
 		return nil, fmt.Errorf("load the rules %s remembers (from %s): %w", d.Path, mem.Source, err)
 	}

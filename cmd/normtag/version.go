@@ -7,7 +7,6 @@ import (
 	"runtime/debug"
 
 	"github.com/normtag/normtag/index"
-	"github.com/normtag/normtag/pipeline/tag"
 )
 
 // writeVersion prints what decides whether two runs give the same
@@ -15,7 +14,7 @@ import (
 // rules and of the index layout (a new one makes writers rebuild the
 // index).
 func writeVersion(w io.Writer) error {
-	rules, err := tag.Default()
+	rules, err := builtinTagger()
 	if err != nil {
 		return fmt.Errorf("load embedded rules: %w", err)
 	}
