@@ -90,6 +90,7 @@ func workerCommand() *cli.Command {
 			w := remote.NewWorker(conn.nc, conn.js, remote.WorkerOptions{
 				Names: *names, Workers: c.Int("workers"), Executable: exe,
 				Password: c.String("password"), TempDir: c.String("temp-dir"), Logger: log,
+				Rules: rulesCache(),
 			})
 			if err := w.Run(c.Context); err != nil && c.Context.Err() == nil {
 				return err

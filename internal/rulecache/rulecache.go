@@ -57,7 +57,8 @@ func Dir() string {
 }
 
 // Cache is a folder of compiled rules. Its methods are safe for
-// concurrent use, also by several processes.
+// concurrent use, also by several processes; those of a nil Cache build
+// every tagger.
 type Cache struct {
 	dir string
 	// hits and builds count how taggers were had, for tests.

@@ -239,13 +239,13 @@ func (w *Worker) tagger(ctx context.Context, files jetstream.ObjectStore, rules 
 	}
 	var err error
 	if rules == "" {
-		t, err = tag.Default()
+		t, err = w.opts.Rules.Default()
 	} else {
 		var data []byte
 		if data, err = files.GetBytes(ctx, rules); err != nil {
 			return nil, fmt.Errorf("fetch rules %s: %w", rules, err)
 		}
-		t, err = tag.Load(data)
+		t, err = w.opts.Rules.Load(data)
 	}
 	if err != nil {
 		return nil, &rulesError{fmt.Errorf("load rules %s: %w", rules, err)}

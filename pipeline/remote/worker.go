@@ -20,6 +20,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/rulecache"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/extract"
 	"github.com/normtag/normtag/pipeline/extract/ocr"
@@ -41,6 +42,9 @@ type WorkerOptions struct {
 	// ID names this worker in the coordinator's progress.
 	ID     string
 	Logger *slog.Logger
+	// Rules, when set, loads the taggers of jobs' rules from the
+	// compiled-rules cache; nil builds them.
+	Rules *rulecache.Cache
 }
 
 // Worker pulls jobs and stores their results. It keeps no state beyond
