@@ -25,11 +25,20 @@ var state struct {
 // Normtag returns the path of a normtag binary built with -tags
 // normtagtest, building it on first use; the test fails if it cannot be
 // built. Call Cleanup from TestMain after m.Run to remove it.
+//
+// It also points the compiled-rules cache of every process the test
+// starts from then on ($NORMTAG_CACHE_DIR) at a folder beside the binary,
+// so that no test reads or fills the user's cache.
 func Normtag(t testing.TB) string {
 	t.Helper()
 	state.once.Do(func() {
 		state.dir, state.err = os.MkdirTemp("", "normtag-testbin")
 		if state.err != nil {
+			return
+		}
+		// rulecache.EnvDir, spelled out: importing the cache would link
+		// the tagger into every package that tests with a binary.
+		if state.err = os.Setenv("NORMTAG_CACHE_DIR", filepath.Join(state.dir, "rules-cache")); state.err != nil {
 			return
 		}
 		bin := filepath.Join(state.dir, "normtag")
