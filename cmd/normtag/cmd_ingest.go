@@ -155,11 +155,9 @@ func ingestCommand() *cli.Command {
 					return err
 				}
 				defer stopPublishing()
-				if rs == nil {
-					if rs, err = readRules(""); err != nil {
-						return err
-					}
-				}
+				// rs nil still: the built-in rules, whose tagger ingest
+				// waits for only before it writes; the jobs go out
+				// meanwhile.
 				var stop func()
 				coord, stop, err = startCoordinator(c, names, conn, rs, remote.Limits{
 					MaxFileSize: c.Int64("max-file-size"), MaxTextSize: c.Int64("max-text-size"), MaxPassages: c.Int("max-passages"),

@@ -100,16 +100,18 @@ func workerCommand() *cli.Command {
 	}
 }
 
-// startCoordinator prepares the corpus's queue for an ingest run on conn;
-// stop reports progress no more. The caller closes conn.
+// startCoordinator prepares the corpus's queue for an ingest run on conn
+// under the rules rs (nil for the built-in rules, whose tagger need not be
+// built yet: the coordinator names rules by their bytes); stop reports
+// progress no more. The caller closes conn.
 func startCoordinator(c *cli.Context, names *remote.Names, conn *remoteConn, rs *ruleSet, limits remote.Limits, prog *progress.Reporter, mode progress.Mode, log *slog.Logger) (coord *remote.Coordinator, stop func(), err error) {
 	var rules []byte
-	if !rs.builtin() {
+	if rs != nil && !rs.builtin() {
 		rules = rs.data
 	}
 	coord, err = remote.NewCoordinator(c.Context, conn.nc, conn.js, remote.CoordinatorOptions{
 		Names: *names, SharedFS: c.Bool("shared-fs"), Limits: limits,
-		Rules: rules, RulesVersion: rs.tagger.Version(), Logger: log,
+		Rules: rules, Logger: log,
 		MaxDeliveries: c.Int("nats-max-deliveries"), AckWait: c.Duration("nats-ack-wait"),
 		Replicas: c.Int("nats-replicas"),
 	})

@@ -39,10 +39,9 @@ type CoordinatorOptions struct {
 	SharedFS bool
 	// Limits are the run's limits, applied by every worker.
 	Limits Limits
-	// Rules is the rules file; nil for the built-in rules.
+	// Rules is the rules file; nil for the built-in rules. Results are
+	// matched to them by jobKey.
 	Rules []byte
-	// RulesVersion is the tagger's version, which results must carry.
-	RulesVersion string
 	// Replicas of the streams and buckets (1 for a single server).
 	Replicas int
 	// MaxDeliveries bounds the deliveries of one job (default
@@ -167,6 +166,11 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 		c.mu.Unlock()
 	}); err != nil {
 		return nil, fmt.Errorf("subscribe %s: %w", n.Heartbeats(), err)
+	}
+	// Workers started with this run wait for the queue; they look again
+	// only every second unless told. A lost word costs that second only.
+	if err := nc.Publish(n.QueueReady(), nil); err != nil {
+		log.Debug("say the job queue is ready", "err", err)
 	}
 	return c, nil
 }

@@ -102,6 +102,11 @@ func (n Names) LargeResults() string { return n.Prefix + "_results_large" }
 // Heartbeats is the subject workers announce themselves on.
 func (n Names) Heartbeats() string { return n.Prefix + ".workers" }
 
+// QueueReady is the subject on which a coordinator says that the job
+// queue and its buckets exist, so that workers waiting for them start at
+// once instead of at their next look.
+func (n Names) QueueReady() string { return n.Prefix + ".ready" }
+
 // ChangeStream is the stream of document changes search replicas follow
 // (package pipeline/replica).
 func (n Names) ChangeStream() string { return n.Prefix + "_changes" }

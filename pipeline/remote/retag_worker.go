@@ -229,14 +229,45 @@ func (e *rulesError) Unwrap() error { return e.err }
 // tagger is the tagger of a job's rules, ingest's or retag's, from one
 // cache: the built-in rules for "", else the rules file of that SHA-256
 // in the files bucket. Rules that do not compile are a *rulesError;
-// failing to fetch them is not (another delivery may do better).
+// failing to fetch them is not (another delivery may do better). Callers
+// asking for rules being built wait for that build instead of making
+// their own.
 func (w *Worker) tagger(ctx context.Context, files jetstream.ObjectStore, rules string) (*tag.Tagger, error) {
-	w.mu.Lock()
-	t := w.taggers[rules]
-	w.mu.Unlock()
-	if t != nil {
-		return t, nil
+	for {
+		w.mu.Lock()
+		if t := w.taggers[rules]; t != nil {
+			w.mu.Unlock()
+			return t, nil
+		}
+		building, busy := w.building[rules]
+		if !busy {
+			done := make(chan struct{})
+			w.building[rules] = done
+			w.mu.Unlock()
+			t, err := w.loadRules(ctx, files, rules)
+			w.mu.Lock()
+			if err == nil {
+				w.taggers[rules] = t
+			}
+			delete(w.building, rules)
+			w.mu.Unlock()
+			close(done)
+			return t, err
+		}
+		w.mu.Unlock()
+		// A build that failed leaves the next look to build again.
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-building:
+		}
 	}
+}
+
+// loadRules makes the tagger of rules as tagger names them, through the
+// compiled-rules cache when the worker has one.
+func (w *Worker) loadRules(ctx context.Context, files jetstream.ObjectStore, rules string) (*tag.Tagger, error) {
+	var t *tag.Tagger
 	var err error
 	if rules == "" {
 		t, err = w.opts.Rules.Default()
@@ -250,8 +281,5 @@ func (w *Worker) tagger(ctx context.Context, files jetstream.ObjectStore, rules 
 	if err != nil {
 		return nil, &rulesError{fmt.Errorf("load rules %s: %w", rules, err)}
 	}
-	w.mu.Lock()
-	w.taggers[rules] = t
-	w.mu.Unlock()
 	return t, nil
 }

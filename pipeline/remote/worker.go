@@ -60,6 +60,12 @@ type Worker struct {
 	mu      sync.Mutex
 	pools   map[Limits]*isolate.Pool
 	taggers map[string]*tag.Tagger
+	// building holds the rules whose tagger is being built, closed when
+	// the build ends.
+	building map[string]chan struct{}
+	// lookEvery is how often a worker waiting for the job queue looks
+	// for it without being told it is there.
+	lookEvery time.Duration
 }
 
 // NewWorker prepares a worker on a connection.
@@ -78,7 +84,7 @@ func NewWorker(nc *nats.Conn, js jetstream.JetStream, opts WorkerOptions) *Worke
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Worker{opts: opts, nc: nc, js: js, log: log, pools: map[Limits]*isolate.Pool{}, taggers: map[string]*tag.Tagger{}}
+	return &Worker{opts: opts, nc: nc, js: js, log: log, pools: map[Limits]*isolate.Pool{}, taggers: map[string]*tag.Tagger{}, building: map[string]chan struct{}{}, lookEvery: time.Second}
 }
 
 // Run serves jobs until ctx is cancelled. It waits for a coordinator to
@@ -88,6 +94,10 @@ func (w *Worker) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go w.heartbeat(ctx)
+	// Most coordinators tag with the built-in rules: their tagger is
+	// built while the worker waits for jobs rather than in the first
+	// job's time.
+	go w.tagger(ctx, nil, "")
 	// Retag jobs (retag_worker.go) have a queue of their own.
 	retagStopped := w.serveRetag(ctx)
 	defer func() { <-retagStopped }()
@@ -134,9 +144,22 @@ func (w *Worker) Run(ctx context.Context) error {
 }
 
 // await returns the shared consumer once a coordinator has created it,
-// along with the buckets.
+// along with the buckets. It looks every lookEvery, and at once when a
+// coordinator says on QueueReady that it made them.
 func (w *Worker) await(ctx context.Context) (jetstream.Consumer, error) {
 	n := w.opts.Names
+	ready := make(chan struct{}, 1)
+	sub, err := w.nc.Subscribe(n.QueueReady(), func(*nats.Msg) {
+		select {
+		case ready <- struct{}{}:
+		default:
+		}
+	})
+	if err != nil {
+		w.log.Debug("subscribe "+n.QueueReady(), "err", err)
+	} else {
+		defer sub.Unsubscribe()
+	}
 	said := false
 	for {
 		cons, err := w.js.Consumer(ctx, n.JobStream(), n.Consumer())
@@ -159,7 +182,13 @@ func (w *Worker) await(ctx context.Context) (jetstream.Consumer, error) {
 			w.log.Info("waiting for a coordinator to create the job queue", "queue", n.JobStream(), "err", err)
 			said = true
 		}
-		sleep(ctx, time.Second)
+		t := time.NewTimer(w.lookEvery)
+		select {
+		case <-ctx.Done():
+		case <-ready:
+		case <-t.C:
+		}
+		t.Stop()
 	}
 }
 
@@ -259,11 +288,13 @@ func (w *Worker) keepAlive(ctx context.Context, msg jetstream.Msg, wait time.Dur
 // it into dir first unless it is read in place (--shared-fs). Errors are
 // those that are not the file's: the job should run again.
 func (w *Worker) analyse(ctx context.Context, job Job, dir string) (*Result, error) {
-	tagger, err := w.tagger(ctx, w.files, job.Rules)
+	// First the pool: a new one starts its children while the rules
+	// and the bytes are fetched.
+	pool, err := w.pool(job.Limits)
 	if err != nil {
 		return nil, err
 	}
-	pool, err := w.pool(job.Limits)
+	tagger, err := w.tagger(ctx, w.files, job.Rules)
 	if err != nil {
 		return nil, err
 	}
@@ -348,6 +379,7 @@ func (w *Worker) pool(l Limits) (*isolate.Pool, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.Warm(w.opts.Workers)
 	w.pools[l] = p
 	return p, nil
 }
