@@ -92,7 +92,11 @@ func (w *Writer) Int32s(s []int32) {
 // Reader reads what a Writer wrote. Its first error sticks: later reads
 // return zero values, and Err reports it.
 type Reader struct {
+	// b[off:] is what is left to read: moving an offset, rather than
+	// re-slicing b, stores no pointer, so reads need no write barrier
+	// while the collector runs (and it runs while a large form is read).
 	b   []byte
+	off int
 	err error
 }
 
@@ -114,24 +118,29 @@ func (r *Reader) Fail(err error) {
 func (r *Reader) Failf(format string, args ...any) { r.Fail(fmt.Errorf(format, args...)) }
 
 // Rest is the number of bytes not read yet.
-func (r *Reader) Rest() int { return len(r.b) }
+func (r *Reader) Rest() int { return len(r.b) - r.off }
 
 // take returns the next n bytes, or nil and an error when fewer are left.
 func (r *Reader) take(n int) []byte {
 	if r.err != nil {
 		return nil
 	}
-	if n < 0 || n > len(r.b) {
-		r.err = fmt.Errorf("%w: want %d bytes, %d left", ErrShort, n, len(r.b))
+	if n < 0 || n > r.Rest() {
+		r.err = fmt.Errorf("%w: want %d bytes, %d left", ErrShort, n, r.Rest())
 		return nil
 	}
-	out := r.b[:n:n]
-	r.b = r.b[n:]
+	out := r.b[r.off : r.off+n : r.off+n]
+	r.off += n
 	return out
 }
 
 // Uint32 reads a uint32.
 func (r *Reader) Uint32() uint32 {
+	if r.err == nil && r.off+4 <= len(r.b) {
+		v := binary.LittleEndian.Uint32(r.b[r.off:])
+		r.off += 4
+		return v
+	}
 	b := r.take(4)
 	if b == nil {
 		return 0
@@ -165,6 +174,11 @@ func (r *Reader) Bool() bool {
 
 // Byte reads a byte.
 func (r *Reader) Byte() byte {
+	if r.err == nil && r.off < len(r.b) {
+		v := r.b[r.off]
+		r.off++
+		return v
+	}
 	b := r.take(1)
 	if b == nil {
 		return 0
@@ -179,8 +193,8 @@ func (r *Reader) length(size int) int {
 	if r.err != nil {
 		return 0
 	}
-	if n < 0 || n > len(r.b)/size {
-		r.err = fmt.Errorf("%w: %d items of %d bytes, %d bytes left", ErrShort, n, size, len(r.b))
+	if n < 0 || n > r.Rest()/size {
+		r.err = fmt.Errorf("%w: %d items of %d bytes, %d bytes left", ErrShort, n, size, r.Rest())
 		return 0
 	}
 	return n
