@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // ErrShort is wrapped by a Reader's error when the bytes end early or a
@@ -60,33 +61,46 @@ func (w *Writer) Bytes(b []byte) {
 // Int8s appends s with its length.
 func (w *Writer) Int8s(s []int8) {
 	w.Int(len(s))
-	for _, v := range s {
-		w.B = append(w.B, byte(v))
+	b := w.grow(len(s))
+	for i, v := range s {
+		b[i] = byte(v)
 	}
 }
 
 // Uint16s appends s with its length.
 func (w *Writer) Uint16s(s []uint16) {
 	w.Int(len(s))
-	for _, v := range s {
-		w.B = binary.LittleEndian.AppendUint16(w.B, v)
+	b := w.grow(2 * len(s))
+	for i, v := range s {
+		binary.LittleEndian.PutUint16(b[2*i:], v)
 	}
 }
 
 // Uint32s appends s with its length.
 func (w *Writer) Uint32s(s []uint32) {
 	w.Int(len(s))
-	for _, v := range s {
-		w.B = binary.LittleEndian.AppendUint32(w.B, v)
+	b := w.grow(4 * len(s))
+	for i, v := range s {
+		binary.LittleEndian.PutUint32(b[4*i:], v)
 	}
 }
 
 // Int32s appends s with its length.
 func (w *Writer) Int32s(s []int32) {
 	w.Int(len(s))
-	for _, v := range s {
-		w.B = binary.LittleEndian.AppendUint32(w.B, uint32(v))
+	b := w.grow(4 * len(s))
+	for i, v := range s {
+		binary.LittleEndian.PutUint32(b[4*i:], uint32(v))
 	}
+}
+
+// grow extends B by n bytes and returns them, for an array written in
+// place: appending value by value stored B's pointer once a value, each
+// with a write barrier while the collector runs.
+func (w *Writer) grow(n int) []byte {
+	at := len(w.B)
+	w.B = slices.Grow(w.B, n)[:at+n]
+	return w.B[at:]
 }
 
 // Reader reads what a Writer wrote. Its first error sticks: later reads

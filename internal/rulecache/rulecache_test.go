@@ -430,3 +430,37 @@ func TestDir(t *testing.T) {
 		t.Fatalf("Dir = %q, want normtag under %s", got, base)
 	}
 }
+
+// BenchmarkHit loads the embedded rules from a warm cache, as every run
+// but the first does.
+func BenchmarkHit(b *testing.B) {
+	c := New(b.TempDir())
+	if _, err := c.Default(); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := c.Default(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMiss builds the embedded rules and stores them, as the first
+// run of a new normtag does; BenchmarkBuild builds them without a cache.
+func BenchmarkMiss(b *testing.B) {
+	dir := b.TempDir()
+	for b.Loop() {
+		os.RemoveAll(dir)
+		if _, err := New(dir).Default(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBuild(b *testing.B) {
+	for b.Loop() {
+		if _, err := New("").Default(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
