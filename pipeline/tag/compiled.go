@@ -245,11 +245,22 @@ func fromBinary(b []byte, from origin) (*Tagger, error) {
 		t.quotes = newQuoteModel()
 	}
 	if r.Bool() {
+		// The patterns point into b until copied, all into one block:
+		// the tagger must not keep b alive, nor cost an allocation each.
 		patterns := make([][]byte, count(r))
+		size := 0
 		for i := range patterns {
-			if p := r.Bytes(); len(p) > 0 {
-				patterns[i] = bytes.Clone(p)
+			patterns[i] = r.Bytes()
+			size += len(patterns[i])
+		}
+		block := make([]byte, 0, size)
+		for i, p := range patterns {
+			if len(p) == 0 {
+				patterns[i] = nil
+				continue
 			}
+			block = append(block, p...)
+			patterns[i] = block[len(block)-len(p) : len(block) : len(block)]
 		}
 		t.scripts = &lazyMatcher{patterns: patterns}
 	}
