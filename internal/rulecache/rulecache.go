@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -180,12 +181,35 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // file of the key asked for.
 var errDamaged = errors.New("not a whole cache file of these rules")
 
+// maxFile bounds what readFile reads: the embedded rules compile to
+// about 4 MB; a larger file at a cache name is not one of ours.
+const maxFile = 256 << 20
+
 // readFile returns the payload of the cache file at path if it is whole
-// and of key k.
+// and of key k. Only a regular file is read: whatever else stands at
+// the name (a pipe, a device) is refused before it can block or flood.
 func readFile(path string, k [32]byte) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	// Opening a pipe blocks until a writer comes: look first.
+	if fi, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w", path, errDamaged)
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > maxFile {
+		return nil, fmt.Errorf("%s: %w", path, errDamaged)
+	}
+	b := make([]byte, fi.Size())
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(b) < headerSize || string(b[:len(magic)]) != magic {
 		return nil, fmt.Errorf("%s: %w", path, errDamaged)

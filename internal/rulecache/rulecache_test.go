@@ -301,6 +301,44 @@ func TestOtherProgramMissesTheCache(t *testing.T) {
 	}
 }
 
+// TestOnlyRegularFilesAreRead: a pipe or a folder at a cache file's name
+// is not read (a pipe would block the run): the tagger is built.
+func TestOnlyRegularFilesAreRead(t *testing.T) {
+	dir := t.TempDir()
+	c := New(dir)
+	if _, err := c.Load([]byte(smallRules)); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := cacheFiles(t, dir)
+	if err := os.Remove(files[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(files[0], 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Load([]byte(smallRules)); err != nil {
+		t.Fatal(err)
+	}
+	counts(t, c, 0, 2)
+	if err := mkfifo(files[0]); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Load([]byte(smallRules))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("loading blocked on a pipe at the cache file's name")
+	}
+	counts(t, c, 0, 3)
+}
+
 // TestUnwritableFolderBuilds: when the folder cannot be made, taggers
 // are built, without an error.
 func TestUnwritableFolderBuilds(t *testing.T) {
