@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync"
 	"time"
 
 	"github.com/normtag/normtag/corpus"
@@ -66,6 +67,8 @@ type IndexWriter struct {
 	passageCap int
 	// commits counts the batches committed, for tests.
 	commits int
+	// last says the batch being sent is the writer's last (see Finish).
+	last bool
 }
 
 // NewIndexWriter returns a writer of the live index. Only a Dir opened
@@ -134,12 +137,12 @@ func (w *IndexWriter) Flush(ctx context.Context) error {
 	defer func() { w.lastFlush = time.Now() }()
 	var took time.Duration
 	var bad map[string]error // documents the index cannot take
-	err := w.d.updateIndex(ctx, func(ix *index.Index) error {
+	err := w.d.updateIndexMerging(ctx, !w.last, func(ix *index.Index) error {
 		start := time.Now()
 		if err := ix.DeleteDocuments(ctx, dels); err != nil {
 			return err
 		}
-		if err := ix.IndexDocuments(ctx, docs); err != nil {
+		if err := indexDocuments(ctx, ix, docs, passages); err != nil {
 			// One bad document must not fail the others, nor every
 			// later writer: find it and leave it out.
 			if bad, err = indexEach(ctx, ix, docs, err); err != nil {
@@ -172,6 +175,70 @@ func (w *IndexWriter) Flush(ctx context.Context) error {
 		return fmt.Errorf("mark indexed: %w", err)
 	}
 	return nil
+}
+
+// Finish sends what is queued as the writer's last batch. Unlike Flush,
+// it does not keep the index open for the merge that batch sets off:
+// no batch of this writer follows, so waiting would only delay the end
+// of its run. The merge is left for the next writer to open the index;
+// readers meanwhile search one segment more, which they read as well.
+func (w *IndexWriter) Finish(ctx context.Context) error {
+	w.last = true
+	defer func() { w.last = false }()
+	return w.Flush(ctx)
+}
+
+// splitPassages is the fewest passages a batch needs to be sent in two
+// halves built at once (see indexDocuments).
+const splitPassages = 2 * minFlushPassages
+
+// indexDocuments adds docs, with passages passages in all, to ix: those
+// of a large batch in two halves built at once. scorch builds a batch's
+// segment in the goroutine that sends it, on one core, and then waits
+// for the segment to be written to disk; the index is the slowest stage
+// of an ingest, and at the end of a run, with extraction done, it had
+// the machine to itself and used half of it. Both halves are committed
+// when this returns, and the writer holds the index meanwhile, so
+// readers and the store see them together as before; a crash between
+// the two leaves both unmarked in the store, and Heal indexes them again
+// (IndexDocuments replaces what the index holds for a document). Each
+// document's passages go in one half, so the halves never touch the
+// same passages.
+func indexDocuments(ctx context.Context, ix *index.Index, docs []*corpus.Document, passages int) error {
+	if passages < splitPassages || len(docs) < 2 || !distinctIDs(docs) {
+		return ix.IndexDocuments(ctx, docs)
+	}
+	half := halfway(docs, passages)
+	var wg sync.WaitGroup
+	var first error
+	wg.Go(func() { first = ix.IndexDocuments(ctx, docs[:half]) })
+	second := ix.IndexDocuments(ctx, docs[half:])
+	wg.Wait()
+	return errors.Join(first, second)
+}
+
+// halfway returns where to split docs, with passages passages in all, in
+// two: after the document that brings the first half to half the
+// passages, leaving one document at least in each half.
+func halfway(docs []*corpus.Document, passages int) int {
+	half, n := 0, 0
+	for half < len(docs)-1 && 2*n < passages {
+		n += len(docs[half].Passages)
+		half++
+	}
+	return half
+}
+
+// distinctIDs reports whether no document comes twice in docs.
+func distinctIDs(docs []*corpus.Document) bool {
+	seen := make(map[string]bool, len(docs))
+	for _, doc := range docs {
+		if seen[doc.ID] {
+			return false
+		}
+		seen[doc.ID] = true
+	}
+	return true
 }
 
 // part is one batch of a document split over several.
@@ -216,7 +283,7 @@ func (w *IndexWriter) flushPart(ctx context.Context) error {
 	defer func() { w.lastFlush = time.Now() }()
 	var took time.Duration
 	var bad map[string]error
-	err := w.d.updateIndex(ctx, func(ix *index.Index) error {
+	err := w.d.updateIndexMerging(ctx, !(w.last && p.last), func(ix *index.Index) error {
 		start := time.Now()
 		removed := dels
 		if p.first {
@@ -300,6 +367,13 @@ func (d *Dir) readersRecently() bool {
 // two calls. It waits writerPause after the previous call closed the
 // index, and up to IndexWait for readers to close theirs.
 func (d *Dir) updateIndex(ctx context.Context, fn func(*index.Index) error) error {
+	return d.updateIndexMerging(ctx, true, fn)
+}
+
+// updateIndexMerging is updateIndex that, unless letMerge, closes the
+// index as soon as fn is done, without waiting for the merge fn's
+// changes set off (see letMergesFinish).
+func (d *Dir) updateIndexMerging(ctx context.Context, letMerge bool, fn func(*index.Index) error) error {
 	if d.lock == nil {
 		return fmt.Errorf("update index: %w", errNotWriter)
 	}
@@ -328,7 +402,7 @@ func (d *Dir) updateIndex(ctx context.Context, fn func(*index.Index) error) erro
 		return err
 	}
 	ferr := fn(ix)
-	if ferr == nil {
+	if ferr == nil && letMerge {
 		d.letMergesFinish(ctx, ix)
 	}
 	cerr := ix.Close()

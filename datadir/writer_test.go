@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/normtag/normtag/corpus"
 )
 
 // The flush policy: the first document goes to the index at once, later
@@ -171,4 +173,93 @@ func TestPartlyIndexedLargeDocumentIsHealed(t *testing.T) {
 		t.Fatalf("after the next writer healed: %d passages, want %d", n, 10+3*maxFlushPassages)
 	}
 	agree(t, w)
+}
+
+// A batch large enough to go in two halves built at once (and sent by
+// Finish, which does not wait for the merge it sets off) leaves every
+// document in the index with all its passages and marked indexed; sent
+// again, the halves replace what the index holds rather than add to it.
+// A batch holding a document twice goes whole.
+func TestIndexWriterSendsALargeBatchInHalves(t *testing.T) {
+	ctx := context.Background()
+	w := openWriter(t, t.TempDir())
+	docs := append(makeDocs("long", 2, 150), makeDocs("short", 9, 10)...)
+	storeOnly(t, w, docs)
+	ixw, err := w.NewIndexWriter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ixw.lastFlush = time.Now() // the first batch would otherwise go at once
+	for _, doc := range docs {
+		if err := ixw.Add(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ixw.commits != 0 {
+		t.Fatalf("%d commits before Finish, want none (390 passages are under the cap)", ixw.commits)
+	}
+	if err := ixw.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ixw.commits != 1 {
+		t.Fatalf("%d commits, want 1", ixw.commits)
+	}
+	if n := indexed(t, w); n != 390 {
+		t.Fatalf("%d passages indexed, want 390", n)
+	}
+	if left, _ := w.Store.Unindexed(ctx); len(left) != 0 {
+		t.Fatalf("%d documents left unindexed after Finish", len(left))
+	}
+	agree(t, w)
+
+	for _, twice := range []bool{false, true} {
+		batch := docs
+		if twice {
+			batch = append(batch[:len(batch):len(batch)], docs[0])
+		}
+		for _, doc := range batch {
+			if err := ixw.Add(ctx, doc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := ixw.Finish(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := indexed(t, w); n != 390 {
+			t.Fatalf("after sending the documents again (one twice: %v): %d passages, want 390", twice, n)
+		}
+		agree(t, w)
+	}
+}
+
+// The halves of a batch split after the document that brings the first
+// to half the passages, each with one document at least.
+func TestHalfway(t *testing.T) {
+	docs := func(sizes ...int) []*corpus.Document {
+		var out []*corpus.Document
+		for _, n := range sizes {
+			out = append(out, &corpus.Document{Passages: make([]corpus.Passage, n)})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		sizes []int
+		want  int
+	}{
+		{[]int{100, 100}, 1},
+		{[]int{300, 10, 10, 10}, 1},
+		{[]int{10, 10, 10, 300}, 3},
+		{[]int{50, 50, 50, 50}, 2},
+		{[]int{50, 60, 50, 50}, 2},
+		{[]int{40, 50, 50, 60}, 3},
+	} {
+		d := docs(c.sizes...)
+		total := 0
+		for _, n := range c.sizes {
+			total += n
+		}
+		if got := halfway(d, total); got != c.want {
+			t.Errorf("halfway(%v) = %d, want %d", c.sizes, got, c.want)
+		}
+	}
 }

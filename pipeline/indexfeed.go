@@ -91,7 +91,7 @@ func (f *indexFeed) Close(ctx context.Context) error {
 	f.mu.Unlock()
 	f.cond.Broadcast()
 	<-f.done
-	if err := f.ixw.Flush(ctx); err != nil && f.err == nil {
+	if err := f.ixw.Finish(ctx); err != nil && f.err == nil {
 		f.err = err
 	}
 	return f.err
@@ -122,6 +122,22 @@ func (f *indexFeed) run(ctx context.Context) {
 				f.ixw.Delete(it.deletes...)
 			}
 			if err != nil && f.err == nil {
+				f.err = err
+			}
+		}
+		f.mu.Lock()
+		idle := len(f.queue) == 0 && !f.closed
+		f.mu.Unlock()
+		if idle {
+			// Nothing more has come meanwhile: send what the writer holds
+			// now instead of waiting for its cap or interval. The index
+			// is the slowest stage of an ingest; waiting idle for a
+			// batch to fill only left a larger one for the end of the run,
+			// when the rest of the work is done and the run waits for
+			// it. While a batch commits, documents pile up for the next
+			// one, so batches grow to the pace of the index by
+			// themselves.
+			if err := f.ixw.Flush(ctx); err != nil && f.err == nil {
 				f.err = err
 			}
 		}
