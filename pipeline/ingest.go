@@ -92,6 +92,11 @@ type IngestOptions struct {
 	OnResult func(Result)
 	// OnStart, if set, is called once discovery knows how many files there are.
 	OnStart func(files int)
+	// OnExtracted, if set, is called once no file is left to extract or
+	// analyse, from a goroutine of its own, while the run still stores
+	// and indexes: the caller may stop its extraction processes then
+	// rather than at the end of the run.
+	OnExtracted func()
 	// RetryFailed re-extracts files that failed before even when they have
 	// not changed since (useful after upgrading normtag).
 	RetryFailed bool
@@ -129,13 +134,23 @@ var ErrAnalyserUnavailable = errors.New("analyser unavailable")
 // localAnalyser extracts with the run's Extractor and tags in process.
 type localAnalyser struct {
 	ex Extractor
+	// extracting holds a place per extraction under way: there are
+	// Workers places, and more files in flight than that (see
+	// Ingest), so that a file is extracted while another is tagged.
+	extracting chan struct{}
 	// tagger waits for the run's tagger (see IngestOptions.LoadTagger).
 	tagger      func() (*tag.Tagger, error)
 	maxPassages int
 }
 
 func (a localAnalyser) Analyse(ctx context.Context, c Candidate, _ string) (*corpus.Document, error) {
+	select {
+	case a.extracting <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	doc, err := a.ex.Extract(ctx, c.Path)
+	<-a.extracting
 	if err != nil {
 		return nil, err
 	}
@@ -190,8 +205,14 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 		}
 		return opts.LoadTagger()
 	})
+	// Files in flight: with local extraction, twice the places to
+	// extract, so that while one file's text is tagged (in this process)
+	// the next one is hashed and extracted (in a child) rather than
+	// the child waiting idle for it.
+	inFlight := opts.Workers
 	if opts.Analyser == nil {
-		opts.Analyser = localAnalyser{ex: opts.Extractor, tagger: taggerReady, maxPassages: opts.MaxPassages}
+		opts.Analyser = localAnalyser{ex: opts.Extractor, extracting: make(chan struct{}, opts.Workers), tagger: taggerReady, maxPassages: opts.MaxPassages}
+		inFlight = 2 * opts.Workers
 	}
 	log := opts.Logger
 	if log == nil {
@@ -220,7 +241,7 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 	// transaction takes what piled up meanwhile.
 	out := make(chan work, 4*opts.Workers)
 	var wg sync.WaitGroup
-	for range opts.Workers {
+	for range inFlight {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -239,7 +260,13 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 			}
 		}
 	}()
-	go func() { wg.Wait(); close(out) }()
+	go func() {
+		wg.Wait()
+		close(out)
+		if opts.OnExtracted != nil {
+			opts.OnExtracted()
+		}
+	}()
 	// abort ends a run that failed before its first write: extractions
 	// in flight are cancelled and waited for.
 	abort := func(err error) (*Summary, error) {

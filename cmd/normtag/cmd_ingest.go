@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -137,7 +138,11 @@ func ingestCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			defer pool.Close()
+			// The children are stopped as soon as every file is
+			// extracted (OnExtracted), while the run stores and indexes
+			// the last documents; this waits for that, or stops them.
+			closePool := sync.OnceValue(pool.Close)
+			defer closePool()
 			workers := c.Int("workers")
 			if c.String("nats") == "" {
 				// The children start while the tagger is built.
@@ -183,6 +188,7 @@ func ingestCommand() *cli.Command {
 				MaxFileSize: c.Int64("max-file-size"),
 				MaxPassages: c.Int("max-passages"),
 				OnStart:     prog.SetTotal,
+				OnExtracted: func() { closePool() },
 				OnResult: func(r pipeline.Result) {
 					// Each failure is one line, here; the summary counts
 					// them by reason, which is all --quiet shows.
