@@ -98,7 +98,13 @@ func extractOne(req request, cfg childConfig) (resp response) {
 		req.Name = req.Path
 	}
 	testHook(req.Name)
-	doc, err := extract.FileAs(context.Background(), req.Path, req.Name, cfg.Extract)
+	var doc *corpus.Document
+	var err error
+	if req.InMemory {
+		doc, err = extract.Bytes(context.Background(), req.Name, req.Data, cfg.Extract)
+	} else {
+		doc, err = extract.FileAs(context.Background(), req.Path, req.Name, cfg.Extract)
+	}
 	if err != nil {
 		// The reason travels apart; send the cause without its prefix.
 		msg := err.Error()

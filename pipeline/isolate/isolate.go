@@ -312,6 +312,20 @@ func (p *Pool) Extract(ctx context.Context, path string) (*corpus.Document, erro
 // at name (see extract.FileAs): messages, reasons and the document's
 // file name are those a local extraction of name gives.
 func (p *Pool) ExtractAs(ctx context.Context, path, name string) (*corpus.Document, error) {
+	return p.extract(ctx, request{Path: path, Name: name})
+}
+
+// ExtractBytesAs extracts a file's bytes in a child process as if they
+// were the file at name (see extract.Bytes), sending them through the
+// protocol pipe: a caller holding a small file in memory (a remote
+// worker's job) writes, and the child reads, no file. The document has no
+// modification time.
+func (p *Pool) ExtractBytesAs(ctx context.Context, data []byte, name string) (*corpus.Document, error) {
+	return p.extract(ctx, request{Name: name, InMemory: true, Data: data})
+}
+
+func (p *Pool) extract(ctx context.Context, req request) (*corpus.Document, error) {
+	name := req.Name
 	select {
 	case p.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -332,7 +346,7 @@ func (p *Pool) ExtractAs(ctx context.Context, path, name string) (*corpus.Docume
 	ocrNotice := make(chan struct{}, 1)
 	go func() {
 		var a answer
-		if a.err = c.enc.Encode(request{Path: path, Name: name}); a.err == nil {
+		if a.err = c.enc.Encode(req); a.err == nil {
 			for {
 				a.resp = response{}
 				if a.err = c.dec.Decode(&a.resp); a.err != nil || !a.resp.notice() {

@@ -15,7 +15,7 @@ const ChildCommand = "__extract-child"
 
 // protocolVersion changes whenever the messages below change, so that a
 // parent never talks to a child built from other sources.
-const protocolVersion = 3
+const protocolVersion = 4
 
 // helloPrefix starts the one line a child writes before anything else.
 const helloPrefix = "normtag-extract-child"
@@ -42,8 +42,13 @@ type childConfig struct {
 }
 
 // request asks for the file at Path, extracted as if it were at Name
-// (Name empty: Path).
-type request struct{ Path, Name string }
+// (Name empty: Path), or, with InMemory, for the file whose bytes are
+// Data (Path unused).
+type request struct {
+	Path, Name string
+	InMemory   bool
+	Data       []byte
+}
 
 type response struct {
 	Doc    *corpus.Document

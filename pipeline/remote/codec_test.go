@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"bytes"
 	"reflect"
 	"strings"
 	"testing"
@@ -35,5 +36,46 @@ func TestResultRoundTripsAndIsBounded(t *testing.T) {
 	}
 	if _, err := decodeResult(data[:len(data)/2], 1<<20); err == nil {
 		t.Error("a truncated result was read")
+	}
+}
+
+// A job's bytes follow its fields as they are, and come back as they
+// went; a job of another format, a truncated one and bytes after a job
+// that carries none are refused.
+func TestJobRoundTripsWithItsBytesAsTheyAre(t *testing.T) {
+	file := []byte("%PDF-1.4\n\x00\xff binary \"bytes\" {not json}\n")
+	in := Job{SHA256: strings.Repeat("b", 64), Name: "/docs/sub ü.pdf", Size: int64(len(file)), Inline: true, Data: file,
+		Rules: strings.Repeat("c", 64), Limits: Limits{MaxFileSize: 1 << 20, OCR: OCRSettings{Mode: "never"}}, Key: "k2"}
+	data, err := encodeJob(&in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasSuffix(data, file) || len(data) > len(file)+512 {
+		t.Errorf("a job of %d bytes of file encoded to %d bytes not ending with them", len(file), len(data))
+	}
+	out, err := decodeJob(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(in, out) {
+		t.Errorf("decoded job differs:\n%+v\n%+v", in, out)
+	}
+
+	bare := Job{SHA256: strings.Repeat("d", 64), Name: "/docs/big.pdf", Size: 5 << 20, Key: "k3"}
+	data, err = encodeJob(&bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := decodeJob(data); err != nil || !reflect.DeepEqual(bare, out) {
+		t.Errorf("a job without bytes: %v\n%+v\n%+v", err, bare, out)
+	}
+	if _, err := decodeJob(append(data, 'x')); err == nil {
+		t.Error("bytes after a job that carries none were read")
+	}
+	if _, err := decodeJob(data[:len(data)-3]); err == nil {
+		t.Error("a truncated job was read")
+	}
+	if _, err := decodeJob([]byte(`{"sha256":"` + strings.Repeat("d", 64) + `"}`)); err == nil || !strings.Contains(err.Error(), "another normtag version") {
+		t.Errorf("a job in an earlier version's JSON was read: %v", err)
 	}
 }

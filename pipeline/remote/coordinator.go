@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -243,9 +242,20 @@ func (c *Coordinator) Analyse(ctx context.Context, cand pipeline.Candidate, sum 
 			return nil, err
 		}
 	}
-	data, err := json.Marshal(job)
+	data, err := encodeJob(&job)
 	if err != nil {
 		return nil, err
+	}
+	if job.Inline && int64(len(data)) > jobFits(c.nc.MaxPayload()) {
+		// A name so long that the bytes no longer fit beside it: they
+		// go through the files bucket.
+		job.Inline, job.Data = false, nil
+		if err := c.upload(ctx, cand.Path, sum); err != nil {
+			return nil, err
+		}
+		if data, err = encodeJob(&job); err != nil {
+			return nil, err
+		}
 	}
 	c.outstanding.Add(1)
 	defer c.outstanding.Add(-1)

@@ -217,10 +217,11 @@ type Job struct {
 	// of from the object store.
 	Path string `json:"path,omitempty"`
 	// Inline is set when the file's bytes are Data, small enough to
-	// travel in the job (see inlineLimit): no upload, no fetch, nothing
-	// to delete afterwards.
+	// travel in the job (see inlineMax): no upload, no fetch, nothing to
+	// delete afterwards. They follow the job's fields in its message as
+	// they are (see encodeJob), not in its JSON.
 	Inline bool   `json:"inline,omitempty"`
-	Data   []byte `json:"data,omitempty"`
+	Data   []byte `json:"-"`
 	Size   int64  `json:"size"`
 	// Rules is the SHA-256 of the rules file in the files bucket; empty
 	// for the built-in rules.

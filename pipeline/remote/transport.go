@@ -15,13 +15,15 @@ import (
 // costs one publish. So small files ride in their job and results in one
 // message each; the object stores take only what does not fit.
 const (
-	// inlineLimit is the largest file sent in its job (base64 in JSON
-	// makes it a third larger).
-	inlineLimit = 256 << 10
 	// jobMaxSize bounds one job message: an inlined file and the rest.
 	jobMaxSize = 512 << 10
-	// headerRoom is left in a message for headers and the subject.
+	// headerRoom is left in a message for headers and the subject, and
+	// in a job for its fields.
 	headerRoom = 16 << 10
+	// inlineLimit is the largest file sent in its job; its bytes travel
+	// as they are (see encodeJob). Larger ones go through the files
+	// bucket, read by the worker into a file.
+	inlineLimit = 256 << 10
 	// largeResultHeader, on a result message without a body, says the
 	// result is in the large-results bucket under the message's SHA-256.
 	largeResultHeader = "Normtag-Large-Result"
@@ -30,7 +32,13 @@ const (
 // inlineMax is the largest file sent in its job on a connection whose
 // server accepts messages of at most maxPayload bytes.
 func inlineMax(maxPayload int64) int64 {
-	return max(0, min(inlineLimit, (min(maxPayload, jobMaxSize)-headerRoom)*3/4))
+	return max(0, min(inlineLimit, min(maxPayload, jobMaxSize)-headerRoom))
+}
+
+// jobFits is the largest encoded job sent on such a connection: the
+// message less room for its headers (the message id) and subject.
+func jobFits(maxPayload int64) int64 {
+	return min(maxPayload, jobMaxSize) - 1<<10
 }
 
 // workQueue creates (or updates) a work-queue stream named stream on

@@ -1,11 +1,9 @@
 package remote
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +18,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/batchgc"
 	"github.com/normtag/normtag/internal/rulecache"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/extract"
@@ -90,6 +89,10 @@ func NewWorker(nc *nats.Conn, js jetstream.JetStream, opts WorkerOptions) *Worke
 // Run serves jobs until ctx is cancelled. It waits for a coordinator to
 // create the queue if there is none yet.
 func (w *Worker) Run(ctx context.Context) error {
+	// A worker allocates for each job and keeps little between jobs, as
+	// a batch command does: the batch collector settings spare it most
+	// collections.
+	defer batchgc.Tune()()
 	defer w.closePools()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -210,8 +213,8 @@ const heartbeatEvery = 2 * time.Second
 
 // serve runs one job and acknowledges it once its result is stored.
 func (w *Worker) serve(ctx context.Context, msg jetstream.Msg, dir string, maxDeliver int, wait time.Duration) {
-	var job Job
-	if err := json.Unmarshal(msg.Data(), &job); err != nil || len(job.SHA256) != 64 {
+	job, err := decodeJob(msg.Data())
+	if err != nil || len(job.SHA256) != 64 {
 		w.log.Error("dropping a malformed job", "err", err)
 		_ = msg.Term()
 		return
@@ -284,9 +287,11 @@ func (w *Worker) keepAlive(ctx context.Context, msg jetstream.Msg, wait time.Dur
 	return res, err
 }
 
-// analyse extracts and analyses one file as a local ingest does, copying
-// it into dir first unless it is read in place (--shared-fs). Errors are
-// those that are not the file's: the job should run again.
+// analyse extracts and analyses one file as a local ingest does: bytes
+// that travelled in the job go to the extraction child as they are, a
+// file from the object store is copied into dir first, one on a shared
+// file system (--shared-fs) is read in place. Errors are those that are
+// not the file's: the job should run again.
 func (w *Worker) analyse(ctx context.Context, job Job, dir string) (*Result, error) {
 	// First the pool: a new one starts its children while the rules
 	// and the bytes are fetched.
@@ -298,15 +303,25 @@ func (w *Worker) analyse(ctx context.Context, job Job, dir string) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	path := job.Path
-	if path == "" {
+	var doc *corpus.Document
+	switch {
+	case job.Path != "":
+		doc, err = pool.ExtractAs(ctx, job.Path, job.Name)
+	case job.Inline:
+		// The bytes go to the child through its pipe: no local copy
+		// to write, read back and delete.
+		if err := checkInline(job); err != nil {
+			return nil, err
+		}
+		doc, err = pool.ExtractBytesAs(ctx, job.Data, job.Name)
+	default:
 		// The copy keeps the file's base name: formats that cannot be
 		// sniffed (Markdown) are told by it.
 		base := filepath.Base(job.Name)
 		if base == "." || base == ".." || base == string(filepath.Separator) {
 			base = "file"
 		}
-		path = filepath.Join(dir, base)
+		path := filepath.Join(dir, base)
 		// One left by a job this slot gave up on would be taken for
 		// this one's.
 		_ = os.Remove(path)
@@ -314,8 +329,8 @@ func (w *Worker) analyse(ctx context.Context, job Job, dir string) (*Result, err
 		if err := w.fetch(ctx, job, path); err != nil {
 			return nil, err
 		}
+		doc, err = pool.ExtractAs(ctx, path, job.Name)
 	}
-	doc, err := pool.ExtractAs(ctx, path, job.Name)
 	if err == nil {
 		err = pipeline.AnalyseExtracted(doc, tagger, job.Name, job.Limits.MaxPassages)
 	}
@@ -328,20 +343,27 @@ func (w *Worker) analyse(ctx context.Context, job Job, dir string) (*Result, err
 	return &Result{Doc: doc}, nil
 }
 
-// fetch copies a file's bytes from the job or the object store to path,
-// checking their size and SHA-256.
-func (w *Worker) fetch(ctx context.Context, job Job, path string) error {
-	var src io.Reader
-	if job.Inline {
-		src = bytes.NewReader(job.Data)
-	} else {
-		obj, err := w.files.Get(ctx, job.SHA256)
-		if err != nil {
-			return fmt.Errorf("fetch %s (%s): %w", job.Name, job.SHA256[:12], err)
-		}
-		defer obj.Close()
-		src = obj
+// checkInline checks that the bytes a job carries are the file's: its
+// size limit and its SHA-256.
+func checkInline(job Job) error {
+	max := job.Limits.MaxFileSize
+	if max <= 0 {
+		max = extract.DefaultMaxFileSize
 	}
+	if sum := sha256.Sum256(job.Data); int64(len(job.Data)) > max || hex.EncodeToString(sum[:]) != job.SHA256 {
+		return fmt.Errorf("job for %s: its bytes are not the file's (%d bytes)", job.Name, len(job.Data))
+	}
+	return nil
+}
+
+// fetch copies a file's bytes from the object store to path, checking
+// their size and SHA-256.
+func (w *Worker) fetch(ctx context.Context, job Job, path string) error {
+	obj, err := w.files.Get(ctx, job.SHA256)
+	if err != nil {
+		return fmt.Errorf("fetch %s (%s): %w", job.Name, job.SHA256[:12], err)
+	}
+	defer obj.Close()
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("local copy of %s: %w", job.Name, err)
@@ -352,7 +374,7 @@ func (w *Worker) fetch(ctx context.Context, job Job, path string) error {
 	if max <= 0 {
 		max = extract.DefaultMaxFileSize
 	}
-	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(src, max+1))
+	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(obj, max+1))
 	if err != nil {
 		return fmt.Errorf("fetch %s: %w", job.Name, err)
 	}
