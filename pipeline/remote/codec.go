@@ -1,10 +1,8 @@
 package remote
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -22,17 +20,17 @@ const resultVersion = 2
 // documents are mostly text, and S2 costs a fraction of gzip's CPU on
 // both ends for a little less compression.
 func encodeResult(r *Result) ([]byte, error) {
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(r); err != nil {
+	raw, err := resultGob.encode(r)
+	if err != nil {
 		return nil, fmt.Errorf("encode result: %w", err)
 	}
-	room := s2.MaxEncodedLen(b.Len())
+	room := s2.MaxEncodedLen(len(raw))
 	if room < 0 {
-		return nil, fmt.Errorf("encode result: %d bytes, too large to compress", b.Len())
+		return nil, fmt.Errorf("encode result: %d bytes, too large to compress", len(raw))
 	}
 	out := make([]byte, 1+room)
 	out[0] = resultVersion
-	enc := s2.Encode(out[1:], b.Bytes())
+	enc := s2.Encode(out[1:], raw)
 	return out[:1+len(enc)], nil
 }
 
@@ -53,11 +51,11 @@ func decodeResult(data []byte, max int64) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode result: %w", err)
 	}
-	var r Result
-	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&r); err != nil {
+	r, err := resultGobs.decode(raw)
+	if err != nil {
 		return nil, fmt.Errorf("decode result: %w", err)
 	}
-	return &r, nil
+	return r, nil
 }
 
 func firstByte(b []byte) int {
