@@ -38,6 +38,18 @@ type RetagSummary struct {
 	// Watches says, per saved search, how many passages the new tags
 	// made match it (watch.RetagTracker); absent when there are none.
 	Watches []watch.Report `json:"watches,omitempty"`
+	// NotRetagged lists the documents the batch tagger could not tag
+	// (see NotTaggedError): they keep their stored tags and rules
+	// version, and are not counted in Documents or Passages.
+	NotRetagged []NotRetagged `json:"not_retagged,omitempty"`
+}
+
+// NotRetagged is a document a run could not re-tag, and why.
+type NotRetagged struct {
+	Doc      string `json:"doc"`
+	Title    string `json:"title"`
+	Passages int    `json:"passages"`
+	Reason   string `json:"reason"`
 }
 
 // RetagExamples are sample passages that gained (Added) or lost (Removed)
@@ -139,6 +151,13 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 			sum.Skipped++
 			return nil
 		}
+		if it.notTagged != "" {
+			// Nothing is written: its stored tags stay, and so does its
+			// rules version, which makes the next run try it again.
+			sum.NotRetagged = append(sum.NotRetagged, NotRetagged{Doc: it.doc.ID, Title: it.doc.Title, Passages: len(it.doc.Passages), Reason: it.notTagged})
+			log.Warn("not re-tagged: its stored tags are kept", "doc", it.doc.ID, "why", it.notTagged)
+			return nil
+		}
 		doc, old := it.doc, it.old
 		sum.Documents++
 		sum.Passages += len(doc.Passages)
@@ -228,9 +247,13 @@ type retagged struct {
 	doc     *corpus.Document
 	old     [][]corpus.Tag
 	skipped bool
-	gone    bool          // deleted since the ids were listed
-	err     error         // reading it failed
-	done    chan struct{} // closed once read and tagged
+	// notTagged says why the batch tagger could not tag it (see
+	// NotTaggedError); its passages then carry no tags, and nothing of
+	// it is written.
+	notTagged string
+	gone      bool          // deleted since the ids were listed
+	err       error         // reading it failed
+	done      chan struct{} // closed once read and tagged
 }
 
 // eachTagged reads every stored document with its passages and re-tags

@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -16,7 +18,9 @@ import (
 type BatchTagger interface {
 	// TagBatch sets the Tags of every passage of docs (they come with
 	// none) to what the run's tagger would set, or fails and sets none.
-	// Several batches may be out at once (BatchLimits.InFlight).
+	// A *NotTaggedError instead says that it tagged every document but
+	// those it names. Several batches may be out at once
+	// (BatchLimits.InFlight).
 	TagBatch(ctx context.Context, docs []*corpus.Document) error
 	// BatchLimits bounds one batch and says how many may be out at once.
 	BatchLimits() BatchLimits
@@ -31,6 +35,20 @@ type BatchLimits struct {
 	Bytes int
 	// InFlight is how many batches may be out at once.
 	InFlight int
+}
+
+// NotTaggedError is what TagBatch returns when it tagged every document
+// of the batch but some that could not be tagged (on workers: tagging
+// them kept killing the worker processes). Retag keeps those documents'
+// stored tags and rules version, so that a later run tries them again,
+// lists them in RetagSummary.NotRetagged and goes on with the rest.
+type NotTaggedError struct {
+	// Why holds, by document id, why that document was not tagged.
+	Why map[string]string
+}
+
+func (e *NotTaggedError) Error() string {
+	return fmt.Sprintf("%d document(s) could not be tagged", len(e.Why))
 }
 
 // Defaults of BatchLimits' zero fields.
@@ -109,7 +127,18 @@ func eachBatchTagged(ctx context.Context, d *datadir.Dir, version string, bt Bat
 			go func() {
 				defer wg.Done()
 				defer func() { <-slots }()
-				if err := bt.TagBatch(ctx, b.todo); err != nil {
+				err := bt.TagBatch(ctx, b.todo)
+				var nt *NotTaggedError
+				switch {
+				case errors.As(err, &nt):
+					for _, it := range b.items {
+						if why, ok := nt.Why[it.doc.ID]; ok && !it.skipped {
+							// Never empty: an empty reason would
+							// read as tagged, with no tags.
+							it.notTagged = cmp.Or(why, "the batch tagger gave no reason")
+						}
+					}
+				case err != nil:
 					b.err = fmt.Errorf("tag %d documents from %s: %w", len(b.todo), b.todo[0].ID, err)
 				}
 				close(b.done)

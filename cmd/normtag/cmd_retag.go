@@ -107,6 +107,10 @@ func retagCommand() *cli.Command {
 					printRetag(c.App.Writer, sum)
 				}
 			}
+			if err == nil && sum != nil && len(sum.NotRetagged) > 0 {
+				// Like files that failed in an ingest: the rest is done.
+				return partialError{failed: len(sum.NotRetagged), what: "document(s) could not be re-tagged and keep their tags; retag again to retry them"}
+			}
 			return err
 		},
 	}
@@ -167,6 +171,12 @@ func printRetag(w io.Writer, s *pipeline.RetagSummary) {
 		}
 	}
 	printWatchSummary(w, s.Watches)
+	if len(s.NotRetagged) > 0 {
+		fmt.Fprintf(w, "not re-tagged, stored tags kept (%d documents; a later retag tries them again):\n", len(s.NotRetagged))
+		for _, n := range s.NotRetagged {
+			fmt.Fprintf(w, "  %s %s (%d passages): %s\n", n.Doc, termsafe.Line(textcut.Abbreviate(n.Title, 40)), n.Passages, termsafe.Line(n.Reason))
+		}
+	}
 }
 
 func printRetagExample(w io.Writer, sign string, e pipeline.RetagExample) {

@@ -18,7 +18,7 @@ func retagNatsFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "tag-here", Usage: "with --nats: tag in this process and only send the changes to search replicas (no workers needed)"},
 		&cli.IntFlag{Name: "jobs", Value: 16, Usage: "with --nats: the most batches sent to workers and not yet answered"},
 		&cli.IntFlag{Name: "batch-docs", Value: 64, Usage: "with --nats: the most documents in one batch (a batch also holds at most about one NATS message of passage text; a larger document goes alone, through the object store)"},
-		&cli.IntFlag{Name: "nats-max-deliveries", Value: remote.DefaultMaxDeliveries, Usage: "with --nats: a batch whose workers died this many times less one stops the run"},
+		&cli.IntFlag{Name: "nats-max-deliveries", Value: remote.DefaultMaxDeliveries, Usage: "with --nats: a batch whose workers died this many times less one is tagged again a document at a time; a document they die on keeps its tags and is listed as not re-tagged"},
 		&cli.DurationFlag{Name: "nats-ack-wait", Value: 30 * time.Second, Usage: "with --nats: how long a batch may go without word from its worker before another gets it"},
 		&cli.IntFlag{Name: "nats-replicas", Value: 1, Usage: "with --nats: copies JetStream keeps of the retag stream and buckets: 3 on a three-node cluster"},
 	}

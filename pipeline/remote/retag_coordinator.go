@@ -166,8 +166,54 @@ func (c *RetagCoordinator) BatchLimits() pipeline.BatchLimits {
 
 // TagBatch implements pipeline.BatchTagger: it takes the batch's result
 // if a run that was killed left one, else publishes the batch as a job
-// and waits for its result.
+// and waits for its result. A batch the workers died on is tagged again
+// one document at a time, since which of its documents kills them is
+// unknown: the others get their tags, and a *pipeline.NotTaggedError
+// names those that kill workers, which keep their stored tags. Each is
+// refused after MaxDeliveries, so none is tried for ever.
 func (c *RetagCoordinator) TagBatch(ctx context.Context, docs []*corpus.Document) error {
+	err := c.tagBatch(ctx, docs)
+	var lost *workersLostError
+	if !errors.As(err, &lost) {
+		return err
+	}
+	why := map[string]string{}
+	if len(docs) == 1 {
+		why[docs[0].ID] = lost.Error()
+		return &pipeline.NotTaggedError{Why: why}
+	}
+	c.log.Warn("workers died on a retag batch: tagging its documents one at a time", "documents", len(docs), "first", docs[0].ID, "why", lost.Error())
+	for _, d := range docs {
+		err := c.tagBatch(ctx, []*corpus.Document{d})
+		switch {
+		case errors.As(err, &lost):
+			why[d.ID] = lost.Error()
+		case err != nil:
+			return err
+		}
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	return &pipeline.NotTaggedError{Why: why}
+}
+
+// workersLostError is a batch refused because the worker processes that
+// had it before all ended while they tagged it.
+type workersLostError struct {
+	lost   int
+	worker string
+}
+
+func (e *workersLostError) Error() string {
+	return fmt.Sprintf("%d worker processes ended while tagging it, then worker %s refused it", e.lost, e.worker)
+}
+
+// Unwrap makes it an ErrRefused.
+func (e *workersLostError) Unwrap() error { return ErrRefused }
+
+// tagBatch sends docs as one job and sets their tags from its result.
+func (c *RetagCoordinator) tagBatch(ctx context.Context, docs []*corpus.Document) error {
 	data, id, size, err := encodeRetagDocs(c.rules, c.opts.RulesVersion, docs)
 	if err != nil {
 		return err
@@ -226,6 +272,9 @@ func (c *RetagCoordinator) TagBatch(ctx context.Context, docs []*corpus.Document
 // apply sets the tags of a result on the batch's passages, once it has
 // checked that the result is the batch's.
 func (c *RetagCoordinator) apply(res *RetagResult, docs []*corpus.Document) error {
+	if res.Refused != "" && res.WorkersLost > 0 {
+		return &workersLostError{lost: res.WorkersLost, worker: res.Worker}
+	}
 	if res.Refused != "" {
 		return fmt.Errorf("%w: worker %s: %s", ErrRefused, res.Worker, res.Refused)
 	}

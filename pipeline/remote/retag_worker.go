@@ -96,13 +96,13 @@ func (w *Worker) serveRetagJob(ctx context.Context, msg jetstream.Msg, files, re
 		_ = msg.Term()
 		return
 	}
-	refuse := func(version, why string) {
+	refuse := func(version, why string, lost int) {
 		w.log.Warn("refusing retag job", "job", id[:12], "why", why)
-		w.storeRetag(ctx, msg, results, &RetagResult{ID: id, RulesVersion: version, Worker: w.opts.ID, Refused: why})
+		w.storeRetag(ctx, msg, results, &RetagResult{ID: id, RulesVersion: version, Worker: w.opts.ID, Refused: why, WorkersLost: lost})
 	}
 	var job RetagJob
 	if err := decodeVersioned(msg.Data(), &job); err != nil || job.ID != id {
-		refuse("", fmt.Sprintf("cannot read the job: %v", err))
+		refuse("", fmt.Sprintf("cannot read the job: %v", err), 0)
 		return
 	}
 	meta, err := msg.Metadata()
@@ -113,14 +113,15 @@ func (w *Worker) serveRetagJob(ctx context.Context, msg jetstream.Msg, files, re
 	if maxDeliver > 0 && int(meta.NumDelivered) >= maxDeliver {
 		// Every earlier delivery ended without an answer: the workers
 		// that had it died. Tagging it again would kill this one too.
-		refuse(job.RulesVersion, fmt.Sprintf("%d worker processes ended while tagging this batch", meta.NumDelivered-1))
+		lost := int(meta.NumDelivered) - 1
+		refuse(job.RulesVersion, fmt.Sprintf("%d worker processes ended while tagging this batch", lost), lost)
 		return
 	}
 	tagger, err := w.tagger(ctx, files, job.Rules)
 	var bad *rulesError
 	switch {
 	case errors.As(err, &bad):
-		refuse(job.RulesVersion, err.Error())
+		refuse(job.RulesVersion, err.Error(), 0)
 		return
 	case err != nil:
 		w.log.Warn("retag job left for another delivery", "job", id[:12], "err", err)
@@ -129,7 +130,7 @@ func (w *Worker) serveRetagJob(ctx context.Context, msg jetstream.Msg, files, re
 	case tagger.Version() != job.RulesVersion:
 		// The same rules file always gives the same version; built-in
 		// rules of another normtag version do not.
-		refuse(job.RulesVersion, fmt.Sprintf("this worker's rules are version %s, the coordinator's %s: run workers of the coordinator's normtag version", tagger.Version(), job.RulesVersion))
+		refuse(job.RulesVersion, fmt.Sprintf("this worker's rules are version %s, the coordinator's %s: run workers of the coordinator's normtag version", tagger.Version(), job.RulesVersion), 0)
 		return
 	}
 	data := job.Docs
@@ -142,7 +143,7 @@ func (w *Worker) serveRetagJob(ctx context.Context, msg jetstream.Msg, files, re
 	}
 	docs, err := decodeRetagDocs(data, min(job.Size, maxRetagBatch)+1)
 	if err != nil {
-		refuse(job.RulesVersion, err.Error())
+		refuse(job.RulesVersion, err.Error(), 0)
 		return
 	}
 	res := &RetagResult{ID: id, RulesVersion: tagger.Version(), Worker: w.opts.ID, Tags: make([][][]corpus.Tag, len(docs))}

@@ -75,6 +75,13 @@ type RetagResult struct {
 	// Refused says why the worker did not tag the batch (it cannot make
 	// the job's rules, or workers died on it); Tags is then nil.
 	Refused string
+	// WorkersLost is set with Refused when workers died on the batch:
+	// how many worker processes ended while they had it. The
+	// coordinator then tags its documents one by one and leaves out
+	// only those that kill workers. A result of an earlier build has
+	// none, which reads as any refusal (the run stops, as that build's
+	// did): no format change.
+	WorkersLost int
 }
 
 // retagObject names a batch too large for a message in the files bucket.
