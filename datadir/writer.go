@@ -218,15 +218,25 @@ func indexDocuments(ctx context.Context, ix *index.Index, docs []*corpus.Documen
 }
 
 // halfway returns where to split docs, with passages passages in all, in
-// two: after the document that brings the first half to half the
-// passages, leaving one document at least in each half.
+// two halves of passages as near equal as the documents allow, each with
+// one document at least: the batch takes as long as its larger half.
 func halfway(docs []*corpus.Document, passages int) int {
-	half, n := 0, 0
-	for half < len(docs)-1 && 2*n < passages {
-		n += len(docs[half].Passages)
-		half++
+	best, bestGap := 1, passages
+	n := 0
+	for i, doc := range docs[:len(docs)-1] {
+		n += len(doc.Passages)
+		if gap := abs(2*n - passages); gap < bestGap {
+			best, bestGap = i+1, gap
+		}
 	}
-	return half
+	return best
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // distinctIDs reports whether no document comes twice in docs.

@@ -232,8 +232,8 @@ func TestIndexWriterSendsALargeBatchInHalves(t *testing.T) {
 	}
 }
 
-// The halves of a batch split after the document that brings the first
-// to half the passages, each with one document at least.
+// The halves of a batch hold passages as near equal as the documents
+// allow, each with one document at least.
 func TestHalfway(t *testing.T) {
 	docs := func(sizes ...int) []*corpus.Document {
 		var out []*corpus.Document
@@ -251,7 +251,10 @@ func TestHalfway(t *testing.T) {
 		{[]int{10, 10, 10, 300}, 3},
 		{[]int{50, 50, 50, 50}, 2},
 		{[]int{50, 60, 50, 50}, 2},
-		{[]int{40, 50, 50, 60}, 3},
+		{[]int{40, 50, 50, 60}, 2},
+		{[]int{40, 50, 70, 40}, 2},
+		{[]int{40, 40, 70, 50}, 2},
+		{[]int{40, 40, 30, 90}, 3},
 	} {
 		d := docs(c.sizes...)
 		total := 0
