@@ -65,16 +65,17 @@ func workerCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "worker",
 		Usage: "extract and tag files for `normtag ingest --nats`, and tag stored passages for `normtag retag --nats`, pulling jobs from NATS JetStream",
-		Description: "A worker holds no state: it pulls jobs from the corpus's work queue, fetches the file's bytes from\n" +
-			"the object store (or reads the path given with the coordinator's --shared-fs), parses it in a child\n" +
-			"process under the coordinator's limits, tags it with the coordinator's rules and stores the result.\n" +
+		Description: "A worker holds no state: it pulls jobs from the corpus's work queue, takes the file's bytes from\n" +
+			"the job (files up to 256 KiB) or the object store (or reads the path given with the coordinator's\n" +
+			"--shared-fs), parses it in a child process under the coordinator's limits, tags it with the\n" +
+			"coordinator's rules and stores the result.\n" +
 			"It also takes retag's batches of stored passages and tags them with the coordinator's rules (the same\n" +
 			"built-in rules or the rules file sent with the job; a batch under rules it cannot make is refused).\n" +
 			"It runs until interrupted; a job it was working on then goes to another worker.",
 		Flags: append(natsFlags("NATS server URL(s), comma-separated (required)"),
 			&cli.IntFlag{Name: "workers", Value: runtime.NumCPU(), Usage: "jobs worked on at once"},
 			&cli.StringFlag{Name: "password", Usage: "password for encrypted PDFs", EnvVars: []string{"NORMTAG_PDF_PASSWORD"}},
-			&cli.StringFlag{Name: "temp-dir", Usage: "folder for the local copies of files being parsed (default: the system's)"},
+			&cli.StringFlag{Name: "temp-dir", Usage: "folder for the local copies of files fetched from the object store while they are parsed (default: the system's)"},
 		),
 		Action: func(c *cli.Context) error {
 			if c.String("nats") == "" {

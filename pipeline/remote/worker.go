@@ -36,7 +36,9 @@ type WorkerOptions struct {
 	Executable string
 	// Password opens encrypted PDFs; it stays on the worker.
 	Password string
-	// TempDir holds the local copies of files being extracted.
+	// TempDir holds the local copies of files fetched from the object
+	// store while they are extracted; bytes that travel in a job go to
+	// the extraction child directly.
 	TempDir string
 	// ID names this worker in the coordinator's progress.
 	ID     string
