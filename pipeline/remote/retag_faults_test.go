@@ -65,6 +65,8 @@ func TestRetagClusterNodeStoppedMidRun(t *testing.T) {
 	if info.Config.Replicas != 3 || info.Cluster == nil {
 		t.Fatalf("retag stream has %d replicas (cluster %+v), want 3", info.Config.Replicas, info.Cluster)
 	}
+	// Read before the stop: the consumer has no leader for a while after.
+	_, delivered := retagConsumer(js)
 	stopped := ""
 	for _, s := range servers {
 		if s.Name() == info.Cluster.Leader {
@@ -75,7 +77,6 @@ func TestRetagClusterNodeStoppedMidRun(t *testing.T) {
 	if stopped == "" {
 		t.Fatalf("no server is the retag stream's leader %q", info.Cluster.Leader)
 	}
-	_, delivered := retagConsumer(js)
 	t.Logf("stopped %s, the retag stream's leader, after %d deliveries", stopped, delivered)
 	if err := coord.Wait(); err != nil {
 		t.Fatalf("coordinator: %v\n%s%s", err, out.String(), errs.String())
