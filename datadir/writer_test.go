@@ -175,8 +175,8 @@ func TestPartlyIndexedLargeDocumentIsHealed(t *testing.T) {
 	agree(t, w)
 }
 
-// A batch large enough to go in two halves built at once (and sent by
-// Finish, which does not wait for the merge it sets off) leaves every
+// A last batch (Finish) large enough to go in two halves built at once,
+// and not waiting for the merge it sets off, leaves every
 // document in the index with all its passages and marked indexed; sent
 // again, the halves replace what the index holds rather than add to it.
 // A batch holding a document twice goes whole.
