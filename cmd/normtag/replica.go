@@ -68,6 +68,19 @@ func publishChanges(c *cli.Context, d *datadir.Dir, names *remote.Names, conn *r
 		cancel()
 		<-done
 		if pub == nil {
+			// One last look: a replica that began to follow after the
+			// last one (a run shorter than followPoll, say) would
+			// otherwise wait for the next writer run.
+			if ok, err := replica.Followed(c.Context, conn.js, *names, replicasFlag(c)); err == nil && ok {
+				if err := start(); err != nil {
+					log.Warn("publish changes to search replicas", "err", err)
+					pub = nil
+				} else {
+					log.Info("a search replica follows the corpus: sending it the changes")
+				}
+			}
+		}
+		if pub == nil {
 			log.Debug("no search replica follows the corpus: its changes wait in the store (normtag publish sends them)")
 			return
 		}

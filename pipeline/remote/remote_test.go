@@ -23,6 +23,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/normtag/normtag/corpus/sqlite"
+	"github.com/normtag/normtag/internal/natstest"
 	"github.com/normtag/normtag/internal/pdfgen"
 	"github.com/normtag/normtag/internal/scanpdf"
 	"github.com/normtag/normtag/internal/testbin"
@@ -48,15 +49,7 @@ func binary(t *testing.T) string {
 // temporary folder.
 func startNATS(t *testing.T) string {
 	t.Helper()
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS server not ready")
-	}
-	t.Cleanup(s.Shutdown)
+	s := natstest.Start(t)
 	return s.ClientURL()
 }
 
@@ -534,6 +527,31 @@ func startCluster(t *testing.T) ([]*server.Server, string) {
 	return servers, strings.Join(urls, ",")
 }
 
+// stopStreamLeader checks that a stream of startCluster's servers has
+// three replicas, shuts down the server leading it and returns its name.
+func stopStreamLeader(t *testing.T, js jetstream.JetStream, servers []*server.Server, name string) string {
+	t.Helper()
+	stream, err := js.Stream(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := stream.Info(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Config.Replicas != 3 || info.Cluster == nil {
+		t.Fatalf("stream %s has %d replicas (cluster %+v), want 3", name, info.Config.Replicas, info.Cluster)
+	}
+	for _, s := range servers {
+		if s.Name() == info.Cluster.Leader {
+			s.Shutdown()
+			return s.Name()
+		}
+	}
+	t.Fatalf("no server is stream %s's leader %q", name, info.Cluster.Leader)
+	return ""
+}
+
 // TestClusterNodeStoppedMidRun ingests through a three-node JetStream
 // cluster with every stream and bucket kept on all three, and stops the
 // node leading the job stream in the middle of the run: workers and the
@@ -559,27 +577,7 @@ func TestClusterNodeStoppedMidRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "some results", func() bool { return results(js) >= 2 })
-	stream, err := js.Stream(context.Background(), "normtag_jobs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := stream.Info(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Config.Replicas != 3 || info.Cluster == nil {
-		t.Fatalf("job stream has %d replicas (cluster %+v), want 3", info.Config.Replicas, info.Cluster)
-	}
-	stopped := ""
-	for _, s := range servers {
-		if s.Name() == info.Cluster.Leader {
-			stopped = s.Name()
-			s.Shutdown()
-		}
-	}
-	if stopped == "" {
-		t.Fatalf("no server is the job stream's leader %q", info.Cluster.Leader)
-	}
+	stopped := stopStreamLeader(t, js, servers, "normtag_jobs")
 	t.Logf("stopped %s, the job stream's leader, with %d results in", stopped, results(js))
 	if err := coord.Wait(); err != nil {
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {

@@ -36,57 +36,14 @@ func TestRetagClusterNodeStoppedMidRun(t *testing.T) {
 	js := connect(t, urls)
 	startWorker(t, bin, urls)
 	startWorker(t, bin, urls)
-	coord := exec.Command(bin, "retag", "--format", "json", "--data", remote, "--rules", rules, "--nats", urls,
+	coord, out, errs := startRetag(t, bin, "--data", remote, "--rules", rules, "--nats", urls,
 		"--nats-replicas", "3", "--nats-ack-wait", "3s", "--batch-docs", "2", "--jobs", "2")
-	coord.Env = env()
-	var out, errs bytes.Buffer
-	coord.Stdout, coord.Stderr = &out, &errs
-	if err := coord.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Batches without the slow text take milliseconds: a job still held
-	// half a second later is the slow one, so the run is not over.
-	waitFor(t, "a worker to hold the slow batch", func() bool {
-		if r, _ := retagConsumer(js); r == 0 {
-			return false
-		}
-		time.Sleep(500 * time.Millisecond)
-		r, _ := retagConsumer(js)
-		return r > 0
-	})
-	stream, err := js.Stream(context.Background(), "normtag_retag")
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := stream.Info(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Config.Replicas != 3 || info.Cluster == nil {
-		t.Fatalf("retag stream has %d replicas (cluster %+v), want 3", info.Config.Replicas, info.Cluster)
-	}
+	waitSlowBatchHeld(t, js, 0)
 	// Read before the stop: the consumer has no leader for a while after.
 	_, delivered := retagConsumer(js)
-	stopped := ""
-	for _, s := range servers {
-		if s.Name() == info.Cluster.Leader {
-			stopped = s.Name()
-			s.Shutdown()
-		}
-	}
-	if stopped == "" {
-		t.Fatalf("no server is the retag stream's leader %q", info.Cluster.Leader)
-	}
+	stopped := stopStreamLeader(t, js, servers, "normtag_retag")
 	t.Logf("stopped %s, the retag stream's leader, after %d deliveries", stopped, delivered)
-	if err := coord.Wait(); err != nil {
-		t.Fatalf("coordinator: %v\n%s%s", err, out.String(), errs.String())
-	}
-	var got map[string]any
-	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
-		t.Fatalf("summary: %v\n%s", err, out.String())
-	}
-	delete(got, "duration_ns")
-	sameSummary(t, want, got)
+	sameSummary(t, want, retagEnded(t, coord, out, errs))
 	sameView(t, view(t, bin, local), view(t, bin, remote))
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/natstest"
 	"github.com/normtag/normtag/pipeline/tag"
 	"github.com/normtag/normtag/rules"
 )
@@ -23,15 +24,7 @@ func retagServer(t *testing.T, maxPayload int32) (*RetagCoordinator, *Worker, co
 	if testing.Short() {
 		t.Skip("runs a NATS server; skipped with -short")
 	}
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true, MaxPayload: maxPayload})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS server not ready")
-	}
-	t.Cleanup(s.Shutdown)
+	s := natstest.Start(t, func(o *server.Options) { o.MaxPayload = maxPayload })
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	nc, js, err := Connect(ConnOptions{URL: s.ClientURL()})

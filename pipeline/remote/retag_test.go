@@ -32,6 +32,51 @@ func retagRules(t *testing.T, bin string) string {
 	return path
 }
 
+// startRetag starts `normtag retag --format json` with args and returns
+// the process with its standard output and error.
+func startRetag(t *testing.T, bin string, args ...string) (coord *exec.Cmd, out, errs *bytes.Buffer) {
+	t.Helper()
+	coord = exec.Command(bin, append([]string{"retag", "--format", "json"}, args...)...)
+	coord.Env = env()
+	out, errs = new(bytes.Buffer), new(bytes.Buffer)
+	coord.Stdout, coord.Stderr = out, errs
+	if err := coord.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return coord, out, errs
+}
+
+// waitSlowBatchHeld waits until a retag job has been held by a worker
+// for half a second, after at least delivered deliveries: batches
+// without the slow text take milliseconds, so that one is the slow
+// batch and the run is not over.
+func waitSlowBatchHeld(t *testing.T, js jetstream.JetStream, delivered uint64) {
+	t.Helper()
+	waitFor(t, "a worker to hold the slow batch", func() bool {
+		if r, d := retagConsumer(js); r == 0 || d < delivered {
+			return false
+		}
+		time.Sleep(500 * time.Millisecond)
+		r, _ := retagConsumer(js)
+		return r > 0
+	})
+}
+
+// retagEnded waits for a retag started by startRetag to succeed and
+// returns its JSON summary without its duration.
+func retagEnded(t *testing.T, coord *exec.Cmd, out, errs *bytes.Buffer) map[string]any {
+	t.Helper()
+	if err := coord.Wait(); err != nil {
+		t.Fatalf("coordinator: %v\n%s%s", err, out.String(), errs.String())
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("summary: %v\n%s", err, out.String())
+	}
+	delete(got, "duration_ns")
+	return got
+}
+
 // retagFolder is makeFolder with one text more, whose batch a worker
 // takes four seconds to tag (the test hook): long enough to kill the
 // worker, or the coordinator waiting for it.
@@ -150,37 +195,14 @@ func TestRetagKillWorkerMidBatch(t *testing.T) {
 	url := startNATS(t)
 	js := connect(t, url)
 	victim := startWorker(t, bin, url)
-	coord := exec.Command(bin, "retag", "--format", "json", "--data", remote, "--rules", rules, "--nats", url, "--nats-ack-wait", "2s", "--batch-docs", "2")
-	coord.Env = env()
-	var out, errs bytes.Buffer
-	coord.Stdout, coord.Stderr = &out, &errs
-	if err := coord.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Batches without the slow text take milliseconds: a job still held
-	// half a second later is the slow one.
-	waitFor(t, "the worker to hold the slow batch", func() bool {
-		if r, _ := retagConsumer(js); r == 0 {
-			return false
-		}
-		time.Sleep(500 * time.Millisecond)
-		r, _ := retagConsumer(js)
-		return r > 0
-	})
+	coord, out, errs := startRetag(t, bin, "--data", remote, "--rules", rules, "--nats", url, "--nats-ack-wait", "2s", "--batch-docs", "2")
+	waitSlowBatchHeld(t, js, 0)
 	if err := victim.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	startWorker(t, bin, url)
 	startWorker(t, bin, url)
-	if err := coord.Wait(); err != nil {
-		t.Fatalf("coordinator: %v\n%s%s", err, out.String(), errs.String())
-	}
-	var got map[string]any
-	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
-		t.Fatalf("summary: %v\n%s", err, out.String())
-	}
-	delete(got, "duration_ns")
-	sameSummary(t, want, got)
+	sameSummary(t, want, retagEnded(t, coord, out, errs))
 	sameView(t, view(t, bin, local), view(t, bin, remote))
 }
 
@@ -204,15 +226,7 @@ func TestRetagKillCoordinatorThenRunAgain(t *testing.T) {
 	if err := coord.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a few batches tagged and the slow one held", func() bool {
-		r, delivered := retagConsumer(js)
-		if r == 0 || delivered < 3 {
-			return false
-		}
-		time.Sleep(500 * time.Millisecond)
-		r, _ = retagConsumer(js)
-		return r > 0
-	})
+	waitSlowBatchHeld(t, js, 3) // a few batches tagged before
 	coord.Process.Signal(syscall.SIGKILL)
 	coord.Wait()
 	versions := storedRulesVersions(t, remote)

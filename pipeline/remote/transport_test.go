@@ -5,26 +5,18 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/normtag/normtag/internal/natstest"
 )
 
 // TestResultTooLargeForAMessageGoesThroughItsBucket stores one result
 // that fits a message and one that does not, on a real server, and reads
 // both back as they were; a document without a result reads as none.
 func TestResultTooLargeForAMessageGoesThroughItsBucket(t *testing.T) {
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS server not ready")
-	}
-	defer s.Shutdown()
+	s := natstest.Start(t)
 	nc, err := nats.Connect(s.ClientURL())
 	if err != nil {
 		t.Fatal(err)

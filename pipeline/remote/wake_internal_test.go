@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
+	"github.com/normtag/normtag/internal/natstest"
 )
 
 // lineWatch is a log destination that reports when a line containing
@@ -33,15 +33,7 @@ func TestWaitingWorkerStartsWhenTheQueueIsMade(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a NATS server; skipped with -short")
 	}
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS server not ready")
-	}
-	t.Cleanup(s.Shutdown)
+	s := natstest.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	names, _ := NewNames("wake")

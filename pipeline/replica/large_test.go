@@ -10,26 +10,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/corpus/sqlite"
 	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/internal/natstest"
 	"github.com/normtag/normtag/pipeline/remote"
 )
 
 func natsServer(t *testing.T) string {
 	t.Helper()
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS server not ready")
-	}
-	t.Cleanup(s.Shutdown)
+	s := natstest.Start(t)
 	return s.ClientURL()
 }
 

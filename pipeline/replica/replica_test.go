@@ -20,11 +20,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/normtag/normtag/corpus/sqlite"
+	"github.com/normtag/normtag/internal/natstest"
 	"github.com/normtag/normtag/internal/pdfgen"
 	"github.com/normtag/normtag/internal/testbin"
 )
@@ -50,15 +50,7 @@ func binary(t *testing.T) string {
 // startNATS runs a JetStream server on a free loopback port.
 func startNATS(t *testing.T) string {
 	t.Helper()
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS server not ready")
-	}
-	t.Cleanup(s.Shutdown)
+	s := natstest.Start(t)
 	return s.ClientURL()
 }
 
@@ -464,13 +456,20 @@ func changesInStream(t *testing.T, natsURL string) int {
 	return int(info.State.Msgs)
 }
 
+// killedDocs is how many documents TestReplicaKilledMidStreamResumes
+// ingests: enough that the stream is still being applied a few
+// documents in, even when the whole corpus is published at once (a run
+// shorter than the writer's look for replicas publishes at its end),
+// since the replica applies it a batch of messages at a time.
+const killedDocs = 300
+
 // A replica killed (SIGKILL) while it applies a stream and started again
 // resumes where its store says it stopped: in the end it holds what the
 // coordinator holds, nothing twice, and its index agrees with its store.
 func TestReplicaKilledMidStreamResumes(t *testing.T) {
 	bin := binary(t)
 	natsURL := startNATS(t)
-	src, _ := makeFolder(t, 30)
+	src, _ := makeFolder(t, killedDocs)
 	coordinator := filepath.Join(t.TempDir(), "coordinator")
 	replicaDir := filepath.Join(t.TempDir(), "replica")
 	startBackground(t, bin, "worker", "--nats", natsURL, "--workers", "2")
@@ -498,10 +497,10 @@ func TestReplicaKilledMidStreamResumes(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	r.kill()
-	if applied >= 30 {
+	if applied >= killedDocs {
 		t.Fatalf("the replica had applied all %d documents before it was killed: nothing to resume", applied)
 	}
-	t.Logf("replica killed with %d of 30 documents applied", applied)
+	t.Logf("replica killed with %d of %d documents applied", applied, killedDocs)
 	<-done
 	r = startReplica(t, bin, natsURL, replicaDir)
 	sameCorpus(t, bin, coordinator, replicaDir)
