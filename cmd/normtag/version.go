@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 
 	"github.com/normtag/normtag/index"
+	"github.com/normtag/normtag/internal/buildinfo"
 )
 
 // writeVersion prints what decides whether two runs give the same
@@ -32,20 +33,14 @@ func buildVersion() string {
 	if !ok {
 		return "(unknown version: no build information)"
 	}
-	v := info.Main.Version
+	src := buildinfo.Of(info)
+	v, rev := src.Version, src.Revision
 	if v == "" {
 		v = "(devel)"
 	}
-	var rev, modified string
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			if s.Value == "true" {
-				modified = ", with local changes"
-			}
-		}
+	modified := ""
+	if src.Modified == "true" {
+		modified = ", with local changes"
 	}
 	if rev != "" {
 		if len(rev) > 12 {

@@ -31,6 +31,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/normtag/normtag/internal/buildinfo"
 	"github.com/normtag/normtag/pipeline/tag"
 )
 
@@ -333,7 +334,7 @@ var programIdentity = sync.OnceValues(func() (string, bool) {
 		return "", false
 	}
 	id := info.String()
-	if exact(info) {
+	if buildinfo.Of(info).Exact() {
 		return id, true
 	}
 	exe, err := os.Executable()
@@ -346,25 +347,3 @@ var programIdentity = sync.OnceValues(func() (string, bool) {
 	}
 	return fmt.Sprintf("%s\nexecutable %d bytes, modified %d", id, fi.Size(), fi.ModTime().UnixNano()), true
 })
-
-// exact reports whether build information names the sources exactly: a
-// module version, or a commit, built without local changes.
-func exact(info *debug.BuildInfo) bool {
-	var rev, modified string
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			modified = s.Value
-		}
-	}
-	v := info.Main.Version
-	switch {
-	case modified == "true" || strings.HasSuffix(v, "+dirty"):
-		return false
-	case v != "" && v != "(devel)":
-		return true
-	}
-	return rev != "" && modified == "false"
-}
