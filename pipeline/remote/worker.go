@@ -232,7 +232,7 @@ func (w *Worker) serve(ctx context.Context, msg jetstream.Msg, dir string, maxDe
 		// first delivery is not looked up: a coordinator publishes a
 		// job only when it found no result, and storing one again
 		// would store the same.
-		_ = msg.DoubleAck(context.WithoutCancel(ctx))
+		_ = msg.Ack()
 		return
 	}
 	var res *Result
@@ -262,9 +262,12 @@ func (w *Worker) serve(ctx context.Context, msg jetstream.Msg, dir string, maxDe
 		_ = msg.NakWithDelay(2 * time.Second)
 		return
 	}
-	if err := msg.DoubleAck(context.WithoutCancel(ctx)); err != nil {
-		// The job will come again and its result be stored again: the
-		// same bytes, so no harm.
+	// A plain acknowledgement, not waited for: one lost (the connection
+	// dropped, the worker was killed) only brings the job again, and a
+	// delivery after the first finds the stored result and stops there.
+	// Waiting for the server to confirm cost it a reply and this slot a
+	// round trip per job.
+	if err := msg.Ack(); err != nil {
 		w.log.Warn("acknowledge job", "file", job.Name, "err", err)
 	}
 	w.log.Debug("job done", "file", job.Name, "reason", res.Reason)
