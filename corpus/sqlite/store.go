@@ -182,6 +182,11 @@ func openWith(ctx context.Context, path string, readOnly, immutable bool) (*Stor
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	// Ingest looks paths up from many goroutines at once (hundreds with
+	// --nats); database/sql keeps two idle connections by default, so
+	// each burst opened new SQLite connections (file, pragmas, schema)
+	// only to close them again.
+	db.SetMaxIdleConns(maxIdleConns)
 	s := &Store{db: db, path: path}
 	if readOnly {
 		err = s.checkSchema(ctx)
@@ -194,6 +199,10 @@ func openWith(ctx context.Context, path string, readOnly, immutable bool) (*Stor
 	}
 	return s, nil
 }
+
+// maxIdleConns is how many connections the store keeps open between
+// queries.
+const maxIdleConns = 16
 
 // classify marks errors that mean a damaged file with ErrDamaged, so
 // that the user is told what to do instead of SQLite's bare words.
