@@ -198,10 +198,18 @@ func (f *Follower) waitForStream(ctx context.Context) (jetstream.Stream, error) 
 		select {
 		case <-ctx.Done():
 			return nil, nil
-		case <-time.After(time.Second):
+		case <-time.After(streamPoll):
 		}
 	}
 }
+
+// streamPoll is how often a replica waiting for the change stream looks
+// for it. A writer run with --nats makes the stream as it starts and
+// sends its changes only if a replica reads it by its end (see
+// Followed): a short run, a second or less, would end before a replica
+// that looked once a second began to read, and the replica would wait
+// for the next run. One lookup is a small request.
+const streamPoll = 100 * time.Millisecond
 
 // apply stores a batch of records in one transaction with the sequence
 // of its last message, then hands the documents to the index writer.
