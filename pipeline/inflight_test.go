@@ -2,16 +2,12 @@ package pipeline_test
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/normtag/normtag/corpus"
-	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/tag"
 )
@@ -46,19 +42,8 @@ func (e *countingExtractor) Extract(ctx context.Context, path string) (*corpus.D
 // extraction and before Ingest returns, and every file is stored.
 func TestIngestBoundsExtractionsAndSaysWhenDone(t *testing.T) {
 	ctx := context.Background()
-	src := t.TempDir()
 	const files = 12
-	for i := range files {
-		text := fmt.Sprintf("Submission %d\n\nStates should not conduct or knowingly support ICT activity that damages critical infrastructure.\n", i)
-		if err := os.WriteFile(filepath.Join(src, fmt.Sprintf("sub-%02d.txt", i)), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	d, err := datadir.Open(ctx, t.TempDir(), datadir.Options{Write: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	src, d := submissions(t, files)
 	tagger, err := tag.Default()
 	if err != nil {
 		t.Fatal(err)

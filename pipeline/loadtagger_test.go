@@ -34,18 +34,7 @@ func (e *announcingExtractor) Extract(ctx context.Context, path string) (*corpus
 // it can, the same files are stored and tagged by it.
 func TestIngestExtractsWhileTheTaggerIsBuilt(t *testing.T) {
 	ctx := context.Background()
-	src := t.TempDir()
-	for i := range 3 {
-		text := fmt.Sprintf("Submission %d\n\nStates should not conduct or knowingly support ICT activity that damages critical infrastructure.\n", i)
-		if err := os.WriteFile(filepath.Join(src, fmt.Sprintf("sub-%d.txt", i)), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	d, err := datadir.Open(ctx, t.TempDir(), datadir.Options{Write: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	src, d := submissions(t, 3)
 	tagger, err := tag.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -93,4 +82,23 @@ func TestIngestExtractsWhileTheTaggerIsBuilt(t *testing.T) {
 	if sum.Added != 3 || sum.RulesVersion != tagger.Version() || sum.Norms["f"] == 0 {
 		t.Fatalf("added %d, rules %s, norm (f) passages %d; want 3 documents tagged by rules %s", sum.Added, sum.RulesVersion, sum.Norms["f"], tagger.Version())
 	}
+}
+
+// submissions writes n short text submissions into a new folder and
+// opens a new data directory for writing (closed when the test ends).
+func submissions(t *testing.T, n int) (src string, d *datadir.Dir) {
+	t.Helper()
+	src = t.TempDir()
+	for i := range n {
+		text := fmt.Sprintf("Submission %d\n\nStates should not conduct or knowingly support ICT activity that damages critical infrastructure.\n", i)
+		if err := os.WriteFile(filepath.Join(src, fmt.Sprintf("sub-%02d.txt", i)), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := datadir.Open(context.Background(), t.TempDir(), datadir.Options{Write: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return src, d
 }
