@@ -38,6 +38,19 @@ func publishChanges(c *cli.Context, d *datadir.Dir, names *remote.Names, conn *r
 		pub, err = newPublisher(c, d, names, conn, log)
 		return err
 	}
+	// startIfFollowed starts publishing once a replica reads the stream;
+	// a failure is logged and leaves pub nil, for the next look.
+	startIfFollowed := func(ctx context.Context) {
+		if ok, err := replica.Followed(ctx, conn.js, *names, replicasFlag(c)); err != nil || !ok {
+			return
+		}
+		if err := start(); err != nil {
+			log.Warn("publish changes to search replicas", "err", err)
+			pub = nil
+			return
+		}
+		log.Info("a search replica follows the corpus: sending it the changes")
+	}
 	if followed {
 		if err := start(); err != nil {
 			cancel()
@@ -52,15 +65,7 @@ func publishChanges(c *cli.Context, d *datadir.Dir, names *remote.Names, conn *r
 				return
 			case <-time.After(followPoll):
 			}
-			if ok, err := replica.Followed(ctx, conn.js, *names, replicasFlag(c)); err != nil || !ok {
-				continue
-			}
-			if err := start(); err != nil {
-				log.Warn("publish changes to search replicas", "err", err)
-				pub = nil
-				continue
-			}
-			log.Info("a search replica follows the corpus: sending it the changes")
+			startIfFollowed(ctx)
 		}
 		pub.Run(ctx)
 	}()
@@ -71,14 +76,7 @@ func publishChanges(c *cli.Context, d *datadir.Dir, names *remote.Names, conn *r
 			// One last look: a replica that began to follow after the
 			// last one (a run shorter than followPoll, say) would
 			// otherwise wait for the next writer run.
-			if ok, err := replica.Followed(c.Context, conn.js, *names, replicasFlag(c)); err == nil && ok {
-				if err := start(); err != nil {
-					log.Warn("publish changes to search replicas", "err", err)
-					pub = nil
-				} else {
-					log.Info("a search replica follows the corpus: sending it the changes")
-				}
-			}
+			startIfFollowed(c.Context)
 		}
 		if pub == nil {
 			log.Debug("no search replica follows the corpus: its changes wait in the store (normtag publish sends them)")
