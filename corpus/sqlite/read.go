@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,8 +42,11 @@ func scanDocument(sc rowScanner) (*corpus.Document, error) {
 // Document loads one document with the requested parts. It returns an
 // error wrapping corpus.ErrNotFound when id is not stored.
 func (s *Store) Document(ctx context.Context, id string, parts corpus.Parts) (*corpus.Document, error) {
-	row := s.db.QueryRowContext(ctx, `SELECT `+docColumns+` FROM documents WHERE id = ?`, id)
-	d, err := scanDocument(row)
+	st, err := s.prepared(ctx, `SELECT `+docColumns+` FROM documents WHERE id = ?`)
+	if err != nil {
+		return nil, fmt.Errorf("load document %s: %w", id, err)
+	}
+	d, err := scanDocument(st.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("document %s: %w", id, corpus.ErrNotFound)
 	}
@@ -102,61 +106,118 @@ func (s *Store) pages(ctx context.Context, id string) ([]corpus.Page, error) {
 
 // Passages loads a document's passages with their tags, in order.
 func (s *Store) Passages(ctx context.Context, id string) ([]corpus.Passage, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, page, start, "end", heading, level, text, kind, heading_path, page_end, pieces
-		FROM passages WHERE doc_id = ? ORDER BY seq`, id)
+	st, err := s.prepared(ctx, `SELECT seq, page, start, "end", level, text, kind, heading_path, page_end, pieces
+		FROM passages WHERE doc_id = ? ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("load passages of %s: %w", id, err)
 	}
+	rows, err := st.QueryContext(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("load passages of %s: %w", id, err)
+	}
+	out, err := scanPassages(rows, id)
+	rows.Close()
+	if err == nil {
+		err = rows.Err()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load passages of %s: %w", id, err)
+	}
+	if st, err = s.prepared(ctx, tagsQuery); err != nil {
+		return nil, fmt.Errorf("load tags of %s: %w", id, err)
+	}
+	tr, err := st.QueryContext(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("load tags of %s: %w", id, err)
+	}
+	defer tr.Close()
+	// The tags come by passage: they are gathered in one slice, of which
+	// each passage gets its part, instead of each passage's list growing
+	// on its own.
+	var all []corpus.Tag
+	var seqs []int
+	err = scanTags(tr, id, func(seq int, t corpus.Tag) {
+		if seq >= 0 && seq < len(out) && out[seq].Seq == seq {
+			all, seqs = append(all, t), append(seqs, seq)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i < len(all); {
+		j := i + 1
+		for j < len(all) && seqs[j] == seqs[i] {
+			j++
+		}
+		// Capped, so that appending to one passage's tags never
+		// overwrites the next one's.
+		if p := &out[seqs[i]]; len(p.Tags) == 0 {
+			p.Tags = all[i:j:j]
+		} else {
+			p.Tags = append(p.Tags, all[i:j]...)
+		}
+		i = j
+	}
+	return out, nil
+}
+
+// scanPassages reads the rows of Passages' query. Integers are scanned
+// into an any: into an int, database/sql would format each as text and
+// parse it back.
+func scanPassages(rows *sql.Rows, id string) ([]corpus.Passage, error) {
 	var out []corpus.Passage
+	var seq, page, start, end, level, pageEnd any
+	var kind, path, pieces string
+	var paths headingPaths
 	for rows.Next() {
 		var p corpus.Passage
-		var h int
-		var kind, path, pieces string
-		if err := rows.Scan(&p.Seq, &p.Page, &p.Start, &p.End, &h, &p.Level, &p.Text, &kind, &path, &p.PageEnd, &pieces); err != nil {
-			rows.Close()
+		if err := rows.Scan(&seq, &page, &start, &end, &level, &p.Text, &kind, &path, &pageEnd, &pieces); err != nil {
 			return nil, err
+		}
+		var err error
+		for _, c := range [...]struct {
+			dst *int
+			v   any
+		}{{&p.Seq, seq}, {&p.Page, page}, {&p.Start, start}, {&p.End, end}, {&p.Level, level}, {&p.PageEnd, pageEnd}} {
+			if *c.dst, err = intOf(c.v); err != nil {
+				return nil, fmt.Errorf("passage of %s: %w", id, err)
+			}
 		}
 		p.Kind = corpus.Kind(kind)
 		p.Heading = p.Kind == corpus.KindHeading
-		if err := unmarshalList(path, &p.HeadingPath); err != nil {
-			rows.Close()
+		if p.HeadingPath, err = paths.decode(path); err != nil {
 			return nil, fmt.Errorf("heading path of %s/%d: %w", id, p.Seq, err)
 		}
-		if err := unmarshalList(pieces, &p.Pieces); err != nil {
-			rows.Close()
+		if p.Pieces, err = decodePieces(pieces); err != nil {
 			return nil, fmt.Errorf("pieces of %s/%d: %w", id, p.Seq, err)
-		}
-		if len(p.HeadingPath) == 0 {
-			p.HeadingPath = nil
-		}
-		if len(p.Pieces) == 0 {
-			p.Pieces = nil
 		}
 		p.Tags = []corpus.Tag{}
 		out = append(out, p)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	err = eachTag(ctx, s.db, id, func(seq int, t corpus.Tag) {
-		if seq >= 0 && seq < len(out) && out[seq].Seq == seq {
-			out[seq].Tags = append(out[seq].Tags, t)
-		}
-	})
-	return out, err
+	return out, nil
 }
 
-// unmarshalList decodes a JSON list column into v, leaving v as it is for
-// an empty list: most passages have no heading path or pieces, and
-// json.Unmarshal's reflection would otherwise cost a retag or a reindex
-// more than reading the row.
-func unmarshalList(s string, v any) error {
-	switch s {
-	case "", "null", "[]":
-		return nil
+// intOf is the value of an INTEGER column scanned into an any. Anything
+// else is converted as database/sql converts it into an int: through its
+// text.
+func intOf(v any) (int, error) {
+	if n, ok := v.(int64); ok {
+		return int(n), nil
 	}
-	return json.Unmarshal([]byte(s), v)
+	var s string
+	switch x := v.(type) {
+	case []byte:
+		s = string(x)
+	case string:
+		s = x
+	default:
+		s = fmt.Sprint(x)
+	}
+	n, err := strconv.ParseInt(s, 10, 0)
+	if err != nil {
+		return 0, fmt.Errorf("not an integer: %q", s)
+	}
+	return int(n), nil
 }
 
 // DocumentIDs lists every stored document id, sorted.
@@ -514,20 +575,36 @@ func (s *Store) IndexBacklog(ctx context.Context) (Backlog, error) {
 	return b, nil
 }
 
+// tagsQuery loads a document's tags, by passage and rank.
+const tagsQuery = `SELECT seq, norm, score, inherited, evidence FROM tags WHERE doc_id = ? ORDER BY seq, rank`
+
 // eachTag calls fn with every stored tag of a document, by passage and
 // rank.
 func eachTag(ctx context.Context, q querier, docID string, fn func(seq int, t corpus.Tag)) error {
-	tr, err := q.QueryContext(ctx, `SELECT seq, norm, score, inherited, evidence FROM tags WHERE doc_id = ? ORDER BY seq, rank`, docID)
+	tr, err := q.QueryContext(ctx, tagsQuery, docID)
 	if err != nil {
 		return fmt.Errorf("load tags of %s: %w", docID, err)
 	}
 	defer tr.Close()
+	return scanTags(tr, docID, fn)
+}
+
+// scanTags calls fn with each tag of the rows of tagsQuery.
+func scanTags(tr *sql.Rows, docID string, fn func(seq int, t corpus.Tag)) error {
+	var seqv, inhv any
+	var ev string
 	for tr.Next() {
 		var t corpus.Tag
-		var seq, inh int
-		var ev string
-		if err := tr.Scan(&seq, &t.Norm, &t.Score, &inh, &ev); err != nil {
+		if err := tr.Scan(&seqv, &t.Norm, &t.Score, &inhv, &ev); err != nil {
 			return err
+		}
+		seq, err := intOf(seqv)
+		if err != nil {
+			return fmt.Errorf("tag of %s: %w", docID, err)
+		}
+		inh, err := intOf(inhv)
+		if err != nil {
+			return fmt.Errorf("tag of %s/%d: %w", docID, seq, err)
 		}
 		t.Inherited = inh != 0
 		if t.Evidence, err = decodeEvidence(ev); err != nil {

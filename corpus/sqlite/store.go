@@ -113,8 +113,9 @@ CREATE TABLE IF NOT EXISTS settings (
 // concurrent use; SQLite in WAL mode lets readers proceed while one
 // writer commits.
 type Store struct {
-	db   *sql.DB
-	path string
+	db    *sql.DB
+	path  string
+	stmts statements
 }
 
 // ErrDamaged is wrapped by errors opening a store file SQLite finds
@@ -373,7 +374,10 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 }
 
 // Close closes the store.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	serr := s.closeStatements()
+	return errors.Join(serr, s.db.Close())
+}
 
 // Path is the store's file name.
 func (s *Store) Path() string { return s.path }
