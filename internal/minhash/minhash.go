@@ -9,9 +9,9 @@
 package minhash
 
 import (
-	"hash/fnv"
-	"strings"
+	"slices"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Size is the number of hash functions in a signature.
@@ -30,32 +30,98 @@ const (
 
 // Signature computes the MinHash signature of text. Texts with fewer than
 // shingleWords words yield nil: too short to compare meaningfully.
+//
+// Words are the runs of letters and digits of the lower-cased text; a
+// shingle's hash is FNV-1a over its words, each followed by a zero byte.
+// Signatures are stored and compared with those of earlier documents, so
+// these values must never change.
 func Signature(text string) []uint64 {
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-	if len(words) < shingleWords {
+	// The words go into one buffer, each followed by its zero byte, so
+	// that a shingle is one contiguous run of it and hashing needs no
+	// copies of the words.
+	buf := make([]byte, 0, len(text)+len(text)/8+8)
+	starts := make([]int, 0, len(text)/6+2)
+	inWord := false
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			i++
+			if l := asciiWordByte[c]; l != 0 {
+				if !inWord {
+					starts = append(starts, len(buf))
+					inWord = true
+				}
+				buf = append(buf, l)
+				continue
+			}
+		} else {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			i += size
+			// As strings.ToLower: each rune lower-cased (an invalid
+			// byte is U+FFFD, which is no letter).
+			if r = unicode.ToLower(r); unicode.IsLetter(r) || unicode.IsDigit(r) {
+				if !inWord {
+					starts = append(starts, len(buf))
+					inWord = true
+				}
+				buf = utf8.AppendRune(buf, r)
+				continue
+			}
+		}
+		if inWord {
+			buf = append(buf, 0)
+			inWord = false
+		}
+	}
+	if inWord {
+		buf = append(buf, 0)
+	}
+	if len(starts) < shingleWords {
 		return nil
 	}
-	sig := make([]uint64, Size)
-	for i := range sig {
-		sig[i] = ^uint64(0)
+	starts = append(starts, len(buf))
+	// A local array of constant size: no bounds checks in the inner
+	// loop, which runs Size times per word.
+	var sig [Size]uint64
+	for j := range sig {
+		sig[j] = ^uint64(0)
 	}
-	h := fnv.New64a()
-	for i := 0; i+shingleWords <= len(words); i++ {
-		h.Reset()
-		for _, w := range words[i : i+shingleWords] {
-			h.Write([]byte(w))
-			h.Write([]byte{0})
-		}
-		x := h.Sum64()
+	for i := 0; i+shingleWords < len(starts); i++ {
+		x := fnv64a(buf[starts[i]:starts[i+shingleWords]])
 		for j := range sig {
 			if v := mix(x ^ seeds[j]); v < sig[j] {
 				sig[j] = v
 			}
 		}
 	}
-	return sig
+	return slices.Clone(sig[:])
+}
+
+// asciiWordByte maps an ASCII byte to itself lower-cased when it is a
+// letter or digit, and to 0 when it separates words.
+var asciiWordByte = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c] = c
+		t[c-'a'+'A'] = c
+	}
+	return t
+}()
+
+// fnv64a is the 64-bit FNV-1a hash of b, as hash/fnv computes it.
+func fnv64a(b []byte) uint64 {
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	h := uint64(offset)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= prime
+	}
+	return h
 }
 
 // Similarity estimates the Jaccard similarity of the texts behind two
