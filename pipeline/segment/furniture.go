@@ -1,68 +1,76 @@
 package segment
 
 import (
-	"github.com/normtag/normtag/corpus"
-
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // edgeLines is how many non-empty lines at the top and at the bottom of a
 // page are candidates for running headers, footers and page numbers.
 const edgeLines = 3
 
-// furnitureKey reduces a line to the shape shared by a running header or
-// footer across pages: case folded, digits and whitespace removed, so that
-// "Page 3 of 12" and "Page 4 of 12" agree.
-func furnitureKey(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsDigit(r) || unicode.IsSpace(r) {
+// appendFurnitureKey appends the shape shared by a running header or
+// footer across pages to dst: the line case folded, digits and
+// whitespace removed, so that "Page 3 of 12" and "Page 4 of 12" agree.
+// The caller's buffer spares a string per edge line: a map lookup with
+// string(key) does not copy.
+func appendFurnitureKey(dst []byte, s string) []byte {
+	for _, r := range s {
+		if r = unicode.ToLower(r); unicode.IsDigit(r) || unicode.IsSpace(r) {
 			continue
 		}
-		b.WriteRune(r)
+		dst = utf8.AppendRune(dst, r)
 	}
-	return b.String()
+	return dst
 }
 
-// edges returns the indexes of the first and last few non-empty lines.
-func edges(lines []line) []int {
-	var idx []int
-	seen := map[int]bool{}
+// edges returns the indexes of the first and last few non-empty lines,
+// into idx (which has room for them).
+func edges(lines []line, idx *[2 * edgeLines]int) []int {
+	out := idx[:0]
 	for i, n := 0, 0; i < len(lines) && n < edgeLines; i++ {
 		if lines[i].text != "" {
-			idx = append(idx, i)
-			seen[i] = true
+			out = append(out, i)
 			n++
 		}
 	}
+	top := len(out)
 	for i, n := len(lines)-1, 0; i >= 0 && n < edgeLines; i-- {
 		if lines[i].text != "" {
-			if !seen[i] {
-				idx = append(idx, i)
+			if !slices.Contains(out[:top], i) {
+				out = append(out, i)
 			}
 			n++
 		}
 	}
-	return idx
+	return out
 }
 
 // repeatedFurniture finds the keys of edge lines that recur on many pages:
 // running headers and footers. Documents of one or two pages have none.
-func repeatedFurniture(pages []corpus.Page) map[string]bool {
+// pages holds each page's lines.
+func repeatedFurniture(pages [][]line) map[string]bool {
 	if len(pages) < 3 {
 		return nil
 	}
 	count := map[string]int{}
-	for _, p := range pages {
-		lines := splitLines(p.Text)
-		seen := map[string]bool{}
-		for _, i := range edges(lines) {
-			k := furnitureKey(lines[i].text)
-			if k == "" || len(k) > 200 || seen[k] {
+	var idx [2 * edgeLines]int
+	var keys [2 * edgeLines]string // this page's keys, counted once each
+	var buf []byte
+	for _, lines := range pages {
+		seen := keys[:0]
+		for _, i := range edges(lines, &idx) {
+			buf = appendFurnitureKey(buf[:0], lines[i].text)
+			if len(buf) == 0 || len(buf) > 200 {
 				continue
 			}
-			seen[k] = true
+			k := string(buf)
+			if slices.Contains(seen, k) {
+				continue
+			}
+			seen = append(seen, k)
 			count[k]++
 		}
 	}
@@ -82,9 +90,11 @@ func repeatedFurniture(pages []corpus.Page) map[string]bool {
 // dropFurniture blanks edge lines that are running headers/footers or bare
 // page numbers, keeping their byte ranges so offsets stay valid.
 func dropFurniture(lines []line, furniture map[string]bool) {
-	for _, i := range edges(lines) {
+	var idx [2 * edgeLines]int
+	var buf [128]byte
+	for _, i := range edges(lines, &idx) {
 		t := lines[i].text
-		if isPageNumber(t) || furniture[furnitureKey(t)] {
+		if isPageNumber(t) || furniture[string(appendFurnitureKey(buf[:0], t))] {
 			lines[i].text = ""
 		}
 	}
@@ -93,6 +103,9 @@ func dropFurniture(lines []line, furniture map[string]bool) {
 // isPageNumber recognises a line that is only a page number: "7", "- 7 -",
 // "Page 7", "7 of 12", "7/12", "vii".
 func isPageNumber(s string) bool {
+	if !pageNumberRunes(s) {
+		return false // most lines: spare the lower-cased copies
+	}
 	s = strings.ToLower(strings.TrimSpace(s))
 	s = strings.Trim(s, "-–—|[]() ")
 	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "page"), "p."))
@@ -109,6 +122,38 @@ func isPageNumber(s string) bool {
 	}
 	return isRomanNumeral(s)
 }
+
+// pageNumberRunes reports whether s has only runes that may lower-case
+// to those of a page number as isPageNumber reads it: digits, spaces,
+// the dashes, bars and brackets around it, "page", "p.", " of ", "/",
+// " de " and the roman numerals' i, v and x (U+0130 lower-cases to i).
+// A line with any other rune is no page number.
+func pageNumberRunes(s string) bool {
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			if !pageNumberASCII[r] {
+				return false
+			}
+			continue
+		}
+		if r != '–' && r != '—' && r != '\u0130' && !unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// pageNumberASCII marks the ASCII bytes pageNumberRunes accepts, in
+// either case.
+var pageNumberASCII = func() (t [utf8.RuneSelf]bool) {
+	for _, c := range "0123456789 \t\n\v\f\r-|[]()./pageofdivx" {
+		t[c] = true
+		if 'a' <= c && c <= 'z' {
+			t[c-'a'+'A'] = true
+		}
+	}
+	return t
+}()
 
 // isRomanNumeral accepts lower-case roman numerals up to xxxix, the range
 // of front-matter page numbers.

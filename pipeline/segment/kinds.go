@@ -34,6 +34,10 @@ var sectionTitles = map[string]corpus.Kind{
 // contents, notes or references title ("Notes", "3. References",
 // "CONTENTS"), or "" for any other line.
 func sectionKind(l string) corpus.Kind {
+	if wordyFields(l, maxTitleWords+1) > maxTitleWords+1 {
+		// Too many words for a title, even after a number: most lines.
+		return ""
+	}
 	t := strings.ToLower(strings.TrimSpace(l))
 	if f := strings.Fields(t); len(f) > 1 {
 		if _, numbered := numberingLevel(f[0]); numbered {
@@ -42,6 +46,27 @@ func sectionKind(l string) corpus.Kind {
 	}
 	t = strings.TrimRight(t, ": ")
 	return sectionTitles[t]
+}
+
+// maxTitleWords is the number of words of the longest sectionTitles.
+const maxTitleWords = 3
+
+// wordyFields counts the fields of s (strings.Fields) that hold more
+// than colons, up to limit+1. sectionKind drops colons that end a line,
+// and the words of a title are such fields.
+func wordyFields(s string, limit int) int {
+	n := 0
+	for i := 0; n <= limit; {
+		f, end, ok := nextField(s, i)
+		if !ok {
+			break
+		}
+		if strings.Trim(f, ":") != "" {
+			n++
+		}
+		i = end
+	}
+	return n
 }
 
 // leaders are the dots, dashes or rules that run from a contents entry to
@@ -118,7 +143,7 @@ func tocRunsOn(lines []line, i int) bool {
 // entryStart reports a line that may be the first line of a contents
 // entry wrapped onto the next: short, not a sentence.
 func entryStart(l string) bool {
-	return len(strings.Fields(l)) <= 20 && !endsSentence(l) && !isCopyright(l)
+	return countFields(l, 20) <= 20 && !endsSentence(l) && !isCopyright(l)
 }
 
 // tocKey reduces a contents entry or a heading to its words, so that the
@@ -144,9 +169,16 @@ func isCopyright(l string) bool {
 	if len(l) > 300 {
 		return false
 	}
+	if hasLowerPrefix(l, "©") || hasLowerPrefix(l, "copyright ") || hasLowerPrefix(l, "(c) ") {
+		return true
+	}
+	// Each phrase holds "serv": a line without it, most lines, needs
+	// no lower-cased copy.
+	if !containsASCIIFold(l, "serv") {
+		return false
+	}
 	lower := strings.ToLower(l)
-	return strings.HasPrefix(lower, "©") || strings.HasPrefix(lower, "copyright ") || strings.HasPrefix(lower, "(c) ") ||
-		strings.Contains(lower, "all rights reserved") || strings.Contains(lower, "tous droits réservés") ||
+	return strings.Contains(lower, "all rights reserved") || strings.Contains(lower, "tous droits réservés") ||
 		strings.Contains(lower, "todos los derechos reservados")
 }
 
@@ -227,7 +259,7 @@ func isReference(text string) bool {
 			return true
 		}
 	}
-	return len(strings.Fields(text)) <= 25 && (strings.Contains(lower, "accessed") || strings.Contains(lower, "retrieved"))
+	return countFields(text, 25) <= 25 && (strings.Contains(lower, "accessed") || strings.Contains(lower, "retrieved"))
 }
 
 // markKinds sets the kind of every line of the document that is not body
@@ -266,7 +298,7 @@ func markKinds(pages [][]line) {
 			switch section {
 			case corpus.KindTOC:
 				key := tocKey(l.text)
-				words := len(strings.Fields(l.text))
+				words := countFields(l.text, 25) // exact up to 26
 				if entries[key] || words > 25 || tocLines > 120 || endsSentence(l.text) && !isTOCLine(l.text) && words > 8 {
 					// The body has begun: a heading the contents listed,
 					// or a paragraph.

@@ -10,6 +10,7 @@
 package segment
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -55,19 +56,34 @@ type block struct {
 // A page numbered 0 is the text of a document without pages (a text
 // file without form feeds), and its passages are on page 0.
 func Passages(pages []corpus.Page) []corpus.Passage {
-	out := passages(pages, repeatedFurniture(pages), true)
+	out := passages(pages, pageLines(pages), true)
 	if len(out) == 0 {
 		// Everything looked like page furniture ("Page 1", "Page 2", …):
 		// then it is the content.
-		out = passages(pages, nil, false)
+		out = passages(pages, pageLines(pages), false)
 	}
 	return out
 }
 
-func passages(pages []corpus.Page, furniture map[string]bool, dropNumbers bool) []corpus.Passage {
+// pageLines splits each page into its lines.
+func pageLines(pages []corpus.Page) [][]line {
 	all := make([][]line, len(pages))
 	for i, p := range pages {
-		lines := splitLines(p.Text)
+		all[i] = splitLines(p.Text)
+	}
+	return all
+}
+
+// passages makes the passages of pages from their lines (pageLines),
+// which it marks as it goes. dropNumbers drops running headers and
+// footers and bare page numbers.
+func passages(pages []corpus.Page, all [][]line, dropNumbers bool) []corpus.Passage {
+	var furniture map[string]bool
+	if dropNumbers {
+		furniture = repeatedFurniture(all)
+	}
+	for i, p := range pages {
+		lines := all[i]
 		for j := range lines {
 			lines[j].page = p.Number
 			_, lines[j].structural = structuralHeading(p.Headings, lines[j])
@@ -76,7 +92,6 @@ func passages(pages []corpus.Page, furniture map[string]bool, dropNumbers bool) 
 			dropFurniture(lines, furniture)
 		}
 		markNotes(lines, p.Notes)
-		all[i] = lines
 	}
 	markKinds(all)
 	var blocks []block
@@ -136,12 +151,13 @@ func passages(pages []corpus.Page, furniture map[string]bool, dropNumbers bool) 
 // its lines: a reference when it is a pointer (URLs, "See …"), a note when
 // it opens with a note marker and points somewhere, else body.
 func bodyKind(text string) corpus.Kind {
+	ref := isReference(text)
 	switch {
-	case isReference(text) && noteMarker(text):
+	case ref && noteMarker(text):
 		return corpus.KindNote
-	case isReference(text):
+	case ref:
 		return corpus.KindReference
-	case isCopyright(text) && len(text) < 200:
+	case len(text) < 200 && isCopyright(text):
 		return corpus.KindFurniture
 	}
 	return corpus.KindBody
@@ -217,6 +233,9 @@ func piecePassage(text string, src []srcRange, r [2]int) corpus.Passage {
 // string: NFKC, whitespace folded to single spaces, trimmed.
 func Normalize(s string) string {
 	s = norm.NFKC.String(s)
+	if normalized(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -235,6 +254,39 @@ func Normalize(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// normalized reports whether the loop of Normalize would leave s as it
+// is: no soft hyphen, control or invalid byte, and no spaces but single
+// ASCII spaces between words. Most passages are so, and then need no
+// copy.
+func normalized(s string) bool {
+	space := true // at the start, a space would be dropped
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if c == ' ' {
+				if space {
+					return false
+				}
+				space = true
+				continue
+			}
+			if c < 0x20 || c == 0x7f {
+				return false
+			}
+			space = false
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == '\u00ad' || r == utf8.RuneError && size == 1 || unicode.IsSpace(r) || unicode.IsControl(r) {
+			return false
+		}
+		space = false
+	}
+	return !space || s == ""
 }
 
 // normalize is Normalize carrying a source map: src[i] says where byte i
@@ -290,7 +342,7 @@ func normalize(s string, src []srcRange) (string, []srcRange) {
 
 // splitLines returns the lines of text with their byte ranges.
 func splitLines(text string) []line {
-	var out []line
+	out := make([]line, 0, strings.Count(text, "\n")+1)
 	start := 0
 	for start <= len(text) {
 		i := strings.IndexByte(text[start:], '\n')
@@ -417,7 +469,7 @@ func refineBlock(b block, hasStructure bool) []block {
 				// or norm heading, any lines in lower case that run it on.
 				for j := i + 1; j < len(b.lines) && !endsSentence(lines[len(lines)-1].text); j++ {
 					next := b.lines[j].text
-					runsOn := !endsSentence(next) && (lowerStart(next) || endsOpen(lines[len(lines)-1].text) || j == len(b.lines)-1 && len(strings.Fields(next)) <= 3)
+					runsOn := !endsSentence(next) && (lowerStart(next) || endsOpen(lines[len(lines)-1].text) || j == len(b.lines)-1 && countFields(next, 3) <= 3)
 					if !headingContinues(next, maxLen) && (lvl >= weakLevel || !runsOn || !headingRunsOn(lines, b.lines[j:j+1])) {
 						break
 					}
@@ -446,9 +498,10 @@ func refineBlock(b block, hasStructure bool) []block {
 // first line without end punctuation, followed by a line that starts a
 // sentence, in a block whose other lines are much longer.
 func leadHeading(first, next string, maxLen int) bool {
+	// The cheap tests first: most first lines fail one of them.
 	n := utf8.RuneCountInString(first)
-	words := strings.Fields(first)
-	if len(words) < 2 || len(words) > 10 || n*5 >= maxLen*3 || looksLikeReference(first) || isPageNumber(first) {
+	words := countFields(first, 10)
+	if words < 2 || words > 10 || n*5 >= maxLen*3 {
 		return false
 	}
 	last, _ := utf8.DecodeLastRuneInString(first)
@@ -457,14 +510,14 @@ func leadHeading(first, next string, maxLen int) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(first)
 	nr, _ := utf8.DecodeRuneInString(next)
-	return unicode.IsUpper(r) && unicode.IsUpper(nr) && !startsItem(first)
+	return unicode.IsUpper(r) && unicode.IsUpper(nr) && !startsItem(first) && !looksLikeReference(first) && !isPageNumber(first)
 }
 
 // headingContinues reports whether next looks like the wrapped end of a
 // heading: short, in lower case, without end punctuation.
 func headingContinues(next string, maxLen int) bool {
-	words := strings.Fields(next)
-	if len(words) == 0 || len(words) > 6 || utf8.RuneCountInString(next)*2 > maxLen {
+	words := countFields(next, 6)
+	if words == 0 || words > 6 || utf8.RuneCountInString(next)*2 > maxLen {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(next)
@@ -482,11 +535,11 @@ var openEnds = map[string]bool{"the": true, "a": true, "an": true, "of": true, "
 // endsOpen reports a line that stops on a word or mark that needs what
 // follows ("… of", "… and", "… –", "…,").
 func endsOpen(l string) bool {
-	f := strings.Fields(l)
-	if len(f) == 0 {
+	f := lastField(l)
+	if f == "" {
 		return false
 	}
-	last := strings.ToLower(f[len(f)-1])
+	last := strings.ToLower(f)
 	return openEnds[last] || strings.HasSuffix(last, ",")
 }
 
@@ -507,51 +560,59 @@ func headingShape(l string, alone, followed bool) (int, bool) {
 	if n < 2 || n > 120 {
 		return 0, false
 	}
-	words := strings.Fields(l)
-	if len(words) > 16 {
-		return 0, false
-	}
-	lvl, numbered := numberingLevel(words[0])
-	if isPageNumber(l) || looksLikeReference(l) || isDateLine(words) {
-		return 0, false
-	}
-	last, _ := utf8.DecodeLastRuneInString(l)
-	if strings.ContainsRune(".,;", last) && !(numbered && len(words) == 1) {
-		return 0, false
-	}
+	// It runs on every line of a block: the tests that pass a heading
+	// come first, the costlier ones that rule one out (page numbers,
+	// references, dates) only for a line that passed.
 	first, _ := utf8.DecodeRuneInString(l)
 	if !unicode.IsUpper(first) && !unicode.IsDigit(first) && first != '(' {
 		return 0, false
 	}
-	lower := strings.ToLower(l)
-	normLike := strings.HasPrefix(lower, "norm ") || strings.HasPrefix(lower, "norme ") || strings.HasPrefix(lower, "norma ") ||
-		strings.HasPrefix(lower, "section ") || strings.HasPrefix(lower, "chapter ") || strings.HasPrefix(lower, "part ") || strings.HasPrefix(lower, "annex")
+	var fields [17]string
+	words := appendFields(fields[:0], l, len(fields))
+	if len(words) > 16 {
+		return 0, false
+	}
+	lvl, numbered := numberingLevel(words[0])
+	last, _ := utf8.DecodeLastRuneInString(l)
+	if strings.ContainsRune(".,;", last) && !(numbered && len(words) == 1) {
+		return 0, false
+	}
+	normLike := hasLowerPrefix(l, "norm ") || hasLowerPrefix(l, "norme ") || hasLowerPrefix(l, "norma ") ||
+		hasLowerPrefix(l, "section ") || hasLowerPrefix(l, "chapter ") || hasLowerPrefix(l, "part ") || hasLowerPrefix(l, "annex")
 	switch {
 	case normLike:
-		return 2, true
+		lvl = 2
 	case numbered && len(words) > 1:
-		return lvl, true
 	case isAllCaps(l) && len(words) <= 10:
-		return 1, true
+		lvl = 1
 	case alone && titleLike(words):
-		return 2, true
+		lvl = 2
 	case alone && !followed && len(words) <= 8 && last != ':' && n < 70:
-		return weakLevel, true
+		lvl = weakLevel
+	default:
+		return 0, false
 	}
-	return 0, false
+	if isPageNumber(l) || looksLikeReference(l) || isDateLine(words) {
+		return 0, false
+	}
+	return lvl, true
 }
 
 // looksLikeReference spots footnote and endnote lines ("12. Ibid.",
 // "3. <https://…>") that are shaped like numbered headings.
 func looksLikeReference(l string) bool {
-	lower := strings.ToLower(l)
-	for _, s := range []string{"http", "www.", "<", "@", "ibid", " res ", "op. cit", "p. "} {
-		if strings.Contains(lower, s) {
+	var buf [256]byte
+	lower := appendLower(buf[:0], l)
+	for _, s := range referenceMarks {
+		if bytes.Contains(lower, s) {
 			return true
 		}
 	}
 	return false
 }
+
+// referenceMarks are what looksLikeReference looks for.
+var referenceMarks = [][]byte{[]byte("http"), []byte("www."), []byte("<"), []byte("@"), []byte("ibid"), []byte(" res "), []byte("op. cit"), []byte("p. ")}
 
 // numberingLevel recognises "1.", "2.3", "IV.", "A." prefixes and returns
 // their depth.
@@ -561,19 +622,21 @@ func numberingLevel(w string) (int, bool) {
 	if w == "" {
 		return 0, false
 	}
-	parts := strings.Split(w, ".")
-	for _, p := range parts {
+	parts := strings.Count(w, ".") + 1
+	for rest, more := w, true; more; {
+		var p string
+		p, rest, more = strings.Cut(rest, ".")
 		if p == "" {
 			return 0, false
 		}
 		// Letters and roman numerals count only with a dot or parenthesis
 		// ("A.", "IV)"), or "A public" would be numbered.
 		letter := isRoman(p) || len(p) == 1 && unicode.IsUpper(rune(p[0]))
-		if !isDigits(p) && !(letter && (marked || len(parts) > 1)) {
+		if !isDigits(p) && !(letter && (marked || parts > 1)) {
 			return 0, false
 		}
 	}
-	return len(parts), true
+	return parts, true
 }
 
 func isDigits(s string) bool {
@@ -640,7 +703,7 @@ func startsItem(l string) bool {
 	if strings.ContainsRune("•▪◦‣●■–—-*·", r) {
 		return true
 	}
-	w := strings.Fields(l)[0]
+	w, _, _ := nextField(l, 0)
 	if strings.HasPrefix(w, "(") && strings.HasSuffix(w, ")") && len(w) <= 6 {
 		return true
 	}
@@ -737,11 +800,12 @@ func headingRunsOn(heading, next []line) bool {
 		return false
 	}
 	words := 0
+	// Counting stops past the limit: a line over it puts the sum over.
 	for _, l := range heading {
-		words += len(strings.Fields(l.text))
+		words += countFields(l.text, maxHeadingWords)
 	}
 	for i, l := range next {
-		words += len(strings.Fields(l.text))
+		words += countFields(l.text, maxHeadingWords)
 		if strings.Contains(l.text, ". ") || i < len(next)-1 && endsSentence(l.text) {
 			return false
 		}
@@ -752,21 +816,26 @@ func headingRunsOn(heading, next []line) bool {
 // joinLines joins a paragraph's lines, undoing end-of-line hyphenation,
 // and normalises the result.
 func joinLines(lines []line) string {
-	var b strings.Builder
+	if len(lines) == 1 {
+		return Normalize(lines[0].text)
+	}
+	size := 0
+	for _, l := range lines {
+		size += len(l.text) + 1
+	}
+	b := make([]byte, 0, size)
 	for i, l := range lines {
 		if i > 0 {
 			switch joinKind(lines[i-1].text, l.text) {
 			case joinDehyphenate:
-				s := b.String()
-				b.Reset()
-				b.WriteString(s[:len(s)-len("-")])
+				b = b[:len(b)-len("-")]
 			case joinSpace:
-				b.WriteByte(' ')
+				b = append(b, ' ')
 			}
 		}
-		b.WriteString(l.text)
+		b = append(b, l.text...)
 	}
-	return Normalize(b.String())
+	return Normalize(string(b))
 }
 
 // joinLinesMapped is joinLines that also returns, for every byte of the
