@@ -99,15 +99,38 @@ type RetagOptions struct {
 // so re-tagging with rules that change little costs little more than
 // reading and tagging.
 func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOptions) (*RetagSummary, error) {
+	return RetagLoading(ctx, d, func() (*tag.Tagger, error) { return tagger, nil }, opts)
+}
+
+// RetagLoading is Retag with a tagger that is still being loaded (read
+// from the compiled-rules cache, or built): load waits for it. Reading
+// the store starts at once and each document waits for the tagger only
+// once read, so that loading the rules, which takes a run of the
+// command a few milliseconds, and reading overlap. When load fails,
+// nothing is written and its error is returned. load has returned when
+// RetagLoading does, whatever happened.
+func RetagLoading(ctx context.Context, d *datadir.Dir, load func() (*tag.Tagger, error), opts RetagOptions) (*RetagSummary, error) {
 	// A few documents are in flight at a time, whatever the corpus.
 	defer batchgc.TuneBounded()()
 	start := time.Now()
+	load = sync.OnceValues(load)
+	// It may use the data directory, which the caller closes next.
+	defer load()
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	sum := &RetagSummary{Added: map[string]int{}, Removed: map[string]int{}, RulesVersion: tagger.Version(),
-		DryRun: opts.DryRun, Examples: map[string]*RetagExamples{}}
+	sum := &RetagSummary{Added: map[string]int{}, Removed: map[string]int{}, DryRun: opts.DryRun, Examples: map[string]*RetagExamples{}}
+	// The rules version is known once the tagger is loaded, which it is
+	// by the time a document reaches the comparison below: each was
+	// tagged, or found up to date, by it.
+	known := false
+	version := func() string {
+		if t, err := load(); err == nil && !known {
+			sum.RulesVersion, known = t.Version(), true
+		}
+		return sum.RulesVersion
+	}
 	keep := opts.Examples
 	if keep == 0 {
 		keep = DefaultRetagExamples
@@ -134,7 +157,7 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 			sameTags = sameTags[:0]
 			return nil
 		}
-		err := d.Store.SetRulesVersion(wctx, sameTags, sum.RulesVersion)
+		err := d.Store.SetRulesVersion(wctx, sameTags, version())
 		sameTags = sameTags[:0]
 		return err
 	}
@@ -146,7 +169,7 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 	// reads the documents, workers tag them, and this one takes them in
 	// the store's order, so that counts, examples and writes are those of
 	// a run one document at a time.
-	err = eachSource(opts)(ctx, d, tagger, opts.All, func(it *retagged) error {
+	err = eachSource(opts)(ctx, d, load, opts.All, func(it *retagged) error {
 		if it.skipped {
 			sum.Skipped++
 			return nil
@@ -194,7 +217,7 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 			}
 		}
 		if !changed {
-			if doc.RulesVersion != sum.RulesVersion {
+			if doc.RulesVersion != version() {
 				sameTags = append(sameTags, doc.ID)
 				if len(sameTags) >= sameTagsBatch {
 					return recordSame()
@@ -209,12 +232,17 @@ func Retag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, opts RetagOp
 		if err := watches.Changed(wctx, doc.ID, seqs); err != nil {
 			return err
 		}
-		if err := d.Store.ReplaceTags(wctx, doc.ID, doc.Passages, sum.RulesVersion); err != nil {
+		if err := d.Store.ReplaceTags(wctx, doc.ID, doc.Passages, version()); err != nil {
 			return err
 		}
 		log.Debug("retagged", "doc", doc.ID, "passages", len(doc.Passages))
 		return ixw.Add(wctx, doc)
 	})
+	if _, lerr := load(); lerr != nil {
+		// No document reached the comparison: nothing was written.
+		return nil, lerr
+	}
+	version()
 	if rerr := recordSame(); rerr != nil && err == nil {
 		err = rerr
 	}
@@ -259,11 +287,12 @@ type retagged struct {
 // eachTagged reads every stored document with its passages and re-tags
 // those that need it (all when all is set), both on as many goroutines as
 // there are CPUs, and calls fn with each in the store's order. Reading a
-// document's passages costs more than tagging them, so one reader would
-// leave the other cores idle. fn runs on the caller's goroutine; its
-// error stops the run and is returned. Cancelling ctx stops the run
-// between two documents.
-func eachTagged(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, all bool, fn func(*retagged) error) error {
+// document's passages costs about as much as tagging them, so one reader
+// would leave the other cores idle. Readers and taggers are apart, so
+// that reading goes on while the tagger is still being loaded. fn runs
+// on the caller's goroutine; its error stops the run and is returned.
+// Cancelling ctx stops the run between two documents.
+func eachTagged(ctx context.Context, d *datadir.Dir, load func() (*tag.Tagger, error), all bool, fn func(*retagged) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ids, err := d.Store.DocumentIDs(ctx)
@@ -292,17 +321,30 @@ func eachTagged(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, all boo
 			}
 		}
 	}()
-	var wg sync.WaitGroup
+	read := make(chan *retagged, workers)
+	var readers, taggers sync.WaitGroup
 	for range workers {
-		wg.Add(1)
+		readers.Add(1)
 		go func() {
-			defer wg.Done()
+			defer readers.Done()
 			for it := range work {
-				readAndTag(ctx, d, tagger, all, it)
+				readDocument(ctx, d, it)
+				read <- it
+			}
+		}()
+		taggers.Add(1)
+		go func() {
+			defer taggers.Done()
+			for it := range read {
+				retagDocument(load, all, it)
 				close(it.done)
 			}
 		}()
 	}
+	go func() {
+		readers.Wait()
+		close(read)
+	}()
 	for it := range ordered {
 		if err != nil {
 			continue // draining, so that the workers can finish
@@ -322,27 +364,39 @@ func eachTagged(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, all boo
 			cancel()
 		}
 	}
-	wg.Wait()
+	taggers.Wait()
 	if err == nil {
 		err = ctx.Err()
 	}
 	return err
 }
 
-// readAndTag loads it's document with its passages and, unless it is
-// already tagged by the tagger's rules version and all is unset, keeps
-// its stored tags in it.old and tags its passages anew.
-func readAndTag(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, all bool, it *retagged) {
+// readDocument loads it's document with its passages.
+func readDocument(ctx context.Context, d *datadir.Dir, it *retagged) {
 	doc, err := d.Store.Document(ctx, it.id, corpus.WithPassages)
 	switch {
 	case errors.Is(err, corpus.ErrNotFound):
 		it.gone = true
-		return
 	case err != nil:
+		it.err = err
+	default:
+		it.doc = doc
+	}
+}
+
+// retagDocument, unless it's document is already tagged by the tagger's
+// rules version and all is unset, keeps its stored tags in it.old and
+// tags its passages anew, once the tagger is loaded.
+func retagDocument(load func() (*tag.Tagger, error), all bool, it *retagged) {
+	if it.doc == nil {
+		return // gone, or not read
+	}
+	doc := it.doc
+	tagger, err := load()
+	if err != nil {
 		it.err = err
 		return
 	}
-	it.doc = doc
 	if doc.RulesVersion == tagger.Version() && !all {
 		it.skipped = true
 		return

@@ -74,11 +74,17 @@ func BatchBytes(doc *corpus.Document) int {
 
 // eachSource picks how Retag's documents get their new tags: with the
 // tagger here, or through opts.Batches.
-func eachSource(opts RetagOptions) func(context.Context, *datadir.Dir, *tag.Tagger, bool, func(*retagged) error) error {
+func eachSource(opts RetagOptions) func(context.Context, *datadir.Dir, func() (*tag.Tagger, error), bool, func(*retagged) error) error {
 	if opts.Batches == nil {
 		return eachTagged
 	}
-	return func(ctx context.Context, d *datadir.Dir, tagger *tag.Tagger, all bool, fn func(*retagged) error) error {
+	return func(ctx context.Context, d *datadir.Dir, load func() (*tag.Tagger, error), all bool, fn func(*retagged) error) error {
+		// The batches skip documents by the rules version: it is
+		// needed before reading.
+		tagger, err := load()
+		if err != nil {
+			return err
+		}
 		return eachBatchTagged(ctx, d, tagger.Version(), opts.Batches, all, fn)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/normtag/normtag/internal/textcut"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/remote"
+	"github.com/normtag/normtag/pipeline/tag"
 )
 
 func retagCommand() *cli.Command {
@@ -79,16 +80,26 @@ func retagCommand() *cli.Command {
 				}
 				defer stop()
 			}
-			if rs == nil {
+			var load func() (*tag.Tagger, error)
+			switch {
+			case rs == nil && (conn == nil || c.Bool("tag-here")):
+				// Loaded (from the compiled-rules cache, or built) while
+				// the re-tagging starts reading the store.
+				load = loadRulesInBackground(c, d)
+			case rs == nil:
+				// The coordinator hands the rules to the workers first.
 				if rs, err = rulesFor(c, d); err != nil {
 					return err
 				}
-			} else if !dry {
+			case !dry:
 				// Remembered before re-tagging, so that an interrupted run
 				// is finished by a plain `retag` with the same rules.
 				if err := rememberRules(c.Context, c.App.ErrWriter, d, rs); err != nil {
 					return err
 				}
+			}
+			if load == nil {
+				load = func() (*tag.Tagger, error) { return rs.tagger, nil }
 			}
 			opts := pipeline.RetagOptions{All: c.Bool("all"), DryRun: dry, Logger: logger(c)}
 			if conn != nil && !c.Bool("tag-here") {
@@ -99,7 +110,7 @@ func retagCommand() *cli.Command {
 				defer stop()
 				opts.Batches = coord
 			}
-			sum, err := pipeline.Retag(c.Context, d, rs.tagger, opts)
+			sum, err := pipeline.RetagLoading(c.Context, d, load, opts)
 			if sum != nil {
 				if format == "json" {
 					writeJSON(c.App.Writer, sum)
@@ -113,6 +124,25 @@ func retagCommand() *cli.Command {
 			}
 			return err
 		},
+	}
+}
+
+// loadRulesInBackground starts choosing and loading the rules as
+// rulesFor does and returns a function that waits for their tagger.
+func loadRulesInBackground(c *cli.Context, d *datadir.Dir) func() (*tag.Tagger, error) {
+	done := make(chan struct{})
+	var rs *ruleSet
+	var err error
+	go func() {
+		defer close(done)
+		rs, err = rulesFor(c, d)
+	}()
+	return func() (*tag.Tagger, error) {
+		<-done
+		if err != nil {
+			return nil, err
+		}
+		return rs.tagger, nil
 	}
 }
 
