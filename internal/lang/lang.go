@@ -201,7 +201,25 @@ func Detect(text, hint string) string {
 		}
 		n, long = 0, false
 	}
-	for _, r := range text {
+	for i := 0; i < len(text); {
+		if b := text[i]; b < utf8.RuneSelf {
+			// ASCII, most of the text: a letter is lower-cased by one
+			// bit, anything else ends a word.
+			i++
+			if b |= 0x20; b < 'a' || b > 'z' {
+				flush()
+				continue
+			}
+			if long || n == len(buf) {
+				long = true
+				continue
+			}
+			buf[n] = b
+			n++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
 		if r >= 0x400 {
 			s.Add(r, utf8.RuneLen(r))
 		}

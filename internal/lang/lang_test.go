@@ -1,6 +1,14 @@
 package lang
 
-import "testing"
+import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
 
 func TestDetect(t *testing.T) {
 	for _, tc := range []struct{ text, hint, want string }{
@@ -58,5 +66,75 @@ func TestNormalize(t *testing.T) {
 		if got := Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// referenceDetect is Detect as first written, rune by rune; Detect
+// reads ASCII a byte at a time and must decide alike.
+func referenceDetect(text, hint string) string {
+	var c Counts
+	var s ScriptBytes
+	var word []rune
+	flush := func() {
+		if len(word) > 0 && len(word) <= 7 {
+			c.AddWord(string(word))
+		}
+		word = word[:0]
+	}
+	for _, r := range text {
+		if r >= 0x400 {
+			s.Add(r, utf8.RuneLen(r))
+		}
+		if !unicode.IsLetter(r) {
+			flush()
+			continue
+		}
+		word = append(word, unicode.ToLower(r))
+	}
+	flush()
+	return Decide(s, len(text), c, hint)
+}
+
+func TestDetectMatchesReference(t *testing.T) {
+	var texts []string
+	for _, pattern := range []string{"../../pipeline/tag/testdata/*.jsonl", "../../testdata/renderings/*.txt", "../../internal/scanpdf/testdata/src/*.txt"} {
+		files, _ := filepath.Glob(pattern)
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			texts = append(texts, strings.Split(string(data), "\n")...)
+		}
+	}
+	if len(texts) < 1000 {
+		t.Fatalf("only %d texts found", len(texts))
+	}
+	// Words at the edges: function words in any case, ones that lower
+	// to ASCII from elsewhere (İ, the Kelvin sign), long words, other
+	// scripts, digits, invalid bytes.
+	pieces := []string{"the", "THE", "The", "and", "of", "les", "LES", "des", "y", "el", "los", "İt", "\u212Aey", "ıt", "theory", "abcdefg", "abcdefgh",
+		"États", "sécurité", "Россия", "и", "السيبراني", "في", "网络", "安全", "2015", "A/70/174", "\xff", "\xe2\x82", "\uFFFD", "Ⅻ", "ǅ"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 5000; i++ {
+		var b strings.Builder
+		for n := r.IntN(20); n >= 0; n-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+			b.WriteString([]string{" ", "", ", ", "-", "\n"}[r.IntN(5)])
+		}
+		texts = append(texts, b.String())
+	}
+	langs := map[string]int{}
+	for _, text := range texts {
+		for _, hint := range []string{"", Arabic} {
+			got, want := Detect(text, hint), referenceDetect(text, hint)
+			if got != want {
+				t.Fatalf("Detect(%q, %q) = %s, want %s", text, hint, got, want)
+			}
+			langs[got]++
+		}
+	}
+	if len(langs) < len(Languages) {
+		t.Fatalf("texts in only %d languages: %v", len(langs), langs)
 	}
 }

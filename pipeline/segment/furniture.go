@@ -17,7 +17,20 @@ const edgeLines = 3
 // The caller's buffer spares a string per edge line: a map lookup with
 // string(key) does not copy.
 func appendFurnitureKey(dst []byte, s string) []byte {
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			if '0' <= c && c <= '9' || asciiSpace[c] {
+				continue
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		if r = unicode.ToLower(r); unicode.IsDigit(r) || unicode.IsSpace(r) {
 			continue
 		}

@@ -232,8 +232,78 @@ func markerNumber(l string) (int, bool) {
 	return n, digits > 0
 }
 
-// urlish finds URLs and bare web addresses.
-var urlish = regexp.MustCompile(`(?i)<?(?:https?://|www\.)[^\s>]+>?`)
+// urlMatches finds URLs and bare web addresses as the regular expression
+// (?i)<?(?:https?://|www\.)[^\s>]+>? would, leftmost first, and returns
+// how many there are and their length in bytes. Written out because
+// it runs on every passage that has an address, and a regular expression
+// tried at each byte cost more than the rest of the passage's tests.
+func urlMatches(text string) (count, size int) {
+	for i := 0; i < len(text); {
+		// A match starts with an ASCII byte ("<", h, w), which is never
+		// part of a longer rune: stepping a byte at a time is safe.
+		end := urlAt(text, i)
+		if end < 0 {
+			i++
+			continue
+		}
+		count, size, i = count+1, size+end-i, end
+	}
+	return count, size
+}
+
+// urlAt returns the end of the address starting at text[i], or -1.
+func urlAt(text string, i int) int {
+	j := i
+	if text[j] == '<' {
+		j++
+	}
+	j = urlScheme(text, j)
+	if j < 0 {
+		return -1
+	}
+	end := j
+	for end < len(text) && !urlStop[text[end]] {
+		end++
+	}
+	if end == j {
+		return -1 // an address has at least one character
+	}
+	if end < len(text) && text[end] == '>' {
+		end++
+	}
+	return end
+}
+
+// urlStop marks the bytes an address stops at: the regular
+// expression's \s (tab, newline, form feed, carriage return, space) and
+// ">".
+var urlStop = [256]bool{'\t': true, '\n': true, '\f': true, '\r': true, ' ': true, '>': true}
+
+// urlScheme returns the end of "http://", "https://" or "www." at
+// text[i], in any case, or -1. Case is folded as (?i) folds it: the only
+// other letter that folds to one of these is ſ, the long s.
+func urlScheme(text string, i int) int {
+	rest := text[i:]
+	switch {
+	case len(rest) >= 4 && rest[0]|0x20 == 'w' && rest[1]|0x20 == 'w' && rest[2]|0x20 == 'w' && rest[3] == '.':
+		return i + 4
+	case len(rest) >= 4 && rest[0]|0x20 == 'h' && rest[1]|0x20 == 't' && rest[2]|0x20 == 't' && rest[3]|0x20 == 'p':
+		rest = rest[4:]
+	default:
+		return -1
+	}
+	s := 0
+	switch {
+	case len(rest) > 0 && rest[0]|0x20 == 's':
+		s = 1
+	case strings.HasPrefix(rest, "ſ"):
+		s = len("ſ")
+	}
+	if strings.HasPrefix(rest[s:], "://") {
+		return len(text) - len(rest) + s + len("://")
+	}
+	return -1
+}
 
 // isReference reports a passage that is a pointer rather than prose: it
 // is mostly URLs, or it sends the reader elsewhere ("See …", "Available
@@ -242,13 +312,9 @@ func isReference(text string) bool {
 	if !strings.Contains(text, "://") && !strings.Contains(text, "www.") && !strings.Contains(text, "WWW.") {
 		return false
 	}
-	urls := urlish.FindAllStringIndex(text, -1)
-	if len(urls) == 0 {
+	urls, n := urlMatches(text)
+	if urls == 0 {
 		return false
-	}
-	n := 0
-	for _, u := range urls {
-		n += u[1] - u[0]
 	}
 	if n*2 >= len(strings.TrimSpace(text)) {
 		return true

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -331,3 +332,35 @@ func TestLineTestsMatchReference(t *testing.T) {
 
 // furnitureKey is appendFurnitureKey as a string.
 func furnitureKey(s string) string { return string(appendFurnitureKey(nil, s)) }
+
+// urlish is the regular expression urlMatches stands for.
+var urlish = regexp.MustCompile(`(?i)<?(?:https?://|www\.)[^\s>]+>?`)
+
+func TestURLMatchesFollowTheRegularExpression(t *testing.T) {
+	texts := realLines(t)
+	pieces := []string{"http://", "https://", "HTTPS://", "hTtP://", "httpſ://", "httpſ:/", "https:/", "http:", "https", "www.", "WWW.", "wWw", "ww.",
+		"<", ">", "<<", ">>", " ", "\t", "\n", "\v", "\f", "\r", "\u00a0", "example.org/a?b=1", "x", "é", "\xff", "\xe2\x82", ".", "/", ":", "ſ", "S"}
+	r := rand.New(rand.NewPCG(9, 9))
+	for i := 0; i < 20000; i++ {
+		var b strings.Builder
+		for n := r.IntN(10); n >= 0; n-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		texts = append(texts, b.String())
+	}
+	found := 0
+	for _, text := range texts {
+		spans := urlish.FindAllStringIndex(text, -1)
+		size := 0
+		for _, s := range spans {
+			size += s[1] - s[0]
+		}
+		if gotCount, gotSize := urlMatches(text); gotCount != len(spans) || gotSize != size {
+			t.Fatalf("urlMatches(%q) = %d, %d; the regular expression finds %d, %d (%v)", text, gotCount, gotSize, len(spans), size, spans)
+		}
+		found += len(spans)
+	}
+	if found < 1000 {
+		t.Fatalf("only %d addresses found: the comparison proves little", found)
+	}
+}

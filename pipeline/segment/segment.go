@@ -261,7 +261,30 @@ func Normalize(s string) string {
 // ASCII spaces between words. Most passages are so, and then need no
 // copy.
 func normalized(s string) bool {
-	space := true // at the start, a space would be dropped
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	var prev byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return normalizedRunes(s[i:])
+		}
+		if c < 0x20 || c == 0x7f || c == ' ' && prev == ' ' {
+			return false
+		}
+		prev = c
+	}
+	return true
+}
+
+// normalizedRunes is normalized for the rest of a string from its first
+// non-ASCII rune on, which follows no space.
+func normalizedRunes(s string) bool {
+	space := false
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -286,7 +309,7 @@ func normalized(s string) bool {
 		}
 		space = false
 	}
-	return !space || s == ""
+	return true
 }
 
 // normalize is Normalize carrying a source map: src[i] says where byte i
@@ -449,6 +472,11 @@ func refineBlock(b block, hasStructure bool) []block {
 		}
 		cur = block{page: b.page}
 	}
+	// The blocks made here hold runs of b's lines, sharing its array;
+	// each run is capped at its end (s[i:j:j]), so that joining lines
+	// onto a block later (joinBroken) copies them rather than writing
+	// over the next block's.
+	start := 0 // cur holds b.lines[start:i]
 	skip := 0
 	for i, ln := range b.lines {
 		if skip > 0 {
@@ -457,13 +485,13 @@ func refineBlock(b block, hasStructure bool) []block {
 		}
 		l := ln.text
 		if !hasStructure && i == 0 && len(b.lines) >= 3 && leadHeading(l, b.lines[1].text, maxLen) {
-			out = append(out, block{page: b.page, lines: []line{ln}, heading: true, level: weakLevel})
+			out = append(out, block{page: b.page, lines: b.lines[:1:1], heading: true, level: weakLevel})
 			continue
 		}
 		if !hasStructure {
 			if lvl, ok := headingShape(l, len(b.lines) == 1, i+1 < len(b.lines)); ok {
 				emit()
-				lines := []line{ln}
+				lines := b.lines[i : i+1 : i+1]
 				// A heading too long for one line continues on the next:
 				// a short line starting in lower case, or for a numbered
 				// or norm heading, any lines in lower case that run it on.
@@ -473,7 +501,7 @@ func refineBlock(b block, hasStructure bool) []block {
 					if !headingContinues(next, maxLen) && (lvl >= weakLevel || !runsOn || !headingRunsOn(lines, b.lines[j:j+1])) {
 						break
 					}
-					lines = append(lines, b.lines[j])
+					lines = b.lines[i : j+1 : j+1]
 					skip++
 				}
 				out = append(out, block{page: b.page, lines: lines, heading: true, level: lvl, weak: lvl == weakLevel})
@@ -483,7 +511,10 @@ func refineBlock(b block, hasStructure bool) []block {
 		if len(cur.lines) > 0 && startsItem(l) && endsSentence(cur.lines[len(cur.lines)-1].text) {
 			emit()
 		}
-		cur.lines = append(cur.lines, ln)
+		if len(cur.lines) == 0 {
+			start = i
+		}
+		cur.lines = b.lines[start : i+1 : i+1]
 		// A short line that ends a sentence inside a long block ends a
 		// paragraph: extractors often drop the blank line between them.
 		if len(b.lines) > 3 && endsSentence(l) && utf8.RuneCountInString(l)*4 < maxLen*3 && i+1 < len(b.lines) {

@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -136,16 +137,33 @@ func hasLowerPrefix(s, prefix string) bool {
 // containsASCIIFold reports whether strings.ToLower(s) contains pat, for
 // pat of lower-case ASCII letters other than i and k. Only ASCII letters
 // lower-case to those (U+0130 lowers to i and the Kelvin sign to k), so a
-// byte comparison that ignores ASCII case decides it.
+// byte comparison that ignores ASCII case decides it. It looks for pat's
+// last letter, in either case, with strings.IndexByte, and compares the
+// bytes before each one found.
 func containsASCIIFold(s, pat string) bool {
-	for i := 0; i+len(pat) <= len(s); i++ {
-		j := 0
-		for j < len(pat) && s[i+j]|0x20 == pat[j] {
-			j++
-		}
-		if j == len(pat) {
-			return true
+	last := len(pat) - 1
+	for _, c := range [2]byte{pat[last], pat[last] - ('a' - 'A')} {
+		for i := last; i < len(s); i++ {
+			k := strings.IndexByte(s[i:], c)
+			if k < 0 {
+				break
+			}
+			i += k
+			if equalASCIIFold(s[i-last:i], pat[:last]) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// equalASCIIFold reports whether s is pat, lower-case ASCII letters, in
+// any case.
+func equalASCIIFold(s, pat string) bool {
+	for j := range len(pat) {
+		if s[j]|0x20 != pat[j] {
+			return false
+		}
+	}
+	return true
 }
