@@ -158,10 +158,41 @@ func TestSignatureMatchesReference(t *testing.T) {
 	}
 }
 
+// BenchmarkSignature signs generated text of 200,000 short words.
 func BenchmarkSignature(b *testing.B) {
 	text := text(5, 200000)
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		Signature(text)
+	}
+}
+
+// BenchmarkSignatureRealText signs the text files of NORMTAG_BENCH_TEXT
+// (a folder; say, the output of normtag extract on real submissions), by
+// default the repository's own texts in six languages.
+func BenchmarkSignatureRealText(b *testing.B) {
+	pattern := "../../internal/scanpdf/testdata/src/*.txt"
+	if dir := os.Getenv("NORMTAG_BENCH_TEXT"); dir != "" {
+		pattern = filepath.Join(dir, "*.txt")
+	}
+	files, _ := filepath.Glob(pattern)
+	if len(files) == 0 {
+		b.Skipf("no texts in %s", pattern)
+	}
+	var texts []string
+	size := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, string(data))
+		size += len(data)
+	}
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		for _, text := range texts {
+			Signature(text)
+		}
 	}
 }
