@@ -274,6 +274,14 @@ func newRefView(text string) refView {
 		b.WriteString(s)
 	}
 	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf && c != '(' {
+			// ASCII other than "(" reads as itself: every test below
+			// would say so, at the cost of a map lookup per byte.
+			from[i] = b.Len()
+			emit(text[i:i+1], i)
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		from[i] = b.Len()
 		for k := 1; k < size; k++ {
@@ -293,10 +301,12 @@ func newRefView(text string) refView {
 				continue
 			}
 		}
-		if l, ok := cyrillicEnum[unicode.ToLower(r)]; ok && strings.HasPrefix(text[i+size:], ")") && !letterBefore(text, i) {
-			emit(string(l), i)
-			i += size
-			continue
+		if strings.HasPrefix(text[i+size:], ")") {
+			if l, ok := cyrillicEnum[unicode.ToLower(r)]; ok && !letterBefore(text, i) {
+				emit(string(l), i)
+				i += size
+				continue
+			}
 		}
 		if r == '(' || r == '（' {
 			if l, n := abjadLetter(text[i+size:]); l != 0 {
