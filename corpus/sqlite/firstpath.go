@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"path/filepath"
 
@@ -12,7 +11,7 @@ import (
 
 // firstPath is the path that names document id, the first of its paths
 // in lexicographic order (see docColumns); "" when it has none.
-func firstPath(ctx context.Context, tx *sql.Tx, id string) (string, error) {
+func firstPath(ctx context.Context, tx execer, id string) (string, error) {
 	var p string
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(min(path), '') FROM paths WHERE doc_id = ?`, id).Scan(&p); err != nil {
 		return "", fmt.Errorf("first path of %s: %w", id, err)
@@ -26,7 +25,7 @@ func firstPath(ctx context.Context, tx *sql.Tx, id string) (string, error) {
 // takes that path's file name and is queued for indexing again: the
 // index holds the path and file name of every passage's document, and
 // they must not depend on the order the copies were met in.
-func followFirstPath(ctx context.Context, tx *sql.Tx, id, before string) error {
+func followFirstPath(ctx context.Context, tx execer, id, before string) error {
 	after, err := firstPath(ctx, tx, id)
 	if err != nil || after == before || after == "" {
 		return err

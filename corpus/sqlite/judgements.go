@@ -81,7 +81,7 @@ func (s *Store) Judgements(ctx context.Context, docID string) ([]*corpus.Judgeme
 
 // saveJudgement writes a judgement, replacing the one on the same
 // passage text and norm.
-func saveJudgement(ctx context.Context, tx *sql.Tx, j *corpus.Judgement) error {
+func saveJudgement(ctx context.Context, tx execer, j *corpus.Judgement) error {
 	rt := ""
 	if j.RuleTag != nil {
 		b, err := json.Marshal(j.RuleTag)
@@ -105,7 +105,7 @@ func saveJudgement(ctx context.Context, tx *sql.Tx, j *corpus.Judgement) error {
 // with the tags they carry, or nil when no judgement is about the
 // document. Each judgement records where its passage is and what the
 // rules said. passages are not changed.
-func judgeInTx(ctx context.Context, tx *sql.Tx, docID string, passages []corpus.Passage) ([]corpus.Passage, error) {
+func judgeInTx(ctx context.Context, tx execer, docID string, passages []corpus.Passage) ([]corpus.Passage, error) {
 	js, err := queryJudgements(ctx, tx, `WHERE doc_id = ?`, docID)
 	if err != nil || len(js) == 0 {
 		return nil, err
@@ -124,7 +124,7 @@ func judgeInTx(ctx context.Context, tx *sql.Tx, docID string, passages []corpus.
 // path (its file changed) the judgements made on the other's passages
 // whose text it still has; the others stay with the old document, should
 // its bytes come back.
-func carryJudgements(ctx context.Context, tx *sql.Tx, from string, to *corpus.Document) error {
+func carryJudgements(ctx context.Context, tx execer, from string, to *corpus.Document) error {
 	js, err := queryJudgements(ctx, tx, `WHERE doc_id = ?`, from)
 	if err != nil || len(js) == 0 {
 		return err

@@ -130,7 +130,7 @@ func TestPassagesRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
 	kinds := []corpus.Kind{corpus.KindBody, corpus.KindHeading, corpus.KindNote, corpus.KindReference, corpus.KindFurniture}
 	doc.Passages = nil
-	for seq := range 200 {
+	for seq := range 203 {
 		p := corpus.Passage{Seq: seq, Page: 1 + seq/20, Start: rng.Intn(100), End: 100 + rng.Intn(100), Level: rng.Intn(4),
 			Text: "Passage text with a \"quote\" and é " + string(rune('a'+seq%26)), Kind: kinds[seq%len(kinds)], Tags: []corpus.Tag{}}
 		p.Heading = p.Kind == corpus.KindHeading

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	msqlite "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
@@ -404,7 +405,7 @@ func (s *Store) PutDocument(ctx context.Context, doc *corpus.Document) (corpus.P
 func (s *Store) PutDocuments(ctx context.Context, docs []*corpus.Document) ([]corpus.PutResult, error) {
 	res := make([]corpus.PutResult, len(docs))
 	judged := make([][]corpus.Passage, len(docs))
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inStmtTx(ctx, func(tx *stmtTx) error {
 		for i, doc := range docs {
 			r, ps, err := putDocument(ctx, tx, doc)
 			if err != nil {
@@ -428,7 +429,7 @@ func (s *Store) PutDocuments(ctx context.Context, docs []*corpus.Document) ([]co
 // putDocument stores doc unless it is stored already. Passages judged by
 // analysts are stored with the tags they carry, which it returns (nil
 // when no judgement applies) for PutDocuments to give doc once stored.
-func putDocument(ctx context.Context, tx *sql.Tx, doc *corpus.Document) (corpus.PutResult, []corpus.Passage, error) {
+func putDocument(ctx context.Context, tx execer, doc *corpus.Document) (corpus.PutResult, []corpus.Passage, error) {
 	var res corpus.PutResult
 	var judged []corpus.Passage
 	var exists int
@@ -464,7 +465,7 @@ func putDocument(ctx context.Context, tx *sql.Tx, doc *corpus.Document) (corpus.
 
 // carryFromPath gives a new document the judgements made on the
 // document its path held before, where their passages' text is unchanged.
-func carryFromPath(ctx context.Context, tx *sql.Tx, doc *corpus.Document) error {
+func carryFromPath(ctx context.Context, tx execer, doc *corpus.Document) error {
 	if doc.Path == "" {
 		return nil
 	}
@@ -479,7 +480,7 @@ func carryFromPath(ctx context.Context, tx *sql.Tx, doc *corpus.Document) error 
 	return carryJudgements(ctx, tx, old, doc)
 }
 
-func insertDocument(ctx context.Context, tx *sql.Tx, doc *corpus.Document) error {
+func insertDocument(ctx context.Context, tx execer, doc *corpus.Document) error {
 	meta, err := json.Marshal(doc.Meta)
 	if err != nil {
 		return err
@@ -497,59 +498,99 @@ func insertDocument(ctx context.Context, tx *sql.Tx, doc *corpus.Document) error
 		doc.NearDuplicateOf, encodeSignature(doc.Signature)); err != nil {
 		return fmt.Errorf("insert document: %w", err)
 	}
-	pageStmt, err := tx.PrepareContext(ctx, `INSERT INTO pages(doc_id, number, text, headings, notes) VALUES(?,?,?,?,?)`)
+	err = insertRows(ctx, tx, `INSERT INTO pages(doc_id, number, text, headings, notes) VALUES`, 5, len(doc.Pages), func(i int, row []any) error {
+		p := doc.Pages[i]
+		row[0], row[1], row[2], row[3], row[4] = doc.ID, p.Number, p.Text, spansJSON(p.Headings), spansJSON(p.Notes)
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	defer pageStmt.Close()
-	for _, p := range doc.Pages {
-		if _, err := pageStmt.ExecContext(ctx, doc.ID, p.Number, p.Text, spansJSON(p.Headings), spansJSON(p.Notes)); err != nil {
-			return fmt.Errorf("insert page %d: %w", p.Number, err)
-		}
+		return fmt.Errorf("insert pages: %w", err)
 	}
 	return insertPassages(ctx, tx, doc.ID, doc.Passages)
 }
 
-func insertPassages(ctx context.Context, tx *sql.Tx, docID string, passages []corpus.Passage) error {
-	psStmt, err := tx.PrepareContext(ctx, `INSERT INTO passages(doc_id, seq, page, start, "end", heading, level, text, kind, heading_path, page_end, pieces)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`)
+func insertPassages(ctx context.Context, tx execer, docID string, passages []corpus.Passage) error {
+	err := insertRows(ctx, tx, `INSERT INTO passages(doc_id, seq, page, start, "end", heading, level, text, kind, heading_path, page_end, pieces) VALUES`,
+		12, len(passages), func(i int, row []any) error {
+			p := &passages[i]
+			path, pieces := "[]", "[]"
+			if len(p.HeadingPath) > 0 {
+				b, _ := json.Marshal(p.HeadingPath)
+				path = string(b)
+			}
+			if len(p.Pieces) > 0 {
+				b, _ := json.Marshal(p.Pieces)
+				pieces = string(b)
+			}
+			kind := p.KindOf()
+			row[0], row[1], row[2], row[3], row[4], row[5] = docID, p.Seq, p.Page, p.Start, p.End, boolInt(kind == corpus.KindHeading)
+			row[6], row[7], row[8], row[9], row[10], row[11] = p.Level, p.Text, string(kind), path, p.LastPage(), pieces
+			return nil
+		})
 	if err != nil {
-		return err
-	}
-	defer psStmt.Close()
-	for _, p := range passages {
-		path, pieces := "[]", "[]"
-		if len(p.HeadingPath) > 0 {
-			b, _ := json.Marshal(p.HeadingPath)
-			path = string(b)
-		}
-		if len(p.Pieces) > 0 {
-			b, _ := json.Marshal(p.Pieces)
-			pieces = string(b)
-		}
-		kind := p.KindOf()
-		if _, err := psStmt.ExecContext(ctx, docID, p.Seq, p.Page, p.Start, p.End, boolInt(kind == corpus.KindHeading), p.Level, p.Text,
-			string(kind), path, p.LastPage(), pieces); err != nil {
-			return fmt.Errorf("insert passage %d: %w", p.Seq, err)
-		}
+		return fmt.Errorf("insert passages: %w", err)
 	}
 	return insertTags(ctx, tx, docID, passages)
 }
 
-func insertTags(ctx context.Context, tx *sql.Tx, docID string, passages []corpus.Passage) error {
-	tagStmt, err := tx.PrepareContext(ctx, `INSERT INTO tags(doc_id, seq, norm, rank, score, inherited, evidence) VALUES(?,?,?,?,?,?,?)`)
-	if err != nil {
-		return err
+// taggedPassage is one tag of a passage, with its rank there.
+type taggedPassage struct {
+	seq, rank int
+	tag       *corpus.Tag
+}
+
+func insertTags(ctx context.Context, tx execer, docID string, passages []corpus.Passage) error {
+	var tags []taggedPassage
+	for i := range passages {
+		for rank := range passages[i].Tags {
+			tags = append(tags, taggedPassage{passages[i].Seq, rank, &passages[i].Tags[rank]})
+		}
 	}
-	defer tagStmt.Close()
-	for _, p := range passages {
-		for rank, t := range p.Tags {
-			ev, err := json.Marshal(t.Evidence)
-			if err != nil {
-				return err
+	err := insertRows(ctx, tx, `INSERT INTO tags(doc_id, seq, norm, rank, score, inherited, evidence) VALUES`, 7, len(tags), func(i int, row []any) error {
+		t := tags[i]
+		ev, err := json.Marshal(t.tag.Evidence)
+		if err != nil {
+			return fmt.Errorf("evidence of tag %s of passage %d: %w", t.tag.Norm, t.seq, err)
+		}
+		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = docID, t.seq, t.tag.Norm, t.rank, t.tag.Score, boolInt(t.tag.Inherited), string(ev)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("insert tags: %w", err)
+	}
+	return nil
+}
+
+// insertSizes are how many rows insertRows puts in one INSERT, largest
+// first: a statement of many rows costs SQLite and database/sql little
+// more than one of a single row, and a few sizes keep the statements
+// prepared per table few. 64 rows of the widest table (passages, 12
+// columns) stay far below SQLite's limit on parameters.
+var insertSizes = [...]int{64, 16, 4, 1}
+
+// insertRows inserts n rows of cols columns with head ("INSERT INTO
+// t(...) VALUES"), as many at a time as insertSizes allow. fill sets the
+// values of row i.
+func insertRows(ctx context.Context, tx execer, head string, cols, n int, fill func(i int, row []any) error) error {
+	one := "(" + strings.Repeat("?,", cols-1) + "?)"
+	args := make([]any, cols*min(n, insertSizes[0]))
+	i := 0
+	for _, k := range insertSizes {
+		if n-i < k {
+			continue
+		}
+		query := head + strings.Repeat(one+",", k-1) + one
+		for ; n-i >= k; i += k {
+			for j := range k {
+				if err := fill(i+j, args[cols*j:cols*(j+1)]); err != nil {
+					return err
+				}
 			}
-			if _, err := tagStmt.ExecContext(ctx, docID, p.Seq, t.Norm, rank, t.Score, boolInt(t.Inherited), string(ev)); err != nil {
-				return fmt.Errorf("insert tag %s of passage %d: %w", t.Norm, p.Seq, err)
+			if _, err := tx.ExecContext(ctx, query, args[:cols*k]...); err != nil {
+				if k == 1 {
+					return fmt.Errorf("row %d: %w", i, err)
+				}
+				return fmt.Errorf("rows %d to %d: %w", i, i+k-1, err)
 			}
 		}
 	}
@@ -559,7 +600,7 @@ func insertTags(ctx context.Context, tx *sql.Tx, docID string, passages []corpus
 // setPath points a path at a document. If the path held another document
 // that no other path holds any more, that document is deleted (its file
 // changed) and returned.
-func setPath(ctx context.Context, tx *sql.Tx, pi corpus.PathInfo) ([]string, error) {
+func setPath(ctx context.Context, tx execer, pi corpus.PathInfo) ([]string, error) {
 	var old string
 	err := tx.QueryRowContext(ctx, `SELECT doc_id FROM paths WHERE path = ?`, pi.Path).Scan(&old)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -603,7 +644,7 @@ func setPath(ctx context.Context, tx *sql.Tx, pi corpus.PathInfo) ([]string, err
 
 // deleteIfOrphan deletes a document that no path refers to any more and
 // queues its removal from the index.
-func deleteIfOrphan(ctx context.Context, tx *sql.Tx, id string) (bool, error) {
+func deleteIfOrphan(ctx context.Context, tx execer, id string) (bool, error) {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM paths WHERE doc_id = ?`, id).Scan(&n); err != nil {
 		return false, err
@@ -614,7 +655,7 @@ func deleteIfOrphan(ctx context.Context, tx *sql.Tx, id string) (bool, error) {
 	return true, deleteDocument(ctx, tx, id)
 }
 
-func deleteDocument(ctx context.Context, tx *sql.Tx, id string) error {
+func deleteDocument(ctx context.Context, tx execer, id string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("delete document %s: %w", id, err)
 	}

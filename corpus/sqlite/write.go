@@ -77,7 +77,7 @@ func (s *Store) RecordFailure(ctx context.Context, f corpus.Failure) error {
 // passages' Tags are the tags they carry.
 func (s *Store) ReplaceTags(ctx context.Context, docID string, passages []corpus.Passage, rulesVersion string) error {
 	var judged []corpus.Passage
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inStmtTx(ctx, func(tx *stmtTx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE doc_id = ?`, docID); err != nil {
 			return err
 		}
