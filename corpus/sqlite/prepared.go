@@ -9,12 +9,15 @@ import (
 )
 
 // statements holds the store's prepared statements for the queries run
-// once per document (loading a document, its passages, its tags): a
-// retag or a reindex of thousands of small documents otherwise spent a
-// fair part of its time having SQLite parse and plan the same text
-// again. database/sql prepares a Stmt anew on each connection that runs
-// it and keeps it there, so the readers working at once each reuse
-// theirs.
+// once or more per document: loading a document, its passages and its
+// tags, and every query with arguments of the write transactions that
+// store documents (see stmtTx). A retag, reindex or ingest of thousands
+// of small documents otherwise spent a fair part of its time having
+// SQLite parse and plan the same text again. database/sql prepares a
+// Stmt anew on each connection that runs it and keeps it there, so the
+// readers working at once each reuse theirs, and a writer its own. The
+// set of texts is bounded: every query is a constant of this package,
+// or one of a few built from them (insertRows' sizes).
 type statements struct {
 	mu     sync.Mutex
 	byText map[string]*sql.Stmt
