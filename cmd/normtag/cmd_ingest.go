@@ -190,6 +190,10 @@ func ingestCommand() *cli.Command {
 				OnStart:     prog.SetTotal,
 				OnExtracted: func() { closePool() },
 				OnResult: func(r pipeline.Result) {
+					if coord != nil {
+						// Held-back jobs may go (see remote.Coordinator.Stored).
+						coord.Stored(r.Path)
+					}
 					// Each failure is one line, here; the summary counts
 					// them by reason, which is all --quiet shows.
 					if r.Status == pipeline.StatusFailed {

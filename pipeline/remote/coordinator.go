@@ -5,11 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -79,7 +81,14 @@ type Coordinator struct {
 	mu      sync.Mutex
 	waiters map[string][]chan resultMsg
 	workers map[string]time.Time
-	used    map[string]bool // files uploaded this run (or by a killed one)
+	// slots holds the jobs each worker heard from works on at once.
+	slots map[string]int
+	used  map[string]bool // files uploaded this run (or by a killed one)
+	// unstored holds the files whose documents Analyse returned and
+	// the writer has not stored yet (see Stored); paced is closed and
+	// replaced whenever the writer stores some.
+	unstored map[string]bool
+	paced    chan struct{}
 
 	outstanding atomic.Int64
 	done        atomic.Int64
@@ -94,7 +103,7 @@ type resultMsg struct {
 
 // NewCoordinator creates (or updates) the corpus's queue and buckets and
 // starts watching for results.
-func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, opts CoordinatorOptions) (*Coordinator, error) {
+func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, opts CoordinatorOptions) (_ *Coordinator, err error) {
 	if opts.Replicas <= 0 {
 		opts.Replicas = 1
 	}
@@ -111,9 +120,31 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	c := &Coordinator{opts: opts, nc: nc, js: js, log: log, waiters: map[string][]chan resultMsg{}, workers: map[string]time.Time{}, used: map[string]bool{}}
+	c := &Coordinator{opts: opts, nc: nc, js: js, log: log, waiters: map[string][]chan resultMsg{}, workers: map[string]time.Time{},
+		slots: map[string]int{}, used: map[string]bool{}, unstored: map[string]bool{}, paced: make(chan struct{})}
 	c.inline = inlineMax(nc.MaxPayload())
 	n := opts.Names
+	// Workers answer the word on QueueReady with a heartbeat: listening
+	// first, the coordinator knows at once how many jobs they take.
+	if c.sub, err = nc.Subscribe(n.Heartbeats(), c.heard); err != nil {
+		return nil, fmt.Errorf("subscribe %s: %w", n.Heartbeats(), err)
+	}
+	// The run's limits go to waiting workers before the queue is made:
+	// they start their extraction processes for them meanwhile, not when
+	// the first job comes.
+	ready, err := json.Marshal(opts.Limits)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("encode limits: %w", err)
+	}
+	if err := nc.Publish(n.QueueReady(), ready); err != nil {
+		log.Debug("send the run's limits to waiting workers", "err", err)
+	}
+	defer func() {
+		if err != nil {
+			c.Close()
+		}
+	}()
 	// A job names a file and holds its bytes only when they are small;
 	// larger ones travel in the files bucket.
 	_, cons, err := workQueue(ctx, js, n.JobStream(), n.JobSubject(), n.Consumer(), int32(min(jobMaxSize, nc.MaxPayload())), opts.Replicas, opts.AckWait, opts.MaxDeliveries)
@@ -159,19 +190,30 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 	if c.arrivals, err = arrivals.Consume(c.dispatch); err != nil {
 		return nil, fmt.Errorf("follow results: %w", err)
 	}
-	if c.sub, err = nc.Subscribe(n.Heartbeats(), func(m *nats.Msg) {
-		c.mu.Lock()
-		c.workers[string(m.Data)] = time.Now()
-		c.mu.Unlock()
-	}); err != nil {
-		return nil, fmt.Errorf("subscribe %s: %w", n.Heartbeats(), err)
-	}
 	// Workers started with this run wait for the queue; they look again
 	// only every second unless told. A lost word costs that second only.
-	if err := nc.Publish(n.QueueReady(), nil); err != nil {
+	if err := nc.Publish(n.QueueReady(), ready); err != nil {
 		log.Debug("say the job queue is ready", "err", err)
 	}
 	return c, nil
+}
+
+// heard records a worker's heartbeat: its id, and how many jobs it works
+// on at once (slotsHeader; one when it does not say).
+func (c *Coordinator) heard(m *nats.Msg) {
+	slots := 1
+	if n, err := strconv.Atoi(m.Header.Get(slotsHeader)); err == nil && n > 0 {
+		slots = min(n, maxSlots)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.workers[string(m.Data)] = time.Now()
+	if c.slots[string(m.Data)] != slots {
+		// More places may let held-back jobs go (see pace).
+		c.slots[string(m.Data)] = slots
+		close(c.paced)
+		c.paced = make(chan struct{})
+	}
 }
 
 // dispatch hands each result that arrives to the callers waiting for
@@ -221,6 +263,9 @@ func (c *Coordinator) Analyse(ctx context.Context, cand pipeline.Candidate, sum 
 			}
 			return c.finish(cand, res, err)
 		}
+	}
+	if err := c.pace(ctx); err != nil {
+		return nil, err
 	}
 	job := Job{SHA256: sum, Name: cand.Path, Size: cand.Info.Size(), Rules: c.rules, Limits: c.opts.Limits, Key: c.key}
 	switch {
@@ -388,7 +433,76 @@ func (c *Coordinator) finish(cand pipeline.Candidate, res *Result, err error) (*
 		return nil, fmt.Errorf("%w: result for %s holds no document", ErrUnavailable, cand.Path)
 	}
 	res.Doc.FileName = filepath.Base(cand.Path)
+	c.mu.Lock()
+	c.unstored[cand.Path] = true
+	c.mu.Unlock()
 	return res.Doc, nil
+}
+
+// Pacing. Workers that analyse faster than the writer stores would run
+// far ahead of it with every job the run may have in flight: on a machine
+// they share with the coordinator, they then take the cores while the
+// writer has the most to do, and leave them idle at the end while it
+// stores the documents that piled up. So a job is published only while
+// the jobs unanswered and the documents not stored yet are fewer than
+// the workers' places twice over, plus two store batches for the writer
+// (storeAhead) and a few for jobs on their way (jobsAhead). When the
+// writer keeps up (slow extraction, OCR), nothing waits for it and the
+// run's own limit on jobs in flight (ingest --jobs) is what counts.
+const (
+	storeAhead = 64
+	jobsAhead  = 8
+	// maxSlots bounds the places one worker's heartbeat may claim.
+	maxSlots = 1024
+	// paceWait bounds one wait for the writer: a document the writer
+	// never reports (its store failed) must not stop the run.
+	paceWait = 5 * time.Second
+)
+
+// pace waits until a job may be published (see storeAhead).
+func (c *Coordinator) pace(ctx context.Context) error {
+	var timeout <-chan time.Time
+	for {
+		c.mu.Lock()
+		slots := 0
+		for id, n := range c.slots {
+			if time.Since(c.workers[id]) < 5*heartbeatEvery {
+				slots += n
+			}
+		}
+		ahead := int(c.outstanding.Load()) + len(c.unstored)
+		wake := c.paced
+		c.mu.Unlock()
+		if ahead < storeAhead+jobsAhead+2*slots {
+			return nil
+		}
+		if timeout == nil {
+			t := time.NewTimer(paceWait)
+			defer t.Stop()
+			timeout = t.C
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timeout:
+			return nil
+		case <-wake:
+		}
+	}
+}
+
+// Stored tells the coordinator that the writer is done with the file at
+// path (stored, or failed): jobs held back for it may go (see pace). A
+// file it did not analyse is ignored.
+func (c *Coordinator) Stored(path string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.unstored[path] {
+		return
+	}
+	delete(c.unstored, path)
+	close(c.paced)
+	c.paced = make(chan struct{})
 }
 
 // upload sends the file's bytes to the files bucket unless an object of

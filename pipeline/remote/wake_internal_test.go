@@ -52,7 +52,7 @@ func TestWaitingWorkerStartsWhenTheQueueIsMade(t *testing.T) {
 	w.lookEvery = time.Hour
 	found := make(chan error, 1)
 	go func() {
-		_, err := w.await(ctx)
+		_, err := w.await(ctx, w.listenReady(ctx))
 		found <- err
 	}()
 	select {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
@@ -98,6 +100,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	defer w.closePools()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	ready := w.listenReady(ctx)
 	go w.heartbeat(ctx)
 	// Most coordinators tag with the built-in rules: their tagger is
 	// built while the worker waits for jobs rather than in the first
@@ -106,7 +109,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	// Retag jobs (retag_worker.go) have a queue of their own.
 	retagStopped := w.serveRetag(ctx)
 	defer func() { <-retagStopped }()
-	cons, err := w.await(ctx)
+	cons, err := w.await(ctx, ready)
 	if err != nil {
 		return err
 	}
@@ -148,23 +151,58 @@ func (w *Worker) Run(ctx context.Context) error {
 	return nil
 }
 
-// await returns the shared consumer once a coordinator has created it,
-// along with the buckets. It looks every lookEvery, and at once when a
-// coordinator says on QueueReady that it made them.
-func (w *Worker) await(ctx context.Context) (jetstream.Consumer, error) {
-	n := w.opts.Names
+// listenReady listens, until ctx ends, to what coordinators say on
+// QueueReady: a coordinator sends its run's limits as it starts and again
+// once it has made the queue. The worker answers with a heartbeat, so the
+// coordinator knows at once how many jobs it takes; starts the extraction
+// processes for those limits, so the first job does not wait for them;
+// and tells await (through the channel returned) to look for the queue.
+func (w *Worker) listenReady(ctx context.Context) <-chan struct{} {
 	ready := make(chan struct{}, 1)
-	sub, err := w.nc.Subscribe(n.QueueReady(), func(*nats.Msg) {
+	sub, err := w.nc.Subscribe(w.opts.Names.QueueReady(), func(m *nats.Msg) {
 		select {
 		case ready <- struct{}{}:
 		default:
 		}
+		w.announce()
+		var l Limits
+		if len(m.Data) > 0 && json.Unmarshal(m.Data, &l) == nil {
+			go w.warm(l)
+		}
 	})
 	if err != nil {
-		w.log.Debug("subscribe "+n.QueueReady(), "err", err)
-	} else {
-		defer sub.Unsubscribe()
+		w.log.Debug("subscribe "+w.opts.Names.QueueReady(), "err", err)
+		return ready
 	}
+	context.AfterFunc(ctx, func() { _ = sub.Unsubscribe() })
+	return ready
+}
+
+// maxWarmPools bounds the sets of limits a worker starts extraction
+// processes for before a job asks for them.
+const maxWarmPools = 4
+
+// warm starts the extraction processes for limits l unless they run
+// already.
+func (w *Worker) warm(l Limits) {
+	w.mu.Lock()
+	_, ok := w.pools[l]
+	full := len(w.pools) >= maxWarmPools
+	w.mu.Unlock()
+	if ok || full {
+		return
+	}
+	if _, err := w.pool(l); err != nil {
+		w.log.Debug("start extraction processes", "err", err)
+	}
+}
+
+// await returns the shared consumer once a coordinator has created it,
+// along with the buckets. It looks every lookEvery, and at once when a
+// coordinator says on QueueReady that it made them (ready, from
+// listenReady).
+func (w *Worker) await(ctx context.Context, ready <-chan struct{}) (jetstream.Consumer, error) {
+	n := w.opts.Names
 	said := false
 	for {
 		cons, err := w.js.Consumer(ctx, n.JobStream(), n.Consumer())
@@ -201,7 +239,7 @@ func (w *Worker) heartbeat(ctx context.Context) {
 	t := time.NewTicker(heartbeatEvery)
 	defer t.Stop()
 	for {
-		_ = w.nc.Publish(w.opts.Names.Heartbeats(), []byte(w.opts.ID))
+		w.announce()
 		select {
 		case <-ctx.Done():
 			return
@@ -212,6 +250,18 @@ func (w *Worker) heartbeat(ctx context.Context) {
 
 // heartbeatEvery is how often a worker announces itself.
 const heartbeatEvery = 2 * time.Second
+
+// slotsHeader, on a heartbeat, says how many jobs the worker works on at
+// once.
+const slotsHeader = "Normtag-Slots"
+
+// announce publishes a heartbeat: the worker's id, and its places in
+// slotsHeader.
+func (w *Worker) announce() {
+	m := &nats.Msg{Subject: w.opts.Names.Heartbeats(), Data: []byte(w.opts.ID), Header: nats.Header{}}
+	m.Header.Set(slotsHeader, strconv.Itoa(w.opts.Workers))
+	_ = w.nc.PublishMsg(m)
+}
 
 // serve runs one job and acknowledges it once its result is stored.
 func (w *Worker) serve(ctx context.Context, msg jetstream.Msg, dir string, maxDeliver int, wait time.Duration) {

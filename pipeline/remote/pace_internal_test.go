@@ -1,0 +1,155 @@
+package remote
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/normtag/normtag/internal/natstest"
+	"github.com/normtag/normtag/internal/testbin"
+)
+
+// A coordinator holds jobs back while the documents it returned and the
+// jobs unanswered reach the writer's room and the workers' places, and
+// lets one go as soon as the writer stores a document; a worker's
+// places widen the room.
+func TestJobsWaitForTheWriter(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a NATS server; skipped with -short")
+	}
+	s := natstest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	nc, js, err := Connect(ConnOptions{URL: s.ClientURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	names, _ := NewNames("pace")
+	c, err := NewCoordinator(ctx, nc, js, CoordinatorOptions{Names: names})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	room := storeAhead + jobsAhead
+	c.outstanding.Add(3) // jobs unanswered count as much as documents unstored
+	c.mu.Lock()
+	for i := range room - 3 {
+		c.unstored[fmt.Sprintf("doc-%d", i)] = true
+	}
+	c.mu.Unlock()
+	waited := make(chan error, 1)
+	go func() { waited <- c.pace(ctx) }()
+	select {
+	case err := <-waited:
+		t.Fatalf("a job went out with %d documents ahead of the writer (err %v)", room, err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	c.Stored("not analysed here") // a file the coordinator did not return changes nothing
+	select {
+	case err := <-waited:
+		t.Fatalf("a job went out for a file the coordinator never returned (err %v)", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	c.Stored("doc-0")
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Fatalf("pace: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the job was still held back after the writer stored a document")
+	}
+
+	// One document more than the room: a worker with places widens it.
+	c.mu.Lock()
+	c.unstored["doc-0"], c.unstored["doc-extra"] = true, true
+	c.mu.Unlock()
+	short, stop := context.WithTimeout(ctx, 200*time.Millisecond)
+	err = c.pace(short)
+	stop()
+	if err == nil {
+		t.Fatal("a job went out beyond the room without any worker")
+	}
+	w := NewWorker(nc, js, WorkerOptions{Names: names, Workers: 3, ID: "three-places"})
+	w.announce()
+	heard, stop := context.WithTimeout(ctx, paceWait/2) // well before pace gives up waiting
+	err = c.pace(heard)
+	stop()
+	if err != nil {
+		t.Fatalf("pace with a worker of 3 places heard: %v", err)
+	}
+	c.mu.Lock()
+	slots := c.slots["three-places"]
+	c.mu.Unlock()
+	if slots != 3 {
+		t.Errorf("the coordinator heard %d places, want 3", slots)
+	}
+}
+
+// A worker waiting for a coordinator starts the extraction processes for
+// the run's limits when the coordinator starts, before any job asks for
+// them, and answers with a heartbeat saying its places.
+func TestWaitingWorkerWarmsUpForTheRunsLimits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real normtag processes and a NATS server; skipped with -short")
+	}
+	exe := testbin.Normtag(t)
+	s := natstest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	connect := func() *Worker {
+		nc, js, err := Connect(ConnOptions{URL: s.ClientURL()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(nc.Close)
+		return &Worker{nc: nc, js: js}
+	}
+	names, _ := NewNames("warm")
+	waiting := &lineWatch{want: "waiting for a coordinator", seen: make(chan struct{})}
+	wc := connect()
+	w := NewWorker(wc.nc, wc.js, WorkerOptions{Names: names, Workers: 2, ID: "warm-worker", Executable: exe, Logger: slog.New(slog.NewTextHandler(waiting, nil))})
+	runCtx, stopWorker := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		w.Run(runCtx)
+	}()
+	defer func() {
+		stopWorker()
+		<-stopped
+	}()
+	select {
+	case <-waiting.seen:
+	case <-ctx.Done():
+		t.Fatal("the worker never said it waits")
+	}
+
+	cc := connect()
+	limits := Limits{MaxFileSize: 1 << 20, MaxTextSize: 1 << 20, MaxPassages: 500, Timeout: 7 * time.Second}
+	c, err := NewCoordinator(ctx, cc.nc, cc.js, CoordinatorOptions{Names: names, Limits: limits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for {
+		w.mu.Lock()
+		pool := w.pools[limits]
+		w.mu.Unlock()
+		c.mu.Lock()
+		slots := c.slots["warm-worker"]
+		c.mu.Unlock()
+		if pool != nil && slots == 2 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("no extraction processes for the run's limits (pool %v) or no heartbeat with 2 places (%d) before any job", pool != nil, slots)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
