@@ -5,8 +5,10 @@
 # against a local ingest of the same files with the same parallelism (two
 # extraction processes), measured in the same run: each run's wall time
 # and the pages/s ratio remote/local (issue 17 asks for >= 0.85 on a
-# 2-core machine); first over generated documents, then over each DIR
-# with --ocr never on both sides.
+# 2-core machine), and the CPU time of each side (local: the ingest and
+# its extraction children; distributed: coordinator, workers with their
+# children, and nats-server) with their ratio; first over generated
+# documents, then over each DIR with --ocr never on both sides.
 #
 # scale: the README's scaling model (go run ./bench/nats/scale -h says
 # how): pages per worker-CPU-second of one worker process with
@@ -25,7 +27,9 @@
 # Usage: bench/nats/run.sh [DIR...]
 #   DIR   folders of real documents for both parts (default:
 #         ../shared/corpora/policy when it exists)
-# Environment: N=300 generated documents; REPEAT=3 runs of each side of
+# Environment: BASE=<git rev> also runs that revision's normtag in the
+# overhead part, each of its runs right after this normtag's (before and
+# after in the same sitting); N=300 generated documents; REPEAT=3 runs of each side of
 # the overhead part and commit-only runs per set; JOIN=10 generated text
 # documents per large document; OCR="auto never" (the --ocr modes of each
 # DIR); PARTS="overhead scale" (the parts to run). The default run took
@@ -49,6 +53,11 @@ if [ ${#dirs[@]} = 0 ] && [ -d ../shared/corpora/policy ]; then dirs=(../shared/
 began=$(date +%s)
 
 go build -o "$work/normtag" ./cmd/normtag
+if [ -n "${BASE:-}" ]; then
+	mkdir -p "$work/base-src"
+	git archive "$BASE" | tar -x -C "$work/base-src"
+	(cd "$work/base-src" && go build -o "$work/normtag-base" ./cmd/normtag)
+fi
 go build -o "$work/nats-server" github.com/nats-io/nats-server/v2
 go build -o "$work/gen" ./bench/ingest/gen
 go build -o "$work/scale" ./bench/nats/scale
@@ -61,37 +70,87 @@ if [[ " $PARTS " == *" overhead "* ]]; then
 	url="nats://127.0.0.1:$port"
 	sleep 1
 
-	secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>>"$work/errors.log" || [ $? = 1 ] || { cat "$work/errors.log" >&2; return 1; }; e=$(date +%s.%N); echo "$e - $s" | bc; }
+	# timed FILE CMD...: runs CMD, its output discarded, and writes its
+	# wall and CPU seconds (its own and its children's) to FILE.
+	timed() {
+		local f=$1 s e c0 c1
+		shift
+		s=$(date +%s.%N)
+		times >"$work/times"
+		c0=$(children_cpu <"$work/times")
+		"$@" >/dev/null 2>>"$work/errors.log" || [ $? = 1 ] || { cat "$work/errors.log" >&2; return 1; }
+		times >"$work/times"
+		c1=$(children_cpu <"$work/times")
+		e=$(date +%s.%N)
+		echo "$(echo "$e - $s" | bc) $(echo "$c1 - $c0" | bc)" >"$f"
+	}
+	# children_cpu: the CPU seconds of the shell's waited-for children in
+	# the output of `times` (which must run in this shell, not a subshell).
+	children_cpu() { tail -1 | awk '{ split($1 " " $2, t, /[ms]/); print t[1] * 60 + t[2] + t[3] * 60 + t[4] }'; }
+	# cpu_of PID: CPU seconds of a running process (nats-server).
+	cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; }
 	pages() { "$work/normtag" stats --data "$1" --format json | sed -n 's/.*"pages": *\([0-9]*\).*/\1/p' | head -1; }
 	runs=0
-	# overhead DOCS [FLAG...]: REPEAT runs of each side over DOCS, both
-	# sides given the same flags.
-	overhead() {
-		local docs=$1 r tl tr pl pr w wpids
-		shift
-		printf '%-4s %10s %10s %8s %s\n' run local_s remote_s ratio load
-		for r in $(seq "$REPEAT"); do
-			runs=$((runs + 1))
-			rm -rf "$work/local" "$work/remote"
-			tl=$(secs "$work/normtag" ingest --quiet --workers 2 "$@" --data "$work/local" "$docs")
-			# A fresh prefix per run: no result of an earlier run is reused.
-			wpids=()
-			for w in 1 2; do
-				"$work/normtag" worker --nats "$url" --nats-prefix "bench$runs" --workers 1 2>"$work/worker$runs-$w.log" &
-				wpids+=($!)
-			done
-			pids+=("${wpids[@]}")
-			tr=$(secs "$work/normtag" ingest --quiet "$@" --data "$work/remote" --nats "$url" --nats-prefix "bench$runs" "$docs")
-			# The workers of a run stop with it: the next local run
-			# measures on a machine without them.
-			kill "${wpids[@]}" 2>/dev/null || true
-			wait "${wpids[@]}" 2>/dev/null || true
-			pl=$(pages "$work/local"); pr=$(pages "$work/remote")
-			[ "$pl" = "$pr" ] || { echo "page counts differ: local $pl, remote $pr" >&2; exit 1; }
-			# pages/s ratio remote/local = local time / remote time (same pages).
-			printf '%-4s %10.2f %10.2f %8.2f %s\n' "$r" "$tl" "$tr" "$(echo "$tl / $tr" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
+	# side BIN DOCS [FLAG...]: one local and one distributed ingest of DOCS
+	# with normtag BIN, the workers stopped before the next run; prints
+	# local wall, local CPU, distributed wall, distributed CPU (coordinator,
+	# workers with their extraction children, and nats-server).
+	side() {
+		local bin=$1 docs=$2 w wpids tl cl tr cr cw s0 s1
+		shift 2
+		runs=$((runs + 1))
+		rm -rf "$work/local" "$work/remote"
+		timed "$work/t" "$bin" ingest --quiet --workers 2 "$@" --data "$work/local" "$docs"
+		read -r tl cl <"$work/t"
+		# A fresh prefix per run: no result of an earlier run is reused.
+		wpids=()
+		s0=$(cpu_of "$nats_pid")
+		for w in 1 2; do
+			(
+				TIMEFORMAT='%U %S'
+				time "$bin" worker --nats "$url" --nats-prefix "bench$runs" --workers 1 2>"$work/worker$runs-$w.log"
+			) 2>"$work/worker$runs-$w.cpu" &
+			wpids+=($!)
 		done
-		echo "pages per run: $pl; machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
+		pids+=("${wpids[@]}")
+		timed "$work/t" "$bin" ingest --quiet "$@" --data "$work/remote" --nats "$url" --nats-prefix "bench$runs" "$docs"
+		read -r tr cr <"$work/t"
+		s1=$(cpu_of "$nats_pid")
+		# The workers of a run stop with it: the next local run
+		# measures on a machine without them.
+		pkill -INT -P "$(echo "${wpids[@]}" | tr ' ' ,)" 2>/dev/null || true
+		wait "${wpids[@]}" 2>/dev/null || true
+		cw=$(cat "$work/worker$runs-1.cpu" "$work/worker$runs-2.cpu" | awk '{ c += $1 + $2 } END { print c + 0 }')
+		local pl pr
+		pl=$(pages "$work/local")
+		pr=$(pages "$work/remote")
+		[ "$pl" = "$pr" ] || { echo "page counts differ: local $pl, remote $pr" >&2; exit 1; }
+		echo "$tl $cl $tr $(echo "$cr + $cw + $s1 - $s0" | bc)"
+	}
+	# overhead DOCS [FLAG...]: REPEAT runs of each side over DOCS, both
+	# sides given the same flags; with BASE, that revision's runs follow
+	# each of this normtag's.
+	overhead() {
+		local docs=$1 r tl cl tr cr line
+		shift
+		printf '%-4s %8s %8s %6s %7s %7s %6s' run local_s remote_s ratio l_cpu r_cpu cpu_x
+		[ -n "${BASE:-}" ] && printf ' | %8s %8s %6s %6s' b_local b_remote b_ratio b_cpu_x
+		printf ' %s\n' load
+		for r in $(seq "$REPEAT"); do
+			# Not in a subshell: side counts the runs.
+			side "$work/normtag" "$docs" "$@" >"$work/side"
+			read -r tl cl tr cr <"$work/side"
+			# pages/s ratio remote/local = local time / remote time (same
+			# pages); cpu_x: the distributed run's CPU over the local one's.
+			line=$(printf '%-4s %8.2f %8.2f %6.2f %7.2f %7.2f %6.2f' "$r" "$tl" "$tr" "$(echo "$tl / $tr" | bc -l)" "$cl" "$cr" "$(echo "$cr / $cl" | bc -l)")
+			if [ -n "${BASE:-}" ]; then
+				side "$work/normtag-base" "$docs" "$@" >"$work/side"
+				read -r tl cl tr cr <"$work/side"
+				line+=$(printf ' | %8.2f %8.2f %6.2f %6.2f' "$tl" "$tr" "$(echo "$tl / $tr" | bc -l)" "$(echo "$cr / $cl" | bc -l)")
+			fi
+			echo "$line $(cut -d' ' -f1 /proc/loadavg)"
+		done
+		echo "pages per run: $(pages "$work/local"); machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
 	}
 
 	echo "== overhead: coordinator + 2 workers (--workers 1) vs local ingest --workers 2, $N generated documents"
