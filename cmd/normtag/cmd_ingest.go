@@ -155,11 +155,17 @@ func ingestCommand() *cli.Command {
 					return err
 				}
 				defer conn.nc.Close()
-				stopPublishing, err := publishChanges(c, d, names, conn, log)
-				if err != nil {
-					return err
+				// The change feed's stream and the job queue are made
+				// at once: the first job waits for both.
+				type publishing struct {
+					stop func()
+					err  error
 				}
-				defer stopPublishing()
+				published := make(chan publishing, 1)
+				go func() {
+					stop, err := publishChanges(c, d, names, conn, log)
+					published <- publishing{stop, err}
+				}()
 				// rs nil still: the built-in rules, whose tagger ingest
 				// waits for only before it writes; the jobs go out
 				// meanwhile.
@@ -170,10 +176,19 @@ func ingestCommand() *cli.Command {
 					OCR: remote.OCRSettings{Mode: c.String("ocr"), Langs: c.String("ocr-lang"),
 						PageTimeout: c.Duration("ocr-page-timeout"), Timeout: c.Duration("ocr-timeout")},
 				}, prog, mode, log)
+				pub := <-published
+				if pub.err == nil {
+					defer pub.stop()
+				}
+				if err == nil {
+					defer stop()
+				}
+				if pub.err != nil {
+					return pub.err
+				}
 				if err != nil {
 					return err
 				}
-				defer stop()
 				workers = c.Int("jobs")
 			}
 			sum, runErr := pipeline.Ingest(c.Context, d, c.Args().Slice(), pipeline.IngestOptions{

@@ -145,57 +145,85 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 			c.Close()
 		}
 	}()
-	// A job names a file and holds its bytes only when they are small;
-	// larger ones travel in the files bucket.
-	_, cons, err := workQueue(ctx, js, n.JobStream(), n.JobSubject(), n.Consumer(), int32(min(jobMaxSize, nc.MaxPayload())), opts.Replicas, opts.AckWait, opts.MaxDeliveries)
-	if err != nil {
-		return nil, err
-	}
-	c.cons = cons
-	if c.files, err = objectStore(ctx, js, n.Files(), resultTTL, opts.Replicas); err != nil {
-		return nil, err
-	}
-	stream, err := resultStream(ctx, js, n, opts.Replicas)
-	if err != nil {
-		return nil, err
-	}
-	large, err := objectStore(ctx, js, n.LargeResults(), resultTTL, opts.Replicas)
-	if err != nil {
-		return nil, err
-	}
-	c.results = newResultTransport(ctx, js, n, stream, large)
-	if opts.Rules != nil {
-		sum := sha256.Sum256(opts.Rules)
-		c.rules = hex.EncodeToString(sum[:])
-		if _, err := c.files.GetInfo(ctx, c.rules); errors.Is(err, jetstream.ErrObjectNotFound) {
-			if _, err := c.files.PutBytes(ctx, c.rules, opts.Rules); err != nil {
-				return nil, fmt.Errorf("upload rules: %w", err)
-			}
-		} else if err != nil {
-			return nil, fmt.Errorf("look up rules: %w", err)
+	// The queue, the buckets and the results stream are made (or
+	// checked) at once: each is a request or two to JetStream, and a run
+	// waits for them before its first job.
+	var (
+		wg     sync.WaitGroup
+		errs   [4]error
+		stream jetstream.Stream
+		large  jetstream.ObjectStore
+	)
+	wg.Add(4)
+	go func() {
+		defer wg.Done()
+		// A job names a file and holds its bytes only when they are
+		// small; larger ones travel in the files bucket.
+		_, c.cons, errs[0] = workQueue(ctx, js, n.JobStream(), n.JobSubject(), n.Consumer(), int32(min(jobMaxSize, nc.MaxPayload())), opts.Replicas, opts.AckWait, opts.MaxDeliveries)
+	}()
+	go func() {
+		defer wg.Done()
+		if c.files, errs[1] = objectStore(ctx, js, n.Files(), resultTTL, opts.Replicas); errs[1] == nil && opts.Rules != nil {
+			errs[1] = c.uploadRules(ctx, opts.Rules)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		if stream, errs[2] = resultStream(ctx, js, n, opts.Replicas); errs[2] == nil {
+			errs[2] = c.follow(ctx, stream)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		large, errs[3] = objectStore(ctx, js, n.LargeResults(), resultTTL, opts.Replicas)
+	}()
+	wg.Wait()
+	for _, err = range errs {
+		if err != nil {
+			return nil, err
 		}
 	}
+	c.results = newResultTransport(ctx, js, n, stream, large)
 	c.key = jobKey(c.rules, opts.Limits)
-	// Results are delivered from the stream's end as it was before the
-	// first job is published, so that none is missed; the ones already
-	// there are looked up one by one.
-	state := stream.CachedInfo().State
-	c.earlier = state.Msgs > 0
-	arrivals, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
-		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: state.LastSeq + 1,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("follow results: %w", err)
-	}
-	if c.arrivals, err = arrivals.Consume(c.dispatch); err != nil {
-		return nil, fmt.Errorf("follow results: %w", err)
-	}
 	// Workers started with this run wait for the queue; they look again
 	// only every second unless told. A lost word costs that second only.
 	if err := nc.Publish(n.QueueReady(), ready); err != nil {
 		log.Debug("say the job queue is ready", "err", err)
 	}
 	return c, nil
+}
+
+// uploadRules puts the rules file in the files bucket unless it is there.
+func (c *Coordinator) uploadRules(ctx context.Context, rules []byte) error {
+	sum := sha256.Sum256(rules)
+	c.rules = hex.EncodeToString(sum[:])
+	if _, err := c.files.GetInfo(ctx, c.rules); errors.Is(err, jetstream.ErrObjectNotFound) {
+		if _, err := c.files.PutBytes(ctx, c.rules, rules); err != nil {
+			return fmt.Errorf("upload rules: %w", err)
+		}
+	} else if err != nil {
+		return fmt.Errorf("look up rules: %w", err)
+	}
+	return nil
+}
+
+// follow starts receiving the results stored in stream from now on.
+// Results are delivered from the stream's end as it was before the first
+// job is published, so that none is missed; the ones already there are
+// looked up one by one.
+func (c *Coordinator) follow(ctx context.Context, stream jetstream.Stream) error {
+	state := stream.CachedInfo().State
+	c.earlier = state.Msgs > 0
+	arrivals, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: state.LastSeq + 1,
+	})
+	if err != nil {
+		return fmt.Errorf("follow results: %w", err)
+	}
+	if c.arrivals, err = arrivals.Consume(c.dispatch); err != nil {
+		return fmt.Errorf("follow results: %w", err)
+	}
+	return nil
 }
 
 // heard records a worker's heartbeat: its id, and how many jobs it works
