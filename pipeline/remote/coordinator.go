@@ -292,8 +292,14 @@ func (c *Coordinator) Analyse(ctx context.Context, cand pipeline.Candidate, sum 
 			return c.finish(cand, res, err)
 		}
 	}
-	if err := c.pace(ctx); err != nil {
+	if m, arrived, err := c.pace(ctx, wake); err != nil {
 		return nil, err
+	} else if arrived {
+		// Another file with the same bytes had the job published: its
+		// result serves this one too, without a job of its own.
+		if res, err := c.arrived(ctx, sum, m); err != nil || res != nil {
+			return c.finish(cand, res, err)
+		}
 	}
 	job := Job{SHA256: sum, Name: cand.Path, Size: cand.Info.Size(), Rules: c.rules, Limits: c.opts.Limits, Key: c.key}
 	switch {
@@ -487,8 +493,12 @@ const (
 	paceWait = 5 * time.Second
 )
 
-// pace waits until a job may be published (see storeAhead).
-func (c *Coordinator) pace(ctx context.Context) error {
+// pace waits until a job may be published (see storeAhead), or until a
+// result for the job arrives on wake (arrived), published by another
+// file with the same bytes: the writer may be holding that file's copies
+// back until this file is stored (see pipeline's copyOrder), and they
+// must not keep it waiting for the writer.
+func (c *Coordinator) pace(ctx context.Context, wake <-chan resultMsg) (m resultMsg, arrived bool, err error) {
 	var timeout <-chan time.Time
 	for {
 		c.mu.Lock()
@@ -499,10 +509,10 @@ func (c *Coordinator) pace(ctx context.Context) error {
 			}
 		}
 		ahead := int(c.outstanding.Load()) + len(c.unstored)
-		wake := c.paced
+		paced := c.paced
 		c.mu.Unlock()
 		if ahead < storeAhead+jobsAhead+2*slots {
-			return nil
+			return m, false, nil
 		}
 		if timeout == nil {
 			t := time.NewTimer(paceWait)
@@ -511,10 +521,12 @@ func (c *Coordinator) pace(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return m, false, ctx.Err()
 		case <-timeout:
-			return nil
-		case <-wake:
+			return m, false, nil
+		case m = <-wake:
+			return m, true, nil
+		case <-paced:
 		}
 	}
 }

@@ -42,7 +42,10 @@ func TestJobsWaitForTheWriter(t *testing.T) {
 	}
 	c.mu.Unlock()
 	waited := make(chan error, 1)
-	go func() { waited <- c.pace(ctx) }()
+	go func() {
+		_, _, err := c.pace(ctx, nil)
+		waited <- err
+	}()
 	select {
 	case err := <-waited:
 		t.Fatalf("a job went out with %d documents ahead of the writer (err %v)", room, err)
@@ -64,12 +67,44 @@ func TestJobsWaitForTheWriter(t *testing.T) {
 		t.Fatal("the job was still held back after the writer stored a document")
 	}
 
+	// A file whose result arrives while it waits (another file with the
+	// same bytes had the job published) takes it instead of waiting: the
+	// writer may be holding that file's copies back until this one is
+	// stored.
+	c.mu.Lock()
+	c.unstored["doc-0"] = true
+	c.mu.Unlock()
+	wake := make(chan resultMsg, 1)
+	type paced struct {
+		arrived bool
+		err     error
+	}
+	got := make(chan paced, 1)
+	go func() {
+		_, arrived, err := c.pace(ctx, wake)
+		got <- paced{arrived, err}
+	}()
+	select {
+	case p := <-got:
+		t.Fatalf("a job went out with the room full (arrived %v, err %v)", p.arrived, p.err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	wake <- resultMsg{}
+	select {
+	case p := <-got:
+		if !p.arrived || p.err != nil {
+			t.Fatalf("pace with a result arrived: arrived %v, err %v", p.arrived, p.err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a file whose result arrived went on waiting for the writer")
+	}
+
 	// One document more than the room: a worker with places widens it.
 	c.mu.Lock()
-	c.unstored["doc-0"], c.unstored["doc-extra"] = true, true
+	c.unstored["doc-extra"] = true
 	c.mu.Unlock()
 	short, stop := context.WithTimeout(ctx, 200*time.Millisecond)
-	err = c.pace(short)
+	_, _, err = c.pace(short, nil)
 	stop()
 	if err == nil {
 		t.Fatal("a job went out beyond the room without any worker")
@@ -77,7 +112,7 @@ func TestJobsWaitForTheWriter(t *testing.T) {
 	w := NewWorker(nc, js, WorkerOptions{Names: names, Workers: 3, ID: "three-places"})
 	w.announce()
 	heard, stop := context.WithTimeout(ctx, paceWait/2) // well before pace gives up waiting
-	err = c.pace(heard)
+	_, _, err = c.pace(heard, nil)
 	stop()
 	if err != nil {
 		t.Fatalf("pace with a worker of 3 places heard: %v", err)
