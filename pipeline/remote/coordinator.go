@@ -89,6 +89,8 @@ type Coordinator struct {
 	// replaced whenever the writer stores some.
 	unstored map[string]bool
 	paced    chan struct{}
+	// arrivedSums holds the documents whose results arrived this run.
+	arrivedSums map[string]bool
 
 	outstanding atomic.Int64
 	done        atomic.Int64
@@ -121,7 +123,7 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Coordinator{opts: opts, nc: nc, js: js, log: log, waiters: map[string][]chan resultMsg{}, workers: map[string]time.Time{},
-		slots: map[string]int{}, used: map[string]bool{}, unstored: map[string]bool{}, paced: make(chan struct{})}
+		slots: map[string]int{}, used: map[string]bool{}, unstored: map[string]bool{}, paced: make(chan struct{}), arrivedSums: map[string]bool{}}
 	c.inline = inlineMax(nc.MaxPayload())
 	n := opts.Names
 	// Workers answer the word on QueueReady with a heartbeat: listening
@@ -250,6 +252,7 @@ func (c *Coordinator) dispatch(m jetstream.Msg) {
 	sum := strings.TrimPrefix(m.Subject(), c.opts.Names.ResultSubject(""))
 	c.mu.Lock()
 	ws := c.waiters[sum]
+	c.arrivedSums[sum] = true
 	c.mu.Unlock()
 	for _, w := range ws {
 		select {
@@ -279,10 +282,13 @@ func (c *Coordinator) Analyse(ctx context.Context, cand pipeline.Candidate, sum 
 	wake := make(chan resultMsg, 4)
 	c.mu.Lock()
 	c.waiters[sum] = append(c.waiters[sum], wake)
+	// A result that arrived before this file's turn (another file with
+	// the same bytes had the job published) is not delivered again.
+	arrived := c.arrivedSums[sum]
 	c.mu.Unlock()
 	defer c.forget(sum, wake)
 
-	if c.earlier {
+	if c.earlier || arrived {
 		if res, err := c.latest(ctx, sum); err != nil || res != nil {
 			if res != nil && !c.opts.SharedFS && cand.Info.Size() > c.inline {
 				// The killed run uploaded the bytes: they go with

@@ -2,13 +2,19 @@ package remote
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/internal/natstest"
 	"github.com/normtag/normtag/internal/testbin"
+	"github.com/normtag/normtag/pipeline"
 )
 
 // A coordinator holds jobs back while the documents it returned and the
@@ -186,5 +192,82 @@ func TestWaitingWorkerWarmsUpForTheRunsLimits(t *testing.T) {
 			t.Fatalf("no extraction processes for the run's limits (pool %v) or no heartbeat with 2 places (%d) before any job", pool != nil, slots)
 		case <-time.After(10 * time.Millisecond):
 		}
+	}
+}
+
+// A file whose result arrived before its turn (another file with the same
+// bytes had the job published, and the writer holds that copy back until
+// this one is stored) takes the stored result at once: no job of its own,
+// no wait for a result that is not delivered again.
+func TestCopyWhoseResultArrivedFirstTakesIt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a NATS server; skipped with -short")
+	}
+	s := natstest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	nc, js, err := Connect(ConnOptions{URL: s.ClientURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	names, _ := NewNames("copies")
+	c, err := NewCoordinator(ctx, nc, js, CoordinatorOptions{Names: names})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	data := []byte("The same submission, filed twice.\n")
+	hash := sha256.Sum256(data)
+	sum := hex.EncodeToString(hash[:])
+	path := filepath.Join(t.TempDir(), "a-first-copy.txt")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a worker stores for the other copy's job.
+	enc, err := encodeResult(&Result{SHA256: sum, Name: "/elsewhere/b-second-copy.txt", Key: c.key, Doc: &corpus.Document{ID: sum, Title: "Filed twice"}, Worker: "w"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.results.put(ctx, sum, enc); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		c.mu.Lock()
+		arrived := c.arrivedSums[sum]
+		c.mu.Unlock()
+		if arrived {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("the result never arrived")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	// Well before the coordinator's once-a-minute look for a result it
+	// missed.
+	quick, stop := context.WithTimeout(ctx, 20*time.Second)
+	defer stop()
+	doc, err := c.Analyse(quick, pipeline.Candidate{Path: path, Info: info}, sum)
+	if err != nil {
+		t.Fatalf("Analyse of a copy whose result arrived first: %v", err)
+	}
+	if doc.ID != sum || doc.Title != "Filed twice" || doc.FileName != "a-first-copy.txt" {
+		t.Errorf("got document %s %q named %q, want the stored result under this file's name", doc.ID[:12], doc.Title, doc.FileName)
+	}
+	stream, err := js.Stream(ctx, names.JobStream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, err := stream.Info(ctx); err != nil {
+		t.Fatal(err)
+	} else if info.State.Msgs != 0 {
+		t.Errorf("%d jobs published for a document whose result was there", info.State.Msgs)
 	}
 }
