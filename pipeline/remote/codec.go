@@ -14,13 +14,13 @@ import (
 // resultVersion changes whenever Result or its encoding changes, so a
 // coordinator never reads a result written by a worker of another build
 // as its own.
-const resultVersion = 2
+const resultVersion = 3
 
-// encodeResult encodes a result with gob and compresses it with S2:
-// documents are mostly text, and S2 costs a fraction of gzip's CPU on
-// both ends for a little less compression.
+// encodeResult encodes a result (see resultcodec.go) and compresses it
+// with S2: documents are mostly text, and S2 costs a fraction of gzip's
+// CPU on both ends for a little less compression.
 func encodeResult(r *Result) ([]byte, error) {
-	raw, err := resultGob.encode(r)
+	raw, err := marshalResult(r)
 	if err != nil {
 		return nil, fmt.Errorf("encode result: %w", err)
 	}
@@ -51,7 +51,7 @@ func decodeResult(data []byte, max int64) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode result: %w", err)
 	}
-	r, err := resultGobs.decode(raw)
+	r, err := unmarshalResult(raw)
 	if err != nil {
 		return nil, fmt.Errorf("decode result: %w", err)
 	}

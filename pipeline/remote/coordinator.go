@@ -440,7 +440,7 @@ func (c *Coordinator) arrived(ctx context.Context, sum string, m resultMsg) (*Re
 // decode reads an encoded result. A result made under other rules or
 // limits is not this job's: it returns nil.
 func (c *Coordinator) decode(data []byte, sum string) (*Result, error) {
-	// Text is bounded by --max-text-size; passages, tags and gob framing
+	// Text is bounded by --max-text-size; passages, tags and framing
 	// add a few times that.
 	max := 8*c.opts.Limits.MaxTextSize + 64<<20
 	res, err := decodeResult(data, max)
