@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/normtag/normtag/corpus/sqlite"
@@ -56,6 +57,9 @@ type Dir struct {
 	// readersWaited is when this writer last found readers waiting for
 	// the index (see yieldToReaders): its batches are then kept shorter.
 	readersWaited time.Time
+	// ownReaders counts the goroutines of the writer's own process
+	// waiting to open the index (see announceWait).
+	ownReaders atomic.Int32
 	// storeID is the store's identity (Store.ID), recorded in the index.
 	storeID string
 	// maxPassages is the most passages of a document the index takes.

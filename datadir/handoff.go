@@ -32,7 +32,12 @@ const yieldPoll = 5 * time.Millisecond
 // directory, which no writer can use anyway) it does nothing.
 func (d *Dir) announceWait() func() {
 	if d.lock != nil {
-		return func() {} // the writer itself
+		// The writer's own process: not through the file, which the
+		// writer would then see as a reader to yield to, and wait for
+		// itself. Its index writer sees the count instead and does
+		// not keep the index open for its next batch.
+		d.ownReaders.Add(1)
+		return func() { d.ownReaders.Add(-1) }
 	}
 	path := filepath.Join(d.Path, WaitFile)
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)

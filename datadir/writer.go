@@ -65,10 +65,19 @@ type IndexWriter struct {
 	lastFlush time.Time
 	// passageCap is the passage count that sends a batch (see above).
 	passageCap int
-	// commits counts the batches committed, for tests.
-	commits int
+	// commits counts the batches committed, and opens the times the
+	// writer opened the index, for tests.
+	commits, opens int
 	// last says the batch being sent is the writer's last (see Finish).
 	last bool
+	// more, when set, reports whether more documents wait to be added
+	// at once (see KeepOpenWhile).
+	more func() bool
+	// held is the live index kept open from the last batch for the next
+	// one (see KeepOpenWhile); nil while the index is closed.
+	held *index.Index
+	// queueOnly makes Add queue without sending a batch (see Queue).
+	queueOnly bool
 }
 
 // NewIndexWriter returns a writer of the live index. Only a Dir opened
@@ -79,6 +88,17 @@ func (d *Dir) NewIndexWriter() (*IndexWriter, error) {
 	}
 	return &IndexWriter{d: d, passageCap: maxFlushPassages}, nil
 }
+
+// KeepOpenWhile makes the writer keep the index open from one batch to
+// the next while more reports documents waiting to be added at once and
+// no reader waits for the index (see withIndex). Closing the index
+// between two batches that follow each other only let a reader in that
+// the writer would have seen announced (see WaitFile), and it aborted
+// the merge the first batch set off, which the next open started over;
+// waiting for that merge instead left the documents waiting. The writer
+// closes the index once nothing waits for it (after letting the merge
+// finish, as before), when a reader announces itself, and with Finish.
+func (w *IndexWriter) KeepOpenWhile(more func() bool) { w.more = more }
 
 // Add queues a stored document, with its passages, for the index and
 // sends the batch when the flush policy says so. Its pages are not
@@ -96,10 +116,21 @@ func (w *IndexWriter) Add(ctx context.Context, doc *corpus.Document) error {
 	}
 	w.pending = append(w.pending, doc)
 	w.passages += len(doc.Passages)
-	if w.due() {
+	if !w.queueOnly && w.due() {
 		return w.Flush(ctx)
 	}
 	return nil
+}
+
+// Queue queues a stored document for Finish, which comes next: no batch
+// is sent now, whatever the flush policy says, so that Finish can send
+// every document left in batches built two at once (a document larger
+// than the passage cap still goes at once, in batches of its own; see
+// Add).
+func (w *IndexWriter) Queue(ctx context.Context, doc *corpus.Document) error {
+	w.queueOnly = true
+	defer func() { w.queueOnly = false }()
+	return w.Add(ctx, doc)
 }
 
 // Delete queues documents the store has deleted (and recorded as pending
@@ -116,20 +147,27 @@ func (w *IndexWriter) due() bool {
 }
 
 // Flush sends what is queued to the index in one batch: deletes first,
-// then documents. Once the index has committed and been released, the
-// store records the deletes as done and the documents as indexed; a crash
-// in between only makes Heal index them again. The queue is emptied even
-// when the batch fails: its documents stay unindexed in the store, and
-// Heal indexes them.
+// then documents. Once the index has committed the batch (written and
+// synced its files: a batch returns only then), the store records the
+// deletes as done and the documents as indexed; a crash in between only
+// makes Heal index them again. The queue is emptied even when the batch
+// fails: its documents stay unindexed in the store, and Heal indexes
+// them.
 func (w *IndexWriter) Flush(ctx context.Context) error {
 	if w.parts != nil {
 		return w.flushPart(ctx)
 	}
 	if len(w.pending) == 0 && len(w.deletes) == 0 {
-		return nil
+		return w.settle(ctx)
 	}
 	docs, dels, passages := w.pending, w.deletes, w.passages
 	w.pending, w.deletes, w.passages = nil, nil, 0
+	return w.send(ctx, docs, dels, passages)
+}
+
+// send sends docs, with passages passages in all, and the deletes dels
+// to the index in one batch (see Flush).
+func (w *IndexWriter) send(ctx context.Context, docs []*corpus.Document, dels []string, passages int) error {
 	// The interval runs from the end of this batch, not its start: a
 	// batch that took long (a loaded machine, a merge waited for) would
 	// otherwise leave the interval already past, and every document
@@ -137,7 +175,7 @@ func (w *IndexWriter) Flush(ctx context.Context) error {
 	defer func() { w.lastFlush = time.Now() }()
 	var took time.Duration
 	var bad map[string]error // documents the index cannot take
-	err := w.d.updateIndexMerging(ctx, !w.last, func(ix *index.Index) error {
+	err := w.withIndex(ctx, !w.last, func(ix *index.Index) error {
 		start := time.Now()
 		if err := ix.DeleteDocuments(ctx, dels); err != nil {
 			return err
@@ -177,17 +215,50 @@ func (w *IndexWriter) Flush(ctx context.Context) error {
 	return nil
 }
 
-// Finish sends what is queued as the writer's last batch. Unlike Flush,
-// it sends a large batch in two halves built at once (see
-// indexDocuments), and it does not keep the index open for the merge
-// that batch sets off: no batch of this writer follows, so waiting would
-// only delay the end of its run. The merge is left for the next writer to
-// open the index; readers meanwhile search one segment more, which they
-// read as well.
+// Finish sends what is queued as the writer's last batches and closes
+// the index. Unlike Flush, it sends each batch in two halves built at
+// once (see indexDocuments), each half up to the passage cap, so that a
+// batch commits in about the time of one Flush batch while using both
+// cores; and it does not keep the index open for the merge the batches
+// set off: no batch of this writer follows, so waiting would only delay
+// the end of its run. The merge is left for the next writer to open the
+// index; readers meanwhile search a segment or two more, which they read
+// as well.
 func (w *IndexWriter) Finish(ctx context.Context) error {
 	w.last = true
 	defer func() { w.last = false }()
-	return w.Flush(ctx)
+	// An index kept open for this batch is closed first: its merge would
+	// take a core from the halves, only to be aborted when the index
+	// closes after them.
+	if err := w.release(); err != nil {
+		return err
+	}
+	if w.parts != nil {
+		if err := w.flushPart(ctx); err != nil {
+			return err
+		}
+	}
+	for len(w.pending) > 0 || len(w.deletes) > 0 {
+		n, passages := lastRound(w.pending, 2*w.passageCap)
+		docs, dels := w.pending[:n], w.deletes
+		w.pending, w.deletes, w.passages = w.pending[n:], nil, w.passages-passages
+		if err := w.send(ctx, docs, dels, passages); err != nil {
+			w.pending, w.passages = nil, 0
+			return err
+		}
+	}
+	return nil
+}
+
+// lastRound returns how many of the documents docs starts with, and
+// their passages, Finish sends in one batch: up to limit passages, and
+// one document at least.
+func lastRound(docs []*corpus.Document, limit int) (n, passages int) {
+	for n < len(docs) && (n == 0 || passages+len(docs[n].Passages) <= limit) {
+		passages += len(docs[n].Passages)
+		n++
+	}
+	return n, passages
 }
 
 // splitPassages is the fewest passages a last batch needs to be sent in
@@ -298,7 +369,7 @@ func (w *IndexWriter) flushPart(ctx context.Context) error {
 	defer func() { w.lastFlush = time.Now() }()
 	var took time.Duration
 	var bad map[string]error
-	err := w.d.updateIndexMerging(ctx, !(w.last && p.last), func(ix *index.Index) error {
+	err := w.withIndex(ctx, !(w.last && p.last), func(ix *index.Index) error {
 		start := time.Now()
 		removed := dels
 		if p.first {
@@ -389,37 +460,120 @@ func (d *Dir) updateIndex(ctx context.Context, fn func(*index.Index) error) erro
 // index as soon as fn is done, without waiting for the merge fn's
 // changes set off (see letMergesFinish).
 func (d *Dir) updateIndexMerging(ctx context.Context, letMerge bool, fn func(*index.Index) error) error {
-	if d.lock == nil {
-		return fmt.Errorf("update index: %w", errNotWriter)
-	}
-	dir, err := d.LiveIndexDir()
-	if errors.Is(err, fs.ErrNotExist) {
-		if err := d.pointAtNewIndex(); err != nil {
-			return err
-		}
-		dir, err = d.LiveIndexDir()
-	}
-	if err != nil {
-		return err
-	}
-	if d.readersRecently() {
-		if err := sleep(ctx, writerPause-time.Since(d.indexReleased)); err != nil {
-			return err
-		}
-	}
-	if err := d.yieldToReaders(ctx); err != nil {
-		return err
-	}
-	wctx, cancel := context.WithTimeout(ctx, IndexWait)
-	defer cancel()
-	ix, err := index.Open(wctx, dir, index.OpenOptions{NoVerify: true}) // Heal verified it
+	ix, err := d.acquireIndex(ctx)
 	if err != nil {
 		return err
 	}
 	ferr := fn(ix)
 	if ferr == nil && letMerge {
-		d.letMergesFinish(ctx, ix)
+		d.letMergesFinish(ctx, ix, nil)
 	}
+	return d.releaseIndex(ix, ferr)
+}
+
+// withIndex runs fn on the live index, kept open from the writer's last
+// batch or opened for this one (see acquireIndex). Then it keeps the
+// index open for the next batch while documents wait for it and no
+// reader does (see KeepOpenWhile); otherwise, when letMerge, it waits for
+// the merge fn's changes set off (see letMergesFinish), and keeps the
+// index open after all if documents came meanwhile, or closes it.
+func (w *IndexWriter) withIndex(ctx context.Context, letMerge bool, fn func(*index.Index) error) error {
+	ix := w.held
+	w.held = nil
+	if ix != nil && (w.d.ownReaders.Load() > 0 || w.d.readersRecently() || w.d.readersWaiting()) {
+		// A reader came since the last batch: it goes first.
+		if err := w.d.releaseIndex(ix, nil); err != nil {
+			return err
+		}
+		ix = nil
+	}
+	if ix == nil {
+		var err error
+		if ix, err = w.d.acquireIndex(ctx); err != nil {
+			return err
+		}
+		w.opens++
+	}
+	ferr := fn(ix)
+	if ferr == nil {
+		if w.mayKeep() {
+			w.held = ix
+			return nil
+		}
+		if letMerge && w.d.letMergesFinish(ctx, ix, w.more) && w.mayKeep() {
+			w.held = ix
+			return nil
+		}
+	}
+	return w.d.releaseIndex(ix, ferr)
+}
+
+// mayKeep reports whether the index may stay open after a batch: more
+// documents wait to be added, no batch of this writer is the last, and no
+// reader waits for the index or came lately (writerPause then leaves it
+// a gap between any two batches, as before).
+func (w *IndexWriter) mayKeep() bool {
+	return w.more != nil && !w.last && w.d.ownReaders.Load() == 0 && w.more() && !w.d.readersRecently() && !w.d.readersWaiting()
+}
+
+// settle closes the index if the writer kept it open and nothing waits
+// for it any more, once the merge its last batch set off is done (see
+// letMergesFinish).
+func (w *IndexWriter) settle(ctx context.Context) error {
+	if w.held == nil || w.mayKeep() {
+		return nil
+	}
+	if w.d.letMergesFinish(ctx, w.held, w.more) && w.mayKeep() {
+		return nil
+	}
+	return w.release()
+}
+
+// release closes the index if the writer kept it open.
+func (w *IndexWriter) release() error {
+	ix := w.held
+	if ix == nil {
+		return nil
+	}
+	w.held = nil
+	return w.d.releaseIndex(ix, nil)
+}
+
+// acquireIndex opens the live index for writing (creating it and its
+// link if needed), after writerPause since the last batch while readers
+// are around and once readers waiting for the index got in (see
+// yieldToReaders).
+func (d *Dir) acquireIndex(ctx context.Context) (*index.Index, error) {
+	if d.lock == nil {
+		return nil, fmt.Errorf("update index: %w", errNotWriter)
+	}
+	dir, err := d.LiveIndexDir()
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := d.pointAtNewIndex(); err != nil {
+			return nil, err
+		}
+		dir, err = d.LiveIndexDir()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if d.readersRecently() {
+		if err := sleep(ctx, writerPause-time.Since(d.indexReleased)); err != nil {
+			return nil, err
+		}
+	}
+	if err := d.yieldToReaders(ctx); err != nil {
+		return nil, err
+	}
+	wctx, cancel := context.WithTimeout(ctx, IndexWait)
+	defer cancel()
+	return index.Open(wctx, dir, index.OpenOptions{NoVerify: true}) // Heal verified it
+}
+
+// releaseIndex closes an index acquireIndex opened, on which a change
+// ended with ferr, and returns ferr or the error closing it.
+func (d *Dir) releaseIndex(ix *index.Index, ferr error) error {
+	dir := ix.Dir()
 	cerr := ix.Close()
 	d.indexReleased = time.Now()
 	if indexStoreID(dir) == "" {
@@ -451,12 +605,18 @@ const mergePoll = 5 * time.Millisecond
 // from the beginning: with small batches (a loaded machine, slow files)
 // nearly every merge was aborted, and merging that never completed cost
 // more CPU than indexing. Readers still go first: the wait ends as soon
-// as one announces itself.
-func (d *Dir) letMergesFinish(ctx context.Context, ix *index.Index) {
+// as one announces itself. It ends too when more, if set, reports
+// documents waiting for the next batch, and then it returns true: the
+// writer keeps the index open for them, and the merge goes on meanwhile.
+func (d *Dir) letMergesFinish(ctx context.Context, ix *index.Index, more func() bool) bool {
 	deadline := time.Now().Add(mergeWait)
-	for ix.Busy() && time.Now().Before(deadline) && !d.readersWaiting() {
+	for ix.Busy() && time.Now().Before(deadline) && d.ownReaders.Load() == 0 && !d.readersWaiting() {
+		if more != nil && more() {
+			return true
+		}
 		if sleep(ctx, mergePoll) != nil {
-			return
+			return false
 		}
 	}
+	return false
 }

@@ -266,3 +266,192 @@ func TestHalfway(t *testing.T) {
 		}
 	}
 }
+
+// A writer told that more documents wait keeps the index open from one
+// batch to the next, and marks each batch's documents indexed as it
+// commits; a reader announcing itself gets the index before the next
+// batch, and once nothing waits the writer closes the index.
+func TestIndexWriterKeepsTheIndexOpenWhileDocumentsWait(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	w := healedWriter(t, dir, makeDocs("seed", 1, 5))
+	docs := makeDocs("queued", 8, 60)
+	storeOnly(t, w, docs)
+	ixw, err := w.NewIndexWriter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ixw.passageCap = minFlushPassages
+	waiting := true
+	ixw.KeepOpenWhile(func() bool { return waiting })
+	for _, doc := range docs[:4] {
+		if err := ixw.Add(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ixw.commits < 2 || ixw.opens != 1 || ixw.held == nil {
+		t.Fatalf("%d commits, %d opens, held %v: want batches through one open index, still open", ixw.commits, ixw.opens, ixw.held != nil)
+	}
+	// The first document went at once, the next two together (120
+	// passages reach the cap); the fourth is queued.
+	if left, _ := w.Store.Unindexed(ctx); len(left) != 5 {
+		t.Fatalf("%d documents unindexed in the store, want 5 (the fourth and the four not yet added)", len(left))
+	}
+
+	// A reader in another process waits for the index: the writer's
+	// next batch lets it in first.
+	r := openReader(t, dir)
+	opened := make(chan error, 1)
+	readerDone := make(chan struct{})
+	go func() {
+		rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		ix, err := r.OpenIndex(rctx)
+		opened <- err
+		if err == nil {
+			<-readerDone
+			ix.Close()
+		}
+	}()
+	for !w.readersWaiting() {
+		time.Sleep(time.Millisecond)
+	}
+	flushed := make(chan error, 1)
+	go func() {
+		for _, doc := range docs[4:] {
+			if err := ixw.Add(ctx, doc); err != nil {
+				flushed <- err
+				return
+			}
+		}
+		flushed <- nil
+	}()
+	if err := <-opened; err != nil {
+		t.Fatalf("a reader waiting while the writer kept the index open: %v", err)
+	}
+	close(readerDone)
+	if err := <-flushed; err != nil {
+		t.Fatal(err)
+	}
+	if ixw.opens < 2 {
+		t.Fatalf("%d opens: the writer did not close the index for the reader", ixw.opens)
+	}
+
+	// Nothing waits any more: the next Flush sends the rest and closes
+	// the index, which a reader then opens at once.
+	waiting = false
+	if err := ixw.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ixw.held != nil {
+		t.Fatal("the index is still open with nothing waiting")
+	}
+	rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	ix, err := r.OpenIndex(rctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := ix.DocCount()
+	ix.Close()
+	if err != nil || n != 5+8*60 {
+		t.Fatalf("%d passages indexed (%v), want %d", n, err, 5+8*60)
+	}
+	if left, _ := w.Store.Unindexed(ctx); len(left) != 0 {
+		t.Fatalf("%d documents left unindexed", len(left))
+	}
+	agree(t, w)
+}
+
+// Documents queued for Finish go in batches of at most twice the
+// passage cap, each in two halves built at once, and all are marked
+// indexed; the index is closed afterwards.
+func TestFinishSendsWhatIsQueuedInRounds(t *testing.T) {
+	ctx := context.Background()
+	w := openWriter(t, t.TempDir())
+	docs := makeDocs("queued", 7, 50)
+	storeOnly(t, w, docs)
+	ixw, err := w.NewIndexWriter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ixw.passageCap = minFlushPassages
+	ixw.KeepOpenWhile(func() bool { return true })
+	for _, doc := range docs {
+		if err := ixw.Queue(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ixw.commits != 0 {
+		t.Fatalf("%d commits while queueing, want none", ixw.commits)
+	}
+	if err := ixw.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// 350 passages, rounds of at most 200: 4 documents, then 3.
+	if ixw.commits != 2 {
+		t.Fatalf("%d commits, want 2", ixw.commits)
+	}
+	if ixw.held != nil {
+		t.Fatal("the index is still open after Finish")
+	}
+	if n := indexed(t, w); n != 350 {
+		t.Fatalf("%d passages indexed, want 350", n)
+	}
+	if left, _ := w.Store.Unindexed(ctx); len(left) != 0 {
+		t.Fatalf("%d documents left unindexed after Finish", len(left))
+	}
+	agree(t, w)
+}
+
+// A goroutine of the writer's own process that opens the index (a saved
+// search's check during ingest) is not kept waiting by an index the
+// writer keeps open between batches: the writer closes it at its next
+// batch.
+func TestIndexWriterLetsItsOwnProcessRead(t *testing.T) {
+	ctx := context.Background()
+	w := healedWriter(t, t.TempDir(), makeDocs("seed", 1, 5))
+	docs := makeDocs("queued", 4, 60)
+	storeOnly(t, w, docs)
+	ixw, err := w.NewIndexWriter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ixw.passageCap = minFlushPassages
+	ixw.KeepOpenWhile(func() bool { return true })
+	for _, doc := range docs[:2] {
+		if err := ixw.Add(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ixw.held == nil {
+		t.Fatal("the index is not kept open")
+	}
+	read := make(chan error, 1)
+	go func() {
+		rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		ix, err := w.OpenIndex(rctx)
+		if err == nil {
+			ix.Close()
+		}
+		read <- err
+	}()
+	for w.ownReaders.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	for _, doc := range docs[2:] {
+		if err := ixw.Add(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-read; err != nil {
+		t.Fatalf("the writer's own read of the index: %v", err)
+	}
+	if err := ixw.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := indexed(t, w); n != 5+4*60 {
+		t.Fatalf("%d passages indexed, want %d", n, 5+4*60)
+	}
+}

@@ -22,7 +22,9 @@ const feedPassages = 4000
 // waiting moves: while a batch commits, the index waits for the merge
 // the batch set off and pauses for readers, the store goes on storing
 // and the workers go on extracting, where before all of them waited.
-// Documents that pile up meanwhile go to the index in the next batch.
+// Documents that pile up meanwhile go to the index in the next batch,
+// through the index the writer keeps open for them (see more), and
+// those left when the run closes the feed in Finish's last batches.
 //
 // The store is still the system of record: a document is queued only
 // once stored, and marked indexed by the index writer once committed, so
@@ -35,6 +37,9 @@ type indexFeed struct {
 	queue  []feedItem
 	queued int // passages of the documents in queue
 	closed bool
+	// left counts the items run took from queue and has not yet given
+	// the index writer; only run uses it.
+	left int
 
 	done chan struct{}
 	err  error // the index writer's first error; read after done
@@ -53,8 +58,21 @@ type feedItem struct {
 func startIndexFeed(ctx context.Context, ixw *datadir.IndexWriter) *indexFeed {
 	f := &indexFeed{ixw: ixw, done: make(chan struct{})}
 	f.cond = sync.NewCond(&f.mu)
+	ixw.KeepOpenWhile(f.more)
 	go f.run(ctx)
 	return f
+}
+
+// more reports whether the index writer has more to do at once: items
+// run has not given it yet, or the feed closed, so that its last batch
+// comes next. It is called from run's goroutine (by the index writer).
+func (f *indexFeed) more() bool {
+	if f.left > 0 {
+		return true
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.queue) > 0 || f.closed
 }
 
 // Add queues a stored document for the index. It waits while the queue
@@ -83,8 +101,9 @@ func (f *indexFeed) Delete(ids ...string) {
 	f.cond.Broadcast()
 }
 
-// Close gives the index writer what is queued, sends its last batch and
-// returns the first error the index writer returned.
+// Close gives the index writer what is queued, without sending batches
+// of it (see IndexWriter.Queue), sends its last batches and returns the
+// first error the index writer returned.
 func (f *indexFeed) Close(ctx context.Context) error {
 	f.mu.Lock()
 	f.closed = true
@@ -110,10 +129,20 @@ func (f *indexFeed) run(ctx context.Context) {
 		if len(items) == 0 {
 			return // closed, and nothing left
 		}
-		for _, it := range items {
+		for i, it := range items {
+			f.left = len(items) - i - 1
 			var err error
 			if it.doc != nil {
-				err = f.ixw.Add(ctx, it.doc)
+				f.mu.Lock()
+				closed := f.closed
+				f.mu.Unlock()
+				if closed {
+					// Close's Finish sends it, with the rest, in
+					// batches built two at once.
+					err = f.ixw.Queue(ctx, it.doc)
+				} else {
+					err = f.ixw.Add(ctx, it.doc)
+				}
 				f.mu.Lock()
 				f.queued -= len(it.doc.Passages)
 				f.mu.Unlock()
