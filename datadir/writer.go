@@ -460,7 +460,7 @@ func (d *Dir) updateIndex(ctx context.Context, fn func(*index.Index) error) erro
 // index as soon as fn is done, without waiting for the merge fn's
 // changes set off (see letMergesFinish).
 func (d *Dir) updateIndexMerging(ctx context.Context, letMerge bool, fn func(*index.Index) error) error {
-	ix, err := d.acquireIndex(ctx)
+	ix, err := d.acquireIndex(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -489,7 +489,8 @@ func (w *IndexWriter) withIndex(ctx context.Context, letMerge bool, fn func(*ind
 	}
 	if ix == nil {
 		var err error
-		if ix, err = w.d.acquireIndex(ctx); err != nil {
+		// The last batch merges nothing (see index.OpenOptions.NoMerge).
+		if ix, err = w.d.acquireIndex(ctx, !letMerge && w.last); err != nil {
 			return err
 		}
 		w.opens++
@@ -542,8 +543,9 @@ func (w *IndexWriter) release() error {
 // acquireIndex opens the live index for writing (creating it and its
 // link if needed), after writerPause since the last batch while readers
 // are around and once readers waiting for the index got in (see
-// yieldToReaders).
-func (d *Dir) acquireIndex(ctx context.Context) (*index.Index, error) {
+// yieldToReaders); with noMerge, for a last batch that merges no
+// segments (see index.OpenOptions.NoMerge).
+func (d *Dir) acquireIndex(ctx context.Context, noMerge bool) (*index.Index, error) {
 	if d.lock == nil {
 		return nil, fmt.Errorf("update index: %w", errNotWriter)
 	}
@@ -567,7 +569,7 @@ func (d *Dir) acquireIndex(ctx context.Context) (*index.Index, error) {
 	}
 	wctx, cancel := context.WithTimeout(ctx, IndexWait)
 	defer cancel()
-	return index.Open(wctx, dir, index.OpenOptions{NoVerify: true}) // Heal verified it
+	return index.Open(wctx, dir, index.OpenOptions{NoVerify: true, NoMerge: noMerge}) // Heal verified it
 }
 
 // releaseIndex closes an index acquireIndex opened, on which a change

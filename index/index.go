@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -58,6 +59,12 @@ type OpenOptions struct {
 	// them. Closing a bulk index before WaitWritten loses what was not
 	// yet written.
 	Bulk bool
+	// NoMerge opens an index for changes that are the last before it is
+	// closed (a writer's last batch): it merges no segments, since
+	// closing would abort the merge, and only takes a core from the
+	// batch meanwhile. The next handle that opens it without NoMerge
+	// merges them.
+	NoMerge bool
 }
 
 // ErrBusy is returned when the index stayed held by other handles (a
@@ -106,6 +113,12 @@ func Open(ctx context.Context, dir string, opts OpenOptions) (*Index, error) {
 	// A timeout shorter than bbolt's own retry step makes it try the lock
 	// once; the waiting happens here, where ctx can end it.
 	cfg := map[string]any{"read_only": opts.ReadOnly, "bolt_timeout": "1ms"}
+	if opts.NoMerge {
+		// A plan whose budget no set of segments exceeds: as many
+		// segments per tier as there can be, each counted at its own
+		// size.
+		cfg["scorchMergePlanOptions"] = map[string]any{"MaxSegmentsPerTier": math.MaxInt32, "FloorSegmentSize": 1}
+	}
 	var bulk *bulkState
 	if opts.Bulk {
 		cfg["unsafe_batch"] = true

@@ -8,6 +8,10 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/normtag/normtag/corpus"
 )
 
 // A writer's handle keeps readers out: a reader whose context ends first
@@ -101,5 +105,70 @@ func TestAKilledCreateLeavesNoIndex(t *testing.T) {
 	}
 	if n, err := w.DocCount(); err != nil || n != 0 {
 		t.Fatalf("new index holds %d passages, %v", n, err)
+	}
+}
+
+// segments counts the segments of an open index's current snapshot.
+func segments(t *testing.T, ix *Index) int {
+	t.Helper()
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		t.Fatalf("index reader is a %T, not a scorch snapshot", r)
+	}
+	return len(snap.Segments())
+}
+
+// An index opened with NoMerge merges none of the segments its batches
+// add, however many; opened again without it, it merges them, and holds
+// the same passages either way.
+func TestNoMergeLeavesSegmentsForTheNextHandle(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(ctx, dir, OpenOptions{NoMerge: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const batches = 12 // over the default plan's budget for so few passages
+	for i := range batches {
+		d := sampleDocs()[0]
+		d.ID = "batch-" + strconv.Itoa(i)
+		if err := ix.IndexDocuments(ctx, []*corpus.Document{d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(100 * time.Millisecond) // time a merge would have had to start
+	if ix.Busy() {
+		t.Fatal("the index is merging segments though opened with NoMerge")
+	}
+	if n := segments(t, ix); n != batches {
+		t.Fatalf("%d segments after %d batches with NoMerge, want one per batch", n, batches)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	ix, err = Open(ctx, dir, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && (ix.Busy() || segments(t, ix) == batches) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := segments(t, ix); n >= batches {
+		t.Fatalf("%d segments once opened without NoMerge: they were not merged", n)
+	}
+	if n, err := ix.DocCount(); err != nil || n != batches*3 {
+		t.Fatalf("%d passages (%v), want %d", n, err, batches*3)
 	}
 }
