@@ -119,6 +119,11 @@ func (w *IndexWriter) Add(ctx context.Context, doc *corpus.Document) error {
 	if !w.queueOnly && w.due() {
 		return w.Flush(ctx)
 	}
+	if w.held != nil && (w.d.ownReaders.Load() > 0 || w.d.readersWaiting()) {
+		// A reader came while documents gather for the next batch: it
+		// need not wait for that batch to get in.
+		return w.release()
+	}
 	return nil
 }
 

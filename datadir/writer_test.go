@@ -455,3 +455,55 @@ func TestIndexWriterLetsItsOwnProcessRead(t *testing.T) {
 		t.Fatalf("%d passages indexed, want %d", n, 5+4*60)
 	}
 }
+
+// A reader that comes while documents gather for the writer's next batch
+// (the index kept open from the last) gets in at the next document, not
+// only at the next batch.
+func TestIndexWriterLetsAReaderInWhileDocumentsGather(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	w := healedWriter(t, dir, makeDocs("seed", 1, 5))
+	docs := makeDocs("queued", 2, 10)
+	storeOnly(t, w, docs)
+	ixw, err := w.NewIndexWriter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ixw.KeepOpenWhile(func() bool { return true })
+	if err := ixw.Add(ctx, docs[0]); err != nil { // the first goes at once
+		t.Fatal(err)
+	}
+	if ixw.held == nil {
+		t.Fatal("the index is not kept open")
+	}
+	r := openReader(t, dir)
+	opened := make(chan error, 1)
+	go func() {
+		rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		ix, err := r.OpenIndex(rctx)
+		if err == nil {
+			ix.Close()
+		}
+		opened <- err
+	}()
+	for !w.readersWaiting() {
+		time.Sleep(time.Millisecond)
+	}
+	// Within the flush interval and under the cap: no batch is sent.
+	if err := ixw.Add(ctx, docs[1]); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-opened; err != nil {
+		t.Fatalf("a reader while documents gathered: %v", err)
+	}
+	if ixw.held != nil || ixw.commits != 1 {
+		t.Fatalf("held %v, %d commits: want the index closed for the reader and no batch sent", ixw.held != nil, ixw.commits)
+	}
+	if err := ixw.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := indexed(t, w); n != 25 {
+		t.Fatalf("%d passages indexed, want 25", n)
+	}
+}
