@@ -95,19 +95,6 @@ func ingestCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			d, err := openCorpusWriter(c)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			if rs == nil {
-				if rs, err = rememberedRules(c, d); err != nil {
-					return err
-				}
-			}
-			// Still nil: the built-in rules, whose tagger prebuildBuiltin
-			// is building. Ingest starts extracting meanwhile and waits
-			// for it before it tags or writes anything.
 			// With --json, status lines, errors and the summary are JSON
 			// lines on standard output, as restic prints them; errors also
 			// go to standard error as for people.
@@ -145,9 +132,24 @@ func ingestCommand() *cli.Command {
 			defer closePool()
 			workers := c.Int("workers")
 			if c.String("nats") == "" {
-				// The children start while the tagger is built.
+				// The children start while the tagger is built and the
+				// data directory is opened and healed: they took a
+				// core that was idle meanwhile.
 				pool.Warm(workers)
 			}
+			d, err := openCorpusWriter(c)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if rs == nil {
+				if rs, err = rememberedRules(c, d); err != nil {
+					return err
+				}
+			}
+			// Still nil: the built-in rules, whose tagger prebuildBuiltin
+			// is building. Ingest starts extracting meanwhile and waits
+			// for it before it tags or writes anything.
 			var coord *remote.Coordinator
 			if c.String("nats") != "" {
 				names, conn, err := natsConnect(c, "coordinator")
