@@ -245,68 +245,77 @@ type pageLayout struct {
 	streamErr error
 	glyphs    []glyph
 	ops       int
-	fonts     fontCache
+	fonts     *fontCache
+}
+
+// objects is the document's object cache, nil when there is none.
+func (l *pageLayout) objects() *objectCache {
+	if l.fonts == nil {
+		return nil
+	}
+	return l.fonts.objects
 }
 
 // fontCache holds the fonts a document's pages have loaded. Pages of a
 // document share their fonts, and loading one (widths, encodings,
 // ToUnicode CMaps) or even finding it (resource dictionaries, each
 // object decompressed again from its object stream by the parser) was
-// most of extraction's work. Keys are the text of dictionaries: their
-// direct values and the numbers of the objects they refer to, so the
-// same text is the same objects. A cache serves one document's pages,
-// one page at a time.
-type fontCache map[string]*font
+// most of extraction's work. Fonts are kept by object reference, with
+// the objects found on the way to them (objects); the rare font given as
+// a direct dictionary is kept by the dictionary's text. A cache serves
+// one document's pages, one page at a time; a nil cache loads every font
+// afresh.
+type fontCache struct {
+	objects *objectCache
+	byRef   map[objref]*font
+	byText  map[string]*font
+}
+
+func newFontCache() *fontCache {
+	return &fontCache{objects: newObjectCache(), byRef: map[objref]*font{}, byText: map[string]*font{}}
+}
 
 // maxCachedFonts bounds a cache for a file that names a new font on
 // every page.
 const maxCachedFonts = 4096
 
-// named returns the font that name refers to in resources (whose
-// dictionaries' text is chainKey), nil if none: a copy of the cached
-// one, so that each content stream still has fonts of its own (layout
-// compares fonts by identity: a change of font may start a paragraph).
-func (c fontCache) named(resources resourceChain, chainKey, name string) *font {
-	key := "r\x00" + chainKey + "\x00" + name
-	f, ok := c[key]
-	if !ok {
-		if v := resources.lookup("Font", name); !v.IsNull() {
-			f = c.loaded(v)
-		}
-		c.put(key, f)
+// named returns the font that name refers to in resources, nil if none:
+// a copy of the cached one, so that each content stream still has fonts
+// of its own (layout compares fonts by identity: a change of font may
+// start a paragraph).
+func (c *fontCache) named(resources resourceChain, name string) *font {
+	var objects *objectCache
+	if c != nil {
+		objects = c.objects
 	}
-	if f == nil {
+	v, ref, isRef := resources.lookup(objects, "Font", name)
+	if v.IsNull() {
 		return nil
+	}
+	var f *font
+	switch {
+	case c == nil:
+		f = newFont(v)
+	case isRef:
+		var ok bool
+		if f, ok = c.byRef[ref]; !ok {
+			f = newFont(v)
+			if len(c.byRef)+len(c.byText) < maxCachedFonts {
+				c.byRef[ref] = f
+			}
+		}
+	default:
+		key := v.String()
+		var ok bool
+		if f, ok = c.byText[key]; !ok {
+			f = newFont(v)
+			if len(c.byRef)+len(c.byText) < maxCachedFonts {
+				c.byText[key] = f
+			}
+		}
 	}
 	cp := *f
 	return &cp
-}
-
-// loaded returns the font of dictionary v, loading it once.
-func (c fontCache) loaded(v lpdf.Value) *font {
-	key := "d\x00" + v.String()
-	f, ok := c[key]
-	if !ok {
-		f = newFont(v)
-		c.put(key, f)
-	}
-	return f
-}
-
-func (c fontCache) put(key string, f *font) {
-	if c != nil && len(c) < maxCachedFonts {
-		c[key] = f
-	}
-}
-
-// key is the text of a chain's dictionaries, for fontCache.
-func (c resourceChain) key() string {
-	var b strings.Builder
-	for _, d := range c {
-		b.WriteString(d.String())
-		b.WriteByte(0)
-	}
-	return b.String()
 }
 
 // layouts recycles page layouts, whose glyph buffers are the bulk of
@@ -315,7 +324,7 @@ var layouts = sync.Pool{New: func() any { return &pageLayout{glyphs: make([]glyp
 
 // contentText extracts the text of a page: content stream(s) interpreted
 // with the page's own resources, Form XObjects followed.
-func contentText(page lpdf.Value, resources lpdf.Value, fonts fontCache) (string, error) {
+func contentText(page lpdf.Value, resources lpdf.Value, fonts *fontCache) (string, error) {
 	text, _, _, err := contentTextLines(page, resources, fonts, false)
 	return text, err
 }
@@ -329,7 +338,7 @@ type pageMarks struct {
 // contentTextLines is contentText that also returns the page's marks, and
 // the page's lines with their type sizes when withLines is set (for the
 // first pages, where the title is the largest type).
-func contentTextLines(page lpdf.Value, resources lpdf.Value, fonts fontCache, withLines bool) (string, []Line, pageMarks, error) {
+func contentTextLines(page lpdf.Value, resources lpdf.Value, fonts *fontCache, withLines bool) (string, []Line, pageMarks, error) {
 	l := layouts.Get().(*pageLayout)
 	l.fonts = fonts
 	defer func() {
@@ -425,14 +434,15 @@ func (c resourceChain) with(inner lpdf.Value) resourceChain {
 }
 
 // lookup finds a named resource of one kind (Font, XObject), innermost
-// dictionary first.
-func (c resourceChain) lookup(kind, name string) lpdf.Value {
+// dictionary first, with the reference it was found under (isRef false
+// when it is a direct value), through objects.
+func (c resourceChain) lookup(objects *objectCache, kind, name string) (v lpdf.Value, ref objref, isRef bool) {
 	for i := len(c) - 1; i >= 0; i-- {
-		if v := c[i].Key(kind).Key(name); !v.IsNull() {
-			return v
+		if v, ref, isRef := objects.keyRef(objects.key(c[i], kind), name); !v.IsNull() {
+			return v, ref, isRef
 		}
 	}
-	return lpdf.Value{}
+	return lpdf.Value{}, objref{}, false
 }
 
 // run interprets one content stream.
@@ -441,15 +451,11 @@ func (l *pageLayout) run(strm lpdf.Value, resources resourceChain, st textState,
 		return
 	}
 	fonts := map[string]*font{}
-	chainKey, keyed := "", false
 	getFont := func(name string) *font {
 		if f, ok := fonts[name]; ok {
 			return f
 		}
-		if !keyed {
-			chainKey, keyed = resources.key(), true
-		}
-		f := l.fonts.named(resources, chainKey, name)
+		f := l.fonts.named(resources, name)
 		fonts[name] = f
 		return f
 	}
@@ -552,7 +558,7 @@ func (l *pageLayout) run(strm lpdf.Value, resources resourceChain, st textState,
 			}
 		case "Do":
 			if len(args) == 1 {
-				xo := resources.lookup("XObject", str(0))
+				xo, _, _ := resources.lookup(l.objects(), "XObject", str(0))
 				if xo.Key("Subtype").Name() != "Form" {
 					return
 				}

@@ -139,8 +139,8 @@ func extractPages(ctx context.Context, r *lpdf.Reader) (pages []string, info Inf
 	info = readInfo(r.Trailer().Key("Info"), root)
 	var failed int
 	var firstErr error
-	fonts := fontCache{}
-	walkPages(root.Key("Pages"), func(page, resources lpdf.Value) bool {
+	fonts := newFontCache()
+	walkPages(root.Key("Pages"), fonts.objects, func(page, resources lpdf.Value) bool {
 		if ctx.Err() != nil {
 			return false
 		}
@@ -197,7 +197,7 @@ func blank(pages []string) bool {
 
 // pageText extracts one page, turning a parser panic into an error so
 // that one bad page does not lose the others.
-func pageText(page, resources lpdf.Value, fonts fontCache, withLines bool) (text string, lines []Line, marks pageMarks, err error) {
+func pageText(page, resources lpdf.Value, fonts *fontCache, withLines bool) (text string, lines []Line, marks pageMarks, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("page content: %v", r)
@@ -296,7 +296,7 @@ func hasPages(r *lpdf.Reader) (ok bool) {
 		return false
 	}
 	first := false
-	walkPages(pages, func(page, _ lpdf.Value) bool {
+	walkPages(pages, nil, func(page, _ lpdf.Value) bool {
 		first = page.Kind() == lpdf.Dict
 		return false
 	})
@@ -342,7 +342,8 @@ func encryptionError(err error, password string) error {
 
 // walkPages visits the leaves of the page tree in order, with the
 // resources each inherits, guarding against cycles and absurd depth.
-func walkPages(node lpdf.Value, visit func(page, resources lpdf.Value) bool) {
+// Pages often share one resource dictionary: objects keeps it.
+func walkPages(node lpdf.Value, objects *objectCache, visit func(page, resources lpdf.Value) bool) {
 	seen := 0
 	var walk func(n, res lpdf.Value, depth int) bool
 	walk = func(n, res lpdf.Value, depth int) bool {
@@ -350,7 +351,7 @@ func walkPages(node lpdf.Value, visit func(page, resources lpdf.Value) bool) {
 		if depth > 64 || seen > 4*maxPages {
 			return false
 		}
-		if r := n.Key("Resources"); !r.IsNull() {
+		if r := objects.key(n, "Resources"); !r.IsNull() {
 			res = r
 		}
 		kids := n.Key("Kids")
