@@ -23,11 +23,12 @@ type operand struct {
 func (o operand) float() float64 { return o.num }
 
 // contentBytes returns the decoded bytes of a content stream (or an array
-// of them). A stream that cannot be decoded to the end contributes what
-// was decoded before the damage; the first decoding error is returned
-// too, so that a page left empty by it is not mistaken for a blank one.
-func contentBytes(strm lpdf.Value) (data []byte, firstErr error) {
-	var out bytes.Buffer
+// of them), in buf's storage when it is large enough. A stream that
+// cannot be decoded to the end contributes what was decoded before the
+// damage; the first decoding error is returned too, so that a page left
+// empty by it is not mistaken for a blank one.
+func contentBytes(strm lpdf.Value, buf []byte) (data []byte, firstErr error) {
+	out := bytes.NewBuffer(buf[:0])
 	read := func(v lpdf.Value) {
 		defer func() {
 			if r := recover(); r != nil && firstErr == nil {
@@ -36,7 +37,7 @@ func contentBytes(strm lpdf.Value) (data []byte, firstErr error) {
 		}()
 		rc := v.Reader()
 		defer rc.Close()
-		if _, err := io.Copy(&out, io.LimitReader(rc, maxContentBytes-int64(out.Len()))); err != nil && firstErr == nil {
+		if _, err := io.Copy(out, io.LimitReader(rc, maxContentBytes-int64(out.Len()))); err != nil && firstErr == nil {
 			firstErr = fmt.Errorf("content stream: %w", err)
 		}
 		out.WriteByte('\n')
@@ -64,6 +65,8 @@ type lexer struct {
 	// of text-heavy pages.
 	scratch []operand
 	arena   []operand
+	// tmp collects the bytes of a string or name being unescaped.
+	tmp []byte
 }
 
 func isSpace(c byte) bool {
@@ -143,12 +146,12 @@ func (lx *lexer) next() (operand, string, bool) {
 				lx.pos++
 				continue
 			}
-			word := string(lx.b[start:lx.pos])
-			switch word {
+			word := lx.b[start:lx.pos]
+			switch string(word) {
 			case "true", "false", "null":
 				return operand{kind: 'o'}, "", true
 			}
-			return operand{}, word, true
+			return operand{}, operatorName(word), true
 		}
 	}
 }
@@ -187,16 +190,240 @@ func (lx *lexer) number() (float64, bool) {
 		}
 		break
 	}
-	n, err := strconv.ParseFloat(string(lx.b[start:lx.pos]), 64)
+	tok := lx.b[start:lx.pos]
+	if n, ok := shortDecimal(tok); ok {
+		return n, true
+	}
+	n, err := strconv.ParseFloat(string(tok), 64)
 	if err != nil {
 		return 0, false
 	}
 	return n, true
 }
 
+// exactPow10 holds the powers of ten a float64 represents exactly.
+var exactPow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// shortDecimal parses the numbers content streams are made of, such as
+// "612", "-0.5" or "12.345", faster than strconv.ParseFloat and to the
+// same value: with at most 15 significant digits and 22 decimals, the
+// digits and the power of ten are exact float64s, so one division,
+// correctly rounded, gives the correctly rounded number ParseFloat
+// returns. Anything else (no digit, a second sign, more digits) is
+// left to ParseFloat with false.
+func shortDecimal(b []byte) (float64, bool) {
+	i, neg := 0, false
+	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
+		neg, i = b[0] == '-', 1
+	}
+	var mant uint64
+	digits, decimals, dot, seen := 0, 0, false, false
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c >= '0' && c <= '9':
+			seen = true
+			if dot {
+				decimals++
+			}
+			if mant == 0 && c == '0' {
+				continue // a leading zero is not a significant digit
+			}
+			if digits++; digits > 15 {
+				return 0, false
+			}
+			mant = mant*10 + uint64(c-'0')
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return 0, false
+		}
+	}
+	if !seen || decimals >= len(exactPow10) {
+		return 0, false
+	}
+	f := float64(mant)
+	if decimals > 0 {
+		f /= exactPow10[decimals]
+	}
+	if neg {
+		f = -f
+	}
+	return f, true
+}
+
+// operatorName returns the operator spelled by word, without allocating
+// for the operators of text and graphics and of CMaps.
+func operatorName(word []byte) string {
+	switch string(word) {
+	case "q":
+		return "q"
+	case "Q":
+		return "Q"
+	case "cm":
+		return "cm"
+	case "BT":
+		return "BT"
+	case "ET":
+		return "ET"
+	case "Tf":
+		return "Tf"
+	case "Tc":
+		return "Tc"
+	case "Tw":
+		return "Tw"
+	case "Tz":
+		return "Tz"
+	case "TL":
+		return "TL"
+	case "Ts":
+		return "Ts"
+	case "Tr":
+		return "Tr"
+	case "Td":
+		return "Td"
+	case "TD":
+		return "TD"
+	case "Tm":
+		return "Tm"
+	case "T*":
+		return "T*"
+	case "Tj":
+		return "Tj"
+	case "TJ":
+		return "TJ"
+	case "'":
+		return "'"
+	case "\"":
+		return "\""
+	case "Do":
+		return "Do"
+	case "BI":
+		return "BI"
+	case "re":
+		return "re"
+	case "m":
+		return "m"
+	case "l":
+		return "l"
+	case "c":
+		return "c"
+	case "v":
+		return "v"
+	case "y":
+		return "y"
+	case "h":
+		return "h"
+	case "S":
+		return "S"
+	case "s":
+		return "s"
+	case "f":
+		return "f"
+	case "F":
+		return "F"
+	case "f*":
+		return "f*"
+	case "B":
+		return "B"
+	case "B*":
+		return "B*"
+	case "b":
+		return "b"
+	case "b*":
+		return "b*"
+	case "n":
+		return "n"
+	case "W":
+		return "W"
+	case "W*":
+		return "W*"
+	case "g":
+		return "g"
+	case "G":
+		return "G"
+	case "rg":
+		return "rg"
+	case "RG":
+		return "RG"
+	case "k":
+		return "k"
+	case "K":
+		return "K"
+	case "cs":
+		return "cs"
+	case "CS":
+		return "CS"
+	case "sc":
+		return "sc"
+	case "SC":
+		return "SC"
+	case "scn":
+		return "scn"
+	case "SCN":
+		return "SCN"
+	case "gs":
+		return "gs"
+	case "w":
+		return "w"
+	case "J":
+		return "J"
+	case "j":
+		return "j"
+	case "M":
+		return "M"
+	case "d":
+		return "d"
+	case "i":
+		return "i"
+	case "ri":
+		return "ri"
+	case "sh":
+		return "sh"
+	case "BMC":
+		return "BMC"
+	case "BDC":
+		return "BDC"
+	case "EMC":
+		return "EMC"
+	case "MP":
+		return "MP"
+	case "DP":
+		return "DP"
+	case "d0":
+		return "d0"
+	case "d1":
+		return "d1"
+	case "def":
+		return "def"
+	case "endbfchar":
+		return "endbfchar"
+	case "endbfrange":
+		return "endbfrange"
+	case "beginbfchar":
+		return "beginbfchar"
+	case "beginbfrange":
+		return "beginbfrange"
+	}
+	return string(word)
+}
+
 func (lx *lexer) literal() string {
 	lx.pos++ // (
-	var out []byte
+	// Most strings have no escape and no nested parentheses: their text
+	// is their bytes.
+	for i := lx.pos; i < len(lx.b); i++ {
+		if c := lx.b[i]; c == ')' {
+			s := string(lx.b[lx.pos:i])
+			lx.pos = i + 1
+			return s
+		} else if c == '(' || c == '\\' {
+			break
+		}
+	}
+	out := lx.tmp[:0]
+	defer func() { lx.tmp = out[:0] }()
 	depth := 1
 	for lx.pos < len(lx.b) {
 		c := lx.b[lx.pos]
@@ -253,7 +480,8 @@ func (lx *lexer) literal() string {
 
 func (lx *lexer) hex() string {
 	lx.pos++ // <
-	var out []byte
+	out := lx.tmp[:0]
+	defer func() { lx.tmp = out[:0] }()
 	hi, have := byte(0), false
 	for lx.pos < len(lx.b) {
 		c := lx.b[lx.pos]
@@ -292,7 +520,15 @@ func hexVal(c byte) (byte, bool) {
 
 func (lx *lexer) name() string {
 	lx.pos++ // /
-	var out []byte
+	start := lx.pos
+	for lx.pos < len(lx.b) && !isSpace(lx.b[lx.pos]) && !isDelim(lx.b[lx.pos]) && lx.b[lx.pos] != '#' {
+		lx.pos++
+	}
+	if lx.pos == len(lx.b) || isSpace(lx.b[lx.pos]) || isDelim(lx.b[lx.pos]) {
+		return string(lx.b[start:lx.pos]) // no #xx escape: the name is its bytes
+	}
+	out := append(lx.tmp[:0], lx.b[start:lx.pos]...)
+	defer func() { lx.tmp = out[:0] }()
 	for lx.pos < len(lx.b) && !isSpace(lx.b[lx.pos]) && !isDelim(lx.b[lx.pos]) {
 		c := lx.b[lx.pos]
 		if c == '#' && lx.pos+2 < len(lx.b) {

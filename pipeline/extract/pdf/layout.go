@@ -63,14 +63,16 @@ type font struct {
 	simpleW  []float64
 	defaultW float64
 	spaceW   float64
-	// decoded caches the text of each code.
-	decoded    [256]*string
+	// decoded caches the text of each one-byte code and cidDecoded that
+	// of the others. Both are shared by the copies of a font the pages
+	// get (see fontCache.named): decoding depends on the font alone.
+	decoded    *[256]*string
 	cidDecoded map[int]string
 }
 
 func newFont(v lpdf.Value) *font {
 	f := &lpdf.Font{V: v}
-	ft := &font{f: f, enc: f.Encoder(), defaultW: 0}
+	ft := &font{f: f, enc: f.Encoder(), defaultW: 0, decoded: new([256]*string), cidDecoded: map[int]string{}}
 	if ft.enc == nil {
 		ft.enc = nopEncoding{}
 	}
@@ -246,6 +248,34 @@ type pageLayout struct {
 	glyphs    []glyph
 	ops       int
 	fonts     *fontCache
+	// hypot is math.Hypot of hypotOf, the last one show needed.
+	hypotOf  [2]float64
+	hypot    float64
+	hypotSet bool
+	// buffers are free buffers for decoded content streams, kept with
+	// the layout so that a page's streams are inflated into the storage
+	// earlier pages grew rather than into a buffer grown afresh. Nothing
+	// keeps a slice of a stream once it is interpreted: operands are
+	// copies.
+	buffers [][]byte
+}
+
+// maxKeptBuffer bounds the content buffers a layout keeps between pages.
+const maxKeptBuffer = 4 << 20
+
+func (l *pageLayout) takeBuffer() []byte {
+	if n := len(l.buffers); n > 0 {
+		b := l.buffers[n-1]
+		l.buffers = l.buffers[:n-1]
+		return b
+	}
+	return nil
+}
+
+func (l *pageLayout) giveBuffer(b []byte) {
+	if cap(b) > 0 && cap(b) <= maxKeptBuffer && len(l.buffers) <= maxFormDepth {
+		l.buffers = append(l.buffers, b[:0])
+	}
 }
 
 // objects is the document's object cache, nil when there is none.
@@ -342,7 +372,7 @@ func contentTextLines(page lpdf.Value, resources lpdf.Value, fonts *fontCache, w
 	l := layouts.Get().(*pageLayout)
 	l.fonts = fonts
 	defer func() {
-		l.glyphs, l.streamErr, l.ops, l.fonts = l.glyphs[:0], nil, 0, nil
+		l.glyphs, l.streamErr, l.ops, l.fonts, l.hypotSet = l.glyphs[:0], nil, 0, nil, false
 		layouts.Put(l)
 	}()
 	st := textState{ctm: identity, tm: identity, tlm: identity, th: 1}
@@ -460,7 +490,8 @@ func (l *pageLayout) run(strm lpdf.Value, resources resourceChain, st textState,
 		return f
 	}
 	var stack []textState
-	data, err := contentBytes(strm)
+	data, err := contentBytes(strm, l.takeBuffer())
+	defer l.giveBuffer(data)
 	if err != nil && l.streamErr == nil {
 		l.streamErr = err
 	}
@@ -586,7 +617,12 @@ func (l *pageLayout) show(st *textState, raw string) {
 	}
 	tc := st.tm.mul(st.ctm)
 	sth := st.size * st.th
-	size := math.Abs(st.size) * math.Hypot(tc[2], tc[3])
+	if tc[2] != l.hypotOf[0] || tc[3] != l.hypotOf[1] || !l.hypotSet {
+		// the scale of the text matrix changes far less often than
+		// strings are shown
+		l.hypotOf, l.hypot, l.hypotSet = [2]float64{tc[2], tc[3]}, math.Hypot(tc[2], tc[3]), true
+	}
+	size := math.Abs(st.size) * l.hypot
 	x := 0.0 // advance along the baseline, in text space
 	for i := 0; i+step <= len(raw); i += step {
 		code := int(raw[i])
@@ -612,7 +648,10 @@ func (l *pageLayout) show(st *textState, raw string) {
 	st.tm = matrix{1, 0, 0, 1, x, 0}.mul(st.tm)
 }
 
-// decode maps one character code to text, caching single-byte codes.
+// maxDecodedCodes bounds a font's cache of decoded multi-byte codes.
+const maxDecodedCodes = 65536
+
+// decode maps one character code to text, caching what it finds.
 func (f *font) decode(code int, raw string) string {
 	if code < 256 && !f.twoByte {
 		if f.decoded[code] == nil {
@@ -625,10 +664,9 @@ func (f *font) decode(code int, raw string) string {
 		return s
 	}
 	s := f.enc.Decode(raw)
-	if f.cidDecoded == nil {
-		f.cidDecoded = map[int]string{}
+	if len(f.cidDecoded) < maxDecodedCodes {
+		f.cidDecoded[code] = s
 	}
-	f.cidDecoded[code] = s
 	return s
 }
 
@@ -661,24 +699,36 @@ func (l *pageLayout) assemble() (string, []lineInfo) {
 	// full ones.
 	left, right := gs[0].x0, gs[0].x1
 	for _, g := range gs {
-		left, right = math.Min(left, g.x0), math.Max(right, g.x1)
+		left, right = minOf(left, g.x0), maxOf(right, g.x1)
 	}
-	var b strings.Builder
-	b.Grow(len(gs) * 2)
+	// The text is built in a byte slice, not a strings.Builder: a line's
+	// trailing spaces are cut by shortening it, where a Builder had to be
+	// written again from the start.
+	b := make([]byte, 0, len(gs)*2)
 	prev := gs[0]
-	b.WriteString(prev.text)
+	b = append(b, prev.text...)
 	lineStart, lineFont := gs[0].x0, gs[0].font
 	var infos []lineInfo
 	var cur lineInfo
 	var sizes []float64
-	// tail holds the last visible glyphs of the line being assembled,
-	// the latest last: no copying, they are the glyphs' own strings.
-	var tail [4]string
-	see := func(g glyph) {
+	// tail holds the indexes of the last visible glyphs of the line being
+	// assembled, the latest last (-1: none yet).
+	tail := [4]int{-1, -1, -1, -1}
+	tailText := func() string {
+		var t string
+		for _, i := range tail {
+			if i >= 0 {
+				t += gs[i].text
+			}
+		}
+		return t
+	}
+	see := func(i int) {
+		g := &gs[i]
 		if !visible(g.text) {
 			return
 		}
-		tail = [4]string{tail[1], tail[2], tail[3], g.text}
+		tail = [4]int{tail[1], tail[2], tail[3], i}
 		if len(sizes) == 0 {
 			cur.first, cur.firstY = g.size, g.y
 		}
@@ -698,14 +748,15 @@ func (l *pageLayout) assemble() (string, []lineInfo) {
 		}
 		cur, sizes = lineInfo{}, sizes[:0]
 	}
-	see(prev)
-	for _, g := range gs[1:] {
-		size := math.Max(math.Max(g.size, prev.size), 1)
+	see(0)
+	for i := 1; i < len(gs); i++ {
+		g := &gs[i]
+		size := maxOf(maxOf(g.size, prev.size), 1)
 		dy := prev.y - g.y
 		switch {
 		case math.Abs(dy) > size*0.5 || g.x0 < prev.x0-size*0.5 && math.Abs(dy) > size*0.2:
 			// a new line
-			trimSpace(&b)
+			b = trimSpace(b)
 			// A new block: the text jumps up (a column), leaves a wider gap
 			// than the usual line spacing, or changes font size (a heading
 			// and the paragraph under it).
@@ -723,38 +774,68 @@ func (l *pageLayout) assemble() (string, []lineInfo) {
 			if stepSize > 0 && g.size == prev.size && g.size > stepSize*1.15 {
 				step *= g.size / stepSize
 			}
-			paraGap := step > 0 && (dy > step*1.45 || dy > step*1.2 && sentenceEnd(tail[0]+tail[1]+tail[2]+tail[3]))
+			paraGap := step > 0 && (dy > step*1.45 || dy > step*1.2 && sentenceEnd(tailText()))
 			if dy < 0 || paraGap || dy > size*2.5 || sizeChange || fontChange {
-				b.WriteString("\n\n")
+				b = append(b, "\n\n"...)
 				endLine(true)
 			} else {
-				b.WriteString("\n")
+				b = append(b, '\n')
 				endLine(false)
 			}
 			lineStart, lineFont = g.x0, g.font
 		default:
 			gap := g.x0 - prev.x1
-			if gap > size*0.15 && !endsWithSpace(&b) && g.text != " " {
-				b.WriteByte(' ')
+			if gap > size*0.15 && !endsWithSpace(b) && g.text != " " {
+				b = append(b, ' ')
 			} else if gap < -size*3 {
 				// moved far back on the same baseline: another column
-				b.WriteString("\n")
+				b = append(b, '\n')
 				endLine(false)
 			}
 		}
 		if g.font != lineFont && g.text != " " {
 			lineFont = nil // the line mixes fonts
 		}
-		if g.text == " " && endsWithSpace(&b) {
-			prev = g
+		if g.text == " " && endsWithSpace(b) {
+			prev = *g
 			continue
 		}
-		b.WriteString(g.text)
-		see(g)
-		prev = g
+		b = append(b, g.text...)
+		see(i)
+		prev = *g
 	}
 	endLine(false)
-	return b.String(), infos
+	return string(b), infos
+}
+
+// maxOf is math.Max, to the same result in every case (NaN, infinities,
+// signed zeros), without a call when the numbers differ: assemble takes
+// several per glyph.
+func maxOf(x, y float64) float64 {
+	if x > y {
+		return x
+	}
+	if y > x {
+		return y
+	}
+	if x == y && x != 0 {
+		return x // equal, neither NaN nor a signed zero
+	}
+	return math.Max(x, y)
+}
+
+// minOf is math.Min as maxOf is math.Max.
+func minOf(x, y float64) float64 {
+	if x < y {
+		return x
+	}
+	if y < x {
+		return y
+	}
+	if x == y && x != 0 {
+		return x
+	}
+	return math.Min(x, y)
 }
 
 // sentenceEnd reports whether the end of a line ends a sentence: a full
@@ -779,22 +860,23 @@ func visible(s string) bool {
 	return false
 }
 
-func endsWithSpace(b *strings.Builder) bool {
-	s := b.String()
-	if s == "" {
+func endsWithSpace(b []byte) bool {
+	if len(b) == 0 {
 		return true
 	}
-	r, _ := utf8.DecodeLastRuneInString(s)
+	if c := b[len(b)-1]; c < utf8.RuneSelf {
+		return c == ' ' || c >= '\t' && c <= '\r'
+	}
+	r, _ := utf8.DecodeLastRune(b)
 	return unicode.IsSpace(r)
 }
 
-func trimSpace(b *strings.Builder) {
-	s := b.String()
-	t := strings.TrimRight(s, " \t")
-	if len(t) != len(s) {
-		b.Reset()
-		b.WriteString(t)
+// trimSpace cuts the spaces and tabs that end b.
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
 	}
+	return b
 }
 
 // cleanText drops control characters a font maps glyphs to and trims

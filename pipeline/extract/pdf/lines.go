@@ -39,7 +39,7 @@ func (l *pageLayout) lines() []Line {
 	for i, g := range l.glyphs {
 		if i > 0 {
 			prev := l.glyphs[i-1]
-			size := math.Max(math.Max(g.size, prev.size), 1)
+			size := maxOf(maxOf(g.size, prev.size), 1)
 			dy := prev.y - g.y
 			switch {
 			case math.Abs(dy) > size*0.5 || g.x0 < prev.x0-size*0.5 && math.Abs(dy) > size*0.2:
