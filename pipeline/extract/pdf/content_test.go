@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // shortDecimal must give exactly what strconv.ParseFloat gives, or leave
@@ -100,5 +101,31 @@ func TestLexerTokens(t *testing.T) {
 	want[7] = `Tj s"Hel` + "`" + `"`
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("tokens:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// cleanTextLines copies a page rune by rune only when hasDroppedRunes
+// says a character changes; the result is the same either way.
+func TestHasDroppedRunes(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		drop bool
+	}{
+		{"plain text\n\twith tab", false}, {"café – “quoted” \uFFFD", false}, {"bell\a", true},
+		{"del\x7f", true}, {"c1 \u0085", true}, {"bom \uFEFF", true}, {"bad \xff byte", true}, {"cut \xe2\x80", true},
+		{"\r", true},
+	} {
+		if got := hasDroppedRunes(c.s); got != c.drop {
+			t.Errorf("%q: %v", c.s, got)
+		}
+		var b strings.Builder
+		for _, r := range c.s {
+			if r == '\n' || r == '\t' || !unicode.IsControl(r) && r != '\uFEFF' {
+				b.WriteRune(r)
+			}
+		}
+		if changed := b.String() != c.s; changed != c.drop {
+			t.Errorf("%q: changed by cleaning %v, hasDroppedRunes %v", c.s, changed, c.drop)
+		}
 	}
 }

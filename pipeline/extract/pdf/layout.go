@@ -889,14 +889,18 @@ func cleanText(s string) string {
 // cleanTextLines is cleanText that also says where each line of s ended
 // up in the result: line i is text[starts[i]:ends[i]].
 func cleanTextLines(s string) (text string, starts, ends []int) {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if r == '\n' || r == '\t' || !unicode.IsControl(r) && r != '\uFEFF' {
-			b.WriteRune(r)
+	kept := s
+	if hasDroppedRunes(s) {
+		var b strings.Builder
+		b.Grow(len(s))
+		for _, r := range s {
+			if r == '\n' || r == '\t' || !unicode.IsControl(r) && r != '\uFEFF' {
+				b.WriteRune(r)
+			}
 		}
+		kept = b.String()
 	}
-	lines := strings.Split(b.String(), "\n")
+	lines := strings.Split(kept, "\n")
 	for i, ln := range lines {
 		lines[i] = strings.TrimRight(ln, " \t")
 	}
@@ -920,6 +924,29 @@ func cleanTextLines(s string) (text string, starts, ends []int) {
 		}
 	}
 	return out.String(), starts, ends
+}
+
+// hasDroppedRunes reports whether cleanTextLines changes any character
+// of s: a control character other than a line break or tab, a byte
+// order mark, or a byte that is not UTF-8 (which becomes U+FFFD). Most
+// pages have none and are not copied rune by rune.
+func hasDroppedRunes(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || unicode.IsControl(r) || r == '\uFEFF' {
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 // brokenWord reports a line ending in a letter and a hyphen whose next
