@@ -3,6 +3,8 @@ package extract
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -70,4 +72,39 @@ func BenchmarkMarkdown(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkRealPDFs runs what an extraction child runs for each PDF in
+// NORMTAG_BENCH_DIR (default: the Paris Call PDFs in ../shared), OCR off:
+// the text, then the document's description.
+func BenchmarkRealPDFs(b *testing.B) {
+	src := os.Getenv("NORMTAG_BENCH_DIR")
+	if src == "" {
+		src = "../../../shared/corpora/policy/pariscall"
+	}
+	files, _ := filepath.Glob(filepath.Join(src, "*.pdf"))
+	if len(files) == 0 {
+		b.Skipf("no PDFs in %s (the shared corpora; set NORMTAG_BENCH_DIR)", src)
+	}
+	var docs [][]byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs = append(docs, data)
+	}
+	b.ReportAllocs()
+	pages := 0
+	for b.Loop() {
+		pages = 0
+		for i, data := range docs {
+			doc, err := Bytes(context.Background(), filepath.Base(files[i]), data, Options{})
+			if err != nil {
+				b.Fatalf("%s: %v", files[i], err)
+			}
+			pages += len(doc.Pages)
+		}
+	}
+	b.ReportMetric(float64(pages*b.N)/b.Elapsed().Seconds(), "pages/s")
 }

@@ -81,7 +81,7 @@ func groupIssuer(doc *corpus.Document, lines []textLine) string {
 	// is preferred to a cover line that does not ("Working Group 6:").
 	var first []string
 	for _, l := range lines {
-		if len(strings.Fields(l.text)) > 14 {
+		if !namesGroupUnit(l.text) || len(strings.Fields(l.text)) > 14 {
 			continue
 		}
 		if m := groupHeader.FindStringSubmatch(l.text); m != nil && !addressedTo.MatchString(m[1]) {
@@ -97,11 +97,32 @@ func groupIssuer(doc *corpus.Document, lines []textLine) string {
 		return qualifiedGroup(doc, first[1], first[2], first[3])
 	}
 	for _, l := range lines {
+		if !namesGroupUnit(l.text) {
+			continue
+		}
 		if m := groupChaired.FindStringSubmatch(l.text); m != nil {
 			return qualifiedGroup(doc, m[1], m[2], m[3])
 		}
 	}
 	return ""
+}
+
+// groupUnitParts holds a piece of every spelling of groupUnit (which is
+// case-sensitive there): a line with none of them matches none of the
+// group expressions, and is passed over before them. The expressions
+// start with optional words, so the regexp package tries them at every
+// position of every line: over all the pages of a group's report, that
+// was a tenth of extraction's work.
+var groupUnitParts = []string{"roup", "rupo", "arty", "orce", "ommittee"}
+
+// namesGroupUnit reports whether s may name a group's kind (groupUnit).
+func namesGroupUnit(s string) bool {
+	for _, p := range groupUnitParts {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // qualifiedGroup names a group with its body: the body printed with it,
@@ -114,6 +135,9 @@ func qualifiedGroup(doc *corpus.Document, body, unit, number string) string {
 	best := ""
 	for _, p := range doc.Pages {
 		for _, line := range strings.Split(p.Text, "\n") {
+			if !namesGroupUnit(line) {
+				continue
+			}
 			for _, m := range groupIn.FindAllStringSubmatch(line, -1) {
 				if m[3] != number || !strings.EqualFold(tidy(m[2]), tidy(unit)) {
 					continue

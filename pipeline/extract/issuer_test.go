@@ -3,6 +3,8 @@ package extract
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -236,5 +238,57 @@ func TestSettleLanguage(t *testing.T) {
 		if doc.Meta["language"] != tc.want || doc.Meta["file_language"] != tc.kept {
 			t.Errorf("declared %s: language %q, file_language %q; want %q, %q", tc.declared, doc.Meta["language"], doc.Meta["file_language"], tc.want, tc.kept)
 		}
+	}
+}
+
+// Every spelling of a group's kind passes namesGroupUnit, the filter in
+// front of the group expressions: on lines that name one in every case
+// groupUnit allows, and on every line of the Paris Call papers that one
+// of the expressions matches.
+func TestNamesGroupUnitPassesEveryGroup(t *testing.T) {
+	lines := []string{"Paris Call Working Group 5", "Expert group 2", "Study Group #3", "Drafting Group (DG) 4",
+		"Contact Group No. 2", "Focus group 1", "Thematic Group IV", "Working Party 3", "Working party 3",
+		"Task Force 2", "Task force 2", "Sub-Committee 1", "Subcommittee 1", "Sub-committee 1",
+		"Groupe de travail 4", "Grupo de Trabajo 4", "Grupo de trabajo 4", "we co-chair the Working Group 6"}
+	for _, l := range lines {
+		if !groupIn.MatchString(l) {
+			t.Errorf("%q: groupIn does not match (fix the test)", l)
+		}
+		if !namesGroupUnit(l) {
+			t.Errorf("%q passed over", l)
+		}
+	}
+	for _, l := range []string{"The Working Team 5", "working GROUP 5", "a task 2"} {
+		if namesGroupUnit(l) || groupIn.MatchString(l) {
+			t.Errorf("%q: namesGroupUnit %v, groupIn %v", l, namesGroupUnit(l), groupIn.MatchString(l))
+		}
+	}
+	files, _ := filepath.Glob("../../../shared/corpora/policy/pariscall/*.pdf")
+	if len(files) == 0 {
+		t.Skip("../shared/corpora/policy/pariscall is absent")
+	}
+	matched := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages, _, err := pdf.Extract(context.Background(), data, pdf.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, p := range pages {
+			for _, l := range strings.Split(p, "\n") {
+				if groupIn.MatchString(l) || groupHeader.MatchString(l) || groupChaired.MatchString(l) {
+					matched++
+					if !namesGroupUnit(l) {
+						t.Errorf("%s: %q passed over", filepath.Base(f), l)
+					}
+				}
+			}
+		}
+	}
+	if matched == 0 {
+		t.Error("no line of the Paris Call papers names a group")
 	}
 }
