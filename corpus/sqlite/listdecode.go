@@ -30,15 +30,9 @@ func (h *headingPaths) decode(s string) ([]string, error) {
 	if s == h.raw && h.last != nil {
 		return append([]string(nil), h.last...), nil
 	}
-	out, ok := decodeStringsFast(s)
-	if !ok {
-		out = nil
-		if err := json.Unmarshal([]byte(s), &out); err != nil {
-			return nil, err
-		}
-	}
-	if len(out) == 0 {
-		return nil, nil
+	out, err := decodeList(s, decodeStringsFast)
+	if err != nil || out == nil {
+		return nil, err
 	}
 	h.raw, h.last = s, out
 	return append([]string(nil), out...), nil
@@ -92,7 +86,14 @@ func decodePieces(s string) ([]corpus.Piece, error) {
 	if isEmptyList(s) {
 		return nil, nil
 	}
-	out, ok := decodePiecesFast(s)
+	return decodeList(s, decodePiecesFast)
+}
+
+// decodeList decodes a JSON list column with fast, the hand-written
+// reader of the shape the store writes, falling back to json.Unmarshal
+// for any other shape; an empty list is nil.
+func decodeList[T any](s string, fast func(string) ([]T, bool)) ([]T, error) {
+	out, ok := fast(s)
 	if !ok {
 		out = nil
 		if err := json.Unmarshal([]byte(s), &out); err != nil {

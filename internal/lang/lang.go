@@ -306,3 +306,17 @@ func OfDocument(texts func(yield func(string) bool)) (code string, ok bool) {
 	}
 	return Languages[best], true
 }
+
+// ASCIIWordFold maps an ASCII byte to itself lower-cased when it is a
+// letter or digit, and to 0 when it separates words: the tagger's folded
+// text and MinHash's words read ASCII through it, a byte at a time.
+var ASCIIWordFold = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c] = c
+		t[c-'a'+'A'] = c
+	}
+	return t
+}()

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/normtag/normtag/internal/lang"
 )
 
 // Size is the number of hash functions in a signature.
@@ -46,7 +48,7 @@ func Signature(text string) []uint64 {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			i++
-			if l := asciiWordByte[c]; l != 0 {
+			if l := lang.ASCIIWordFold[c]; l != 0 {
 				if !inWord {
 					starts = append(starts, len(buf))
 					inWord = true
@@ -96,19 +98,6 @@ func Signature(text string) []uint64 {
 	}
 	return slices.Clone(sig[:])
 }
-
-// asciiWordByte maps an ASCII byte to itself lower-cased when it is a
-// letter or digit, and to 0 when it separates words.
-var asciiWordByte = func() (t [utf8.RuneSelf]byte) {
-	for c := byte('0'); c <= '9'; c++ {
-		t[c] = c
-	}
-	for c := byte('a'); c <= 'z'; c++ {
-		t[c] = c
-		t[c-'a'+'A'] = c
-	}
-	return t
-}()
 
 // fnv64a is the 64-bit FNV-1a hash of b, as hash/fnv computes it.
 func fnv64a(b []byte) uint64 {

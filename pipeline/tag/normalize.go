@@ -25,23 +25,10 @@ type folded struct {
 	scripts lang.ScriptBytes
 }
 
-// asciiTable folds an ASCII byte: lower-case letters and digits, 0 for
-// everything else (a word separator).
-var asciiTable = func() (t [utf8.RuneSelf]byte) {
-	for c := byte('0'); c <= '9'; c++ {
-		t[c] = c
-	}
-	for c := byte('a'); c <= 'z'; c++ {
-		t[c] = c
-		t[c-'a'+'A'] = c
-	}
-	return t
-}()
-
-// asciiSpaced is asciiTable with a space for every separator, as the
+// asciiSpaced is lang.ASCIIWordFold with a space for every separator, as the
 // folded text writes it.
 var asciiSpaced = func() (t [utf8.RuneSelf]byte) {
-	for c, f := range asciiTable {
+	for c, f := range lang.ASCIIWordFold {
 		t[c] = f
 		if f == 0 {
 			t[c] = ' '
@@ -102,7 +89,7 @@ func fold(s string, buf *folded) {
 				goto write // tatweel
 			}
 			if r < utf8.RuneSelf { // a full-width or Arabic-Indic digit, a full-width letter
-				if f := asciiTable[r]; f != 0 {
+				if f := lang.ASCIIWordFold[r]; f != 0 {
 					tmp[0], k = f, 1
 					space = 0
 				} else if space == 0 {

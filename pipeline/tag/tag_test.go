@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/lang"
 	"github.com/normtag/normtag/internal/norms"
 )
 
@@ -256,7 +257,7 @@ func foldByRune(s string) ([]byte, []int32) {
 	}
 	for i, r := range s {
 		if r < utf8.RuneSelf {
-			if f := asciiTable[r]; f != 0 {
+			if f := lang.ASCIIWordFold[r]; f != 0 {
 				emit(f, i)
 			} else if !space {
 				emit(' ', i)
