@@ -22,23 +22,7 @@ import (
 // lets one go as soon as the writer stores a document; a worker's
 // places widen the room.
 func TestJobsWaitForTheWriter(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a NATS server; skipped with -short")
-	}
-	s := natstest.Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	nc, js, err := Connect(ConnOptions{URL: s.ClientURL()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	names, _ := NewNames("pace")
-	c, err := NewCoordinator(ctx, nc, js, CoordinatorOptions{Names: names})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	ctx, c := testCoordinator(t, "pace")
 
 	room := storeAhead + jobsAhead
 	c.outstanding.Add(3) // jobs unanswered count as much as documents unstored
@@ -110,12 +94,12 @@ func TestJobsWaitForTheWriter(t *testing.T) {
 	c.unstored["doc-extra"] = true
 	c.mu.Unlock()
 	short, stop := context.WithTimeout(ctx, 200*time.Millisecond)
-	_, _, err = c.pace(short, nil)
+	_, _, err := c.pace(short, nil)
 	stop()
 	if err == nil {
 		t.Fatal("a job went out beyond the room without any worker")
 	}
-	w := NewWorker(nc, js, WorkerOptions{Names: names, Workers: 3, ID: "three-places"})
+	w := NewWorker(c.nc, c.js, WorkerOptions{Names: c.opts.Names, Workers: 3, ID: "three-places"})
 	w.announce()
 	heard, stop := context.WithTimeout(ctx, paceWait/2) // well before pace gives up waiting
 	_, _, err = c.pace(heard, nil)
@@ -200,23 +184,7 @@ func TestWaitingWorkerWarmsUpForTheRunsLimits(t *testing.T) {
 // this one is stored) takes the stored result at once: no job of its own,
 // no wait for a result that is not delivered again.
 func TestCopyWhoseResultArrivedFirstTakesIt(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a NATS server; skipped with -short")
-	}
-	s := natstest.Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	nc, js, err := Connect(ConnOptions{URL: s.ClientURL()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	names, _ := NewNames("copies")
-	c, err := NewCoordinator(ctx, nc, js, CoordinatorOptions{Names: names})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	ctx, c := testCoordinator(t, "copies")
 
 	data := []byte("The same submission, filed twice.\n")
 	hash := sha256.Sum256(data)
@@ -261,7 +229,7 @@ func TestCopyWhoseResultArrivedFirstTakesIt(t *testing.T) {
 	if doc.ID != sum || doc.Title != "Filed twice" || doc.FileName != "a-first-copy.txt" {
 		t.Errorf("got document %s %q named %q, want the stored result under this file's name", doc.ID[:12], doc.Title, doc.FileName)
 	}
-	stream, err := js.Stream(ctx, names.JobStream())
+	stream, err := c.js.Stream(ctx, c.opts.Names.JobStream())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,4 +238,30 @@ func TestCopyWhoseResultArrivedFirstTakesIt(t *testing.T) {
 	} else if info.State.Msgs != 0 {
 		t.Errorf("%d jobs published for a document whose result was there", info.State.Msgs)
 	}
+}
+
+// testCoordinator starts a NATS server and a coordinator on it for corpus
+// prefix, both stopped when the test ends, with a context that ends
+// after a minute (a wait that never ends fails the test instead of
+// hanging it). Tests that run a NATS server are skipped with -short.
+func testCoordinator(t *testing.T, prefix string) (context.Context, *Coordinator) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs a NATS server; skipped with -short")
+	}
+	s := natstest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	nc, js, err := Connect(ConnOptions{URL: s.ClientURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	names, _ := NewNames(prefix)
+	c, err := NewCoordinator(ctx, nc, js, CoordinatorOptions{Names: names})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return ctx, c
 }
