@@ -87,19 +87,7 @@ func TestRetagWritesOnlyChangedDocuments(t *testing.T) {
 
 	// One more rule for (g): documents that mention tabletop or joint
 	// exercises gain tags, the rest stay as they were.
-	custom := strings.Replace(string(rules.Default), "  h:\n", `    - name: exercises
-      lang: en
-      weight: 0.9
-      any: ["tabletop exercise(s)", "joint exercise(s)"]
-      examples:
-        match: ["We run a tabletop exercise every year."]
-
-  h:
-`, 1)
-	other, err := tag.Load([]byte(custom))
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := exerciseRules(t)
 	rs, err = pipeline.Retag(ctx, d, other, pipeline.RetagOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -198,4 +186,26 @@ func TestRetagKeepsJudgements(t *testing.T) {
 	if ids, err := d.Store.Unindexed(ctx); err != nil || len(ids) != 0 {
 		t.Fatalf("unindexed after retag: %v %v", ids, err)
 	}
+}
+
+// exerciseRules is the built-in rules with one more rule for (g), on
+// tabletop and joint exercises: re-tagging the sample corpus with it adds
+// (g) tags to the documents that mention them and leaves the rest as
+// they were.
+func exerciseRules(t testing.TB) *tag.Tagger {
+	t.Helper()
+	custom := strings.Replace(string(rules.Default), "  h:\n", `    - name: exercises
+      lang: en
+      weight: 0.9
+      any: ["tabletop exercise(s)", "joint exercise(s)"]
+      examples:
+        match: ["We run a tabletop exercise every year."]
+
+  h:
+`, 1)
+	tagger, err := tag.Load([]byte(custom))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tagger
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/tag"
-	"github.com/normtag/normtag/rules"
 )
 
 // batchTagger tags batches with a real tagger, as a worker does, and
@@ -125,17 +124,7 @@ func TestRetagInBatchesEqualsLocalRetag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	custom := strings.Replace(string(rules.Default), "  h:\n", `    - name: exercises
-      lang: en
-      weight: 0.9
-      any: ["tabletop exercise(s)", "joint exercise(s)"]
-
-  h:
-`, 1)
-	other, err := tag.Load([]byte(custom))
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := exerciseRules(t)
 
 	local := retagCorpus(t, builtin)
 	want, err := pipeline.Retag(ctx, local, other, pipeline.RetagOptions{})

@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/tag"
-	"github.com/normtag/normtag/rules"
 )
 
 // TestRetagLoadingEqualsRetag re-tags the sample corpus with a tagger
@@ -24,19 +22,7 @@ func TestRetagLoadingEqualsRetag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	custom := strings.Replace(string(rules.Default), "  h:\n", `    - name: exercises
-      lang: en
-      weight: 0.9
-      any: ["tabletop exercise(s)", "joint exercise(s)"]
-      examples:
-        match: ["We run a tabletop exercise every year."]
-
-  h:
-`, 1)
-	other, err := tag.Load([]byte(custom))
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := exerciseRules(t)
 	ingest := func() *datadir.Dir {
 		d, err := datadir.Open(ctx, t.TempDir(), datadir.Options{Write: true})
 		if err != nil {
