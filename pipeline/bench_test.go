@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/internal/benchtext"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/tag"
 )
@@ -21,24 +22,14 @@ import (
 // benchmark's real-documents row.
 func benchFiles(b *testing.B) string {
 	b.Helper()
-	src := os.Getenv("NORMTAG_BENCH_DIR")
-	if src == "" {
-		src = "../../shared/corpora/policy/pariscall"
-	}
-	files, _ := filepath.Glob(filepath.Join(src, "*.pdf"))
-	if len(files) == 0 {
-		b.Skipf("no PDFs in %s (the shared corpora; set NORMTAG_BENCH_DIR)", src)
-	}
+	files, docs := benchtext.RealPDFs(b, "../../shared")
 	copies := 3
 	if v, err := strconv.Atoi(os.Getenv("NORMTAG_BENCH_COPIES")); err == nil && v > 0 {
 		copies = v
 	}
 	dir := b.TempDir()
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
+	for k, f := range files {
+		data := docs[k]
 		for i := range copies {
 			out := append(append([]byte{}, data...), fmt.Sprintf("\n%% copy %d\n", i)...)
 			name := fmt.Sprintf("%d-%s", i, filepath.Base(f))

@@ -1,6 +1,7 @@
 // Package benchtext generates policy-like text for benchmarks: the norms'
 // official sentences mixed with filler written for normtag, so that every
-// benchmark and the scripts comparing with other tools read the same text.
+// benchmark and the scripts comparing with other tools read the same text;
+// and it finds the real documents benchmarks read.
 package benchtext
 
 import (

@@ -3,10 +3,11 @@ package extract
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/normtag/normtag/internal/benchtext"
 )
 
 // benchParagraphs is the size of the generated documents: about the
@@ -78,22 +79,7 @@ func BenchmarkMarkdown(b *testing.B) {
 // NORMTAG_BENCH_DIR (default: the Paris Call PDFs in ../shared), OCR off:
 // the text, then the document's description.
 func BenchmarkRealPDFs(b *testing.B) {
-	src := os.Getenv("NORMTAG_BENCH_DIR")
-	if src == "" {
-		src = "../../../shared/corpora/policy/pariscall"
-	}
-	files, _ := filepath.Glob(filepath.Join(src, "*.pdf"))
-	if len(files) == 0 {
-		b.Skipf("no PDFs in %s (the shared corpora; set NORMTAG_BENCH_DIR)", src)
-	}
-	var docs [][]byte
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		docs = append(docs, data)
-	}
+	files, docs := benchtext.RealPDFs(b, "../../../shared")
 	b.ReportAllocs()
 	pages := 0
 	for b.Loop() {

@@ -3,10 +3,10 @@ package pdf
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/normtag/normtag/internal/benchtext"
 
 	"github.com/normtag/normtag/internal/pdfgen"
 	"github.com/normtag/normtag/internal/wordf1"
@@ -104,22 +104,7 @@ func addRepairSeeds(f *testing.F) {
 // (default: the Paris Call PDFs in ../shared), the work an extraction
 // child does per file; run it with -cpuprofile to see where it goes.
 func BenchmarkExtractRealDocuments(b *testing.B) {
-	src := os.Getenv("NORMTAG_BENCH_DIR")
-	if src == "" {
-		src = "../../../../shared/corpora/policy/pariscall"
-	}
-	files, _ := filepath.Glob(filepath.Join(src, "*.pdf"))
-	if len(files) == 0 {
-		b.Skipf("no PDFs in %s (the shared corpora; set NORMTAG_BENCH_DIR)", src)
-	}
-	var docs [][]byte
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		docs = append(docs, data)
-	}
+	files, docs := benchtext.RealPDFs(b, "../../../../shared")
 	pages := 0
 	for b.Loop() {
 		pages = 0
