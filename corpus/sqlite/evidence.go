@@ -30,32 +30,39 @@ func decodeEvidence(s string) ([]corpus.Evidence, error) {
 // with an optional "heading":N last, strings without a backslash; ok is
 // false for anything else.
 func decodeEvidenceFast(s string) (out []corpus.Evidence, ok bool) {
+	// Sized once: every item opens a brace (a rule or match may hold
+	// more, which only spares room).
+	return readList(s, strings.Count(s, "{"), func(r *evidenceReader, e *corpus.Evidence) bool {
+		if !r.lit(`{"rule":`) || !r.str(&e.Rule) || !r.lit(`,"match":`) || !r.str(&e.Match) ||
+			!r.lit(`,"start":`) || !r.num(&e.Start) || !r.lit(`,"end":`) || !r.num(&e.End) {
+			return false
+		}
+		if r.lit(`,"heading":`) && !r.num(&e.HeadingSeq) {
+			return false
+		}
+		return r.lit("}")
+	})
+}
+
+// readList reads a JSON list whose items item reads, from the opening
+// bracket to the closing one, which must end s; size is the room made
+// for the items at once. ok is false as soon as anything else is met:
+// the caller then decodes s with json.Unmarshal.
+func readList[T any](s string, size int, item func(r *evidenceReader, v *T) bool) (out []T, ok bool) {
 	r := evidenceReader{s: s}
 	if !r.lit("[") {
 		return nil, false
 	}
-	if r.lit("]") {
-		return []corpus.Evidence{}, r.i == len(s)
-	}
-	// Sized once: every item opens a brace (a rule or match may hold
-	// more, which only spares room).
-	out = make([]corpus.Evidence, 0, strings.Count(s, "{"))
+	out = make([]T, 0, size)
 	if r.lit("]") {
 		return out, r.i == len(s)
 	}
 	for {
-		var e corpus.Evidence
-		if !r.lit(`{"rule":`) || !r.str(&e.Rule) || !r.lit(`,"match":`) || !r.str(&e.Match) ||
-			!r.lit(`,"start":`) || !r.num(&e.Start) || !r.lit(`,"end":`) || !r.num(&e.End) {
+		var v T
+		if !item(&r, &v) {
 			return nil, false
 		}
-		if r.lit(`,"heading":`) && !r.num(&e.HeadingSeq) {
-			return nil, false
-		}
-		if !r.lit("}") {
-			return nil, false
-		}
-		out = append(out, e)
+		out = append(out, v)
 		if r.lit("]") {
 			return out, r.i == len(s)
 		}

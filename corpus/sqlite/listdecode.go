@@ -51,23 +51,9 @@ func isEmptyList(s string) bool {
 // (no backslash, no control character, valid UTF-8, which json.Unmarshal
 // would otherwise replace); ok is false for anything else.
 func decodeStringsFast(s string) (out []string, ok bool) {
-	r := evidenceReader{s: s}
-	if !r.lit("[") {
-		return nil, false
-	}
-	for {
-		var v string
-		if !r.str(&v) || !plainJSONString(v) {
-			return nil, false
-		}
-		out = append(out, v)
-		if r.lit("]") {
-			return out, r.i == len(s)
-		}
-		if !r.lit(",") {
-			return nil, false
-		}
-	}
+	return readList(s, 0, func(r *evidenceReader, v *string) bool {
+		return r.str(v) && plainJSONString(*v)
+	})
 }
 
 // plainJSONString reports whether the text between a JSON string's
@@ -109,23 +95,8 @@ func decodeList[T any](s string, fast func(string) ([]T, bool)) ([]T, error) {
 // decodePiecesFast reads [{"page":N,"start":N,"end":N},...]; ok is false
 // for anything else.
 func decodePiecesFast(s string) (out []corpus.Piece, ok bool) {
-	r := evidenceReader{s: s}
-	if !r.lit("[") {
-		return nil, false
-	}
-	out = make([]corpus.Piece, 0, strings.Count(s, "{"))
-	for {
-		var p corpus.Piece
-		if !r.lit(`{"page":`) || !r.num(&p.Page) || !r.lit(`,"start":`) || !r.num(&p.Start) ||
-			!r.lit(`,"end":`) || !r.num(&p.End) || !r.lit("}") {
-			return nil, false
-		}
-		out = append(out, p)
-		if r.lit("]") {
-			return out, r.i == len(s)
-		}
-		if !r.lit(",") {
-			return nil, false
-		}
-	}
+	return readList(s, strings.Count(s, "{"), func(r *evidenceReader, p *corpus.Piece) bool {
+		return r.lit(`{"page":`) && r.num(&p.Page) && r.lit(`,"start":`) && r.num(&p.Start) &&
+			r.lit(`,"end":`) && r.num(&p.End) && r.lit("}")
+	})
 }
