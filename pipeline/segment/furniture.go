@@ -116,9 +116,13 @@ func dropFurniture(lines []line, furniture map[string]bool) {
 // isPageNumber recognises a line that is only a page number: "7", "- 7 -",
 // "Page 7", "7 of 12", "7/12", "vii".
 func isPageNumber(s string) bool {
-	if !pageNumberRunes(s) {
-		return false // most lines: spare the lower-cased copies
-	}
+	// Most lines fail pageNumberRunes: spare them the lower-cased copies.
+	return pageNumberRunes(s) && pageNumberText(s)
+}
+
+// pageNumberText is isPageNumber's definition, without the quick test of
+// the runes first.
+func pageNumberText(s string) bool {
 	s = strings.ToLower(strings.TrimSpace(s))
 	s = strings.Trim(s, "-–—|[]() ")
 	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "page"), "p."))
@@ -130,10 +134,7 @@ func isPageNumber(s string) bool {
 			return allDigits(strings.TrimSpace(a)) && allDigits(strings.TrimSpace(b))
 		}
 	}
-	if allDigits(s) {
-		return true
-	}
-	return isRomanNumeral(s)
+	return allDigits(s) || isRomanNumeral(s)
 }
 
 // pageNumberRunes reports whether s has only runes that may lower-case

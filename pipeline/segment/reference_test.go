@@ -21,22 +21,9 @@ import (
 // out by a cheap test before a costly one. The tests below hold them to
 // their plain definitions, written here as the package first had them,
 // on the lines of real documents and on random lines built to reach
-// every shortcut.
-
-func refIsPageNumber(s string) bool {
-	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.Trim(s, "-–—|[]() ")
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "page"), "p."))
-	if s == "" {
-		return false
-	}
-	for _, sep := range []string{" of ", "/", " de "} {
-		if a, b, ok := strings.Cut(s, sep); ok {
-			return allDigits(strings.TrimSpace(a)) && allDigits(strings.TrimSpace(b))
-		}
-	}
-	return allDigits(s) || isRomanNumeral(s)
-}
+// every shortcut. The plain definitions of isPageNumber and Normalize
+// stay in the package (pageNumberText, foldSpaces), behind their quick
+// tests.
 
 func refSectionKind(l string) corpus.Kind {
 	t := strings.ToLower(strings.TrimSpace(l))
@@ -97,7 +84,7 @@ func refHeadingShape(l string, alone, followed bool) (int, bool) {
 		return 0, false
 	}
 	lvl, numbered := refNumberingLevel(words[0])
-	if refIsPageNumber(l) || refLooksLikeReference(l) || isDateLine(words) {
+	if pageNumberText(l) || refLooksLikeReference(l) || isDateLine(words) {
 		return 0, false
 	}
 	last, _ := utf8.DecodeLastRuneInString(l)
@@ -129,7 +116,7 @@ func refHeadingShape(l string, alone, followed bool) (int, bool) {
 func refLeadHeading(first, next string, maxLen int) bool {
 	n := utf8.RuneCountInString(first)
 	words := strings.Fields(first)
-	if len(words) < 2 || len(words) > 10 || n*5 >= maxLen*3 || refLooksLikeReference(first) || refIsPageNumber(first) {
+	if len(words) < 2 || len(words) > 10 || n*5 >= maxLen*3 || refLooksLikeReference(first) || pageNumberText(first) {
 		return false
 	}
 	last, _ := utf8.DecodeLastRuneInString(first)
@@ -169,26 +156,6 @@ func refFurnitureKey(s string) string {
 		if !unicode.IsDigit(r) && !unicode.IsSpace(r) {
 			b.WriteRune(r)
 		}
-	}
-	return b.String()
-}
-
-func refNormalize(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if r == '\u00ad' {
-			continue
-		}
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
 	}
 	return b.String()
 }
@@ -253,10 +220,10 @@ func TestLineTestsMatchReference(t *testing.T) {
 	}
 	for _, raw := range lines {
 		for _, l := range []string{raw, strings.TrimSpace(raw)} {
-			if got, want := isPageNumber(l), refIsPageNumber(l); got != want {
+			if got, want := isPageNumber(l), pageNumberText(l); got != want {
 				t.Fatalf("isPageNumber(%q) = %v, want %v", l, got, want)
 			}
-			count("isPageNumber", refIsPageNumber(l))
+			count("isPageNumber", pageNumberText(l))
 			if got, want := sectionKind(l), refSectionKind(l); got != want {
 				t.Fatalf("sectionKind(%q) = %q, want %q", l, got, want)
 			}
@@ -275,7 +242,7 @@ func TestLineTestsMatchReference(t *testing.T) {
 			if got, want := furnitureKey(l), refFurnitureKey(l); got != want {
 				t.Fatalf("furniture key of %q = %q, want %q", l, got, want)
 			}
-			if got, want := Normalize(l), refNormalize(norm.NFKC.String(l)); got != want {
+			if got, want := Normalize(l), foldSpaces(norm.NFKC.String(l)); got != want {
 				t.Fatalf("Normalize(%q) = %q, want %q", l, got, want)
 			}
 			if got, want := countFields(l, 1000), len(strings.Fields(l)); got != want {

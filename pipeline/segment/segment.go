@@ -236,6 +236,13 @@ func Normalize(s string) string {
 	if normalized(s) {
 		return s
 	}
+	return foldSpaces(s)
+}
+
+// foldSpaces drops soft hyphens and folds every run of white space and
+// control characters to one space, trimmed: Normalize's definition after
+// NFKC, which it skips for text that needs no change.
+func foldSpaces(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
