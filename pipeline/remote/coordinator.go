@@ -605,7 +605,8 @@ func (c *Coordinator) uploadOnce(ctx context.Context, path, sum string) error {
 		return err // a *corpus.Error naming the file
 	}
 	defer f.Close()
-	info, err := c.files.Put(ctx, jetstream.ObjectMeta{Name: sum}, &limitedReader{ctx: ctx, r: f, left: c.opts.Limits.MaxFileSize})
+	meta := jetstream.ObjectMeta{Name: sum, Opts: &jetstream.ObjectMetaOptions{ChunkSize: fileChunk(c.nc.MaxPayload())}}
+	info, err := c.files.Put(ctx, meta, &limitedReader{ctx: ctx, r: f, left: c.opts.Limits.MaxFileSize})
 	if err != nil {
 		return err
 	}

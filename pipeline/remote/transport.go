@@ -35,6 +35,15 @@ func inlineMax(maxPayload int64) int64 {
 	return max(0, min(inlineLimit, min(maxPayload, jobMaxSize)-headerRoom))
 }
 
+// fileChunk is the chunk size of an uploaded file: as large as a message
+// may be, up to 1 MiB. Each chunk is a message the server stores and
+// delivers and a worker reads, so fewer, larger ones cost less than the
+// object store's default of 128 KiB; more than 1 MiB would only hold
+// more in memory at once.
+func fileChunk(maxPayload int64) uint32 {
+	return uint32(min(1<<20, max(4<<10, maxPayload-headerRoom)))
+}
+
 // jobFits is the largest encoded job sent on such a connection: the
 // message less room for its headers (the message id) and subject.
 func jobFits(maxPayload int64) int64 {

@@ -77,3 +77,17 @@ func TestInlineMaxFitsTheServersMessages(t *testing.T) {
 		t.Errorf("with the default 1 MiB messages, files up to %d bytes should travel in their jobs, not %d", inlineLimit, inlineMax(1<<20))
 	}
 }
+
+// Uploaded files go in chunks that fit the server's messages, as large as
+// they may be up to 1 MiB.
+func TestFileChunksFitMessages(t *testing.T) {
+	for _, payload := range []int64{32 << 10, 128 << 10, 1 << 20, 8 << 20, 64 << 20} {
+		got := int64(fileChunk(payload))
+		if got+headerRoom > payload || got > 1<<20 {
+			t.Errorf("fileChunk(%d) = %d: a chunk would not fit its message, or holds more than 1 MiB", payload, got)
+		}
+	}
+	if got := fileChunk(1 << 20); got < 512<<10 {
+		t.Errorf("with the default 1 MiB messages, chunks of %d bytes: want most of a message", got)
+	}
+}
