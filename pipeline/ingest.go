@@ -115,6 +115,10 @@ type IngestOptions struct {
 	// Everything else — discovery, the "already stored?" checks, the
 	// writes — is the same.
 	Analyser Analyser
+	// RulesVersion, with an Analyser, is the version of the rules it
+	// tags with (the summary's RulesVersion); Tagger and LoadTagger are
+	// then not needed and not used.
+	RulesVersion string
 }
 
 // Analyser turns one file that is not stored yet into a document ready
@@ -189,7 +193,9 @@ type work struct {
 func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOptions) (*Summary, error) {
 	defer batchgc.Tune()()
 	start := time.Now()
-	if opts.Tagger == nil && opts.LoadTagger == nil {
+	if opts.Analyser != nil && opts.RulesVersion != "" {
+		opts.Tagger, opts.LoadTagger = nil, nil
+	} else if opts.Tagger == nil && opts.LoadTagger == nil {
 		return nil, errors.New("ingest: no tagger")
 	}
 	if opts.Analyser == nil && opts.Extractor == nil {
@@ -276,11 +282,15 @@ func Ingest(ctx context.Context, d *datadir.Dir, paths []string, opts IngestOpti
 		return nil, err
 	}
 
-	tagger, err := taggerReady()
-	if err != nil {
-		return abort(err)
+	version := opts.RulesVersion
+	if opts.Tagger != nil || opts.LoadTagger != nil {
+		tagger, err := taggerReady()
+		if err != nil {
+			return abort(err)
+		}
+		version = tagger.Version()
 	}
-	sum := &Summary{Norms: map[string]int{}, RulesVersion: tagger.Version(), Failures: []corpus.Failure{}, MetadataWarnings: []SidecarWarning{}}
+	sum := &Summary{Norms: map[string]int{}, RulesVersion: version, Failures: []corpus.Failure{}, MetadataWarnings: []SidecarWarning{}}
 	w := &writer{data: d, sum: sum, log: log, onResult: opts.OnResult, sidecars: newSidecars(func(sw SidecarWarning) {
 		log.Warn("metadata.csv: " + sw.String())
 		sum.MetadataWarnings = append(sum.MetadataWarnings, sw)

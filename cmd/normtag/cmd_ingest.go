@@ -83,8 +83,11 @@ func ingestCommand() *cli.Command {
 				return checkMetadata(c, format)
 			}
 			// A bad rules file is reported before the data directory is
-			// locked and healed.
-			prebuildBuiltin(c)
+			// locked and healed. A coordinator (--nats) tags nothing
+			// itself: it needs only the rules' version.
+			if c.String("nats") == "" {
+				prebuildBuiltin(c)
+			}
 			var rs *ruleSet
 			if c.IsSet("rules") {
 				if rs, err = readRules(c.String("rules")); err != nil {
@@ -193,19 +196,28 @@ func ingestCommand() *cli.Command {
 				}
 				workers = c.Int("jobs")
 			}
+			rulesVersion := ""
+			if coord != nil {
+				rulesVersion = tag.DefaultVersion()
+				if rs != nil {
+					rulesVersion = rs.tagger.Version()
+				}
+			}
 			sum, runErr := pipeline.Ingest(c.Context, d, c.Args().Slice(), pipeline.IngestOptions{
-				Workers:     workers,
-				Analyser:    analyser(coord),
-				Extractor:   pool,
-				Tagger:      rs.taggerOrNil(),
-				LoadTagger:  func() (*tag.Tagger, error) { return loadTagger(builtinRules) },
-				Logger:      log,
-				Prune:       c.Bool("prune"),
-				RetryFailed: c.Bool("retry-failed"),
-				MaxFileSize: c.Int64("max-file-size"),
-				MaxPassages: c.Int("max-passages"),
-				OnStart:     prog.SetTotal,
-				OnExtracted: func() { closePool() },
+				Workers:  workers,
+				Analyser: analyser(coord),
+				// Set with a coordinator only: the workers tag.
+				RulesVersion: rulesVersion,
+				Extractor:    pool,
+				Tagger:       rs.taggerOrNil(),
+				LoadTagger:   func() (*tag.Tagger, error) { return loadTagger(builtinRules) },
+				Logger:       log,
+				Prune:        c.Bool("prune"),
+				RetryFailed:  c.Bool("retry-failed"),
+				MaxFileSize:  c.Int64("max-file-size"),
+				MaxPassages:  c.Int("max-passages"),
+				OnStart:      prog.SetTotal,
+				OnExtracted:  func() { closePool() },
 				OnResult: func(r pipeline.Result) {
 					if coord != nil {
 						// Held-back jobs may go (see remote.Coordinator.Stored).

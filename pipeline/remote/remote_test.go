@@ -239,6 +239,11 @@ func TestCoordinatorWithTwoWorkersEqualsLocalIngest(t *testing.T) {
 	if !strings.Contains(out, `"message_type":"summary"`) {
 		t.Errorf("no summary in the coordinator's output:\n%s", out)
 	}
+	// The coordinator builds no tagger; its summary names the rules the
+	// workers tagged with.
+	if v := storedRulesVersions(t, data); len(v) != 1 || !strings.Contains(out, `"rules_version":"`+v[0]+`"`) {
+		t.Errorf("the summary's rules version is not the documents' %v:\n%s", v, out)
+	}
 
 	// Again: nothing changed, nothing is sent to workers.
 	again := run(t, bin, "ingest", "--data", data, "--nats", url, "--json", src)

@@ -139,6 +139,11 @@ func (t *Tagger) AppendBinary(b []byte) ([]byte, error) {
 	return w.B, nil
 }
 
+// DefaultVersion is the Version of Default's tagger, known without
+// building it: a process whose documents are tagged elsewhere (a
+// coordinator of remote workers) needs no more.
+func DefaultVersion() string { return versionOf(builtinDigest()) }
+
 // DefaultFromBinary reads the compiled form of Default's tagger, which
 // AppendBinary wrote.
 func DefaultFromBinary(b []byte) (*Tagger, error) {

@@ -280,3 +280,22 @@ func TestCompiledFormIsReproducible(t *testing.T) {
 		t.Fatal("a tagger read from its compiled form writes other bytes")
 	}
 }
+
+// DefaultVersion, known without building the tagger, is the built
+// tagger's version, and not that of a rules file.
+func TestDefaultVersionIsTheBuiltTaggers(t *testing.T) {
+	def, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := DefaultVersion(); got != def.Version() || got == "" {
+		t.Fatalf("DefaultVersion() = %q, Default().Version() = %q", got, def.Version())
+	}
+	other, err := Load([]byte(contextRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.Version() == DefaultVersion() {
+		t.Fatalf("a rules file has the built-in rules' version %q", other.Version())
+	}
+}
