@@ -51,7 +51,7 @@ func TestFetchTakesOnlyTheJobsBytes(t *testing.T) {
 	forged := sumOf([]byte("the file the job names"))
 	put(forged, bad)
 
-	w := &Worker{files: files}
+	w := &Worker{nc: nc, files: files}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "good.pdf")
 	if err := w.fetch(ctx, Job{SHA256: sumOf(good), Name: "good.pdf"}, path); err != nil {

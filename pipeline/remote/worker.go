@@ -437,7 +437,13 @@ func (w *Worker) fetch(ctx context.Context, job Job, path string) error {
 	if max <= 0 {
 		max = extract.DefaultMaxFileSize
 	}
-	n, err := io.Copy(f, io.LimitReader(obj, max+1))
+	// The object store hands chunks over through an in-memory pipe: a
+	// buffer of a chunk's size takes one in a read or two, where io.Copy's
+	// 32 KiB took thirty-two, each a hand-over between goroutines and a
+	// write to the file. (The struct hides the file's ReadFrom, which
+	// would use 32 KiB.)
+	buf := make([]byte, fileChunk(w.nc.MaxPayload()))
+	n, err := io.CopyBuffer(struct{ io.Writer }{f}, io.LimitReader(obj, max+1), buf)
 	if err != nil {
 		return fmt.Errorf("fetch %s: %w", job.Name, err)
 	}
