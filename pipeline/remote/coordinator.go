@@ -75,6 +75,9 @@ type Coordinator struct {
 	// looked up first.
 	earlier bool
 
+	// lane orders uploads (see uploadLane).
+	lane uploadLane
+
 	arrivals jetstream.ConsumeContext
 	sub      *nats.Subscription
 
@@ -600,17 +603,21 @@ func (c *Coordinator) uploadOnce(ctx context.Context, path, sum string) error {
 	} else if !errors.Is(err, jetstream.ErrObjectNotFound) {
 		return fmt.Errorf("look up %s: %w", sum[:12], err)
 	}
-	f, _, err := safefile.Open(path, c.opts.Limits.MaxFileSize)
+	f, info, err := safefile.Open(path, c.opts.Limits.MaxFileSize)
 	if err != nil {
 		return err // a *corpus.Error naming the file
 	}
 	defer f.Close()
+	if err := c.lane.enter(ctx, info.Size()); err != nil {
+		return err
+	}
+	defer c.lane.leave()
 	meta := jetstream.ObjectMeta{Name: sum, Opts: &jetstream.ObjectMetaOptions{ChunkSize: fileChunk(c.nc.MaxPayload())}}
-	info, err := c.files.Put(ctx, meta, &limitedReader{ctx: ctx, r: f, left: c.opts.Limits.MaxFileSize})
+	stored, err := c.files.Put(ctx, meta, &limitedReader{ctx: ctx, r: f, left: c.opts.Limits.MaxFileSize})
 	if err != nil {
 		return err
 	}
-	if info.Digest != "SHA-256="+digestOf(sum) {
+	if stored.Digest != "SHA-256="+digestOf(sum) {
 		// Changed since it was hashed: the worker would extract other
 		// bytes than the document's id says.
 		_ = c.files.Delete(ctx, sum)
