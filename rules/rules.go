@@ -2,7 +2,10 @@
 // binary. The format is documented in README.md next to this file.
 package rules
 
-import _ "embed"
+import (
+	_ "embed"
+	"sync"
+)
 
 // Default is the default rules file (YAML): the settings, and the rules
 // for English, French and Spanish.
@@ -34,9 +37,11 @@ var Languages = []File{{"ar.yaml", arabic}, {"ru.yaml", russian}, {"zh.yaml", ch
 // Languages as a further document after a "---" line. Its SHA-256 is
 // the default rules' version; `normtag rules dump` prints it, and a
 // file holding it loads as the same rules with the same version.
-func All() []byte { return all }
+func All() []byte { return all() }
 
-var all = func() []byte {
+// all joins the files on first use: the stream is a megabyte, which
+// every process copied at start-up whether it read the rules or not.
+var all = sync.OnceValue(func() []byte {
 	out := append([]byte(nil), Default...)
 	for _, l := range Languages {
 		if len(out) > 0 && out[len(out)-1] != '\n' {
@@ -46,4 +51,4 @@ var all = func() []byte {
 		out = append(out, l.Data...)
 	}
 	return out
-}()
+})

@@ -6,10 +6,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/lazyregexp"
 	"github.com/normtag/normtag/internal/textcut"
 	"github.com/normtag/normtag/pipeline/extract/pdf"
 )
@@ -114,17 +116,17 @@ func leadingLines(pages []corpus.Page, nPages, max int) []textLine {
 }
 
 // producerTitles are titles that producers write, not authors.
-var producerTitles = regexp.MustCompile(`(?i)^(untitled|sans titre|sin título|document\d*|doc\d*|slide \d+|powerpoint presentation|presentation|enscript output|microsoft (word|powerpoint|excel) - .*|title|titre|draft|new document|adobe acrobat.*|\S+\.(docx?|pdf|pptx?|odt|rtf|txt|html?|indd|qxd))$`)
+var producerTitles = lazyregexp.New(`(?i)^(untitled|sans titre|sin título|document\d*|doc\d*|slide \d+|powerpoint presentation|presentation|enscript output|microsoft (word|powerpoint|excel) - .*|title|titre|draft|new document|adobe acrobat.*|\S+\.(docx?|pdf|pptx?|odt|rtf|txt|html?|indd|qxd))$`)
 
 // sectionNames are headings that name a part of a document, not the
 // document.
-var sectionNames = regexp.MustCompile(`(?i)^(executive summary|summary|abstract|contents|table of contents|introduction|foreword|preface|acknowledg(e)?ments|résumé|sommaire|table des matières|resumen|índice|page \d+( (/|of) \d+)?)$`)
+var sectionNames = lazyregexp.New(`(?i)^(executive summary|summary|abstract|contents|table of contents|introduction|foreword|preface|acknowledg(e)?ments|résumé|sommaire|table des matières|resumen|índice|page \d+( (/|of) \d+)?)$`)
 
 // junkTitle reports a title that is not one: empty, a word or two, the
 // file's own name, producer boilerplate or a section name.
 func junkTitle(t, fileName string) bool {
 	t = tidy(t)
-	if t == "" || producerTitles.MatchString(t) || sectionNames.MatchString(t) {
+	if t == "" || producerTitles().MatchString(t) || sectionNames().MatchString(t) {
 		return true
 	}
 	if len(strings.Fields(t)) < 3 {
@@ -189,7 +191,7 @@ func plainCover(cover []pdf.Line) bool {
 func sizedTitle(cover []pdf.Line, ts typeSizes) string {
 	var lines []pdf.Line
 	for _, l := range cover {
-		if wordy(l.Text) && !sectionNames.MatchString(l.Text) {
+		if wordy(l.Text) && !sectionNames().MatchString(l.Text) {
 			lines = append(lines, l)
 		}
 	}
@@ -356,12 +358,13 @@ func fileNameTitle(name string) string {
 	return t
 }
 
-// Dates printed in a document: day month year, month day year, month
-// year and ISO dates, in English, French and Spanish.
-var monthNumbers, dateForms = dateTables()
+// dateTables returns the month names and patterns of the dates printed
+// in a document: day month year, month day year, month year and ISO
+// dates, in English, French and Spanish. They are built on first use.
+var dateTables = sync.OnceValues(buildDateTables)
 
-// dateTables builds the month names and the date patterns.
-func dateTables() (map[string]time.Month, []dateForm) {
+// buildDateTables builds the month names and the date patterns.
+func buildDateTables() (map[string]time.Month, []dateForm) {
 	monthNumbers := map[string]time.Month{}
 	names := [][]string{
 		{"january", "jan", "janvier", "janv", "enero", "ene"},
@@ -405,14 +408,14 @@ type dateForm struct {
 }
 
 // yearAlone is a short line ending in a year ("Working Group 6 - 2021").
-var yearAlone = regexp.MustCompile(`(?:^|[–—\-,|/(]\s*)((?:19|20)\d{2})\)?$`)
+var yearAlone = lazyregexp.New(`(?:^|[–—\-,|/(]\s*)((?:19|20)\d{2})\)?$`)
 
 // notADateline marks lines whose dates are not the document's: links,
 // references, and dates that an event or period is placed in.
-var notADateline = regexp.MustCompile(`(?i)https?:|www\.|://|\bretrieved\b|\baccessed\b|\bconsult[ée]\b|\bconsultado\b|^\[\d+\]|^\d+\s*[.)]?\s*[A-Z][^,]*,\s*[“"]`)
+var notADateline = lazyregexp.New(`(?i)https?:|www\.|://|\bretrieved\b|\baccessed\b|\bconsult[ée]\b|\bconsultado\b|^\[\d+\]|^\d+\s*[.)]?\s*[A-Z][^,]*,\s*[“"]`)
 
 // leadIn are words that place an event at a date, not date a document.
-var leadIn = regexp.MustCompile(`(?i)\b(in|since|by|until|till|from|before|after|during|between|of|en|depuis|avant|après|jusqu'au|desde|hasta|durante|antes|después)\s*$`)
+var leadIn = lazyregexp.New(`(?i)\b(in|since|by|until|till|from|before|after|during|between|of|en|depuis|avant|après|jusqu'au|desde|hasta|durante|antes|después)\s*$`)
 
 // textDate is a date found in a line with where it starts.
 type textDate struct {
@@ -428,7 +431,8 @@ func datesIn(line string) []textDate {
 	}
 	var out []textDate
 	taken := make([]bool, len(line)+1)
-	for _, f := range dateForms {
+	_, forms := dateTables()
+	for _, f := range forms {
 		for _, m := range f.re.FindAllStringSubmatchIndex(line, -1) {
 			if taken[m[0]] {
 				continue
@@ -485,6 +489,7 @@ func makeDate(y, mon, day string, numericMonth bool) (textDate, bool) {
 		month = time.Month(atoi(mon))
 	} else {
 		key := strings.ToLower(strings.TrimSuffix(mon, "."))
+		monthNumbers, _ := dateTables()
 		month = monthNumbers[key]
 		if englishMonth(key) && !unicode.IsUpper([]rune(mon)[0]) {
 			return textDate{}, false
@@ -552,11 +557,11 @@ func documentDate(lines []textLine, fileDate string, now time.Time) (string, boo
 		// Every date below has its year in four figures: a line without
 		// four figures in a row is passed over before the regular
 		// expressions, which cost a twentieth of all extraction did.
-		if !hasYear(l.text) || notADateline.MatchString(l.text) {
+		if !hasYear(l.text) || notADateline().MatchString(l.text) {
 			continue
 		}
 		for _, d := range datesIn(l.text) {
-			if d.t.After(limit) || leadIn.MatchString(l.text[:d.at]) {
+			if d.t.After(limit) || leadIn().MatchString(l.text[:d.at]) {
 				continue
 			}
 			if datesLine(l.text, d) {
@@ -567,7 +572,7 @@ func documentDate(lines []textLine, fileDate string, now time.Time) (string, boo
 			return d.Format("2006-01-02"), true
 		}
 		if yearOnly == "" && len(strings.Fields(l.text)) <= 8 && !startsLower(l.text) {
-			if m := yearAlone.FindStringSubmatch(l.text); m != nil && atoi(m[1]) <= limit.Year() {
+			if m := yearAlone().FindStringSubmatch(l.text); m != nil && atoi(m[1]) <= limit.Year() {
 				yearOnly = m[1]
 			}
 		}
@@ -581,7 +586,7 @@ func documentDate(lines []textLine, fileDate string, now time.Time) (string, boo
 // figuresLine is a line that is a date in figures and nothing else, as
 // a cover or a logo sets one: "12 · 11 · 2018", "12.11.2018",
 // "11/12/2018".
-var figuresLine = regexp.MustCompile(`^(\d{1,2})\s*([·•./-])\s*(\d{1,2})\s*([·•./-])\s*((?:19|20)\d{2})$`)
+var figuresLine = lazyregexp.New(`^(\d{1,2})\s*([·•./-])\s*(\d{1,2})\s*([·•./-])\s*((?:19|20)\d{2})$`)
 
 // figuresDate reads a line that is a date in figures. Whether the day
 // or the month comes first depends on the country: where both readings
@@ -590,7 +595,7 @@ var figuresLine = regexp.MustCompile(`^(\d{1,2})\s*([·•./-])\s*(\d{1,2})\s*([
 // years before the report it is on); without a file date, only a date
 // that reads one way (a day past 12) is taken.
 func figuresDate(line, fileDate string) (time.Time, bool) {
-	m := figuresLine.FindStringSubmatch(line)
+	m := figuresLine().FindStringSubmatch(line)
 	if m == nil || m[2] != m[4] {
 		return time.Time{}, false
 	}
@@ -629,7 +634,7 @@ func absDuration(d time.Duration) time.Duration { return max(d, -d) }
 
 // separated matches the end of a name that a dateline separates from
 // its date: "Paris, ", "Ministry of Foreign Affairs — ".
-var separated = regexp.MustCompile(`[\p{L}\p{N}.)]\s*(?:,|[–—|]|\s-)\s*$`)
+var separated = lazyregexp.New(`[\p{L}\p{N}.)]\s*(?:,|[–—|]|\s-)\s*$`)
 
 // datesLine reports whether d, found in line, dates the document: the
 // line opens with it, or it ends a short line after a few words ("Paris,
@@ -646,7 +651,7 @@ func datesLine(line string, d textDate) bool {
 	if startsLower(line) && words > 1 {
 		return false // the end of a sentence that began on the line above
 	}
-	return words <= 4 || separated.MatchString(before)
+	return words <= 4 || separated().MatchString(before)
 }
 
 func startsLower(s string) bool {
@@ -675,17 +680,17 @@ func minTime(a, b time.Time) time.Time {
 // submittedBy are the words that introduce a document's submitter at the
 // start of a line: "Submission by X", "Statement by the Delegation of X",
 // "Contribution de X", "Presentado por X", "A study by X on ...".
-var submittedBy = regexp.MustCompile(`(?i)^(?:(?:a|an|the|la|le|el|une?)\s+)?(?:joint\s+)?(?:(?:submission|statement|contribution|comments|input|response|position paper|paper|study|report|remarks|views|proposal|written submission)\s+(?:submitted\s+)?(?:by|from|of)|submitted by|prepared by|presented by|contribution (?:de|du|des)|déclaration (?:de|du|des)|commentaires (?:de|du|des)|soumis par|présenté par|présentée par|contribución (?:de|del)|declaración (?:de|del)|comentarios (?:de|del)|presentado por|presentada por)\s+(.+)$`)
+var submittedBy = lazyregexp.New(`(?i)^(?:(?:a|an|the|la|le|el|une?)\s+)?(?:joint\s+)?(?:(?:submission|statement|contribution|comments|input|response|position paper|paper|study|report|remarks|views|proposal|written submission)\s+(?:submitted\s+)?(?:by|from|of)|submitted by|prepared by|presented by|contribution (?:de|du|des)|déclaration (?:de|du|des)|commentaires (?:de|du|des)|soumis par|présenté par|présentée par|contribución (?:de|del)|declaración (?:de|del)|comentarios (?:de|del)|presentado por|presentada por)\s+(.+)$`)
 
 // submitterEnd cuts what follows a submitter's name on its line.
-var submitterEnd = regexp.MustCompile(`(?i)\s+(?:on|to|for|at|regarding|concerning|in response to|sur|pour|à|au|aux|concernant|sobre|para|en|relativ[eo]s?)\s|[,;:(\[]|\s[–—-]\s`)
+var submitterEnd = lazyregexp.New(`(?i)\s+(?:on|to|for|at|regarding|concerning|in response to|sur|pour|à|au|aux|concernant|sobre|para|en|relativ[eo]s?)\s|[,;:(\[]|\s[–—-]\s`)
 
 // dashSeparator separates a letterhead from what follows on its line.
-var dashSeparator = regexp.MustCompile(`\s[–—|-]\s`)
+var dashSeparator = lazyregexp.New(`\s[–—|-]\s`)
 
 // letterhead matches a line that names a government body at the head of
 // a document.
-var letterhead = regexp.MustCompile(`^(?:Permanent Mission of .+|Permanent Representation of .+|Mission permanente d.+|Représentation permanente d.+|Misión Permanente d.+|Government of .+|Gouvernement d.+|Gobierno d.+|Ministry of .+|Ministère d.+|Ministerio d.+|Federal (?:Foreign )?(?:Office|Ministry|Department) .*|Embassy of .+|Ambassade d.+|Embajada d.+|Delegation of .+|Délégation d.+|Delegación d.+)$`)
+var letterhead = lazyregexp.New(`^(?:Permanent Mission of .+|Permanent Representation of .+|Mission permanente d.+|Représentation permanente d.+|Misión Permanente d.+|Government of .+|Gouvernement d.+|Gobierno d.+|Ministry of .+|Ministère d.+|Ministerio d.+|Federal (?:Foreign )?(?:Office|Ministry|Department) .*|Embassy of .+|Ambassade d.+|Embajada d.+|Delegation of .+|Délégation d.+|Delegación d.+)$`)
 
 // textSubmitter finds who submits the document from its leading lines:
 // a "Submission by ..." line, else a letterhead on the first page.
@@ -694,12 +699,12 @@ func textSubmitter(lines []textLine) string {
 		if i >= 80 {
 			break
 		}
-		m := submittedBy.FindStringSubmatch(l.text)
+		m := submittedBy().FindStringSubmatch(l.text)
 		if m == nil {
 			continue
 		}
 		name := m[1]
-		if loc := submitterEnd.FindStringIndex(name); loc != nil {
+		if loc := submitterEnd().FindStringIndex(name); loc != nil {
 			name = name[:loc[0]]
 		}
 		name = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(name), "."))
@@ -714,9 +719,9 @@ func textSubmitter(lines []textLine) string {
 		if i >= 15 || l.page > 1 {
 			break
 		}
-		if len(strings.Fields(l.text)) <= 12 && letterhead.MatchString(l.text) {
+		if len(strings.Fields(l.text)) <= 12 && letterhead().MatchString(l.text) {
 			name := l.text
-			if loc := dashSeparator.FindStringIndex(name); loc != nil {
+			if loc := dashSeparator().FindStringIndex(name); loc != nil {
 				name = name[:loc[0]]
 			}
 			return strings.TrimSuffix(strings.TrimSpace(name), ".")

@@ -1,11 +1,11 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/lazyregexp"
 	"github.com/normtag/normtag/pipeline/extract/pdf"
 )
 
@@ -25,22 +25,25 @@ const groupUnit = `(?:Working|Expert|Study|Drafting|Contact|Focus|Thematic)\s+[G
 // "n°" or "#".
 const groupNumber = `(?:\s*\([A-Z]{2,6}\))?\s*(?:No\.\s*|n°\s*|#\s*)?(\d{1,2}|[IVX]{1,5})\b`
 
+// groupInPattern is groupIn's pattern, which groupChaired ends with.
+const groupInPattern = `((?:[\p{Lu}][\p{L}\p{N}'’.&-]*\s+){0,5})(` + groupUnit + `)` + groupNumber
+
 var (
 	// groupIn finds a numbered group and the capitalised words before
 	// it that name the body it belongs to ("Paris Call Working Group 5").
-	groupIn = regexp.MustCompile(`((?:[\p{Lu}][\p{L}\p{N}'’.&-]*\s+){0,5})(` + groupUnit + `)` + groupNumber)
+	groupIn = lazyregexp.New(groupInPattern)
 	// groupHeader is a running header or cover line that names a group
 	// and little else: "Paris Call – Working Group 6 - 2021", "Working
 	// Group 5:", "Working Group (WG) 6: Bringing concrete tools".
-	groupHeader = regexp.MustCompile(`^(?:(\p{Lu}[^–—|:]{1,60}?)\s*(?:[–—|:]|\s-)\s*)?(` + groupUnit + `)` + groupNumber + `(?:\s*(?:[–—|,]|-)\s*(?:19|20)\d{2})?\s*(?::\s*(.*))?$`)
+	groupHeader = lazyregexp.New(`^(?:(\p{Lu}[^–—|:]{1,60}?)\s*(?:[–—|:]|\s-)\s*)?(` + groupUnit + `)` + groupNumber + `(?:\s*(?:[–—|,]|-)\s*(?:19|20)\d{2})?\s*(?::\s*(.*))?$`)
 	// groupChaired finds a group that the writers say they chair: the
 	// verb ("to co-chair", "chairing", "co-chaired"), not the noun ("we
 	// thank the Chair of Working Group 2").
-	groupChaired = regexp.MustCompile(`(?i:\bco-?chair(?:ed|ing)?|\bchair(?:ed|ing))\s+(?:(?i:the)\s+)?` + groupIn.String())
+	groupChaired = lazyregexp.New(`(?i:\bco-?chair(?:ed|ing)?|\bchair(?:ed|ing))\s+(?:(?i:the)\s+)?` + groupInPattern)
 	// addressedTo marks a header line naming a group as the one a paper
 	// is sent to, not the one that issues it ("Input to the Paris Call –
 	// Working Group 2").
-	addressedTo = regexp.MustCompile(`(?i)\b(?:to|by|from|à|par|por|input|contribution|submission|comments?|statement|response|déclaration|declaración)\b`)
+	addressedTo = lazyregexp.New(`(?i)\b(?:to|by|from|à|par|por|input|contribution|submission|comments?|statement|response|déclaration|declaración)\b`)
 )
 
 // determiners open a phrase without being part of the name after them.
@@ -84,7 +87,7 @@ func groupIssuer(doc *corpus.Document, lines []textLine) string {
 		if !namesGroupUnit(l.text) || len(strings.Fields(l.text)) > 14 {
 			continue
 		}
-		if m := groupHeader.FindStringSubmatch(l.text); m != nil && !addressedTo.MatchString(m[1]) {
+		if m := groupHeader().FindStringSubmatch(l.text); m != nil && !addressedTo().MatchString(m[1]) {
 			if m[1] != "" {
 				return groupName(m[1], m[2], m[3])
 			}
@@ -100,7 +103,7 @@ func groupIssuer(doc *corpus.Document, lines []textLine) string {
 		if !namesGroupUnit(l.text) {
 			continue
 		}
-		if m := groupChaired.FindStringSubmatch(l.text); m != nil {
+		if m := groupChaired().FindStringSubmatch(l.text); m != nil {
 			return qualifiedGroup(doc, m[1], m[2], m[3])
 		}
 	}
@@ -138,7 +141,7 @@ func qualifiedGroup(doc *corpus.Document, body, unit, number string) string {
 			if !namesGroupUnit(line) {
 				continue
 			}
-			for _, m := range groupIn.FindAllStringSubmatch(line, -1) {
+			for _, m := range groupIn().FindAllStringSubmatch(line, -1) {
 				if m[3] != number || !strings.EqualFold(tidy(m[2]), tidy(unit)) {
 					continue
 				}
@@ -161,21 +164,21 @@ func qualifiedGroup(doc *corpus.Document, body, unit, number string) string {
 
 // officeAuthorsFrom matches the producers that fill a file's author from
 // the account of whoever typed it: word processors and their PDF export.
-var officeAuthorsFrom = regexp.MustCompile(`(?i)\b(?:microsoft|word|powerpoint|excel|pdfmaker|libreoffice|openoffice|writer|wps|pages|google docs)\b`)
+var officeAuthorsFrom = lazyregexp.New(`(?i)\b(?:microsoft|word|powerpoint|excel|pdfmaker|libreoffice|openoffice|writer|wps|pages|google docs)\b`)
 
 // organisationWords are words that make a name an organisation's, not a
 // person's.
-var organisationWords = regexp.MustCompile(`(?i)\b(?:ministry|minist[eè]re|ministerio|government|gouvernement|gobierno|mission|embassy|ambassade|embajada|delegation|d[ée]l[ée]gation|delegaci[oó]n|office|bureau|oficina|department|d[ée]partement|departamento|agency|agence|agencia|authority|autorit[ée]|autoridad|institute|institut|instituto|cent(?:er|re)|centro|council|conseil|consejo|commission|comisi[oó]n|committee|comit[ée]|university|universit[ée]|universidad|foundation|fondation|fundaci[oó]n|association|asociaci[oó]n|union|forum|foro|group|groupe|grupo|network|r[ée]seau|red|coalition|alliance|initiative|organi[sz]ation|organisme|organizaci[oó]n|secretariat|secr[ée]tariat|secretar[ií]a|society|soci[ée]t[ée]|sociedad|company|corporation|inc|ltd|llc|gmbh|plc|federal|republic|r[ée]publique|rep[uú]blica|kingdom|royaume|reino|state|states|[ée]tat|estado|nations|service|services|servicio|directorate|direction|direcci[oó]n|team|[ée]quipe|equipo|programme|program|project|projet|proyecto|institution|watch|lab|laboratory|partners|chamber|board|academy|school|college|press|media|news|tech|technologies|systems|solutions|consulting)\b`)
+var organisationWords = lazyregexp.New(`(?i)\b(?:ministry|minist[eè]re|ministerio|government|gouvernement|gobierno|mission|embassy|ambassade|embajada|delegation|d[ée]l[ée]gation|delegaci[oó]n|office|bureau|oficina|department|d[ée]partement|departamento|agency|agence|agencia|authority|autorit[ée]|autoridad|institute|institut|instituto|cent(?:er|re)|centro|council|conseil|consejo|commission|comisi[oó]n|committee|comit[ée]|university|universit[ée]|universidad|foundation|fondation|fundaci[oó]n|association|asociaci[oó]n|union|forum|foro|group|groupe|grupo|network|r[ée]seau|red|coalition|alliance|initiative|organi[sz]ation|organisme|organizaci[oó]n|secretariat|secr[ée]tariat|secretar[ií]a|society|soci[ée]t[ée]|sociedad|company|corporation|inc|ltd|llc|gmbh|plc|federal|republic|r[ée]publique|rep[uú]blica|kingdom|royaume|reino|state|states|[ée]tat|estado|nations|service|services|servicio|directorate|direction|direcci[oó]n|team|[ée]quipe|equipo|programme|program|project|projet|proyecto|institution|watch|lab|laboratory|partners|chamber|board|academy|school|college|press|media|news|tech|technologies|systems|solutions|consulting)\b`)
 
 // personName matches a person's name as a word processor's user account
 // gives it: two to five words of letters, each capitalised or in
 // capitals, or initials ("TREHIOU Marie-Lise", "J. M. Smith", "Anna van
 // der Berg").
-var personName = regexp.MustCompile(`^(?:(?:\p{Lu}[\p{L}'’-]*\.?|\p{Lu}\.|van|von|der|den|de|da|di|du|del|della|le|la|bin|al|el|y)\s+){1,4}\p{Lu}[\p{L}'’-]*\.?$`)
+var personName = lazyregexp.New(`^(?:(?:\p{Lu}[\p{L}'’-]*\.?|\p{Lu}\.|van|von|der|den|de|da|di|du|del|della|le|la|bin|al|el|y)\s+){1,4}\p{Lu}[\p{L}'’-]*\.?$`)
 
 // loginName matches an account name: one word, not an acronym
 // ("jsmith", "clerk7", "User").
-var loginName = regexp.MustCompile(`^[\p{L}\p{N}._@-]+$`)
+var loginName = lazyregexp.New(`^[\p{L}\p{N}._@-]+$`)
 
 // madeTheFile reports whether the author a file declares names whoever
 // made the file rather than who issues the document: an account name,
@@ -186,19 +189,19 @@ var loginName = regexp.MustCompile(`^[\p{L}\p{N}._@-]+$`)
 // matter declares on purpose, is taken as the issuer.
 func madeTheFile(author string, doc *corpus.Document) bool {
 	author = tidy(author)
-	if author == "" || organisationWords.MatchString(author) {
+	if author == "" || organisationWords().MatchString(author) {
 		return false
 	}
-	if loginName.MatchString(author) {
+	if loginName().MatchString(author) {
 		return !acronym(author)
 	}
 	office := doc.Format == corpus.FormatDOCX ||
-		doc.Format == corpus.FormatPDF && officeAuthorsFrom.MatchString(doc.Meta["creator"]+" "+doc.Meta["producer"])
+		doc.Format == corpus.FormatPDF && officeAuthorsFrom().MatchString(doc.Meta["creator"]+" "+doc.Meta["producer"])
 	if !office {
 		return false
 	}
-	for _, name := range nameSeparator.Split(author, -1) {
-		if name != "" && !personName.MatchString(name) {
+	for _, name := range nameSeparator().Split(author, -1) {
+		if name != "" && !personName().MatchString(name) {
 			return false
 		}
 	}
@@ -206,7 +209,7 @@ func madeTheFile(author string, doc *corpus.Document) bool {
 }
 
 // nameSeparator separates the names of a list of authors.
-var nameSeparator = regexp.MustCompile(`\s*(?:[;,&/]|\band\b|\bet\b|\by\b)\s*`)
+var nameSeparator = lazyregexp.New(`\s*(?:[;,&/]|\band\b|\bet\b|\by\b)\s*`)
 
 // acronym reports a word in capitals of two to eight letters ("OECD",
 // "UNIDIR"): an organisation, not an account.
@@ -224,7 +227,7 @@ func acronym(w string) bool {
 // groupLabel is a cover line that opens with a group's name and a colon
 // ("Working Group 5:", "Working Group (WG) 6: Bringing concrete tools");
 // what follows is the group's subject.
-var groupLabel = regexp.MustCompile(`^(?:\p{Lu}[\p{L}\p{N}'’.&-]*\s+){0,5}(?:` + groupUnit + `)` + groupNumber + `\s*:\s*(.*)$`)
+var groupLabel = lazyregexp.New(`^(?:\p{Lu}[\p{L}\p{N}'’.&-]*\s+){0,5}(?:` + groupUnit + `)` + groupNumber + `\s*:\s*(.*)$`)
 
 // groupTitle is the title of a group's report whose cover sets the name
 // of the body it belongs to in the largest type and the group under it
@@ -239,7 +242,7 @@ func groupTitle(lines []pdf.Line, at int, ts typeSizes) string {
 	if at >= len(lines) {
 		return ""
 	}
-	m := groupLabel.FindStringSubmatch(lines[at].Text)
+	m := groupLabel().FindStringSubmatch(lines[at].Text)
 	if m == nil {
 		return ""
 	}

@@ -21,13 +21,13 @@ package remote
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/lazyregexp"
 )
 
 // DefaultPrefix names the streams, buckets and subjects of a corpus when
@@ -52,7 +52,7 @@ const (
 	resultTTL = 7 * 24 * time.Hour
 )
 
-var prefixPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+var prefixPattern = lazyregexp.New(`^[A-Za-z0-9_-]{1,64}$`)
 
 // Names are the JetStream resources of one corpus.
 type Names struct {
@@ -65,7 +65,7 @@ func NewNames(prefix string) (Names, error) {
 	if prefix == "" {
 		prefix = DefaultPrefix
 	}
-	if !prefixPattern.MatchString(prefix) {
+	if !prefixPattern().MatchString(prefix) {
 		return Names{}, fmt.Errorf("--nats-prefix %q: use 1 to 64 letters, digits, '-' or '_'", prefix)
 	}
 	return Names{Prefix: prefix}, nil
@@ -176,11 +176,11 @@ func Connect(o ConnOptions) (*nats.Conn, jetstream.JetStream, error) {
 	return nc, js, nil
 }
 
-var userInfoPattern = regexp.MustCompile(`//[^@/]*@`)
+var userInfoPattern = lazyregexp.New(`//[^@/]*@`)
 
 // redact removes user information from server URLs.
 func redact(url string) string {
-	return userInfoPattern.ReplaceAllString(url, "//***@")
+	return userInfoPattern().ReplaceAllString(url, "//***@")
 }
 
 // Limits are the limits a local ingest applies, sent with each job so that

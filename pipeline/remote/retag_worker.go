@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -13,13 +12,14 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/lazyregexp"
 	"github.com/normtag/normtag/pipeline/tag"
 )
 
 // maxRetagBatch bounds what a worker decodes of one retag job.
 const maxRetagBatch = 1 << 30
 
-var jobIDPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var jobIDPattern = lazyregexp.New(`^[0-9a-f]{64}$`)
 
 // serveRetag serves retag jobs (retag --nats) beside ingest's, on as many
 // goroutines, until ctx is cancelled; the channel is closed when it has
@@ -91,7 +91,7 @@ func (w *Worker) awaitRetag(ctx context.Context) (jetstream.Consumer, jetstream.
 // waiting for ever.
 func (w *Worker) serveRetagJob(ctx context.Context, msg jetstream.Msg, files, results jetstream.ObjectStore, maxDeliver int, wait time.Duration) {
 	id := msg.Subject()[strings.LastIndexByte(msg.Subject(), '.')+1:]
-	if !jobIDPattern.MatchString(id) {
+	if !jobIDPattern().MatchString(id) {
 		w.log.Error("dropping a retag job on an unknown subject", "subject", msg.Subject())
 		_ = msg.Term()
 		return

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -34,7 +35,9 @@ type anchorDef struct {
 }
 
 // anchors are folded words that trigger the explicit-reference parser.
-var anchors = func() []anchorDef {
+// Only building a tagger needs them; folding the hundreds of them cost
+// every process about a millisecond at start-up.
+var anchors = sync.OnceValue(func() []anchorDef {
 	var out []anchorDef
 	for _, w := range []string{"norm", "norms", "norme", "normes", "norma", "normas"} {
 		out = append(out, anchorDef{text: w, kind: anchorNorm})
@@ -60,7 +63,7 @@ var anchors = func() []anchorDef {
 		)
 	}
 	return append(out, unAnchors()...)
-}()
+})
 
 // unAnchors are the anchors of Russian, Arabic and Chinese, folded as
 // the text is (ة as ه, ى as ي, each Chinese character a word).
@@ -132,9 +135,11 @@ func unAnchors() []anchorDef {
 	return out
 }
 
-var ordinalLetter = func() map[string]string {
+// ordinalLetter maps an ordinal anchor ("seventh norm", and the form
+// after the clitic ل) to its norm's letter.
+var ordinalLetter = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}
-	for _, a := range anchors {
+	for _, a := range anchors() {
 		if a.kind == anchorOrdinal {
 			m[a.text] = a.letter
 			if rest, ok := strings.CutPrefix(a.text, "ال"); ok {
@@ -143,7 +148,7 @@ var ordinalLetter = func() map[string]string {
 		}
 	}
 	return m
-}()
+})
 
 type anchorHit struct {
 	kind       anchorKind
@@ -177,7 +182,7 @@ func (t *Tagger) references(text string, sc *scan) []reference {
 		stop := vend
 		switch a.kind {
 		case anchorOrdinal:
-			letters = []string{ordinalLetter[string(sc.f.text[a.start:a.end])]}
+			letters = []string{ordinalLetter()[string(sc.f.text[a.start:a.end])]}
 		case anchorNorm:
 			letters, stop = parseNormList(s, vend)
 		case anchorParagraph:

@@ -666,7 +666,7 @@ func load(from origin, srcs []source, opts []Option) (*Tagger, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
-	for _, a := range anchors {
+	for _, a := range anchors() {
 		addClitic(a.text, false, patternUse{}, a.text, a.kind)
 	}
 	if f.QuoteWeight > 0 {

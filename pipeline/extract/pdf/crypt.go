@@ -4,21 +4,23 @@ import (
 	"bytes"
 	"regexp"
 	"strconv"
+
+	"github.com/normtag/normtag/internal/lazyregexp"
 )
 
 var (
-	encryptInline  = regexp.MustCompile(`/Encrypt\s*<<`)
-	encryptRefNums = regexp.MustCompile(`/Encrypt\s+(\d+)\s+(\d+)\s+R`)
-	encryptKey     = regexp.MustCompile(`/Encrypt([\s<])`)
-	cryptVersion   = regexp.MustCompile(`/V\s+(\d+)`)
-	streamFilter   = regexp.MustCompile(`/StmF\s*/([^\s/<>\[\]()]+)`)
-	stringFilter   = regexp.MustCompile(`/StrF\s*/([^\s/<>\[\]()]+)`)
+	encryptInline  = lazyregexp.New(`/Encrypt\s*<<`)
+	encryptRefNums = lazyregexp.New(`/Encrypt\s+(\d+)\s+(\d+)\s+R`)
+	encryptKey     = lazyregexp.New(`/Encrypt([\s<])`)
+	cryptVersion   = lazyregexp.New(`/V\s+(\d+)`)
+	streamFilter   = lazyregexp.New(`/StmF\s*/([^\s/<>\[\]()]+)`)
+	stringFilter   = lazyregexp.New(`/StrF\s*/([^\s/<>\[\]()]+)`)
 )
 
 // encryptionDict returns the bytes of the file's encryption dictionary,
 // inline in a trailer or as the object the last /Encrypt reference names.
 func encryptionDict(data []byte) []byte {
-	if locs := encryptRefNums.FindAllSubmatch(data, -1); len(locs) > 0 {
+	if locs := encryptRefNums().FindAllSubmatch(data, -1); len(locs) > 0 {
 		last := locs[len(locs)-1]
 		end := -1 // after the last header of the object named
 		for _, m := range objHeaders(data) {
@@ -34,7 +36,7 @@ func encryptionDict(data []byte) []byte {
 		}
 		return nil
 	}
-	if locs := encryptInline.FindAllIndex(data, -1); len(locs) > 0 {
+	if locs := encryptInline().FindAllIndex(data, -1); len(locs) > 0 {
 		last := locs[len(locs)-1]
 		return dictAt(data, last[1]-2)
 	}
@@ -78,7 +80,7 @@ func withoutIdentityEncryption(data []byte) (out []byte, ok bool) {
 	// Only the top level matters for /V; crypt filter dictionaries nested
 	// in /CF have no /V entry.
 	v := 0
-	if m := cryptVersion.FindSubmatch(dict); m != nil {
+	if m := cryptVersion().FindSubmatch(dict); m != nil {
 		v, _ = strconv.Atoi(string(m[1]))
 	}
 	if v < 4 {
@@ -90,8 +92,8 @@ func withoutIdentityEncryption(data []byte) (out []byte, ok bool) {
 		}
 		return "Identity" // the default for both entries
 	}
-	if filter(streamFilter) != "Identity" || filter(stringFilter) != "Identity" {
+	if filter(streamFilter()) != "Identity" || filter(stringFilter()) != "Identity" {
 		return nil, false
 	}
-	return encryptKey.ReplaceAll(data, []byte("/NoCrypt$1")), true
+	return encryptKey().ReplaceAll(data, []byte("/NoCrypt$1")), true
 }

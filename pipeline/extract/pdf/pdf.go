@@ -224,7 +224,7 @@ func open(data []byte, password string) (*lpdf.Reader, error) {
 	} else if isEncryption(err2) {
 		return openDecrypted(fixed, password, err2)
 	}
-	if err2 != nil && (encryptRefNums.Match(fixed) || encryptInline.Match(fixed)) {
+	if err2 != nil && (encryptRefNums().Match(fixed) || encryptInline().Match(fixed)) {
 		// An encrypted file can fail for reasons that do not say so (a
 		// trailer without the /ID the key is made from): decrypting may
 		// still open it; if not, the repairs below get their turn.

@@ -7,6 +7,8 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+
+	"github.com/normtag/normtag/internal/lazyregexp"
 )
 
 // fixHeader returns data with what ledongthuc/pdf rejects but readers
@@ -42,12 +44,12 @@ func fixHeader(data []byte) ([]byte, bool) {
 }
 
 var (
-	trailerDic = regexp.MustCompile(`trailer\s*<<`)
-	rootRef    = regexp.MustCompile(`/Root\s+(\d+)\s+(\d+)\s+R`)
-	infoRef    = regexp.MustCompile(`/Info\s+(\d+)\s+(\d+)\s+R`)
-	catalogObj = regexp.MustCompile(`/Type\s*/Catalog\b`)
-	encryptRef = regexp.MustCompile(`/Encrypt\s+\d+\s+\d+\s+R`)
-	idArray    = regexp.MustCompile(`/ID\s*\[[^\]]{0,200}\]`)
+	trailerDic = lazyregexp.New(`trailer\s*<<`)
+	rootRef    = lazyregexp.New(`/Root\s+(\d+)\s+(\d+)\s+R`)
+	infoRef    = lazyregexp.New(`/Info\s+(\d+)\s+(\d+)\s+R`)
+	catalogObj = lazyregexp.New(`/Type\s*/Catalog\b`)
+	encryptRef = lazyregexp.New(`/Encrypt\s+\d+\s+\d+\s+R`)
+	idArray    = lazyregexp.New(`/ID\s*\[[^\]]{0,200}\]`)
 )
 
 // rebuildXref appends a fresh cross-reference table found by scanning the
@@ -96,23 +98,23 @@ func rebuildXref(data []byte) ([]byte, error) {
 	}
 	root, info, extra := "", "", ""
 	// The last trailer's /Root, else an object that is a /Catalog.
-	if locs := trailerDic.FindAllIndex(data, -1); len(locs) > 0 {
+	if locs := trailerDic().FindAllIndex(data, -1); len(locs) > 0 {
 		rest := data[locs[len(locs)-1][0]:]
-		if m := rootRef.FindSubmatch(rest); m != nil {
+		if m := rootRef().FindSubmatch(rest); m != nil {
 			root = string(m[1]) + " " + string(m[2]) + " R"
 		}
-		if m := infoRef.FindSubmatch(rest); m != nil {
+		if m := infoRef().FindSubmatch(rest); m != nil {
 			info = string(m[1]) + " " + string(m[2]) + " R"
 		}
 		// Keep what decryption needs.
-		for _, re := range []*regexp.Regexp{encryptRef, idArray} {
+		for _, re := range []*regexp.Regexp{encryptRef(), idArray()} {
 			if m := re.Find(rest); m != nil {
 				extra += " " + string(m)
 			}
 		}
 	}
 	if root == "" {
-		if m := rootRef.FindAllSubmatch(data, -1); len(m) > 0 {
+		if m := rootRef().FindAllSubmatch(data, -1); len(m) > 0 {
 			last := m[len(m)-1]
 			root = string(last[1]) + " " + string(last[2]) + " R"
 		}
@@ -120,7 +122,7 @@ func rebuildXref(data []byte) ([]byte, error) {
 	if root == "" {
 		for num, e := range objs {
 			end := min(len(data), e.off+2000)
-			if catalogObj.Match(data[e.off:end]) {
+			if catalogObj().Match(data[e.off:end]) {
 				root = fmt.Sprintf("%d %d R", num, e.gen)
 				break
 			}
@@ -186,8 +188,8 @@ func closeObjects(data []byte) []byte {
 }
 
 var (
-	streamStart = regexp.MustCompile(`>>\s*stream(\r\n|\n|\r)`)
-	lengthEntry = regexp.MustCompile(`/Length\s*(\d+(\s+\d+\s+R)?|\([^)]*\)|/[^\s/<>\[\]()]*|<[^<>]*>|null|true|false)`)
+	streamStart = lazyregexp.New(`>>\s*stream(\r\n|\n|\r)`)
+	lengthEntry = lazyregexp.New(`/Length\s*(\d+(\s+\d+\s+R)?|\([^)]*\)|/[^\s/<>\[\]()]*|<[^<>]*>|null|true|false)`)
 )
 
 // fixStreamLengths sets every stream's /Length to the bytes actually
@@ -195,13 +197,14 @@ var (
 // indirect one that points nowhere, or none at all. Offsets change, so
 // this is only done before rebuilding the cross-reference table.
 func fixStreamLengths(data []byte) []byte {
-	locs := streamStart.FindAllIndex(data, -1)
+	locs := streamStart().FindAllIndex(data, -1)
 	if len(locs) == 0 || len(locs) > 200000 {
 		return data
 	}
 	var b bytes.Buffer
 	b.Grow(len(data) + 16*len(locs))
 	prev := 0
+	length := lengthEntry()
 	for _, loc := range locs {
 		bodyStart := loc[1]
 		if bodyStart < prev {
@@ -236,8 +239,8 @@ func fixStreamLengths(data []byte) []byte {
 			continue
 		}
 		dict := data[dictStart:dictEnd]
-		fixed := lengthEntry.ReplaceAll(dict, []byte(fmt.Sprintf("/Length %d", n)))
-		if bytes.Equal(fixed, dict) && !lengthEntry.Match(dict) {
+		fixed := length.ReplaceAll(dict, []byte(fmt.Sprintf("/Length %d", n)))
+		if bytes.Equal(fixed, dict) && !length.Match(dict) {
 			fixed = append([]byte(fmt.Sprintf("<< /Length %d ", n)), dict[2:]...)
 		}
 		b.Write(data[prev:dictStart])
@@ -249,8 +252,8 @@ func fixStreamLengths(data []byte) []byte {
 }
 
 var (
-	startxrefAt = regexp.MustCompile(`startxref\s+(\d+)`)
-	prevEntry   = regexp.MustCompile(`/Prev\s+(\d+)`)
+	startxrefAt = lazyregexp.New(`startxref\s+(\d+)`)
+	prevEntry   = lazyregexp.New(`/Prev\s+(\d+)`)
 )
 
 // prevChainLoops reports whether the chain of cross-reference sections,
@@ -258,7 +261,7 @@ var (
 // has already visited. ledongthuc/pdf follows such a chain forever, so a
 // file with one goes straight to the rebuilt table instead.
 func prevChainLoops(data []byte) bool {
-	locs := startxrefAt.FindAllSubmatchIndex(data[max(0, len(data)-4096):], -1)
+	locs := startxrefAt().FindAllSubmatchIndex(data[max(0, len(data)-4096):], -1)
 	if len(locs) == 0 {
 		return false
 	}
@@ -289,7 +292,7 @@ func prevChainLoops(data []byte) bool {
 			return false
 		}
 		dict := dictAt(section, start+i)
-		m := prevEntry.FindSubmatch(dict)
+		m := prevEntry().FindSubmatch(dict)
 		if m == nil {
 			return false
 		}
@@ -299,10 +302,10 @@ func prevChainLoops(data []byte) bool {
 }
 
 var (
-	objStreamN     = regexp.MustCompile(`/N\s+(\d+)`)
-	objStreamFirst = regexp.MustCompile(`/First\s+(\d+)`)
-	otherFilter    = regexp.MustCompile(`/Filter\s*(\[\s*)?/`)
-	flateFilter    = regexp.MustCompile(`/Filter\s*(\[\s*)?/(FlateDecode|Fl)\b\s*\]?`)
+	objStreamN     = lazyregexp.New(`/N\s+(\d+)`)
+	objStreamFirst = lazyregexp.New(`/First\s+(\d+)`)
+	otherFilter    = lazyregexp.New(`/Filter\s*(\[\s*)?/`)
+	flateFilter    = lazyregexp.New(`/Filter\s*(\[\s*)?/(FlateDecode|Fl)\b\s*\]?`)
 )
 
 // maxExpanded bounds the bytes that object streams may add to a file
@@ -315,18 +318,20 @@ const maxExpanded = 256 << 20
 // Flate-compressed ones. locs are the object headers found in data.
 func expandObjectStreams(data []byte, locs [][]int) []byte {
 	var out bytes.Buffer
+	stream, nEntry, firstEntry := streamStart(), objStreamN(), objStreamFirst()
+	flate, other := flateFilter(), otherFilter()
 	for i, m := range locs {
 		end := len(data)
 		if i+1 < len(locs) {
 			end = locs[i+1][0]
 		}
 		obj := data[m[1]:end]
-		open := streamStart.FindIndex(obj)
+		open := stream.FindIndex(obj)
 		if open == nil {
 			continue
 		}
 		dict := obj[:open[0]+2]
-		nm, fm := objStreamN.FindSubmatch(dict), objStreamFirst.FindSubmatch(dict)
+		nm, fm := nEntry.FindSubmatch(dict), firstEntry.FindSubmatch(dict)
 		if nm == nil || fm == nil {
 			continue
 		}
@@ -334,14 +339,14 @@ func expandObjectStreams(data []byte, locs [][]int) []byte {
 		if e := bytes.Index(body, []byte("endstream")); e >= 0 {
 			body = body[:e]
 		}
-		if flateFilter.Match(dict) {
+		if flate.Match(dict) {
 			zr, err := zlib.NewReader(bytes.NewReader(body))
 			if err != nil {
 				continue
 			}
 			decoded, _ := io.ReadAll(io.LimitReader(zr, maxExpanded))
 			body = decoded // a truncated stream still gives its first objects
-		} else if otherFilter.Match(dict) {
+		} else if other.Match(dict) {
 			continue
 		}
 		n, _ := strconv.Atoi(string(nm[1]))
