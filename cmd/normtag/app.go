@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/pipeline/isolate"
 )
 
 // Exit codes, documented in the README.
@@ -47,8 +48,18 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 // untrusted files in child processes: main passes its own executable,
 // tests a binary they built.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, extractChild string) int {
+	if len(args) > 1 && args[1] == isolate.ChildCommand {
+		// An extraction child is started once per extraction process and
+		// reads no flags: building the whole CLI first (every command and
+		// its flags) only added to each child's start-up.
+		return exitCode(stderr, isolate.ServeChild(args[2:]))
+	}
 	app := newApp(stdout, stderr, extractChild)
-	err := app.RunContext(ctx, args)
+	return exitCode(stderr, app.RunContext(ctx, args))
+}
+
+// exitCode prints err, if any, and returns the exit code it maps to.
+func exitCode(stderr io.Writer, err error) int {
 	switch {
 	case err == nil:
 		return exitOK

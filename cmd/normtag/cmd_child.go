@@ -8,7 +8,9 @@ import (
 
 // childCommand is the hidden subcommand that extraction pools start: it
 // parses files sent over its protocol pipes under the limits the parent
-// sets. People never run it; it is not in the help.
+// sets. People never run it; it is not in the help. run serves it
+// without building the CLI when it is the first argument, as a pool
+// starts it; this command serves it after global flags.
 func childCommand() *cli.Command {
 	return &cli.Command{
 		Name:            isolate.ChildCommand,
