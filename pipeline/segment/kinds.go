@@ -1,12 +1,12 @@
 package segment
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/normtag/normtag/corpus"
+	"github.com/normtag/normtag/internal/lazyregexp"
 )
 
 // This file decides the kind of the lines that are not body text or
@@ -71,10 +71,10 @@ func wordyFields(s string, limit int) int {
 
 // leaders are the dots, dashes or rules that run from a contents entry to
 // its page number.
-var leaders = regexp.MustCompile(`(?:\.\s?){4,}|…{2,}|_{4,}|(?:·\s?){4,}|-{4,}`)
+var leaders = lazyregexp.New(`(?:\.\s?){4,}|…{2,}|_{4,}|(?:·\s?){4,}|-{4,}`)
 
 // trailingPage matches a page number (arabic or roman) ending a line.
-var trailingPage = regexp.MustCompile(`(?:\s|\.)(?:\d{1,4}|[ivxlc]{1,6})$`)
+var trailingPage = lazyregexp.New(`(?:\s|\.)(?:\d{1,4}|[ivxlc]{1,6})$`)
 
 // isTOCLine reports a table-of-contents line found by its shape: an
 // entry, leaders, a page number.
@@ -83,7 +83,7 @@ func isTOCLine(l string) bool {
 		!strings.Contains(l, "·") && !strings.Contains(l, "--") {
 		return false // no leaders: spare the regular expressions
 	}
-	return leaders.MatchString(l) && trailingPage.MatchString(strings.TrimSpace(l))
+	return leaders().MatchString(l) && trailingPage().MatchString(strings.TrimSpace(l))
 }
 
 // months are month names a dateline is written with.
@@ -137,7 +137,7 @@ func tocRunsOn(lines []line, i int) bool {
 		return false
 	}
 	prev := strings.TrimSpace(lines[i-1].text)
-	return !isTOCLine(prev) && !trailingPage.MatchString(prev)
+	return !isTOCLine(prev) && !trailingPage().MatchString(prev)
 }
 
 // entryStart reports a line that may be the first line of a contents
@@ -149,9 +149,9 @@ func entryStart(l string) bool {
 // tocKey reduces a contents entry or a heading to its words, so that the
 // heading an entry points at is recognised when the body reaches it.
 func tocKey(l string) string {
-	l = leaders.ReplaceAllString(l, " ")
+	l = leaders().ReplaceAllString(l, " ")
 	l = strings.TrimSpace(l)
-	if m := trailingPage.FindStringIndex(l); m != nil {
+	if m := trailingPage().FindStringIndex(l); m != nil {
 		l = l[:m[0]]
 	}
 	var b strings.Builder
