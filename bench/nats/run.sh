@@ -35,7 +35,10 @@
 # after in the same sitting); N=300 generated documents; REPEAT=3 runs of each side of
 # the overhead part and commit-only runs per set; JOIN=10 generated text
 # documents per large document; OCR="auto never" (the --ocr modes of each
-# DIR); PARTS="overhead scale" (the parts to run). The default run took
+# DIR); PARTS="overhead scale" (the parts to run); BYTES=1 repeats the
+# overhead part with the bytes through NATS (--shared-fs=false), as
+# between machines, after the default, where the workers read this
+# machine's files in place (BYTES=0: the default only). The default run took
 # 4.5 minutes at load 19-21 on the 2-core VM, the overhead part 1.5 of
 # them.
 set -euo pipefail
@@ -51,6 +54,7 @@ REPEAT=${REPEAT:-3}
 JOIN=${JOIN:-10}
 OCR=${OCR:-auto never}
 PARTS=${PARTS:-overhead scale}
+BYTES=${BYTES:-1}
 dirs=("$@")
 if [ ${#dirs[@]} = 0 ] && [ -d ../shared/corpora/policy ]; then dirs=(../shared/corpora/policy); fi
 began=$(date +%s)
@@ -127,7 +131,7 @@ if [[ " $PARTS " == *" overhead "* ]]; then
 		done
 		# The built-in tagger is built in the background meanwhile.
 		sleep 0.5
-		timed "$work/t" "$bin" ingest --quiet "$@" --data "$work/remote" --nats "$url" --nats-prefix "bench$runs" "$docs"
+		timed "$work/t" "$bin" ingest --quiet "$@" "${rflags[@]}" --data "$work/remote" --nats "$url" --nats-prefix "bench$runs" "$docs"
 		read -r tr cr <"$work/t"
 		s1=$(cpu_of "$nats_pid")
 		# The workers of a run stop with it: the next local run
@@ -167,13 +171,25 @@ if [[ " $PARTS " == *" overhead "* ]]; then
 		echo "pages per run: $(pages "$work/local"); machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
 	}
 
-	echo "== overhead: coordinator + 2 workers (--workers 1) vs local ingest --workers 2, $N generated documents"
+	# rflags: flags of the distributed ingest only. Workers on this
+	# machine see the coordinator's files and read them in place; with
+	# --shared-fs=false the bytes go through NATS as they must between
+	# machines.
+	rflags=()
+	ways=("workers read the files in place (the default here)")
+	[ "$BYTES" = 1 ] && ways+=("bytes through NATS (--shared-fs=false)")
 	"$work/gen" -n "$N" -out "$work/docs" >/dev/null
-	overhead "$work/docs"
-	for dir in "${dirs[@]}"; do
+	for way in "${ways[@]}"; do
+		rflags=()
+		[[ $way == bytes* ]] && rflags=(--shared-fs=false)
+		echo "== overhead: coordinator + 2 workers (--workers 1) vs local ingest --workers 2, $N generated documents; $way"
+		overhead "$work/docs"
+		for dir in "${dirs[@]}"; do
+			echo
+			echo "== overhead: the same, $dir (--ocr never on both sides); $way"
+			overhead "$dir" --ocr never
+		done
 		echo
-		echo "== overhead: the same, $dir (--ocr never on both sides)"
-		overhead "$dir" --ocr never
 	done
 	kill "$nats_pid" 2>/dev/null || true
 	wait "$nats_pid" 2>/dev/null || true

@@ -62,7 +62,7 @@ func ingestCommand() *cli.Command {
 			&cli.BoolFlag{Name: "check-metadata", Usage: "only check the metadata.csv files under the given paths and report their problems (exit 1 if any); nothing is ingested or written"},
 			lockWaitFlag(),
 			formatFlag("text", "json"),
-			&cli.BoolFlag{Name: "shared-fs", Usage: "with --nats: send workers paths instead of file bytes (every worker sees the files at the same paths)"},
+			&cli.BoolFlag{Name: "shared-fs", Usage: "with --nats: send workers paths instead of file bytes (every worker sees the files at the same paths); --shared-fs=false always sends bytes; unset, paths go to workers seen to share this machine's files, each file's SHA-256 checked, and bytes to the others"},
 			&cli.IntFlag{Name: "jobs", Value: 256, Usage: "with --nats: the most files sent to workers and not yet answered"},
 			&cli.IntFlag{Name: "nats-max-deliveries", Value: remote.DefaultMaxDeliveries, Usage: "with --nats: a file whose workers died this many times less one is recorded as crashed"},
 			&cli.DurationFlag{Name: "nats-ack-wait", Value: 30 * time.Second, Usage: "with --nats: how long a job may go without word from its worker before another gets it"},
@@ -175,7 +175,7 @@ func ingestCommand() *cli.Command {
 				// waits for only before it writes; the jobs go out
 				// meanwhile.
 				var stop func()
-				coord, stop, err = startCoordinator(c, names, conn, rs, remote.Limits{
+				coord, stop, err = startCoordinator(c, names, conn, rs, d.Path, remote.Limits{
 					MaxFileSize: c.Int64("max-file-size"), MaxTextSize: c.Int64("max-text-size"), MaxPassages: c.Int("max-passages"),
 					Timeout: c.Duration("timeout"), MemoryLimit: c.Int64("memory-limit"),
 					OCR: remote.OCRSettings{Mode: c.String("ocr"), Langs: c.String("ocr-lang"),

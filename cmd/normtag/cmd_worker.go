@@ -67,8 +67,10 @@ func workerCommand() *cli.Command {
 		Name:  "worker",
 		Usage: "extract and tag files for `normtag ingest --nats`, and tag stored passages for `normtag retag --nats`, pulling jobs from NATS JetStream",
 		Description: "A worker holds no state: it pulls jobs from the corpus's work queue, takes the file's bytes from\n" +
-			"the job (files up to 256 KiB) or the object store (or reads the path given with the coordinator's\n" +
-			"--shared-fs), parses it in a child process under the coordinator's limits, tags it with the\n" +
+			"the job (files up to 256 KiB) or the object store, or reads the file at the coordinator's path when\n" +
+			"it sees the coordinator's files (a probe file the coordinator writes in its data directory tells; each\n" +
+			"file's SHA-256 is checked, and one it cannot read there comes through NATS) or the coordinator says\n" +
+			"--shared-fs; parses it in a child process under the coordinator's limits, tags it with the\n" +
 			"coordinator's rules and stores the result.\n" +
 			"It also takes retag's batches of stored passages and tags them with the coordinator's rules (the same\n" +
 			"built-in rules or the rules file sent with the job; a batch under rules it cannot make is refused).\n" +
@@ -77,6 +79,7 @@ func workerCommand() *cli.Command {
 			&cli.IntFlag{Name: "workers", Value: runtime.NumCPU(), Usage: "jobs worked on at once"},
 			&cli.StringFlag{Name: "password", Usage: "password for encrypted PDFs", EnvVars: []string{"NORMTAG_PDF_PASSWORD"}},
 			&cli.StringFlag{Name: "temp-dir", Usage: "folder for the local copies of files fetched from the object store while they are parsed (default: the system's)"},
+			&cli.BoolFlag{Name: "bytes-only", Usage: "take every file's bytes through NATS: never read a file at the coordinator's path, even when this machine sees it"},
 		),
 		Action: func(c *cli.Context) error {
 			if c.String("nats") == "" {
@@ -100,7 +103,7 @@ func workerCommand() *cli.Command {
 			w := remote.NewWorker(conn.nc, conn.js, remote.WorkerOptions{
 				Names: *names, Workers: c.Int("workers"), Executable: exe,
 				Password: c.String("password"), TempDir: c.String("temp-dir"), Logger: log,
-				Rules: rulesCache(),
+				Rules: rulesCache(), BytesOnly: c.Bool("bytes-only"),
 			})
 			if err := w.Run(c.Context); err != nil && c.Context.Err() == nil {
 				return err
@@ -114,13 +117,20 @@ func workerCommand() *cli.Command {
 // under the rules rs (nil for the built-in rules, whose tagger need not be
 // built yet: the coordinator names rules by their bytes); stop reports
 // progress no more. The caller closes conn.
-func startCoordinator(c *cli.Context, names *remote.Names, conn *remoteConn, rs *ruleSet, limits remote.Limits, prog *progress.Reporter, mode progress.Mode, log *slog.Logger) (coord *remote.Coordinator, stop func(), err error) {
+func startCoordinator(c *cli.Context, names *remote.Names, conn *remoteConn, rs *ruleSet, dataDir string, limits remote.Limits, prog *progress.Reporter, mode progress.Mode, log *slog.Logger) (coord *remote.Coordinator, stop func(), err error) {
 	var rules []byte
 	if rs != nil && !rs.builtin() {
 		rules = rs.data
 	}
+	access := remote.AccessDetect
+	if c.IsSet("shared-fs") {
+		access = remote.AccessBytes
+		if c.Bool("shared-fs") {
+			access = remote.AccessPaths
+		}
+	}
 	coord, err = remote.NewCoordinator(c.Context, conn.nc, conn.js, remote.CoordinatorOptions{
-		Names: *names, SharedFS: c.Bool("shared-fs"), Limits: limits,
+		Names: *names, Access: access, ProbeDir: dataDir, Limits: limits,
 		Rules: rules, Logger: log,
 		MaxDeliveries: c.Int("nats-max-deliveries"), AckWait: c.Duration("nats-ack-wait"),
 		Replicas: c.Int("nats-replicas"),

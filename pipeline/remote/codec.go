@@ -68,7 +68,7 @@ func firstByte(b []byte) int {
 // jobFormat starts every job message; it changes whenever Job or its
 // encoding changes. A job in JSON alone, as earlier versions sent, starts
 // with '{'.
-const jobFormat = 2
+const jobFormat = 3
 
 // encodeJob frames a job: jobFormat, the length of the job's fields in
 // JSON as a uvarint, those fields, then the file's bytes when they travel

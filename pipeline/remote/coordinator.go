@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -35,9 +36,14 @@ var ErrUnavailable = fmt.Errorf("workers unreachable: %w", pipeline.ErrAnalyserU
 // CoordinatorOptions configures a Coordinator.
 type CoordinatorOptions struct {
 	Names Names
-	// SharedFS sends paths instead of bytes: every worker sees the files
-	// at the coordinator's paths.
-	SharedFS bool
+	// Access says how workers get the files' bytes (default
+	// AccessDetect).
+	Access FileAccess
+	// ProbeDir is a folder of the coordinator's (its data directory)
+	// where, with AccessDetect, it writes the probe file by which
+	// workers tell that they see its files. Without it, AccessDetect
+	// sends bytes.
+	ProbeDir string
 	// Limits are the run's limits, applied by every worker.
 	Limits Limits
 	// Rules is the rules file; nil for the built-in rules. Results are
@@ -94,6 +100,23 @@ type Coordinator struct {
 	paced    chan struct{}
 	// arrivedSums holds the documents whose results arrived this run.
 	arrivedSums map[string]bool
+	// probed holds the workers that looked at this run's probe file,
+	// and sees those that read it.
+	probed, sees map[string]bool
+	// ready is the word on QueueReady; readyAgain when it may be said
+	// again to a worker that did not hear it.
+	ready      []byte
+	readyAgain time.Time
+	// probeDeadline is set by the run's first job: until then, jobs wait
+	// for the workers heard from to look at the probe file.
+	probeDeadline time.Time
+	// bounced is set once a worker could not read a file in place: the
+	// rest of the run sends bytes (AccessDetect).
+	bounced bool
+
+	// probePath and probeSum are the probe file's path and the SHA-256
+	// of its random content (AccessDetect).
+	probePath, probeSum string
 
 	outstanding atomic.Int64
 	done        atomic.Int64
@@ -126,8 +149,14 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Coordinator{opts: opts, nc: nc, js: js, log: log, waiters: map[string][]chan resultMsg{}, workers: map[string]time.Time{},
-		slots: map[string]int{}, used: map[string]bool{}, unstored: map[string]bool{}, paced: make(chan struct{}), arrivedSums: map[string]bool{}}
+		slots: map[string]int{}, used: map[string]bool{}, unstored: map[string]bool{}, paced: make(chan struct{}), arrivedSums: map[string]bool{},
+		probed: map[string]bool{}, sees: map[string]bool{}}
 	c.inline = inlineMax(nc.MaxPayload())
+	if opts.Access == AccessDetect {
+		if c.probePath, c.probeSum, err = writeProbe(opts.ProbeDir); err != nil {
+			log.Debug("workers get bytes: no probe file", "err", err)
+		}
+	}
 	n := opts.Names
 	// Workers answer the word on QueueReady with a heartbeat: listening
 	// first, the coordinator knows at once how many jobs they take.
@@ -137,11 +166,12 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 	// The run's limits go to waiting workers before the queue is made:
 	// they start their extraction processes for them meanwhile, not when
 	// the first job comes.
-	ready, err := json.Marshal(opts.Limits)
+	ready, err := json.Marshal(readyWord{Limits: opts.Limits, Probe: c.probePath})
 	if err != nil {
 		c.Close()
 		return nil, fmt.Errorf("encode limits: %w", err)
 	}
+	c.ready = ready
 	if err := nc.Publish(n.QueueReady(), ready); err != nil {
 		log.Debug("send the run's limits to waiting workers", "err", err)
 	}
@@ -240,7 +270,17 @@ func (c *Coordinator) heard(m *nats.Msg) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.workers[string(m.Data)] = time.Now()
+	id := string(m.Data)
+	c.workers[id] = time.Now()
+	c.probed[id] = c.probePath != "" && m.Header.Get(probedHeader) == c.probePath
+	c.sees[id] = c.probeSum != "" && m.Header.Get(seesHeader) == c.probeSum
+	if c.probePath != "" && !c.probed[id] && c.ready != nil && time.Now().After(c.readyAgain) {
+		// A worker that started after the word on QueueReady: it is
+		// said again, at most once a second, for it to look at the
+		// probe file.
+		c.readyAgain = time.Now().Add(time.Second)
+		_ = c.nc.Publish(c.opts.Names.QueueReady(), c.ready)
+	}
 	if c.slots[string(m.Data)] != slots {
 		// More places may let held-back jobs go (see pace).
 		c.slots[string(m.Data)] = slots
@@ -267,9 +307,12 @@ func (c *Coordinator) dispatch(m jetstream.Msg) {
 	}
 }
 
-// Close stops receiving results. It leaves the queue and buckets in
-// place.
+// Close stops receiving results and removes the probe file. It leaves
+// the queue and buckets in place.
 func (c *Coordinator) Close() {
+	if c.probePath != "" {
+		os.Remove(c.probePath)
+	}
 	if c.sub != nil {
 		c.sub.Unsubscribe()
 	}
@@ -280,7 +323,8 @@ func (c *Coordinator) Close() {
 
 // Analyse implements pipeline.Analyser: it publishes the file's job
 // unless a result is there already (from a run that was killed), with
-// the file's bytes or after uploading them, and waits for the result.
+// the file's path, its bytes or after uploading them, and waits for the
+// result.
 func (c *Coordinator) Analyse(ctx context.Context, cand pipeline.Candidate, sum string) (*corpus.Document, error) {
 	wake := make(chan resultMsg, 4)
 	c.mu.Lock()
@@ -291,11 +335,18 @@ func (c *Coordinator) Analyse(ctx context.Context, cand pipeline.Candidate, sum 
 	c.mu.Unlock()
 	defer c.forget(sum, wake)
 
+	// needBytes is set once a worker said it cannot read the file in
+	// place, in this run or a killed one.
+	needBytes := false
 	if c.earlier || arrived {
-		if res, err := c.latest(ctx, sum); err != nil || res != nil {
-			if res != nil && !c.opts.SharedFS && cand.Info.Size() > c.inline {
-				// The killed run uploaded the bytes: they go with
-				// this run's.
+		res, err := c.latest(ctx, sum)
+		if res != nil && res.Reason == reasonNeedBytes {
+			res, needBytes = nil, true
+		}
+		if err != nil || res != nil {
+			if res != nil && c.opts.Access != AccessPaths && cand.Info.Size() > c.inline {
+				// The killed run may have uploaded the bytes: they
+				// go with this run's.
 				c.markUsed(sum)
 			}
 			return c.finish(cand, res, err)
@@ -306,59 +357,19 @@ func (c *Coordinator) Analyse(ctx context.Context, cand pipeline.Candidate, sum 
 	} else if arrived {
 		// Another file with the same bytes had the job published: its
 		// result serves this one too, without a job of its own.
-		if res, err := c.arrived(ctx, sum, m); err != nil || res != nil {
+		res, err := c.arrived(ctx, sum, m)
+		if res != nil && res.Reason == reasonNeedBytes {
+			res, needBytes = nil, true
+		}
+		if err != nil || res != nil {
 			return c.finish(cand, res, err)
 		}
 	}
-	job := Job{SHA256: sum, Name: cand.Path, Size: cand.Info.Size(), Rules: c.rules, Limits: c.opts.Limits, Key: c.key}
-	switch {
-	case c.opts.SharedFS:
-		job.Path = cand.Path
-	case cand.Info.Size() <= c.inline:
-		data, err := c.read(ctx, cand.Path, sum)
-		if err != nil {
-			return nil, err
-		}
-		if int64(len(data)) <= c.inline {
-			job.Inline, job.Data = true, data
-			break
-		}
-		// It grew since it was found: it goes as a large file.
-		fallthrough
-	default:
-		if err := c.upload(ctx, cand.Path, sum); err != nil {
-			return nil, err
-		}
-	}
-	data, err := encodeJob(&job)
-	if err != nil {
+	if err := c.send(ctx, cand, sum, !needBytes && c.inPlace(ctx)); err != nil {
 		return nil, err
-	}
-	if job.Inline && int64(len(data)) > jobFits(c.nc.MaxPayload()) {
-		// A name so long that the bytes no longer fit beside it: they
-		// go through the files bucket.
-		job.Inline, job.Data = false, nil
-		if err := c.upload(ctx, cand.Path, sum); err != nil {
-			return nil, err
-		}
-		if data, err = encodeJob(&job); err != nil {
-			return nil, err
-		}
 	}
 	c.outstanding.Add(1)
 	defer c.outstanding.Add(-1)
-	// The id is the document's SHA-256 with the rules and limits it is
-	// analysed under: a publish retried (by a coordinator started again)
-	// is the same job, while the same bytes under new rules are another.
-	if err := retry(ctx, func() error {
-		_, err := c.js.PublishMsg(ctx, &nats.Msg{Subject: c.opts.Names.JobSubject(), Data: data}, jetstream.WithMsgID(sum+"-"+c.key))
-		return err
-	}); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("%w: publish job for %s: %w", ErrUnavailable, cand.Path, err)
-	}
 	for {
 		var res *Result
 		var err error
@@ -373,9 +384,147 @@ func (c *Coordinator) Analyse(ctx context.Context, cand pipeline.Candidate, sum 
 			// forever.
 			res, err = c.latest(ctx, sum)
 		}
+		if err == nil && res != nil && res.Reason == reasonNeedBytes {
+			// The worker cannot read the file where this machine
+			// does: its bytes go instead, once.
+			if !needBytes {
+				needBytes = true
+				c.bounce(res)
+				if err := c.send(ctx, cand, sum, false); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
 		if err != nil || res != nil {
 			return c.finish(cand, res, err)
 		}
+	}
+}
+
+// send publishes the job for cand: its path when inPlace, else its bytes
+// in the job or in the files bucket.
+func (c *Coordinator) send(ctx context.Context, cand pipeline.Candidate, sum string, inPlace bool) error {
+	job := Job{SHA256: sum, Name: cand.Path, Size: cand.Info.Size(), Rules: c.rules, Limits: c.opts.Limits, Key: c.key}
+	switch {
+	case inPlace:
+		path, err := filepath.Abs(cand.Path)
+		if err != nil {
+			return fmt.Errorf("%w: path of %s: %w", ErrUnavailable, cand.Path, err)
+		}
+		job.Path, job.Verify = path, c.opts.Access != AccessPaths
+	case cand.Info.Size() <= c.inline:
+		data, err := c.read(ctx, cand.Path, sum)
+		if err != nil {
+			return err
+		}
+		if int64(len(data)) <= c.inline {
+			job.Inline, job.Data = true, data
+			break
+		}
+		// It grew since it was found: it goes as a large file.
+		fallthrough
+	default:
+		if err := c.upload(ctx, cand.Path, sum); err != nil {
+			return err
+		}
+	}
+	data, err := encodeJob(&job)
+	if err != nil {
+		return err
+	}
+	if int64(len(data)) > jobFits(c.nc.MaxPayload()) {
+		// A name so long that the bytes (or the path) no longer fit
+		// beside it: they go through the files bucket.
+		job.Inline, job.Data, job.Path, job.Verify = false, nil, "", false
+		if err := c.upload(ctx, cand.Path, sum); err != nil {
+			return err
+		}
+		if data, err = encodeJob(&job); err != nil {
+			return err
+		}
+	}
+	// The id is the document's SHA-256 with the rules and limits it is
+	// analysed under, and how its bytes travel: a publish retried (by a
+	// coordinator started again) is the same job, while the same bytes
+	// under new rules are another, and so are they sent after a worker
+	// could not read them in place.
+	id := sum + "-" + c.key
+	if job.Path != "" {
+		id += "-path"
+	}
+	if err := retry(ctx, func() error {
+		_, err := c.js.PublishMsg(ctx, &nats.Msg{Subject: c.opts.Names.JobSubject(), Data: data}, jetstream.WithMsgID(id))
+		return err
+	}); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w: publish job for %s: %w", ErrUnavailable, cand.Path, err)
+	}
+	return nil
+}
+
+// inPlace reports whether jobs go out with paths: always with
+// AccessPaths; with AccessDetect, while workers heard from lately have
+// read the probe file and none has failed to (or to read a file in
+// place); those yet to look at it are waited for until probeWait after
+// the run's first job.
+func (c *Coordinator) inPlace(ctx context.Context) bool {
+	switch c.opts.Access {
+	case AccessPaths:
+		return true
+	case AccessBytes:
+		return false
+	}
+	c.mu.Lock()
+	if c.probeDeadline.IsZero() {
+		c.probeDeadline = time.Now().Add(probeWait)
+	}
+	deadline := c.probeDeadline
+	c.mu.Unlock()
+	for {
+		yes, unknown, no := c.probeAnswers()
+		if unknown && !no && time.Now().Before(deadline) && ctx.Err() == nil {
+			sleep(ctx, 5*time.Millisecond)
+			continue
+		}
+		return yes && !no
+	}
+}
+
+// probeAnswers sums up the workers heard from lately: some read the probe
+// file (yes), some have not looked at it yet (unknown), some could not
+// read it or could not read a file in place (no).
+func (c *Coordinator) probeAnswers() (yes, unknown, no bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.bounced || c.probeSum == "" {
+		return false, false, true
+	}
+	for id, at := range c.workers {
+		switch {
+		case time.Since(at) >= 5*heartbeatEvery:
+		case c.sees[id]:
+			yes = true
+		case c.probed[id]:
+			no = true
+		default:
+			unknown = true
+		}
+	}
+	return yes, unknown, no
+}
+
+// bounce records that a worker could not read a file in place: the rest
+// of the run sends bytes.
+func (c *Coordinator) bounce(res *Result) {
+	c.mu.Lock()
+	first := !c.bounced
+	c.bounced = true
+	c.mu.Unlock()
+	if first {
+		c.log.Info("a worker cannot read the files in place: sending their bytes", "worker", res.Worker, "file", res.Name, "why", res.Detail)
 	}
 }
 

@@ -213,9 +213,15 @@ type Job struct {
 	// Name is the file's path on the coordinator, for messages and the
 	// document's file name.
 	Name string `json:"name"`
-	// Path is set with --shared-fs: workers read the file there instead
-	// of from the object store.
+	// Path is where the coordinator reads the file, absolute, when
+	// workers read it in place instead of from the object store or the
+	// job (see FileAccess).
 	Path string `json:"path,omitempty"`
+	// Verify is set when workers were only seen to share the
+	// coordinator's files (AccessDetect): the worker reads the file at
+	// Path only when it holds the job's bytes, their SHA-256 checked, and
+	// otherwise answers reasonNeedBytes for the coordinator to send them.
+	Verify bool `json:"verify,omitempty"`
 	// Inline is set when the file's bytes are Data, small enough to
 	// travel in the job (see inlineMax): no upload, no fetch, nothing to
 	// delete afterwards. They follow the job's fields in its message as
@@ -229,6 +235,39 @@ type Job struct {
 	Limits Limits `json:"limits"`
 	// Key is jobKey(Rules, Limits), copied into the result.
 	Key string `json:"key"`
+}
+
+// reasonNeedBytes, a Result's Reason, is a worker's answer to a job whose
+// file it cannot read at the coordinator's path: the coordinator sends
+// the bytes instead. It is never a document's failure.
+const reasonNeedBytes = "need-bytes"
+
+// FileAccess says how workers get the bytes of the files to analyse.
+type FileAccess int
+
+const (
+	// AccessDetect, the default, sends paths while every worker heard
+	// from reads the coordinator's probe file (see Probe) at its path,
+	// and bytes otherwise. Each worker checks the SHA-256 of a file it
+	// reads in place; one that cannot read it, or finds other bytes,
+	// gets them through NATS.
+	AccessDetect FileAccess = iota
+	// AccessPaths sends paths only (--shared-fs): every worker sees the
+	// files at the coordinator's paths.
+	AccessPaths
+	// AccessBytes sends bytes only (--shared-fs=false): in the job for
+	// small files, through the files bucket for the others.
+	AccessBytes
+)
+
+// readyWord is what a coordinator says on QueueReady: its run's limits,
+// for workers to start extraction processes for them, and the path of
+// its probe file (AccessDetect), for workers to say whether they see
+// its files. Limits' fields stay at the top level, where workers of the
+// same format that know no probe read them.
+type readyWord struct {
+	Limits
+	Probe string `json:"probe,omitempty"`
 }
 
 // Result is what a worker stores for a job: a document, or a failure.

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -234,7 +235,9 @@ func TestCoordinatorWithTwoWorkersEqualsLocalIngest(t *testing.T) {
 	startWorker(t, bin, url)
 	startWorker(t, bin, url)
 	data := filepath.Join(t.TempDir(), "remote")
-	out := run(t, bin, "ingest", "--data", data, "--nats", url, "--json", src)
+	// Bytes only: the workers see this machine's files, and would read
+	// them in place otherwise (TestWorkersReadSharedFilesInPlace).
+	out := run(t, bin, "ingest", "--data", data, "--nats", url, "--shared-fs=false", "--json", src)
 	sameView(t, want, view(t, bin, data))
 	if !strings.Contains(out, `"message_type":"summary"`) {
 		t.Errorf("no summary in the coordinator's output:\n%s", out)
@@ -246,7 +249,7 @@ func TestCoordinatorWithTwoWorkersEqualsLocalIngest(t *testing.T) {
 	}
 
 	// Again: nothing changed, nothing is sent to workers.
-	again := run(t, bin, "ingest", "--data", data, "--nats", url, "--json", src)
+	again := run(t, bin, "ingest", "--data", data, "--nats", url, "--shared-fs=false", "--json", src)
 	if !strings.Contains(again, `"added":0`) {
 		t.Errorf("a second run added documents:\n%s", again)
 	}
@@ -437,7 +440,10 @@ func TestKillCoordinatorThenRunAgain(t *testing.T) {
 		t.Logf("the coordinator was killed late: %d results in", n)
 	}
 	startWorker(t, bin, url)
-	run(t, bin, cmdline...)
+	// Again with bytes only: the jobs the killed run sent with paths
+	// and left unanswered go again as bytes, under other ids; those
+	// answered are taken as they are.
+	run(t, bin, append(cmdline[:len(cmdline)-1:len(cmdline)-1], "--shared-fs=false", src)...)
 	sameView(t, want, view(t, bin, data))
 }
 
@@ -619,4 +625,151 @@ func TestWorkersReadScans(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "remote")
 	run(t, bin, append(append([]string{"ingest", "--quiet", "--data", data, "--nats", url}, args...), src)...)
 	sameView(t, want, view(t, bin, data))
+}
+
+// lockedBuffer is a log destination a test may read while a process
+// writes to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startLoggedWorker is startWorker with the worker's log kept for the
+// test to read.
+func startLoggedWorker(t *testing.T, bin, url string, extra ...string) *lockedBuffer {
+	t.Helper()
+	logs := &lockedBuffer{}
+	cmd := exec.Command(bin, append([]string{"--log-level", "debug", "worker", "--nats", url, "--workers", "1"}, extra...)...)
+	cmd.Env = env()
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("worker %d log:\n%s", cmd.Process.Pid, logs.String())
+		}
+	})
+	return logs
+}
+
+// jobsBy counts the jobs a worker's log says it did with their bytes
+// from where ("path", "job" or "files bucket").
+func jobsBy(log, where string) int {
+	return strings.Count(log, "bytes=\""+where+"\"") + strings.Count(log, "bytes="+where+"\n")
+}
+
+// Workers on the coordinator's machine read its files in place: nothing
+// is uploaded, no job carries bytes, and the corpus equals a local
+// ingest's. A worker that cannot read a file there gets its bytes, and
+// one started with --bytes-only makes the coordinator send bytes to all.
+func TestWorkersReadSharedFilesInPlace(t *testing.T) {
+	bin := binary(t)
+	src := makeFolder(t)
+	var big strings.Builder
+	for i := 0; big.Len() < 300<<10; i++ {
+		fmt.Fprintf(&big, "%s Paragraph %d.\n\n", themes[(i+1)%len(themes)], i)
+	}
+	write(t, filepath.Join(src, "large.txt"), big.String())
+	want := local(t, bin, src)
+	url := startNATS(t)
+	js := connect(t, url)
+	uploads := func(prefix string) uint64 {
+		s, err := js.Stream(context.Background(), "OBJ_"+prefix+"_files")
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := s.Info(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.State.LastSeq
+	}
+	ingest := func(prefix string, dir string) string {
+		data := filepath.Join(t.TempDir(), prefix)
+		cmd := exec.Command(bin, "--log-level", "info", "ingest", "--quiet", "--data", data, "--nats", url, "--nats-prefix", prefix, dir)
+		cmd.Env = env()
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) {
+			t.Fatalf("ingest: %v\n%s", err, out)
+		}
+		sameView(t, want, view(t, bin, data))
+		if probes, _ := filepath.Glob(filepath.Join(data, ".nats-probe-*")); len(probes) != 0 {
+			t.Errorf("probe files left in the data directory: %v", probes)
+		}
+		return string(out)
+	}
+
+	t.Run("in place", func(t *testing.T) {
+		a, b := startLoggedWorker(t, bin, url, "--nats-prefix", "shared"), startLoggedWorker(t, bin, url, "--nats-prefix", "shared")
+		// Waiting, as workers are when a run starts: they hear the
+		// coordinator's first word.
+		waitFor(t, "the workers to wait for a queue", func() bool {
+			return strings.Contains(a.String(), "waiting for a coordinator") && strings.Contains(b.String(), "waiting for a coordinator")
+		})
+		ingest("shared", src)
+		if n := uploads("shared"); n != 0 {
+			t.Errorf("%d messages uploaded to the files bucket; the workers see the files", n)
+		}
+		logs := a.String() + b.String()
+		if jobsBy(logs, "job") != 0 || jobsBy(logs, "files bucket") != 0 || jobsBy(logs, "path") < 10 {
+			t.Errorf("jobs by path %d, in the job %d, from the bucket %d: want all by path",
+				jobsBy(logs, "path"), jobsBy(logs, "job"), jobsBy(logs, "files bucket"))
+		}
+	})
+
+	t.Run("a file the worker cannot see", func(t *testing.T) {
+		// The same folder with one file the workers are made not to
+		// see in place (see inPlaceTestHook), large enough to be
+		// uploaded.
+		other := t.TempDir()
+		entries, _ := os.ReadDir(src)
+		for _, e := range entries {
+			data, _ := os.ReadFile(filepath.Join(src, e.Name()))
+			name := e.Name()
+			if name == "large.txt" {
+				name = "elsewhere-large.txt"
+			}
+			write(t, filepath.Join(other, name), string(data))
+		}
+		// The reference: the same renamed folder, locally.
+		want = local(t, bin, other)
+		a, b := startLoggedWorker(t, bin, url, "--nats-prefix", "partly"), startLoggedWorker(t, bin, url, "--nats-prefix", "partly")
+		out := ingest("partly", other)
+		if !strings.Contains(out, "cannot read the files in place") {
+			t.Errorf("the coordinator did not say it sends bytes:\n%s", out)
+		}
+		if n := uploads("partly"); n == 0 {
+			t.Error("elsewhere-large.txt was not uploaded after a worker could not read it")
+		}
+		if logs := a.String() + b.String(); !strings.Contains(logs, "need-bytes") {
+			t.Error("no worker answered that it needs a file's bytes")
+		}
+	})
+
+	t.Run("a worker that reads no path", func(t *testing.T) {
+		want = local(t, bin, src)
+		a, b := startLoggedWorker(t, bin, url, "--nats-prefix", "mixed"), startLoggedWorker(t, bin, url, "--nats-prefix", "mixed", "--bytes-only")
+		ingest("mixed", src)
+		if n := uploads("mixed"); n == 0 {
+			t.Error("large.txt was not uploaded though one worker takes only bytes")
+		}
+		if logs := a.String() + b.String(); jobsBy(logs, "path") != 0 {
+			t.Errorf("%d jobs went by path though one worker takes only bytes", jobsBy(logs, "path"))
+		}
+	})
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/internal/batchgc"
 	"github.com/normtag/normtag/internal/rulecache"
+	"github.com/normtag/normtag/internal/safefile"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/extract"
 	"github.com/normtag/normtag/pipeline/extract/ocr"
@@ -48,6 +49,9 @@ type WorkerOptions struct {
 	// Rules, when set, loads the taggers of jobs' rules from the
 	// compiled-rules cache; nil builds them.
 	Rules *rulecache.Cache
+	// BytesOnly takes every file's bytes through NATS: the worker reads
+	// no file at a coordinator's path and does not say it sees any.
+	BytesOnly bool
 }
 
 // Worker pulls jobs and stores their results. It keeps no state beyond
@@ -69,6 +73,10 @@ type Worker struct {
 	// lookEvery is how often a worker waiting for the job queue looks
 	// for it without being told it is there.
 	lookEvery time.Duration
+	// probed is the path of the last coordinator's probe file, and sees
+	// the SHA-256 of its content as read here, "" when it could not be
+	// (probedHeader, seesHeader).
+	probed, sees string
 }
 
 // NewWorker prepares a worker on a connection.
@@ -164,10 +172,14 @@ func (w *Worker) listenReady(ctx context.Context) <-chan struct{} {
 		case ready <- struct{}{}:
 		default:
 		}
+		var word readyWord
+		known := len(m.Data) > 0 && json.Unmarshal(m.Data, &word) == nil
+		if known {
+			w.lookAtProbe(word.Probe)
+		}
 		w.announce()
-		var l Limits
-		if len(m.Data) > 0 && json.Unmarshal(m.Data, &l) == nil {
-			go w.warm(l)
+		if known {
+			go w.warm(word.Limits)
 		}
 	})
 	if err != nil {
@@ -176,6 +188,21 @@ func (w *Worker) listenReady(ctx context.Context) <-chan struct{} {
 	}
 	context.AfterFunc(ctx, func() { _ = sub.Unsubscribe() })
 	return ready
+}
+
+// lookAtProbe reads the probe file a coordinator named, to say in its
+// heartbeats whether it sees the coordinator's files.
+func (w *Worker) lookAtProbe(path string) {
+	sees := ""
+	if path != "" && !w.opts.BytesOnly {
+		var err error
+		if sees, err = readProbe(path); err != nil {
+			w.log.Debug("the coordinator's files are not visible here: they come through NATS", "probe", path, "err", err)
+		}
+	}
+	w.mu.Lock()
+	w.probed, w.sees = path, sees
+	w.mu.Unlock()
 }
 
 // maxWarmPools bounds the sets of limits a worker starts extraction
@@ -260,6 +287,14 @@ const slotsHeader = "Normtag-Slots"
 func (w *Worker) announce() {
 	m := &nats.Msg{Subject: w.opts.Names.Heartbeats(), Data: []byte(w.opts.ID), Header: nats.Header{}}
 	m.Header.Set(slotsHeader, strconv.Itoa(w.opts.Workers))
+	w.mu.Lock()
+	if w.probed != "" {
+		m.Header.Set(probedHeader, w.probed)
+	}
+	if w.sees != "" {
+		m.Header.Set(seesHeader, w.sees)
+	}
+	w.mu.Unlock()
 	_ = w.nc.PublishMsg(m)
 }
 
@@ -320,7 +355,18 @@ func (w *Worker) serve(ctx context.Context, msg jetstream.Msg, dir string, maxDe
 	if err := msg.Ack(); err != nil {
 		w.log.Warn("acknowledge job", "file", job.Name, "err", err)
 	}
-	w.log.Debug("job done", "file", job.Name, "reason", res.Reason)
+	w.log.Debug("job done", "file", job.Name, "reason", res.Reason, "bytes", bytesFrom(job))
+}
+
+// bytesFrom says where a job's file was read, for the log.
+func bytesFrom(job Job) string {
+	switch {
+	case job.Path != "":
+		return "path"
+	case job.Inline:
+		return "job"
+	}
+	return "files bucket"
 }
 
 // answered reports whether the job's result is stored already.
@@ -330,7 +376,7 @@ func (w *Worker) answered(ctx context.Context, job Job) bool {
 		return false
 	}
 	res, err := decodeResult(data, 1<<30)
-	return err == nil && res.Key == job.Key
+	return err == nil && res.Key == job.Key && res.Reason != reasonNeedBytes
 }
 
 // keepAlive runs f as inProgress does, so a long parse is not handed to
@@ -361,6 +407,11 @@ func (w *Worker) analyse(ctx context.Context, job Job, dir string) (*Result, err
 	var doc *corpus.Document
 	switch {
 	case job.Path != "":
+		if job.Verify || w.opts.BytesOnly {
+			if why := w.inPlace(ctx, job); why != nil {
+				return &Result{Reason: reasonNeedBytes, Detail: why.Error()}, nil
+			}
+		}
 		doc, err = pool.ExtractAs(ctx, job.Path, job.Name)
 	case job.Inline:
 		// The bytes go to the child through its pipe: no local copy
@@ -396,6 +447,30 @@ func (w *Worker) analyse(ctx context.Context, job Job, dir string) (*Result, err
 		return &Result{Reason: string(corpus.ReasonOf(err)), Detail: pipeline.FailureDetail(err)}, nil
 	}
 	return &Result{Doc: doc}, nil
+}
+
+// inPlace says why the worker cannot read the job's file at its path,
+// nil when it can: the file there must hold the job's bytes.
+func (w *Worker) inPlace(ctx context.Context, job Job) error {
+	if w.opts.BytesOnly {
+		return errors.New("this worker reads no file in place (--bytes-only)")
+	}
+	if inPlaceTestHook(job.Name) {
+		return errors.New("hidden from this worker by a test")
+	}
+	f, _, err := safefile.Open(job.Path, max(job.Size, 1))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := safefile.Copy(ctx, h, f, max(job.Size, 1)); err != nil {
+		return err
+	}
+	if hex.EncodeToString(h.Sum(nil)) != job.SHA256 {
+		return fmt.Errorf("%s holds other bytes here", job.Path)
+	}
+	return nil
 }
 
 // checkInline checks that the bytes a job carries are the file's: its

@@ -446,7 +446,9 @@ func (b *bench) ingest(ctx context.Context, data, prefix string, s docSet) (inge
 	defer cancel()
 	run := ingestRun{loadBefore: loadavg()}
 	nats0 := procCPU(b.natsPID)
-	args := append([]string{"ingest", "--quiet", "--data", data, "--nats", b.url, "--nats-prefix", prefix}, s.flags...)
+	// Bytes through NATS, as between machines: workers here would read
+	// the files in place.
+	args := append([]string{"ingest", "--quiet", "--data", data, "--nats", b.url, "--nats-prefix", prefix, "--shared-fs=false"}, s.flags...)
 	cmd := exec.CommandContext(ctx, b.normtag, append(args, s.dir)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
