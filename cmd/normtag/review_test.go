@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -13,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -269,30 +267,12 @@ func TestReviewUsageErrors(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for a server goroutine and a test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // serveReview runs normtag serve --review until the test ends and
 // returns its base URL and its stderr.
-func serveReview(t *testing.T, data string) (string, *syncBuffer) {
+func serveReview(t *testing.T, data string) (string, *testbin.Output) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errb syncBuffer
+	var out, errb testbin.Output
 	done := make(chan int)
 	go func() {
 		done <- run(ctx, []string{"normtag", "serve", "--review", "--addr", "127.0.0.1:0", "--data", data}, &out, &errb, testbin.Normtag(t))

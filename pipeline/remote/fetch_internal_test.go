@@ -27,11 +27,7 @@ func TestFetchTakesOnlyTheJobsBytes(t *testing.T) {
 	s := natstest.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	nc, js, err := Connect(ConnOptions{URL: s.ClientURL()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc, js := testConnect(t, s)
 	files, err := objectStore(ctx, js, "fetch_files", time.Hour, 1)
 	if err != nil {
 		t.Fatal(err)

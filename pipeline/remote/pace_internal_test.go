@@ -127,11 +127,7 @@ func TestWaitingWorkerWarmsUpForTheRunsLimits(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	connect := func() *Worker {
-		nc, js, err := Connect(ConnOptions{URL: s.ClientURL()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(nc.Close)
+		nc, js := testConnect(t, s)
 		return &Worker{nc: nc, js: js}
 	}
 	names, _ := NewNames("warm")
@@ -252,11 +248,7 @@ func testCoordinator(t *testing.T, prefix string) (context.Context, *Coordinator
 	s := natstest.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
-	nc, js, err := Connect(ConnOptions{URL: s.ClientURL()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
+	nc, js := testConnect(t, s)
 	names, _ := NewNames(prefix)
 	c, err := NewCoordinator(ctx, nc, js, CoordinatorOptions{Names: names})
 	if err != nil {

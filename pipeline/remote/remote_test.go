@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -135,20 +134,7 @@ func run(t *testing.T, bin string, args ...string) string {
 // startWorker runs a worker process; it is killed at the end of the test.
 func startWorker(t *testing.T, bin, url string, extra ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"--log-level", "debug", "worker", "--nats", url, "--workers", "1"}, extra...)...)
-	cmd.Env = env()
-	var logs bytes.Buffer
-	cmd.Stderr = &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("worker %d log:\n%s", cmd.Process.Pid, logs.String())
-		}
-	})
+	cmd, _ := startLoggedWorker(t, bin, url, extra...)
 	return cmd
 }
 
@@ -627,30 +613,11 @@ func TestWorkersReadScans(t *testing.T) {
 	sameView(t, want, view(t, bin, data))
 }
 
-// lockedBuffer is a log destination a test may read while a process
-// writes to it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// startLoggedWorker is startWorker with the worker's log kept for the
-// test to read.
-func startLoggedWorker(t *testing.T, bin, url string, extra ...string) *lockedBuffer {
+// startLoggedWorker starts a worker whose log the test may read; it
+// prints the log if the test fails.
+func startLoggedWorker(t *testing.T, bin, url string, extra ...string) (*exec.Cmd, *testbin.Output) {
 	t.Helper()
-	logs := &lockedBuffer{}
+	logs := &testbin.Output{}
 	cmd := exec.Command(bin, append([]string{"--log-level", "debug", "worker", "--nats", url, "--workers", "1"}, extra...)...)
 	cmd.Env = env()
 	cmd.Stderr = logs
@@ -664,7 +631,7 @@ func startLoggedWorker(t *testing.T, bin, url string, extra ...string) *lockedBu
 			t.Logf("worker %d log:\n%s", cmd.Process.Pid, logs.String())
 		}
 	})
-	return logs
+	return cmd, logs
 }
 
 // jobsBy counts the jobs a worker's log says it did with their bytes
@@ -715,7 +682,8 @@ func TestWorkersReadSharedFilesInPlace(t *testing.T) {
 	}
 
 	t.Run("in place", func(t *testing.T) {
-		a, b := startLoggedWorker(t, bin, url, "--nats-prefix", "shared"), startLoggedWorker(t, bin, url, "--nats-prefix", "shared")
+		_, a := startLoggedWorker(t, bin, url, "--nats-prefix", "shared")
+		_, b := startLoggedWorker(t, bin, url, "--nats-prefix", "shared")
 		// Waiting, as workers are when a run starts: they hear the
 		// coordinator's first word.
 		waitFor(t, "the workers to wait for a queue", func() bool {
@@ -748,7 +716,8 @@ func TestWorkersReadSharedFilesInPlace(t *testing.T) {
 		}
 		// The reference: the same renamed folder, locally.
 		want = local(t, bin, other)
-		a, b := startLoggedWorker(t, bin, url, "--nats-prefix", "partly"), startLoggedWorker(t, bin, url, "--nats-prefix", "partly")
+		_, a := startLoggedWorker(t, bin, url, "--nats-prefix", "partly")
+		_, b := startLoggedWorker(t, bin, url, "--nats-prefix", "partly")
 		out := ingest("partly", other)
 		if !strings.Contains(out, "cannot read the files in place") {
 			t.Errorf("the coordinator did not say it sends bytes:\n%s", out)
@@ -763,7 +732,8 @@ func TestWorkersReadSharedFilesInPlace(t *testing.T) {
 
 	t.Run("a worker that reads no path", func(t *testing.T) {
 		want = local(t, bin, src)
-		a, b := startLoggedWorker(t, bin, url, "--nats-prefix", "mixed"), startLoggedWorker(t, bin, url, "--nats-prefix", "mixed", "--bytes-only")
+		_, a := startLoggedWorker(t, bin, url, "--nats-prefix", "mixed")
+		_, b := startLoggedWorker(t, bin, url, "--nats-prefix", "mixed", "--bytes-only")
 		ingest("mixed", src)
 		if n := uploads("mixed"); n == 0 {
 			t.Error("large.txt was not uploaded though one worker takes only bytes")

@@ -27,11 +27,7 @@ func retagServer(t *testing.T, maxPayload int32) (*RetagCoordinator, *Worker, co
 	s := natstest.Start(t, func(o *server.Options) { o.MaxPayload = maxPayload })
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	nc, js, err := Connect(ConnOptions{URL: s.ClientURL()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
+	nc, js := testConnect(t, s)
 	builtin, err := tag.Default()
 	if err != nil {
 		t.Fatal(err)

@@ -38,11 +38,7 @@ func TestWaitingWorkerStartsWhenTheQueueIsMade(t *testing.T) {
 	defer cancel()
 	names, _ := NewNames("wake")
 	connect := func() *Worker {
-		nc, js, err := Connect(ConnOptions{URL: s.ClientURL()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(nc.Close)
+		nc, js := testConnect(t, s)
 		return &Worker{nc: nc, js: js}
 	}
 

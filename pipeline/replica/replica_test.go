@@ -16,7 +16,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -117,7 +116,7 @@ func run(t *testing.T, bin string, args ...string) string {
 func startBackground(t *testing.T, bin string, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
-	var logs syncBuffer
+	var logs testbin.Output
 	cmd.Stderr = &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -132,35 +131,18 @@ func startBackground(t *testing.T, bin string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // replicaProc is a running `normtag serve --follow`.
 type replicaProc struct {
 	cmd  *exec.Cmd
 	base string
-	logs *syncBuffer
+	logs *testbin.Output
 }
 
 // startReplica runs serve --follow on data and waits until it serves.
 func startReplica(t *testing.T, bin, natsURL, data string) *replicaProc {
 	t.Helper()
 	cmd := exec.Command(bin, "--log-level", "debug", "serve", "--data", data, "--addr", "127.0.0.1:0", "--follow", natsURL)
-	logs := &syncBuffer{}
+	logs := &testbin.Output{}
 	cmd.Stderr = logs
 	out, err := cmd.StdoutPipe()
 	if err != nil {
