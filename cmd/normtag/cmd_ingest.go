@@ -62,7 +62,7 @@ func ingestCommand() *cli.Command {
 			&cli.BoolFlag{Name: "check-metadata", Usage: "only check the metadata.csv files under the given paths and report their problems (exit 1 if any); nothing is ingested or written"},
 			lockWaitFlag(),
 			formatFlag("text", "json"),
-			&cli.BoolFlag{Name: "shared-fs", Usage: "with --nats: send workers paths instead of file bytes (every worker sees the files at the same paths); --shared-fs=false always sends bytes; unset, paths go to workers seen to share this machine's files, each file's SHA-256 checked, and bytes to the others"},
+			&cli.BoolFlag{Name: "shared-fs", Usage: "with --nats: send workers paths instead of file bytes (every worker sees the files at the same paths); --shared-fs=false always sends bytes; unset, files over 256 KiB go by path to workers seen to share this machine's files, each file's SHA-256 checked, and as bytes to the others"},
 			&cli.IntFlag{Name: "jobs", Value: 256, Usage: "with --nats: the most files sent to workers and not yet answered"},
 			&cli.IntFlag{Name: "nats-max-deliveries", Value: remote.DefaultMaxDeliveries, Usage: "with --nats: a file whose workers died this many times less one is recorded as crashed"},
 			&cli.DurationFlag{Name: "nats-ack-wait", Value: 30 * time.Second, Usage: "with --nats: how long a job may go without word from its worker before another gets it"},

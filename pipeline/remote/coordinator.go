@@ -365,7 +365,10 @@ func (c *Coordinator) Analyse(ctx context.Context, cand pipeline.Candidate, sum 
 			return c.finish(cand, res, err)
 		}
 	}
-	if err := c.send(ctx, cand, sum, !needBytes && c.inPlace(ctx)); err != nil {
+	// Small files travel in their jobs whatever the workers see: that
+	// costs less than a worker opening, hashing and handing on a path.
+	byPath := !needBytes && (c.opts.Access == AccessPaths || cand.Info.Size() > c.inline) && c.inPlace(ctx)
+	if err := c.send(ctx, cand, sum, byPath); err != nil {
 		return nil, err
 	}
 	c.outstanding.Add(1)

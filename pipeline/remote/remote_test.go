@@ -641,8 +641,8 @@ func jobsBy(log, where string) int {
 }
 
 // Workers on the coordinator's machine read its files in place: nothing
-// is uploaded, no job carries bytes, and the corpus equals a local
-// ingest's. A worker that cannot read a file there gets its bytes, and
+// is uploaded (small files still travel in their jobs), and the corpus
+// equals a local ingest's. A worker that cannot read a file there gets its bytes, and
 // one started with --bytes-only makes the coordinator send bytes to all.
 func TestWorkersReadSharedFilesInPlace(t *testing.T) {
 	bin := binary(t)
@@ -693,9 +693,10 @@ func TestWorkersReadSharedFilesInPlace(t *testing.T) {
 		if n := uploads("shared"); n != 0 {
 			t.Errorf("%d messages uploaded to the files bucket; the workers see the files", n)
 		}
+		// large.txt by its path, the small files in their jobs.
 		logs := a.String() + b.String()
-		if jobsBy(logs, "job") != 0 || jobsBy(logs, "files bucket") != 0 || jobsBy(logs, "path") < 10 {
-			t.Errorf("jobs by path %d, in the job %d, from the bucket %d: want all by path",
+		if jobsBy(logs, "files bucket") != 0 || jobsBy(logs, "path") != 1 || jobsBy(logs, "job") < 10 {
+			t.Errorf("jobs by path %d, in the job %d, from the bucket %d: want large.txt by path and the rest in their jobs",
 				jobsBy(logs, "path"), jobsBy(logs, "job"), jobsBy(logs, "files bucket"))
 		}
 	})
