@@ -103,35 +103,7 @@ fingerprint() {
 
 # --- the real-documents set -------------------------------------------
 real=$work/real
-mkdir -p "$real"
-for f in $shared/corpora/policy/pariscall/*.pdf; do
-	[ -f "$f" ] || continue
-	b=$(basename "$f" .pdf)
-	cp "$f" "$real/$b.pdf"
-	# Further copies differ by a trailing comment after %%EOF, which
-	# readers ignore: other bytes, so each is a document of its own.
-	for ((i = 2; i <= copies; i++)); do
-		{ cat "$f"; printf '\n%% copy %d\n' "$i"; } > "$real/$b-copy$i.pdf"
-	done
-done
-texts=()
-for f in $shared/labeled/*.txt examples/src/*.txt; do [ -f "$f" ] && texts+=("$f"); done
-if [ ${#texts[@]} -gt 0 ]; then
-	"$work/realdocs" -out "$real" -widths 60,75,90 "${texts[@]}"
-	if printf '.LP\nx\n' | groff -Tpdf -ms >/dev/null 2>&1; then
-		for f in "${texts[@]}"; do
-			for ps in 10 12; do
-				# One .PP per paragraph; lines starting with a control
-				# character are escaped so groff prints them.
-				{ printf '.nr PS %d\n.nr VS %d\n' "$ps" $((ps + 2)); awk 'NF { gsub(/\\/, "\\e"); sub(/^[.'"'"']/, "\\\\\\&&"); print ".PP"; print }' "$f"; } |
-					groff -k -Tpdf -ms 2>/dev/null > "$real/$(basename "$f" .txt)-groff$ps.pdf" || rm -f "$real/$(basename "$f" .txt)-groff$ps.pdf"
-			done
-		done
-	else
-		echo "(groff's PDF device not available: real documents rendered by internal/pdfgen only)"
-	fi
-fi
-cp examples/corpus/*.pdf "$real/" 2>/dev/null || true
+COPIES=$copies SHARED=$shared REALDOCS=$work/realdocs bash bench/realset.sh "$real"
 
 # pages counts pages as poppler does (files it cannot open count 0).
 pages() { find "$1" -type f -iname '*.pdf' -print0 | xargs -0 -r -P "$workers" -n 1 sh -c 'timeout 10 pdfinfo "$0" 2>/dev/null | awk "/^Pages:/ {print \$2}"; true' | awk '{s+=$1} END {print s+0}'; }

@@ -29,7 +29,8 @@
 #
 # Usage: bench/nats/run.sh [DIR...]
 #   DIR   folders of real documents for both parts (default:
-#         ../shared/corpora/policy when it exists)
+#         ../shared/corpora/policy when it exists, and for the overhead
+#         part also the benchmarks' real documents, bench/realset.sh)
 # Environment: BASE=<git rev> also runs that revision's normtag in the
 # overhead part, each of its runs right after this normtag's (before and
 # after in the same sitting); N=300 generated documents; REPEAT=3 runs of each side of
@@ -56,7 +57,12 @@ OCR=${OCR:-auto never}
 PARTS=${PARTS:-overhead scale}
 BYTES=${BYTES:-1}
 dirs=("$@")
-if [ ${#dirs[@]} = 0 ] && [ -d ../shared/corpora/policy ]; then dirs=(../shared/corpora/policy); fi
+odirs=("$@")
+if [ ${#dirs[@]} = 0 ] && [ -d ../shared/corpora/policy ]; then
+	dirs=(../shared/corpora/policy)
+	# The overhead part also measures the benchmarks' real documents.
+	odirs=(../shared/corpora/policy "$work/real")
+fi
 began=$(date +%s)
 
 go build -o "$work/normtag" ./cmd/normtag
@@ -68,6 +74,7 @@ fi
 go build -o "$work/nats-server" github.com/nats-io/nats-server/v2
 go build -o "$work/gen" ./bench/ingest/gen
 go build -o "$work/scale" ./bench/nats/scale
+if [[ " ${odirs[*]} " == *" $work/real "* ]]; then bash bench/realset.sh "$work/real" >/dev/null; fi
 
 if [[ " $PARTS " == *" overhead "* ]]; then
 	port=$((20000 + RANDOM % 20000))
@@ -184,7 +191,7 @@ if [[ " $PARTS " == *" overhead "* ]]; then
 		[[ $way == bytes* ]] && rflags=(--shared-fs=false)
 		echo "== overhead: coordinator + 2 workers (--workers 1) vs local ingest --workers 2, $N generated documents; $way"
 		overhead "$work/docs"
-		for dir in "${dirs[@]}"; do
+		for dir in "${odirs[@]}"; do
 			echo
 			echo "== overhead: the same, $dir (--ocr never on both sides); $way"
 			overhead "$dir" --ocr never
