@@ -613,25 +613,10 @@ func TestWorkersReadScans(t *testing.T) {
 	sameView(t, want, view(t, bin, data))
 }
 
-// startLoggedWorker starts a worker whose log the test may read; it
-// prints the log if the test fails.
+// startLoggedWorker starts a worker whose log the test may read.
 func startLoggedWorker(t *testing.T, bin, url string, extra ...string) (*exec.Cmd, *testbin.Output) {
 	t.Helper()
-	logs := &testbin.Output{}
-	cmd := exec.Command(bin, append([]string{"--log-level", "debug", "worker", "--nats", url, "--workers", "1"}, extra...)...)
-	cmd.Env = env()
-	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("worker %d log:\n%s", cmd.Process.Pid, logs.String())
-		}
-	})
-	return cmd, logs
+	return testbin.Start(t, bin, env(), append([]string{"--log-level", "debug", "worker", "--nats", url, "--workers", "1"}, extra...)...)
 }
 
 // jobsBy counts the jobs a worker's log says it did with their bytes

@@ -115,19 +115,7 @@ func run(t *testing.T, bin string, args ...string) string {
 // startBackground runs a normtag process until the test ends.
 func startBackground(t *testing.T, bin string, args ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	var logs testbin.Output
-	cmd.Stderr = &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("normtag %s log:\n%s", args[0], logs.String())
-		}
-	})
+	cmd, _ := testbin.Start(t, bin, nil, args...)
 	return cmd
 }
 
