@@ -400,7 +400,7 @@ func process(ctx context.Context, d *datadir.Dir, c Candidate, opts IngestOption
 			return work{cand: c, docID: f.DocID, failedBefore: &f}
 		}
 	}
-	sum, err := hashFile(ctx, c.Path, opts.MaxFileSize)
+	sum, err := HashFile(ctx, c.Path, opts.MaxFileSize)
 	if err != nil {
 		return work{cand: c, err: err}
 	}
@@ -416,11 +416,12 @@ func process(ctx context.Context, d *datadir.Dir, c Candidate, opts IngestOption
 	return work{cand: c, docID: doc.ID, doc: doc}
 }
 
-// hashFile returns the SHA-256 of the file at path. The file may have
-// been swapped for a named pipe or a link to a device since discovery:
-// safefile refuses those without reading them, caps the size and stops
-// reading when ctx is cancelled. Errors are *corpus.Error.
-func hashFile(ctx context.Context, path string, max int64) (string, error) {
+// HashFile returns the hex SHA-256 of the file at path, a document's id,
+// reading at most max bytes (extract.DefaultMaxFileSize when max <= 0).
+// The file may have been swapped for a named pipe or a link to a device
+// since discovery: safefile refuses those without reading them, caps the
+// size and stops reading when ctx is cancelled. Errors are *corpus.Error.
+func HashFile(ctx context.Context, path string, max int64) (string, error) {
 	if max <= 0 {
 		max = extract.DefaultMaxFileSize
 	}

@@ -58,8 +58,8 @@ func TestHashFileRefusesSpecialFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []string{fifo, zero} {
-		within(t, "hashFile("+filepath.Base(p)+")", func() {
-			if _, err := hashFile(context.Background(), p, 0); corpus.ReasonOf(err) != corpus.ReasonUnsupported {
+		within(t, "HashFile("+filepath.Base(p)+")", func() {
+			if _, err := HashFile(context.Background(), p, 0); corpus.ReasonOf(err) != corpus.ReasonUnsupported {
 				t.Errorf("%s: %v, want unsupported", p, err)
 			}
 		})
@@ -116,7 +116,7 @@ func TestIngestCancelledWhileHashing(t *testing.T) {
 	writeFile(t, path, strings.Repeat(normText, 50000))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := hashFile(ctx, path, 0); !errors.Is(err, context.Canceled) || corpus.ReasonOf(err) != corpus.ReasonMalformed {
+	if _, err := HashFile(ctx, path, 0); !errors.Is(err, context.Canceled) || corpus.ReasonOf(err) != corpus.ReasonMalformed {
 		t.Errorf("hashFile under a cancelled context: %v, want context.Canceled and no failure reason", err)
 	}
 }

@@ -507,7 +507,7 @@ func (c *Coordinator) probeAnswers() (yes, unknown, no bool) {
 	}
 	for id, at := range c.workers {
 		switch {
-		case time.Since(at) >= 5*heartbeatEvery:
+		case !heardLately(at):
 		case c.sees[id]:
 			yes = true
 		case c.probed[id]:
@@ -665,7 +665,7 @@ func (c *Coordinator) pace(ctx context.Context, wake <-chan resultMsg) (m result
 		c.mu.Lock()
 		slots := 0
 		for id, n := range c.slots {
-			if time.Since(c.workers[id]) < 5*heartbeatEvery {
+			if heardLately(c.workers[id]) {
 				slots += n
 			}
 		}
@@ -769,7 +769,7 @@ func (c *Coordinator) uploadOnce(ctx context.Context, path, sum string) error {
 	if err != nil {
 		return err
 	}
-	if stored.Digest != "SHA-256="+digestOf(sum) {
+	if stored.Digest != objectDigest(sum) {
 		// Changed since it was hashed: the worker would extract other
 		// bytes than the document's id says.
 		_ = c.files.Delete(ctx, sum)
@@ -827,7 +827,7 @@ func countProgress(ctx context.Context, mu *sync.Mutex, workers map[string]time.
 	var p Progress
 	mu.Lock()
 	for id, at := range workers {
-		if time.Since(at) < 5*heartbeatEvery {
+		if heardLately(at) {
 			p.Workers++
 		} else {
 			delete(workers, id)

@@ -9,13 +9,14 @@ import (
 	"github.com/normtag/normtag/corpus"
 )
 
-// digestOf converts a hex SHA-256 to the object store's digest form.
-func digestOf(hexSum string) string {
+// objectDigest is the object store's digest (ObjectInfo.Digest) of bytes
+// whose hex SHA-256 is hexSum.
+func objectDigest(hexSum string) string {
 	b, err := hex.DecodeString(hexSum)
 	if err != nil {
 		return ""
 	}
-	return base64.URLEncoding.EncodeToString(b)
+	return "SHA-256=" + base64.URLEncoding.EncodeToString(b)
 }
 
 // limitedReader reads at most left bytes, failing as too-large beyond,

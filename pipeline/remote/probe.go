@@ -1,17 +1,17 @@
 package remote
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/normtag/normtag/internal/safefile"
+	"github.com/normtag/normtag/pipeline"
 )
 
 // seesHeader, on a heartbeat, is the SHA-256 of the content of the probe
@@ -82,14 +82,5 @@ func readProbe(path string) (string, error) {
 	if !filepath.IsAbs(path) {
 		return "", fmt.Errorf("probe %q: not an absolute path", path)
 	}
-	f, _, err := safefile.Open(path, probeSize)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, io.LimitReader(f, probeSize+1)); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return pipeline.HashFile(context.Background(), path, probeSize)
 }

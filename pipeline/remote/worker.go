@@ -22,7 +22,6 @@ import (
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/internal/batchgc"
 	"github.com/normtag/normtag/internal/rulecache"
-	"github.com/normtag/normtag/internal/safefile"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/extract"
 	"github.com/normtag/normtag/pipeline/extract/ocr"
@@ -278,6 +277,10 @@ func (w *Worker) heartbeat(ctx context.Context) {
 // heartbeatEvery is how often a worker announces itself.
 const heartbeatEvery = 2 * time.Second
 
+// heardLately reports whether a worker last heard from at at still counts
+// as running: it missed fewer than five heartbeats.
+func heardLately(at time.Time) bool { return time.Since(at) < 5*heartbeatEvery }
+
 // slotsHeader, on a heartbeat, says how many jobs the worker works on at
 // once.
 const slotsHeader = "Normtag-Slots"
@@ -458,16 +461,11 @@ func (w *Worker) inPlace(ctx context.Context, job Job) error {
 	if inPlaceTestHook(job.Name) {
 		return errors.New("hidden from this worker by a test")
 	}
-	f, _, err := safefile.Open(job.Path, max(job.Size, 1))
+	sum, err := pipeline.HashFile(ctx, job.Path, max(job.Size, 1))
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := safefile.Copy(ctx, h, f, max(job.Size, 1)); err != nil {
-		return err
-	}
-	if hex.EncodeToString(h.Sum(nil)) != job.SHA256 {
+	if sum != job.SHA256 {
 		return fmt.Errorf("%s holds other bytes here", job.Path)
 	}
 	return nil
@@ -500,7 +498,7 @@ func (w *Worker) fetch(ctx context.Context, job Job, path string) error {
 	if err != nil {
 		return fmt.Errorf("fetch %s (%s): %w", job.Name, job.SHA256[:12], err)
 	}
-	if info.Digest != "SHA-256="+digestOf(job.SHA256) {
+	if info.Digest != objectDigest(job.SHA256) {
 		return fmt.Errorf("fetch %s: the stored object is not the file's bytes (digest %s)", job.Name, info.Digest)
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
