@@ -12,9 +12,9 @@ import (
 
 	"github.com/normtag/normtag/corpus"
 	"github.com/normtag/normtag/datadir"
+	"github.com/normtag/normtag/internal/sampledata"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/tag"
-	"github.com/normtag/normtag/rules"
 )
 
 // indexFingerprint names every file of the live index with its size and
@@ -153,19 +153,7 @@ func TestRetagKeepsJudgements(t *testing.T) {
 		t.Fatalf("retag with the same rules rewrote %d documents: a judgement must not look like a change", rs.Changed)
 	}
 
-	custom := strings.Replace(string(rules.Default), "  h:\n", `    - name: exercises
-      lang: en
-      weight: 0.9
-      any: ["tabletop exercise(s)"]
-      examples:
-        match: ["We run a tabletop exercise every year."]
-
-  h:
-`, 1)
-	other, err := tag.Load([]byte(custom))
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := exerciseRules(t)
 	if _, err := pipeline.Retag(ctx, d, other, pipeline.RetagOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -188,22 +176,10 @@ func TestRetagKeepsJudgements(t *testing.T) {
 	}
 }
 
-// exerciseRules is the built-in rules with one more rule for (g), on
-// tabletop and joint exercises: re-tagging the sample corpus with it adds
-// (g) tags to the documents that mention them and leaves the rest as
-// they were.
+// exerciseRules is the tagger of sampledata.ExerciseRules.
 func exerciseRules(t testing.TB) *tag.Tagger {
 	t.Helper()
-	custom := strings.Replace(string(rules.Default), "  h:\n", `    - name: exercises
-      lang: en
-      weight: 0.9
-      any: ["tabletop exercise(s)", "joint exercise(s)"]
-      examples:
-        match: ["We run a tabletop exercise every year."]
-
-  h:
-`, 1)
-	tagger, err := tag.Load([]byte(custom))
+	tagger, err := tag.Load(sampledata.ExerciseRules())
 	if err != nil {
 		t.Fatal(err)
 	}

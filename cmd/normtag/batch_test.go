@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"github.com/normtag/normtag/internal/sampledata"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,21 +114,8 @@ func TestCheckFindsAndRepairsADamagedIndex(t *testing.T) {
 func TestRetagReportsChangesAndUpdatesIndex(t *testing.T) {
 	data := ingestSample(t)
 	before := searchJSON(t, "--data", data, "--norm", "g", "--direct-only", "--limit", "1000")
-	rules, err := os.ReadFile("../../rules/default.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	custom := strings.Replace(string(rules), "  h:\n", `    - name: exercises
-      lang: en
-      weight: 0.9
-      any: ["tabletop exercise(s)", "joint exercise(s)"]
-      examples:
-        match: ["We run a tabletop exercise every year."]
-
-  h:
-`, 1)
 	path := filepath.Join(t.TempDir(), "rules.yaml")
-	write(t, path, custom)
+	write(t, path, string(sampledata.ExerciseRules()))
 	code, out, errs := normtag(t, "retag", "--data", data, "--rules", path, "--format", "json")
 	if code != 0 {
 		t.Fatalf("retag: %d %s", code, errs)

@@ -7,11 +7,13 @@ package sampledata
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/normtag/normtag/datadir"
 	"github.com/normtag/normtag/pipeline"
 	"github.com/normtag/normtag/pipeline/tag"
+	"github.com/normtag/normtag/rules"
 )
 
 // Open ingests the sample corpus at corpusDir (examples/corpus, relative
@@ -42,4 +44,20 @@ func Open(t testing.TB, corpusDir string) *datadir.Dir {
 	}
 	t.Cleanup(func() { d.Close() })
 	return d
+}
+
+// ExerciseRules is the built-in rules with one more rule for (g), on
+// tabletop and joint exercises: re-tagging the sample corpus with it adds
+// (g) tags to the documents that mention them and leaves the rest as
+// they were.
+func ExerciseRules() []byte {
+	return []byte(strings.Replace(string(rules.Default), "  h:\n", `    - name: exercises
+      lang: en
+      weight: 0.9
+      any: ["tabletop exercise(s)", "joint exercise(s)"]
+      examples:
+        match: ["We run a tabletop exercise every year."]
+
+  h:
+`, 1))
 }
