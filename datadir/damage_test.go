@@ -18,10 +18,7 @@ import (
 func indexWith(t *testing.T, dir string, n, perDoc int) *Dir {
 	t.Helper()
 	d := openWriter(t, dir)
-	w, err := d.NewIndexWriter()
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newIndexWriter(t, d)
 	docs := makeDocs("doc", n, perDoc)
 	storeOnly(t, d, docs)
 	for _, doc := range docs {
@@ -160,12 +157,8 @@ func TestNewStoreOverAnOldIndexLeavesNoGhosts(t *testing.T) {
 	d := openWriter(t, dir)
 	docs := makeDocs("new", 2, 3)
 	storeOnly(t, d, docs)
-	w, _ := d.NewIndexWriter()
-	for _, doc := range docs {
-		if err := w.Add(ctx, doc); err != nil {
-			t.Fatal(err)
-		}
-	}
+	w := newIndexWriter(t, d)
+	addAll(t, w, docs)
 	if err := w.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}

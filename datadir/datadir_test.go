@@ -53,6 +53,26 @@ func openReader(t *testing.T, dir string) *Dir {
 
 // storeOnly stores documents without indexing them, as a run killed
 // between the store's commit and the index's leaves them.
+// newIndexWriter is d's index writer; the test fails without one.
+func newIndexWriter(t *testing.T, d *Dir) *IndexWriter {
+	t.Helper()
+	w, err := d.NewIndexWriter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// addAll adds docs to the index through w; the test fails on an error.
+func addAll(t *testing.T, w *IndexWriter, docs []*corpus.Document) {
+	t.Helper()
+	for _, doc := range docs {
+		if err := w.Add(context.Background(), doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func storeOnly(t *testing.T, d *Dir, docs []*corpus.Document) {
 	t.Helper()
 	if _, err := d.Store.PutDocuments(context.Background(), docs); err != nil {
@@ -110,10 +130,7 @@ func TestOpenForWriteHealsUnindexedDocuments(t *testing.T) {
 	dir := t.TempDir()
 	w := openWriter(t, dir)
 	first := makeDocs("first", 3, 5)
-	ixw, err := w.NewIndexWriter()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ixw := newIndexWriter(t, w)
 	storeOnly(t, w, first)
 	for _, doc := range first {
 		if err := ixw.Add(context.Background(), doc); err != nil {

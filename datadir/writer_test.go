@@ -16,10 +16,7 @@ func TestIndexWriterFlushPolicy(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	w := openWriter(t, dir)
-	ixw, err := w.NewIndexWriter()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ixw := newIndexWriter(t, w)
 	small := makeDocs("small", 3, 5)
 	storeOnly(t, w, small)
 	step := func(i int, want uint64) {
@@ -41,11 +38,7 @@ func TestIndexWriterFlushPolicy(t *testing.T) {
 
 	big := makeDocs("big", 30, 100)
 	storeOnly(t, w, big)
-	for _, doc := range big {
-		if err := ixw.Add(ctx, doc); err != nil {
-			t.Fatal(err)
-		}
-	}
+	addAll(t, ixw, big)
 	if n := indexed(t, w); n < maxFlushPassages {
 		t.Fatalf("%d passages indexed after queueing 3,000: the passage cap sent no batch", n)
 	}
@@ -109,16 +102,9 @@ func TestIndexWriterSplitsALargeDocument(t *testing.T) {
 	small := makeDocs("small", 2, 10)
 	huge := makeDocs("huge", 1, 450)[0]
 	storeOnly(t, w, append(small, huge))
-	ixw, err := w.NewIndexWriter()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ixw := newIndexWriter(t, w)
 	ixw.passageCap = minFlushPassages
-	for _, doc := range append(small, huge) {
-		if err := ixw.Add(ctx, doc); err != nil {
-			t.Fatal(err)
-		}
-	}
+	addAll(t, ixw, append(small, huge))
 	// The small documents went first, then the large one in at least
 	// three runs (the cap grows by half at most per batch).
 	if ixw.commits < 4 {
@@ -185,16 +171,9 @@ func TestIndexWriterSendsALargeBatchInHalves(t *testing.T) {
 	w := openWriter(t, t.TempDir())
 	docs := append(makeDocs("long", 2, 150), makeDocs("short", 9, 10)...)
 	storeOnly(t, w, docs)
-	ixw, err := w.NewIndexWriter()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ixw := newIndexWriter(t, w)
 	ixw.lastFlush = time.Now() // the first batch would otherwise go at once
-	for _, doc := range docs {
-		if err := ixw.Add(ctx, doc); err != nil {
-			t.Fatal(err)
-		}
-	}
+	addAll(t, ixw, docs)
 	if ixw.commits != 0 {
 		t.Fatalf("%d commits before Finish, want none (390 passages are under the cap)", ixw.commits)
 	}
@@ -217,11 +196,7 @@ func TestIndexWriterSendsALargeBatchInHalves(t *testing.T) {
 		if twice {
 			batch = append(batch[:len(batch):len(batch)], docs[0])
 		}
-		for _, doc := range batch {
-			if err := ixw.Add(ctx, doc); err != nil {
-				t.Fatal(err)
-			}
-		}
+		addAll(t, ixw, batch)
 		if err := ixw.Finish(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -277,18 +252,11 @@ func TestIndexWriterKeepsTheIndexOpenWhileDocumentsWait(t *testing.T) {
 	w := healedWriter(t, dir, makeDocs("seed", 1, 5))
 	docs := makeDocs("queued", 8, 60)
 	storeOnly(t, w, docs)
-	ixw, err := w.NewIndexWriter()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ixw := newIndexWriter(t, w)
 	ixw.passageCap = minFlushPassages
 	waiting := true
 	ixw.KeepOpenWhile(func() bool { return waiting })
-	for _, doc := range docs[:4] {
-		if err := ixw.Add(ctx, doc); err != nil {
-			t.Fatal(err)
-		}
-	}
+	addAll(t, ixw, docs[:4])
 	if ixw.commits < 2 || ixw.opens != 1 || ixw.held == nil {
 		t.Fatalf("%d commits, %d opens, held %v: want batches through one open index, still open", ixw.commits, ixw.opens, ixw.held != nil)
 	}
@@ -371,10 +339,7 @@ func TestFinishSendsWhatIsQueuedInRounds(t *testing.T) {
 	w := openWriter(t, t.TempDir())
 	docs := makeDocs("queued", 7, 50)
 	storeOnly(t, w, docs)
-	ixw, err := w.NewIndexWriter()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ixw := newIndexWriter(t, w)
 	ixw.passageCap = minFlushPassages
 	ixw.KeepOpenWhile(func() bool { return true })
 	for _, doc := range docs {
@@ -413,17 +378,10 @@ func TestIndexWriterLetsItsOwnProcessRead(t *testing.T) {
 	w := healedWriter(t, t.TempDir(), makeDocs("seed", 1, 5))
 	docs := makeDocs("queued", 4, 60)
 	storeOnly(t, w, docs)
-	ixw, err := w.NewIndexWriter()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ixw := newIndexWriter(t, w)
 	ixw.passageCap = minFlushPassages
 	ixw.KeepOpenWhile(func() bool { return true })
-	for _, doc := range docs[:2] {
-		if err := ixw.Add(ctx, doc); err != nil {
-			t.Fatal(err)
-		}
-	}
+	addAll(t, ixw, docs[:2])
 	if ixw.held == nil {
 		t.Fatal("the index is not kept open")
 	}
@@ -440,11 +398,7 @@ func TestIndexWriterLetsItsOwnProcessRead(t *testing.T) {
 	for w.ownReaders.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
-	for _, doc := range docs[2:] {
-		if err := ixw.Add(ctx, doc); err != nil {
-			t.Fatal(err)
-		}
-	}
+	addAll(t, ixw, docs[2:])
 	if err := <-read; err != nil {
 		t.Fatalf("the writer's own read of the index: %v", err)
 	}
@@ -465,10 +419,7 @@ func TestIndexWriterLetsAReaderInWhileDocumentsGather(t *testing.T) {
 	w := healedWriter(t, dir, makeDocs("seed", 1, 5))
 	docs := makeDocs("queued", 2, 10)
 	storeOnly(t, w, docs)
-	ixw, err := w.NewIndexWriter()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ixw := newIndexWriter(t, w)
 	ixw.KeepOpenWhile(func() bool { return true })
 	if err := ixw.Add(ctx, docs[0]); err != nil { // the first goes at once
 		t.Fatal(err)
