@@ -103,8 +103,9 @@ type Coordinator struct {
 	// probed holds the workers that looked at this run's probe file,
 	// and sees those that read it.
 	probed, sees map[string]bool
-	// ready is the word on QueueReady; readyAgain when it may be said
-	// again to a worker that did not hear it.
+	// ready is the word on QueueReady, set before heartbeats are heard;
+	// readyAgain when it may be said again to a worker that did not hear
+	// it.
 	ready      []byte
 	readyAgain time.Time
 	// probeDeadline is set by the run's first job: until then, jobs wait
@@ -153,26 +154,27 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 		probed: map[string]bool{}, sees: map[string]bool{}}
 	c.inline = inlineMax(nc.MaxPayload())
 	if opts.Access == AccessDetect {
-		if c.probePath, c.probeSum, err = writeProbe(opts.ProbeDir); err != nil {
-			log.Debug("workers get bytes: no probe file", "err", err)
+		var perr error
+		if c.probePath, c.probeSum, perr = writeProbe(opts.ProbeDir); perr != nil {
+			log.Debug("workers get bytes: no probe file", "err", perr)
 		}
+	}
+	// The run's limits go to waiting workers before the queue is made:
+	// they start their extraction processes for them meanwhile, not when
+	// the first job comes. The word is made before any heartbeat is
+	// heard: heard says it again to workers that missed it.
+	if c.ready, err = json.Marshal(readyWord{Limits: opts.Limits, Probe: c.probePath}); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("encode limits: %w", err)
 	}
 	n := opts.Names
 	// Workers answer the word on QueueReady with a heartbeat: listening
 	// first, the coordinator knows at once how many jobs they take.
 	if c.sub, err = nc.Subscribe(n.Heartbeats(), c.heard); err != nil {
+		c.Close()
 		return nil, fmt.Errorf("subscribe %s: %w", n.Heartbeats(), err)
 	}
-	// The run's limits go to waiting workers before the queue is made:
-	// they start their extraction processes for them meanwhile, not when
-	// the first job comes.
-	ready, err := json.Marshal(readyWord{Limits: opts.Limits, Probe: c.probePath})
-	if err != nil {
-		c.Close()
-		return nil, fmt.Errorf("encode limits: %w", err)
-	}
-	c.ready = ready
-	if err := nc.Publish(n.QueueReady(), ready); err != nil {
+	if err := nc.Publish(n.QueueReady(), c.ready); err != nil {
 		log.Debug("send the run's limits to waiting workers", "err", err)
 	}
 	defer func() {
@@ -222,7 +224,7 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 	c.key = jobKey(c.rules, opts.Limits)
 	// Workers started with this run wait for the queue; they look again
 	// only every second unless told. A lost word costs that second only.
-	if err := nc.Publish(n.QueueReady(), ready); err != nil {
+	if err := nc.Publish(n.QueueReady(), c.ready); err != nil {
 		log.Debug("say the job queue is ready", "err", err)
 	}
 	return c, nil
@@ -274,7 +276,7 @@ func (c *Coordinator) heard(m *nats.Msg) {
 	c.workers[id] = time.Now()
 	c.probed[id] = c.probePath != "" && m.Header.Get(probedHeader) == c.probePath
 	c.sees[id] = c.probeSum != "" && m.Header.Get(seesHeader) == c.probeSum
-	if c.probePath != "" && !c.probed[id] && c.ready != nil && time.Now().After(c.readyAgain) {
+	if c.probePath != "" && !c.probed[id] && time.Now().After(c.readyAgain) {
 		// A worker that started after the word on QueueReady: it is
 		// said again, at most once a second, for it to look at the
 		// probe file.
