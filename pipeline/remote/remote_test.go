@@ -666,14 +666,21 @@ func TestWorkersReadSharedFilesInPlace(t *testing.T) {
 		return string(out)
 	}
 
+	// waitingWorker starts a worker of the corpus prefix and returns its
+	// log once it waits for a queue, as workers do when a run starts:
+	// then it hears the coordinator's first word and answers its probe
+	// before the first job. A worker started with the run may be heard
+	// only after the first large files went out, as bytes, on a loaded
+	// machine.
+	waitingWorker := func(t *testing.T, prefix string, extra ...string) *testbin.Output {
+		t.Helper()
+		_, logs := startLoggedWorker(t, bin, url, append([]string{"--nats-prefix", prefix}, extra...)...)
+		waitFor(t, "the worker to wait for a queue", func() bool { return strings.Contains(logs.String(), "waiting for a coordinator") })
+		return logs
+	}
+
 	t.Run("in place", func(t *testing.T) {
-		_, a := startLoggedWorker(t, bin, url, "--nats-prefix", "shared")
-		_, b := startLoggedWorker(t, bin, url, "--nats-prefix", "shared")
-		// Waiting, as workers are when a run starts: they hear the
-		// coordinator's first word.
-		waitFor(t, "the workers to wait for a queue", func() bool {
-			return strings.Contains(a.String(), "waiting for a coordinator") && strings.Contains(b.String(), "waiting for a coordinator")
-		})
+		a, b := waitingWorker(t, "shared"), waitingWorker(t, "shared")
 		ingest("shared", src)
 		if n := uploads("shared"); n != 0 {
 			t.Errorf("%d messages uploaded to the files bucket; the workers see the files", n)
@@ -702,8 +709,7 @@ func TestWorkersReadSharedFilesInPlace(t *testing.T) {
 		}
 		// The reference: the same renamed folder, locally.
 		want = local(t, bin, other)
-		_, a := startLoggedWorker(t, bin, url, "--nats-prefix", "partly")
-		_, b := startLoggedWorker(t, bin, url, "--nats-prefix", "partly")
+		a, b := waitingWorker(t, "partly"), waitingWorker(t, "partly")
 		out := ingest("partly", other)
 		if !strings.Contains(out, "cannot read the files in place") {
 			t.Errorf("the coordinator did not say it sends bytes:\n%s", out)
@@ -718,8 +724,7 @@ func TestWorkersReadSharedFilesInPlace(t *testing.T) {
 
 	t.Run("a worker that reads no path", func(t *testing.T) {
 		want = local(t, bin, src)
-		_, a := startLoggedWorker(t, bin, url, "--nats-prefix", "mixed")
-		_, b := startLoggedWorker(t, bin, url, "--nats-prefix", "mixed", "--bytes-only")
+		a, b := waitingWorker(t, "mixed"), waitingWorker(t, "mixed", "--bytes-only")
 		ingest("mixed", src)
 		if n := uploads("mixed"); n == 0 {
 			t.Error("large.txt was not uploaded though one worker takes only bytes")
